@@ -1,0 +1,169 @@
+"""The local development node: an anvil process that the ledger starts itself.
+
+Only the local profile uses this module. Everything else talks standard
+JSON-RPC, so the same code runs against a Besu QBFT network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from ledger.errors import NodeUnavailableError
+
+__all__ = ["LocalNode", "find_anvil", "free_port", "rpc_ready"]
+
+_PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def find_anvil() -> Path:
+    """Locate the anvil binary: ``DAL_ANVIL``, the npm package, then ``PATH``."""
+    override = os.environ.get("DAL_ANVIL")
+    if override:
+        return Path(override)
+    arch = {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(platform.machine(), "amd64")
+    packaged = _PROJECT_ROOT / "node_modules" / "@foundry-rs" / f"anvil-linux-{arch}" / "bin" / "anvil"
+    if packaged.exists():
+        return packaged
+    on_path = shutil.which("anvil")
+    if on_path:
+        return Path(on_path)
+    raise NodeUnavailableError(
+        "anvil is not installed: run `make setup` (it installs @foundry-rs/anvil from npm) "
+        "or set DAL_ANVIL to an anvil binary"
+    )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def rpc_ready(url: str, timeout: float = 1.0) -> bool:
+    """True when a JSON-RPC node at ``url`` answers ``eth_chainId``."""
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return "result" in json.loads(response.read())
+    except (OSError, urllib.error.URLError, ValueError):
+        return False
+
+
+@dataclass
+class LocalNode:
+    """An anvil node bound to 127.0.0.1.
+
+    With ``data_dir`` set, the node keeps its pid, log and state there, so the
+    chain survives restarts (``--state`` loads at start and dumps at exit, and
+    ``--state-interval`` dumps while it runs). Without it, the node is ephemeral
+    (tests).
+    """
+
+    port: int
+    chain_id: int = 31337
+    data_dir: Path | None = None
+    block_time: float | None = None
+    _process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid_file(self) -> Path | None:
+        return self.data_dir / "anvil.pid" if self.data_dir else None
+
+    def _command(self) -> list[str]:
+        command = [
+            str(find_anvil()),
+            "--host", "127.0.0.1",
+            "--port", str(self.port),
+            "--chain-id", str(self.chain_id),
+            "--gas-price", "0",
+            "--base-fee", "0",
+        ]
+        if self.block_time:
+            command += ["--block-time", str(self.block_time)]
+        if self.data_dir:
+            command += ["--state", str(self.data_dir / "anvil-state.json"), "--state-interval", "2"]
+        else:
+            command += ["--silent"]
+        return command
+
+    def running_pid(self) -> int | None:
+        """The pid of the node started from ``data_dir``, if it is still alive."""
+        if self._process is not None and self._process.poll() is None:
+            return self._process.pid
+        if self.pid_file is None or not self.pid_file.exists():
+            return None
+        try:
+            pid = int(self.pid_file.read_text().strip())
+            os.kill(pid, 0)
+        except (ValueError, ProcessLookupError, PermissionError):
+            return None
+        return pid
+
+    def start(self, timeout: float = 20.0) -> None:
+        """Start anvil and wait until it answers JSON-RPC."""
+        if self.running_pid() is not None and rpc_ready(self.url):
+            return
+        log = subprocess.DEVNULL
+        if self.data_dir:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            log = open(self.data_dir / "anvil.log", "ab")  # noqa: SIM115 - handed to the child
+        self._process = subprocess.Popen(
+            self._command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        if self.pid_file:
+            self.pid_file.write_text(str(self._process.pid))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise NodeUnavailableError(
+                    f"the local node exited at start (code {self._process.returncode}); "
+                    f"see {self.data_dir / 'anvil.log' if self.data_dir else 'its output'}"
+                )
+            if rpc_ready(self.url, timeout=0.5):
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise NodeUnavailableError(f"the local node did not answer on {self.url} within {timeout:.0f}s")
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the node gracefully (anvil dumps its state on SIGTERM)."""
+        pid = self.running_pid()
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pid = None
+        if pid is not None:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if self._process is not None and self._process.pid == pid:
+                    if self._process.poll() is not None:
+                        break
+                else:
+                    try:
+                        os.kill(pid, 0)
+                    except ProcessLookupError:
+                        break
+                time.sleep(0.05)
+            else:
+                os.kill(pid, signal.SIGKILL)
+        self._process = None
+        if self.pid_file and self.pid_file.exists():
+            self.pid_file.unlink()
