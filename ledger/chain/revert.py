@@ -1,0 +1,273 @@
+"""Turning a contract's refusal into one sentence a user can act on.
+
+Every custom error of every contract ABI in ``ledger/artifacts/`` is indexed
+by its 4-byte selector. Revert data, whether it comes from ``eth_call``, from
+``eth_estimateGas`` or from replaying a failed transaction, is decoded into a
+:class:`~ledger.errors.ContractRevertError` carrying the error's name, its
+arguments by name, and a message: the error's template from
+:data:`MESSAGES` filled with the arguments, or, for an error without a
+template, ``the contract refused: ErrorName(arg=value, ...)``. Solidity's
+``Error(string)`` and ``Panic(uint256)`` are decoded too.
+
+Templates use ``str.format`` fields with a few extra format specs:
+``{maturity:date}`` (a unix time as a UTC date), ``{at:datetime}``,
+``{shares:bp}`` (basis points as a percentage) and ``{role:role}`` (a role
+id as its name).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from eth_abi.abi import decode as abi_decode
+from eth_abi.exceptions import DecodingError
+from eth_utils.abi import collapse_if_tuple
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+
+from ledger.chain.artifacts import ARTIFACTS_DIR, iter_artifacts
+from ledger.errors import ContractRevertError
+
+__all__ = [
+    "MESSAGES",
+    "PANIC_REASONS",
+    "ErrorSpec",
+    "RevertDecoder",
+    "render_message",
+    "revert_data_of",
+]
+
+ERROR_STRING_SELECTOR = keccak(text="Error(string)")[:4]
+PANIC_SELECTOR = keccak(text="Panic(uint256)")[:4]
+
+# Error name -> message template. Say what is wrong, then what to do about it.
+MESSAGES: dict[str, str] = {
+    # OpenZeppelin Contracts errors that the suite inherits.
+    "AccessControlUnauthorizedAccount": (
+        "{account} does not hold the {neededRole:role} role; ask the consortium admin to grant it"
+    ),
+    "AccessControlBadConfirmation": "an account can only renounce its own roles",
+    "ECDSAInvalidSignature": "the signature is not valid; sign the request again",
+    "ECDSAInvalidSignatureLength": "the signature has {length} bytes instead of 65; sign the request again",
+    "ECDSAInvalidSignatureS": "the signature is malleable (high s value); sign the request again",
+    "ERC1155InsufficientBalance": (
+        "{sender} holds {balance:bp} of token {tokenId}, less than the {needed:bp} asked for"
+    ),
+    "ERC1155MissingApprovalForAll": "{operator} may not move the shares of {owner}; the owner must act",
+    "ERC1155InvalidReceiver": "{receiver} cannot receive shares",
+    "ERC1155InvalidSender": "{sender} cannot send shares",
+    "ERC1155InvalidArrayLength": "{idsLength} token ids were given with {valuesLength} amounts",
+    "ReentrancyGuardReentrantCall": "the contract refused a reentrant call",
+    "EnforcedPause": "the contract is paused; wait for the consortium admin to resume it",
+}
+
+# Panic codes of the Solidity compiler (the language's documented list).
+PANIC_REASONS: dict[int, str] = {
+    0x00: "a generic compiler panic",
+    0x01: "an assertion failed",
+    0x11: "an arithmetic overflow or underflow",
+    0x12: "a division or modulo by zero",
+    0x21: "a value out of range for an enum",
+    0x22: "a corrupt storage byte array",
+    0x31: "a pop from an empty array",
+    0x32: "an array index out of bounds",
+    0x41: "too much memory allocated",
+    0x51: "a call to an uninitialised internal function",
+}
+
+_ROLE_NAMES: dict[bytes, str] = {bytes(32): "admin"}
+for _role in ("ADMIN", "REGISTRAR", "MERCHANT", "BANK", "AUDITOR", "ORACLE"):
+    _ROLE_NAMES[keccak(text=_role)] = _role
+    _ROLE_NAMES[keccak(text=f"{_role}_ROLE")] = _role
+
+
+def _as_bytes(value: Any) -> bytes | None:
+    if isinstance(value, bytes | bytearray):
+        return bytes(value)
+    if isinstance(value, str) and value.startswith("0x"):
+        try:
+            return bytes.fromhex(value[2:])
+        except ValueError:
+            return None
+    return None
+
+
+class _MessageFormatter(string.Formatter):
+    """``str.format`` with the ledger's extra format specs (``date``, ``bp`` ...)."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "date" and isinstance(value, int):
+            return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d")
+        if format_spec == "datetime" and isinstance(value, int):
+            return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        if format_spec == "bp" and isinstance(value, int):
+            return f"{value / 100:g}%"
+        if format_spec == "role":
+            raw = _as_bytes(value)
+            if raw is not None and raw in _ROLE_NAMES:
+                return _ROLE_NAMES[raw]
+            return str(value)
+        return str(super().format_field(value, format_spec))
+
+
+_FORMATTER = _MessageFormatter()
+
+
+def _generic(name: str, args: Mapping[str, Any]) -> str:
+    rendered = ", ".join(f"{key}={value}" for key, value in args.items())
+    return f"the contract refused: {name}({rendered})"
+
+
+def render_message(name: str, args: Mapping[str, Any], templates: Mapping[str, str] = MESSAGES) -> str:
+    """The sentence for error ``name`` with ``args``: its template, else the generic form."""
+    template = templates.get(name)
+    if template is None:
+        return _generic(name, args)
+    try:
+        return _FORMATTER.vformat(template, (), dict(args))
+    except (KeyError, IndexError, ValueError, TypeError):
+        # A template that no longer matches the error's arguments must not hide the error.
+        return _generic(name, args)
+
+
+def _normalise(abi_type: str, value: Any) -> Any:
+    """Decoded values in the forms users read: checksum addresses, 0x hex bytes."""
+    if abi_type.endswith("]"):
+        inner = abi_type[: abi_type.rindex("[")]
+        return [_normalise(inner, item) for item in value]
+    if abi_type == "address":
+        return to_checksum_address(value)
+    if abi_type.startswith("bytes") and isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+class ErrorSpec:
+    """One custom error: its name, parameter names and ABI types, and selector."""
+
+    def __init__(self, entry: Mapping[str, Any], contract: str) -> None:
+        self.name: str = str(entry["name"])
+        inputs: list[Mapping[str, Any]] = list(entry.get("inputs", []))
+        self.types: list[str] = [collapse_if_tuple(dict(item)) for item in inputs]
+        self.arg_names: list[str] = [str(item.get("name") or f"arg{i}") for i, item in enumerate(inputs)]
+        self.signature = f"{self.name}({','.join(self.types)})"
+        self.selector: bytes = keccak(text=self.signature)[:4]
+        self.contracts: set[str] = {contract}
+
+    def decode_args(self, payload: bytes) -> dict[str, Any]:
+        values = abi_decode(self.types, payload)
+        return {
+            name: _normalise(abi_type, value)
+            for name, abi_type, value in zip(self.arg_names, self.types, values, strict=True)
+        }
+
+
+class RevertDecoder:
+    """Decodes revert data against every custom error it has been given."""
+
+    def __init__(self, templates: Mapping[str, str] = MESSAGES) -> None:
+        self._by_selector: dict[bytes, ErrorSpec] = {}
+        self.templates = templates
+
+    @classmethod
+    def from_artifacts(cls, directory: Any = ARTIFACTS_DIR) -> RevertDecoder:
+        """A decoder for every contract in the package's artifacts."""
+        decoder = cls()
+        for artifact in iter_artifacts(directory):
+            decoder.add_abi(artifact.abi, artifact.name)
+        return decoder
+
+    @classmethod
+    def from_abis(cls, abis: Mapping[str, Iterable[Mapping[str, Any]]]) -> RevertDecoder:
+        """A decoder for the given ABIs, by contract name."""
+        decoder = cls()
+        for contract, abi in abis.items():
+            decoder.add_abi(abi, contract)
+        return decoder
+
+    def add_abi(self, abi: Iterable[Mapping[str, Any]], contract: str) -> None:
+        """Index the custom errors of one contract's ABI."""
+        for entry in abi:
+            if entry.get("type") != "error":
+                continue
+            spec = ErrorSpec(entry, contract)
+            known = self._by_selector.get(spec.selector)
+            if known is not None and known.signature == spec.signature:
+                known.contracts.add(contract)
+            elif known is None:
+                self._by_selector[spec.selector] = spec
+
+    @property
+    def errors(self) -> dict[str, ErrorSpec]:
+        """Every indexed error by signature."""
+        return {spec.signature: spec for spec in self._by_selector.values()}
+
+    def decode(self, data: bytes | str | None) -> ContractRevertError:
+        """The :class:`ContractRevertError` that revert ``data`` stands for."""
+        raw = _as_bytes(data) if data is not None else b""
+        if raw is None:
+            raw = b""
+        if not raw:
+            return ContractRevertError(
+                "the contract refused without giving a reason", name="Revert", args={}
+            )
+        selector, payload = raw[:4], raw[4:]
+        try:
+            if selector == ERROR_STRING_SELECTOR:
+                (reason,) = abi_decode(["string"], payload)
+                return ContractRevertError(f"the contract refused: {reason}", "Error", {"message": reason})
+            if selector == PANIC_SELECTOR:
+                (code,) = abi_decode(["uint256"], payload)
+                what = PANIC_REASONS.get(code, "an unknown panic")
+                return ContractRevertError(
+                    f"the contract stopped on {what} (panic {code:#04x}); this is a contract bug, report it",
+                    "Panic",
+                    {"code": code},
+                )
+            spec = self._by_selector.get(selector)
+            if spec is not None:
+                args = spec.decode_args(payload)
+                return ContractRevertError(render_message(spec.name, args, self.templates), spec.name, args)
+        except (DecodingError, ValueError, OverflowError):
+            pass
+        hex_selector = "0x" + selector.hex()
+        return ContractRevertError(
+            f"the contract refused with an error this ledger does not know ({hex_selector}); "
+            "update the ledger's contract artifacts",
+            "UnknownError",
+            {"selector": hex_selector, "data": "0x" + raw.hex()},
+        )
+
+
+def revert_data_of(error: Any) -> str | None:
+    """The revert data carried by a failed call: a web3 exception or a JSON-RPC error object.
+
+    ``None`` when ``error`` is not a revert (a connection failure, a nonce
+    problem ...). Nodes differ in where they put the data: ``data`` as a hex
+    string, or nested as ``data.data``/``data.result``; anvil and Besu use
+    the first.
+    """
+    data = getattr(error, "data", None)
+    if isinstance(data, str) and data.startswith("0x"):
+        return data
+    response = getattr(error, "rpc_response", None)
+    if isinstance(response, Mapping):
+        error = response.get("error")
+    if isinstance(error, Mapping):
+        inner = error.get("data")
+        if isinstance(inner, str) and inner.startswith("0x"):
+            return inner
+        if isinstance(inner, Mapping):
+            for key in ("data", "result"):
+                nested = inner.get(key)
+                if isinstance(nested, str) and nested.startswith("0x"):
+                    return nested
+        message = str(error.get("message", ""))
+        if "revert" in message.lower():
+            return "0x"
+    return None
