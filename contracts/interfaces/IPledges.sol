@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {PledgeStatus} from "../types/PledgeStatus.sol";
+import {Right} from "../types/Right.sol";
+
+/// @title IPledges
+/// @notice Pledges of shares of a right to banks, with the pledgor's consent signed as EIP-712 typed data, ranked
+/// by recording order.
+///
+/// Recording. The pledgee, an active BANK, records the pledge (`msg.sender` is the pledgee) with the pledgor's
+/// signature over `PledgeConsent`. The pledgor, an active MERCHANT or BANK, may be an externally owned account
+/// (ECDSA) or a contract wallet (ERC-1271). The signed data binds the chain id and this contract (EIP-712 domain
+/// `name = "DataAssetLedger Pledges"`, `version = "1"`), the pledgor's current nonce and a deadline, so a signature
+/// is used once and only here. The shares must not exceed the pledgor's balance of that right; they may already
+/// be covered by earlier pledges (a junior pledge). The certificate must be in force.
+///
+/// EIP-712 types (`right` is the enum as uint8, `currency` an ISO 4217 code such as "CNY" as bytes3):
+/// `PledgeConsent(address pledgee,uint256 certificateId,uint8 right,uint256 shares,uint256 amount,bytes3 currency,
+/// uint64 maturity,bytes32 externalRef,uint256 nonce,uint256 deadline)` and
+/// `PledgeExtension(uint256 pledgeId,uint64 newMaturity,uint256 nonce,uint256 deadline)`.
+/// Both kinds of signature consume the same per-pledgor nonce ({nonces}).
+///
+/// Rank. Pledge ids grow with recording order, so on one (certificate, right) a smaller id ranks ahead. The pledges
+/// of one pledgor on one right form a chain, junior to senior, through `seniorPledgeId`.
+///
+/// Ends. A pledge ends by release (the pledgee, at any time) or by enforcement (the pledgee, from maturity on,
+/// while the certificate is in force), each an explicit status with its event. An extension (new, later maturity,
+/// with the pledgor's signed `PledgeExtension`) keeps the pledge Active. Enforcement moves the pledged shares to the
+/// pledgee or to an active member it directs; a junior pledge cannot be enforced while active senior pledges of the
+/// same pledgor on that right claim the shares it needs (`balance - sum(active senior shares) < shares`). When no
+/// active senior remains but the balance fell below the pledged shares (a senior took its part), enforcement takes
+/// what is left, as {PledgeEnforced} says.
+///
+/// Stored per pledge: what the contracts read (pledgor, pledgee, certificate, right, shares, maturity, status and the
+/// senior link). Amount, currency and external reference are only in {PledgeRecorded}.
+interface IPledges {
+    /// @notice What a pledge secures, as the pledgor consents to it.
+    /// @param pledgor The member whose shares are pledged (the signer of the consent).
+    /// @param certificateId The certificate.
+    /// @param right The right whose shares are pledged.
+    /// @param shares Basis points pledged (1 .. the pledgor's balance).
+    /// @param amount The secured amount, in minor units of `currency` (greater than 0).
+    /// @param currency ISO 4217 code, three ASCII letters (for example "CNY").
+    /// @param maturity When the secured debt falls due; enforcement is possible from then on.
+    /// @param externalRef The pledge's registration elsewhere (for example a registry's filing hash), or zero.
+    struct PledgeTerms {
+        address pledgor;
+        uint256 certificateId;
+        Right right;
+        uint256 shares;
+        uint256 amount;
+        bytes3 currency;
+        uint64 maturity;
+        bytes32 externalRef;
+    }
+
+    /// @notice A pledge as stored.
+    /// @param seniorPledgeId The pledgor's previous pledge on the same certificate and right (0 if none), which
+    /// ranks ahead of this one.
+    struct Pledge {
+        PledgeStatus status;
+        address pledgor;
+        address pledgee;
+        uint256 certificateId;
+        Right right;
+        uint256 shares;
+        uint64 maturity;
+        uint256 seniorPledgeId;
+    }
+
+    /// @notice `pledgee` recorded pledge `pledgeId` over `shares` of `right` of `certificateId` owned by `pledgor`.
+    /// Status: Active. `seniorPledgeId` is the pledgor's previous pledge on that right (0 if none).
+    event PledgeRecorded(
+        uint256 indexed pledgeId,
+        uint256 indexed certificateId,
+        address indexed pledgee,
+        address pledgor,
+        Right right,
+        uint256 shares,
+        uint256 amount,
+        bytes3 currency,
+        uint64 maturity,
+        bytes32 externalRef,
+        uint256 seniorPledgeId
+    );
+
+    /// @notice The pledgee released the pledge. Status: Released; its shares are unlocked.
+    event PledgeReleased(uint256 indexed pledgeId);
+
+    /// @notice Both parties extended the pledge to `maturity`. Status stays Active.
+    event PledgeExtended(uint256 indexed pledgeId, uint64 maturity);
+
+    /// @notice The pledgee enforced the pledge: `shares` moved from the pledgor to `recipient`. Status: Enforced.
+    event PledgeEnforced(uint256 indexed pledgeId, address indexed recipient, uint256 shares);
+
+    /// @notice No pledge has id `pledgeId`.
+    error PledgesUnknownPledge(uint256 pledgeId);
+
+    /// @notice The pledge is `current`, not Active.
+    error PledgesNotActive(uint256 pledgeId, PledgeStatus current);
+
+    /// @notice `account` is not the pledgee of `pledgeId`.
+    error PledgesNotPledgee(uint256 pledgeId, address account);
+
+    /// @notice Pledged shares must be between 1 and 10,000.
+    error PledgesInvalidShares(uint256 shares);
+
+    /// @notice The secured amount must be greater than zero.
+    error PledgesInvalidAmount(uint256 amount);
+
+    /// @notice The currency code must be three upper-case ASCII letters.
+    error PledgesInvalidCurrency(bytes3 currency);
+
+    /// @notice A maturity must lie in the future (and, when extending, after the current one).
+    error PledgesInvalidMaturity(uint64 maturity);
+
+    /// @notice A bank cannot take a pledge over its own shares.
+    error PledgesSelfPledge(address account);
+
+    /// @notice The signature's deadline has passed.
+    error PledgesSignatureExpired(uint256 deadline);
+
+    /// @notice `nonce` is not the pledgor's current nonce `expected` (already used, or out of order).
+    error PledgesInvalidNonce(address pledgor, uint256 nonce, uint256 expected);
+
+    /// @notice The signature is not the pledgor's over these typed data.
+    error PledgesInvalidSignature(address pledgor);
+
+    /// @notice The pledge matures at `maturity`; it cannot be enforced before.
+    error PledgesNotMatured(uint256 pledgeId, uint64 maturity);
+
+    /// @notice The active senior pledge `seniorPledgeId` claims shares that `pledgeId` needs; it ranks ahead.
+    error PledgesSeniorPledgeOutstanding(uint256 pledgeId, uint256 seniorPledgeId);
+
+    /// @notice Enforced shares cannot go to the pledgor itself.
+    error PledgesInvalidRecipient(address recipient);
+
+    /// @notice Record a pledge (caller: the pledgee, an active BANK) with the pledgor's signed consent.
+    /// @param nonce The pledgor's current nonce, as signed.
+    /// @param deadline The last second at which the signature may be used, as signed.
+    /// @param signature The pledgor's signature (65-byte ECDSA, or whatever its ERC-1271 wallet accepts).
+    /// @return pledgeId The new pledge's id (ids start at 1).
+    function recordPledge(PledgeTerms calldata terms, uint256 nonce, uint256 deadline, bytes calldata signature)
+        external
+        returns (uint256 pledgeId);
+
+    /// @notice Release an Active pledge. Caller: its pledgee, an active BANK.
+    function releasePledge(uint256 pledgeId) external;
+
+    /// @notice Extend an Active pledge to `newMaturity` with the pledgor's signed `PledgeExtension`.
+    /// Caller: its pledgee, an active BANK.
+    function extendPledge(
+        uint256 pledgeId,
+        uint64 newMaturity,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
+
+    /// @notice Enforce an Active, matured pledge, moving its shares to `recipient` (the pledgee itself or another
+    /// active MERCHANT or BANK). Caller: its pledgee, an active BANK.
+    function enforcePledge(uint256 pledgeId, address recipient) external;
+
+    /// @notice The stored pledge; reverts with {PledgesUnknownPledge} for an unknown id.
+    function pledge(uint256 pledgeId) external view returns (Pledge memory);
+
+    /// @notice The active pledges of the same pledgor on the same right that rank ahead of `pledgeId`, nearest first.
+    function activeSeniorPledges(uint256 pledgeId) external view returns (uint256[] memory);
+
+    /// @notice The number of pledges ever recorded (the highest id).
+    function pledgeCount() external view returns (uint256);
+
+    /// @notice The current nonce of `owner`; the next consent or extension it signs must carry it.
+    function nonces(address owner) external view returns (uint256);
+
+    /// @notice The EIP-712 digest the pledgor signs to consent to `terms` taken by `pledgee`.
+    function hashConsent(address pledgee, PledgeTerms calldata terms, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32);
+
+    /// @notice The EIP-712 digest the pledgor signs to extend `pledgeId` to `newMaturity`.
+    function hashExtension(uint256 pledgeId, uint64 newMaturity, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32);
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
+
+import {Right} from "../types/Right.sol";
+
+/// @title IRights
+/// @notice Who owns which share of the three rights of every issued certificate, and the licences granted over
+/// the development and operation rights.
+///
+/// Shares. Each right of a certificate is owned in basis points that always sum to 10,000. At issue the
+/// Certificates contract mints all 10,000 of each right to the holder. Shares are visible through ERC-1155, one
+/// token id per certificate and right: `tokenId = certificateId * 4 + uint8(right)` (see `types/RightsTokenId.sol`).
+/// Every movement goes through the ledger's rules: the owner moves its own shares only (approvals are disabled),
+/// the sender and the recipient must be active members with the MERCHANT or BANK role, the certificate must be in
+/// force, and shares under active pledges stay put. `safeTransferFrom` and `safeBatchTransferFrom` obey the same
+/// rules as {transferShares}; every movement emits ERC-1155's `TransferSingle` or `TransferBatch`, and a contract
+/// recipient must accept it through `IERC1155Receiver` (else OpenZeppelin's `ERC1155InvalidReceiver(to)`).
+///
+/// Pledged shares. Only the Pledges contract locks, unlocks and seizes shares. A member's pledged count on a right is
+/// the sum of the shares of its active pledges there; junior pledges may cover shares that senior ones already
+/// cover, so that sum may exceed the balance. The member may transfer `balance - min(balance, pledged)`.
+///
+/// Licences. An owner of development or operation shares grants licences over that right: a licensee, a terms
+/// hash, a period [start, end), exclusive or not, sub-licensable or not. The licensee of a sub-licensable licence
+/// grants sub-licences under it, within its period. Among the licences with the same parent (or the top-level
+/// licences of one certificate's right), an exclusive licence excludes every other unrevoked licence whose period
+/// overlaps, and no licence is granted over a period an exclusive sibling covers. Revoking a licence (by its
+/// grantor) revokes its whole subtree, with one {LicenceRevoked} per licence. Nothing is granted while the
+/// certificate is not in force; revoking is always possible.
+interface IRights is IERC1155 {
+    /// @notice What a grantor fixes in a licence.
+    /// @param licensee An active MERCHANT or BANK member.
+    /// @param termsHash Hash of the licence terms (scope), kept only in {LicenceGranted}.
+    /// @param start Start of the period (inclusive, seconds).
+    /// @param end End of the period (exclusive, seconds); after `start` and in the future.
+    /// @param exclusive Whether the licence excludes any other over an overlapping period.
+    /// @param sublicensable Whether the licensee may grant sub-licences under it.
+    struct LicenceTerms {
+        address licensee;
+        bytes32 termsHash;
+        uint64 start;
+        uint64 end;
+        bool exclusive;
+        bool sublicensable;
+    }
+
+    /// @notice A licence as stored (the terms hash is in the event only).
+    struct Licence {
+        uint256 certificateId;
+        Right right;
+        address grantor;
+        address licensee;
+        uint256 parentId;
+        uint64 start;
+        uint64 end;
+        bool exclusive;
+        bool sublicensable;
+        bool revoked;
+    }
+
+    /// @notice `grantor` granted licence `licenceId` over `right` of `certificateId` to `licensee`, under
+    /// `parentId` (0 for a licence granted by an owner of the right).
+    event LicenceGranted(
+        uint256 indexed licenceId,
+        uint256 indexed certificateId,
+        address indexed licensee,
+        Right right,
+        address grantor,
+        uint256 parentId,
+        bytes32 termsHash,
+        uint64 start,
+        uint64 end,
+        bool exclusive,
+        bool sublicensable
+    );
+
+    /// @notice Licence `licenceId` was revoked, because `revokedBy` revoked `rootLicenceId` (itself or an ancestor).
+    event LicenceRevoked(
+        uint256 indexed licenceId, uint256 indexed rootLicenceId, address indexed revokedBy, bytes32 reasonHash
+    );
+
+    /// @notice Only the Certificates contract mints and only the Pledges contract locks, unlocks and seizes.
+    error RightsUnauthorizedCaller(address caller);
+
+    /// @notice `operator` tried to move shares of `owner`; owners move their own shares only.
+    error RightsUnauthorizedOperator(address operator, address owner);
+
+    /// @notice Approvals are disabled: they would let someone other than the owner move shares.
+    error RightsApprovalsDisabled();
+
+    /// @notice `tokenId` names no right of any certificate.
+    error RightsInvalidTokenId(uint256 tokenId);
+
+    /// @notice A movement of zero shares, or ids and values of different lengths in a batch.
+    error RightsInvalidShares(uint256 shares);
+
+    /// @notice `to` cannot receive: it is the sender itself.
+    error RightsInvalidRecipient(address to);
+
+    /// @notice The certificate is not in force (not issued, suspended, cancelled or expired).
+    error RightsCertificateNotInForce(uint256 certificateId);
+
+    /// @notice `owner` holds `balance` shares of the right, fewer than `requested`.
+    error RightsInsufficientShares(uint256 certificateId, Right right, address owner, uint256 balance, uint256 requested);
+
+    /// @notice Moving `requested` shares would eat into shares under active pledges; only `transferable` are free.
+    /// `pledgeId`, `pledgee` and `maturity` name the most recent active pledge over them.
+    error RightsSharesPledged(
+        uint256 certificateId,
+        Right right,
+        address owner,
+        uint256 transferable,
+        uint256 requested,
+        uint256 pledgeId,
+        address pledgee,
+        uint64 maturity
+    );
+
+    /// @notice The holding right is not licensable.
+    error RightsNotLicensable(Right right);
+
+    /// @notice `account` owns no shares of `right` of the certificate, so it cannot grant a licence over it.
+    error RightsNotRightOwner(uint256 certificateId, Right right, address account);
+
+    /// @notice The period [start, end) is empty or already over.
+    error RightsInvalidPeriod(uint64 start, uint64 end);
+
+    /// @notice No licence has id `licenceId`.
+    error RightsUnknownLicence(uint256 licenceId);
+
+    /// @notice Licence `licenceId` is revoked.
+    error RightsLicenceRevoked(uint256 licenceId);
+
+    /// @notice `account` is not the licensee of `licenceId`, so it cannot sub-license under it.
+    error RightsNotLicensee(uint256 licenceId, address account);
+
+    /// @notice Licence `licenceId` may not be sub-licensed.
+    error RightsNotSublicensable(uint256 licenceId);
+
+    /// @notice The period [start, end) is not within the period of the parent licence `parentId`.
+    error RightsPeriodOutsideParent(uint256 parentId, uint64 start, uint64 end);
+
+    /// @notice The unrevoked licence `licenceId` overlaps the requested period and one of the two is exclusive.
+    error RightsExclusiveConflict(uint256 licenceId);
+
+    /// @notice `account` did not grant licence `licenceId`, so it cannot revoke it.
+    error RightsNotGrantor(uint256 licenceId, address account);
+
+    /// @notice Move `shares` of `right` of `certificateId` from the caller to `to` (a transfer registration).
+    /// Caller and `to`: active MERCHANT or BANK members. Emits `TransferSingle`.
+    function transferShares(uint256 certificateId, Right right, address to, uint256 shares) external;
+
+    /// @notice Grant a licence over `right` (Development or Operation) of `certificateId`. Caller: an active
+    /// MERCHANT or BANK member owning shares of that right.
+    /// @return licenceId The new licence's id (ids start at 1).
+    function grantLicence(uint256 certificateId, Right right, LicenceTerms calldata terms)
+        external
+        returns (uint256 licenceId);
+
+    /// @notice Grant a sub-licence under `parentId`. Caller: the parent's licensee, an active MERCHANT or BANK.
+    /// @return licenceId The new licence's id.
+    function grantSublicence(uint256 parentId, LicenceTerms calldata terms) external returns (uint256 licenceId);
+
+    /// @notice Revoke licence `licenceId` and every licence under it. Caller: its grantor, an active MERCHANT or BANK.
+    function revokeLicence(uint256 licenceId, bytes32 reasonHash) external;
+
+    /// @notice Mint 10,000 shares of each right to `holder` when `certificateId` is issued. Only Certificates.
+    function mintIssued(uint256 certificateId, address holder) external;
+
+    /// @notice Lock `shares` of `owner` on `right` of a certificate in force for pledge `pledgeId`. Only Pledges.
+    /// @return previousPledgeId The owner's previous most recent pledge on that right (0 if none): the next senior
+    /// in the pledge chain.
+    function lockShares(uint256 certificateId, Right right, address owner, uint256 shares, uint256 pledgeId)
+        external
+        returns (uint256 previousPledgeId);
+
+    /// @notice Unlock `shares` of `owner` when a pledge is released. Only Pledges.
+    function unlockShares(uint256 certificateId, Right right, address owner, uint256 shares) external;
+
+    /// @notice Enforce a pledge: unlock `lockedShares` of `owner` and move `shares` of them to `to`. Only Pledges.
+    function seizeShares(
+        uint256 certificateId,
+        Right right,
+        address owner,
+        address to,
+        uint256 lockedShares,
+        uint256 shares
+    ) external;
+
+    /// @notice The shares (basis points) of `right` of `certificateId` that `owner` holds.
+    function sharesOf(uint256 certificateId, Right right, address owner) external view returns (uint256);
+
+    /// @notice The sum of the shares of `owner`'s active pledges on `right` of `certificateId`.
+    function pledgedSharesOf(uint256 certificateId, Right right, address owner) external view returns (uint256);
+
+    /// @notice The shares `owner` may transfer now: `balance - min(balance, pledged)` (0 if not in force).
+    function transferableSharesOf(uint256 certificateId, Right right, address owner) external view returns (uint256);
+
+    /// @notice The most recent pledge ever recorded over `owner`'s shares of `right` (0 if none): the head of the
+    /// chain that Pledges walks, junior to senior.
+    function lastPledgeOf(uint256 certificateId, Right right, address owner) external view returns (uint256);
+
+    /// @notice The ERC-1155 token id of `right` of `certificateId`.
+    function tokenId(uint256 certificateId, Right right) external pure returns (uint256);
+
+    /// @notice The stored licence; reverts with {RightsUnknownLicence} for an unknown id.
+    function licence(uint256 licenceId) external view returns (Licence memory);
+
+    /// @notice The ids of the top-level licences over `right` of `certificateId`, in grant order.
+    function licencesOf(uint256 certificateId, Right right) external view returns (uint256[] memory);
+
+    /// @notice The ids of the sub-licences granted directly under `parentId`, in grant order.
+    function sublicencesOf(uint256 parentId) external view returns (uint256[] memory);
+
+    /// @notice The number of licences ever granted (the highest id).
+    function licenceCount() external view returns (uint256);
+}
