@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from web3 import Web3
@@ -25,3 +26,55 @@ def local_node() -> Iterator[LocalNode]:
 def w3(local_node: LocalNode) -> Web3:
     """A web3 client connected to the session's local node."""
     return Web3(Web3.HTTPProvider(local_node.url, request_kwargs={"timeout": 30}))
+
+
+# --- off-chain databases: a fresh SQLite file or PostgreSQL database per test -------------------
+
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[list[str]]:
+    """The PostgreSQL server on 127.0.0.1:5432; drops every database the tests made in it."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sqlalchemy.text("select 1"))
+    except sqlalchemy.exc.OperationalError as exc:
+        engine.dispose()
+        pytest.skip(f"PostgreSQL is not reachable on 127.0.0.1:5432 ({str(exc.orig).strip()})")
+    created: list[str] = []
+    try:
+        yield created
+    finally:
+        with engine.connect() as connection:
+            for name in created:
+                connection.execute(sqlalchemy.text(f'drop database if exists "{name}" with (force)'))
+        engine.dispose()
+
+
+def fresh_postgres_url(created: list[str]) -> str:
+    """Create an empty database on the test server and return its URL."""
+    import os
+    import uuid
+
+    import sqlalchemy
+
+    name = f"dal_test_{os.getpid()}_{uuid.uuid4().hex[:10]}"
+    engine = sqlalchemy.create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sqlalchemy.text(f'create database "{name}"'))
+    engine.dispose()
+    created.append(name)
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.db'}"
+    created: list[str] = request.getfixturevalue("postgres_databases")
+    return fresh_postgres_url(created)

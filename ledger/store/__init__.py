@@ -1,0 +1,34 @@
+"""The off-chain store: sqlmodel tables, lossless chain types, and the database session.
+
+Importing this package registers every table on ``SQLModel.metadata``, which is
+what the Alembic environment compares revisions against.
+"""
+
+from __future__ import annotations
+
+from ledger.store.anchors import AnchorBatch, AnchoredRecord, AnchorStatus, RecordKind
+from ledger.store.catalog import CatalogRecord, CatalogVersion, add_catalog_version
+from ledger.store.cursor import CHAIN_CURSOR, IndexedBlock, OracleCursor
+from ledger.store.documents import Document, DocumentCreate, add_document
+from ledger.store.events import ChainEvent
+from ledger.store.session import make_engine, open_store, upgrade_to_head
+
+__all__ = [
+    "CHAIN_CURSOR",
+    "AnchorBatch",
+    "AnchorStatus",
+    "AnchoredRecord",
+    "CatalogRecord",
+    "CatalogVersion",
+    "ChainEvent",
+    "Document",
+    "DocumentCreate",
+    "IndexedBlock",
+    "OracleCursor",
+    "RecordKind",
+    "add_catalog_version",
+    "add_document",
+    "make_engine",
+    "open_store",
+    "upgrade_to_head",
+]

@@ -1,0 +1,103 @@
+"""Off-chain records keep what they were given: uint256 exactly, catalog versions in order."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from ledger.catalog import parse_catalog_entry
+from ledger.errors import NotFoundError
+from ledger.hashing import record_hash
+from ledger.store import (
+    CatalogRecord,
+    CatalogVersion,
+    ChainEvent,
+    DocumentCreate,
+    add_catalog_version,
+    add_document,
+    open_store,
+)
+from ledger.store.catalog import latest_version
+
+DOC = (Path(__file__).resolve().parents[2] / "docs" / "canonical-form.md").read_text(encoding="utf-8")
+ENTRY = json.loads(DOC.split("<!-- worked-example-entry -->\n```json\n", 1)[1].split("```", 1)[0])
+
+
+@pytest.fixture
+def engine(empty_database_url: str) -> Iterator[Engine]:
+    engine = open_store(empty_database_url, create_if_empty=True)
+    yield engine
+    engine.dispose()
+
+
+def test_uint256_extremes_round_trip_and_sort_numerically(engine: Engine) -> None:
+    values = [0, 1, 9, 10, 2**53 + 1, 2**64, 2**255, 2**256 - 1]
+    with Session(engine) as session:
+        for value in reversed(values):
+            session.add(CatalogRecord(certificate_id=value))
+        session.commit()
+        stored = session.exec(select(CatalogRecord.certificate_id).order_by(CatalogRecord.certificate_id)).all()
+        assert list(stored) == values
+        above = session.exec(
+            select(CatalogRecord.certificate_id)
+            .where(CatalogRecord.certificate_id > 2**64)  # type: ignore[operator]
+            .order_by(CatalogRecord.certificate_id)
+        ).all()
+        assert list(above) == [2**255, 2**256 - 1]
+
+
+def test_a_value_outside_uint256_is_refused(engine: Engine) -> None:
+    with Session(engine) as session:
+        session.add(CatalogRecord(certificate_id=2**256))
+        with pytest.raises(Exception, match="is not a uint256"):
+            session.commit()
+
+
+def test_catalog_versions_number_up_and_keep_the_hash_of_each(engine: Engine) -> None:
+    first = parse_catalog_entry(ENTRY)
+    second = parse_catalog_entry(dict(ENTRY, scale="4.1 billion points, 1.5 TB"))
+    with Session(engine) as session:
+        v1 = add_catalog_version(session, first, certificate_id=7)
+        v2 = add_catalog_version(session, second, entry_id=v1.entry_id)
+        session.commit()
+        assert (v1.version, v2.version) == (1, 2)
+        assert v1.record_hash == "0x" + record_hash(first).hex()
+        assert v2.record_hash == "0x" + record_hash(second).hex()
+        assert latest_version(session, v1.entry_id).id == v2.id
+        assert session.get(CatalogVersion, v1.id).to_entry() == first  # type: ignore[union-attr]
+    with Session(engine) as session, pytest.raises(NotFoundError, match="catalog entry 999"):
+        add_catalog_version(session, first, entry_id=999)
+
+
+def test_document_record_hash_ignores_where_it_is_kept(engine: Engine) -> None:
+    base = {"kind": "compliance-report", "hash": "0x" + "cd" * 32, "certificate_id": 2**200}
+    with Session(engine) as session:
+        here = add_document(session, DocumentCreate(**base, location="archive A/2025/17.pdf"))
+        there = add_document(session, DocumentCreate(**base, location="s3 bucket B/17.pdf"))
+        session.commit()
+        assert here.record_hash == there.record_hash
+        assert here.certificate_id == 2**200
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 2**256 - 1), st.integers(0, 2**31 - 1))
+def test_raw_event_arguments_keep_every_uint256(engine: Engine, value: int, log_index: int) -> None:
+    with Session(engine) as session:
+        tx_hash = "0x" + value.to_bytes(32, "big").hex()
+        session.merge(
+            ChainEvent(
+                tx_hash=tx_hash, log_index=log_index, block_number=1, block_hash="0x" + "00" * 32,
+                tx_index=0, contract="Rights", address="0x" + "11" * 20, event="SharesTransferred",
+                args=json.dumps({"amount": str(value)}),
+            )
+        )
+        session.commit()
+        row = session.get(ChainEvent, (tx_hash, log_index))
+        assert row is not None and int(json.loads(row.args)["amount"]) == value
