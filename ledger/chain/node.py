@@ -6,6 +6,7 @@ JSON-RPC, so the same code runs against a Besu QBFT network.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import platform
@@ -16,12 +17,19 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-from ledger.errors import NodeUnavailableError
+from ledger.config import Profile
+from ledger.errors import ConfigError, NodeUnavailableError
 
-__all__ = ["LocalNode", "find_anvil", "free_port", "rpc_ready"]
+__all__ = ["LocalNode", "find_anvil", "free_port", "node_for", "rpc_ready"]
+
+# The node's log is kept for start-up failures; past this size it starts over.
+_LOG_LIMIT = 16 * 1024 * 1024
 
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,6 +111,10 @@ class LocalNode:
             command += ["--silent"]
         return command
 
+    @property
+    def log_file(self) -> Path | None:
+        return self.data_dir / "anvil.log" if self.data_dir else None
+
     def running_pid(self) -> int | None:
         """The pid of the node started from ``data_dir``, if it is still alive."""
         if self._process is not None and self._process.poll() is None:
@@ -114,27 +126,66 @@ class LocalNode:
             os.kill(pid, 0)
         except (ValueError, ProcessLookupError, PermissionError):
             return None
+        if not _is_anvil(pid):
+            return None  # the recorded pid was reused by an unrelated process
         return pid
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """Serialise starts and stops of the node of one data directory across processes."""
+        if self.data_dir is None:
+            yield
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.data_dir / "node.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def ensure_running(self, timeout: float = 20.0) -> None:
+        """Start the node unless it already answers (safe when several commands race)."""
+        with self._exclusive():
+            if rpc_ready(self.url, timeout=0.5):
+                return
+            self._start(timeout)
 
     def start(self, timeout: float = 20.0) -> None:
         """Start anvil and wait until it answers JSON-RPC."""
-        if self.running_pid() is not None and rpc_ready(self.url):
-            return
-        log = subprocess.DEVNULL
-        if self.data_dir:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            log = open(self.data_dir / "anvil.log", "ab")  # noqa: SIM115 - handed to the child
-        self._process = subprocess.Popen(
-            self._command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        with self._exclusive():
+            if self.running_pid() is not None and rpc_ready(self.url):
+                return
+            self._start(timeout)
+
+    def _start(self, timeout: float) -> None:
+        if rpc_ready(self.url, timeout=0.5):
+            raise NodeUnavailableError(
+                f"another program already answers on {self.url}; stop it, or move the local "
+                "node to a free port with DAL_RPC_URL=http://127.0.0.1:<port>"
+            )
+        log: int | IO[bytes] = subprocess.DEVNULL
+        if self.data_dir and self.log_file:
+            if self.log_file.exists() and self.log_file.stat().st_size > _LOG_LIMIT:
+                self.log_file.replace(self.log_file.with_suffix(".log.old"))
+            log = open(self.log_file, "ab")  # noqa: SIM115 - handed to the child, closed below
+        try:
+            self._process = subprocess.Popen(
+                self._command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        finally:
+            if not isinstance(log, int):
+                log.close()
         if self.pid_file:
             self.pid_file.write_text(str(self._process.pid))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
+                if self.pid_file and self.pid_file.exists():
+                    self.pid_file.unlink()
                 raise NodeUnavailableError(
                     f"the local node exited at start (code {self._process.returncode}); "
-                    f"see {self.data_dir / 'anvil.log' if self.data_dir else 'its output'}"
+                    f"see {self.log_file or 'its output'}"
                 )
             if rpc_ready(self.url, timeout=0.5):
                 return
@@ -144,6 +195,10 @@ class LocalNode:
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the node gracefully (anvil dumps its state on SIGTERM)."""
+        with self._exclusive():
+            self._stop(timeout)
+
+    def _stop(self, timeout: float) -> None:
         pid = self.running_pid()
         if pid is not None:
             try:
@@ -167,3 +222,22 @@ class LocalNode:
         self._process = None
         if self.pid_file and self.pid_file.exists():
             self.pid_file.unlink()
+
+
+def _is_anvil(pid: int) -> bool:
+    """True unless the system says ``pid`` runs something other than anvil."""
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    try:
+        return b"anvil" in cmdline.read_bytes()
+    except OSError:
+        return not cmdline.parent.parent.exists()  # no /proc here: trust the pid file
+
+
+def node_for(profile: Profile) -> LocalNode:
+    """The managed node of the local profile, keeping its state in ``<home>/node``."""
+    if not profile.managed_node:
+        raise ConfigError(
+            f"profile {profile.name!r} is a remote network; only the local profile has a node "
+            "that dal starts and stops"
+        )
+    return LocalNode(port=profile.local_port, chain_id=profile.chain_id, data_dir=profile.node_dir)

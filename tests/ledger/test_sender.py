@@ -1,0 +1,143 @@
+"""Sending: local signing, fees per profile, local nonces, and batches with per-item results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+
+from ledger.accounts import DEVELOPMENT_MNEMONIC
+from ledger.chain.node import LocalNode
+from ledger.chain.revert import RevertDecoder
+from ledger.chain.sender import NonceManager, Sender, TxRequest
+from ledger.config import Profile
+from ledger.errors import TransactionError
+
+Account.enable_unaudited_hdwallet_features()
+
+
+def _dev(index: int) -> LocalAccount:
+    account: LocalAccount = Account.from_mnemonic(DEVELOPMENT_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    return account
+
+
+# Accounts 10+ of the development mnemonic are not funded by the node: they stay
+# apart from the consortium's accounts, which other tests use.
+PAYER = _dev(1)
+PAYEE = _dev(12).address
+
+
+@pytest.fixture
+def isolated(w3: Web3) -> Iterator[None]:
+    """Undo every transaction of the test afterwards (evm_snapshot / evm_revert)."""
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+    yield
+    w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
+
+
+def _profile(node: LocalNode, tmp_path: Path, gas_price: int | None = 0) -> Profile:
+    return Profile(
+        name="local",
+        home=tmp_path,
+        rpc_url=node.url,
+        chain_id=node.chain_id,
+        database_url=f"sqlite:///{tmp_path / 'ledger.db'}",
+        gas_price=gas_price,
+        managed_node=True,
+        receipt_timeout=30,
+    )
+
+
+@pytest.fixture
+def sender(w3: Web3, local_node: LocalNode, tmp_path: Path, isolated: None) -> Sender:
+    return Sender(w3, _profile(local_node, tmp_path), RevertDecoder())
+
+
+def test_a_transfer_is_signed_locally_as_a_legacy_free_gas_transaction(sender: Sender, w3: Web3) -> None:
+    before = w3.eth.get_balance(PAYEE)
+    receipt = sender.transact(PAYER, TxRequest(to=PAYEE, value=12345))
+    assert receipt["status"] == 1
+    assert w3.eth.get_balance(PAYEE) - before == 12345
+    tx = w3.eth.get_transaction(receipt["transactionHash"])
+    assert tx["from"] == PAYER.address
+    assert tx["type"] == 0
+    assert tx["gasPrice"] == 0
+
+
+def test_without_a_fixed_gas_price_fees_are_eip1559_from_the_node(
+    w3: Web3, local_node: LocalNode, tmp_path: Path, isolated: None
+) -> None:
+    sender = Sender(w3, _profile(local_node, tmp_path, gas_price=None), RevertDecoder())
+    receipt = sender.transact(PAYER, TxRequest(to=PAYEE, value=1))
+    tx = w3.eth.get_transaction(receipt["transactionHash"])
+    assert tx["type"] == 2
+    assert tx["maxFeePerGas"] >= tx["maxPriorityFeePerGas"]
+
+
+def test_nonces_are_counted_locally_after_one_read(sender: Sender, w3: Web3) -> None:
+    nonces = NonceManager(w3)
+    first = w3.eth.get_transaction_count(PAYER.address, "pending")
+    assert nonces.reserve(PAYER.address) == range(first, first + 1)
+    assert nonces.reserve(PAYER.address, 3) == range(first + 1, first + 4)
+    assert nonces.resync(PAYER.address) == first
+
+
+def test_a_nonce_taken_by_another_sender_is_resynchronised(sender: Sender, w3: Web3) -> None:
+    sender.transact(PAYER, TxRequest(to=PAYEE, value=1))
+    # Another program (here: a second sender with its own nonce manager) uses the next nonce.
+    other = Sender(w3, sender.profile, RevertDecoder())
+    other.transact(PAYER, TxRequest(to=PAYEE, value=1))
+    receipt = sender.transact(PAYER, TxRequest(to=PAYEE, value=1))
+    assert receipt["status"] == 1
+    assert w3.eth.get_transaction(receipt["transactionHash"])["nonce"] == (
+        w3.eth.get_transaction_count(PAYER.address) - 1
+    )
+
+
+def test_a_transfer_beyond_the_balance_is_one_clear_error_and_nothing_is_mined(sender: Sender, w3: Web3) -> None:
+    poor = _dev(13)
+    start = w3.eth.block_number
+    with pytest.raises(TransactionError) as caught:
+        sender.transact(poor, TxRequest(to=PAYEE, value=10**18))
+    assert f"{poor.address} cannot pay for this transaction" in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert w3.eth.block_number == start
+
+
+def test_a_batch_returns_one_receipt_per_request_in_order(sender: Sender, w3: Web3) -> None:
+    start_nonce = w3.eth.get_transaction_count(PAYER.address)
+    progress: list[tuple[int, int]] = []
+    requests = [TxRequest(to=PAYEE, value=i + 1, label=f"payment {i}") for i in range(40)]
+    results = sender.send_batch(PAYER, requests, concurrency=8, on_progress=lambda d, t: progress.append((d, t)))
+    assert all(result.ok for result in results)
+    assert [result.request.label for result in results] == [f"payment {i}" for i in range(40)]
+    nonces = [w3.eth.get_transaction(result.receipt["transactionHash"])["nonce"] for result in results if result.receipt]
+    assert nonces == list(range(start_nonce, start_nonce + 40))
+    assert progress[-1] == (40, 40)
+    assert len(progress) == 40
+
+
+def test_a_failing_item_does_not_stop_the_batch_and_leaves_no_nonce_gap(sender: Sender, w3: Web3) -> None:
+    balance = w3.eth.get_balance(PAYER.address)
+    requests = [
+        TxRequest(to=PAYEE, value=1, label="first"),
+        # The node refuses these two after their nonces were assigned and the next
+        # ones sent: each nonce is used up by a filler, so that "last" still goes through.
+        TxRequest(to=PAYEE, value=balance * 2, label="too much"),
+        TxRequest(to=PAYEE, value=balance * 3, gas=21_000, label="far too much"),
+        TxRequest(to=PAYEE, value=2, label="last"),
+    ]
+    results = sender.send_batch(PAYER, requests)
+    assert [result.ok for result in results] == [True, False, False, True]
+    assert results[1].tx_hash is None
+    assert isinstance(results[2].error, TransactionError)
+    assert f"{PAYER.address} cannot pay for this transaction (far too much)" in str(results[2].error)
+    assert results[3].receipt is not None and results[3].receipt["status"] == 1
+
+
+def test_an_empty_batch_is_empty(sender: Sender) -> None:
+    assert sender.send_batch(PAYER, []) == []
