@@ -11,21 +11,39 @@ from ledger.store.catalog import CatalogRecord, CatalogVersion, add_catalog_vers
 from ledger.store.cursor import CHAIN_CURSOR, IndexedBlock, OracleCursor
 from ledger.store.documents import Document, DocumentCreate, add_document
 from ledger.store.events import ChainEvent
+from ledger.store.read_model import (
+    Anchor,
+    Certificate,
+    CertificateVersion,
+    Licence,
+    Member,
+    Pledge,
+    ShareHolding,
+    ShareTransfer,
+)
 from ledger.store.session import make_engine, open_store, upgrade_to_head
 
 __all__ = [
     "CHAIN_CURSOR",
+    "Anchor",
     "AnchorBatch",
     "AnchorStatus",
     "AnchoredRecord",
     "CatalogRecord",
     "CatalogVersion",
+    "Certificate",
+    "CertificateVersion",
     "ChainEvent",
     "Document",
     "DocumentCreate",
     "IndexedBlock",
+    "Licence",
+    "Member",
     "OracleCursor",
+    "Pledge",
     "RecordKind",
+    "ShareHolding",
+    "ShareTransfer",
     "add_catalog_version",
     "add_document",
     "make_engine",

@@ -45,7 +45,9 @@ class AnchorBatch(SQLModel, table=True):
     kind: str = Field(max_length=40, index=True)
     root: str = Field(sa_type=Bytes32, unique=True)
     count: int = Field(ge=1)
-    reference: str = Field(max_length=200)
+    #: The batch's reference on chain (``batchRef`` of ``AnchorRecorded``): keccak-256 of
+    #: its manifest, see :func:`oracle.anchoring.batch_reference`.
+    batch_ref: str = Field(sa_type=Bytes32)
     status: str = Field(default=AnchorStatus.PENDING.value, max_length=20, index=True)
     tx_hash: str | None = Field(default=None, sa_type=Bytes32, nullable=True)
     anchor_id: int | None = Field(default=None, sa_type=Uint256, nullable=True)

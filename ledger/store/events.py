@@ -26,6 +26,8 @@ class ChainEvent(SQLModel, table=True):
     log_index: int = Field(sa_type=Integer, primary_key=True, sa_column_kwargs={"autoincrement": False})
     block_number: int = Field(sa_type=BigInteger)
     block_hash: str = Field(sa_type=Bytes32)
+    #: The block's time (seconds since 1970), so history can be asked "as of a date".
+    block_timestamp: int = Field(sa_type=BigInteger)
     tx_index: int = Field(sa_type=Integer)
     contract: str = Field(max_length=40)
     address: str = Field(max_length=42)

@@ -94,6 +94,7 @@ def test_raw_event_arguments_keep_every_uint256(engine: Engine, value: int, log_
         session.merge(
             ChainEvent(
                 tx_hash=tx_hash, log_index=log_index, block_number=1, block_hash="0x" + "00" * 32,
+                block_timestamp=1_700_000_000,
                 tx_index=0, contract="Rights", address="0x" + "11" * 20, event="SharesTransferred",
                 args=json.dumps({"amount": str(value)}),
             )

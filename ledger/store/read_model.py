@@ -1,0 +1,173 @@
+"""The read model: the chain's state as rows, rebuilt from events alone.
+
+Every table here is derived from the raw event log (:class:`ChainEvent`) by
+the oracle's handlers, one per event; nothing is read from the contracts. So
+after a reorganisation the oracle may delete the events of the abandoned blocks
+and replay the log, and a fresh database synced from block 0 ends up identical.
+
+Addresses are checksummed text; ``right`` is the Solidity enum's name in lower
+case (``holding``, ``development``, ``operation``); times are Unix seconds as
+the contracts keep them. Share counts are basis points (at most 10,000, so a
+64-bit integer); amounts and ids are uint256.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Index
+from sqlmodel import Field, SQLModel
+
+from ledger.store.types import Bytes32, Uint256
+
+__all__ = [
+    "Anchor",
+    "Certificate",
+    "CertificateVersion",
+    "Licence",
+    "Member",
+    "Pledge",
+    "ShareHolding",
+    "ShareTransfer",
+]
+
+_ADDRESS = 42
+
+
+class Member(SQLModel, table=True):
+    """A member of the consortium."""
+
+    __tablename__ = "rm_members"
+
+    account: str = Field(primary_key=True, max_length=_ADDRESS)
+    identity_hash: str = Field(sa_type=Bytes32, index=True)
+    name: str = Field(max_length=400)
+    roles: int = Field(sa_type=Uint256)
+    status: str = Field(max_length=20)
+    suspension_reason_hash: str | None = Field(default=None, sa_type=Bytes32, nullable=True)
+    added_block: int = Field(sa_type=BigInteger)
+    updated_block: int = Field(sa_type=BigInteger)
+
+
+class Certificate(SQLModel, table=True):
+    """A certificate and where it is in its lifecycle."""
+
+    __tablename__ = "rm_certificates"
+
+    certificate_id: int = Field(sa_type=Uint256, primary_key=True)
+    status: str = Field(max_length=20, index=True)
+    holder: str = Field(max_length=_ADDRESS, index=True)
+    registrar: str = Field(max_length=_ADDRESS, index=True)
+    number: str | None = Field(default=None, max_length=400)
+    version: int = Field(sa_type=BigInteger)
+    catalog_hash: str = Field(sa_type=Bytes32, index=True)
+    notice_deadline: int = Field(default=0, sa_type=BigInteger)
+    expiry: int = Field(default=0, sa_type=BigInteger)
+    pending_request: str = Field(default="none", max_length=20)
+    requested_hash: str | None = Field(default=None, sa_type=Bytes32, nullable=True)
+    requested_expiry: int = Field(default=0, sa_type=BigInteger)
+    last_reason_hash: str | None = Field(default=None, sa_type=Bytes32, nullable=True)
+    submitted_block: int = Field(sa_type=BigInteger)
+    issued_block: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
+    updated_block: int = Field(sa_type=BigInteger)
+
+
+class CertificateVersion(SQLModel, table=True):
+    """The catalog hash of one version of a certificate (old versions stay)."""
+
+    __tablename__ = "rm_certificate_versions"
+
+    certificate_id: int = Field(sa_type=Uint256, primary_key=True)
+    version: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    catalog_hash: str = Field(sa_type=Bytes32, index=True)
+    block_number: int = Field(sa_type=BigInteger)
+    tx_hash: str = Field(sa_type=Bytes32)
+
+
+class ShareHolding(SQLModel, table=True):
+    """How many basis points of one right of one certificate an owner holds now."""
+
+    __tablename__ = "rm_share_holdings"
+
+    certificate_id: int = Field(sa_type=Uint256, primary_key=True)
+    right: str = Field(primary_key=True, max_length=20)
+    owner: str = Field(primary_key=True, max_length=_ADDRESS, index=True)
+    shares: int = Field(sa_type=BigInteger)
+
+
+class ShareTransfer(SQLModel, table=True):
+    """One movement of shares (issue, transfer, enforcement), for tracing who held what when."""
+
+    __tablename__ = "rm_share_transfers"
+    __table_args__ = (Index("ix_rm_share_transfers_right", "certificate_id", "right", "block_number"),)
+
+    tx_hash: str = Field(sa_type=Bytes32, primary_key=True)
+    log_index: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    #: Position within a TransferBatch log (0 for TransferSingle).
+    item: int = Field(default=0, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    certificate_id: int = Field(sa_type=Uint256)
+    right: str = Field(max_length=20)
+    sender: str = Field(max_length=_ADDRESS)
+    recipient: str = Field(max_length=_ADDRESS)
+    shares: int = Field(sa_type=BigInteger)
+    operator: str = Field(max_length=_ADDRESS)
+    block_number: int = Field(sa_type=BigInteger)
+    block_timestamp: int = Field(sa_type=BigInteger)
+
+
+class Licence(SQLModel, table=True):
+    """A licence over the development or operation right, and sub-licences under it."""
+
+    __tablename__ = "rm_licences"
+
+    licence_id: int = Field(sa_type=Uint256, primary_key=True)
+    certificate_id: int = Field(sa_type=Uint256, index=True)
+    right: str = Field(max_length=20)
+    grantor: str = Field(max_length=_ADDRESS)
+    licensee: str = Field(max_length=_ADDRESS, index=True)
+    parent_id: int = Field(sa_type=Uint256)
+    terms_hash: str = Field(sa_type=Bytes32)
+    start: int = Field(sa_type=BigInteger)
+    end: int = Field(sa_type=BigInteger)
+    exclusive: bool
+    sublicensable: bool
+    revoked: bool = False
+    revoked_by: str | None = Field(default=None, max_length=_ADDRESS)
+    root_licence_id: int | None = Field(default=None, sa_type=Uint256, nullable=True)
+    revoke_reason_hash: str | None = Field(default=None, sa_type=Bytes32, nullable=True)
+    granted_block: int = Field(sa_type=BigInteger)
+
+
+class Pledge(SQLModel, table=True):
+    """A pledge of shares of a right to a bank; pledge ids rank pledges on the same right."""
+
+    __tablename__ = "rm_pledges"
+
+    pledge_id: int = Field(sa_type=Uint256, primary_key=True)
+    certificate_id: int = Field(sa_type=Uint256, index=True)
+    right: str = Field(max_length=20)
+    pledgor: str = Field(max_length=_ADDRESS, index=True)
+    pledgee: str = Field(max_length=_ADDRESS, index=True)
+    shares: int = Field(sa_type=BigInteger)
+    amount: int = Field(sa_type=Uint256)
+    currency: str = Field(max_length=3)
+    maturity: int = Field(sa_type=BigInteger)
+    external_ref: str = Field(sa_type=Bytes32)
+    senior_pledge_id: int = Field(sa_type=Uint256)
+    status: str = Field(max_length=20, index=True)
+    enforced_recipient: str | None = Field(default=None, max_length=_ADDRESS)
+    enforced_shares: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
+    recorded_block: int = Field(sa_type=BigInteger)
+    updated_block: int = Field(sa_type=BigInteger)
+
+
+class Anchor(SQLModel, table=True):
+    """A Merkle root recorded on chain, as seen in ``AnchorRecorded``."""
+
+    __tablename__ = "rm_anchors"
+
+    root: str = Field(sa_type=Bytes32, primary_key=True)
+    kind: str = Field(max_length=32, index=True)
+    count: int = Field(sa_type=Uint256)
+    batch_ref: str = Field(sa_type=Bytes32)
+    block_number: int = Field(sa_type=BigInteger)
+    block_timestamp: int = Field(sa_type=BigInteger)
+    tx_hash: str = Field(sa_type=Bytes32)
