@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -72,9 +72,16 @@ def fresh_postgres_url(created: list[str]) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The URL of an empty database, once on SQLite and once on PostgreSQL."""
+def new_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
+    """Makes URLs of fresh empty databases: on SQLite in one run of a test, on PostgreSQL in the other."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.db'}"
+        counter = iter(range(1_000_000))
+        return lambda: f"sqlite:///{tmp_path / f'ledger-{next(counter)}.db'}"
     created: list[str] = request.getfixturevalue("postgres_databases")
-    return fresh_postgres_url(created)
+    return lambda: fresh_postgres_url(created)
+
+
+@pytest.fixture
+def empty_database_url(new_database_url: Callable[[], str]) -> str:
+    """The URL of an empty database, once on SQLite and once on PostgreSQL."""
+    return new_database_url()

@@ -165,7 +165,7 @@ class Anchor(SQLModel, table=True):
     __tablename__ = "rm_anchors"
 
     root: str = Field(sa_type=Bytes32, primary_key=True)
-    kind: str = Field(max_length=32, index=True)
+    kind: str = Field(max_length=66, index=True)
     count: int = Field(sa_type=Uint256)
     batch_ref: str = Field(sa_type=Bytes32)
     block_number: int = Field(sa_type=BigInteger)

@@ -24,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table('rm_anchors',
     sa.Column('root', ledger.store.types.Bytes32(), nullable=False),
-    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=66), nullable=False),
     sa.Column('count', ledger.store.types.Uint256(), nullable=False),
     sa.Column('batch_ref', ledger.store.types.Bytes32(), nullable=False),
     sa.Column('block_number', sa.BigInteger(), nullable=False),

@@ -1,0 +1,158 @@
+"""Handlers of the Certificates contract's events: the lifecycle and catalog versions."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from sqlalchemy import Connection, update
+
+from ledger.store.read_model import Certificate, CertificateVersion
+from oracle.decoding import LoggedEvent
+from oracle.handlers.registry import handles, table, upsert
+
+__all__ = ["REQUESTS", "STATUSES"]
+
+#: The ``CertificateStatus`` enum, by value.
+STATUSES: Final = (
+    "none", "submitted", "returned", "accepted", "under_notice",
+    "objected", "rejected", "issued", "suspended", "cancelled",
+)
+#: The ``CertificateRequest`` enum, by value.
+REQUESTS: Final = ("none", "change", "renewal", "cancellation")
+
+_certificates = table(Certificate)
+_NO_REQUEST: Final[dict[str, Any]] = {"pending_request": "none", "requested_hash": None, "requested_expiry": 0}
+
+
+def _change(connection: Connection, event: LoggedEvent, **values: Any) -> None:
+    connection.execute(
+        update(_certificates)
+        .where(_certificates.c.certificate_id == int(event.args["certificateId"]))
+        .values(updated_block=event.block_number, **values)
+    )
+
+
+def _version(connection: Connection, event: LoggedEvent, version: int, catalog_hash: str) -> None:
+    values = {
+        "certificate_id": int(event.args["certificateId"]),
+        "version": version,
+        "catalog_hash": catalog_hash,
+        "block_number": event.block_number,
+        "tx_hash": event.tx_hash,
+    }
+    upsert(connection, CertificateVersion, values, ["catalog_hash", "block_number", "tx_hash"])
+
+
+@handles("Certificates", "CertificateSubmitted")
+def submitted(connection: Connection, event: LoggedEvent) -> None:
+    args = event.args
+    values = {
+        "certificate_id": int(args["certificateId"]),
+        "status": "submitted",
+        "holder": args["applicant"],
+        "registrar": args["registrar"],
+        "number": None,
+        "version": 1,
+        "catalog_hash": args["catalogHash"],
+        "notice_deadline": 0,
+        "expiry": 0,
+        "last_reason_hash": None,
+        "submitted_block": event.block_number,
+        "issued_block": None,
+        "updated_block": event.block_number,
+        **_NO_REQUEST,
+    }
+    upsert(connection, Certificate, values, [k for k in values if k != "certificate_id"])
+    _version(connection, event, 1, args["catalogHash"])
+
+
+@handles("Certificates", "CertificateReturned")
+def returned(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, status="returned", last_reason_hash=event.args["reasonHash"])
+
+
+@handles("Certificates", "CertificateResubmitted")
+def resubmitted(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, status="submitted", catalog_hash=event.args["catalogHash"])
+    _version(connection, event, 1, event.args["catalogHash"])
+
+
+@handles("Certificates", "CertificateAccepted")
+def accepted(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, status="accepted")
+
+
+@handles("Certificates", "CertificatePublicized")
+def publicized(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, status="under_notice", notice_deadline=int(event.args["noticeDeadline"]))
+
+
+@handles("Certificates", "CertificateObjected")
+def objected(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, status="objected", last_reason_hash=event.args["reasonHash"])
+
+
+@handles("Certificates", "CertificateObjectionResolved")
+def objection_resolved(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, status="under_notice", notice_deadline=int(event.args["noticeDeadline"]))
+
+
+@handles("Certificates", "CertificateRejected")
+def rejected(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, status="rejected", last_reason_hash=event.args["reasonHash"])
+
+
+@handles("Certificates", "CertificateIssued")
+def issued(connection: Connection, event: LoggedEvent) -> None:
+    args = event.args
+    _change(
+        connection, event, status="issued", number=args["number"], expiry=int(args["expiry"]),
+        holder=args["holder"], registrar=args["registrar"], issued_block=event.block_number,
+    )
+
+
+@handles("Certificates", "CertificateChangeRequested")
+def change_requested(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, pending_request="change", requested_hash=event.args["catalogHash"])
+
+
+@handles("Certificates", "CertificateRenewalRequested")
+def renewal_requested(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, pending_request="renewal", requested_expiry=int(event.args["expiry"]))
+
+
+@handles("Certificates", "CertificateCancellationRequested")
+def cancellation_requested(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, pending_request="cancellation", requested_hash=event.args["reasonHash"])
+
+
+@handles("Certificates", "CertificateRequestDeclined")
+def request_declined(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, last_reason_hash=event.args["reasonHash"], **_NO_REQUEST)
+
+
+@handles("Certificates", "CertificateChanged")
+def changed(connection: Connection, event: LoggedEvent) -> None:
+    version = int(event.args["version"])
+    _change(connection, event, version=version, catalog_hash=event.args["catalogHash"], **_NO_REQUEST)
+    _version(connection, event, version, event.args["catalogHash"])
+
+
+@handles("Certificates", "CertificateRenewed")
+def renewed(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, expiry=int(event.args["expiry"]), **_NO_REQUEST)
+
+
+@handles("Certificates", "CertificateSuspended")
+def suspended(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, status="suspended", last_reason_hash=event.args["reasonHash"])
+
+
+@handles("Certificates", "CertificateReinstated")
+def reinstated(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, status="issued")
+
+
+@handles("Certificates", "CertificateCancelled")
+def cancelled(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, status="cancelled", last_reason_hash=event.args["reasonHash"], **_NO_REQUEST)

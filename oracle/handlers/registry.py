@@ -1,0 +1,111 @@
+"""The registry of event handlers, and the SQL helpers they share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import SQLModel
+
+from oracle.decoding import LoggedEvent
+
+__all__ = [
+    "LOG_ONLY",
+    "RIGHTS",
+    "Handler",
+    "HandlerRegistry",
+    "default_registry",
+    "handles",
+    "right_name",
+    "table",
+    "upsert",
+]
+
+Handler = Callable[[Connection, LoggedEvent], None]
+
+#: Events kept in the raw log without a read-model handler.
+LOG_ONLY: Final = frozenset(
+    {
+        ("Rights", "ApprovalForAll"),
+        ("Rights", "URI"),
+    }
+)
+
+#: The ``Right`` enum of the contracts, by value.
+RIGHTS: Final = ("holding", "development", "operation")
+
+
+def right_name(value: str | int) -> str:
+    """The read model's name of a ``Right`` enum value."""
+    return RIGHTS[int(value)]
+
+
+class HandlerRegistry:
+    """Handlers by (contract, event name); at most one each."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[tuple[str, str], Handler] = {}
+
+    def register(self, contract: str, event: str, handler: Handler) -> None:
+        key = (contract, event)
+        if key in self._handlers:
+            raise ValueError(f"{contract}.{event} already has a handler")
+        self._handlers[key] = handler
+
+    def handler(self, contract: str, event: str) -> Handler | None:
+        return self._handlers.get((contract, event))
+
+    def handled(self) -> set[tuple[str, str]]:
+        return set(self._handlers)
+
+    def apply(self, connection: Connection, event: LoggedEvent) -> None:
+        """Run the handler of ``event``, if it has one."""
+        handler = self._handlers.get((event.contract, event.event))
+        if handler is not None:
+            handler(connection, event)
+
+
+default_registry = HandlerRegistry()
+
+
+def handles(contract: str, event: str) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of ``contract.event``."""
+
+    def register(function: Handler) -> Handler:
+        default_registry.register(contract, event, function)
+        return function
+
+    return register
+
+
+def table(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy table of a sqlmodel class."""
+    result: Table = model.__table__  # type: ignore[attr-defined]
+    return result
+
+
+def upsert(
+    connection: Connection,
+    model: type[SQLModel],
+    values: Mapping[str, Any],
+    update: Iterable[str] | Mapping[str, Any],
+) -> None:
+    """Insert a row, or on a primary-key conflict update the named columns.
+
+    ``update`` is a list of columns to take from ``values``, or a mapping of
+    column to SQL expression (which may use ``excluded``).
+    """
+    target = table(model)
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(target).values(dict(values))
+    keys = [column.name for column in target.primary_key.columns]
+    if isinstance(update, Mapping):
+        changes = dict(update)
+    else:
+        changes = {name: statement.excluded[name] for name in update}
+    if changes:
+        connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes))
+    else:
+        connection.execute(statement.on_conflict_do_nothing(index_elements=keys))

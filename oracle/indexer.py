@@ -1,0 +1,356 @@
+"""The event indexer: brings the read model up to the chain's head, window by window.
+
+Logs of all the suite's contracts are fetched with one ``eth_getLogs`` per
+window of at most ``log_range`` blocks (Besu caps the range), decoded, sorted
+by (block, transaction index, log index) and applied by one handler each. The
+raw events, the read-model changes, the window's last block and the cursor are
+written in one database transaction: a crash at any point leaves the database
+either before or after the whole window, never in between, and a restart
+carries on from the cursor. Events are keyed by (transaction hash, log index),
+so applying a window twice changes nothing.
+
+Before each window the block under the cursor is compared with the chain. If
+its hash changed (a reorganisation, or a local chain reset), the indexer walks
+back through the checkpoints it kept to the newest block the chain still has,
+deletes the events after it and rebuilds the read model from the remaining
+event log, all in one transaction, then carries on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from web3 import Web3
+
+from ledger.errors import ChainError, StoreError
+from ledger.store.cursor import CHAIN_CURSOR, IndexedBlock, OracleCursor
+from ledger.store.events import ChainEvent
+from ledger.store.read_model import (
+    Anchor,
+    Certificate,
+    CertificateVersion,
+    Licence,
+    Member,
+    Pledge,
+    ShareHolding,
+    ShareTransfer,
+)
+from ledger.store.types import utc_now
+from oracle.decoding import LogDecoder, LoggedEvent
+from oracle.handlers import HandlerRegistry, default_registry
+from oracle.handlers.registry import table, upsert
+
+__all__ = ["READ_MODEL_TABLES", "Indexer", "SyncReport", "rebuild_read_model"]
+
+#: Every table derived from the event log (emptied and replayed on a rollback).
+READ_MODEL_TABLES: Final = (
+    Member, Certificate, CertificateVersion, ShareHolding, ShareTransfer, Licence, Pledge, Anchor,
+)
+
+_events = table(ChainEvent)
+_blocks = table(IndexedBlock)
+_cursor = table(OracleCursor)
+_REPLAY_PAGE: Final = 2000
+
+
+@dataclass
+class SyncReport:
+    """What one :meth:`Indexer.sync` did."""
+
+    start_block: int
+    cursor: int
+    target: int
+    head: int
+    windows: int = 0
+    events: int = 0
+    rollbacks: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def behind(self) -> int:
+        """How many blocks the read model is behind the chain's head."""
+        return max(0, self.head - self.cursor)
+
+
+def _event_row(event: LoggedEvent) -> dict[str, Any]:
+    return {
+        "tx_hash": event.tx_hash,
+        "log_index": event.log_index,
+        "block_number": event.block_number,
+        "block_hash": event.block_hash,
+        "block_timestamp": event.block_timestamp,
+        "tx_index": event.tx_index,
+        "contract": event.contract,
+        "address": event.address,
+        "event": event.event,
+        "args": json.dumps(event.args, separators=(",", ":"), ensure_ascii=False),
+    }
+
+
+def _stored_event(row: Any) -> LoggedEvent:
+    return LoggedEvent(
+        contract=row.contract,
+        event=row.event,
+        args=json.loads(row.args),
+        address=row.address,
+        block_number=row.block_number,
+        block_hash=row.block_hash,
+        block_timestamp=row.block_timestamp,
+        tx_hash=row.tx_hash,
+        tx_index=row.tx_index,
+        log_index=row.log_index,
+    )
+
+
+def rebuild_read_model(connection: Connection, registry: HandlerRegistry = default_registry) -> int:
+    """Empty the read model and replay the whole event log into it; returns the events replayed."""
+    for model in READ_MODEL_TABLES:
+        connection.execute(delete(table(model)))
+    order = (_events.c.block_number, _events.c.tx_index, _events.c.log_index)
+    replayed = 0
+    last: tuple[int, int, int] | None = None
+    while True:
+        query = select(_events).order_by(*order).limit(_REPLAY_PAGE)
+        if last is not None:
+            query = query.where(
+                (_events.c.block_number > last[0])
+                | ((_events.c.block_number == last[0]) & (_events.c.tx_index > last[1]))
+                | ((_events.c.block_number == last[0]) & (_events.c.tx_index == last[1])
+                   & (_events.c.log_index > last[2]))
+            )
+        rows = connection.execute(query).all()
+        for row in rows:
+            registry.apply(connection, _stored_event(row))
+        replayed += len(rows)
+        if len(rows) < _REPLAY_PAGE:
+            return replayed
+        last = (rows[-1].block_number, rows[-1].tx_index, rows[-1].log_index)
+
+
+class Indexer:
+    """Indexes the events of the suite's contracts from one chain into one database."""
+
+    def __init__(
+        self,
+        w3: Web3,
+        engine: Engine,
+        decoder: LogDecoder,
+        *,
+        chain_id: int,
+        log_range: int = 5000,
+        confirmations: int = 0,
+        start_block: int = 0,
+        keep_blocks: int = 4096,
+        registry: HandlerRegistry = default_registry,
+    ) -> None:
+        if log_range < 1:
+            raise ValueError("log_range must be at least 1 block")
+        self.w3 = w3
+        self.engine = engine
+        self.decoder = decoder
+        self.chain_id = chain_id
+        self.log_range = log_range
+        self.confirmations = confirmations
+        self.start_block = start_block
+        self.keep_blocks = max(keep_blocks, 4 * log_range)
+        self.registry = registry
+        self._addresses = sorted(Web3.to_checksum_address(a) for a in decoder.addresses)
+
+    # --- talking to the node ---------------------------------------------------------------
+
+    def _rpc(self, method: str, params: Sequence[Any]) -> Any:
+        try:
+            response = self.w3.provider.make_request(method, list(params))  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - any transport failure is a chain error
+            raise ChainError(f"{method} failed: {exc}") from None
+        if "error" in response:
+            error = response["error"]
+            message = error.get("message", error) if isinstance(error, dict) else error
+            raise ChainError(f"{method} failed: {message}")
+        return response.get("result")
+
+    def head(self) -> int:
+        """The chain's latest block number."""
+        return int(self._rpc("eth_blockNumber", []), 16)
+
+    def _header(self, number: int) -> dict[str, Any] | None:
+        block: dict[str, Any] | None = self._rpc("eth_getBlockByNumber", [hex(number), False])
+        return block
+
+    def fetch_logs(self, start: int, end: int) -> list[dict[str, Any]]:
+        """The raw logs of the suite's contracts in blocks ``start..end`` (one request)."""
+        logs: list[dict[str, Any]] = self._rpc(
+            "eth_getLogs", [{"fromBlock": hex(start), "toBlock": hex(end), "address": self._addresses}]
+        )
+        return logs
+
+    # --- the cursor ------------------------------------------------------------------------
+
+    def cursor(self) -> tuple[int, str] | None:
+        """The last applied block and its hash, or ``None`` before the first window."""
+        try:
+            with self.engine.connect() as connection:
+                row = connection.execute(select(_cursor).where(_cursor.c.name == CHAIN_CURSOR)).first()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot read the oracle cursor: {exc}") from None
+        if row is None:
+            return None
+        if row.chain_id != self.chain_id:
+            raise StoreError(
+                f"this database indexes chain {row.chain_id}, not chain {self.chain_id}: "
+                "use the database of that chain's profile"
+            )
+        return int(row.block_number), str(row.block_hash)
+
+    # --- syncing ---------------------------------------------------------------------------
+
+    def sync(
+        self,
+        target: int | None = None,
+        *,
+        stop: Callable[[], bool] = lambda: False,
+        progress: Callable[[SyncReport], None] | None = None,
+    ) -> SyncReport:
+        """Apply windows until the read model reaches ``target`` (head minus confirmations).
+
+        ``stop`` is asked between windows, so a stop request ends the run at a
+        window boundary, with everything before it committed.
+        """
+        head = self.head()
+        goal = head - self.confirmations if target is None else min(target, head)
+        current = self.cursor()
+        position = current[0] if current else self.start_block - 1
+        report = SyncReport(start_block=position, cursor=position, target=goal, head=head)
+        while not stop():
+            current = self._check_continuity(current, report)
+            position = current[0] if current else self.start_block - 1
+            report.cursor = position
+            if position >= goal:
+                break
+            start, end = position + 1, min(position + self.log_range, goal)
+            applied = self._window(start, end)
+            if applied is None:
+                continue  # the chain changed while fetching: check again
+            current = applied[0]
+            report.windows += 1
+            report.events += applied[1]
+            report.cursor = current[0]
+            if progress is not None:
+                progress(report)
+        return report
+
+    def _check_continuity(self, current: tuple[int, str] | None, report: SyncReport) -> tuple[int, str] | None:
+        if current is None:
+            return None
+        header = self._header(current[0])
+        if header is not None and str(header["hash"]).lower() == current[1]:
+            return current
+        ancestor = self._common_ancestor()
+        self._roll_back(ancestor)
+        report.rollbacks.append((current[0], ancestor[0] if ancestor else self.start_block - 1))
+        return ancestor
+
+    def _common_ancestor(self) -> tuple[int, str] | None:
+        """The newest checkpoint the chain still has (binary search: blocks chain by hash)."""
+        with self.engine.connect() as connection:
+            checkpoints = [
+                (int(number), str(block_hash))
+                for number, block_hash in connection.execute(
+                    select(_blocks.c.number, _blocks.c.hash).order_by(_blocks.c.number)
+                )
+            ]
+        low, high, found = 0, len(checkpoints) - 1, None
+        while low <= high:
+            middle = (low + high) // 2
+            number, block_hash = checkpoints[middle]
+            header = self._header(number)
+            if header is not None and str(header["hash"]).lower() == block_hash:
+                found, low = checkpoints[middle], middle + 1
+            else:
+                high = middle - 1
+        return found
+
+    def _roll_back(self, ancestor: tuple[int, str] | None) -> None:
+        """Forget everything after ``ancestor`` and rebuild the read model, in one transaction."""
+        keep = ancestor[0] if ancestor else self.start_block - 1
+        with self.engine.begin() as connection:
+            connection.execute(delete(_events).where(_events.c.block_number > keep))
+            connection.execute(delete(_blocks).where(_blocks.c.number > keep))
+            if ancestor is None:
+                connection.execute(delete(_cursor).where(_cursor.c.name == CHAIN_CURSOR))
+            else:
+                self._set_cursor(connection, ancestor[0], ancestor[1])
+            rebuild_read_model(connection, self.registry)
+
+    def _set_cursor(self, connection: Connection, number: int, block_hash: str) -> None:
+        values = {
+            "name": CHAIN_CURSOR,
+            "chain_id": self.chain_id,
+            "block_number": number,
+            "block_hash": block_hash,
+            "updated_at": utc_now(),
+        }
+        upsert(connection, OracleCursor, values, ["chain_id", "block_number", "block_hash", "updated_at"])
+
+    def _decode(self, logs: Iterable[Mapping[str, Any]]) -> list[LoggedEvent]:
+        timestamps: dict[int, int] = {}
+        events: list[LoggedEvent] = []
+        for log in logs:
+            if log.get("removed"):
+                continue
+            number = int(log["blockNumber"], 16)
+            if "blockTimestamp" in log and log["blockTimestamp"] is not None:
+                timestamp = int(log["blockTimestamp"], 16)
+            elif number in timestamps:
+                timestamp = timestamps[number]
+            else:
+                header = self._header(number)
+                if header is None:
+                    raise ChainError(f"block {number} vanished while indexing; run again")
+                timestamp = int(header["timestamp"], 16)
+            timestamps[number] = timestamp
+            event = self.decoder.decode(log, timestamp)
+            if event is not None:
+                events.append(event)
+        events.sort(key=lambda e: e.order)
+        return events
+
+    def _window(self, start: int, end: int) -> tuple[tuple[int, str], int] | None:
+        """Fetch and apply one window; ``None`` if the chain moved under it."""
+        before = self._header(end)
+        logs = self.fetch_logs(start, end)
+        after = self._header(end)
+        if before is None or after is None or before["hash"] != after["hash"]:
+            return None
+        end_hash = str(after["hash"]).lower()
+        events = self._decode(logs)
+        if any(e.block_number == end and e.block_hash != end_hash for e in events):
+            return None
+        with self.engine.begin() as connection:
+            known = {
+                (row.tx_hash, row.log_index)
+                for row in connection.execute(
+                    select(_events.c.tx_hash, _events.c.log_index).where(
+                        _events.c.block_number.between(start, end)
+                    )
+                )
+            }
+            fresh = [e for e in events if (e.tx_hash, e.log_index) not in known]
+            if fresh:
+                connection.execute(insert(_events), [_event_row(e) for e in fresh])
+            for event in fresh:
+                self.registry.apply(connection, event)
+            block = {
+                "number": end,
+                "hash": end_hash,
+                "parent_hash": str(after["parentHash"]).lower(),
+                "timestamp": int(after["timestamp"], 16),
+            }
+            upsert(connection, IndexedBlock, block, ["hash", "parent_hash", "timestamp"])
+            connection.execute(delete(_blocks).where(_blocks.c.number < end - self.keep_blocks))
+            self._set_cursor(connection, end, end_hash)
+        return (end, end_hash), len(fresh)

@@ -1,0 +1,90 @@
+"""Helpers of the oracle tests: a contract that emits the suite's events, and state comparison."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from web3 import Web3
+from web3.contract import Contract
+
+from ledger.store.cursor import OracleCursor
+from ledger.store.events import ChainEvent
+from oracle.decoding import LogDecoder
+from oracle.handlers.registry import table
+from oracle.indexer import READ_MODEL_TABLES
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = Path(__file__).with_name("EventSource.sol")
+
+#: Which ledger contract each event of EventSource stands for.
+STANDS_FOR = {
+    "MemberAdded": "Consortium",
+    "CertificateSubmitted": "Certificates",
+    "CertificateChanged": "Certificates",
+    "TransferSingle": "Rights",
+    "TransferBatch": "Rights",
+    "AnchorRecorded": "Anchors",
+}
+
+_COMPILE = """
+const solc = require("solc");
+const settings = require("./contracts/compiler.json").settings;
+const input = { language: "Solidity", sources: { "EventSource.sol": { content: process.argv[1] } },
+  settings: { ...settings, outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } } } };
+const output = JSON.parse(solc.compile(JSON.stringify(input)));
+const errors = (output.errors || []).filter((e) => e.severity === "error");
+if (errors.length) { console.error(JSON.stringify(errors)); process.exit(1); }
+const c = output.contracts["EventSource.sol"].EventSource;
+console.log(JSON.stringify({ abi: c.abi, bytecode: "0x" + c.evm.bytecode.object }));
+"""
+
+
+@dataclass(frozen=True)
+class CompiledSource:
+    abi: list[dict[str, Any]]
+    bytecode: str
+
+
+def compile_event_source() -> CompiledSource:
+    """EventSource compiled with the pinned compiler (the npm solc package)."""
+    completed = subprocess.run(
+        ["node", "-e", _COMPILE, SOURCE.read_text()], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    built = json.loads(completed.stdout)
+    return CompiledSource(abi=built["abi"], bytecode=built["bytecode"])
+
+
+def deploy_source(w3: Web3, build: CompiledSource) -> Contract:
+    """A fresh EventSource (each test gets its own address, so nothing else is indexed)."""
+    factory = w3.eth.contract(abi=build.abi, bytecode=build.bytecode)
+    tx_hash = factory.constructor().transact({"from": w3.eth.accounts[0]})
+    receipt = w3.eth.wait_for_transaction_receipt(tx_hash)
+    return w3.eth.contract(address=receipt["contractAddress"], abi=build.abi)
+
+
+def source_decoder(contract: Contract) -> LogDecoder:
+    """A decoder that reads EventSource's logs as the ledger contracts' events."""
+    by_contract: dict[str, list[dict[str, Any]]] = {}
+    for item in contract.abi:
+        if item.get("type") == "event":
+            by_contract.setdefault(STANDS_FOR[item["name"]], []).append(dict(item))
+    return LogDecoder({name: (contract.address, abi) for name, abi in by_contract.items()})
+
+
+def indexed_state(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """The event log, the read model and the cursor position, as sorted rows."""
+    state: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as connection:
+        for model in (ChainEvent, *READ_MODEL_TABLES):
+            rows = connection.execute(select(table(model))).all()
+            state[table(model).name] = sorted((tuple(row) for row in rows), key=repr)
+        cursor = table(OracleCursor)
+        state["cursor"] = [
+            tuple(row) for row in connection.execute(select(cursor.c.block_number, cursor.c.block_hash))
+        ]
+    return state

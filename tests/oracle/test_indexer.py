@@ -1,0 +1,146 @@
+"""The indexer brings the read model to the chain's head, in order, once, and follows reorganisations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from eth_utils.crypto import keccak
+from oracle_support import indexed_state, source_decoder
+from sqlalchemy import Engine, select
+from web3 import Web3
+from web3.contract import Contract
+
+from ledger.store.cursor import OracleCursor
+from ledger.store.read_model import (
+    Certificate,
+    CertificateVersion,
+    Member,
+    ShareHolding,
+    ShareTransfer,
+)
+from ledger.store.session import open_store
+from oracle.handlers.registry import table
+from oracle.indexer import Indexer
+
+ZERO = "0x" + "00" * 20
+
+
+def _indexer(w3: Web3, engine: Engine, source: Contract, **options: Any) -> Indexer:
+    options.setdefault("log_range", 3)
+    return Indexer(w3, engine, source_decoder(source), chain_id=w3.eth.chain_id, **options)
+
+
+def _send(w3: Web3, call: Any) -> None:
+    w3.eth.wait_for_transaction_receipt(call.transact({"from": w3.eth.accounts[0]}))
+
+
+def _story(w3: Web3, source: Contract) -> tuple[str, str]:
+    """A merchant joins, applies, gets its rights minted, sells 25% of one, changes its catalog."""
+    merchant, bank = w3.eth.accounts[1], w3.eth.accounts[2]
+    functions = source.functions
+    _send(w3, functions.addMember(merchant, keccak(text="91440300MA5F"), "深圳数据有限公司", 2))
+    _send(w3, functions.submit(1, merchant, w3.eth.accounts[3], keccak(text="v1")))
+    _send(w3, functions.mint(1, 1, merchant))
+    _send(w3, functions.transfer(merchant, bank, (1 << 2) | 2, 2_500))
+    _send(w3, functions.change(1, 2, keccak(text="v2")))
+    return merchant, bank
+
+
+def _rows(engine: Engine, model: Any) -> list[Any]:
+    with engine.connect() as connection:
+        return list(connection.execute(select(table(model))).all())
+
+
+def test_sync_builds_the_read_model_in_chain_order(w3: Web3, source: Contract, store: Engine) -> None:
+    merchant, bank = _story(w3, source)
+    report = _indexer(w3, store, source).sync()
+    assert report.behind == 0 and report.cursor == w3.eth.block_number
+    assert report.events == 1 + 1 + 3 + 1 + 1
+
+    (member,) = _rows(store, Member)
+    assert (member.account, member.name, member.roles, member.status) == (merchant, "深圳数据有限公司", 2, "active")
+    (certificate,) = _rows(store, Certificate)
+    assert (certificate.certificate_id, certificate.version, certificate.status) == (1, 2, "submitted")
+    assert certificate.catalog_hash == "0x" + keccak(text="v2").hex()
+    versions = sorted((v.version, v.catalog_hash) for v in _rows(store, CertificateVersion))
+    assert versions == [(1, "0x" + keccak(text="v1").hex()), (2, "0x" + keccak(text="v2").hex())]
+    holdings = sorted((h.right, h.owner, h.shares) for h in _rows(store, ShareHolding))
+    assert holdings == sorted([
+        ("holding", merchant, 10_000), ("development", merchant, 10_000),
+        ("operation", merchant, 7_500), ("operation", bank, 2_500),
+    ])
+    transfers = _rows(store, ShareTransfer)
+    assert len(transfers) == 4 and {t.sender for t in transfers} == {ZERO, merchant}
+
+
+def test_windows_are_never_larger_than_the_log_range(w3: Web3, source: Contract, store: Engine) -> None:
+    start = w3.eth.block_number
+    _story(w3, source)
+    ranges: list[tuple[int, int]] = []
+
+    class Recording(Indexer):
+        def fetch_logs(self, first: int, last: int) -> list[dict[str, Any]]:
+            ranges.append((first, last))
+            return super().fetch_logs(first, last)
+
+    indexer = Recording(w3, store, source_decoder(source), chain_id=w3.eth.chain_id, log_range=2,
+                        start_block=start)
+    indexer.sync()
+    assert all(last - first + 1 <= 2 for first, last in ranges)
+    assert [first for first, _ in ranges] == list(range(start, w3.eth.block_number + 1, 2))
+
+
+def test_a_second_sync_and_a_replayed_window_change_nothing(w3: Web3, source: Contract, store: Engine) -> None:
+    _story(w3, source)
+    indexer = _indexer(w3, store, source)
+    indexer.sync()
+    before = indexed_state(store)
+    assert indexer.sync().events == 0
+    # Replay the last windows as if the cursor had not been saved: every event is already known.
+    with store.begin() as connection:
+        back = w3.eth.block_number - 4
+        back_hash = "0x" + bytes(w3.eth.get_block(back)["hash"]).hex()
+        connection.execute(table(OracleCursor).update().values(block_number=back, block_hash=back_hash))
+    assert indexer.sync().events == 0
+    assert indexed_state(store) == before
+
+
+def test_confirmations_keep_the_newest_blocks_out(w3: Web3, source: Contract, store: Engine) -> None:
+    _story(w3, source)
+    report = _indexer(w3, store, source, confirmations=2).sync()
+    assert report.cursor == w3.eth.block_number - 2
+    assert report.behind == 2
+
+
+def test_a_reorganisation_rolls_back_to_the_common_ancestor(
+    w3: Web3, source: Contract, store: Engine, new_database_url: Callable[[], str]
+) -> None:
+    merchant = w3.eth.accounts[1]
+    start = w3.eth.block_number
+    _send(w3, source.functions.addMember(merchant, keccak(text="id"), "kept", 2))
+    fork_point = w3.eth.block_number
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+    _send(w3, source.functions.submit(7, merchant, merchant, keccak(text="abandoned")))
+    _send(w3, source.functions.mint(7, 1, merchant))
+    indexer = _indexer(w3, store, source, log_range=1, start_block=start)
+    indexer.sync()
+    assert [c.certificate_id for c in _rows(store, Certificate)] == [7]
+
+    w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
+    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]  # a different block at fork_point + 1
+    _send(w3, source.functions.submit(8, merchant, merchant, keccak(text="canonical")))
+    _send(w3, source.functions.mint(8, 1, merchant))
+    _send(w3, source.functions.change(8, 2, keccak(text="canonical v2")))
+    report = indexer.sync()
+
+    assert report.rollbacks and report.rollbacks[0][1] >= fork_point - 1
+    assert report.rollbacks[0][1] <= fork_point
+    assert [c.certificate_id for c in _rows(store, Certificate)] == [8]
+    assert {h.certificate_id for h in _rows(store, ShareHolding)} == {8}
+    assert [m.name for m in _rows(store, Member)] == ["kept"]
+
+    clean = open_store(new_database_url(), create_if_empty=True)
+    _indexer(w3, clean, source, log_range=1, start_block=start).sync()
+    assert indexed_state(clean) == indexed_state(store)
+    clean.dispose()
