@@ -223,17 +223,19 @@ class Sender:
         signed = account.sign_transaction(tx)
         return HexBytes(signed.raw_transaction)
 
-    def transact(self, account: LocalAccount, request: TxRequest) -> TxReceipt:
+    def transact(self, account: LocalAccount, request: TxRequest, *, nonce: int | None = None) -> TxReceipt:
         """Send ``request`` as ``account`` and wait for it to be mined (and confirmed).
 
         A refusal, whether at estimation or on chain, raises the decoded
-        :class:`ContractRevertError`.
+        :class:`ContractRevertError`. ``nonce`` pins the nonce (for callers
+        that predicted it, such as a deployment computing its addresses);
+        by default the nonce manager assigns it.
         """
         gas = self.estimate(request, account.address)
         fees = self.fees.fields(self.w3)
-        for _ in range(3):
-            (nonce,) = self.nonces.reserve(account.address)
-            raw = self.sign(account, request, nonce, gas, fees)
+        for _ in range(1 if nonce is not None else 3):
+            (assigned,) = [nonce] if nonce is not None else self.nonces.reserve(account.address)
+            raw = self.sign(account, request, assigned, gas, fees)
             try:
                 tx_hash = self.w3.eth.send_raw_transaction(raw)
                 break
@@ -243,7 +245,7 @@ class Sender:
                     tx_hash = Web3.keccak(raw)
                     break
                 self.nonces.resync(account.address)
-                if not _matches(message, _NONCE_TAKEN):
+                if nonce is not None or not _matches(message, _NONCE_TAKEN):
                     raise self._send_refused(account.address, request, message) from None
             except requests.RequestException as exc:
                 self.nonces.resync(account.address)
@@ -253,6 +255,8 @@ class Sender:
                 f"could not find a free nonce for {account.address} after 3 tries; "
                 "another program is sending from this account at the same time"
             )
+        if nonce is not None:
+            self.nonces.resync(account.address)
         receipt = self._wait(tx_hash)
         self._check(receipt, account.address, request, gas)
         self._confirm(int(receipt["blockNumber"]))

@@ -1,0 +1,1 @@
+"""`dal`, the command-line interface of the data-asset ledger (entry point: :mod:`cli.main`)."""

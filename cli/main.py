@@ -1,0 +1,119 @@
+"""`dal`: the one entry point of the data-asset ledger, for users and operators.
+
+Each noun (``chain``, ``account``, ``member``, ``asset`` ...) is a
+``typer.Typer()`` in ``cli/<noun>.py`` named ``app``, joined here under its
+name. The CLI stays thin: commands parse input, call the ``ledger`` library
+and hand the answer to :mod:`cli.output`.
+
+Every error the ledger raises ends the command with its message as one line
+on stderr (``error: ...``) and exit code 1; Ctrl-C exits with 130; anything
+unexpected is one line too, with the traceback available under
+``DAL_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from cli.output import Output
+from cli.state import CliState, begin
+from ledger.errors import LedgerError
+
+__all__ = ["NOUNS", "app"]
+
+# The nouns of `dal`, in the order `dal --help` lists them. To add one, write
+# `cli/<noun>.py` with `app = typer.Typer(help=...)`: it is joined here as
+# `dal <noun>`. (A single-command noun such as `demo` gives its Typer a
+# callback with `invoke_without_command=True`.) Names listed here whose module
+# does not exist yet are skipped.
+NOUNS: tuple[str, ...] = (
+    "chain",
+    "account",
+    "member",
+    "asset",
+    "rights",
+    "pledge",
+    "verify",
+    "audit",
+    "books",
+    "anchor",
+    "oracle",
+    "demo",
+)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    print(f"error: {message}", file=sys.stderr)
+    return typer.Exit(code)
+
+
+class _LedgerGroup(TyperGroup):
+    """The top-level group: turns errors into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LedgerError as exc:
+            raise _fail(" ".join(str(exc).split()) or type(exc).__name__) from None
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as exc:
+            if os.environ.get("DAL_DEBUG"):
+                raise
+            first_line = (str(exc).splitlines() or [""])[0]
+            raise _fail(
+                f"unexpected {type(exc).__name__}: {first_line} (rerun with DAL_DEBUG=1 for the traceback)"
+            ) from None
+
+
+app = typer.Typer(
+    cls=_LedgerGroup,
+    name="dal",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def main(
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Answer with exactly one JSON document on stdout.")
+    ] = False,
+    as_name: Annotated[
+        str | None,
+        typer.Option("--as", metavar="NAME", envvar="DAL_AS", help="Act as this account (see `dal account list`)."),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile", metavar="NAME", help="Use this profile (default: DAL_PROFILE, the config's default, local)."
+        ),
+    ] = None,
+) -> None:
+    """The data-asset ledger: certificates, rights, licences and pledges on a permissioned chain."""
+    begin(CliState(json=json_output, as_name=as_name, profile_name=profile, out=Output(json_output)))
+
+
+def _register_nouns() -> None:
+    for noun in NOUNS:
+        try:
+            module = importlib.import_module(f"cli.{noun}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"cli.{noun}":
+                continue
+            raise
+        app.add_typer(module.app, name=noun)
+
+
+_register_nouns()

@@ -1,0 +1,73 @@
+"""What every `dal` command shares: the global options, the output, and the ledger.
+
+The main callback makes one :class:`CliState` per run; a command reaches it
+with :func:`current` (no ``typer.Context`` parameter needed)::
+
+    from cli.state import current
+
+    @app.command()
+    def show(number: str) -> None:
+        \"\"\"Show one certificate.\"\"\"
+        state = current()
+        record = certificates.show(state.ledger(), number)
+        state.out.record(record)
+"""
+
+from __future__ import annotations
+
+import sys
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+import typer
+
+from cli.output import Output
+from ledger.config import Profile, load_profile
+from ledger.context import LedgerContext
+
+__all__ = ["CliState", "begin", "current", "prompt_password"]
+
+
+def prompt_password(name: str) -> str:
+    """Ask for the password of account ``name`` without echoing it."""
+    return str(typer.prompt(f"password for account {name!r}", hide_input=True, err=True))
+
+
+@dataclass
+class CliState:
+    """The global options of one `dal` run and what is built from them on demand."""
+
+    json: bool = False
+    as_name: str | None = None
+    profile_name: str | None = None
+    out: Output = field(default_factory=lambda: Output(False))
+    _ledger: LedgerContext | None = None
+
+    def profile(self) -> Profile:
+        """The chosen profile (``--profile``, ``DAL_PROFILE``, the config's default, ``local``)."""
+        if self._ledger is not None:
+            return self._ledger.profile
+        return load_profile(self.profile_name)
+
+    def ledger(self) -> LedgerContext:
+        """The ledger of the chosen profile, acting as ``--as``; made on first use."""
+        if self._ledger is None:
+            prompt = prompt_password if sys.stdin.isatty() else None
+            self._ledger = LedgerContext.load(self.profile_name, acting_as=self.as_name, prompt=prompt)
+        return self._ledger
+
+
+_CURRENT: ContextVar[CliState] = ContextVar("dal_cli_state")
+
+
+def begin(state: CliState) -> None:
+    """Make ``state`` the state of the running command (called by the main callback)."""
+    _CURRENT.set(state)
+
+
+def current() -> CliState:
+    """The state of the running `dal` command."""
+    try:
+        return _CURRENT.get()
+    except LookupError:
+        raise RuntimeError("dal's main callback did not run: invoke commands through cli.main.app") from None

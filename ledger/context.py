@@ -1,0 +1,271 @@
+"""The ledger as workflows see it: one profile's chain, contracts, accounts and sender.
+
+A :class:`LedgerContext` ties together the resolved profile, the web3
+client, the deployed suite's contracts, the keystores and the transaction
+sender, and makes each of them only when first needed: listing accounts
+touches no chain, and reading a certificate unlocks no key.
+
+On the ``local`` profile it also looks after the development setup: the
+node is started when something needs the chain, the development
+consortium's keystores exist, and the suite is deployed (and recorded in the
+deployments file) when the chain has none. On every other profile nothing is
+started or deployed implicitly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+from web3.contract import Contract
+from web3.exceptions import ContractLogicError, Web3RPCError
+from web3.types import BlockIdentifier, TxReceipt
+
+from ledger.accounts import Keystore, PasswordPrompt
+from ledger.chain.artifacts import load_artifact
+from ledger.chain.connect import connect
+from ledger.chain.deployments import (
+    DeployFunction,
+    Deployment,
+    DeploymentsFile,
+    deploy_and_record,
+    is_live,
+)
+from ledger.chain.node import LocalNode, node_for, rpc_ready
+from ledger.chain.revert import RevertDecoder, revert_data_of
+from ledger.chain.sender import BatchResult, Sender, TxRequest
+from ledger.config import Profile, load_profile
+from ledger.errors import AccountError, ConfigError, TransactionError
+
+__all__ = ["LOCAL_DEPLOYER", "ChainStatus", "LedgerContext"]
+
+# On the local profile the development account that deploys and administers the suite.
+LOCAL_DEPLOYER = "admin"
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    """What `dal chain status` reports: where the chain is and what is deployed on it."""
+
+    profile: str
+    rpc_url: str
+    chain_id: int
+    node: str  # "running", "stopped" (local node) or "reachable" (remote network)
+    pid: int | None
+    block: int | None
+    database: str
+    home: str
+    contracts: dict[str, str]
+    deployment_block: int | None
+    contracts_live: bool | None
+
+
+def _default_deploy_function() -> DeployFunction:
+    # Imported here: it pulls in the compiler tooling, which most commands never need.
+    from ledger.chain.deploy import deploy_suite
+
+    function: DeployFunction = deploy_suite
+    return function
+
+
+class LedgerContext:
+    """Config, chain client, contracts, accounts and sender of one profile, made on first use.
+
+    ``acting_as`` is the account that signs when a call does not name one
+    (the CLI's ``--as``). ``prompt`` asks for a keystore password when the
+    environment has none (the CLI passes a hidden terminal prompt).
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        acting_as: str | None = None,
+        prompt: PasswordPrompt | None = None,
+        env: Mapping[str, str] | None = None,
+        deploy: DeployFunction | None = None,
+    ) -> None:
+        self.profile = profile
+        self.acting_as = acting_as
+        self._prompt = prompt
+        self._env = os.environ if env is None else env
+        self._deploy = deploy
+        self._unlocked: dict[str, LocalAccount] = {}
+
+    @classmethod
+    def load(cls, profile_name: str | None = None, **options: Any) -> LedgerContext:
+        """The context of the named profile (else ``DAL_PROFILE``, the file's default, ``local``)."""
+        env = options.get("env")
+        return cls(load_profile(profile_name, env=env), **options)
+
+    # --- accounts ---------------------------------------------------------------------------
+
+    @cached_property
+    def keystore(self) -> Keystore:
+        """The data home's keystores; on the local profile, with the development consortium."""
+        keystore = Keystore(self.profile.keystore_dir)
+        if self.profile.managed_node:
+            keystore.create_development_accounts(local_profile=True)
+        return keystore
+
+    def account(self, name: str | None = None) -> LocalAccount:
+        """The unlocked account ``name`` (default: the acting account)."""
+        name = name or self.acting_as
+        if name is None:
+            raise AccountError("no account to act as: name one with --as NAME (see `dal account list`)")
+        if name not in self._unlocked:
+            self._unlocked[name] = self.keystore.unlock_with(
+                name, allow_development=self.profile.managed_node, env=self._env, prompt=self._prompt
+            )
+        return self._unlocked[name]
+
+    def address_of(self, name: str | None = None) -> str:
+        """The address of account ``name`` (default: the acting account), without unlocking it."""
+        name = name or self.acting_as
+        if name is None:
+            raise AccountError("no account to act as: name one with --as NAME (see `dal account list`)")
+        return self.keystore.info(name).address
+
+    # --- the chain --------------------------------------------------------------------------
+
+    @property
+    def node(self) -> LocalNode | None:
+        """The managed node (local profile), else ``None``."""
+        return node_for(self.profile) if self.profile.managed_node else None
+
+    def node_running(self) -> bool:
+        """Whether the profile's node answers (without starting anything)."""
+        return rpc_ready(self.profile.rpc_url, timeout=min(self.profile.timeout, 2.0))
+
+    @cached_property
+    def w3(self) -> Web3:
+        """A client of the profile's node; the local node is started if it is not running."""
+        node = self.node
+        if node is not None:
+            node.ensure_running()
+        return connect(self.profile)
+
+    def status(self) -> ChainStatus:
+        """The chain's state, without starting or deploying anything.
+
+        A stopped local node is reported as such; an unreachable remote node
+        is a :class:`~ledger.errors.NodeUnavailableError`.
+        """
+        node = self.node
+        pid = node.running_pid() if node is not None else None
+        recorded = self.recorded_deployment()
+        block: int | None = None
+        live: bool | None = None
+        if node is not None and not self.node_running():
+            state = "stopped"
+        else:
+            w3 = connect(self.profile)
+            block = int(w3.eth.block_number)
+            live = is_live(w3, recorded) if recorded is not None else None
+            state = "running" if node is not None else "reachable"
+        return ChainStatus(
+            profile=self.profile.name,
+            rpc_url=self.profile.rpc_url,
+            chain_id=self.profile.chain_id,
+            node=state,
+            pid=pid,
+            block=block,
+            database=self.profile.public_database_url(),
+            home=str(self.profile.home),
+            contracts=dict(recorded.addresses) if recorded else {},
+            deployment_block=recorded.block if recorded else None,
+            contracts_live=live,
+        )
+
+    @cached_property
+    def deployments(self) -> DeploymentsFile:
+        return DeploymentsFile(self.profile.deployments_file)
+
+    def recorded_deployment(self) -> Deployment | None:
+        """The deployment recorded for the profile's chain, live or not (no chain needed)."""
+        return self.deployments.get(self.profile.chain_id)
+
+    @cached_property
+    def deployment(self) -> Deployment:
+        """The suite on this chain; on the local profile it is deployed if missing."""
+        self.w3  # noqa: B018 - reach the node before taking the lock
+        with self.deployments.exclusive():
+            recorded = self.deployments.get(self.profile.chain_id)
+            if recorded is not None and is_live(self.w3, recorded):
+                return recorded
+            if not self.profile.managed_node:
+                state = "no code at the recorded addresses" if recorded else "no deployment recorded"
+                raise ConfigError(
+                    f"the ledger contracts are not on chain {self.profile.chain_id} ({state} in "
+                    f"{self.deployments.path}); deploy them with `dal chain deploy --as NAME`"
+                )
+            return self._deploy_now(self.account(LOCAL_DEPLOYER), None)
+
+    def deploy(self, as_: str | None = None, admin: str | None = None) -> Deployment:
+        """Deploy the suite as ``as_`` (default: acting account), administered by ``admin``, and record it."""
+        deployer = self.account(as_)
+        self.w3  # noqa: B018 - reach the node before taking the lock
+        with self.deployments.exclusive():
+            deployment = self._deploy_now(deployer, admin)
+        self.__dict__["deployment"] = deployment
+        return deployment
+
+    def _deploy_now(self, deployer: LocalAccount, admin: str | None) -> Deployment:
+        deploy = self._deploy or _default_deploy_function()
+        return deploy_and_record(self.sender, self.deployments, deploy, deployer, admin or deployer.address)
+
+    def contract(self, name: str) -> Contract:
+        """The deployed contract ``name`` (for example ``Certificates``), with its shipped ABI."""
+        address = self.deployment.address(name)
+        return self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=load_artifact(name).abi)
+
+    # --- reading and sending ----------------------------------------------------------------
+
+    @cached_property
+    def decoder(self) -> RevertDecoder:
+        return RevertDecoder.from_artifacts()
+
+    @cached_property
+    def sender(self) -> Sender:
+        return Sender(self.w3, self.profile, self.decoder)
+
+    def call(self, contract: str, function: str, *args: Any, block: BlockIdentifier = "latest") -> Any:
+        """A view call; a refusal is the decoded :class:`~ledger.errors.ContractRevertError`."""
+        bound = self.contract(contract).functions[function](*args)
+        try:
+            return bound.call(block_identifier=block)
+        except (ContractLogicError, Web3RPCError) as exc:
+            data = revert_data_of(exc)
+            if data is None:
+                raise TransactionError(f"the node refused the call {contract}.{function}: {exc}") from None
+            raise self.decoder.decode(data) from None
+
+    def request(self, contract: str, function: str, *args: Any, value: int = 0, label: str = "") -> TxRequest:
+        """A transaction request calling ``contract.function(*args)``."""
+        return TxRequest.call(self.contract(contract), function, *args, value=value, label=label)
+
+    def transact(self, request: TxRequest, *, as_: str | None = None) -> TxReceipt:
+        """Send one transaction as ``as_`` (default: acting account) and wait for it."""
+        return self.sender.transact(self.account(as_), request)
+
+    def send(self, contract: str, function: str, *args: Any, as_: str | None = None, value: int = 0) -> TxReceipt:
+        """Call ``contract.function(*args)`` in a transaction and wait for it."""
+        return self.transact(self.request(contract, function, *args, value=value), as_=as_)
+
+    def send_batch(
+        self,
+        requests: Sequence[TxRequest],
+        *,
+        as_: str | None = None,
+        concurrency: int = 64,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> list[BatchResult]:
+        """Send many transactions concurrently; one result (receipt or decoded error) per request."""
+        return self.sender.send_batch(
+            self.account(as_), requests, concurrency=concurrency, on_progress=on_progress
+        )
