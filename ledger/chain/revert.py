@@ -11,8 +11,11 @@ template, ``the contract refused: ErrorName(arg=value, ...)``. Solidity's
 
 Templates use ``str.format`` fields with a few extra format specs:
 ``{maturity:date}`` (a unix time as a UTC date), ``{at:datetime}``,
-``{shares:bp}`` (basis points as a percentage) and ``{role:role}`` (a role
-id as its name).
+``{shares:bp}`` (basis points as a percentage), ``{role:role}`` (a role
+id as its name), ``{roles:roles}`` (a role mask as its names) and the names of
+the contracts' enums: ``{current:certificate_status}``,
+``{pending:certificate_request}``, ``{status:member_status}``,
+``{right:right}`` and ``{current:pledge_status}``.
 """
 
 from __future__ import annotations
@@ -62,6 +65,80 @@ MESSAGES: dict[str, str] = {
     "ERC1155InvalidArrayLength": "{idsLength} token ids were given with {valuesLength} amounts",
     "ReentrancyGuardReentrantCall": "the contract refused a reentrant call",
     "EnforcedPause": "the contract is paused; wait for the consortium admin to resume it",
+    "OwnableUnauthorizedAccount": (
+        "{account} is not the consortium admin; only the admin does this (act as it with --as)"
+    ),
+    "OwnableInvalidOwner": "{owner} cannot be the consortium admin; name a real account",
+    # Consortium: members and roles.
+    "ConsortiumNotMember": (
+        "{account} is not a member of the consortium; the admin admits it with `dal member add`"
+    ),
+    "ConsortiumMemberSuspended": (
+        "{account} is a suspended member and can do nothing until the admin reinstates it "
+        "(`dal member reinstate`)"
+    ),
+    "ConsortiumMissingRole": (
+        "{account} does not hold the {roles:roles} role this needs; act as a member that does, "
+        "or ask the admin to grant it"
+    ),
+    "ConsortiumMemberExists": "{account} is already a member; see it with `dal member show`",
+    "ConsortiumIdentityTaken": (
+        "identity {identityHash} already belongs to member {account}; an organisation joins once"
+    ),
+    "ConsortiumInvalidRoles": (
+        "role mask {roles} names no known role; use registrar, merchant, bank, auditor or oracle"
+    ),
+    "ConsortiumInvalidAccount": "{account} cannot be a member; give a real account",
+    "ConsortiumInvalidIdentity": "the identity hash must not be zero; give the unified social credit code",
+    "ConsortiumMemberNotSuspended": "{account} is not suspended, so there is nothing to reinstate",
+    "ConsortiumRenounceDisabled": (
+        "governance cannot be renounced; hand it over with transferOwnership and acceptOwnership"
+    ),
+    # Certificates: the lifecycle.
+    "CertificatesUnknownCertificate": (
+        "certificate {certificateId} does not exist; see the certificates with `dal asset list`"
+    ),
+    "CertificatesInvalidStatus": (
+        "certificate {certificateId} is {current:certificate_status}, but this step needs it "
+        "{expected:certificate_status}; see where it stands with `dal asset show {certificateId}`"
+    ),
+    "CertificatesUnauthorizedRegistrar": (
+        "{account} is not the registrar of certificate {certificateId}; only its registrar can do this"
+    ),
+    "CertificatesUnauthorizedHolder": (
+        "{account} is not the holder of certificate {certificateId}; only its holder can apply for this"
+    ),
+    "CertificatesInvalidCatalogHash": "the catalog hash must not be zero; hash the catalog entry",
+    "CertificatesInvalidDeadline": (
+        "the notice deadline {deadline:datetime} is not in the future; choose a later one"
+    ),
+    "CertificatesNoticeEnded": (
+        "the public notice of certificate {certificateId} ended at {deadline:datetime}; "
+        "objections are closed"
+    ),
+    "CertificatesNoticeNotEnded": (
+        "the public notice of certificate {certificateId} runs until {deadline:datetime}; "
+        "issue it after that"
+    ),
+    "CertificatesInvalidNumber": "the certificate number must not be empty; give --number",
+    "CertificatesNumberTaken": (
+        "{registrar} already issued certificate {certificateId} under number {number!r}; "
+        "choose another number"
+    ),
+    "CertificatesInvalidExpiry": (
+        "the expiry {expiry:datetime} is not acceptable: it must lie in the future, and for a renewal "
+        "after the current expiry"
+    ),
+    "CertificatesExpired": (
+        "certificate {certificateId} expired at {expiry:datetime}; renew it first (`dal asset renew`)"
+    ),
+    "CertificatesRequestPending": (
+        "certificate {certificateId} already has a pending {pending:certificate_request} request; "
+        "its registrar must approve or decline it first"
+    ),
+    "CertificatesNoPendingRequest": (
+        "certificate {certificateId} has no pending request to approve or decline"
+    ),
 }
 
 # Panic codes of the Solidity compiler (the language's documented list).
@@ -77,6 +154,22 @@ PANIC_REASONS: dict[int, str] = {
     0x41: "too much memory allocated",
     0x51: "a call to an uninitialised internal function",
 }
+
+# The contracts' enums, by format spec: value -> name (types/*.sol, in declaration order).
+_ENUM_NAMES: dict[str, tuple[str, ...]] = {
+    "certificate_status": (
+        "none", "submitted", "returned", "accepted", "under notice", "objected", "rejected", "issued",
+        "suspended", "cancelled",
+    ),
+    "certificate_request": ("no", "change", "renewal", "cancellation"),
+    "member_status": ("not a member", "active", "suspended"),
+    "right": ("holding", "development", "operation"),
+    "pledge_status": ("none", "active", "released", "enforced"),
+}
+# The consortium's role bits (types/Roles.sol).
+_ROLE_BITS: tuple[tuple[int, str], ...] = (
+    (1, "REGISTRAR"), (2, "MERCHANT"), (4, "BANK"), (8, "AUDITOR"), (16, "ORACLE"),
+)
 
 _ROLE_NAMES: dict[bytes, str] = {bytes(32): "admin"}
 for _role in ("ADMIN", "REGISTRAR", "MERCHANT", "BANK", "AUDITOR", "ORACLE"):
@@ -105,6 +198,11 @@ class _MessageFormatter(string.Formatter):
             return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         if format_spec == "bp" and isinstance(value, int):
             return f"{value / 100:g}%"
+        if format_spec in _ENUM_NAMES and isinstance(value, int):
+            names = _ENUM_NAMES[format_spec]
+            return names[value] if 0 <= value < len(names) else f"{format_spec} {value}"
+        if format_spec == "roles" and isinstance(value, int):
+            return " or ".join(name for bit, name in _ROLE_BITS if value & bit) or f"mask {value}"
         if format_spec == "role":
             raw = _as_bytes(value)
             if raw is not None and raw in _ROLE_NAMES:
