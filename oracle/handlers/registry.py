@@ -25,11 +25,16 @@ __all__ = [
 
 Handler = Callable[[Connection, LoggedEvent], None]
 
-#: Events kept in the raw log without a read-model handler.
+#: Events kept in the raw log without a read-model handler: ERC-1155 approvals (disabled
+#: in Rights) and URIs, the admin's ownership hand-over (governance, read from the
+#: contract when needed) and EIP-712 domain changes (never emitted by the suite).
 LOG_ONLY: Final = frozenset(
     {
         ("Rights", "ApprovalForAll"),
         ("Rights", "URI"),
+        ("Consortium", "OwnershipTransferStarted"),
+        ("Consortium", "OwnershipTransferred"),
+        ("Pledges", "EIP712DomainChanged"),
     }
 )
 
