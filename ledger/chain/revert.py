@@ -139,6 +139,91 @@ MESSAGES: dict[str, str] = {
     "CertificatesNoPendingRequest": (
         "certificate {certificateId} has no pending request to approve or decline"
     ),
+    # Rights: shares and licences.
+    "RightsUnauthorizedCaller": "{caller} may not call this function of the Rights contract",
+    "RightsUnauthorizedOperator": (
+        "{operator} cannot move the shares of {owner}; only the owner moves its own shares"
+    ),
+    "RightsApprovalsDisabled": "approvals are disabled on the ledger: only an owner moves its own shares",
+    "RightsInvalidTokenId": "token id {tokenId} names no right of any certificate",
+    "RightsInvalidShares": "a transfer must move at least one share (basis point), got {shares}",
+    "RightsInvalidBatch": "a batch gave {idsLength} ids with {valuesLength} values; give one value per id",
+    "RightsInvalidRecipient": (
+        "{to} cannot receive this: it is the sender (or the grantor) itself; name another member"
+    ),
+    "RightsCertificateNotInForce": (
+        "certificate {certificateId} is not in force (not issued, suspended, cancelled or expired); "
+        "nothing moves under it until it is"
+    ),
+    "RightsInsufficientShares": (
+        "{owner} holds {balance} shares of the {right:right} right of certificate {certificateId}, "
+        "fewer than the {requested} asked for"
+    ),
+    "RightsSharesPledged": (
+        "the shares are pledged to {pledgee} under pledge #{pledgeId} until {maturity:date}: {owner} may "
+        "transfer only {transferable} of the {requested} shares of the {right:right} right of certificate "
+        "{certificateId}; release the pledge first"
+    ),
+    "RightsNotLicensable": (
+        "the {right:right} right cannot be licensed; license the development or operation right"
+    ),
+    "RightsNotRightOwner": (
+        "{account} owns no shares of the {right:right} right of certificate {certificateId}, "
+        "so it cannot license it"
+    ),
+    "RightsInvalidPeriod": (
+        "the licence period {start:date} to {end:date} is empty or already over; choose a later end"
+    ),
+    "RightsUnknownLicence": "licence {licenceId} does not exist; see the licences with `dal rights show CERT`",
+    "RightsLicenceRevoked": "licence {licenceId} is revoked; nothing can be granted under it or revoked again",
+    "RightsNotLicensee": (
+        "{account} is not the licensee of licence {licenceId}, so it cannot sub-license under it"
+    ),
+    "RightsNotSublicensable": "licence {licenceId} may not be sub-licensed",
+    "RightsPeriodOutsideParent": (
+        "the period {start:date} to {end:date} is not within the period of licence {parentId}; shorten it"
+    ),
+    "RightsExclusiveConflict": (
+        "licence {licenceId} overlaps this period and one of the two is exclusive; choose another period "
+        "or have licence {licenceId} revoked first"
+    ),
+    "RightsNotGrantor": "{account} did not grant licence {licenceId}; only its grantor may revoke it",
+    # Pledges.
+    "PledgesUnknownPledge": "pledge {pledgeId} does not exist; list the pledges with `dal pledge list`",
+    "PledgesNotActive": (
+        "pledge {pledgeId} is {current:pledge_status}, not active; nothing more can be done with it"
+    ),
+    "PledgesNotPledgee": (
+        "{account} is not the pledgee of pledge {pledgeId}; only the bank that took it may act on it"
+    ),
+    "PledgesInvalidShares": "a pledge must cover between 1 and 10000 shares (basis points), got {shares}",
+    "PledgesInvalidAmount": "the secured amount must be greater than zero",
+    "PledgesInvalidCurrency": (
+        "the currency must be an ISO 4217 code of three capital letters (such as CNY), got {currency}"
+    ),
+    "PledgesInvalidMaturity": (
+        "the maturity {maturity:date} is not acceptable: it must lie in the future (and, for an "
+        "extension, after the current maturity)"
+    ),
+    "PledgesSelfPledge": "{account} cannot take a pledge over its own shares",
+    "PledgesSignatureExpired": (
+        "the pledgor's signature expired at {deadline:datetime}; ask the pledgor to sign again"
+    ),
+    "PledgesInvalidNonce": (
+        "the signature carries nonce {nonce}, but the next nonce of {pledgor} is {expected}: it was "
+        "already used, or another must be used first; ask the pledgor to sign again"
+    ),
+    "PledgesInvalidSignature": (
+        "the signature is not {pledgor}'s over these terms; ask the pledgor to sign again"
+    ),
+    "PledgesNotMatured": "pledge {pledgeId} matures on {maturity:date}; it cannot be enforced before",
+    "PledgesSeniorPledgeOutstanding": (
+        "pledge #{seniorPledgeId} ranks ahead of pledge #{pledgeId} and still claims the shares it "
+        "needs; it must be released or enforced first"
+    ),
+    "PledgesInvalidRecipient": (
+        "enforced shares cannot go back to the pledgor {recipient}; name the bank or a buyer"
+    ),
 }
 
 # Panic codes of the Solidity compiler (the language's documented list).
