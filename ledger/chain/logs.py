@@ -1,0 +1,189 @@
+"""Reading the suite's events straight from the chain's logs.
+
+Some questions are answered from history rather than from current state:
+which members were ever admitted (the contract keeps no list), which number a
+certificate was issued under (only its hash is stored), which catalog hashes an
+applicant already submitted, and everything an auditor traces. This module
+fetches the logs of the deployed contracts with ``eth_getLogs`` in windows of
+the profile's ``log_range`` blocks (Besu caps the range), from the block the
+suite was deployed in, decodes them with the contracts' ABIs, and returns them
+in chain order: (block, transaction index, log index).
+
+It reads the node directly and keeps nothing: the oracle's read model is the
+indexed, queryable copy of the same events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from eth_utils.address import to_checksum_address
+from hexbytes import HexBytes
+from web3 import Web3
+from web3.contract import Contract
+from web3.exceptions import Web3RPCError
+
+from ledger.errors import ChainError, NodeUnavailableError
+
+__all__ = ["ChainLog", "EventLog", "address_topic", "uint_topic"]
+
+
+def uint_topic(value: int) -> str:
+    """The topic of an indexed ``uint256`` argument."""
+    return "0x" + value.to_bytes(32, "big").hex()
+
+
+def address_topic(address: str) -> str:
+    """The topic of an indexed ``address`` argument."""
+    return "0x" + bytes(12).hex() + to_checksum_address(address)[2:].lower()
+
+
+@dataclass(frozen=True)
+class ChainLog:
+    """One decoded event and where it is in the chain.
+
+    ``args`` are as web3 decodes them: integers, checksummed addresses, bytes
+    for ``bytesN`` values, and strings.
+    """
+
+    contract: str
+    event: str
+    args: Mapping[str, Any]
+    block_number: int
+    tx_index: int
+    log_index: int
+    tx_hash: str
+
+    @property
+    def order(self) -> tuple[int, int, int]:
+        """The position of the log in the chain."""
+        return (self.block_number, self.tx_index, self.log_index)
+
+
+class EventLog:
+    """The events of the deployed suite, fetched on demand from ``start_block`` on."""
+
+    def __init__(
+        self, w3: Web3, contracts: Mapping[str, Contract], *, start_block: int, log_range: int
+    ) -> None:
+        self.w3 = w3
+        self.contracts = dict(contracts)
+        self.start_block = start_block
+        self.log_range = max(1, log_range)
+        self._block_times: dict[int, int] = {}
+        # (lower-case address, topic0) -> (contract name, event name)
+        self._events: dict[tuple[str, bytes], tuple[str, str]] = {}
+        for name, contract in self.contracts.items():
+            for entry in contract.abi:
+                fields: Mapping[str, Any] = entry
+                if fields.get("type") != "event" or fields.get("anonymous"):
+                    continue
+                event_name = str(fields["name"])
+                topic = bytes(HexBytes(contract.events[event_name].topic))
+                self._events[(contract.address.lower(), topic)] = (name, event_name)
+
+    def _topic0(self, contract: str, event: str) -> str:
+        return str(HexBytes(self.contracts[contract].events[event].topic).to_0x_hex())
+
+    def head(self) -> int:
+        """The latest block number."""
+        return int(self._rpc(lambda: self.w3.eth.block_number))
+
+    def _rpc(self, call: Any) -> Any:
+        try:
+            return call()
+        except requests.RequestException as exc:
+            raise NodeUnavailableError(f"cannot reach the node to read its logs ({type(exc).__name__})") from None
+        except Web3RPCError as exc:
+            raise ChainError(f"the node refused to return logs: {exc}") from None
+
+    def fetch(
+        self,
+        selection: Iterable[tuple[str, str]],
+        *,
+        topics: Sequence[str | Sequence[str] | None] = (),
+        from_block: int | None = None,
+        to_block: int | None = None,
+    ) -> list[ChainLog]:
+        """The events named by ``selection`` ((contract, event) pairs), oldest first.
+
+        ``topics`` filters the indexed arguments after the event's own topic
+        (``None`` matches anything, a list matches any of its values); it only
+        makes sense when the selected events index the same thing there.
+        """
+        pairs = list(dict.fromkeys(selection))
+        if not pairs:
+            return []
+        addresses = sorted({self.contracts[contract].address for contract, _ in pairs})
+        topic0 = sorted({self._topic0(contract, event) for contract, event in pairs})
+        wanted = {(self.contracts[contract].address.lower(), event) for contract, event in pairs}
+        start = self.start_block if from_block is None else max(from_block, self.start_block)
+        end = self.head() if to_block is None else to_block
+        found: list[ChainLog] = []
+        while start <= end:
+            window_end = min(end, start + self.log_range - 1)
+            raw = self._rpc(lambda s=start, e=window_end: self.w3.eth.get_logs({
+                "fromBlock": s,
+                "toBlock": e,
+                "address": addresses,
+                "topics": [topic0, *topics],
+            }))
+            for log in raw:
+                decoded = self._decode(log)
+                if decoded is not None and (decoded[0].lower(), decoded[1].event) in wanted:
+                    found.append(decoded[1])
+            start = window_end + 1
+        found.sort(key=lambda item: item.order)
+        return found
+
+    def _decode(self, log: Mapping[str, Any]) -> tuple[str, ChainLog] | None:
+        address = str(log["address"]).lower()
+        if not log["topics"]:
+            return None
+        known = self._events.get((address, bytes(log["topics"][0])))
+        if known is None:
+            return None
+        contract, event = known
+        processed = self.contracts[contract].events[event]().process_log(log)
+        return address, ChainLog(
+            contract=contract,
+            event=event,
+            args=dict(processed["args"]),
+            block_number=int(log["blockNumber"]),
+            tx_index=int(log["transactionIndex"]),
+            log_index=int(log["logIndex"]),
+            tx_hash=HexBytes(log["transactionHash"]).to_0x_hex(),
+        )
+
+    def decode_receipt(self, receipt: Mapping[str, Any], contract: str, event: str) -> list[ChainLog]:
+        """The ``contract.event`` logs in a transaction receipt."""
+        logs = []
+        for log in receipt["logs"]:
+            decoded = self._decode(log)
+            if decoded is not None and decoded[1].contract == contract and decoded[1].event == event:
+                logs.append(decoded[1])
+        return logs
+
+    def block_time(self, block: int) -> int:
+        """The timestamp of ``block`` (cached: blocks do not change their time)."""
+        if block not in self._block_times:
+            self._block_times[block] = int(self._rpc(lambda: self.w3.eth.get_block(block))["timestamp"])
+        return self._block_times[block]
+
+    def block_at(self, timestamp: int) -> int | None:
+        """The last block whose time is at or before ``timestamp`` (``None`` if the chain is younger)."""
+        low, high = 0, self.head()
+        if self.block_time(low) > timestamp:
+            return None
+        if self.block_time(high) <= timestamp:
+            return high
+        while high - low > 1:  # invariant: time(low) <= timestamp < time(high)
+            middle = (low + high) // 2
+            if self.block_time(middle) <= timestamp:
+                low = middle
+            else:
+                high = middle
+        return low

@@ -1,0 +1,364 @@
+"""The consortium's members: admitting, suspending and reinstating them, and looking them up.
+
+Every acting address on the ledger belongs to a member with one or more roles
+(:class:`Role`). Only the consortium's admin (the governance address of the
+Consortium contract) admits, suspends and reinstates members; anyone may read
+them.
+
+**Identity.** A member carries a unique identity hash. For a Chinese legal
+person it is derived from its unified social credit code (统一社会信用代码,
+GB 32100-2015), an 18-character code whose last character is a check
+character: :func:`uscc_identity_hash` checks the code and returns
+``keccak256(UTF-8("USCC:" + CODE))`` with the code in upper case. The prefix
+names the kind of identifier, so a future scheme (another country's register)
+can never collide with it. Anyone holding the code recomputes the hash; the
+code itself never goes on chain. An identity given directly as a hash (``0x``
+and 64 hex digits) is taken as is.
+
+**Who.** Wherever a member is named, :func:`resolve_address` accepts an
+account name of the data home's keystores (``merchant-a``) or a ``0x``
+address; a mixed-case address must carry a valid EIP-55 checksum.
+
+The Consortium contract keeps no list of members, so the list and the display
+names come from its ``MemberAdded`` events; status and roles are read from
+the contract itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import IntEnum, IntFlag
+from typing import Any
+
+from eth_typing import ChecksumAddress
+from eth_utils.address import is_checksum_address, to_checksum_address
+from eth_utils.crypto import keccak
+
+from ledger.chain.logs import EventLog, address_topic
+from ledger.context import LedgerContext
+from ledger.errors import NotFoundError, ValidationError
+from ledger.reasons import reason_hash
+
+__all__ = [
+    "DEVELOPMENT_MEMBERS",
+    "SUITE_CONTRACTS",
+    "MemberStatus",
+    "MemberView",
+    "Role",
+    "add_member",
+    "admin_address",
+    "admit_development_consortium",
+    "event_log",
+    "identity_from",
+    "list_members",
+    "name_of",
+    "parse_roles",
+    "reinstate_member",
+    "resolve_address",
+    "role_names",
+    "show_member",
+    "suspend_member",
+    "uscc_identity_hash",
+]
+
+#: The contracts of the ledger suite, whose events history is read from.
+SUITE_CONTRACTS = ("Consortium", "Certificates", "Rights", "Pledges", "Anchors")
+
+
+class Role(IntFlag):
+    """The consortium's role bits, as the contracts define them (``types/Roles.sol``)."""
+
+    REGISTRAR = 1
+    MERCHANT = 2
+    BANK = 4
+    AUDITOR = 8
+    ORACLE = 16
+
+
+_ALL_ROLES = int(Role.REGISTRAR | Role.MERCHANT | Role.BANK | Role.AUDITOR | Role.ORACLE)
+
+
+class MemberStatus(IntEnum):
+    """Where a member stands (``types/MemberStatus.sol``)."""
+
+    NONE = 0
+    ACTIVE = 1
+    SUSPENDED = 2
+
+
+def event_log(ledger: LedgerContext) -> EventLog:
+    """The suite's events on the ledger's chain, read from the deployment block on."""
+    return EventLog(
+        ledger.w3,
+        {name: ledger.contract(name) for name in SUITE_CONTRACTS},
+        start_block=ledger.deployment.block,
+        log_range=ledger.profile.log_range,
+    )
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+def parse_roles(roles: str | Iterable[str]) -> int:
+    """The role mask of ``"registrar,merchant"`` (or a list of names); names are case-insensitive."""
+    names = roles.split(",") if isinstance(roles, str) else list(roles)
+    mask = 0
+    for raw in names:
+        name = raw.strip().upper()
+        if not name:
+            continue
+        try:
+            mask |= Role[name]
+        except KeyError:
+            known = ", ".join(role.name.lower() for role in Role if role.name)
+            raise ValidationError(f"unknown role {raw.strip()!r}; use one or more of {known}") from None
+    if mask == 0:
+        raise ValidationError("no role given; use one or more of registrar, merchant, bank, auditor, oracle")
+    return int(mask)
+
+
+def role_names(mask: int) -> list[str]:
+    """The lower-case names of the roles in ``mask``."""
+    return [str(role.name).lower() for role in Role if role.name and mask & role]
+
+
+# --- identity ---------------------------------------------------------------------------------
+
+# GB 32100-2015: 31 characters (digits and capitals without I, O, S, V, Z); weights 3^i mod 31.
+_USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+_USCC = re.compile(rf"^[{_USCC_CHARSET}]{{18}}$")
+_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
+
+
+def _uscc_check_character(code17: str) -> str:
+    total = sum(_USCC_CHARSET.index(char) * weight for char, weight in zip(code17, _USCC_WEIGHTS, strict=True))
+    return _USCC_CHARSET[(31 - total % 31) % 31]
+
+
+def uscc_identity_hash(code: str) -> bytes:
+    """``keccak256("USCC:" + CODE)`` of a valid unified social credit code (checked, upper-cased)."""
+    normalised = code.strip().upper()
+    if not _USCC.match(normalised):
+        raise ValidationError(
+            f"{code.strip()!r} is not a unified social credit code: expected 18 characters, digits and capital "
+            "letters other than I, O, S, V and Z"
+        )
+    expected = _uscc_check_character(normalised[:17])
+    if normalised[17] != expected:
+        raise ValidationError(
+            f"{normalised} is not a valid unified social credit code: its check character is "
+            f"{normalised[17]!r}, the first 17 characters give {expected!r}; check for a typo"
+        )
+    return bytes(keccak(text="USCC:" + normalised))
+
+
+def identity_from(*, uscc: str | None = None, identity_hash: str | None = None) -> bytes:
+    """The identity hash from exactly one of a unified social credit code or a ready hash."""
+    if (uscc is None) == (identity_hash is None):
+        raise ValidationError("give the member's identity once: its unified social credit code or its hash")
+    if uscc is not None:
+        return uscc_identity_hash(uscc)
+    assert identity_hash is not None
+    if not _HASH.match(identity_hash.strip()):
+        raise ValidationError(f"identity hash {identity_hash!r} must be 0x and 64 hex digits")
+    digest = bytes.fromhex(identity_hash.strip()[2:])
+    if digest == bytes(32):
+        raise ValidationError("the identity hash must not be zero")
+    return digest
+
+
+# --- naming accounts --------------------------------------------------------------------------
+
+
+def resolve_address(ledger: LedgerContext, who: str) -> ChecksumAddress:
+    """The address named by ``who``: an account name of the data home, or a ``0x`` address."""
+    text = who.strip()
+    if text.lower().startswith("0x"):
+        if not re.fullmatch(r"0x[0-9a-fA-F]{40}", text):
+            raise ValidationError(f"{text!r} is not an address: expected 0x and 40 hex digits")
+        body = text[2:]
+        if body != body.lower() and body != body.upper() and not is_checksum_address(text):
+            raise ValidationError(
+                f"address {text} has a wrong checksum (its upper and lower case letters do not match EIP-55); "
+                "copy it again"
+            )
+        return to_checksum_address(text)
+    if not re.fullmatch(r"[a-z][a-z0-9-]{0,31}", text):
+        raise ValidationError(
+            f"{text!r} is neither an account name (see `dal account list`) nor an address (0x and 40 hex digits)"
+        )
+    if not ledger.keystore.exists(text):
+        raise NotFoundError(
+            f"no account named {text!r} in this data home; give its 0x address or see `dal account list`"
+        )
+    return to_checksum_address(ledger.keystore.info(text).address)
+
+
+def name_of(ledger: LedgerContext, address: str) -> str | None:
+    """The account name of ``address`` in the data home's keystores, if there is one."""
+    wanted = address.lower()
+    for info in ledger.keystore.accounts():
+        if info.address.lower() == wanted:
+            return str(info.name)
+    return None
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """A member as the ledger shows it."""
+
+    account: str
+    name: str
+    roles: list[str]
+    status: str
+    identity_hash: str
+    local_name: str | None
+    added_block: int | None
+    suspension_reason_hash: str | None = None
+
+
+def admin_address(ledger: LedgerContext) -> ChecksumAddress:
+    """The consortium's admin (governance) address."""
+    return to_checksum_address(ledger.call("Consortium", "admin"))
+
+
+def _local_names(ledger: LedgerContext) -> dict[str, str]:
+    return {info.address.lower(): str(info.name) for info in ledger.keystore.accounts()}
+
+
+def _view(
+    ledger: LedgerContext, account: str, added: Mapping[str, Any] | None, names: Mapping[str, str],
+    suspension: bytes | None = None,
+) -> MemberView:
+    status, roles, identity = ledger.call("Consortium", "member", account)
+    member_status = MemberStatus(int(status))
+    return MemberView(
+        account=to_checksum_address(account),
+        name=str(added["args"]["name"]) if added else "",
+        roles=role_names(int(roles)),
+        status=member_status.name.lower(),
+        identity_hash="0x" + bytes(identity).hex(),
+        local_name=names.get(account.lower()),
+        added_block=int(added["block"]) if added else None,
+        suspension_reason_hash=(
+            "0x" + suspension.hex() if suspension is not None and member_status is MemberStatus.SUSPENDED else None
+        ),
+    )
+
+
+def _history(ledger: LedgerContext, account: str | None) -> tuple[dict[str, dict[str, Any]], dict[str, bytes]]:
+    """Per account: its MemberAdded event, and the reason hash of its last suspension."""
+    log = event_log(ledger)
+    topics = [address_topic(account)] if account is not None else []
+    added: dict[str, dict[str, Any]] = {}
+    suspended: dict[str, bytes] = {}
+    for event in log.fetch(
+        [("Consortium", "MemberAdded"), ("Consortium", "MemberSuspended")], topics=topics
+    ):
+        key = str(event.args["account"]).lower()
+        if event.event == "MemberAdded":
+            added[key] = {"args": event.args, "block": event.block_number}
+        else:
+            suspended[key] = bytes(event.args["reasonHash"])
+    return added, suspended
+
+
+def show_member(ledger: LedgerContext, who: str) -> MemberView:
+    """The member named by ``who``; :class:`NotFoundError` for an address that is not one."""
+    account = resolve_address(ledger, who)
+    status = MemberStatus(int(ledger.call("Consortium", "member", account)[0]))
+    if status is MemberStatus.NONE:
+        raise NotFoundError(f"{who} ({account}) is not a member of the consortium; see `dal member list`")
+    added, suspended = _history(ledger, account)
+    return _view(ledger, account, added.get(account.lower()), _local_names(ledger), suspended.get(account.lower()))
+
+
+def list_members(ledger: LedgerContext) -> list[MemberView]:
+    """Every member ever admitted, in admission order, with its current status and roles."""
+    added, suspended = _history(ledger, None)
+    names = _local_names(ledger)
+    return [
+        _view(ledger, to_checksum_address(account), event, names, suspended.get(account))
+        for account, event in added.items()
+    ]
+
+
+def _check_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise ValidationError("the member's display name is empty; give the organisation's name")
+    if len(cleaned) > 200:
+        raise ValidationError(f"the member's display name has {len(cleaned)} characters; keep it under 200")
+    return cleaned
+
+
+def add_member(
+    ledger: LedgerContext,
+    who: str,
+    *,
+    name: str,
+    roles: int,
+    identity: bytes,
+    as_: str | None = None,
+) -> MemberView:
+    """Admit ``who`` as an active member with ``roles`` (the admin acts)."""
+    account = resolve_address(ledger, who)
+    display = _check_name(name)
+    if roles == 0 or roles & ~_ALL_ROLES != 0:
+        raise ValidationError(f"role mask {roles} is not valid; use registrar, merchant, bank, auditor, oracle")
+    if len(identity) != 32 or identity == bytes(32):
+        raise ValidationError("the identity hash must be 32 bytes and not zero")
+    ledger.send("Consortium", "addMember", account, identity, display, int(roles), as_=as_)
+    return show_member(ledger, account)
+
+
+def suspend_member(ledger: LedgerContext, who: str, *, reason: str | None, as_: str | None = None) -> MemberView:
+    """Suspend the active member ``who``: it can do nothing until reinstated (the admin acts)."""
+    account = resolve_address(ledger, who)
+    ledger.send("Consortium", "suspendMember", account, reason_hash(reason), as_=as_)
+    return show_member(ledger, account)
+
+
+def reinstate_member(ledger: LedgerContext, who: str, *, as_: str | None = None) -> MemberView:
+    """Reinstate the suspended member ``who`` (the admin acts)."""
+    account = resolve_address(ledger, who)
+    ledger.send("Consortium", "reinstateMember", account, as_=as_)
+    return show_member(ledger, account)
+
+
+# --- the development consortium ---------------------------------------------------------------
+
+#: The members of the local development consortium: account name -> (display name, roles). Their
+#: identity hashes are ``keccak256("DEV:" + account name)``, a scheme no real register uses.
+DEVELOPMENT_MEMBERS: dict[str, tuple[str, int]] = {
+    "registrar": ("Shenzhen Data Exchange (development)", Role.REGISTRAR),
+    "merchant-a": ("Pearl River Logistics Data Co. (development)", Role.MERCHANT),
+    "merchant-b": ("Eastern Analytics Ltd. (development)", Role.MERCHANT),
+    "merchant-c": ("Harbour Retail Insights Ltd. (development)", Role.MERCHANT),
+    "bank": ("Qianhai Commercial Bank (development)", Role.BANK),
+    "bank-b": ("Second Harbour Bank (development)", Role.BANK),
+    "auditor": ("Crosswater Audit LLP (development)", Role.AUDITOR),
+    "oracle": ("Ledger Oracle Service (development)", Role.ORACLE),
+}
+
+
+def admit_development_consortium(ledger: LedgerContext, *, as_: str = "admin") -> list[MemberView]:
+    """Admit the development accounts as members, where they are not members yet (local profile only)."""
+    if not ledger.profile.managed_node:
+        raise ValidationError(
+            "the development consortium exists only on the local profile; admit real members with `dal member add`"
+        )
+    admitted = []
+    for account_name, (display, roles) in DEVELOPMENT_MEMBERS.items():
+        account = resolve_address(ledger, account_name)
+        if MemberStatus(int(ledger.call("Consortium", "member", account)[0])) is MemberStatus.NONE:
+            identity = bytes(keccak(text="DEV:" + account_name))
+            admitted.append(add_member(ledger, account_name, name=display, roles=int(roles), identity=identity,
+                                       as_=as_))
+    return admitted

@@ -1,0 +1,109 @@
+"""A data home bound to the session's chain, for the tests of the user workflows.
+
+The suite is deployed once per session on the session's anvil through a
+:class:`~ledger.context.LedgerContext` of the local profile (the node is the
+session's, found through ``DAL_RPC_URL``), and the development consortium is
+admitted. Each test then gets a fresh context (fresh nonces) and its own
+off-chain database, and every chain change it makes is undone afterwards
+(``evm_snapshot`` / ``evm_revert``).
+
+Import the fixtures into a test module (``from workflow_chain import
+ledger_fixture, ...``; each is registered under the name without ``_fixture``);
+they are not in a conftest so that any test folder can use them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from web3 import Web3
+
+from ledger.chain.node import LocalNode
+from ledger.context import LedgerContext
+from ledger.members import admit_development_consortium
+
+__all__ = [
+    "CATALOG",
+    "WorkflowChain",
+    "chain_snapshot_fixture",
+    "ledger_fixture",
+    "workflow_chain_fixture",
+    "workflow_env_fixture",
+    "write_catalog",
+]
+
+#: A complete catalog entry (its fields as PRODUCT.md lists them).
+CATALOG: dict[str, Any] = {
+    "name": "Port logistics container movements 2024",
+    "description": "Every container movement through the port's terminals, de-identified.",
+    "source": "Terminal operating systems of the port group",
+    "scale": "1.2 billion records, 340 GB",
+    "update_frequency": "daily",
+    "format": "Parquet",
+    "coverage": "Shenzhen port terminals, 2019-01-01 to 2024-12-31",
+    "classification_level": "important",
+    "contains_personal_data": False,
+    "compliance_report": {"hash": "0x" + "ab" * 32, "reference": "CR-2025-0042"},
+    "quality_report": {"hash": "0x" + "cd" * 32, "reference": "QR-2025-0017"},
+    "valuation": {"amount_minor": 1_250_000_000, "currency": "CNY", "method": "income", "date": "2025-03-31"},
+}
+
+
+def write_catalog(directory: Path, name: str = "catalog.json", **changes: Any) -> Path:
+    """A catalog file with :data:`CATALOG`'s fields, some changed."""
+    path = directory / name
+    path.write_text(json.dumps({**CATALOG, **changes}, ensure_ascii=False))
+    return path
+
+
+@dataclass(frozen=True)
+class WorkflowChain:
+    """The session's data home: the suite deployed and the development consortium admitted."""
+
+    home: Path
+    rpc_url: str
+
+    def env(self, database_url: str) -> dict[str, str]:
+        """The environment of a `dal` run on this home, with its own database."""
+        return {"DAL_HOME": str(self.home), "DAL_RPC_URL": self.rpc_url, "DAL_DATABASE_URL": database_url}
+
+    def context(self, database_url: str, acting_as: str | None = None) -> LedgerContext:
+        """A fresh context of this home (fresh nonces, nothing cached)."""
+        env = self.env(database_url)
+        return LedgerContext.load(env=env, acting_as=acting_as)
+
+
+@pytest.fixture(scope="session", name="workflow_chain")
+def workflow_chain_fixture(local_node: LocalNode, tmp_path_factory: pytest.TempPathFactory) -> WorkflowChain:
+    """The suite and the development consortium on the session's anvil, once per session."""
+    home = tmp_path_factory.mktemp("workflow-home")
+    chain = WorkflowChain(home=home, rpc_url=local_node.url)
+    setup = chain.context(f"sqlite:///{home / 'setup.db'}")
+    setup.deployment  # noqa: B018 - deploys the suite
+    admit_development_consortium(setup)
+    return chain
+
+
+@pytest.fixture(name="chain_snapshot")
+def chain_snapshot_fixture(w3: Web3) -> Iterator[None]:
+    """Undo every chain change of the test afterwards."""
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+    yield
+    w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
+
+
+@pytest.fixture(name="workflow_env")
+def workflow_env_fixture(workflow_chain: WorkflowChain, chain_snapshot: None, tmp_path: Path) -> dict[str, str]:
+    """The environment of `dal` runs of one test: the session's home, the test's own database."""
+    return workflow_chain.env(f"sqlite:///{tmp_path / 'ledger.db'}")
+
+
+@pytest.fixture(name="ledger")
+def ledger_fixture(workflow_chain: WorkflowChain, chain_snapshot: None, tmp_path: Path) -> LedgerContext:
+    """A fresh context on the session's home with the test's own database; chain changes are undone."""
+    return workflow_chain.context(f"sqlite:///{tmp_path / 'ledger.db'}")
