@@ -1,0 +1,503 @@
+"""The pledgor's consents, as EIP-712 typed data, and the files that carry them to the bank.
+
+A pledge is recorded by the bank with the pledgor's signature over
+``PledgeConsent``; an extension needs the pledgor's signature over
+``PledgeExtension``. Both are signed here, locally, with the pledgor's key
+(eth-account), and travel as a JSON file (``dal.pledge-consent/1`` or
+``dal.pledge-extension/1``) that holds the EIP-712 domain, the signed
+message, the signer and the signature, plus a readable summary.
+
+The signed message is the only source of truth: reading a file recomputes
+the summary from it and refuses the file if the two differ, and recovers the
+signer from the signature, so an edited amount, maturity or share count is
+caught before anything is sent.
+
+Amounts are decimals in the currency's minor units (ISO 4217 exponent:
+CNY, USD, EUR 2; JPY, KRW 0; BHD, KWD 3 ...), converted losslessly to an
+integer: ``1000000.00 CNY`` is ``100000000`` fen on chain.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from eth_account import Account
+from eth_account.messages import SignableMessage, encode_typed_data
+from eth_account.signers.local import LocalAccount
+from eth_utils.address import is_hex_address, to_checksum_address
+from eth_utils.crypto import keccak
+
+from ledger.errors import ValidationError
+from ledger.rights import Right, format_time
+
+__all__ = [
+    "CONSENT_KIND",
+    "CONSENT_TYPES",
+    "CURRENCY_EXPONENTS",
+    "DOMAIN_NAME",
+    "DOMAIN_VERSION",
+    "EXTENSION_KIND",
+    "EXTENSION_TYPES",
+    "Domain",
+    "ExtensionConsent",
+    "PledgeConsent",
+    "format_amount",
+    "parse_amount",
+    "parse_currency",
+    "reference_bytes",
+    "reference_text",
+    "read_consent_file",
+]
+
+#: EIP-712 domain of the Pledges contract.
+DOMAIN_NAME = "DataAssetLedger Pledges"
+DOMAIN_VERSION = "1"
+
+CONSENT_KIND = "dal.pledge-consent/1"
+EXTENSION_KIND = "dal.pledge-extension/1"
+
+CONSENT_TYPES: list[dict[str, str]] = [
+    {"name": "pledgee", "type": "address"},
+    {"name": "certificateId", "type": "uint256"},
+    {"name": "right", "type": "uint8"},
+    {"name": "shares", "type": "uint256"},
+    {"name": "amount", "type": "uint256"},
+    {"name": "currency", "type": "bytes3"},
+    {"name": "maturity", "type": "uint64"},
+    {"name": "externalRef", "type": "bytes32"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "deadline", "type": "uint256"},
+]
+
+EXTENSION_TYPES: list[dict[str, str]] = [
+    {"name": "pledgeId", "type": "uint256"},
+    {"name": "newMaturity", "type": "uint64"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "deadline", "type": "uint256"},
+]
+
+#: ISO 4217 minor-unit exponents of the currencies a pledge may be expressed in.
+CURRENCY_EXPONENTS: dict[str, int] = {
+    "CNY": 2, "HKD": 2, "MOP": 2, "TWD": 2, "USD": 2, "EUR": 2, "GBP": 2, "CHF": 2, "SGD": 2,
+    "AUD": 2, "CAD": 2, "NZD": 2, "SEK": 2, "NOK": 2, "DKK": 2, "INR": 2, "MYR": 2, "THB": 2,
+    "PHP": 2, "IDR": 2, "AED": 2, "SAR": 2, "BRL": 2, "MXN": 2, "ZAR": 2, "RUB": 2, "TRY": 2,
+    "PLN": 2, "CZK": 2, "HUF": 2, "ILS": 2, "XDR": 0,
+    "JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "PYG": 0, "UGX": 0, "XAF": 0, "XOF": 0,
+    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+    "CLF": 4, "UYW": 4,
+}
+
+_UINT256_MAX = 2**256 - 1
+_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
+
+
+# --- amounts and currencies ----------------------------------------------------------------------
+
+
+def parse_currency(text: str) -> str:
+    """An ISO 4217 code this ledger knows the minor units of (``CNY``)."""
+    code = text.strip().upper()
+    if code not in CURRENCY_EXPONENTS:
+        known = ", ".join(sorted(CURRENCY_EXPONENTS)[:12])
+        raise ValidationError(f"unknown currency {text!r}; use an ISO 4217 code such as {known} ...")
+    return code
+
+
+def parse_amount(text: str | Decimal, currency: str) -> int:
+    """``text`` in ``currency`` as an integer of minor units, exactly (``"1000000.00"`` CNY -> 100000000)."""
+    code = parse_currency(currency)
+    exponent = CURRENCY_EXPONENTS[code]
+    cleaned = str(text).strip().replace(",", "").replace("_", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationError(f"amount {text!r} is not a number; write it like 1000000.00") from None
+    if not value.is_finite():
+        raise ValidationError(f"amount {text!r} is not a number; write it like 1000000.00")
+    minor = value.scaleb(exponent)
+    if minor != minor.to_integral_value():
+        raise ValidationError(
+            f"amount {text} has more decimals than {code} allows ({exponent}); round it to the {code} minor unit"
+        )
+    result = int(minor)
+    if result <= 0:
+        raise ValidationError(f"the secured amount must be greater than zero, got {text}")
+    if result > _UINT256_MAX:
+        raise ValidationError(f"amount {text} is too large")
+    return result
+
+
+def format_amount(minor: int, currency: str) -> str:
+    """Minor units as the decimal amount (``100000000`` CNY -> ``"1000000.00"``)."""
+    exponent = CURRENCY_EXPONENTS.get(currency, 0)
+    if exponent == 0:
+        return str(minor)
+    return f"{Decimal(minor).scaleb(-exponent):.{exponent}f}"
+
+
+def reference_bytes(reference: str | None) -> bytes:
+    """The ``externalRef`` of a pledge: a ``0x`` hash as given, or the text itself (at most 32 bytes of UTF-8)."""
+    if not reference:
+        return bytes(32)
+    raw = reference.strip()
+    if _HASH.match(raw):
+        return bytes.fromhex(raw[2:])
+    encoded = raw.encode("utf-8")
+    if len(encoded) > 32:
+        raise ValidationError(
+            f"the reference {reference!r} is {len(encoded)} bytes; at most 32 fit on chain, "
+            "so give the 0x keccak-256 hash of a longer one"
+        )
+    return encoded.ljust(32, b"\x00")
+
+
+def reference_text(external_ref: bytes) -> str | None:
+    """The reference as users read it: the text when it is one, else the 0x hash; ``None`` when zero."""
+    if external_ref == bytes(32):
+        return None
+    stripped = external_ref.rstrip(b"\x00")
+    try:
+        text = stripped.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""
+    if text and text.isprintable() and b"\x00" not in stripped:
+        return text
+    return "0x" + external_ref.hex()
+
+
+# --- typed data -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The EIP-712 domain of the Pledges contract on one chain."""
+
+    chain_id: int
+    verifying_contract: str
+    name: str = DOMAIN_NAME
+    version: str = DOMAIN_VERSION
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "chainId": self.chain_id,
+            "verifyingContract": to_checksum_address(self.verifying_contract),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Domain:
+        return cls(
+            chain_id=_int(data.get("chainId"), "domain.chainId"),
+            verifying_contract=_address(data.get("verifyingContract"), "domain.verifyingContract"),
+            name=str(data.get("name")),
+            version=str(data.get("version")),
+        )
+
+
+def _digest(signable: SignableMessage) -> bytes:
+    return bytes(keccak(b"\x19" + signable.version + signable.header + signable.body))
+
+
+def _int(value: Any, where: str) -> int:
+    if isinstance(value, bool):
+        raise ValidationError(f"the consent file is malformed: {where} must be an integer")
+    try:
+        number = int(str(value), 0) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"the consent file is malformed: {where} must be an integer") from None
+    if number < 0:
+        raise ValidationError(f"the consent file is malformed: {where} must not be negative")
+    return number
+
+
+def _address(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not is_hex_address(value):
+        raise ValidationError(f"the consent file is malformed: {where} must be an address")
+    return to_checksum_address(value)
+
+
+def _bytes(value: Any, size: int, where: str) -> bytes:
+    if isinstance(value, str) and value.startswith("0x"):
+        try:
+            raw = bytes.fromhex(value[2:])
+        except ValueError:
+            raw = b""
+        if len(raw) == size:
+            return raw
+    raise ValidationError(f"the consent file is malformed: {where} must be {size} bytes of 0x hex")
+
+
+@dataclass(frozen=True)
+class PledgeConsent:
+    """A pledgor's consent to one pledge: the ``PledgeTerms``, the nonce and deadline, and the signature."""
+
+    domain: Domain
+    pledgor: str
+    pledgee: str
+    certificate_id: int
+    right: Right
+    shares: int
+    amount: int  # minor units of currency
+    currency: str
+    maturity: int
+    external_ref: bytes
+    nonce: int
+    deadline: int
+    signature: bytes = b""
+
+    def message(self) -> dict[str, Any]:
+        """The EIP-712 ``PledgeConsent`` message."""
+        return {
+            "pledgee": to_checksum_address(self.pledgee),
+            "certificateId": self.certificate_id,
+            "right": int(self.right),
+            "shares": self.shares,
+            "amount": self.amount,
+            "currency": self.currency.encode("ascii"),
+            "maturity": self.maturity,
+            "externalRef": self.external_ref,
+            "nonce": self.nonce,
+            "deadline": self.deadline,
+        }
+
+    def signable(self) -> SignableMessage:
+        return encode_typed_data(
+            domain_data=self.domain.as_dict(),
+            message_types={"PledgeConsent": CONSENT_TYPES},
+            message_data=self.message(),
+        )
+
+    def digest(self) -> bytes:
+        """The EIP-712 digest the pledgor signs (equals the contract's ``hashConsent``)."""
+        return _digest(self.signable())
+
+    def terms(self) -> tuple[Any, ...]:
+        """The contract's ``PledgeTerms`` tuple."""
+        return (
+            to_checksum_address(self.pledgor),
+            self.certificate_id,
+            int(self.right),
+            self.shares,
+            self.amount,
+            self.currency.encode("ascii"),
+            self.maturity,
+            self.external_ref,
+        )
+
+    def signed_by(self, account: LocalAccount) -> PledgeConsent:
+        """This consent signed with ``account`` (which must be the pledgor)."""
+        if to_checksum_address(account.address) != to_checksum_address(self.pledgor):
+            raise ValidationError("only the pledgor signs its consent")
+        signed = account.sign_typed_data(
+            self.domain.as_dict(), {"PledgeConsent": CONSENT_TYPES}, self.message()
+        )
+        return _replace_signature(self, bytes(signed.signature))
+
+    def recovered_signer(self) -> str | None:
+        """Who signed these typed data (``None`` when the signature is unreadable)."""
+        return _recover(self.signable(), self.signature)
+
+    def summary(self) -> dict[str, Any]:
+        """The consent as people read it (derived from the message; checked when a file is read)."""
+        return {
+            "pledgor": to_checksum_address(self.pledgor),
+            "pledgee": to_checksum_address(self.pledgee),
+            "certificate": self.certificate_id,
+            "right": self.right.label,
+            "shares": self.shares,
+            "amount": format_amount(self.amount, self.currency),
+            "currency": self.currency,
+            "maturity": format_time(self.maturity),
+            "reference": reference_text(self.external_ref),
+            "valid_until": format_time(self.deadline),
+        }
+
+    def to_document(self) -> dict[str, Any]:
+        """The consent file's JSON value."""
+        message = self.message()
+        message["currency"] = "0x" + self.currency.encode("ascii").hex()
+        message["externalRef"] = "0x" + self.external_ref.hex()
+        for key in ("certificateId", "shares", "amount", "nonce", "deadline", "maturity"):
+            message[key] = str(message[key])
+        return {
+            "type": CONSENT_KIND,
+            "summary": self.summary(),
+            "signer": to_checksum_address(self.pledgor),
+            "domain": self.domain.as_dict(),
+            "primaryType": "PledgeConsent",
+            "message": message,
+            "digest": "0x" + self.digest().hex(),
+            "signature": "0x" + self.signature.hex(),
+        }
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> PledgeConsent:
+        """A consent read back from its file, refused if malformed, edited, or not signed by the pledgor."""
+        if document.get("type") != CONSENT_KIND:
+            raise ValidationError(
+                f"this is not a pledge consent file (type {document.get('type')!r}, expected {CONSENT_KIND!r})"
+            )
+        message = _mapping(document.get("message"), "message")
+        currency_raw = _bytes(message.get("currency"), 3, "message.currency")
+        try:
+            currency = parse_currency(currency_raw.decode("ascii"))
+        except UnicodeDecodeError:
+            raise ValidationError("the consent file is malformed: message.currency is not an ISO 4217 code") from None
+        right_value = _int(message.get("right"), "message.right")
+        if right_value > 2:
+            raise ValidationError("the consent file is malformed: message.right must be 0, 1 or 2")
+        consent = cls(
+            domain=Domain.from_dict(_mapping(document.get("domain"), "domain")),
+            pledgor=_address(document.get("signer"), "signer"),
+            pledgee=_address(message.get("pledgee"), "message.pledgee"),
+            certificate_id=_int(message.get("certificateId"), "message.certificateId"),
+            right=Right(right_value),
+            shares=_int(message.get("shares"), "message.shares"),
+            amount=_int(message.get("amount"), "message.amount"),
+            currency=currency,
+            maturity=_int(message.get("maturity"), "message.maturity"),
+            external_ref=_bytes(message.get("externalRef"), 32, "message.externalRef"),
+            nonce=_int(message.get("nonce"), "message.nonce"),
+            deadline=_int(message.get("deadline"), "message.deadline"),
+            signature=_bytes(document.get("signature"), 65, "signature"),
+        )
+        _check_untampered(document, consent.summary(), consent.recovered_signer(), consent.pledgor)
+        return consent
+
+
+@dataclass(frozen=True)
+class ExtensionConsent:
+    """A pledgor's consent to extend pledge ``pledge_id`` to ``new_maturity``."""
+
+    domain: Domain
+    pledgor: str
+    pledge_id: int
+    new_maturity: int
+    nonce: int
+    deadline: int
+    signature: bytes = b""
+
+    def message(self) -> dict[str, Any]:
+        return {
+            "pledgeId": self.pledge_id,
+            "newMaturity": self.new_maturity,
+            "nonce": self.nonce,
+            "deadline": self.deadline,
+        }
+
+    def signable(self) -> SignableMessage:
+        return encode_typed_data(
+            domain_data=self.domain.as_dict(),
+            message_types={"PledgeExtension": EXTENSION_TYPES},
+            message_data=self.message(),
+        )
+
+    def digest(self) -> bytes:
+        """The EIP-712 digest the pledgor signs (equals the contract's ``hashExtension``)."""
+        return _digest(self.signable())
+
+    def signed_by(self, account: LocalAccount) -> ExtensionConsent:
+        if to_checksum_address(account.address) != to_checksum_address(self.pledgor):
+            raise ValidationError("only the pledgor signs the extension of its pledge")
+        signed = account.sign_typed_data(
+            self.domain.as_dict(), {"PledgeExtension": EXTENSION_TYPES}, self.message()
+        )
+        return _replace_signature(self, bytes(signed.signature))
+
+    def recovered_signer(self) -> str | None:
+        return _recover(self.signable(), self.signature)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "pledgor": to_checksum_address(self.pledgor),
+            "pledge": self.pledge_id,
+            "new_maturity": format_time(self.new_maturity),
+            "valid_until": format_time(self.deadline),
+        }
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "type": EXTENSION_KIND,
+            "summary": self.summary(),
+            "signer": to_checksum_address(self.pledgor),
+            "domain": self.domain.as_dict(),
+            "primaryType": "PledgeExtension",
+            "message": {key: str(value) for key, value in self.message().items()},
+            "digest": "0x" + self.digest().hex(),
+            "signature": "0x" + self.signature.hex(),
+        }
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> ExtensionConsent:
+        if document.get("type") != EXTENSION_KIND:
+            raise ValidationError(
+                f"this is not a pledge extension file (type {document.get('type')!r}, expected {EXTENSION_KIND!r})"
+            )
+        message = _mapping(document.get("message"), "message")
+        consent = cls(
+            domain=Domain.from_dict(_mapping(document.get("domain"), "domain")),
+            pledgor=_address(document.get("signer"), "signer"),
+            pledge_id=_int(message.get("pledgeId"), "message.pledgeId"),
+            new_maturity=_int(message.get("newMaturity"), "message.newMaturity"),
+            nonce=_int(message.get("nonce"), "message.nonce"),
+            deadline=_int(message.get("deadline"), "message.deadline"),
+            signature=_bytes(document.get("signature"), 65, "signature"),
+        )
+        _check_untampered(document, consent.summary(), consent.recovered_signer(), consent.pledgor)
+        return consent
+
+
+def _replace_signature(consent: Any, signature: bytes) -> Any:
+    from dataclasses import replace
+
+    return replace(consent, signature=signature)
+
+
+def _recover(signable: SignableMessage, signature: bytes) -> str | None:
+    try:
+        return to_checksum_address(Account.recover_message(signable, signature=signature))
+    except Exception:  # noqa: BLE001 - any unreadable signature is simply "not the pledgor's"
+        return None
+
+
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(f"the consent file is malformed: {where} must be an object")
+    return value
+
+
+def _check_untampered(
+    document: Mapping[str, Any], summary: Mapping[str, Any], signer: str | None, pledgor: str
+) -> None:
+    if dict(document.get("summary") or {}) != dict(summary):
+        raise ValidationError(
+            "the consent file was altered: its summary does not match the signed terms; "
+            "ask the pledgor for a new consent"
+        )
+    if signer != pledgor:
+        raise ValidationError(
+            f"the consent file was altered or mis-signed: its signature is not {pledgor}'s over these terms; "
+            "ask the pledgor for a new consent"
+        )
+
+
+def read_consent_file(path: Path) -> dict[str, Any]:
+    """The JSON object of a consent or extension file, or one clear line about why it cannot be read."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValidationError(f"consent file {path} does not exist") from None
+    except OSError as exc:
+        raise ValidationError(f"cannot read consent file {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise ValidationError(f"consent file {path} is not JSON ({exc})") from None
+    if not isinstance(document, dict):
+        raise ValidationError(f"consent file {path} must hold one JSON object")
+    return document

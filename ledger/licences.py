@@ -1,0 +1,308 @@
+"""Licences over the development and operation rights: granting, revoking, and reading them.
+
+An owner of development or operation shares grants a licence to another
+active member: a scope (the hash of the licence terms, a file or a hash
+given directly), a period ``[start, end)``, exclusive or not, and whether it
+may be sub-licensed. The licensee of a sub-licensable licence grants
+sub-licences under it (``parent``), within its period. Revoking a licence
+(its grantor) revokes every licence under it. The holding right is not
+licensable.
+
+Everything the contract would refuse and that can be seen beforehand is
+checked first, with one line that says what to change; the rest (an
+exclusive licence in the way, for instance) is the contract's refusal,
+decoded at gas estimation, so nothing is sent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+
+from ledger.context import LedgerContext
+from ledger.errors import NotFoundError, ValidationError
+from ledger.rights import (
+    ChainReader,
+    Right,
+    Written,
+    add_duration,
+    events_in,
+    format_time,
+    parse_date,
+    parse_right,
+    party_label,
+    party_names,
+    require_holder_member,
+    require_in_force,
+    resolve_party,
+    scan_events,
+    transact_named,
+)
+
+__all__ = [
+    "GrantedLicence",
+    "LicenceView",
+    "RevokedLicences",
+    "grant_licence",
+    "licence_period",
+    "licences_of",
+    "read_licences",
+    "revoke_licence",
+    "show_licence",
+    "terms_hash_of",
+]
+
+_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
+
+
+def terms_hash_of(value: str) -> bytes:
+    """The 32-byte scope of a licence: a ``0x`` hash as given, or keccak-256 of the named file's bytes."""
+    raw = value.strip()
+    if _HASH.match(raw):
+        digest = bytes.fromhex(raw[2:])
+        if digest == bytes(32):
+            raise ValidationError("the terms hash must not be zero; give the hash of the licence terms")
+        return digest
+    path = Path(raw).expanduser()
+    if not path.is_file():
+        raise ValidationError(
+            f"--terms {value!r} is neither a 0x hash of 64 hex digits nor a readable file; "
+            "give the licence terms document or its keccak-256 hash"
+        )
+    try:
+        return bytes(keccak(path.read_bytes()))
+    except OSError as exc:
+        raise ValidationError(f"cannot read the terms file {path}: {exc.strerror}") from None
+
+
+def licence_period(now: int, start: str | None, until: str | None, duration: str | None) -> tuple[int, int]:
+    """``(start, end)`` in unix seconds from ``--from`` (default now), and ``--until`` or ``--for``."""
+    begin = parse_date(start, what="--from") if start else now
+    if (until is None) == (duration is None):
+        raise ValidationError("give the end of the licence either as --until DATE or as --for DURATION (e.g. 1y)")
+    end = parse_date(until, what="--until") if until else add_duration(begin, str(duration))
+    if end <= begin:
+        raise ValidationError(f"the licence must end after it starts ({format_time(begin)}); check --until")
+    if end <= now:
+        raise ValidationError(f"the licence would end on {format_time(end)}, which has passed; choose a later end")
+    return begin, end
+
+
+@dataclass(frozen=True)
+class LicenceView:
+    """A licence as stored, with its terms hash (from its event) and its state at the reading block."""
+
+    licence_id: int
+    certificate_id: int
+    right: Right
+    grantor: str
+    licensee: str
+    parent_id: int
+    terms_hash: str | None
+    start: int
+    end: int
+    exclusive: bool
+    sublicensable: bool
+    revoked: bool
+    state: str  # "live", "upcoming", "ended" or "revoked"
+
+    def row(self, names: Mapping[str, str]) -> dict[str, Any]:
+        return {
+            "licence": self.licence_id,
+            "certificate": self.certificate_id,
+            "right": self.right.label,
+            "grantor": party_label(self.grantor, names),
+            "licensee": party_label(self.licensee, names),
+            "parent": self.parent_id or None,
+            "start": format_time(self.start),
+            "end": format_time(self.end),
+            "exclusive": self.exclusive,
+            "sublicensable": self.sublicensable,
+            "state": self.state,
+            "terms_hash": self.terms_hash,
+        }
+
+
+def _state(record: Mapping[str, Any], now: int) -> str:
+    if record["revoked"]:
+        return "revoked"
+    if now < int(record["start"]):
+        return "upcoming"
+    if now >= int(record["end"]):
+        return "ended"
+    return "live"
+
+
+def _terms_hashes(ctx: LedgerContext, certificate_id: int, to_block: int) -> dict[int, str]:
+    granted = scan_events(
+        ctx, "Rights", "LicenceGranted", to_block=to_block, argument_filters={"certificateId": certificate_id}
+    )
+    return {int(entry["licenceId"]): "0x" + bytes(entry["termsHash"]).hex() for entry in granted}
+
+
+def _view(reader: ChainReader, licence_id: int, terms: Mapping[int, str]) -> LicenceView:
+    record = reader.call("Rights", "licence", licence_id)
+    return LicenceView(
+        licence_id=licence_id,
+        certificate_id=int(record["certificateId"]),
+        right=Right(int(record["right"])),
+        grantor=to_checksum_address(record["grantor"]),
+        licensee=to_checksum_address(record["licensee"]),
+        parent_id=int(record["parentId"]),
+        terms_hash=terms.get(licence_id),
+        start=int(record["start"]),
+        end=int(record["end"]),
+        exclusive=bool(record["exclusive"]),
+        sublicensable=bool(record["sublicensable"]),
+        revoked=bool(record["revoked"]),
+        state=_state(record, reader.block_time),
+    )
+
+
+def read_licences(reader: ChainReader, certificate_id: int) -> list[LicenceView]:
+    """Every licence of the certificate at the reader's block: top-level ones in grant order, each followed
+    by its sub-licences (depth first)."""
+    terms = _terms_hashes(reader.ctx, certificate_id, reader.block_number)
+    found: list[LicenceView] = []
+
+    def walk(ids: list[int]) -> None:
+        for licence_id in ids:
+            found.append(_view(reader, licence_id, terms))
+            walk([int(child) for child in reader.call("Rights", "sublicencesOf", licence_id)])
+
+    for right in (Right.DEVELOPMENT, Right.OPERATION):
+        walk([int(item) for item in reader.call("Rights", "licencesOf", certificate_id, int(right))])
+    return found
+
+
+def licences_of(ctx: LedgerContext, certificate_id: int, *, block: int | None = None) -> list[LicenceView]:
+    """Every licence granted over ``certificate_id``'s rights, with its state now (or at ``block``)."""
+    return read_licences(ChainReader(ctx, block), certificate_id)
+
+
+def show_licence(ctx: LedgerContext, licence_id: int, *, block: int | None = None) -> LicenceView:
+    """One licence; :class:`NotFoundError` for an unknown id."""
+    reader = ChainReader(ctx, block)
+    _require_licence(reader, licence_id)
+    certificate_id = int(reader.call("Rights", "licence", licence_id)["certificateId"])
+    return _view(reader, licence_id, _terms_hashes(ctx, certificate_id, reader.block_number))
+
+
+def _require_licence(reader: ChainReader, licence_id: int) -> None:
+    count = int(reader.call("Rights", "licenceCount"))
+    if licence_id <= 0 or licence_id > count:
+        raise NotFoundError(
+            f"licence {licence_id} does not exist (the ledger has {count}); "
+            "see the licences of a certificate with `dal rights show CERT`"
+        )
+
+
+@dataclass(frozen=True)
+class GrantedLicence:
+    """A licence just granted, and where."""
+
+    licence: LicenceView
+    written: Written
+
+
+def grant_licence(
+    ctx: LedgerContext,
+    certificate_id: int,
+    right: Right | str,
+    licensee: str,
+    terms: str | bytes,
+    *,
+    start: int | None = None,
+    end: int,
+    exclusive: bool = False,
+    sublicensable: bool = False,
+    parent: int | None = None,
+    as_: str | None = None,
+) -> GrantedLicence:
+    """Grant a licence over ``right`` of ``certificate_id`` to ``licensee`` (or a sub-licence under ``parent``).
+
+    ``terms`` is the terms' 32-byte hash, a ``0x`` hash or a file to hash.
+    ``start`` defaults to the chain's time now.
+    """
+    right = parse_right(right)
+    if not right.licensable:
+        raise ValidationError("the holding right cannot be licensed; license the development or operation right")
+    terms_hash = terms if isinstance(terms, bytes) else terms_hash_of(terms)
+    if len(terms_hash) != 32:
+        raise ValidationError("the terms hash must be 32 bytes")
+    names = party_names(ctx)
+    grantor = to_checksum_address(ctx.address_of(as_))
+    grantee = resolve_party(ctx, licensee, what="licensee")
+    reader = ChainReader(ctx)
+    begin = reader.block_time if start is None else start
+    if end <= begin or end <= reader.block_time:
+        raise ValidationError(
+            f"the licence period {format_time(begin)} to {format_time(end)} is empty or already over; "
+            "choose a later end"
+        )
+    require_in_force(reader, certificate_id)
+    if grantee == grantor:
+        raise ValidationError(f"{party_label(grantor, names)} cannot license itself; name another member")
+    require_holder_member(reader, grantor, names, role="grantor of a licence")
+    require_holder_member(reader, grantee, names, role="licensee")
+    licence_terms = (grantee, terms_hash, begin, end, exclusive, sublicensable)
+    if parent is None:
+        if int(reader.call("Rights", "sharesOf", certificate_id, int(right), grantor)) == 0:
+            raise ValidationError(
+                f"{party_label(grantor, names)} owns no shares of the {right.label} right of certificate "
+                f"{certificate_id}, so it cannot license it"
+            )
+        receipt = transact_named(
+            ctx, "Rights", "grantLicence", certificate_id, int(right), licence_terms, as_=as_
+        )
+    else:
+        _require_licence(reader, parent)
+        record = reader.call("Rights", "licence", parent)
+        if int(record["certificateId"]) != certificate_id or Right(int(record["right"])) is not right:
+            raise ValidationError(
+                f"licence {parent} is over the {Right(int(record['right'])).label} right of certificate "
+                f"{record['certificateId']}, not the {right.label} right of certificate {certificate_id}"
+            )
+        receipt = transact_named(ctx, "Rights", "grantSublicence", parent, licence_terms, as_=as_)
+    (event,) = events_in(ctx, receipt, "Rights", "LicenceGranted")
+    licence_id = int(event["licenceId"])
+    after = ChainReader(ctx, int(receipt["blockNumber"]))
+    view = _view(after, licence_id, {licence_id: "0x" + terms_hash.hex()})
+    return GrantedLicence(view, Written.of(receipt))
+
+
+@dataclass(frozen=True)
+class RevokedLicences:
+    """A revocation: the licence named and every licence under it, now revoked."""
+
+    licence_id: int
+    revoked: list[int]
+    written: Written
+
+
+def revoke_licence(
+    ctx: LedgerContext, licence_id: int, *, reason: str | None = None, as_: str | None = None
+) -> RevokedLicences:
+    """Revoke ``licence_id`` and its whole subtree (caller: its grantor). ``reason`` is kept as its hash."""
+    names = party_names(ctx)
+    caller = to_checksum_address(ctx.address_of(as_))
+    reader = ChainReader(ctx)
+    _require_licence(reader, licence_id)
+    record = reader.call("Rights", "licence", licence_id)
+    if record["revoked"]:
+        raise ValidationError(f"licence {licence_id} is already revoked; nothing to do")
+    if to_checksum_address(record["grantor"]) != caller:
+        raise ValidationError(
+            f"licence {licence_id} was granted by {party_label(record['grantor'], names)}; only its grantor may "
+            f"revoke it (acting as {party_label(caller, names)})"
+        )
+    reason_hash = bytes(keccak(text=reason)) if reason else bytes(32)
+    receipt = transact_named(ctx, "Rights", "revokeLicence", licence_id, reason_hash, as_=as_)
+    revoked = [int(event["licenceId"]) for event in events_in(ctx, receipt, "Rights", "LicenceRevoked")]
+    return RevokedLicences(licence_id, revoked, Written.of(receipt))

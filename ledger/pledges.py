@@ -1,0 +1,519 @@
+"""Pledges of shares to banks: consent, recording, release, extension, enforcement, and reading them.
+
+The steps, and who takes them:
+
+1. the pledgor (a MERCHANT or BANK owning shares) signs a consent to the
+   pledge's terms, locally, as EIP-712 typed data (:func:`sign_consent`), and
+   hands the consent file to the bank;
+2. the bank (the pledgee, an active BANK) records the pledge with that
+   signature (:func:`record_pledge`); pledges on the same right rank by the
+   order they were recorded;
+3. the bank ends it: :func:`release_pledge` when the loan is repaid, or, from
+   maturity on, :func:`enforce_pledge`, which takes the pledged shares for
+   the bank or a buyer it names; or both parties extend it
+   (:func:`sign_extension` by the pledgor, :func:`extend_pledge` by the bank).
+
+Each write checks first what can be known beforehand (an expired, edited or
+already used consent, a pledge that is not the caller's or not active, a
+maturity not reached) and says so in one line; what only the contract knows
+is its refusal, decoded at gas estimation, so nothing is sent.
+
+The secured amount, currency and reference are kept on chain only in the
+``PledgeRecorded`` event; the rest is contract state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from eth_utils.address import to_checksum_address
+
+from ledger.consent import (
+    Domain,
+    ExtensionConsent,
+    PledgeConsent,
+    format_amount,
+    parse_amount,
+    parse_currency,
+    reference_bytes,
+    reference_text,
+)
+from ledger.context import LedgerContext
+from ledger.errors import NotFoundError, ValidationError
+from ledger.rights import (
+    ChainReader,
+    Right,
+    Written,
+    add_duration,
+    events_in,
+    format_time,
+    parse_right,
+    parse_shares,
+    party_label,
+    party_names,
+    require_holder_member,
+    require_in_force,
+    resolve_party,
+    scan_events,
+    transact_named,
+)
+
+__all__ = [
+    "BANK_ROLE",
+    "PLEDGE_STATUSES",
+    "PledgeView",
+    "PledgeWrite",
+    "check_consent",
+    "check_extension",
+    "enforce_pledge",
+    "extend_pledge",
+    "list_pledges",
+    "read_pledge",
+    "read_pledges",
+    "record_pledge",
+    "release_pledge",
+    "show_pledge",
+    "sign_consent",
+    "sign_extension",
+]
+
+#: The Consortium role bit of banks.
+BANK_ROLE = 4
+
+#: ``PledgeStatus`` as the contracts encode it.
+PLEDGE_STATUSES: tuple[str, ...] = ("none", "active", "released", "enforced")
+
+
+@dataclass(frozen=True)
+class PledgeView:
+    """A pledge as stored, with its terms from ``PledgeRecorded`` and its end, if it ended."""
+
+    pledge_id: int
+    certificate_id: int
+    right: Right
+    pledgor: str
+    pledgee: str
+    shares: int
+    amount: int
+    currency: str
+    maturity: int
+    external_ref: bytes
+    senior_pledge_id: int
+    status: str
+    recorded_block: int
+    recorded_tx: str
+    rank: int | None = None  # 1 = first in priority among the active pledges on the same right
+    active_seniors: list[int] = field(default_factory=list)
+    enforced_recipient: str | None = None
+    enforced_shares: int | None = None
+
+    @property
+    def amount_text(self) -> str:
+        return format_amount(self.amount, self.currency)
+
+    def row(self, names: Mapping[str, str]) -> dict[str, Any]:
+        """The pledge as `dal pledge list/show` and `dal verify` print it."""
+        return {
+            "pledge": self.pledge_id,
+            "rank": self.rank,
+            "certificate": self.certificate_id,
+            "right": self.right.label,
+            "pledgor": party_label(self.pledgor, names),
+            "pledgee": party_label(self.pledgee, names),
+            "shares": self.shares,
+            "amount": self.amount_text,
+            "amount_minor": str(self.amount),
+            "currency": self.currency,
+            "maturity": format_time(self.maturity),
+            "status": self.status,
+            "reference": reference_text(self.external_ref),
+            "active_seniors": self.active_seniors,
+            "enforced_to": party_label(self.enforced_recipient, names) if self.enforced_recipient else None,
+            "enforced_shares": self.enforced_shares,
+            "recorded_block": self.recorded_block,
+            "recorded_tx": self.recorded_tx,
+        }
+
+
+def _recorded_events(ctx: LedgerContext, to_block: int, **filters: Any) -> dict[int, dict[str, Any]]:
+    events = scan_events(ctx, "Pledges", "PledgeRecorded", to_block=to_block, argument_filters=filters)
+    return {int(event["pledgeId"]): event for event in events}
+
+
+def _enforcements(ctx: LedgerContext, to_block: int, pledge_ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not pledge_ids:
+        return {}
+    events = scan_events(
+        ctx, "Pledges", "PledgeEnforced", to_block=to_block, argument_filters={"pledgeId": pledge_ids}
+    )
+    return {int(event["pledgeId"]): event for event in events}
+
+
+def _view(reader: ChainReader, pledge_id: int, recorded: Mapping[str, Any], enforced: Mapping[str, Any] | None) -> PledgeView:
+    state = reader.call("Pledges", "pledge", pledge_id)
+    status = PLEDGE_STATUSES[int(state["status"])]
+    seniors = [int(item) for item in reader.call("Pledges", "activeSeniorPledges", pledge_id)] if status == "active" else []
+    return PledgeView(
+        pledge_id=pledge_id,
+        certificate_id=int(state["certificateId"]),
+        right=Right(int(state["right"])),
+        pledgor=to_checksum_address(state["pledgor"]),
+        pledgee=to_checksum_address(state["pledgee"]),
+        shares=int(state["shares"]),
+        amount=int(recorded["amount"]),
+        currency=bytes(recorded["currency"]).decode("ascii"),
+        maturity=int(state["maturity"]),
+        external_ref=bytes(recorded["externalRef"]),
+        senior_pledge_id=int(state["seniorPledgeId"]),
+        status=status,
+        recorded_block=int(recorded["blockNumber"]),
+        recorded_tx=str(recorded["transactionHash"]),
+        active_seniors=seniors,
+        enforced_recipient=to_checksum_address(enforced["recipient"]) if enforced else None,
+        enforced_shares=int(enforced["shares"]) if enforced else None,
+    )
+
+
+def _ranked(views: list[PledgeView]) -> list[PledgeView]:
+    """Number the active pledges of each (certificate, right) by recording order: rank 1 comes first."""
+    from dataclasses import replace
+
+    ranks: dict[tuple[int, Right], int] = {}
+    ranked: list[PledgeView] = []
+    for view in sorted(views, key=lambda item: item.pledge_id):
+        if view.status == "active":
+            key = (view.certificate_id, view.right)
+            ranks[key] = ranks.get(key, 0) + 1
+            view = replace(view, rank=ranks[key])
+        ranked.append(view)
+    return ranked
+
+
+def read_pledges(reader: ChainReader, certificate_id: int | None = None) -> list[PledgeView]:
+    """The pledges (of one certificate, or all) at the reader's block, by id, active ones ranked."""
+    filters = {"certificateId": certificate_id} if certificate_id is not None else {}
+    recorded = _recorded_events(reader.ctx, reader.block_number, **filters)
+    enforced = _enforcements(reader.ctx, reader.block_number, sorted(recorded))
+    views = [_view(reader, pledge_id, recorded[pledge_id], enforced.get(pledge_id)) for pledge_id in sorted(recorded)]
+    if certificate_id is None:
+        return _ranked(views)
+    return _ranked(views)
+
+
+def _require_pledge(reader: ChainReader, pledge_id: int) -> None:
+    count = int(reader.call("Pledges", "pledgeCount"))
+    if pledge_id <= 0 or pledge_id > count:
+        raise NotFoundError(
+            f"pledge {pledge_id} does not exist (the ledger has {count}); list pledges with `dal pledge list`"
+        )
+
+
+def read_pledge(reader: ChainReader, pledge_id: int) -> PledgeView:
+    """One pledge at the reader's block, ranked among the active pledges on its right."""
+    _require_pledge(reader, pledge_id)
+    certificate_id = int(reader.call("Pledges", "pledge", pledge_id)["certificateId"])
+    for view in read_pledges(reader, certificate_id):
+        if view.pledge_id == pledge_id:
+            return view
+    raise NotFoundError(f"pledge {pledge_id} has no PledgeRecorded event; the node's logs are incomplete")
+
+
+def list_pledges(
+    ctx: LedgerContext, certificate_id: int | None = None, *, block: int | None = None
+) -> list[PledgeView]:
+    """Every pledge (of ``certificate_id``, or of all certificates), oldest first."""
+    reader = ChainReader(ctx, block)
+    if certificate_id is not None:
+        from ledger.rights import certificate_exists
+
+        certificate_exists(reader, certificate_id)
+    return read_pledges(reader, certificate_id)
+
+
+def show_pledge(ctx: LedgerContext, pledge_id: int, *, block: int | None = None) -> PledgeView:
+    """One pledge; :class:`NotFoundError` for an unknown id."""
+    return read_pledge(ChainReader(ctx, block), pledge_id)
+
+
+# --- the pledgor's consent -------------------------------------------------------------------------
+
+
+def _domain(ctx: LedgerContext) -> Domain:
+    return Domain(chain_id=ctx.profile.chain_id, verifying_contract=ctx.contract("Pledges").address)
+
+
+def _require_bank(reader: ChainReader, address: str, names: Mapping[str, str]) -> None:
+    if not reader.call("Consortium", "isActive", address, BANK_ROLE):
+        raise ValidationError(
+            f"{party_label(address, names)} is not an active BANK member, so it cannot take a pledge"
+        )
+
+
+def sign_consent(
+    ctx: LedgerContext,
+    certificate_id: int,
+    right: Right | str,
+    shares: int,
+    pledgee: str,
+    amount: str,
+    currency: str,
+    maturity: int,
+    *,
+    reference: str | None = None,
+    valid_for: str = "1d",
+    as_: str | None = None,
+) -> PledgeConsent:
+    """The acting member (the pledgor) signs its consent to pledge ``shares`` of ``right`` to ``pledgee``.
+
+    ``amount`` is a decimal in ``currency`` (``"1000000.00"``); ``maturity``
+    unix seconds; the consent is valid for ``valid_for`` from the chain's
+    time now and carries the pledgor's current nonce. Nothing is sent.
+    """
+    right = parse_right(right)
+    shares = parse_shares(shares=shares)
+    code = parse_currency(currency)
+    minor = parse_amount(amount, code)
+    external_ref = reference_bytes(reference)
+    names = party_names(ctx)
+    pledgor = to_checksum_address(ctx.address_of(as_))
+    bank = resolve_party(ctx, pledgee, what="pledgee")
+    reader = ChainReader(ctx)
+    require_in_force(reader, certificate_id)
+    if bank == pledgor:
+        raise ValidationError(f"{party_label(pledgor, names)} cannot pledge shares to itself; name the bank")
+    require_holder_member(reader, pledgor, names, role="pledgor")
+    _require_bank(reader, bank, names)
+    if maturity <= reader.block_time:
+        raise ValidationError(f"the maturity {format_time(maturity)} has passed; choose a later date")
+    balance = int(reader.call("Rights", "sharesOf", certificate_id, int(right), pledgor))
+    if balance < shares:
+        raise ValidationError(
+            f"{party_label(pledgor, names)} holds {balance} shares of the {right.label} right of certificate "
+            f"{certificate_id}, fewer than the {shares} to pledge"
+        )
+    deadline = add_duration(reader.block_time, valid_for)
+    nonce = int(reader.call("Pledges", "nonces", pledgor))
+    consent = PledgeConsent(
+        domain=_domain(ctx),
+        pledgor=pledgor,
+        pledgee=bank,
+        certificate_id=certificate_id,
+        right=right,
+        shares=shares,
+        amount=minor,
+        currency=code,
+        maturity=maturity,
+        external_ref=external_ref,
+        nonce=nonce,
+        deadline=deadline,
+    )
+    return consent.signed_by(ctx.account(as_))
+
+
+def _check_domain(ctx: LedgerContext, domain: Domain) -> None:
+    expected = _domain(ctx)
+    if domain != expected:
+        raise ValidationError(
+            f"this consent was signed for chain {domain.chain_id} and contract {domain.verifying_contract}, "
+            f"not for this ledger (chain {expected.chain_id}, Pledges {expected.verifying_contract}); "
+            "ask the pledgor to sign again on this network"
+        )
+
+
+def _check_signature_window(
+    reader: ChainReader, pledgor: str, nonce: int, deadline: int, names: Mapping[str, str], what: str
+) -> None:
+    if deadline <= reader.block_time:
+        raise ValidationError(
+            f"the {what} expired on {format_time(deadline)}; ask {party_label(pledgor, names)} to sign a new one"
+        )
+    current = int(reader.call("Pledges", "nonces", pledgor))
+    if nonce < current:
+        raise ValidationError(
+            f"the {what} was already used, or superseded by a later signature of {party_label(pledgor, names)} "
+            f"(its nonce {nonce}, the pledgor's next is {current}); ask for a new one"
+        )
+    if nonce > current:
+        raise ValidationError(
+            f"the {what} carries nonce {nonce}, but {party_label(pledgor, names)}'s next is {current}: an earlier "
+            "consent or extension signed by the pledgor must be used first, or a new one signed"
+        )
+
+
+def check_consent(ctx: LedgerContext, consent: PledgeConsent, *, as_: str | None = None) -> None:
+    """Refuse, with one line, a consent the bank acting now cannot record (nothing is sent)."""
+    names = party_names(ctx)
+    _check_domain(ctx, consent.domain)
+    if consent.recovered_signer() != to_checksum_address(consent.pledgor):
+        raise ValidationError(
+            "the consent's signature is not the pledgor's over these terms (altered?); ask for a new consent"
+        )
+    bank = to_checksum_address(ctx.address_of(as_))
+    if bank != to_checksum_address(consent.pledgee):
+        raise ValidationError(
+            f"this consent is for {party_label(consent.pledgee, names)}; act as that bank to record it "
+            f"(acting as {party_label(bank, names)})"
+        )
+    reader = ChainReader(ctx)
+    _check_signature_window(reader, consent.pledgor, consent.nonce, consent.deadline, names, "consent")
+    if consent.maturity <= reader.block_time:
+        raise ValidationError(
+            f"the consent's maturity {format_time(consent.maturity)} has passed; ask for a new consent"
+        )
+    require_in_force(reader, consent.certificate_id)
+    _require_bank(reader, bank, names)
+    require_holder_member(reader, consent.pledgor, names, role="pledgor")
+    balance = int(reader.call("Rights", "sharesOf", consent.certificate_id, int(consent.right), consent.pledgor))
+    if balance < consent.shares:
+        raise ValidationError(
+            f"{party_label(consent.pledgor, names)} now holds {balance} shares of the {consent.right.label} right "
+            f"of certificate {consent.certificate_id}, fewer than the {consent.shares} consented to"
+        )
+
+
+@dataclass(frozen=True)
+class PledgeWrite:
+    """A pledge after a write (recorded, released, extended or enforced), and where it landed."""
+
+    pledge: PledgeView
+    written: Written
+
+
+def _after(ctx: LedgerContext, pledge_id: int, written: Written) -> PledgeWrite:
+    return PledgeWrite(read_pledge(ChainReader(ctx, written.block), pledge_id), written)
+
+
+def record_pledge(ctx: LedgerContext, consent: PledgeConsent, *, as_: str | None = None) -> PledgeWrite:
+    """The bank (acting member) records the pledge the pledgor consented to."""
+    check_consent(ctx, consent, as_=as_)
+    receipt = transact_named(
+        ctx, "Pledges", "recordPledge", consent.terms(), consent.nonce, consent.deadline, consent.signature, as_=as_
+    )
+    (event,) = events_in(ctx, receipt, "Pledges", "PledgeRecorded")
+    return _after(ctx, int(event["pledgeId"]), Written.of(receipt))
+
+
+def _as_pledgee(ctx: LedgerContext, reader: ChainReader, pledge_id: int, as_: str | None, action: str) -> dict[str, Any]:
+    names = party_names(ctx)
+    _require_pledge(reader, pledge_id)
+    state: dict[str, Any] = reader.call("Pledges", "pledge", pledge_id)
+    caller = to_checksum_address(ctx.address_of(as_))
+    if to_checksum_address(state["pledgee"]) != caller:
+        raise ValidationError(
+            f"pledge {pledge_id} was taken by {party_label(state['pledgee'], names)}; only that bank may "
+            f"{action} it (acting as {party_label(caller, names)})"
+        )
+    status = PLEDGE_STATUSES[int(state["status"])]
+    if status != "active":
+        raise ValidationError(f"pledge {pledge_id} is already {status}; only an active pledge can be {action}d")
+    return state
+
+
+def release_pledge(ctx: LedgerContext, pledge_id: int, *, as_: str | None = None) -> PledgeWrite:
+    """The pledgee releases an active pledge (the loan is repaid): its shares are free again."""
+    _as_pledgee(ctx, ChainReader(ctx), pledge_id, as_, "release")
+    receipt = transact_named(ctx, "Pledges", "releasePledge", pledge_id, as_=as_)
+    return _after(ctx, pledge_id, Written.of(receipt))
+
+
+def sign_extension(
+    ctx: LedgerContext, pledge_id: int, new_maturity: int, *, valid_for: str = "1d", as_: str | None = None
+) -> ExtensionConsent:
+    """The pledgor (acting member) signs its consent to extend ``pledge_id`` to ``new_maturity``."""
+    names = party_names(ctx)
+    reader = ChainReader(ctx)
+    _require_pledge(reader, pledge_id)
+    state = reader.call("Pledges", "pledge", pledge_id)
+    pledgor = to_checksum_address(ctx.address_of(as_))
+    if to_checksum_address(state["pledgor"]) != pledgor:
+        raise ValidationError(
+            f"pledge {pledge_id} is over the shares of {party_label(state['pledgor'], names)}; only that pledgor "
+            f"signs its extension (acting as {party_label(pledgor, names)})"
+        )
+    status = PLEDGE_STATUSES[int(state["status"])]
+    if status != "active":
+        raise ValidationError(f"pledge {pledge_id} is {status}; only an active pledge can be extended")
+    _check_new_maturity(reader, pledge_id, int(state["maturity"]), new_maturity)
+    extension = ExtensionConsent(
+        domain=_domain(ctx),
+        pledgor=pledgor,
+        pledge_id=pledge_id,
+        new_maturity=new_maturity,
+        nonce=int(reader.call("Pledges", "nonces", pledgor)),
+        deadline=add_duration(reader.block_time, valid_for),
+    )
+    return extension.signed_by(ctx.account(as_))
+
+
+def _check_new_maturity(reader: ChainReader, pledge_id: int, current: int, new_maturity: int) -> None:
+    if new_maturity <= current:
+        raise ValidationError(
+            f"pledge {pledge_id} matures on {format_time(current)}; an extension must move it later, "
+            f"not to {format_time(new_maturity)}"
+        )
+    if new_maturity <= reader.block_time:
+        raise ValidationError(f"the new maturity {format_time(new_maturity)} has passed; choose a later date")
+
+
+def check_extension(ctx: LedgerContext, extension: ExtensionConsent, *, as_: str | None = None) -> None:
+    """Refuse, with one line, an extension the bank acting now cannot apply (nothing is sent)."""
+    names = party_names(ctx)
+    _check_domain(ctx, extension.domain)
+    reader = ChainReader(ctx)
+    state = _as_pledgee(ctx, reader, extension.pledge_id, as_, "extend")
+    pledgor = to_checksum_address(state["pledgor"])
+    if extension.recovered_signer() != pledgor or to_checksum_address(extension.pledgor) != pledgor:
+        raise ValidationError(
+            f"the extension is not signed by the pledgor of pledge {extension.pledge_id}, "
+            f"{party_label(pledgor, names)}; ask the pledgor to sign it"
+        )
+    _check_new_maturity(reader, extension.pledge_id, int(state["maturity"]), extension.new_maturity)
+    _check_signature_window(reader, pledgor, extension.nonce, extension.deadline, names, "extension consent")
+
+
+def extend_pledge(
+    ctx: LedgerContext, pledge_id: int, extension: ExtensionConsent, *, as_: str | None = None
+) -> PledgeWrite:
+    """The pledgee extends an active pledge to the new maturity the pledgor signed."""
+    if extension.pledge_id != pledge_id:
+        raise ValidationError(
+            f"the extension consent is for pledge {extension.pledge_id}, not pledge {pledge_id}"
+        )
+    check_extension(ctx, extension, as_=as_)
+    receipt = transact_named(
+        ctx,
+        "Pledges",
+        "extendPledge",
+        pledge_id,
+        extension.new_maturity,
+        extension.nonce,
+        extension.deadline,
+        extension.signature,
+        as_=as_,
+    )
+    return _after(ctx, pledge_id, Written.of(receipt))
+
+
+def enforce_pledge(
+    ctx: LedgerContext, pledge_id: int, *, to: str | None = None, as_: str | None = None
+) -> PledgeWrite:
+    """The pledgee enforces a matured pledge: the pledged shares go to it, or to the member ``to``."""
+    names = party_names(ctx)
+    reader = ChainReader(ctx)
+    state = _as_pledgee(ctx, reader, pledge_id, as_, "enforce")
+    maturity = int(state["maturity"])
+    if reader.block_time < maturity:
+        raise ValidationError(
+            f"pledge {pledge_id} matures on {format_time(maturity)}; it cannot be enforced before"
+        )
+    caller = to_checksum_address(ctx.address_of(as_))
+    recipient = resolve_party(ctx, to, what="recipient") if to else caller
+    if recipient == to_checksum_address(state["pledgor"]):
+        raise ValidationError("enforced shares cannot go back to the pledgor; name the bank or a buyer")
+    if recipient != caller:
+        require_holder_member(reader, recipient, names, role="recipient of the enforced shares")
+    require_in_force(reader, int(state["certificateId"]))
+    receipt = transact_named(ctx, "Pledges", "enforcePledge", pledge_id, recipient, as_=as_)
+    return _after(ctx, pledge_id, Written.of(receipt))

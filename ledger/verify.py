@@ -1,0 +1,656 @@
+"""The bank's question: can I lend against this certificate?
+
+:func:`verify_certificate` answers it in one read of the chain, pinned to one
+block:
+
+- **genuine**: the certificate exists and was issued; its registrar is an
+  active REGISTRAR member; and, when the off-chain store holds its catalog
+  entry, the entry's canonical hash equals the catalog hash on chain (a row
+  edited after it was written shows up as a mismatch);
+- **in force**: issued, not suspended or cancelled, and not expired;
+- **who holds what** share of each of the three rights, how much of it is
+  pledged and how much may still move;
+- which **licences** bind it (live or upcoming, with exclusivity);
+- which **pledges** bind it, in priority order per right (rank, pledgee,
+  shares, amount, currency, maturity, status).
+
+Every contract read is made at the same block, whose number, hash, time and
+state root come with the answer. With ``proof=True`` the answer is also
+checked without trusting the node (:func:`prove_reads`):
+
+1. the block header must hash (keccak-256 of its RLP) to the block hash;
+2. the account of every contract the reads ran through is proven against the
+   header's state root with ``eth_getProof`` (a Merkle-Patricia proof checked
+   here with py-trie), and its code must hash to the proven code hash;
+3. every storage slot the reads touched is proven against the proven
+   account's storage root (the node's ``eth_createAccessList`` only suggests
+   which slots; the slots actually read are taken from a trace of step 4, and
+   any the node did not suggest are proven too, until none is missing);
+4. each read is executed again in a local EVM (revm, through pyrevm) holding
+   only that proven state, with the block's number and time, and must return
+   byte for byte what the node returned.
+
+A bank holding a block hash it trusts (from its own node, or from the
+consortium's validators) can therefore rely on the answer without trusting
+the node that gave it.
+
+What the proof does not cover is said in the answer: secured amounts,
+currencies and references of pledges, licence terms hashes and the
+certificate's number live in event logs, not in contract state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import rlp
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+from trie import HexaryTrie
+from trie.exceptions import BadTrieProof
+
+from ledger.context import LedgerContext
+from ledger.errors import LedgerError, StoreError
+from ledger.hashing import record_hash
+from ledger.licences import LicenceView, read_licences
+from ledger.pledges import PledgeView, read_pledges
+from ledger.rights import (
+    CERTIFICATE_STATUSES,
+    CertificateRights,
+    ChainReader,
+    RecordedCall,
+    certificate_exists,
+    format_time,
+    party_label,
+    party_names,
+    read_rights,
+    scan_events,
+)
+
+__all__ = [
+    "REGISTRAR_ROLE",
+    "CatalogCheck",
+    "ProofError",
+    "ProofReport",
+    "Verification",
+    "check_catalog",
+    "header_hash",
+    "prove_reads",
+    "verify_account_proof",
+    "verify_storage_proof",
+    "verify_certificate",
+]
+
+#: The Consortium role bit of registrars.
+REGISTRAR_ROLE = 1
+
+#: What an answer's proof leaves out: values kept only in event logs.
+NOT_IN_STATE = (
+    "pledge amounts, currencies and references, licence terms hashes and the certificate number "
+    "come from event logs, which the state proof does not cover"
+)
+
+
+@dataclass(frozen=True)
+class CatalogCheck:
+    """How the on-chain catalog hash compares with the catalog entry in the off-chain store.
+
+    ``status``: ``matches`` (a stored version hashes to the on-chain hash),
+    ``differs`` (the store has the entry, but no version of it hashes to the
+    on-chain hash, or a stored row no longer hashes to what it recorded),
+    ``not stored`` (the store does not have it) or ``not checked`` (the store
+    could not be read).
+    """
+
+    status: str
+    detail: str
+    stored_version: int | None = None
+
+
+def _sqlite_file(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    return Path(url[len(prefix):]) if url.startswith(prefix) else None
+
+
+def check_catalog(ctx: LedgerContext, certificate_id: int, onchain_hash: str) -> CatalogCheck:
+    """Compare ``onchain_hash`` with the stored catalog entry of ``certificate_id``; reads only."""
+    from sqlmodel import Session, select
+
+    from ledger.store import CatalogRecord, CatalogVersion, open_store
+
+    url = ctx.profile.database_url
+    sqlite_file = _sqlite_file(url)
+    if sqlite_file is not None and not sqlite_file.exists():
+        return CatalogCheck("not stored", "this profile has no off-chain database yet")
+    try:
+        engine = open_store(url)
+    except StoreError as exc:
+        return CatalogCheck("not checked", f"the off-chain store cannot be read: {exc}")
+    try:
+        with Session(engine) as session:
+            record = session.exec(
+                select(CatalogRecord).where(CatalogRecord.certificate_id == certificate_id)
+            ).first()
+            if record is None:
+                return CatalogCheck("not stored", "the off-chain store has no catalog entry for this certificate")
+            versions = session.exec(
+                select(CatalogVersion)
+                .where(CatalogVersion.entry_id == record.id)
+                .order_by(CatalogVersion.version)  # type: ignore[arg-type]
+            ).all()
+            matching = [version for version in versions if version.record_hash == onchain_hash]
+            if not matching:
+                latest = versions[-1] if versions else None
+                what = (
+                    f"its latest stored version {latest.version} hashes to {latest.record_hash}"
+                    if latest is not None
+                    else "it has no stored version"
+                )
+                return CatalogCheck(
+                    "differs", f"the on-chain catalog hash is {onchain_hash}, but {what}", None
+                )
+            version = matching[-1]
+            recomputed = "0x" + record_hash(version.to_entry()).hex()
+            if recomputed != version.record_hash:
+                return CatalogCheck(
+                    "differs",
+                    f"stored version {version.version} was edited after it was written: its fields hash to "
+                    f"{recomputed}, not to the recorded {version.record_hash}",
+                    version.version,
+                )
+            return CatalogCheck(
+                "matches", f"stored version {version.version} hashes to the on-chain catalog hash", version.version
+            )
+    except LedgerError as exc:
+        return CatalogCheck("not checked", f"the stored catalog entry cannot be read: {exc}")
+    except Exception as exc:  # noqa: BLE001 - a broken store must not hide the chain's answer
+        return CatalogCheck("not checked", f"the off-chain store cannot be read: {type(exc).__name__}: {exc}")
+    finally:
+        engine.dispose()
+
+
+# --- proving an answer against a block's state root ---------------------------------------------------
+
+#: Header fields in the order their RLP list is hashed; later forks append fields, present only when the
+#: node reports them (London: base fee; Shanghai: withdrawals; Cancun: blob gas and beacon root; Prague:
+#: requests hash).
+_HEADER_FIELDS: tuple[str, ...] = (
+    "parentHash", "sha3Uncles", "miner", "stateRoot", "transactionsRoot", "receiptsRoot", "logsBloom",
+    "difficulty", "number", "gasLimit", "gasUsed", "timestamp", "extraData", "mixHash", "nonce",
+    "baseFeePerGas", "withdrawalsRoot", "blobGasUsed", "excessBlobGas", "parentBeaconBlockRoot", "requestsHash",
+)
+_HEADER_INTEGERS = frozenset(
+    {"difficulty", "number", "gasLimit", "gasUsed", "timestamp", "baseFeePerGas", "blobGasUsed", "excessBlobGas"}
+)
+_EMPTY_CODE_HASH = bytes(keccak(b""))
+_BLANK_ROOT = bytes(keccak(rlp.encode(b"")))
+# Closing the set of proven slots: each round proves the slots the last local run read without a proof.
+_MAX_ROUNDS = 6
+# EIP-3155 opcodes the read-set tracking follows.
+_SLOAD, _CALL, _CALLCODE, _DELEGATECALL, _STATICCALL = 0x54, 0xF1, 0xF2, 0xF4, 0xFA
+
+
+class ProofError(LedgerError):
+    """A proof the node gave does not check out against the block's state root."""
+
+
+def header_hash(header: Mapping[str, Any]) -> bytes:
+    """keccak-256 of the RLP of a block header as ``eth_getBlockByNumber`` returns it (hex fields)."""
+    fields: list[Any] = []
+    for name in _HEADER_FIELDS:
+        if name not in header or header[name] is None:
+            break
+        value = str(header[name])
+        fields.append(int(value, 16) if name in _HEADER_INTEGERS else bytes.fromhex(value[2:]))
+    return bytes(keccak(rlp.encode(fields)))
+
+
+def _nodes(proof: Sequence[str]) -> list[Any]:
+    return [rlp.decode(bytes.fromhex(str(node)[2:])) for node in proof]
+
+
+def _from_proof(root: bytes, key: bytes, proof: Sequence[str], what: str) -> bytes:
+    try:
+        return bytes(HexaryTrie.get_from_proof(root, key, _nodes(proof)))
+    except (BadTrieProof, rlp.exceptions.DecodingError, ValueError, KeyError) as exc:
+        raise ProofError(f"the proof of {what} does not lead to the root 0x{root.hex()}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class ProvenAccount:
+    """An account as proven against a state root."""
+
+    nonce: int
+    balance: int
+    storage_root: bytes
+    code_hash: bytes
+
+
+def verify_account_proof(state_root: bytes, address: str, proof: Sequence[str]) -> ProvenAccount:
+    """The account of ``address`` that ``proof`` (``accountProof`` of ``eth_getProof``) proves under
+    ``state_root``; an absent account is the empty account. Raises :class:`ProofError`."""
+    key = bytes(keccak(bytes.fromhex(to_checksum_address(address)[2:])))
+    encoded = _from_proof(state_root, key, proof, f"account {address}")
+    if not encoded:
+        return ProvenAccount(0, 0, _BLANK_ROOT, _EMPTY_CODE_HASH)
+    nonce, balance, storage_root, code_hash = rlp.decode(encoded)
+    return ProvenAccount(
+        int.from_bytes(nonce, "big"), int.from_bytes(balance, "big"), bytes(storage_root), bytes(code_hash)
+    )
+
+
+def verify_storage_proof(storage_root: bytes, slot: int, proof: Sequence[str]) -> int:
+    """The value of storage ``slot`` that ``proof`` proves under ``storage_root`` (0 when absent)."""
+    if storage_root == _BLANK_ROOT and not proof:
+        return 0
+    key = bytes(keccak(slot.to_bytes(32, "big")))
+    encoded = _from_proof(storage_root, key, proof, f"storage slot {slot:#x}")
+    return int.from_bytes(rlp.decode(encoded), "big") if encoded else 0
+
+
+@dataclass(frozen=True)
+class ProofReport:
+    """How an answer was checked against the state root of its block, and whether it held."""
+
+    verified: bool
+    block_number: int
+    block_hash: str
+    state_root: str
+    header_verified: bool
+    accounts: dict[str, str]  # address -> contract name (or "")
+    slots: int
+    calls: int
+    rounds: int
+    failure: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "verified": self.verified,
+            "block_number": self.block_number,
+            "block_hash": self.block_hash,
+            "state_root": self.state_root,
+            "header_hashes_to_block_hash": self.header_verified,
+            "accounts_proven": [
+                {"address": address, "contract": name or None} for address, name in sorted(self.accounts.items())
+            ],
+            "storage_slots_proven": self.slots,
+            "reads_re_executed": self.calls,
+            "rounds": self.rounds,
+            "failure": self.failure,
+        }
+
+
+class _Prover:
+    """Proves and re-executes the recorded reads of one :class:`ChainReader`."""
+
+    def __init__(self, ctx: LedgerContext, reader: ChainReader, header: Mapping[str, Any]) -> None:
+        self.ctx = ctx
+        self.reader = reader
+        self.header = header
+        self.block_tag = hex(reader.block_number)
+        self.state_root = bytes.fromhex(str(header["stateRoot"])[2:])
+        self.accounts: dict[str, ProvenAccount] = {}
+        self.codes: dict[str, bytes] = {}
+        self.slots: dict[tuple[str, int], int] = {}
+
+    def rpc(self, method: str, params: list[Any]) -> Any:
+        response = self.ctx.w3.provider.make_request(method, params)  # type: ignore[arg-type]
+        if "error" in response:
+            raise ProofError(f"the node refused {method}: {response['error'].get('message', response['error'])}")
+        return response["result"]
+
+    def hinted(self, call: RecordedCall) -> dict[str, set[int]]:
+        """The accounts and slots the node says ``call`` touches (a hint: what is read is traced later)."""
+        wanted: dict[str, set[int]] = {to_checksum_address(call.address): set()}
+        request = {"from": "0x" + "00" * 20, "to": call.address, "data": "0x" + call.calldata.hex()}
+        try:
+            listed = self.rpc("eth_createAccessList", [request, self.block_tag])
+        except ProofError:
+            return wanted  # a node without eth_createAccessList: the trace finds the slots, in more rounds
+        for entry in listed.get("accessList", []):
+            keys = wanted.setdefault(to_checksum_address(entry["address"]), set())
+            keys.update(int(key, 16) for key in entry.get("storageKeys", []))
+        return wanted
+
+    def prove(self, wanted: Mapping[str, Iterable[int]]) -> None:
+        """Fetch and check the proofs of the accounts and slots of ``wanted`` not yet proven."""
+        for address, keys in wanted.items():
+            missing = sorted(key for key in keys if (address, key) not in self.slots)
+            if address in self.accounts and not missing:
+                continue
+            answer = self.rpc("eth_getProof", [address, [hex(key) for key in missing], self.block_tag])
+            account = verify_account_proof(self.state_root, address, answer["accountProof"])
+            claimed = bytes.fromhex(str(answer["storageHash"])[2:])
+            if claimed != account.storage_root and account.code_hash != _EMPTY_CODE_HASH:
+                raise ProofError(f"the node's storage root of {address} differs from the proven one")
+            self.accounts[address] = account
+            if address not in self.codes:
+                code = bytes.fromhex(str(self.rpc("eth_getCode", [address, self.block_tag]))[2:])
+                if bytes(keccak(code)) != account.code_hash:
+                    raise ProofError(f"the code the node returned for {address} does not hash to the proven code hash")
+                self.codes[address] = code
+            proofs = {int(item["key"], 16): item for item in answer.get("storageProof", [])}
+            for key in missing:
+                if key not in proofs:
+                    raise ProofError(f"the node gave no proof of storage slot {key:#x} of {address}")
+                value = verify_storage_proof(account.storage_root, key, proofs[key]["proof"])
+                if value != int(str(proofs[key]["value"]), 16):
+                    raise ProofError(f"the node's value of storage slot {key:#x} of {address} is not the proven one")
+                self.slots[(address, key)] = value
+
+    def execute(self) -> tuple[list[bytes | None], dict[str, set[int]]]:
+        """Run every recorded read on the proven state; the outputs, and the slots read that lack a proof."""
+        from pyrevm import EVM, AccountInfo, BlockEnv, CfgEnv, Env
+
+        block = BlockEnv(
+            number=int(str(self.header["number"]), 16),
+            timestamp=int(str(self.header["timestamp"]), 16),
+            basefee=int(str(self.header.get("baseFeePerGas") or "0x0"), 16),
+            gas_limit=int(str(self.header["gasLimit"]), 16),
+            coinbase=to_checksum_address(str(self.header["miner"])),
+        )
+        evm = EVM(env=Env(cfg=CfgEnv(chain_id=self.ctx.profile.chain_id), block=block), tracing=True, spec_id="CANCUN")
+        for address, account in self.accounts.items():
+            evm.insert_account_info(address, AccountInfo(nonce=account.nonce, code=self.codes.get(address) or None))
+            evm.set_balance(address, account.balance)
+        for (address, key), value in self.slots.items():
+            evm.insert_account_storage(address, key, value)
+        outputs: list[bytes | None] = []
+        unproven: dict[str, set[int]] = {}
+        for call in self.reader.calls:
+            output, reads = _traced_call(evm, call)
+            outputs.append(output)
+            for address, key in reads:
+                if address not in self.accounts:
+                    unproven.setdefault(address, set())
+                if key is not None and (address, key) not in self.slots:
+                    unproven.setdefault(address, set()).add(key)
+        return outputs, unproven
+
+
+def _traced_call(evm: Any, call: RecordedCall) -> tuple[bytes | None, set[tuple[str, int | None]]]:
+    """Run ``call`` with EIP-3155 tracing and return its output and the (address, slot) pairs it read."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with tempfile.TemporaryFile() as trace:
+        os.dup2(trace.fileno(), 1)
+        try:
+            output: bytes | None = bytes(
+                evm.message_call(caller="0x" + "00" * 20, to=call.address, calldata=call.calldata, is_static=True)
+            )
+        except Exception:  # noqa: BLE001 - a revert or halt is a mismatch, reported by the caller
+            output = None
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        trace.seek(0)
+        lines = trace.read().decode("utf-8", "replace").splitlines()
+    return output, _reads_of(lines, to_checksum_address(call.address))
+
+
+def _address_word(word: str) -> str:
+    return to_checksum_address("0x" + int(word, 16).to_bytes(32, "big")[12:].hex())
+
+
+def _reads_of(lines: Iterable[str], address: str) -> set[tuple[str, int | None]]:
+    """The state an EIP-3155 trace read: (account, slot) for each storage read, (account, None) for each
+    account whose code ran."""
+    frames = [address]  # the storage context at each call depth
+    pending = address
+    reads: set[tuple[str, int | None]] = {(address, None)}
+    for line in lines:
+        if not line.startswith('{"pc"'):
+            continue
+        step = json.loads(line)
+        depth = int(step["depth"])
+        while len(frames) < depth:
+            frames.append(pending)
+        del frames[depth:]
+        op, stack = int(step["op"]), step["stack"]
+        if op == _SLOAD and stack:
+            reads.add((frames[-1], int(stack[-1], 16)))
+        elif op in (_CALL, _STATICCALL, _CALLCODE, _DELEGATECALL) and len(stack) >= 2:
+            target = _address_word(stack[-2])
+            reads.add((target, None))
+            pending = target if op in (_CALL, _STATICCALL) else frames[-1]
+    return reads
+
+
+def prove_reads(ctx: LedgerContext, reader: ChainReader) -> ProofReport:
+    """Check every read of ``reader`` against the state root of its block (see the module's notes)."""
+    header = ctx.w3.provider.make_request(  # type: ignore[arg-type]
+        "eth_getBlockByNumber", [hex(reader.block_number), False]
+    ).get("result") or {}
+    names = {to_checksum_address(address): name for name, address in ctx.deployment.addresses.items()}
+    report = {
+        "block_number": reader.block_number,
+        "block_hash": reader.block_hash,
+        "state_root": reader.state_root,
+    }
+    header_ok = bool(header) and "0x" + header_hash(header).hex() == reader.block_hash
+    if not header_ok:
+        return ProofReport(
+            verified=False, header_verified=False, accounts={}, slots=0, calls=0, rounds=0,
+            failure=f"the header of block {reader.block_number} does not hash to its block hash {reader.block_hash}",
+            **report,
+        )
+    prover = _Prover(ctx, reader, header)
+    rounds = 0
+    try:
+        wanted: dict[str, set[int]] = {}
+        for call in reader.calls:
+            for address, keys in prover.hinted(call).items():
+                wanted.setdefault(address, set()).update(keys)
+        while True:
+            rounds += 1
+            prover.prove(wanted)
+            outputs, wanted = prover.execute()
+            if not wanted:
+                break
+            if rounds >= _MAX_ROUNDS:
+                raise ProofError(f"the reads still touch unproven state after {rounds} rounds")
+        for call, output in zip(reader.calls, outputs, strict=True):
+            if output != call.output:
+                raise ProofError(
+                    f"{call.contract}.{call.function} returns something else on the proven state than the node said"
+                )
+    except ProofError as exc:
+        return ProofReport(
+            verified=False, header_verified=True, accounts={a: names.get(a, "") for a in prover.accounts},
+            slots=len(prover.slots), calls=len(reader.calls), rounds=rounds, failure=str(exc), **report,
+        )
+    return ProofReport(
+        verified=True, header_verified=True, accounts={a: names.get(a, "") for a in prover.accounts},
+        slots=len(prover.slots), calls=len(reader.calls), rounds=rounds, **report,
+    )
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The answer to "can I lend against this certificate?", at one block."""
+
+    certificate_id: int
+    number: str | None
+    status: str
+    in_force: bool
+    expiry: int
+    holder: str
+    registrar: str
+    registrar_active: bool
+    version: int
+    catalog_hash: str
+    catalog: CatalogCheck
+    rights: CertificateRights
+    licences: list[LicenceView]
+    pledges: list[PledgeView]
+    block_number: int
+    block_hash: str
+    block_time: int
+    state_root: str
+    reads: int
+    problems: list[str] = field(default_factory=list)
+    proof: ProofReport | None = None
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def genuine(self) -> bool:
+        """Issued by an active registrar, with a catalog entry that does not contradict the chain."""
+        return not self.problems
+
+    @property
+    def lendable(self) -> bool:
+        """Genuine and in force (and, when a proof was asked for, proven)."""
+        proven = self.proof is None or self.proof.verified
+        return self.genuine and self.in_force and proven
+
+    def binding_pledges(self) -> list[PledgeView]:
+        """The active pledges, per right in priority order (rank 1 first)."""
+        active = [pledge for pledge in self.pledges if pledge.status == "active"]
+        return sorted(active, key=lambda pledge: (int(pledge.right), pledge.rank or 0, pledge.pledge_id))
+
+    def binding_licences(self) -> list[LicenceView]:
+        """The licences that are live now or start later (not revoked, not ended)."""
+        return [licence for licence in self.licences if licence.state in ("live", "upcoming")]
+
+    def summary(self) -> dict[str, Any]:
+        """The answer as one JSON-ready document (what `dal verify --json` prints)."""
+        names = self.names
+        return {
+            "certificate": self.certificate_id,
+            "number": self.number,
+            "answer": "lendable" if self.lendable else "not lendable",
+            "genuine": self.genuine,
+            "in_force": self.in_force,
+            "problems": self.problems,
+            "status": self.status,
+            "expiry": format_time(self.expiry) if self.expiry else None,
+            "holder": party_label(self.holder, names),
+            "registrar": party_label(self.registrar, names),
+            "registrar_active": self.registrar_active,
+            "catalog_version": self.version,
+            "catalog_hash": self.catalog_hash,
+            "catalog_check": {
+                "status": self.catalog.status,
+                "detail": self.catalog.detail,
+                "stored_version": self.catalog.stored_version,
+            },
+            "rights": [
+                {
+                    "right": item.right.label,
+                    "total_shares": item.total,
+                    "holders": [
+                        {
+                            "owner": party_label(holding.owner, names),
+                            "address": holding.owner,
+                            "shares": holding.shares,
+                            "percent": holding.percent,
+                            "pledged": holding.pledged,
+                            "transferable": holding.transferable,
+                        }
+                        for holding in item.holdings
+                    ],
+                }
+                for item in self.rights.rights
+            ],
+            "licences": [licence.row(names) for licence in self.binding_licences()],
+            "pledges": [pledge.row(names) for pledge in self.binding_pledges()],
+            "ended_pledges": [
+                pledge.row(names) for pledge in self.pledges if pledge.status != "active"
+            ],
+            "block": {
+                "number": self.block_number,
+                "hash": self.block_hash,
+                "time": format_time(self.block_time),
+                "state_root": self.state_root,
+                "reads": self.reads,
+            },
+            "proof": self.proof.summary() if self.proof is not None else None,
+            "not_in_state_proof": NOT_IN_STATE,
+        }
+
+
+def _number_of(ctx: LedgerContext, certificate_id: int, block: int) -> str | None:
+    issued = scan_events(
+        ctx, "Certificates", "CertificateIssued", to_block=block, argument_filters={"certificateId": certificate_id}
+    )
+    return str(issued[-1]["number"]) if issued else None
+
+
+def verify_certificate(
+    ctx: LedgerContext, certificate_id: int, *, block: int | None = None, proof: bool = False
+) -> Verification:
+    """Answer "can I lend against ``certificate_id``?" at ``block`` (default: the latest).
+
+    An unknown certificate is a :class:`~ledger.errors.NotFoundError`; every
+    other finding (not issued, suspended, expired, an inactive registrar, a
+    catalog mismatch, a failed proof) is part of the answer.
+    """
+    names = party_names(ctx)
+    reader = ChainReader(ctx, block)
+    record = certificate_exists(reader, certificate_id)
+    status = CERTIFICATE_STATUSES[int(record["status"])]
+    in_force = bool(reader.call("Certificates", "isInForce", certificate_id))
+    registrar = to_checksum_address(record["registrar"])
+    holder = to_checksum_address(record["holder"])
+    registrar_active = bool(reader.call("Consortium", "isActive", registrar, REGISTRAR_ROLE))
+    version = int(record["version"])
+    catalog_hash = "0x" + bytes(record["catalogHash"]).hex()
+    version_hash = "0x" + bytes(reader.call("Certificates", "catalogHashAt", certificate_id, version)).hex()
+    rights = read_rights(reader, certificate_id, names)
+    licences = read_licences(reader, certificate_id)
+    pledges = read_pledges(reader, certificate_id)
+    number = _number_of(ctx, certificate_id, reader.block_number)
+
+    problems: list[str] = []
+    if status not in ("issued", "suspended", "cancelled"):
+        problems.append(f"certificate {certificate_id} was never issued: it is {status.replace('_', ' ')}")
+    if not registrar_active:
+        problems.append(f"its registrar {party_label(registrar, names)} is not an active REGISTRAR member")
+    if version_hash != catalog_hash:
+        problems.append(
+            f"the catalog hash of version {version} ({version_hash}) differs from the certificate's ({catalog_hash})"
+        )
+    catalog = check_catalog(ctx, certificate_id, catalog_hash)
+    if catalog.status == "differs":
+        problems.append(f"the stored catalog entry does not match the chain: {catalog.detail}")
+    for item in rights.rights:
+        if status in ("issued", "suspended") and item.total != 10_000:
+            problems.append(
+                f"the shares of the {item.right.label} right found sum to {item.total}, not 10000; "
+                "the node's logs are incomplete"
+            )
+
+    report = prove_reads(ctx, reader) if proof else None
+    if report is not None and not report.verified:
+        problems.append(f"the answer could not be proven: {report.failure}")
+    return Verification(
+        certificate_id=certificate_id,
+        number=number,
+        status=status,
+        in_force=in_force,
+        expiry=int(record["expiry"]),
+        holder=holder,
+        registrar=registrar,
+        registrar_active=registrar_active,
+        version=version,
+        catalog_hash=catalog_hash,
+        catalog=catalog,
+        rights=rights,
+        licences=licences,
+        pledges=pledges,
+        block_number=reader.block_number,
+        block_hash=reader.block_hash,
+        block_time=reader.block_time,
+        state_root=reader.state_root,
+        reads=len(reader.calls),
+        problems=problems,
+        proof=report,
+        names=names,
+    )

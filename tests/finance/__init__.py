@@ -1,0 +1,1 @@
+"""Shared fixtures of the finance workflow tests (rights, licences, pledges, verification)."""

@@ -1,0 +1,133 @@
+"""A ledger for the finance workflow tests: the suite deployed once on the session's anvil, the development
+consortium admitted, and certificates issued by driving the contracts directly.
+
+Test modules import the fixtures they use from here (``from finance.support import chain, ledger``). Each
+test runs on a chain snapshot that is reverted afterwards, with a fresh :class:`LedgerContext` (so the local
+nonce counters start from the chain's state).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eth_utils.crypto import keccak
+from web3 import Web3
+from web3.logs import DISCARD
+
+from ledger.chain.node import LocalNode
+from ledger.config import Profile, load_profile
+from ledger.context import LedgerContext
+
+DAY = 24 * 3600
+YEAR = 365 * DAY
+
+#: Development account -> Consortium roles (REGISTRAR 1, MERCHANT 2, BANK 4, AUDITOR 8, ORACLE 16).
+MEMBERS: dict[str, int] = {
+    "registrar": 1,
+    "merchant-a": 2,
+    "merchant-b": 2,
+    "merchant-c": 2,
+    "bank": 4,
+    "bank-b": 4,
+    "auditor": 8,
+}
+
+_numbers = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class FinanceChain:
+    """The data home and profile bound to the session's anvil, with the suite deployed and members admitted."""
+
+    home: Path
+    env: dict[str, str]
+    profile: Profile
+    w3: Web3
+
+    def context(self, acting_as: str | None = None) -> LedgerContext:
+        return LedgerContext(self.profile, acting_as=acting_as, env=self.env)
+
+
+def _rpc(w3: Web3, method: str, params: list[Any]) -> Any:
+    response = w3.provider.make_request(method, params)  # type: ignore[arg-type]
+    assert "error" not in response, response
+    return response.get("result")
+
+
+@pytest.fixture(scope="session")
+def finance_chain(local_node: LocalNode, tmp_path_factory: pytest.TempPathFactory) -> FinanceChain:
+    home = tmp_path_factory.mktemp("finance-home")
+    env = {"DAL_HOME": str(home), "DAL_RPC_URL": local_node.url}
+    profile = load_profile(env=env)
+    ctx = LedgerContext(profile, env=env)
+    ctx.deployment  # noqa: B018 - deploys the suite as the development admin
+    for name, roles in MEMBERS.items():
+        ctx.send(
+            "Consortium", "addMember", ctx.address_of(name), keccak(text=f"USCC:{name}"), name.title(), roles,
+            as_="admin",
+        )
+    return FinanceChain(home=home, env=env, profile=profile, w3=ctx.w3)
+
+
+@pytest.fixture
+def chain(finance_chain: FinanceChain) -> Iterator[FinanceChain]:
+    """The finance chain, with every change the test makes undone afterwards."""
+    snapshot = _rpc(finance_chain.w3, "evm_snapshot", [])
+    try:
+        yield finance_chain
+    finally:
+        _rpc(finance_chain.w3, "evm_revert", [snapshot])
+
+
+@pytest.fixture
+def ledger(chain: FinanceChain) -> LedgerContext:
+    """A fresh context on the reverted-after-test chain."""
+    return chain.context()
+
+
+def now(ctx: LedgerContext) -> int:
+    return int(ctx.w3.eth.get_block("latest")["timestamp"])
+
+
+def advance(ctx: LedgerContext, seconds: int) -> int:
+    """Move the chain's clock forward and mine a block; returns the new time."""
+    _rpc(ctx.w3, "evm_increaseTime", [seconds])
+    _rpc(ctx.w3, "evm_mine", [])
+    return now(ctx)
+
+
+def event_args(ctx: LedgerContext, receipt: Any, contract: str, event: str) -> list[dict[str, Any]]:
+    logs = ctx.contract(contract).events[event]().process_receipt(receipt, errors=DISCARD)
+    return [dict(log["args"]) for log in logs]
+
+
+def issue_certificate(
+    ctx: LedgerContext,
+    holder: str = "merchant-a",
+    registrar: str = "registrar",
+    *,
+    catalog_hash: bytes | None = None,
+    expiry_in: int = 5 * YEAR,
+) -> int:
+    """Submit, accept, publicize and issue a certificate to ``holder``; returns its id."""
+    catalog_hash = catalog_hash or keccak(text=f"catalog-{next(_numbers)}")
+    receipt = ctx.send("Certificates", "submit", ctx.address_of(registrar), catalog_hash, as_=holder)
+    (submitted,) = event_args(ctx, receipt, "Certificates", "CertificateSubmitted")
+    certificate_id = int(submitted["certificateId"])
+    ctx.send("Certificates", "accept", certificate_id, as_=registrar)
+    ctx.send("Certificates", "publicize", certificate_id, now(ctx) + 60, as_=registrar)
+    advance(ctx, 61)
+    ctx.send(
+        "Certificates", "issue", certificate_id, f"SZDEX-T-{certificate_id:05d}-{next(_numbers)}",
+        now(ctx) + expiry_in, as_=registrar,
+    )
+    return certificate_id
+
+
+def block_number(ctx: LedgerContext) -> int:
+    return int(ctx.w3.eth.block_number)
