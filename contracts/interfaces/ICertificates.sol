@@ -17,7 +17,7 @@ import {CertificateStatus} from "../types/CertificateStatus.sol";
 /// Certificate ids start at 1 and are assigned in submission order. Certificate numbers are human-readable
 /// strings chosen by the registrar at issue, unique per registrar: only `keccak256(abi.encode(registrar,
 /// keccak256(bytes(number))))` is stored, the text is in {CertificateIssued}. Catalog hashes of every version are
-/// kept (`catalogHashAt`); versions start at 1 at issue and grow by one with each approved change. Before issue,
+/// kept (`catalogHashAt`); versions start at 1 at submission and grow by one with each approved change. Before issue,
 /// a resubmission replaces the version-1 hash. On issue, the Rights contract mints 10,000 shares of each of the
 /// three rights to the holder. Documents and reasons are referred to by hash only.
 interface ICertificates {
@@ -25,7 +25,7 @@ interface ICertificates {
     /// @param status Lifecycle status.
     /// @param holder The applicant and holder of record.
     /// @param registrar The registrar that reviews and manages it.
-    /// @param version Current catalog version (1 until the first approved change).
+    /// @param version Current catalog version (1 from submission until the first approved change).
     /// @param catalogHash Catalog entry hash of the current version.
     /// @param noticeDeadline End of the public notice (0 before publication).
     /// @param expiry Expiry time (0 before issue).

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {MemberStatus} from "../types/MemberStatus.sol";
+import {IMemberReplica} from "./IMemberReplica.sol";
 
 /// @title IConsortium
 /// @notice The members of the permissioned chain, their roles and their status, and the admin that governs them.
@@ -14,9 +15,11 @@ import {MemberStatus} from "../types/MemberStatus.sol";
 /// by the admin, then `acceptOwnership()` by the new admin, from OpenZeppelin's Ownable2Step), so a mistyped
 /// address cannot take governance away; renouncing it is refused.
 ///
-/// A member's status and roles share one storage slot, so an authorisation check from another contract costs
-/// one cold storage read. The identity hash (for example the keccak-256 of the unified social credit code) is
-/// stored and unique; the display name lives only in the {MemberAdded} event.
+/// A member's status and roles share one storage slot. The other ledger contracts (Certificates, Rights,
+/// Pledges, Anchors) check their callers against their own copy of these two fields (see `IMemberReplica`),
+/// which this contract writes in the same transaction whenever it writes a member, so a caller check costs one
+/// cold storage read and no cross-contract call. The identity hash (for example the keccak-256 of the unified
+/// social credit code) is stored here only and is unique; the display name lives only in the {MemberAdded} event.
 interface IConsortium {
     /// @notice A member as the contract stores it.
     /// @param status None for a stranger, Active or Suspended.
@@ -108,4 +111,8 @@ interface IConsortium {
 
     /// @notice The member address that holds `identityHash`, or the zero address.
     function accountOf(bytes32 identityHash) external view returns (address);
+
+    /// @notice The contracts that keep a copy of the member records (Certificates, Rights, Pledges, Anchors), fixed
+    /// at deployment.
+    function replicas() external view returns (IMemberReplica[] memory);
 }

@@ -93,10 +93,13 @@ interface IRights is IERC1155 {
     /// @notice `tokenId` names no right of any certificate.
     error RightsInvalidTokenId(uint256 tokenId);
 
-    /// @notice A movement of zero shares, or ids and values of different lengths in a batch.
+    /// @notice A movement of zero shares.
     error RightsInvalidShares(uint256 shares);
 
-    /// @notice `to` cannot receive: it is the sender itself.
+    /// @notice A batch whose lists of ids and values (or accounts and ids) differ in length.
+    error RightsInvalidBatch(uint256 idsLength, uint256 valuesLength);
+
+    /// @notice `to` cannot receive: it is the sender itself (or, for a licence, the grantor itself).
     error RightsInvalidRecipient(address to);
 
     /// @notice The certificate is not in force (not issued, suspended, cancelled or expired).

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+
+import {MemberReplica} from "./base/MemberReplica.sol";
+import {IConsortium} from "./interfaces/IConsortium.sol";
+import {IPledges} from "./interfaces/IPledges.sol";
+import {IRights} from "./interfaces/IRights.sol";
+import {PledgeStatus} from "./types/PledgeStatus.sol";
+import {Right} from "./types/Right.sol";
+import {Roles} from "./types/Roles.sol";
+
+/// @title Pledges
+/// @notice Pledges of shares of a right to banks, consented to by EIP-712 signature and ranked by recording order.
+contract Pledges is IPledges, EIP712, Nonces, MemberReplica {
+    /// @notice The EIP-712 type hash of a pledgor's consent to a pledge.
+    bytes32 public constant CONSENT_TYPEHASH = keccak256(
+        "PledgeConsent(address pledgee,uint256 certificateId,uint8 right,uint256 shares,uint256 amount,"
+        "bytes3 currency,uint64 maturity,bytes32 externalRef,uint256 nonce,uint256 deadline)"
+    );
+
+    /// @notice The EIP-712 type hash of a pledgor's consent to extend a pledge.
+    bytes32 public constant EXTENSION_TYPEHASH =
+        keccak256("PledgeExtension(uint256 pledgeId,uint64 newMaturity,uint256 nonce,uint256 deadline)");
+
+    uint256 private constant _TOTAL_SHARES = 10_000;
+
+    /// @dev Slot A: what release and extension read and write; slot B: the pledgor's side and the senior link.
+    struct PledgeRecord {
+        address pledgee;
+        uint40 maturity;
+        uint16 shares;
+        Right right;
+        PledgeStatus status;
+        address pledgor;
+        uint40 certificateId;
+        uint40 seniorPledgeId;
+    }
+
+    IRights private immutable _rights;
+
+    uint256 private _pledgeCount;
+    mapping(uint256 pledgeId => PledgeRecord) private _pledges;
+
+    /// @param consortium_ The Consortium, the only writer of this contract's member records.
+    /// @param rights_ The Rights contract whose shares are pledged.
+    constructor(IConsortium consortium_, IRights rights_)
+        EIP712("DataAssetLedger Pledges", "1")
+        MemberReplica(consortium_)
+    {
+        _rights = rights_;
+    }
+
+    /// @notice The Rights contract whose shares are pledged.
+    function rights() external view returns (IRights) {
+        return _rights;
+    }
+
+    /// @inheritdoc IPledges
+    function recordPledge(PledgeTerms calldata terms, uint256 nonce, uint256 deadline, bytes calldata signature)
+        external
+        returns (uint256 pledgeId)
+    {
+        _requireActive(msg.sender, Roles.BANK);
+        address pledgor = terms.pledgor;
+        _requireActive(pledgor, Roles.HOLDERS);
+        if (pledgor == msg.sender) revert PledgesSelfPledge(pledgor);
+        if (terms.shares == 0 || terms.shares > _TOTAL_SHARES) revert PledgesInvalidShares(terms.shares);
+        if (terms.amount == 0) revert PledgesInvalidAmount(terms.amount);
+        _checkCurrency(terms.currency);
+        if (terms.maturity <= block.timestamp) revert PledgesInvalidMaturity(terms.maturity);
+        _useSignature(pledgor, _consentDigest(msg.sender, terms, nonce, deadline), nonce, deadline, signature);
+
+        pledgeId = ++_pledgeCount;
+        uint256 seniorPledgeId = _rights.lockShares(terms.certificateId, terms.right, pledgor, terms.shares, pledgeId);
+        _record(pledgeId, terms, seniorPledgeId);
+    }
+
+    /// @inheritdoc IPledges
+    function releasePledge(uint256 pledgeId) external {
+        PledgeRecord storage record = _asPledgee(pledgeId);
+        _setStatus(record, PledgeStatus.Released);
+        emit PledgeReleased(pledgeId);
+        _rights.unlockShares(record.certificateId, record.right, record.pledgor, record.shares);
+    }
+
+    /// @inheritdoc IPledges
+    function extendPledge(
+        uint256 pledgeId,
+        uint64 newMaturity,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        PledgeRecord storage record = _asPledgee(pledgeId);
+        if (newMaturity <= record.maturity || newMaturity <= block.timestamp) {
+            revert PledgesInvalidMaturity(newMaturity);
+        }
+        _useSignature(
+            record.pledgor, _extensionDigest(pledgeId, newMaturity, nonce, deadline), nonce, deadline, signature
+        );
+        record.maturity = SafeCast.toUint40(newMaturity);
+        emit PledgeExtended(pledgeId, newMaturity);
+    }
+
+    /// @inheritdoc IPledges
+    function enforcePledge(uint256 pledgeId, address recipient) external {
+        PledgeRecord storage record = _asPledgee(pledgeId);
+        if (block.timestamp < record.maturity) revert PledgesNotMatured(pledgeId, record.maturity);
+        address pledgor = record.pledgor;
+        if (recipient == pledgor) revert PledgesInvalidRecipient(recipient);
+        if (recipient != msg.sender) _requireActive(recipient, Roles.HOLDERS);
+
+        uint256 certificateId = record.certificateId;
+        Right right = record.right;
+        uint256 shares = record.shares;
+        (uint256 seniorShares, uint256 nearestSenior) = _activeSeniorShares(record.seniorPledgeId);
+        uint256 balance = _rights.sharesOf(certificateId, right, pledgor);
+        uint256 available = balance > seniorShares ? balance - seniorShares : 0;
+        uint256 taken = shares;
+        if (available < shares) {
+            if (nearestSenior != 0) revert PledgesSeniorPledgeOutstanding(pledgeId, nearestSenior);
+            taken = available;
+        }
+
+        _setStatus(record, PledgeStatus.Enforced);
+        emit PledgeEnforced(pledgeId, recipient, taken);
+        _rights.seizeShares(certificateId, right, pledgor, recipient, shares, taken);
+    }
+
+    /// @inheritdoc IPledges
+    function pledge(uint256 pledgeId) external view returns (Pledge memory) {
+        PledgeRecord storage record = _existing(pledgeId);
+        return Pledge({
+            status: record.status,
+            pledgor: record.pledgor,
+            pledgee: record.pledgee,
+            certificateId: record.certificateId,
+            right: record.right,
+            shares: record.shares,
+            maturity: record.maturity,
+            seniorPledgeId: record.seniorPledgeId
+        });
+    }
+
+    /// @inheritdoc IPledges
+    function activeSeniorPledges(uint256 pledgeId) external view returns (uint256[] memory seniors) {
+        uint256 count = 0;
+        for (uint256 id = _existing(pledgeId).seniorPledgeId; id != 0; id = _pledges[id].seniorPledgeId) {
+            if (_pledges[id].status == PledgeStatus.Active) ++count;
+        }
+        seniors = new uint256[](count);
+        uint256 index = 0;
+        for (uint256 id = _pledges[pledgeId].seniorPledgeId; id != 0; id = _pledges[id].seniorPledgeId) {
+            if (_pledges[id].status == PledgeStatus.Active) seniors[index++] = id;
+        }
+    }
+
+    /// @inheritdoc IPledges
+    function pledgeCount() external view returns (uint256) {
+        return _pledgeCount;
+    }
+
+    /// @inheritdoc IPledges
+    function nonces(address owner) public view override(IPledges, Nonces) returns (uint256) {
+        return super.nonces(owner);
+    }
+
+    /// @inheritdoc IPledges
+    function hashConsent(address pledgee, PledgeTerms calldata terms, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32)
+    {
+        return _consentDigest(pledgee, terms, nonce, deadline);
+    }
+
+    /// @inheritdoc IPledges
+    function hashExtension(uint256 pledgeId, uint64 newMaturity, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32)
+    {
+        return _extensionDigest(pledgeId, newMaturity, nonce, deadline);
+    }
+
+    /// @notice The EIP-712 domain separator of this contract on this chain.
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @dev The one write path that creates a pledge, followed by its event.
+    function _record(uint256 pledgeId, PledgeTerms calldata terms, uint256 seniorPledgeId) private {
+        _pledges[pledgeId] = PledgeRecord({
+            pledgee: msg.sender,
+            maturity: SafeCast.toUint40(terms.maturity),
+            shares: uint16(terms.shares),
+            right: terms.right,
+            status: PledgeStatus.Active,
+            pledgor: terms.pledgor,
+            certificateId: SafeCast.toUint40(terms.certificateId),
+            seniorPledgeId: uint40(seniorPledgeId)
+        });
+        emit PledgeRecorded(
+            pledgeId,
+            terms.certificateId,
+            msg.sender,
+            terms.pledgor,
+            terms.right,
+            terms.shares,
+            terms.amount,
+            terms.currency,
+            terms.maturity,
+            terms.externalRef,
+            seniorPledgeId
+        );
+    }
+
+    /// @dev The caller must be an active BANK and the pledgee of an Active pledge.
+    function _asPledgee(uint256 pledgeId) private view returns (PledgeRecord storage record) {
+        _requireActive(msg.sender, Roles.BANK);
+        record = _existing(pledgeId);
+        if (record.pledgee != msg.sender) revert PledgesNotPledgee(pledgeId, msg.sender);
+        if (record.status != PledgeStatus.Active) revert PledgesNotActive(pledgeId, record.status);
+    }
+
+    function _existing(uint256 pledgeId) private view returns (PledgeRecord storage record) {
+        record = _pledges[pledgeId];
+        if (record.status == PledgeStatus.None) revert PledgesUnknownPledge(pledgeId);
+    }
+
+    /// @dev The one write path of a pledge's end; the caller emits the end's event right after.
+    function _setStatus(PledgeRecord storage record, PledgeStatus status) private {
+        record.status = status;
+    }
+
+    /// @dev Sum of the shares of the active pledges along the senior chain, and the nearest active one.
+    function _activeSeniorShares(uint256 seniorPledgeId) private view returns (uint256 shares, uint256 nearest) {
+        for (uint256 id = seniorPledgeId; id != 0; id = _pledges[id].seniorPledgeId) {
+            PledgeRecord storage senior = _pledges[id];
+            if (senior.status == PledgeStatus.Active) {
+                shares += senior.shares;
+                if (nearest == 0) nearest = id;
+            }
+        }
+    }
+
+    /// @dev Checks deadline, nonce and signature, then consumes the nonce.
+    function _useSignature(address signer, bytes32 digest, uint256 nonce, uint256 deadline, bytes calldata signature)
+        private
+    {
+        if (block.timestamp > deadline) revert PledgesSignatureExpired(deadline);
+        uint256 expected = _useNonce(signer);
+        if (nonce != expected) revert PledgesInvalidNonce(signer, nonce, expected);
+        if (!SignatureChecker.isValidSignatureNowCalldata(signer, digest, signature)) {
+            revert PledgesInvalidSignature(signer);
+        }
+    }
+
+    function _consentDigest(address pledgee, PledgeTerms calldata terms, uint256 nonce, uint256 deadline)
+        private
+        view
+        returns (bytes32)
+    {
+        bytes32 structHash = keccak256(
+            abi.encode(
+                CONSENT_TYPEHASH,
+                pledgee,
+                terms.certificateId,
+                uint8(terms.right),
+                terms.shares,
+                terms.amount,
+                terms.currency,
+                terms.maturity,
+                terms.externalRef,
+                nonce,
+                deadline
+            )
+        );
+        return _hashTypedDataV4(structHash);
+    }
+
+    function _extensionDigest(uint256 pledgeId, uint64 newMaturity, uint256 nonce, uint256 deadline)
+        private
+        view
+        returns (bytes32)
+    {
+        return _hashTypedDataV4(keccak256(abi.encode(EXTENSION_TYPEHASH, pledgeId, newMaturity, nonce, deadline)));
+    }
+
+    /// @dev Three upper-case ASCII letters, as ISO 4217 codes are.
+    function _checkCurrency(bytes3 currency) private pure {
+        for (uint256 i = 0; i < 3; ++i) {
+            bytes1 letter = currency[i];
+            if (letter < "A" || letter > "Z") revert PledgesInvalidCurrency(currency);
+        }
+    }
+}

@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
+import {ERC1155Utils} from "@openzeppelin/contracts/token/ERC1155/utils/ERC1155Utils.sol";
+import {ERC165, IERC165} from "@openzeppelin/contracts/utils/introspection/ERC165.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {MemberReplica} from "./base/MemberReplica.sol";
+import {ICertificates} from "./interfaces/ICertificates.sol";
+import {IConsortium} from "./interfaces/IConsortium.sol";
+import {IPledges} from "./interfaces/IPledges.sol";
+import {IRights} from "./interfaces/IRights.sol";
+import {PledgeStatus} from "./types/PledgeStatus.sol";
+import {Position} from "./types/Position.sol";
+import {Right} from "./types/Right.sol";
+import {RightsTokenId} from "./types/RightsTokenId.sol";
+import {Roles} from "./types/Roles.sol";
+
+/// @title Rights
+/// @notice Shares of the holding, development and operation rights of issued certificates, seen through ERC-1155
+/// with every movement gated by the ledger's rules, and the licences granted over them.
+contract Rights is IRights, ERC165, MemberReplica {
+    /// @notice The shares of a right: 10,000 basis points.
+    uint256 public constant TOTAL_SHARES = 10_000;
+
+    /// @dev Slot A: what revocation and the period checks read; slot B: what sub-licensing and views read.
+    struct LicenceRecord {
+        address grantor;
+        uint40 start;
+        uint40 end;
+        Right right;
+        bool revoked;
+        address licensee;
+        uint40 parentId;
+        uint40 certificateId;
+        bool exclusive;
+        bool sublicensable;
+    }
+
+    ICertificates private immutable _certificates;
+    IPledges private immutable _pledges;
+
+    mapping(uint256 certificateId => mapping(address owner => Position)) private _positions;
+
+    uint256 private _licenceCount;
+    mapping(uint256 licenceId => LicenceRecord) private _licences;
+    mapping(uint256 certificateId => mapping(Right right => uint256[] licenceIds)) private _rootLicences;
+    mapping(uint256 parentId => uint256[] licenceIds) private _sublicences;
+
+    /// @param consortium_ The Consortium, the only writer of this contract's member records.
+    /// @param certificates_ The Certificates contract: the only minter, and the source of "in force".
+    /// @param pledges_ The Pledges contract: the only one that locks, unlocks and seizes shares.
+    constructor(IConsortium consortium_, ICertificates certificates_, IPledges pledges_) MemberReplica(consortium_) {
+        _certificates = certificates_;
+        _pledges = pledges_;
+    }
+
+    modifier onlyCaller(address allowed) {
+        if (msg.sender != allowed) revert RightsUnauthorizedCaller(msg.sender);
+        _;
+    }
+
+    /// @notice The Certificates contract that mints at issue.
+    function certificates() external view returns (ICertificates) {
+        return _certificates;
+    }
+
+    /// @notice The Pledges contract that locks, unlocks and seizes shares.
+    function pledges() external view returns (IPledges) {
+        return _pledges;
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Shares
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IRights
+    function transferShares(uint256 certificateId, Right right, address to, uint256 shares) external {
+        _checkParties(msg.sender, to);
+        _move(msg.sender, to, certificateId, right, shares);
+        uint256 id = RightsTokenId.encode(certificateId, right);
+        emit TransferSingle(msg.sender, msg.sender, to, id, shares);
+        ERC1155Utils.checkOnERC1155Received(msg.sender, msg.sender, to, id, shares, "");
+    }
+
+    /// @inheritdoc IERC1155
+    /// @dev Only the owner moves its shares (`from` must be the caller), under the same rules as {transferShares}.
+    function safeTransferFrom(address from, address to, uint256 id, uint256 value, bytes calldata data) external {
+        if (from != msg.sender) revert RightsUnauthorizedOperator(msg.sender, from);
+        _checkParties(from, to);
+        (uint256 certificateId, Right right) = _decode(id);
+        _move(from, to, certificateId, right, value);
+        emit TransferSingle(msg.sender, from, to, id, value);
+        ERC1155Utils.checkOnERC1155Received(msg.sender, from, to, id, value, data);
+    }
+
+    /// @inheritdoc IERC1155
+    /// @dev Only the owner moves its shares (`from` must be the caller), under the same rules as {transferShares}.
+    function safeBatchTransferFrom(
+        address from,
+        address to,
+        uint256[] calldata ids,
+        uint256[] calldata values,
+        bytes calldata data
+    ) external {
+        if (from != msg.sender) revert RightsUnauthorizedOperator(msg.sender, from);
+        if (ids.length != values.length) revert RightsInvalidBatch(ids.length, values.length);
+        _checkParties(from, to);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            (uint256 certificateId, Right right) = _decode(ids[i]);
+            _move(from, to, certificateId, right, values[i]);
+        }
+        emit TransferBatch(msg.sender, from, to, ids, values);
+        ERC1155Utils.checkOnERC1155BatchReceived(msg.sender, from, to, ids, values, data);
+    }
+
+    /// @inheritdoc IERC1155
+    /// @dev Always refused with {RightsApprovalsDisabled}: an operator would move shares the owner did not move.
+    function setApprovalForAll(address, bool) external pure {
+        revert RightsApprovalsDisabled();
+    }
+
+    /// @inheritdoc IERC1155
+    /// @dev Always false: approvals are disabled.
+    function isApprovedForAll(address, address) external pure returns (bool) {
+        return false;
+    }
+
+    /// @inheritdoc IERC1155
+    function balanceOf(address account, uint256 id) public view returns (uint256) {
+        (uint256 certificateId, Right right, bool valid) = RightsTokenId.decode(id);
+        return valid ? _positions[certificateId][account].shares(right) : 0;
+    }
+
+    /// @inheritdoc IERC1155
+    function balanceOfBatch(address[] calldata accounts, uint256[] calldata ids)
+        external
+        view
+        returns (uint256[] memory balances)
+    {
+        if (accounts.length != ids.length) revert RightsInvalidBatch(ids.length, accounts.length);
+        balances = new uint256[](accounts.length);
+        for (uint256 i = 0; i < accounts.length; ++i) {
+            balances[i] = balanceOf(accounts[i], ids[i]);
+        }
+    }
+
+    /// @inheritdoc IERC165
+    function supportsInterface(bytes4 interfaceId) public view override(ERC165, IERC165) returns (bool) {
+        return interfaceId == type(IERC1155).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    /// @inheritdoc IRights
+    function mintIssued(uint256 certificateId, address holder) external onlyCaller(address(_certificates)) {
+        Position position = _positions[certificateId][holder];
+        uint256[] memory ids = new uint256[](3);
+        uint256[] memory values = new uint256[](3);
+        for (uint256 r = 0; r < 3; ++r) {
+            Right right = Right(uint8(r));
+            position = position.withShares(right, TOTAL_SHARES);
+            ids[r] = RightsTokenId.encode(certificateId, right);
+            values[r] = TOTAL_SHARES;
+        }
+        _positions[certificateId][holder] = position;
+        emit TransferBatch(msg.sender, address(0), holder, ids, values);
+        ERC1155Utils.checkOnERC1155BatchReceived(msg.sender, address(0), holder, ids, values, "");
+    }
+
+    /// @inheritdoc IRights
+    function lockShares(uint256 certificateId, Right right, address owner, uint256 shares, uint256 pledgeId)
+        external
+        onlyCaller(address(_pledges))
+        returns (uint256 previousPledgeId)
+    {
+        _requireInForce(certificateId);
+        Position position = _positions[certificateId][owner];
+        uint256 balance = position.shares(right);
+        if (balance < shares) revert RightsInsufficientShares(certificateId, right, owner, balance, shares);
+        previousPledgeId = position.lastPledge(right);
+        _positions[certificateId][owner] =
+            position.withPledged(right, position.pledged(right) + shares).withLastPledge(right, pledgeId);
+    }
+
+    /// @inheritdoc IRights
+    function unlockShares(uint256 certificateId, Right right, address owner, uint256 shares)
+        external
+        onlyCaller(address(_pledges))
+    {
+        Position position = _positions[certificateId][owner];
+        _positions[certificateId][owner] = position.withPledged(right, position.pledged(right) - shares);
+    }
+
+    /// @inheritdoc IRights
+    function seizeShares(
+        uint256 certificateId,
+        Right right,
+        address owner,
+        address to,
+        uint256 lockedShares,
+        uint256 shares
+    ) external onlyCaller(address(_pledges)) {
+        _requireInForce(certificateId);
+        Position position = _positions[certificateId][owner];
+        _positions[certificateId][owner] = position.withPledged(right, position.pledged(right) - lockedShares);
+        if (shares == 0) return;
+        _update(owner, to, certificateId, right, shares);
+        uint256 id = RightsTokenId.encode(certificateId, right);
+        emit TransferSingle(msg.sender, owner, to, id, shares);
+        ERC1155Utils.checkOnERC1155Received(msg.sender, owner, to, id, shares, "");
+    }
+
+    /// @inheritdoc IRights
+    function sharesOf(uint256 certificateId, Right right, address owner) external view returns (uint256) {
+        return _positions[certificateId][owner].shares(right);
+    }
+
+    /// @inheritdoc IRights
+    function pledgedSharesOf(uint256 certificateId, Right right, address owner) external view returns (uint256) {
+        return _positions[certificateId][owner].pledged(right);
+    }
+
+    /// @inheritdoc IRights
+    function transferableSharesOf(uint256 certificateId, Right right, address owner) external view returns (uint256) {
+        if (!_certificates.isInForce(certificateId)) return 0;
+        return _transferable(_positions[certificateId][owner], right);
+    }
+
+    /// @inheritdoc IRights
+    function lastPledgeOf(uint256 certificateId, Right right, address owner) external view returns (uint256) {
+        return _positions[certificateId][owner].lastPledge(right);
+    }
+
+    /// @inheritdoc IRights
+    function tokenId(uint256 certificateId, Right right) external pure returns (uint256) {
+        return RightsTokenId.encode(certificateId, right);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Licences
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IRights
+    function grantLicence(uint256 certificateId, Right right, LicenceTerms calldata terms)
+        external
+        returns (uint256 licenceId)
+    {
+        _requireActive(msg.sender, Roles.HOLDERS);
+        if (right == Right.Holding) revert RightsNotLicensable(right);
+        _requireInForce(certificateId);
+        if (_positions[certificateId][msg.sender].shares(right) == 0) {
+            revert RightsNotRightOwner(certificateId, right, msg.sender);
+        }
+        _checkTerms(terms);
+        uint256[] storage siblings = _rootLicences[certificateId][right];
+        _checkExclusivity(siblings, terms);
+        licenceId = _grant(certificateId, right, 0, terms);
+        siblings.push(licenceId);
+    }
+
+    /// @inheritdoc IRights
+    function grantSublicence(uint256 parentId, LicenceTerms calldata terms) external returns (uint256 licenceId) {
+        _requireActive(msg.sender, Roles.HOLDERS);
+        LicenceRecord storage parent = _existingLicence(parentId);
+        if (parent.revoked) revert RightsLicenceRevoked(parentId);
+        if (parent.licensee != msg.sender) revert RightsNotLicensee(parentId, msg.sender);
+        if (!parent.sublicensable) revert RightsNotSublicensable(parentId);
+        uint256 certificateId = parent.certificateId;
+        _requireInForce(certificateId);
+        _checkTerms(terms);
+        if (terms.start < parent.start || terms.end > parent.end) {
+            revert RightsPeriodOutsideParent(parentId, terms.start, terms.end);
+        }
+        uint256[] storage siblings = _sublicences[parentId];
+        _checkExclusivity(siblings, terms);
+        licenceId = _grant(certificateId, parent.right, parentId, terms);
+        siblings.push(licenceId);
+    }
+
+    /// @inheritdoc IRights
+    function revokeLicence(uint256 licenceId, bytes32 reasonHash) external {
+        _requireActive(msg.sender, Roles.HOLDERS);
+        LicenceRecord storage record = _existingLicence(licenceId);
+        if (record.grantor != msg.sender) revert RightsNotGrantor(licenceId, msg.sender);
+        if (record.revoked) revert RightsLicenceRevoked(licenceId);
+
+        _revoke(licenceId, licenceId, reasonHash);
+        // Revoke the subtree one generation at a time. A revoked licence's subtree is already revoked (nothing is
+        // granted under a revoked licence), so it is skipped.
+        uint256[] memory generation = new uint256[](1);
+        generation[0] = licenceId;
+        uint256 generationSize = 1;
+        while (generationSize != 0) {
+            uint256 childCount = 0;
+            for (uint256 i = 0; i < generationSize; ++i) {
+                childCount += _sublicences[generation[i]].length;
+            }
+            uint256[] memory next = new uint256[](childCount);
+            uint256 nextSize = 0;
+            for (uint256 i = 0; i < generationSize; ++i) {
+                uint256[] storage children = _sublicences[generation[i]];
+                for (uint256 j = 0; j < children.length; ++j) {
+                    uint256 child = children[j];
+                    if (_licences[child].revoked) continue;
+                    _revoke(child, licenceId, reasonHash);
+                    next[nextSize++] = child;
+                }
+            }
+            generation = next;
+            generationSize = nextSize;
+        }
+    }
+
+    /// @inheritdoc IRights
+    function licence(uint256 licenceId) external view returns (Licence memory) {
+        LicenceRecord storage record = _existingLicence(licenceId);
+        return Licence({
+            certificateId: record.certificateId,
+            right: record.right,
+            grantor: record.grantor,
+            licensee: record.licensee,
+            parentId: record.parentId,
+            start: record.start,
+            end: record.end,
+            exclusive: record.exclusive,
+            sublicensable: record.sublicensable,
+            revoked: record.revoked
+        });
+    }
+
+    /// @inheritdoc IRights
+    function licencesOf(uint256 certificateId, Right right) external view returns (uint256[] memory) {
+        return _rootLicences[certificateId][right];
+    }
+
+    /// @inheritdoc IRights
+    function sublicencesOf(uint256 parentId) external view returns (uint256[] memory) {
+        return _sublicences[parentId];
+    }
+
+    /// @inheritdoc IRights
+    function licenceCount() external view returns (uint256) {
+        return _licenceCount;
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Internals
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @dev Sender and recipient are active members that may hold shares, and not the same account.
+    function _checkParties(address from, address to) private view {
+        _requireActive(from, Roles.HOLDERS);
+        _requireActive(to, Roles.HOLDERS);
+        if (to == from) revert RightsInvalidRecipient(to);
+    }
+
+    /// @dev Checks a transfer registration against the ledger's rules, then applies it.
+    function _move(address from, address to, uint256 certificateId, Right right, uint256 shares) private {
+        if (shares == 0) revert RightsInvalidShares(shares);
+        _requireInForce(certificateId);
+        Position position = _positions[certificateId][from];
+        uint256 balance = position.shares(right);
+        if (balance < shares) revert RightsInsufficientShares(certificateId, right, from, balance, shares);
+        if (position.pledged(right) != 0) {
+            uint256 transferable = _transferable(position, right);
+            if (shares > transferable) _revertPledged(certificateId, right, from, transferable, shares, position);
+        }
+        _update(from, to, certificateId, right, shares);
+    }
+
+    /// @dev The one write path of a share movement between two owners (transfers and enforcement); the caller
+    /// emits `TransferSingle` or `TransferBatch`. Minting at issue writes a fresh position in {mintIssued}.
+    function _update(address from, address to, uint256 certificateId, Right right, uint256 shares) private {
+        Position source = _positions[certificateId][from];
+        _positions[certificateId][from] = source.withShares(right, source.shares(right) - shares);
+        Position target = _positions[certificateId][to];
+        _positions[certificateId][to] = target.withShares(right, target.shares(right) + shares);
+    }
+
+    function _transferable(Position position, Right right) private pure returns (uint256) {
+        uint256 balance = position.shares(right);
+        uint256 pledged = position.pledged(right);
+        return balance > pledged ? balance - pledged : 0;
+    }
+
+    /// @dev Names the most recent active pledge over the shares in the refusal (only on the failure path).
+    function _revertPledged(
+        uint256 certificateId,
+        Right right,
+        address owner,
+        uint256 transferable,
+        uint256 requested,
+        Position position
+    ) private view {
+        uint256 pledgeId = position.lastPledge(right);
+        IPledges.Pledge memory current = _pledges.pledge(pledgeId);
+        while (current.status != PledgeStatus.Active) {
+            pledgeId = current.seniorPledgeId;
+            current = _pledges.pledge(pledgeId);
+        }
+        revert RightsSharesPledged(
+            certificateId, right, owner, transferable, requested, pledgeId, current.pledgee, current.maturity
+        );
+    }
+
+    function _requireInForce(uint256 certificateId) private view {
+        if (!_certificates.isInForce(certificateId)) revert RightsCertificateNotInForce(certificateId);
+    }
+
+    function _decode(uint256 id) private pure returns (uint256 certificateId, Right right) {
+        bool valid;
+        (certificateId, right, valid) = RightsTokenId.decode(id);
+        if (!valid) revert RightsInvalidTokenId(id);
+    }
+
+    function _checkTerms(LicenceTerms calldata terms) private view {
+        _requireActive(terms.licensee, Roles.HOLDERS);
+        if (terms.licensee == msg.sender) revert RightsInvalidRecipient(terms.licensee);
+        if (terms.start >= terms.end || terms.end <= block.timestamp) revert RightsInvalidPeriod(terms.start, terms.end);
+    }
+
+    function _checkExclusivity(uint256[] storage siblings, LicenceTerms calldata terms) private view {
+        for (uint256 i = 0; i < siblings.length; ++i) {
+            uint256 siblingId = siblings[i];
+            LicenceRecord storage sibling = _licences[siblingId];
+            if (sibling.revoked) continue;
+            bool overlaps = terms.start < sibling.end && sibling.start < terms.end;
+            if (overlaps && (terms.exclusive || sibling.exclusive)) revert RightsExclusiveConflict(siblingId);
+        }
+    }
+
+    /// @dev The one write path that creates a licence, followed by its event.
+    function _grant(uint256 certificateId, Right right, uint256 parentId, LicenceTerms calldata terms)
+        private
+        returns (uint256 licenceId)
+    {
+        licenceId = ++_licenceCount;
+        _licences[licenceId] = LicenceRecord({
+            grantor: msg.sender,
+            start: SafeCast.toUint40(terms.start),
+            end: SafeCast.toUint40(terms.end),
+            right: right,
+            revoked: false,
+            licensee: terms.licensee,
+            parentId: SafeCast.toUint40(parentId),
+            certificateId: SafeCast.toUint40(certificateId),
+            exclusive: terms.exclusive,
+            sublicensable: terms.sublicensable
+        });
+        emit LicenceGranted(
+            licenceId,
+            certificateId,
+            terms.licensee,
+            right,
+            msg.sender,
+            parentId,
+            terms.termsHash,
+            terms.start,
+            terms.end,
+            terms.exclusive,
+            terms.sublicensable
+        );
+    }
+
+    /// @dev The one write path that revokes a licence, followed by its event.
+    function _revoke(uint256 licenceId, uint256 rootLicenceId, bytes32 reasonHash) private {
+        _licences[licenceId].revoked = true;
+        emit LicenceRevoked(licenceId, rootLicenceId, msg.sender, reasonHash);
+    }
+
+    function _existingLicence(uint256 licenceId) private view returns (LicenceRecord storage record) {
+        record = _licences[licenceId];
+        if (record.grantor == address(0)) revert RightsUnknownLicence(licenceId);
+    }
+}

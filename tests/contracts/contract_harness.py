@@ -1,0 +1,329 @@
+"""The harness of the contract tests: signers named for their role, and :class:`Ledger`, which sends
+transactions by signer name, asserts refusals by their exact custom error and arguments, moves chain time, and
+walks a certificate through its lifecycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from eth_abi.abi import decode as abi_decode
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress
+from eth_utils.abi import collapse_if_tuple
+from eth_utils.crypto import keccak
+from hexbytes import HexBytes
+from web3 import Web3
+from web3.contract import Contract
+from web3.contract.contract import ContractFunction
+from web3.exceptions import ContractLogicError
+from web3.logs import DISCARD
+from web3.types import TxReceipt
+
+Account.enable_unaudited_hdwallet_features()
+
+MNEMONIC = "test test test test test test test test test test test junk"
+
+REGISTRAR, MERCHANT, BANK, AUDITOR, ORACLE = 1, 2, 4, 8, 16
+ALL_ROLES = REGISTRAR | MERCHANT | BANK | AUDITOR | ORACLE
+HOLDERS = MERCHANT | BANK
+
+# Right and status enums, as the contracts encode them.
+HOLDING, DEVELOPMENT, OPERATION = 0, 1, 2
+RIGHTS = (HOLDING, DEVELOPMENT, OPERATION)
+TOTAL_SHARES = 10_000
+
+#: Signer name -> (index in the development mnemonic, roles; 0 = not a member).
+SIGNERS: dict[str, tuple[int, int]] = {
+    "admin": (0, 0),
+    "registrar": (1, REGISTRAR),
+    "merchant_a": (2, MERCHANT),
+    "merchant_b": (3, MERCHANT),
+    "merchant_c": (4, MERCHANT),
+    "bank": (5, BANK),
+    "bank_b": (6, BANK),
+    "auditor": (7, AUDITOR),
+    "oracle": (8, ORACLE),
+    "stranger": (9, 0),
+    # Beyond anvil's ten funded accounts: the node impersonates them.
+    "registrar_b": (30, REGISTRAR),
+    "suspended": (31, ALL_ROLES),
+}
+
+YEAR = 365 * 24 * 3600
+DAY = 24 * 3600
+
+
+def signer_key(index: int) -> LocalAccount:
+    account: LocalAccount = Account.from_mnemonic(MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    return account
+
+
+def identity_of(name: str) -> bytes:
+    """The identity hash the fixtures give the member called ``name``."""
+    return keccak(text=f"USCC:{name}")
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    """A custom error as the ABIs declare it."""
+
+    name: str
+    types: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+def error_index(abis: Sequence[list[dict[str, Any]]]) -> dict[bytes, ErrorSpec]:
+    index: dict[bytes, ErrorSpec] = {}
+    for abi in abis:
+        for item in abi:
+            if item.get("type") != "error":
+                continue
+            types = tuple(collapse_if_tuple(entry) for entry in item["inputs"])
+            selector = keccak(text=f"{item['name']}({','.join(types)})")[:4]
+            index[selector] = ErrorSpec(item["name"], types, tuple(entry["name"] for entry in item["inputs"]))
+    return index
+
+
+@dataclass
+class Ledger:
+    """The deployed suite and the helpers every contract test uses."""
+
+    w3: Web3
+    contracts: dict[str, Contract]
+    accounts: dict[str, ChecksumAddress]
+    keys: dict[str, LocalAccount]
+    errors: dict[bytes, ErrorSpec]
+    _numbers: Iterator[int] = field(default_factory=lambda: iter(range(1, 1_000_000)))
+
+    # -- contracts ---------------------------------------------------------------------------------------
+
+    @property
+    def consortium(self) -> Contract:
+        return self.contracts["Consortium"]
+
+    @property
+    def certificates(self) -> Contract:
+        return self.contracts["Certificates"]
+
+    @property
+    def rights(self) -> Contract:
+        return self.contracts["Rights"]
+
+    @property
+    def pledges(self) -> Contract:
+        return self.contracts["Pledges"]
+
+    @property
+    def anchors(self) -> Contract:
+        return self.contracts["Anchors"]
+
+    def address(self, who: str) -> ChecksumAddress:
+        """The address of signer ``who`` (or ``who`` itself when it is an address)."""
+        return self.accounts[who] if who in self.accounts else Web3.to_checksum_address(who)
+
+    # -- transactions -------------------------------------------------------------------------------------
+
+    def send(self, call: ContractFunction, sender: str, gas: int = 5_000_000) -> TxReceipt:
+        """Mine ``call`` from ``sender`` and return the receipt; fail the test with the decoded error if it reverts."""
+        tx_hash = call.transact({"from": self.address(sender), "gas": gas})
+        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash)
+        if receipt["status"] != 1:
+            data = self.replayed_revert(receipt)
+            raise AssertionError(f"{call.fn_name} from {sender} reverted: {self.describe(data)}")
+        return receipt
+
+    def replayed_revert(self, receipt: TxReceipt) -> bytes:
+        """The revert data of a mined, failed transaction (from the node's call tracer)."""
+        trace = self.w3.provider.make_request(  # type: ignore[arg-type]
+            "debug_traceTransaction", [receipt["transactionHash"].to_0x_hex(), {"tracer": "callTracer"}]
+        )["result"]
+        return bytes(HexBytes(trace.get("output", "0x")))
+
+    def revert_data(self, call: ContractFunction, sender: str) -> bytes:
+        """The revert data of ``call`` from ``sender`` against the latest state; fails if it does not revert."""
+        try:
+            call.call({"from": self.address(sender)})
+        except ContractLogicError as exc:
+            data = exc.data
+            if isinstance(data, dict):
+                data = data.get("data", "0x")
+            return bytes(HexBytes(data or "0x"))
+        raise AssertionError(f"{call.fn_name} from {sender} did not revert")
+
+    def decode(self, data: bytes) -> tuple[str, tuple[Any, ...]]:
+        """A custom error's name and arguments."""
+        spec = self.errors.get(data[:4])
+        if spec is None:
+            return ("<unknown>", (data.hex(),))
+        values = abi_decode(list(spec.types), data[4:])
+        return spec.name, tuple(_normalise(value) for value in values)
+
+    def describe(self, data: bytes) -> str:
+        name, args = self.decode(data)
+        return f"{name}{args}"
+
+    def reverts(self, call: ContractFunction, sender: str, error: str, *args: Any) -> None:
+        """Assert that ``call`` from ``sender`` reverts with exactly ``error(*args)``."""
+        name, actual = self.decode(self.revert_data(call, sender))
+        expected = tuple(_normalise(self.address(arg) if _is_signer(arg, self) else arg) for arg in args)
+        assert (name, actual) == (error, expected), f"expected {error}{expected}, got {name}{actual}"
+
+    def events(self, receipt: TxReceipt, contract: str, event: str) -> list[dict[str, Any]]:
+        """The decoded ``event`` logs of ``contract`` in ``receipt``, as plain dicts of arguments."""
+        source = self.contracts[contract]
+        logs = source.events[event]().process_receipt(receipt, errors=DISCARD)
+        return [{key: _normalise(value) for key, value in log["args"].items()} for log in logs]
+
+    # -- time ---------------------------------------------------------------------------------------------
+
+    def now(self) -> int:
+        """The timestamp of the latest block."""
+        return int(self.w3.eth.get_block("latest")["timestamp"])
+
+    def advance(self, seconds: int) -> None:
+        """Move chain time forward by ``seconds`` and mine a block."""
+        self.w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
+        self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+
+    # -- lifecycle shortcuts --------------------------------------------------------------------------------
+
+    def submit(self, holder: str = "merchant_a", registrar: str = "registrar", catalog: bytes | None = None) -> int:
+        """Submit an application and return the certificate id."""
+        catalog = catalog or keccak(text=f"catalog-{next(self._numbers)}")
+        receipt = self.send(self.certificates.functions.submit(self.address(registrar), catalog), holder)
+        return int(self.events(receipt, "Certificates", "CertificateSubmitted")[0]["certificateId"])
+
+    def under_notice(self, holder: str = "merchant_a", registrar: str = "registrar", notice: int = 7 * DAY) -> int:
+        """A certificate accepted and published, its notice running for ``notice`` seconds."""
+        certificate_id = self.submit(holder, registrar)
+        self.send(self.certificates.functions.accept(certificate_id), registrar)
+        self.send(self.certificates.functions.publicize(certificate_id, self.now() + notice), registrar)
+        return certificate_id
+
+    def issue(
+        self,
+        holder: str = "merchant_a",
+        registrar: str = "registrar",
+        expiry_in: int = 5 * YEAR,
+        number: str | None = None,
+    ) -> int:
+        """A certificate issued to ``holder`` (its notice lasts a minute, then time moves past it)."""
+        certificate_id = self.under_notice(holder, registrar, notice=60)
+        self.advance(61)
+        number = number or f"DEX-{certificate_id:06d}-{next(self._numbers)}"
+        self.send(
+            self.certificates.functions.issue(certificate_id, number, self.now() + expiry_in), registrar
+        )
+        return certificate_id
+
+    def shares(self, certificate_id: int, right: int, owner: str) -> int:
+        return int(self.rights.functions.sharesOf(certificate_id, right, self.address(owner)).call())
+
+    # -- pledges ------------------------------------------------------------------------------------------------
+
+    def consent_signature(
+        self, pledgor: str, pledgee: str, terms: tuple[Any, ...], nonce: int, deadline: int
+    ) -> bytes:
+        """The pledgor's EIP-712 signature of a ``PledgeConsent`` (terms as the ``PledgeTerms`` tuple)."""
+        _, certificate_id, right, shares, amount, currency, maturity, external_ref = terms
+        message = {
+            "pledgee": self.address(pledgee),
+            "certificateId": certificate_id,
+            "right": right,
+            "shares": shares,
+            "amount": amount,
+            "currency": currency,
+            "maturity": maturity,
+            "externalRef": external_ref,
+            "nonce": nonce,
+            "deadline": deadline,
+        }
+        return self._sign(pledgor, "PledgeConsent", CONSENT_TYPES, message)
+
+    def extension_signature(self, pledgor: str, pledge_id: int, new_maturity: int, nonce: int, deadline: int) -> bytes:
+        """The pledgor's EIP-712 signature of a ``PledgeExtension``."""
+        message = {"pledgeId": pledge_id, "newMaturity": new_maturity, "nonce": nonce, "deadline": deadline}
+        return self._sign(pledgor, "PledgeExtension", EXTENSION_TYPES, message)
+
+    def _sign(self, signer: str, primary: str, types: list[dict[str, str]], message: dict[str, Any]) -> bytes:
+        domain = {
+            "name": "DataAssetLedger Pledges",
+            "version": "1",
+            "chainId": self.w3.eth.chain_id,
+            "verifyingContract": self.pledges.address,
+        }
+        signed = self.keys[signer].sign_typed_data(domain, {primary: types}, message)
+        return bytes(signed.signature)
+
+    def pledge_terms(
+        self,
+        pledgor: str,
+        certificate_id: int,
+        right: int = DEVELOPMENT,
+        shares: int = 6_000,
+        amount: int = 5_000_000_00,
+        currency: bytes = b"CNY",
+        maturity: int | None = None,
+        external_ref: bytes = b"\x00" * 32,
+    ) -> tuple[Any, ...]:
+        """A ``PledgeTerms`` tuple (maturity defaults to a year from now)."""
+        maturity = maturity if maturity is not None else self.now() + YEAR
+        return (self.address(pledgor), certificate_id, right, shares, amount, currency, maturity, external_ref)
+
+    def record_pledge(self, pledgor: str, pledgee: str, certificate_id: int, **terms: Any) -> int:
+        """Record a pledge with a fresh consent and return its id."""
+        pledge_terms = self.pledge_terms(pledgor, certificate_id, **terms)
+        nonce = int(self.pledges.functions.nonces(self.address(pledgor)).call())
+        deadline = self.now() + DAY
+        signature = self.consent_signature(pledgor, pledgee, pledge_terms, nonce, deadline)
+        receipt = self.send(self.pledges.functions.recordPledge(pledge_terms, nonce, deadline, signature), pledgee)
+        return int(self.events(receipt, "Pledges", "PledgeRecorded")[0]["pledgeId"])
+
+
+CONSENT_TYPES = [
+    {"name": "pledgee", "type": "address"},
+    {"name": "certificateId", "type": "uint256"},
+    {"name": "right", "type": "uint8"},
+    {"name": "shares", "type": "uint256"},
+    {"name": "amount", "type": "uint256"},
+    {"name": "currency", "type": "bytes3"},
+    {"name": "maturity", "type": "uint64"},
+    {"name": "externalRef", "type": "bytes32"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "deadline", "type": "uint256"},
+]
+
+EXTENSION_TYPES = [
+    {"name": "pledgeId", "type": "uint256"},
+    {"name": "newMaturity", "type": "uint64"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "deadline", "type": "uint256"},
+]
+
+
+def _is_signer(value: Any, ledger: Ledger) -> bool:
+    return isinstance(value, str) and value in ledger.accounts
+
+
+def _normalise(value: Any) -> Any:
+    """Comparable plain values: checksum addresses, bytes, tuples."""
+    if isinstance(value, str) and Web3.is_address(value):
+        return Web3.to_checksum_address(value)
+    if isinstance(value, HexBytes | bytearray):
+        return bytes(value)
+    if isinstance(value, list | tuple):
+        return tuple(_normalise(item) for item in value)
+    return value
+
+
+def rpc(w3: Web3, method: str, params: list[Any]) -> Any:
+    response = w3.provider.make_request(method, params)  # type: ignore[arg-type]
+    if "error" in response:
+        raise RuntimeError(f"{method} failed: {response['error']}")
+    return response.get("result")
+
+

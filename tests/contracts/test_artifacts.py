@@ -1,0 +1,79 @@
+"""The shipped ABI and bytecode are what the sources compile to, on every build path."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ledger.chain import compiler
+from ledger.chain.compiler import DEPLOYED_CONTRACTS, PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def fresh_documents() -> dict[Path, str]:
+    """Every artifact as a fresh py-solc-x build of ``contracts/`` renders it."""
+    return compiler.artifact_documents()
+
+
+def test_committed_artifacts_match_a_fresh_build(fresh_documents: dict[Path, str]) -> None:
+    stale = compiler.check_artifacts(fresh_documents)
+    assert stale == [], f"rebuild with `make artifacts`: {[str(path) for path in stale]}"
+
+
+def test_artifacts_cover_every_deployed_contract(fresh_documents: dict[Path, str]) -> None:
+    names = {json.loads(text)["contractName"] for text in fresh_documents.values()}
+    assert set(DEPLOYED_CONTRACTS) <= names
+    for text in fresh_documents.values():
+        document = json.loads(text)
+        assert list(document) == ["contractName", "abi", "bytecode", "deployedBytecode"]
+        assert document["bytecode"].startswith("0x") and len(document["bytecode"]) > 2
+        assert text.endswith("}\n")
+
+
+def test_every_build_path_reads_the_one_compiler_settings_block() -> None:
+    config = compiler.load_config()
+    assert compiler.standard_input(config)["settings"]["evmVersion"] == config.settings["evmVersion"]
+    hardhat_config = (PROJECT_ROOT / "hardhat.config.js").read_text()
+    assert 'require("./contracts/compiler.json")' in hardhat_config
+    assert "settings: compiler.settings" in hardhat_config
+
+
+def test_check_reports_a_stale_artifact(tmp_path: Path, fresh_documents: dict[Path, str]) -> None:
+    path, text = next(iter(fresh_documents.items()))
+    copy = tmp_path / path.name
+    copy.write_text(text.replace('"bytecode": "0x', '"bytecode": "0x00', 1))
+    assert compiler.check_artifacts({copy: text}) == [copy]
+    assert compiler.check_artifacts({tmp_path / "missing.json": text}) == [tmp_path / "missing.json"]
+    assert compiler.write_artifacts({copy: text}) == [copy]
+    assert copy.read_text() == text
+    assert compiler.write_artifacts({copy: text}) == []
+
+
+def test_command_line_check_fails_on_a_stale_artifact(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fresh_documents: dict[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(compiler, "artifact_documents", lambda: fresh_documents)
+    assert compiler.main(["--check"]) == 0
+    stale = {path: text + " " for path, text in fresh_documents.items()}
+    monkeypatch.setattr(compiler, "artifact_documents", lambda: stale)
+    assert compiler.main(["--check"]) == 1
+    assert "make artifacts" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(shutil.which("npx") is None, reason="npx is not installed")
+def test_hardhat_builds_the_same_bytecode(fresh_documents: dict[Path, str]) -> None:
+    """Hardhat (the npm solc under contracts/compiler.json) and py-solc-x produce identical bytecode."""
+    subprocess.run(
+        ["npx", "hardhat", "compile", "--quiet"], cwd=PROJECT_ROOT, check=True, capture_output=True, timeout=300
+    )
+    artifacts = PROJECT_ROOT / "build" / "hardhat" / "artifacts" / "contracts"
+    by_name = {json.loads(text)["contractName"]: json.loads(text) for text in fresh_documents.values()}
+    for name in DEPLOYED_CONTRACTS:
+        built = json.loads((artifacts / f"{name}.sol" / f"{name}.json").read_text())
+        assert built["bytecode"] == by_name[name]["bytecode"], name
+        assert built["deployedBytecode"] == by_name[name]["deployedBytecode"], name
+        assert built["abi"] == by_name[name]["abi"], name
