@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,8 @@ CURRENCY_EXPONENTS: dict[str, int] = {
 }
 
 _UINT256_MAX = 2**256 - 1
+# Decimal arithmetic wide enough for any uint256 amount (78 digits) and its decimals: no rounding ever.
+_EXACT = Context(prec=120)
 _HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 
 
@@ -120,8 +122,8 @@ def parse_amount(text: str | Decimal, currency: str) -> int:
         raise ValidationError(f"amount {text!r} is not a number; write it like 1000000.00") from None
     if not value.is_finite():
         raise ValidationError(f"amount {text!r} is not a number; write it like 1000000.00")
-    minor = value.scaleb(exponent)
-    if minor != minor.to_integral_value():
+    minor = value.scaleb(exponent, context=_EXACT)
+    if minor != minor.to_integral_value(context=_EXACT):
         raise ValidationError(
             f"amount {text} has more decimals than {code} allows ({exponent}); round it to the {code} minor unit"
         )
@@ -138,20 +140,22 @@ def format_amount(minor: int, currency: str) -> str:
     exponent = CURRENCY_EXPONENTS.get(currency, 0)
     if exponent == 0:
         return str(minor)
-    return f"{Decimal(minor).scaleb(-exponent):.{exponent}f}"
+    whole, fraction = divmod(minor, 10**exponent)
+    return f"{whole}.{fraction:0{exponent}d}"
 
 
 def reference_bytes(reference: str | None) -> bytes:
-    """The ``externalRef`` of a pledge: a ``0x`` hash as given, or the text itself (at most 32 bytes of UTF-8)."""
+    """The ``externalRef`` of a pledge: a ``0x`` hash as given, or the text itself (at most 31 bytes of UTF-8,
+    zero-padded, so that a text never reads as a hash nor a hash as a text)."""
     if not reference:
         return bytes(32)
     raw = reference.strip()
     if _HASH.match(raw):
         return bytes.fromhex(raw[2:])
     encoded = raw.encode("utf-8")
-    if len(encoded) > 32:
+    if len(encoded) > 31 or b"\x00" in encoded:
         raise ValidationError(
-            f"the reference {reference!r} is {len(encoded)} bytes; at most 32 fit on chain, "
+            f"the reference {reference!r} is {len(encoded)} bytes; at most 31 fit on chain as text, "
             "so give the 0x keccak-256 hash of a longer one"
         )
     return encoded.ljust(32, b"\x00")
@@ -161,6 +165,8 @@ def reference_text(external_ref: bytes) -> str | None:
     """The reference as users read it: the text when it is one, else the 0x hash; ``None`` when zero."""
     if external_ref == bytes(32):
         return None
+    if external_ref[-1] != 0:
+        return "0x" + external_ref.hex()
     stripped = external_ref.rstrip(b"\x00")
     try:
         text = stripped.decode("utf-8")
