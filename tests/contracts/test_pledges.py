@@ -1,0 +1,375 @@
+"""Pledges: signed consent (EIP-712), rank by recording order, locked shares, and every end of a pledge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from contract_harness import (
+    CONSENT_TYPES,
+    DAY,
+    DEVELOPMENT,
+    EXTENSION_TYPES,
+    HOLDERS,
+    HOLDING,
+    OPERATION,
+    YEAR,
+    Ledger,
+)
+from eth_account.messages import encode_typed_data
+from eth_utils.crypto import keccak
+from web3.contract import Contract
+
+ACTIVE, RELEASED, ENFORCED = 1, 2, 3
+REGISTRATION = keccak(text="CCRC pledge registration 2025-000042")
+PLEDGE_FIELDS = ["status", "pledgor", "pledgee", "certificateId", "right", "shares", "maturity", "seniorPledgeId"]
+
+
+def pledge(ledger: Ledger, pledge_id: int) -> dict[str, Any]:
+    return dict(zip(PLEDGE_FIELDS, ledger.pledges.functions.pledge(pledge_id).call(), strict=True))
+
+
+def signed(ledger: Ledger, pledgor: str, pledgee: str, pledge_terms: tuple[Any, ...], **overrides: Any) -> list[Any]:
+    """``[terms, nonce, deadline, signature]`` for ``recordPledge``, signed by ``pledgor`` unless overridden."""
+    nonce = overrides.get("nonce", int(ledger.pledges.functions.nonces(ledger.address(pledgor)).call()))
+    deadline = overrides.get("deadline", ledger.now() + DAY)
+    signer = overrides.get("signer", pledgor)
+    signature = ledger.consent_signature(signer, pledgee, pledge_terms, nonce, deadline)
+    return [pledge_terms, nonce, deadline, signature]
+
+
+# -- typed data ----------------------------------------------------------------------------------------------------
+
+
+def test_the_contract_hashes_consents_and_extensions_as_eip712_says(ledger: Ledger) -> None:
+    p = ledger.pledges.functions
+    pledge_terms = ledger.pledge_terms("merchant_a", 7, right=OPERATION, shares=2_500, external_ref=REGISTRATION)
+    domain = {
+        "name": "DataAssetLedger Pledges", "version": "1", "chainId": ledger.w3.eth.chain_id,
+        "verifyingContract": ledger.pledges.address,
+    }
+    _, certificate_id, right, shares, amount, currency, maturity, external_ref = pledge_terms
+    message = {
+        "pledgee": ledger.address("bank"), "certificateId": certificate_id, "right": right, "shares": shares,
+        "amount": amount, "currency": currency, "maturity": maturity, "externalRef": external_ref,
+        "nonce": 3, "deadline": 12345,
+    }
+    encoded = encode_typed_data(domain, {"PledgeConsent": CONSENT_TYPES}, message)
+    digest = keccak(b"\x19\x01" + encoded.header + encoded.body)
+    assert p.hashConsent(ledger.address("bank"), pledge_terms, 3, 12345).call() == digest
+    assert p.DOMAIN_SEPARATOR().call() == encoded.header
+
+    extension = {"pledgeId": 9, "newMaturity": maturity + YEAR, "nonce": 4, "deadline": 777}
+    encoded = encode_typed_data(domain, {"PledgeExtension": EXTENSION_TYPES}, extension)
+    assert p.hashExtension(9, maturity + YEAR, 4, 777).call() == keccak(b"\x19\x01" + encoded.header + encoded.body)
+    assert p.CONSENT_TYPEHASH().call() == keccak(
+        text="PledgeConsent(address pledgee,uint256 certificateId,uint8 right,uint256 shares,uint256 amount,"
+        "bytes3 currency,uint64 maturity,bytes32 externalRef,uint256 nonce,uint256 deadline)"
+    )
+
+
+# -- recording -----------------------------------------------------------------------------------------------------
+
+
+def test_a_bank_records_a_pledge_with_the_pledgors_signed_consent(ledger: Ledger) -> None:
+    certificate_id = ledger.issue()
+    maturity = ledger.now() + YEAR
+    pledge_terms = ledger.pledge_terms(
+        "merchant_a", certificate_id, right=DEVELOPMENT, shares=6_000, amount=12_000_000_00, currency=b"CNY",
+        maturity=maturity, external_ref=REGISTRATION,
+    )
+    receipt = ledger.send(ledger.pledges.functions.recordPledge(*signed(ledger, "merchant_a", "bank", pledge_terms)), "bank")
+    assert ledger.events(receipt, "Pledges", "PledgeRecorded") == [{
+        "pledgeId": 1, "certificateId": certificate_id, "pledgee": ledger.address("bank"),
+        "pledgor": ledger.address("merchant_a"), "right": DEVELOPMENT, "shares": 6_000, "amount": 12_000_000_00,
+        "currency": b"CNY", "maturity": maturity, "externalRef": REGISTRATION, "seniorPledgeId": 0,
+    }]
+    assert pledge(ledger, 1) == {
+        "status": ACTIVE, "pledgor": ledger.address("merchant_a"), "pledgee": ledger.address("bank"),
+        "certificateId": certificate_id, "right": DEVELOPMENT, "shares": 6_000, "maturity": maturity,
+        "seniorPledgeId": 0,
+    }
+    r = ledger.rights.functions
+    a = ledger.address("merchant_a")
+    assert r.pledgedSharesOf(certificate_id, DEVELOPMENT, a).call() == 6_000
+    assert r.transferableSharesOf(certificate_id, DEVELOPMENT, a).call() == 4_000
+    assert r.lastPledgeOf(certificate_id, DEVELOPMENT, a).call() == 1
+    assert ledger.pledges.functions.nonces(a).call() == 1
+    assert ledger.pledges.functions.pledgeCount().call() == 1
+
+
+def test_pledges_on_a_right_rank_by_recording_order_and_may_cover_pledged_shares(ledger: Ledger) -> None:
+    certificate_id = ledger.issue()
+    senior = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=6_000)
+    other_right = ledger.record_pledge("merchant_a", "bank", certificate_id, right=OPERATION, shares=1_000)
+    junior = ledger.record_pledge("merchant_a", "bank_b", certificate_id, shares=6_000)
+    third = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=10_000)
+    assert pledge(ledger, junior)["seniorPledgeId"] == senior
+    assert pledge(ledger, third)["seniorPledgeId"] == junior
+    assert pledge(ledger, other_right)["seniorPledgeId"] == 0
+    p = ledger.pledges.functions
+    assert p.activeSeniorPledges(third).call() == [junior, senior]
+    assert p.activeSeniorPledges(senior).call() == []
+    ledger.send(p.releasePledge(senior), "bank")
+    assert p.activeSeniorPledges(third).call() == [junior]
+    assert ledger.rights.functions.pledgedSharesOf(certificate_id, DEVELOPMENT, ledger.address("merchant_a")).call() == 16_000
+
+
+def test_recording_refusals(ledger: Ledger) -> None:
+    p = ledger.pledges.functions
+    certificate_id = ledger.issue()
+    now = ledger.now()
+
+    def refused(pledgee: str, error: str, *args: Any, pledgor: str = "merchant_a", **changes: Any) -> None:
+        overrides = {key: changes.pop(key) for key in ("nonce", "deadline", "signer") if key in changes}
+        pledge_terms = ledger.pledge_terms(pledgor, certificate_id, **changes)
+        ledger.reverts(p.recordPledge(*signed(ledger, pledgor, pledgee, pledge_terms, **overrides)), pledgee, error, *args)
+
+    refused("merchant_b", "ConsortiumMissingRole", "merchant_b", 4)
+    refused("stranger", "ConsortiumNotMember", "stranger")
+    refused("bank", "ConsortiumNotMember", "stranger", pledgor="stranger")
+    refused("bank", "ConsortiumMissingRole", "auditor", HOLDERS, pledgor="auditor")
+    refused("bank", "ConsortiumMemberSuspended", "suspended", pledgor="suspended")
+    refused("bank", "PledgesSelfPledge", "bank", pledgor="bank")
+    refused("bank", "PledgesInvalidShares", 0, shares=0)
+    refused("bank", "PledgesInvalidShares", 10_001, shares=10_001)
+    refused("bank", "PledgesInvalidAmount", 0, amount=0)
+    refused("bank", "PledgesInvalidCurrency", b"cny", currency=b"cny")
+    refused("bank", "PledgesInvalidCurrency", b"\x00\x00\x00", currency=b"\x00\x00\x00")
+    refused("bank", "PledgesInvalidMaturity", now - 1, maturity=now - 1)
+    refused("bank", "PledgesSignatureExpired", now - 1, deadline=now - 1)
+    refused("bank", "PledgesInvalidNonce", "merchant_a", 5, 0, nonce=5)
+    refused("bank", "PledgesInvalidSignature", "merchant_a", signer="merchant_b")
+    refused("bank", "RightsInsufficientShares", certificate_id, DEVELOPMENT, "merchant_b", 0, 6_000, pledgor="merchant_b")
+
+    # Consent given to one bank cannot be used by another, nor for other terms.
+    pledge_terms = ledger.pledge_terms("merchant_a", certificate_id)
+    args = signed(ledger, "merchant_a", "bank", pledge_terms)
+    ledger.reverts(p.recordPledge(*args), "bank_b", "PledgesInvalidSignature", "merchant_a")
+    changed = list(pledge_terms)
+    changed[4] += 1
+    ledger.reverts(p.recordPledge(changed, *args[1:]), "bank", "PledgesInvalidSignature", "merchant_a")
+    # A signature is used once.
+    ledger.send(p.recordPledge(*args), "bank")
+    ledger.reverts(p.recordPledge(*args), "bank", "PledgesInvalidNonce", "merchant_a", 0, 1)
+
+
+def test_a_consent_signed_for_another_chain_or_contract_is_refused(ledger: Ledger) -> None:
+    certificate_id = ledger.issue()
+    pledge_terms = ledger.pledge_terms("merchant_a", certificate_id)
+    deadline = ledger.now() + DAY
+    message = {
+        "pledgee": ledger.address("bank"), "certificateId": certificate_id, "right": DEVELOPMENT,
+        "shares": pledge_terms[3], "amount": pledge_terms[4], "currency": pledge_terms[5],
+        "maturity": pledge_terms[6], "externalRef": pledge_terms[7], "nonce": 0, "deadline": deadline,
+    }
+    for domain in (
+        {"chainId": ledger.w3.eth.chain_id + 1, "verifyingContract": ledger.pledges.address},
+        {"chainId": ledger.w3.eth.chain_id, "verifyingContract": ledger.rights.address},
+    ):
+        full = {"name": "DataAssetLedger Pledges", "version": "1", **domain}
+        signature = ledger.keys["merchant_a"].sign_typed_data(full, {"PledgeConsent": CONSENT_TYPES}, message).signature
+        ledger.reverts(
+            ledger.pledges.functions.recordPledge(pledge_terms, 0, deadline, bytes(signature)), "bank",
+            "PledgesInvalidSignature", "merchant_a",
+        )
+
+
+def test_nothing_is_pledged_while_the_certificate_is_not_in_force(ledger: Ledger) -> None:
+    certificate_id = ledger.issue()
+    ledger.send(ledger.certificates.functions.suspend(certificate_id, keccak(text="dispute")), "registrar")
+    pledge_terms = ledger.pledge_terms("merchant_a", certificate_id)
+    ledger.reverts(
+        ledger.pledges.functions.recordPledge(*signed(ledger, "merchant_a", "bank", pledge_terms)), "bank",
+        "RightsCertificateNotInForce", certificate_id,
+    )
+
+
+def test_a_contract_wallet_consents_through_erc1271(ledger: Ledger, deploy_wallet: Callable[[str], Contract]) -> None:
+    wallet = deploy_wallet("merchant_c")
+    ledger.send(ledger.consortium.functions.addMember(wallet.address, keccak(text="wallet"), "Wallet", 2), "admin")
+    certificate_id = ledger.issue()
+    r = ledger.rights.functions
+    ledger.send(r.transferShares(certificate_id, HOLDING, wallet.address, 3_000), "merchant_a")
+    pledge_terms = ledger.pledge_terms(wallet.address, certificate_id, right=HOLDING, shares=3_000)
+    deadline = ledger.now() + DAY
+    # The wallet's owner signs; the wallet validates through ERC-1271.
+    signature = ledger.consent_signature("merchant_c", "bank", pledge_terms, 0, deadline)
+    ledger.send(ledger.pledges.functions.recordPledge(pledge_terms, 0, deadline, signature), "bank")
+    assert r.pledgedSharesOf(certificate_id, HOLDING, wallet.address).call() == 3_000
+    other = ledger.consent_signature("merchant_b", "bank", pledge_terms, 1, deadline)
+    ledger.reverts(
+        ledger.pledges.functions.recordPledge(pledge_terms, 1, deadline, other), "bank",
+        "PledgesInvalidSignature", wallet.address,
+    )
+
+
+# -- locked shares ---------------------------------------------------------------------------------------------------
+
+
+def test_pledged_shares_cannot_be_transferred_but_free_shares_can(ledger: Ledger) -> None:
+    r = ledger.rights.functions
+    certificate_id = ledger.issue()
+    first = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=5_000)
+    second = ledger.record_pledge("merchant_a", "bank_b", certificate_id, shares=2_000)
+    maturity = pledge(ledger, second)["maturity"]
+    to_b = ledger.address("merchant_b")
+    ledger.send(r.transferShares(certificate_id, DEVELOPMENT, to_b, 3_000), "merchant_a")
+    ledger.reverts(
+        r.transferShares(certificate_id, DEVELOPMENT, to_b, 1), "merchant_a",
+        "RightsSharesPledged", certificate_id, DEVELOPMENT, "merchant_a", 0, 1, second, "bank_b", maturity,
+    )
+    # The refusal names the most recent pledge that is still active.
+    ledger.send(ledger.pledges.functions.releasePledge(second), "bank_b")
+    first_maturity = pledge(ledger, first)["maturity"]
+    ledger.reverts(
+        r.transferShares(certificate_id, DEVELOPMENT, to_b, 2_001), "merchant_a",
+        "RightsSharesPledged", certificate_id, DEVELOPMENT, "merchant_a", 2_000, 2_001, first, "bank", first_maturity,
+    )
+    ledger.send(r.transferShares(certificate_id, DEVELOPMENT, to_b, 2_000), "merchant_a")
+    assert ledger.shares(certificate_id, DEVELOPMENT, "merchant_a") == 5_000
+    # Other rights are not locked by a pledge of the development right.
+    ledger.send(r.transferShares(certificate_id, OPERATION, to_b, 10_000), "merchant_a")
+
+
+# -- release ---------------------------------------------------------------------------------------------------------
+
+
+def test_the_pledgee_releases_at_any_time(ledger: Ledger) -> None:
+    p = ledger.pledges.functions
+    certificate_id = ledger.issue()
+    pledge_id = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=4_000)
+    ledger.reverts(p.releasePledge(pledge_id), "bank_b", "PledgesNotPledgee", pledge_id, "bank_b")
+    ledger.reverts(p.releasePledge(pledge_id), "merchant_a", "ConsortiumMissingRole", "merchant_a", 4)
+    ledger.reverts(p.releasePledge(77), "bank", "PledgesUnknownPledge", 77)
+    ledger.send(ledger.certificates.functions.suspend(certificate_id, keccak(text="dispute")), "registrar")
+    receipt = ledger.send(p.releasePledge(pledge_id), "bank")
+    assert ledger.events(receipt, "Pledges", "PledgeReleased") == [{"pledgeId": pledge_id}]
+    assert pledge(ledger, pledge_id)["status"] == RELEASED
+    assert ledger.rights.functions.pledgedSharesOf(certificate_id, DEVELOPMENT, ledger.address("merchant_a")).call() == 0
+    ledger.reverts(p.releasePledge(pledge_id), "bank", "PledgesNotActive", pledge_id, RELEASED)
+    ledger.reverts(p.pledge(77), "stranger", "PledgesUnknownPledge", 77)
+
+
+# -- extension -------------------------------------------------------------------------------------------------------
+
+
+def test_an_extension_needs_the_pledgee_and_the_pledgors_signature(ledger: Ledger) -> None:
+    p = ledger.pledges.functions
+    certificate_id = ledger.issue()
+    pledge_id = ledger.record_pledge("merchant_a", "bank", certificate_id)
+    maturity = pledge(ledger, pledge_id)["maturity"]
+    new_maturity = maturity + YEAR
+    nonce = p.nonces(ledger.address("merchant_a")).call()
+    deadline = ledger.now() + DAY
+    signature = ledger.extension_signature("merchant_a", pledge_id, new_maturity, nonce, deadline)
+
+    ledger.reverts(p.extendPledge(pledge_id, new_maturity, nonce, deadline, signature), "bank_b",
+                   "PledgesNotPledgee", pledge_id, "bank_b")
+    ledger.reverts(p.extendPledge(pledge_id, maturity, nonce, deadline, signature), "bank",
+                   "PledgesInvalidMaturity", maturity)
+    ledger.reverts(p.extendPledge(pledge_id, new_maturity + 1, nonce, deadline, signature), "bank",
+                   "PledgesInvalidSignature", "merchant_a")
+    forged = ledger.extension_signature("bank", pledge_id, new_maturity, nonce, deadline)
+    ledger.reverts(p.extendPledge(pledge_id, new_maturity, nonce, deadline, forged), "bank",
+                   "PledgesInvalidSignature", "merchant_a")
+    ledger.reverts(p.extendPledge(pledge_id, new_maturity, nonce + 1, deadline, signature), "bank",
+                   "PledgesInvalidNonce", "merchant_a", nonce + 1, nonce)
+
+    receipt = ledger.send(p.extendPledge(pledge_id, new_maturity, nonce, deadline, signature), "bank")
+    assert ledger.events(receipt, "Pledges", "PledgeExtended") == [{"pledgeId": pledge_id, "maturity": new_maturity}]
+    assert pledge(ledger, pledge_id)["maturity"] == new_maturity
+    assert pledge(ledger, pledge_id)["status"] == ACTIVE
+    ledger.reverts(p.extendPledge(pledge_id, new_maturity, nonce, deadline, signature), "bank",
+                   "PledgesInvalidMaturity", new_maturity)
+    later = new_maturity + YEAR
+    replay = ledger.extension_signature("merchant_a", pledge_id, later, nonce, deadline)
+    ledger.reverts(p.extendPledge(pledge_id, later, nonce, deadline, replay), "bank",
+                   "PledgesInvalidNonce", "merchant_a", nonce, nonce + 1)
+    ledger.advance(2 * DAY)
+    expired = ledger.extension_signature("merchant_a", pledge_id, later, nonce + 1, deadline)
+    ledger.reverts(p.extendPledge(pledge_id, later, nonce + 1, deadline, expired), "bank",
+                   "PledgesSignatureExpired", deadline)
+
+
+# -- enforcement -----------------------------------------------------------------------------------------------------
+
+
+def test_enforcement_after_maturity_moves_the_pledged_shares(ledger: Ledger) -> None:
+    p = ledger.pledges.functions
+    certificate_id = ledger.issue()
+    pledge_id = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=4_000)
+    maturity = pledge(ledger, pledge_id)["maturity"]
+    ledger.reverts(p.enforcePledge(pledge_id, ledger.address("bank")), "bank", "PledgesNotMatured", pledge_id, maturity)
+    ledger.advance(YEAR + 1)
+    ledger.reverts(p.enforcePledge(pledge_id, ledger.address("merchant_a")), "bank", "PledgesInvalidRecipient",
+                   "merchant_a")
+    ledger.reverts(p.enforcePledge(pledge_id, ledger.address("stranger")), "bank", "ConsortiumNotMember", "stranger")
+    ledger.reverts(p.enforcePledge(pledge_id, ledger.address("auditor")), "bank", "ConsortiumMissingRole", "auditor",
+                   HOLDERS)
+    ledger.reverts(p.enforcePledge(pledge_id, ledger.address("bank")), "bank_b", "PledgesNotPledgee", pledge_id,
+                   "bank_b")
+    # The bank directs the shares to a buyer.
+    receipt = ledger.send(p.enforcePledge(pledge_id, ledger.address("merchant_b")), "bank")
+    assert ledger.events(receipt, "Pledges", "PledgeEnforced") == [
+        {"pledgeId": pledge_id, "recipient": ledger.address("merchant_b"), "shares": 4_000}
+    ]
+    assert ledger.events(receipt, "Rights", "TransferSingle") == [{
+        "operator": ledger.pledges.address, "from": ledger.address("merchant_a"), "to": ledger.address("merchant_b"),
+        "id": certificate_id * 4 + DEVELOPMENT, "value": 4_000,
+    }]
+    assert pledge(ledger, pledge_id)["status"] == ENFORCED
+    assert ledger.shares(certificate_id, DEVELOPMENT, "merchant_a") == 6_000
+    assert ledger.rights.functions.pledgedSharesOf(certificate_id, DEVELOPMENT, ledger.address("merchant_a")).call() == 0
+    ledger.reverts(p.enforcePledge(pledge_id, ledger.address("bank")), "bank", "PledgesNotActive", pledge_id, ENFORCED)
+    ledger.reverts(p.releasePledge(pledge_id), "bank", "PledgesNotActive", pledge_id, ENFORCED)
+
+
+def test_a_junior_cannot_enforce_ahead_of_a_senior_over_the_same_shares(ledger: Ledger) -> None:
+    p = ledger.pledges.functions
+    certificate_id = ledger.issue()
+    senior = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=6_000)
+    junior = ledger.record_pledge("merchant_a", "bank_b", certificate_id, shares=6_000)
+    ledger.advance(YEAR + 1)
+    ledger.reverts(p.enforcePledge(junior, ledger.address("bank_b")), "bank_b",
+                   "PledgesSeniorPledgeOutstanding", junior, senior)
+    ledger.send(p.enforcePledge(senior, ledger.address("bank")), "bank")
+    assert ledger.shares(certificate_id, DEVELOPMENT, "bank") == 6_000
+    # With the senior satisfied, the junior takes what is left.
+    receipt = ledger.send(p.enforcePledge(junior, ledger.address("bank_b")), "bank_b")
+    assert ledger.events(receipt, "Pledges", "PledgeEnforced")[0]["shares"] == 4_000
+    assert ledger.shares(certificate_id, DEVELOPMENT, "bank_b") == 4_000
+    assert ledger.shares(certificate_id, DEVELOPMENT, "merchant_a") == 0
+
+
+def test_a_junior_enforces_when_the_seniors_leave_enough_shares(ledger: Ledger) -> None:
+    p = ledger.pledges.functions
+    certificate_id = ledger.issue()
+    senior = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=3_000)
+    junior = ledger.record_pledge("merchant_a", "bank_b", certificate_id, shares=7_000)
+    ledger.advance(YEAR + 1)
+    ledger.send(p.enforcePledge(junior, ledger.address("bank_b")), "bank_b")
+    assert ledger.shares(certificate_id, DEVELOPMENT, "bank_b") == 7_000
+    assert p.activeSeniorPledges(junior).call() == [senior]
+    ledger.send(p.enforcePledge(senior, ledger.address("bank")), "bank")
+    assert ledger.shares(certificate_id, DEVELOPMENT, "bank") == 3_000
+
+
+def test_a_released_senior_no_longer_blocks_the_junior(ledger: Ledger) -> None:
+    p = ledger.pledges.functions
+    certificate_id = ledger.issue()
+    senior = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=8_000)
+    junior = ledger.record_pledge("merchant_a", "bank_b", certificate_id, shares=8_000)
+    ledger.advance(YEAR + 1)
+    ledger.send(p.releasePledge(senior), "bank")
+    ledger.send(p.enforcePledge(junior, ledger.address("bank_b")), "bank_b")
+    assert ledger.shares(certificate_id, DEVELOPMENT, "bank_b") == 8_000
+
+
+def test_enforcement_needs_the_certificate_in_force(ledger: Ledger) -> None:
+    certificate_id = ledger.issue(expiry_in=2 * YEAR)
+    pledge_id = ledger.record_pledge("merchant_a", "bank", certificate_id)
+    ledger.advance(YEAR + 1)
+    ledger.send(ledger.certificates.functions.suspend(certificate_id, keccak(text="dispute")), "registrar")
+    ledger.reverts(ledger.pledges.functions.enforcePledge(pledge_id, ledger.address("bank")), "bank",
+                   "RightsCertificateNotInForce", certificate_id)
