@@ -96,6 +96,7 @@ class LedgerContext:
         self._env = os.environ if env is None else env
         self._deploy = deploy
         self._unlocked: dict[str, LocalAccount] = {}
+        self._contracts: dict[tuple[str, str], Contract] = {}
 
     @classmethod
     def load(cls, profile_name: str | None = None, **options: Any) -> LedgerContext:
@@ -221,8 +222,13 @@ class LedgerContext:
 
     def contract(self, name: str) -> Contract:
         """The deployed contract ``name`` (for example ``Certificates``), with its shipped ABI."""
-        address = self.deployment.address(name)
-        return self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=load_artifact(name).abi)
+        address = Web3.to_checksum_address(self.deployment.address(name))
+        # Building a web3 contract from its ABI takes tens of milliseconds: keep one per address.
+        cached = self._contracts.get((name, address))
+        if cached is None:
+            cached = self.w3.eth.contract(address=address, abi=load_artifact(name).abi)
+            self._contracts[(name, address)] = cached
+        return cached
 
     # --- reading and sending ----------------------------------------------------------------
 
