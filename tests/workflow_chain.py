@@ -15,6 +15,7 @@ they are not in a conftest so that any test folder can use them.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from web3 import Web3
 from ledger.chain.node import LocalNode
 from ledger.context import LedgerContext
 from ledger.members import admit_development_consortium
+from ledger.store.session import upgrade_to_head
 
 __all__ = [
     "CATALOG",
@@ -54,9 +56,9 @@ CATALOG: dict[str, Any] = {
 }
 
 
-def write_catalog(directory: Path, name: str = "catalog.json", **changes: Any) -> Path:
+def write_catalog(directory: Path, filename: str = "catalog.json", **changes: Any) -> Path:
     """A catalog file with :data:`CATALOG`'s fields, some changed."""
-    path = directory / name
+    path = directory / filename
     path.write_text(json.dumps({**CATALOG, **changes}, ensure_ascii=False))
     return path
 
@@ -67,6 +69,13 @@ class WorkflowChain:
 
     home: Path
     rpc_url: str
+    empty_database: Path
+
+    def new_database(self, directory: Path) -> str:
+        """A fresh SQLite database at the current schema (a copy of a migrated empty one)."""
+        path = directory / "ledger.db"
+        shutil.copyfile(self.empty_database, path)
+        return f"sqlite:///{path}"
 
     def env(self, database_url: str) -> dict[str, str]:
         """The environment of a `dal` run on this home, with its own database."""
@@ -78,14 +87,24 @@ class WorkflowChain:
         return LedgerContext.load(env=env, acting_as=acting_as)
 
 
+# One home per node: every module that imports the session fixture gets the same one.
+_CHAINS: dict[str, WorkflowChain] = {}
+
+
 @pytest.fixture(scope="session", name="workflow_chain")
 def workflow_chain_fixture(local_node: LocalNode, tmp_path_factory: pytest.TempPathFactory) -> WorkflowChain:
     """The suite and the development consortium on the session's anvil, once per session."""
+    chain = _CHAINS.get(local_node.url)
+    if chain is not None:
+        return chain
     home = tmp_path_factory.mktemp("workflow-home")
-    chain = WorkflowChain(home=home, rpc_url=local_node.url)
+    template = home / "empty-ledger.db"
+    chain = WorkflowChain(home=home, rpc_url=local_node.url, empty_database=template)
     setup = chain.context(f"sqlite:///{home / 'setup.db'}")
     setup.deployment  # noqa: B018 - deploys the suite
     admit_development_consortium(setup)
+    upgrade_to_head(f"sqlite:///{template}")
+    _CHAINS[local_node.url] = chain
     return chain
 
 
@@ -100,10 +119,10 @@ def chain_snapshot_fixture(w3: Web3) -> Iterator[None]:
 @pytest.fixture(name="workflow_env")
 def workflow_env_fixture(workflow_chain: WorkflowChain, chain_snapshot: None, tmp_path: Path) -> dict[str, str]:
     """The environment of `dal` runs of one test: the session's home, the test's own database."""
-    return workflow_chain.env(f"sqlite:///{tmp_path / 'ledger.db'}")
+    return workflow_chain.env(workflow_chain.new_database(tmp_path))
 
 
 @pytest.fixture(name="ledger")
 def ledger_fixture(workflow_chain: WorkflowChain, chain_snapshot: None, tmp_path: Path) -> LedgerContext:
     """A fresh context on the session's home with the test's own database; chain changes are undone."""
-    return workflow_chain.context(f"sqlite:///{tmp_path / 'ledger.db'}")
+    return workflow_chain.context(workflow_chain.new_database(tmp_path))

@@ -1,0 +1,558 @@
+"""Data-asset certificates: applying, the registrar's review, issue, and every step after it.
+
+A merchant applies with a catalog entry (:func:`apply`): the entry is checked,
+its canonical hash (:func:`ledger.hashing.record_hash`) goes on chain with the
+application, and the entry itself is saved off chain in the store, tied to the
+new certificate. The registrar named in the application then moves it through
+review (:func:`return_for_correction`, :func:`accept`, :func:`publicize`,
+:func:`resolve_objection`, :func:`reject`, :func:`issue`); any member may
+:func:`object` while it is under public notice. After issue, the holder
+applies for a change of catalog entry, a renewal or a cancellation, which the
+registrar approves or declines; the registrar also suspends, reinstates and
+cancels on its own authority.
+
+Every step checks its input first (an unknown certificate, a malformed catalog
+file, a bad address or time is one :class:`~ledger.errors.ValidationError` or
+:class:`~ledger.errors.NotFoundError`), then the transaction is estimated, so
+a refusal by the contract is reported decoded before anything is sent, and
+only after the transaction is mined is anything written off chain. If the
+transaction fails, nothing is written.
+
+**Off-chain versions.** The store keeps one catalog record per certificate
+and one row per catalog version, numbered as on chain: version 1 is the
+applied entry (replaced in place by a resubmission, as the chain replaces the
+version-1 hash); a change request stores its entry as the next version when it
+is requested, so the registrar can review it, and the chain's
+``catalogHashAt(id, version)`` equals the row's ``record_hash`` once approved.
+A declined change leaves a row the chain never took; the next change request
+overwrites it.
+
+**Naming a certificate** (:func:`resolve`): a plain decimal number is the
+certificate id (``12``); ``REGISTRAR:NUMBER`` is the number a registrar (an
+account name or a ``0x`` address) issued it under (``registrar:SZDEX-2025-0001``);
+any other text is a certificate number, which must then be unique across
+registrars. A certificate number made only of digits must be written in the
+``REGISTRAR:NUMBER`` form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+
+from eth_utils.address import to_checksum_address
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, select
+from web3.types import TxReceipt
+
+from ledger.catalog import CatalogEntry, load_catalog_entry
+from ledger.chain.clock import as_datetime, chain_time
+from ledger.chain.logs import EventLog, address_topic, uint_topic
+from ledger.context import LedgerContext
+from ledger.errors import NotFoundError, StoreError, TransactionError, ValidationError
+from ledger.hashing import record_hash, to_hex
+from ledger.members import event_log, resolve_address
+from ledger.reasons import reason_hash
+from ledger.store.catalog import (
+    CatalogRecord,
+    CatalogVersion,
+    CatalogVersionBase,
+    add_catalog_version,
+)
+from ledger.store.session import open_store
+
+__all__ = [
+    "CertificateRequest",
+    "CertificateStatus",
+    "CertificateView",
+    "StepResult",
+    "accept",
+    "apply",
+    "approve",
+    "cancel",
+    "catalog_store",
+    "decline",
+    "issue",
+    "list_certificates",
+    "object_to",
+    "publicize",
+    "reinstate",
+    "reject",
+    "request_change",
+    "request_renewal",
+    "resolve",
+    "resolve_objection",
+    "resubmit",
+    "return_for_correction",
+    "save_submitted_entries",
+    "show",
+    "suspend",
+]
+
+
+class CertificateStatus(IntEnum):
+    """The lifecycle of a certificate (``types/CertificateStatus.sol``)."""
+
+    NONE = 0
+    SUBMITTED = 1
+    RETURNED = 2
+    ACCEPTED = 3
+    UNDER_NOTICE = 4
+    OBJECTED = 5
+    REJECTED = 6
+    ISSUED = 7
+    SUSPENDED = 8
+    CANCELLED = 9
+
+    @property
+    def label(self) -> str:
+        """The status as users read it (``under notice``)."""
+        return self.name.lower().replace("_", " ")
+
+
+class CertificateRequest(IntEnum):
+    """A holder's pending application on an issued certificate (``types/CertificateRequest.sol``)."""
+
+    NONE = 0
+    CHANGE = 1
+    RENEWAL = 2
+    CANCELLATION = 3
+
+
+@dataclass(frozen=True)
+class CertificateView:
+    """A certificate as the chain holds it, with its number and, when stored, its catalog entry's name."""
+
+    certificate_id: int
+    number: str | None
+    status: str
+    in_force: bool
+    holder: str
+    registrar: str
+    version: int
+    catalog_hash: str
+    name: str | None
+    catalog_stored: bool
+    notice_deadline: dt.datetime | None
+    expiry: dt.datetime | None
+    pending_request: str | None
+    requested_hash: str | None
+    requested_expiry: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one lifecycle step did: the certificate afterwards and the transaction that did it."""
+
+    action: str
+    certificate: CertificateView
+    tx_hash: str
+    block: int
+
+
+# --- the off-chain store ------------------------------------------------------------------------
+
+_ENGINES: weakref.WeakKeyDictionary[LedgerContext, Engine] = weakref.WeakKeyDictionary()
+
+
+def catalog_store(ledger: LedgerContext) -> Engine:
+    """The profile's off-chain database, at the current schema (an empty one is created)."""
+    engine = _ENGINES.get(ledger)
+    if engine is None:
+        engine = open_store(ledger.profile.database_url, create_if_empty=True)
+        _ENGINES[ledger] = engine
+    return engine
+
+
+def _record_of(session: Session, certificate_id: int) -> CatalogRecord | None:
+    return session.exec(select(CatalogRecord).where(CatalogRecord.certificate_id == certificate_id)).first()
+
+
+def _put_version(session: Session, certificate_id: int, version: int, entry: CatalogEntry) -> None:
+    """Store ``entry`` as ``version`` of the certificate's catalog record, replacing a row of that number."""
+    record = _record_of(session, certificate_id)
+    if record is None:
+        if version == 1:
+            add_catalog_version(session, entry, certificate_id=certificate_id)
+            return
+        record = CatalogRecord(certificate_id=certificate_id)
+        session.add(record)
+        session.flush()
+    assert record.id is not None
+    row = session.exec(
+        select(CatalogVersion).where(CatalogVersion.entry_id == record.id, CatalogVersion.version == version)
+    ).first()
+    fields = CatalogVersionBase.fields_of(entry)
+    digest = to_hex(record_hash(entry))
+    if row is None:
+        session.add(CatalogVersion(entry_id=record.id, version=version, record_hash=digest, **fields))
+    else:
+        for key, value in fields.items():
+            setattr(row, key, value)
+        row.record_hash = digest
+        session.add(row)
+    session.flush()
+
+
+def _write(ledger: LedgerContext, what: str, work: Iterable[tuple[int, int, CatalogEntry]]) -> None:
+    """Write catalog versions in one database transaction; a failure says what the chain already has."""
+    items = list(work)
+    try:
+        with Session(catalog_store(ledger)) as session:
+            for certificate_id, version, entry in items:
+                _put_version(session, certificate_id, version, entry)
+            session.commit()
+    except SQLAlchemyError as exc:
+        ids = ", ".join(str(item[0]) for item in items)
+        raise StoreError(
+            f"{what} is on chain (certificate {ids}), but saving the catalog entry off chain failed "
+            f"({str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}); rerun the same command to save it"
+        ) from None
+
+
+def save_submitted_entries(ledger: LedgerContext, submitted: Sequence[tuple[int, CatalogEntry]]) -> int:
+    """Store version 1 of each (certificate, entry) that the store does not hold yet; returns how many."""
+    with Session(catalog_store(ledger)) as session:
+        missing = [(cid, entry) for cid, entry in submitted if _record_of(session, cid) is None]
+    if missing:
+        _write(ledger, "the application", ((cid, 1, entry) for cid, entry in missing))
+    return len(missing)
+
+
+def _stored_names(ledger: LedgerContext, hashes: dict[int, str]) -> dict[int, str]:
+    """The stored catalog name of each certificate whose stored version matches the chain's hash."""
+    if not hashes:
+        return {}
+    with Session(catalog_store(ledger)) as session:
+        rows = session.exec(
+            select(CatalogRecord.certificate_id, CatalogVersion.record_hash, CatalogVersion.name)
+            .join(CatalogVersion, col(CatalogVersion.entry_id) == col(CatalogRecord.id))
+            .where(col(CatalogRecord.certificate_id).in_(list(hashes)))
+        ).all()
+    return {int(cid): str(name) for cid, digest, name in rows if cid is not None and hashes.get(int(cid)) == digest}
+
+
+# --- naming certificates ------------------------------------------------------------------------
+
+
+def _count(ledger: LedgerContext) -> int:
+    return int(ledger.call("Certificates", "certificateCount"))
+
+
+def _issued_numbers(log: EventLog, certificate_ids: Sequence[int] | None = None) -> dict[int, tuple[str, str]]:
+    """Certificate id -> (registrar, number) from the ``CertificateIssued`` events."""
+    if certificate_ids is not None and not certificate_ids:
+        return {}
+    topics = [[uint_topic(cid) for cid in certificate_ids]] if certificate_ids else []
+    return {
+        int(event.args["certificateId"]): (str(event.args["registrar"]), str(event.args["number"]))
+        for event in log.fetch([("Certificates", "CertificateIssued")], topics=topics)
+    }
+
+
+def resolve(ledger: LedgerContext, ref: str) -> int:
+    """The certificate id named by ``ref`` (an id, ``REGISTRAR:NUMBER`` or a unique number)."""
+    text = ref.strip()
+    if not text:
+        raise ValidationError("no certificate given: name it by id (12), REGISTRAR:NUMBER or its number")
+    if re.fullmatch(r"\d+", text):
+        certificate_id = int(text)
+        if not 1 <= certificate_id <= _count(ledger):
+            raise NotFoundError(f"certificate {certificate_id} does not exist; see the certificates with `dal asset list`")
+        return certificate_id
+    registrar_part, _, number = text.partition(":")
+    if number and (registrar_part.lower().startswith("0x") or re.fullmatch(r"[a-z][a-z0-9-]{0,31}", registrar_part)):
+        registrar = resolve_address(ledger, registrar_part)
+        certificate_id = int(ledger.call("Certificates", "certificateByNumber", registrar, number))
+        if certificate_id == 0:
+            raise NotFoundError(
+                f"registrar {registrar_part} issued no certificate numbered {number!r}; check the number"
+            )
+        return certificate_id
+    found = [cid for cid, (_, issued) in _issued_numbers(event_log(ledger)).items() if issued == text]
+    if not found:
+        raise NotFoundError(
+            f"no certificate was issued under number {text!r}; check it, or give the certificate id"
+        )
+    if len(found) > 1:
+        raise ValidationError(
+            f"number {text!r} was issued by several registrars (certificates {', '.join(map(str, found))}); "
+            "write REGISTRAR:NUMBER"
+        )
+    return found[0]
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _views(ledger: LedgerContext, certificate_ids: Sequence[int]) -> list[CertificateView]:
+    if not certificate_ids:
+        return []
+    numbers = _issued_numbers(event_log(ledger), list(certificate_ids))
+    states = {cid: ledger.call("Certificates", "certificate", cid) for cid in certificate_ids}
+    in_force = {cid: bool(ledger.call("Certificates", "isInForce", cid)) for cid in certificate_ids}
+    hashes = {cid: to_hex(bytes(state[4])) for cid, state in states.items()}
+    names = _stored_names(ledger, hashes)
+    views = []
+    for cid in certificate_ids:
+        status, holder, registrar, version, catalog_hash, deadline, expiry, pending, requested, req_expiry = states[cid]
+        request = CertificateRequest(int(pending))
+        views.append(
+            CertificateView(
+                certificate_id=cid,
+                number=numbers[cid][1] if cid in numbers else None,
+                status=CertificateStatus(int(status)).label,
+                in_force=in_force[cid],
+                holder=to_checksum_address(holder),
+                registrar=to_checksum_address(registrar),
+                version=int(version),
+                catalog_hash=to_hex(bytes(catalog_hash)),
+                name=names.get(cid),
+                catalog_stored=cid in names,
+                notice_deadline=as_datetime(int(deadline)),
+                expiry=as_datetime(int(expiry)),
+                pending_request=None if request is CertificateRequest.NONE else request.name.lower(),
+                requested_hash=to_hex(bytes(requested)) if bytes(requested) != bytes(32) else None,
+                requested_expiry=as_datetime(int(req_expiry)),
+            )
+        )
+    return views
+
+
+def show(ledger: LedgerContext, ref: str) -> CertificateView:
+    """The certificate named by ``ref``."""
+    return _views(ledger, [resolve(ledger, ref)])[0]
+
+
+def list_certificates(
+    ledger: LedgerContext,
+    *,
+    holder: str | None = None,
+    registrar: str | None = None,
+    status: str | None = None,
+) -> list[CertificateView]:
+    """Every certificate, oldest first; optionally only those of a holder, a registrar, or in a status."""
+    wanted_status: CertificateStatus | None = None
+    if status is not None:
+        key = status.strip().upper().replace(" ", "_").replace("-", "_")
+        try:
+            wanted_status = CertificateStatus[key]
+        except KeyError:
+            known = ", ".join(s.label for s in CertificateStatus if s is not CertificateStatus.NONE)
+            raise ValidationError(f"unknown status {status!r}; use one of {known}") from None
+    holder_address = resolve_address(ledger, holder) if holder else None
+    registrar_address = resolve_address(ledger, registrar) if registrar else None
+    # The holder of record is the applicant: both filters are indexed arguments of CertificateSubmitted.
+    topics: list[str | None] = [
+        None,
+        address_topic(holder_address) if holder_address else None,
+        address_topic(registrar_address) if registrar_address else None,
+    ]
+    submitted = event_log(ledger).fetch([("Certificates", "CertificateSubmitted")], topics=topics)
+    views = _views(ledger, [int(event.args["certificateId"]) for event in submitted])
+    return [view for view in views if wanted_status is None or view.status == wanted_status.label]
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _step(ledger: LedgerContext, action: str, certificate_id: int, function: str, *args: object,
+          as_: str | None) -> tuple[StepResult, TxReceipt]:
+    receipt = ledger.send("Certificates", function, *args, as_=as_)
+    view = _views(ledger, [certificate_id])[0]
+    result = StepResult(action, view, receipt["transactionHash"].to_0x_hex(), int(receipt["blockNumber"]))
+    return result, receipt
+
+
+def _load(catalog: Path | CatalogEntry) -> CatalogEntry:
+    return catalog if isinstance(catalog, CatalogEntry) else load_catalog_entry(Path(catalog))
+
+
+def apply(
+    ledger: LedgerContext, catalog: Path | CatalogEntry, *, registrar: str, as_: str | None = None
+) -> StepResult:
+    """Apply for a certificate with a catalog entry, to be reviewed by ``registrar`` (a merchant acts).
+
+    The entry's hash goes on chain; the entry is saved off chain once the
+    application is mined.
+    """
+    entry = _load(catalog)
+    registrar_address = resolve_address(ledger, registrar)
+    catalog_store(ledger)  # the database must be usable before anything is sent
+    digest = record_hash(entry)
+    receipt = ledger.send("Certificates", "submit", registrar_address, digest, as_=as_)
+    submitted = event_log(ledger).decode_receipt(receipt, "Certificates", "CertificateSubmitted")
+    if not submitted:
+        raise TransactionError("the application was mined but recorded no CertificateSubmitted event; "
+                               "check the deployment with `dal chain status`")
+    certificate_id = int(submitted[0].args["certificateId"])
+    _write(ledger, "the application", [(certificate_id, 1, entry)])
+    view = _views(ledger, [certificate_id])[0]
+    return StepResult("applied", view, receipt["transactionHash"].to_0x_hex(), int(receipt["blockNumber"]))
+
+
+def return_for_correction(ledger: LedgerContext, ref: str, *, reason: str, as_: str | None = None) -> StepResult:
+    """Return a submitted application to its applicant for correction (the registrar acts)."""
+    certificate_id = resolve(ledger, ref)
+    digest = reason_hash(reason)
+    return _step(ledger, "returned", certificate_id, "returnForCorrection", certificate_id, digest, as_=as_)[0]
+
+
+def resubmit(ledger: LedgerContext, ref: str, catalog: Path | CatalogEntry, *, as_: str | None = None) -> StepResult:
+    """Resubmit a returned application with a corrected catalog entry (the holder acts)."""
+    certificate_id = resolve(ledger, ref)
+    entry = _load(catalog)
+    catalog_store(ledger)
+    result, _ = _step(ledger, "resubmitted", certificate_id, "resubmit", certificate_id, record_hash(entry), as_=as_)
+    _write(ledger, "the resubmission", [(certificate_id, 1, entry)])
+    return _views_result(ledger, result)
+
+
+def _views_result(ledger: LedgerContext, result: StepResult) -> StepResult:
+    """``result`` with the certificate read again (after an off-chain write changed what is stored)."""
+    view = _views(ledger, [result.certificate.certificate_id])[0]
+    return StepResult(result.action, view, result.tx_hash, result.block)
+
+
+def accept(ledger: LedgerContext, ref: str, *, as_: str | None = None) -> StepResult:
+    """Accept a submitted application (the registrar acts)."""
+    certificate_id = resolve(ledger, ref)
+    return _step(ledger, "accepted", certificate_id, "accept", certificate_id, as_=as_)[0]
+
+
+def _positive(seconds: int, what: str) -> int:
+    if seconds <= 0:
+        raise ValidationError(f"the {what} must be longer than zero")
+    return seconds
+
+
+def publicize(ledger: LedgerContext, ref: str, *, notice_seconds: int, as_: str | None = None) -> StepResult:
+    """Publish an accepted application for objections, for ``notice_seconds`` from the chain's time."""
+    certificate_id = resolve(ledger, ref)
+    deadline = chain_time(ledger.w3) + _positive(notice_seconds, "notice period")
+    return _step(ledger, "publicized", certificate_id, "publicize", certificate_id, deadline, as_=as_)[0]
+
+
+def object_to(ledger: LedgerContext, ref: str, *, reason: str, as_: str | None = None) -> StepResult:
+    """Object to a certificate under public notice (any active member acts)."""
+    certificate_id = resolve(ledger, ref)
+    digest = reason_hash(reason)
+    return _step(ledger, "objected", certificate_id, "object", certificate_id, digest, as_=as_)[0]
+
+
+def resolve_objection(
+    ledger: LedgerContext, ref: str, *, notice_seconds: int | None = None, as_: str | None = None
+) -> StepResult:
+    """Resolve an objection: a new notice of ``notice_seconds``, or (``None``) close the notice now."""
+    certificate_id = resolve(ledger, ref)
+    deadline = 0
+    if notice_seconds is not None:
+        deadline = chain_time(ledger.w3) + _positive(notice_seconds, "notice period")
+    return _step(ledger, "objection resolved", certificate_id, "resolveObjection", certificate_id, deadline,
+                 as_=as_)[0]
+
+
+def reject(ledger: LedgerContext, ref: str, *, reason: str, as_: str | None = None) -> StepResult:
+    """Reject an objected application for good (the registrar acts)."""
+    certificate_id = resolve(ledger, ref)
+    digest = reason_hash(reason)
+    return _step(ledger, "rejected", certificate_id, "reject", certificate_id, digest, as_=as_)[0]
+
+
+def _check_number(number: str) -> str:
+    cleaned = number.strip()
+    if not cleaned:
+        raise ValidationError("the certificate number is empty; give --number")
+    if len(cleaned) > 100:
+        raise ValidationError(f"the certificate number has {len(cleaned)} characters; keep it under 100")
+    return cleaned
+
+
+def issue(ledger: LedgerContext, ref: str, *, number: str, expiry: int, as_: str | None = None) -> StepResult:
+    """Issue a certificate whose notice has ended, under ``number``, valid until ``expiry``; mints its rights."""
+    certificate_id = resolve(ledger, ref)
+    cleaned = _check_number(number)
+    return _step(ledger, "issued", certificate_id, "issue", certificate_id, cleaned, expiry, as_=as_)[0]
+
+
+def request_change(
+    ledger: LedgerContext, ref: str, catalog: Path | CatalogEntry, *, as_: str | None = None
+) -> StepResult:
+    """Apply to change the catalog entry of a certificate in force (the holder acts).
+
+    The new entry is stored off chain as the next version, for the registrar
+    to review; it becomes the certificate's version when approved.
+    """
+    certificate_id = resolve(ledger, ref)
+    entry = _load(catalog)
+    catalog_store(ledger)
+    digest = record_hash(entry)
+    current = int(ledger.call("Certificates", "certificate", certificate_id)[3])
+    if bytes(ledger.call("Certificates", "catalogHashAt", certificate_id, current)) == digest:
+        raise ValidationError(
+            f"the catalog entry is the same as version {current} of certificate {certificate_id}; change it first"
+        )
+    result, _ = _step(ledger, "change requested", certificate_id, "requestChange", certificate_id, digest, as_=as_)
+    _write(ledger, "the change request", [(certificate_id, current + 1, entry)])
+    return _views_result(ledger, result)
+
+
+def request_renewal(ledger: LedgerContext, ref: str, *, expiry: int, as_: str | None = None) -> StepResult:
+    """Apply to renew an issued certificate until ``expiry`` (the holder acts)."""
+    certificate_id = resolve(ledger, ref)
+    return _step(ledger, "renewal requested", certificate_id, "requestRenewal", certificate_id, expiry, as_=as_)[0]
+
+
+def approve(ledger: LedgerContext, ref: str, *, as_: str | None = None) -> StepResult:
+    """Approve the holder's pending change, renewal or cancellation (the registrar acts)."""
+    certificate_id = resolve(ledger, ref)
+    pending = CertificateRequest(int(ledger.call("Certificates", "certificate", certificate_id)[7]))
+    action = {
+        CertificateRequest.CHANGE: "changed",
+        CertificateRequest.RENEWAL: "renewed",
+        CertificateRequest.CANCELLATION: "cancelled",
+    }.get(pending, "approved")
+    return _step(ledger, action, certificate_id, "approveRequest", certificate_id, as_=as_)[0]
+
+
+def decline(ledger: LedgerContext, ref: str, *, reason: str, as_: str | None = None) -> StepResult:
+    """Decline the holder's pending request (the registrar acts)."""
+    certificate_id = resolve(ledger, ref)
+    digest = reason_hash(reason)
+    return _step(ledger, "request declined", certificate_id, "declineRequest", certificate_id, digest, as_=as_)[0]
+
+
+def suspend(ledger: LedgerContext, ref: str, *, reason: str, as_: str | None = None) -> StepResult:
+    """Suspend an issued certificate while a dispute runs: nothing under it moves (the registrar acts)."""
+    certificate_id = resolve(ledger, ref)
+    digest = reason_hash(reason)
+    return _step(ledger, "suspended", certificate_id, "suspend", certificate_id, digest, as_=as_)[0]
+
+
+def reinstate(ledger: LedgerContext, ref: str, *, as_: str | None = None) -> StepResult:
+    """Reinstate a suspended certificate (the registrar acts)."""
+    certificate_id = resolve(ledger, ref)
+    return _step(ledger, "reinstated", certificate_id, "reinstate", certificate_id, as_=as_)[0]
+
+
+def cancel(ledger: LedgerContext, ref: str, *, reason: str, as_: str | None = None) -> StepResult:
+    """Cancel a certificate: its registrar cancels it at once; its holder applies for cancellation."""
+    certificate_id = resolve(ledger, ref)
+    digest = reason_hash(reason)
+    acting = ledger.address_of(as_)
+    _, holder, registrar, *_ = ledger.call("Certificates", "certificate", certificate_id)
+    if acting == to_checksum_address(registrar):
+        return _step(ledger, "cancelled", certificate_id, "cancel", certificate_id, digest, as_=as_)[0]
+    if acting == to_checksum_address(holder):
+        return _step(ledger, "cancellation requested", certificate_id, "requestCancellation", certificate_id,
+                     digest, as_=as_)[0]
+    raise ValidationError(
+        f"{acting} is neither the holder nor the registrar of certificate {certificate_id}: the holder applies "
+        "for cancellation, the registrar cancels"
+    )
