@@ -29,10 +29,10 @@ from web3.types import TxReceipt
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ledger.chain.artifacts import load_artifact  # noqa: E402
-from ledger.chain.compiler import DEPLOYED_CONTRACTS  # noqa: E402
-from ledger.chain.deploy import deploy_suite  # noqa: E402
-from ledger.chain.node import LocalNode, free_port  # noqa: E402
+from ledger.chain.artifacts import load_artifact
+from ledger.chain.compiler import DEPLOYED_CONTRACTS
+from ledger.chain.deploy import deploy_suite
+from ledger.chain.node import LocalNode, free_port
 
 JSON_PATH = ROOT / "bench" / "gas-report.json"
 MARKDOWN_PATH = ROOT / "bench" / "gas-report.md"
