@@ -19,6 +19,7 @@ __all__ = [
     "NodeUnavailableError",
     "TransactionError",
     "ContractRevertError",
+    "BatchError",
     "StoreError",
 ]
 
@@ -66,6 +67,20 @@ class ContractRevertError(ChainError):
         super().__init__(message)
         self.name = name
         self.args_by_name = args
+
+
+class BatchError(TransactionError):
+    """Some items of a batch failed while the others went through.
+
+    ``done`` names the records that are on chain (this run or before) and
+    ``failed`` each record that failed with its error, so a caller can say
+    what to fix; rerunning the same batch skips what is done.
+    """
+
+    def __init__(self, message: str, done: list[str], failed: list[tuple[str, LedgerError]]) -> None:
+        super().__init__(message)
+        self.done = done
+        self.failed = failed
 
 
 class StoreError(LedgerError):

@@ -1,0 +1,176 @@
+"""Bulk import: many applications signed locally and sent concurrently, every receipt checked, reruns skip."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, select
+from web3 import Web3
+from workflow_chain import (  # noqa: F401 - fixtures
+    WorkflowChain,
+    chain_snapshot_fixture,
+    ledger_fixture,
+    workflow_chain_fixture,
+    write_catalog,
+)
+
+from ledger.catalog import load_catalog_entry
+from ledger.certificates import catalog_store
+from ledger.context import LedgerContext
+from ledger.errors import BatchError, ContractRevertError, ValidationError
+from ledger.hashing import record_hash, to_hex
+from ledger.members import resolve_address
+from ledger.registration import import_catalogs
+from ledger.store.catalog import CatalogRecord, CatalogVersion
+
+
+def _folder(tmp_path: Path, count: int) -> Path:
+    folder = tmp_path / "catalogs"
+    folder.mkdir()
+    for index in range(count):
+        write_catalog(folder, f"asset-{index:03d}.json", name=f"Asset {index}")
+    return folder
+
+
+def _stored(ledger: LedgerContext) -> dict[int, str]:
+    with Session(catalog_store(ledger)) as session:
+        rows = session.exec(
+            select(CatalogRecord.certificate_id, CatalogVersion.record_hash)
+            .join(CatalogVersion, CatalogVersion.entry_id == CatalogRecord.id)  # type: ignore[arg-type]
+        ).all()
+    return {int(cid): digest for cid, digest in rows if cid is not None}
+
+
+def test_a_folder_is_submitted_in_one_batch_and_saved_off_chain(ledger: LedgerContext, tmp_path: Path) -> None:
+    folder = _folder(tmp_path, 12)
+    progress: list[tuple[int, int]] = []
+    report = import_catalogs(ledger, folder, registrar="registrar", as_="merchant-a",
+                             on_progress=lambda done, total: progress.append((done, total)))
+    assert (report.submitted, report.skipped, len(report.items)) == (12, 0, 12)
+    assert report.applicant == resolve_address(ledger, "merchant-a")
+    assert progress[-1] == (12, 12)
+    stored = _stored(ledger)
+    for item in report.items:
+        on_chain = ledger.call("Certificates", "certificate", item.certificate_id)
+        assert to_hex(bytes(on_chain[4])) == item.catalog_hash == stored[item.certificate_id]
+        assert item.catalog_hash == to_hex(record_hash(load_catalog_entry(Path(item.source))))
+    assert sorted(item.certificate_id for item in report.items) == list(range(1, 13))
+
+
+def test_a_rerun_skips_what_was_submitted_and_sends_nothing(ledger: LedgerContext, tmp_path: Path) -> None:
+    folder = _folder(tmp_path, 4)
+    first = import_catalogs(ledger, folder, registrar="registrar", as_="merchant-a")
+    block = ledger.w3.eth.block_number
+    again = import_catalogs(ledger, folder, registrar="registrar", as_="merchant-a")
+    assert (again.submitted, again.skipped) == (0, 4)
+    assert [(i.source, i.certificate_id) for i in again.items] == [(i.source, i.certificate_id) for i in first.items]
+    assert ledger.w3.eth.block_number == block
+
+
+def test_entries_missing_off_chain_are_saved_by_a_rerun(
+    workflow_chain: WorkflowChain, ledger: LedgerContext, tmp_path: Path
+) -> None:
+    folder = _folder(tmp_path, 3)
+    first = import_catalogs(ledger, folder, registrar="registrar", as_="merchant-a")
+    elsewhere = tmp_path / "other"
+    elsewhere.mkdir()
+    fresh = workflow_chain.context(workflow_chain.new_database(elsewhere))
+    assert _stored(fresh) == {}
+    again = import_catalogs(fresh, folder, registrar="registrar", as_="merchant-a")
+    assert again.skipped == 3
+    assert _stored(fresh) == {item.certificate_id: item.catalog_hash for item in first.items}
+
+
+def test_a_bad_file_stops_the_import_before_anything_is_sent(ledger: LedgerContext, tmp_path: Path) -> None:
+    folder = _folder(tmp_path, 3)
+    write_catalog(folder, "broken.json", valuation={"amount_minor": -1, "currency": "yuan", "method": "income",
+                                                   "date": "2025-01-01"})
+    (folder / "garbled.yaml").write_text("name: [unclosed\n")
+    block = ledger.w3.eth.block_number
+    with pytest.raises(ValidationError) as refused:
+        import_catalogs(ledger, folder, registrar="registrar", as_="merchant-a")
+    message = str(refused.value)
+    assert "broken.json: field 'valuation.amount_minor'" in message
+    assert "broken.json: field 'valuation.currency'" in message
+    assert "garbled.yaml: not valid YAML" in message
+    assert message.endswith("nothing was sent, fix the files and import again")
+    assert ledger.w3.eth.block_number == block
+    assert _stored(ledger) == {}
+
+
+def test_two_files_with_the_same_entry_are_refused(ledger: LedgerContext, tmp_path: Path) -> None:
+    folder = _folder(tmp_path, 2)
+    write_catalog(folder, "copy.yaml", name="Asset 1")
+    with pytest.raises(ValidationError, match=r"copy.yaml: the same catalog entry as .*asset-001.json"):
+        import_catalogs(ledger, folder, registrar="registrar", as_="merchant-a")
+
+
+def test_a_refusal_that_hits_every_record_is_reported_before_sending(ledger: LedgerContext, tmp_path: Path) -> None:
+    folder = _folder(tmp_path, 3)
+    block = ledger.w3.eth.block_number
+    with pytest.raises(ContractRevertError) as refused:
+        import_catalogs(ledger, folder, registrar="registrar", as_="bank")
+    assert (refused.value.name, refused.value.args_by_name) == (
+        "ConsortiumMissingRole", {"account": resolve_address(ledger, "bank"), "roles": 2}
+    )
+    assert ledger.w3.eth.block_number == block
+    assert _stored(ledger) == {}
+
+
+def _rpc(w3: Web3, method: str, params: list[Any]) -> Any:
+    answer = w3.provider.make_request(method, params)  # type: ignore[arg-type]
+    assert "error" not in answer, answer
+    return answer["result"]
+
+
+def test_a_dropped_transaction_names_its_record_and_a_rerun_submits_only_it(
+    workflow_chain: WorkflowChain, tmp_path: Path, chain_snapshot: None
+) -> None:
+    env = workflow_chain.env(workflow_chain.new_database(tmp_path)) | {"DAL_RECEIPT_TIMEOUT": "2"}
+    ledger = LedgerContext.load(env=env)
+    folder = _folder(tmp_path, 5)
+    merchant = resolve_address(ledger, "merchant-a")
+    w3 = ledger.w3
+    outcome: dict[str, BaseException] = {}
+
+    def run() -> None:
+        try:
+            import_catalogs(ledger, folder, registrar="registrar", as_="merchant-a")
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            outcome["error"] = exc
+
+    _rpc(w3, "evm_setAutomine", [False])
+    try:
+        worker = threading.Thread(target=run)
+        worker.start()
+        deadline = time.monotonic() + 30
+        pending: dict[str, Any] = {}
+        while len(pending) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            pending = _rpc(w3, "txpool_content", [])["pending"].get(merchant.lower(), {})
+        last = pending[str(max(int(nonce) for nonce in pending))]
+        _rpc(w3, "anvil_dropTransaction", [last["hash"]])
+        _rpc(w3, "evm_mine", [])
+    finally:
+        _rpc(w3, "evm_setAutomine", [True])
+    worker.join(60)
+
+    error = outcome["error"]
+    assert isinstance(error, BatchError)
+    assert str(error).startswith(f"{folder / 'asset-004.json'} failed: transaction ")
+    assert "was not mined within 2s" in str(error)
+    assert "4 applications went through in this run (certificates 1, 2, 3, 4)" in str(error)
+    assert [source for source, _ in error.failed] == [str(folder / "asset-004.json")]
+    assert len(_stored(ledger)) == 4
+
+    rerun = import_catalogs(LedgerContext.load(env=env), folder, registrar="registrar", as_="merchant-a")
+    assert (rerun.submitted, rerun.skipped) == (1, 4)
+    assert [item.source for item in rerun.items if item.state == "submitted"] == [str(folder / "asset-004.json")]
+    assert len(_stored(ledger)) == 5
+    with Session(catalog_store(ledger)) as session:
+        assert session.exec(select(func.count()).select_from(CatalogRecord)).one() == 5
