@@ -24,15 +24,18 @@ checked without trusting the node (:func:`prove_reads`):
    here with py-trie), and its code must hash to the proven code hash;
 3. every storage slot the reads touched is proven against the proven
    account's storage root (the node's ``eth_createAccessList`` only suggests
-   which slots; the slots actually read are taken from a trace of step 4, and
-   any the node did not suggest are proven too, until none is missing);
+   which slots; the accounts and slots step 4 actually loads are taken from
+   the local EVM's journal, and any the node did not suggest are proven too,
+   and the reads run again, until none is missing);
 4. each read is executed again in a local EVM (revm, through pyrevm) holding
    only that proven state, with the block's number and time, and must return
    byte for byte what the node returned.
 
 A bank holding a block hash it trusts (from its own node, or from the
 consortium's validators) can therefore rely on the answer without trusting
-the node that gave it.
+the node that gave it. The check fails safe: a read that reverts on the
+local state leaves no journal to learn its slots from, so a node that hides
+slots can make a proof fail, never make a wrong answer pass.
 
 What the proof does not cover is said in the answer: secured amounts,
 currencies and references of pledges, licence terms hashes and the
@@ -41,10 +44,7 @@ certificate's number live in event logs, not in contract state.
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-import tempfile
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,8 +193,6 @@ _EMPTY_CODE_HASH = bytes(keccak(b""))
 _BLANK_ROOT = bytes(keccak(rlp.encode(b"")))
 # Closing the set of proven slots: each round proves the slots the last local run read without a proof.
 _MAX_ROUNDS = 6
-# EIP-3155 opcodes the read-set tracking follows.
-_SLOAD, _CALL, _CALLCODE, _DELEGATECALL, _STATICCALL = 0x54, 0xF1, 0xF2, 0xF4, 0xFA
 
 
 class ProofError(LedgerError):
@@ -325,7 +323,9 @@ class _Prover:
             missing = sorted(key for key in keys if (address, key) not in self.slots)
             if address in self.accounts and not missing:
                 continue
-            answer = self.rpc("eth_getProof", [address, [hex(key) for key in missing], self.block_tag])
+            answer = self.rpc(
+                "eth_getProof", [address, ["0x" + key.to_bytes(32, "big").hex() for key in missing], self.block_tag]
+            )
             account = verify_account_proof(self.state_root, address, answer["accountProof"])
             claimed = bytes.fromhex(str(answer["storageHash"])[2:])
             if claimed != account.storage_root and account.code_hash != _EMPTY_CODE_HASH:
@@ -356,70 +356,44 @@ class _Prover:
             gas_limit=int(str(self.header["gasLimit"]), 16),
             coinbase=to_checksum_address(str(self.header["miner"])),
         )
-        evm = EVM(env=Env(cfg=CfgEnv(chain_id=self.ctx.profile.chain_id), block=block), tracing=True, spec_id="CANCUN")
+        evm = EVM(env=Env(cfg=CfgEnv(chain_id=self.ctx.profile.chain_id), block=block), spec_id="CANCUN")
         for address, account in self.accounts.items():
             evm.insert_account_info(address, AccountInfo(nonce=account.nonce, code=self.codes.get(address) or None))
             evm.set_balance(address, account.balance)
         for (address, key), value in self.slots.items():
             evm.insert_account_storage(address, key, value)
         outputs: list[bytes | None] = []
-        unproven: dict[str, set[int]] = {}
         for call in self.reader.calls:
-            output, reads = _traced_call(evm, call)
-            outputs.append(output)
-            for address, key in reads:
-                if address not in self.accounts:
-                    unproven.setdefault(address, set())
-                if key is not None and (address, key) not in self.slots:
-                    unproven.setdefault(address, set()).add(key)
+            try:
+                outputs.append(bytes(evm.message_call(
+                    caller="0x" + "00" * 20, to=call.address, calldata=call.calldata, is_static=True
+                )))
+            except Exception:  # noqa: BLE001 - a revert or halt is a mismatch, reported by the caller
+                outputs.append(None)
+        unproven: dict[str, set[int]] = {}
+        for address, keys in _journal_reads(evm.journal_str).items():
+            missing = {key for key in keys if (address, key) not in self.slots}
+            if address not in self.accounts or missing:
+                unproven[address] = missing
         return outputs, unproven
 
 
-def _traced_call(evm: Any, call: RecordedCall) -> tuple[bytes | None, set[tuple[str, int | None]]]:
-    """Run ``call`` with EIP-3155 tracing and return its output and the (address, slot) pairs it read."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    with tempfile.TemporaryFile() as trace:
-        os.dup2(trace.fileno(), 1)
-        try:
-            output: bytes | None = bytes(
-                evm.message_call(caller="0x" + "00" * 20, to=call.address, calldata=call.calldata, is_static=True)
-            )
-        except Exception:  # noqa: BLE001 - a revert or halt is a mismatch, reported by the caller
-            output = None
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        trace.seek(0)
-        lines = trace.read().decode("utf-8", "replace").splitlines()
-    return output, _reads_of(lines, to_checksum_address(call.address))
+# An account in revm's journal, as pyrevm shows it: ``0x..: Account { info: AccountInfo { .. }, storage: { 5:
+# StorageSlot { .. }, .. }, status: ..``; storage keys are printed in decimal.
+_JOURNAL_ACCOUNT = re.compile(
+    r"(0x[0-9a-fA-F]{40}): Account \{ info: AccountInfo \{.*?\}, storage: \{(.*?)\}, status", re.DOTALL
+)
+_JOURNAL_SLOT = re.compile(r"(\d+): StorageSlot")
 
 
-def _address_word(word: str) -> str:
-    return to_checksum_address("0x" + int(word, 16).to_bytes(32, "big")[12:].hex())
-
-
-def _reads_of(lines: Iterable[str], address: str) -> set[tuple[str, int | None]]:
-    """The state an EIP-3155 trace read: (account, slot) for each storage read, (account, None) for each
-    account whose code ran."""
-    frames = [address]  # the storage context at each call depth
-    pending = address
-    reads: set[tuple[str, int | None]] = {(address, None)}
-    for line in lines:
-        if not line.startswith('{"pc"'):
-            continue
-        step = json.loads(line)
-        depth = int(step["depth"])
-        while len(frames) < depth:
-            frames.append(pending)
-        del frames[depth:]
-        op, stack = int(step["op"]), step["stack"]
-        if op == _SLOAD and stack:
-            reads.add((frames[-1], int(stack[-1], 16)))
-        elif op in (_CALL, _STATICCALL, _CALLCODE, _DELEGATECALL) and len(stack) >= 2:
-            target = _address_word(stack[-2])
-            reads.add((target, None))
-            pending = target if op in (_CALL, _STATICCALL) else frames[-1]
+def _journal_reads(journal: str) -> dict[str, set[int]]:
+    """Every account the local EVM loaded, with the storage slots it read (from revm's journal)."""
+    reads: dict[str, set[int]] = {}
+    for match in _JOURNAL_ACCOUNT.finditer(journal):
+        keys = reads.setdefault(to_checksum_address(match.group(1)), set())
+        keys.update(int(key) for key in _JOURNAL_SLOT.findall(match.group(2)))
+    if not reads:
+        raise ProofError("the local EVM's journal cannot be read, so the reads cannot be checked; update pyrevm")
     return reads
 
 

@@ -1,7 +1,7 @@
 """A ledger for the finance workflow tests: the suite deployed once on the session's anvil, the development
 consortium admitted, and certificates issued by driving the contracts directly.
 
-Test modules import the fixtures they use from here (``from finance.support import chain, ledger``). Each
+Test modules import the fixtures they use from here (``from tests.finance.support import chain, ledger``). Each
 test runs on a chain snapshot that is reverted afterwards, with a fresh :class:`LedgerContext` (so the local
 nonce counters start from the chain's state).
 """

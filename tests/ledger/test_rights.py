@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from finance.support import (  # noqa: F401 - fixtures
+from tests.finance.support import (  # noqa: F401 - fixtures
     DAY,
     YEAR,
     advance,
