@@ -38,6 +38,7 @@ from eth_utils.abi import collapse_if_tuple
 from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_address
 from hexbytes import HexBytes
 from web3.contract import Contract
+from web3.exceptions import BlockNotFound
 from web3.types import TxReceipt
 
 from ledger.chain.revert import render_message
@@ -299,7 +300,11 @@ class ChainReader:
 
     def __init__(self, ctx: LedgerContext, block: int | None = None) -> None:
         self.ctx = ctx
-        header = ctx.w3.eth.get_block(block if block is not None else "latest")
+        try:
+            header = ctx.w3.eth.get_block(block if block is not None else "latest")
+        except BlockNotFound:
+            latest = int(ctx.w3.eth.block_number)
+            raise ValidationError(f"block {block} does not exist yet (the chain is at block {latest})") from None
         self.block_number = int(header["number"])
         self.block_hash = "0x" + bytes(header["hash"]).hex()
         self.block_time = int(header["timestamp"])
