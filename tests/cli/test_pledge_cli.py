@@ -1,0 +1,123 @@
+"""`dal pledge` through typer's runner, and once through a real `dal` subprocess: the pledgor signs a consent
+file, the bank records it, a transfer of the pledged shares is refused, then release, extension, enforcement."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from cli.main import app
+from tests.finance.support import (  # noqa: F401 - fixtures
+    DAY,
+    FinanceChain,
+    advance,
+    chain,
+    finance_chain,
+    issue_certificate,
+    now,
+)
+
+runner = CliRunner()
+
+
+def _dal(chain: FinanceChain, *args: str) -> Any:
+    result = runner.invoke(app, ["--json", *args], env=chain.env)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _date(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d")
+
+
+def _consent(chain: FinanceChain, certificate_id: int, path: Path, *, shares: str = "6000", days: int = 365,
+             bank: str = "bank") -> Any:
+    maturity = _date(now(chain.context()) + days * DAY)
+    return _dal(chain, "--as", "merchant-a", "pledge", "consent", str(certificate_id), "--right", "holding",
+                "--shares", shares, "--pledgee", bank, "--amount", "1000000.00", "--currency", "CNY",
+                "--maturity", maturity, "--reference", "ZDW-2026-000123", "-o", str(path))
+
+
+def test_consent_create_refused_transfer_and_release(chain: FinanceChain, tmp_path: Path) -> None:
+    certificate_id = issue_certificate(chain.context())
+    consent_file = tmp_path / "consent.json"
+    signed = _consent(chain, certificate_id, consent_file)
+    assert (signed["amount"], signed["currency"], signed["shares"], signed["nonce"]) == ("1000000.00", "CNY", 6000, 0)
+    assert json.loads(consent_file.read_text())["type"] == "dal.pledge-consent/1"
+
+    pledge = _dal(chain, "--as", "bank", "pledge", "create", str(consent_file))
+    assert (pledge["status"], pledge["rank"], pledge["amount_minor"], pledge["reference"]) == (
+        "active", 1, "100000000", "ZDW-2026-000123"
+    )
+    refused = runner.invoke(app, ["--as", "merchant-a", "rights", "transfer", str(certificate_id), "--right",
+                                  "holding", "--to", "merchant-b", "--percent", "50"], env=chain.env)
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"error: the shares are pledged to bank (0x")
+    assert f"under pledge #{pledge['pledge']} until {pledge['maturity'][:10]}" in refused.stderr
+
+    again = runner.invoke(app, ["--as", "bank", "pledge", "create", str(consent_file)], env=chain.env)
+    assert again.exit_code == 1 and "the consent was already used" in again.stderr
+
+    released = _dal(chain, "--as", "bank", "pledge", "release", str(pledge["pledge"]))
+    assert released["status"] == "released"
+    listed = _dal(chain, "pledge", "list", str(certificate_id))
+    assert [(row["pledge"], row["status"]) for row in listed] == [(pledge["pledge"], "released")]
+
+
+def test_extension_needs_the_pledgors_signed_consent(chain: FinanceChain, tmp_path: Path) -> None:
+    certificate_id = issue_certificate(chain.context())
+    _consent(chain, certificate_id, tmp_path / "consent.json")
+    pledge = _dal(chain, "--as", "bank", "pledge", "create", str(tmp_path / "consent.json"))
+    later = _date(int(datetime.fromisoformat(pledge["maturity"].replace("Z", "+00:00")).timestamp()) + 200 * DAY)
+    ext = tmp_path / "ext.json"
+    _dal(chain, "--as", "merchant-a", "pledge", "consent-extension", str(pledge["pledge"]), "--maturity", later,
+         "-o", str(ext))
+    wrong = runner.invoke(app, ["--as", "bank", "pledge", "extend", str(pledge["pledge"]), "--maturity", "2099-01-01",
+                                "--consent", str(ext)], env=chain.env)
+    assert wrong.exit_code == 1 and "give the maturity the pledgor signed" in wrong.stderr
+    extended = _dal(chain, "--as", "bank", "pledge", "extend", str(pledge["pledge"]), "--maturity", later,
+                    "--consent", str(ext))
+    assert extended["maturity"].startswith(later)
+
+
+def test_a_matured_pledge_is_enforced_and_shown(chain: FinanceChain, tmp_path: Path) -> None:
+    certificate_id = issue_certificate(chain.context())
+    _consent(chain, certificate_id, tmp_path / "consent.json", days=30)
+    pledge = _dal(chain, "--as", "bank", "pledge", "create", str(tmp_path / "consent.json"))
+    advance(chain.context(), 31 * DAY)
+    enforced = _dal(chain, "--as", "bank", "pledge", "enforce", str(pledge["pledge"]))
+    assert (enforced["status"], enforced["enforced_shares"]) == ("enforced", 6000)
+    assert enforced["enforced_to"].startswith("bank (0x")
+    shown = _dal(chain, "pledge", "show", str(pledge["pledge"]))
+    assert shown["status"] == "enforced"
+
+
+def test_an_existing_consent_file_is_never_overwritten(chain: FinanceChain, tmp_path: Path) -> None:
+    certificate_id = issue_certificate(chain.context())
+    path = tmp_path / "consent.json"
+    path.write_text("keep me")
+    result = runner.invoke(app, ["--as", "merchant-a", "pledge", "consent", str(certificate_id), "--right", "holding",
+                                 "--shares", "10", "--pledgee", "bank", "--amount", "1", "--currency", "CNY",
+                                 "--maturity", "2099-01-01", "-o", str(path)], env=chain.env)
+    assert result.exit_code == 1 and "already exists" in result.stderr
+    assert path.read_text() == "keep me"
+
+
+def test_the_real_dal_program_records_a_pledge_from_a_consent_file(chain: FinanceChain, tmp_path: Path) -> None:
+    certificate_id = issue_certificate(chain.context())
+    consent_file = tmp_path / "consent.json"
+    _consent(chain, certificate_id, consent_file)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DAL_")} | chain.env
+    completed = subprocess.run(
+        [str(Path(sys.executable).with_name("dal")), "--json", "--as", "bank", "pledge", "create", str(consent_file)],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["status"] == "active"
