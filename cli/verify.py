@@ -12,7 +12,11 @@ from ledger.verify import Verification, verify_certificate
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Check a certificate before lending: genuine, in force, holders, licences, pledges.")
+app = typer.Typer(
+    help="Check a certificate before lending: genuine, in force, holders, licences, pledges.",
+    # One command, not a group of them: options may follow CERT.
+    context_settings={"allow_interspersed_args": True},
+)
 
 
 def _lines(items: list[str], empty: str) -> str:

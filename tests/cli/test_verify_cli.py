@@ -1,0 +1,75 @@
+"""`dal verify` through typer's runner and a real subprocess: the bank's answer, its block, and its proof."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli.main import app
+from ledger.pledges import record_pledge, sign_consent
+from tests.finance.support import (  # noqa: F401 - fixtures
+    YEAR,
+    FinanceChain,
+    block_number,
+    chain,
+    finance_chain,
+    issue_certificate,
+    now,
+)
+
+runner = CliRunner()
+
+
+def test_verify_answers_in_json_with_the_block_it_read(chain: FinanceChain) -> None:
+    ledger = chain.context()
+    certificate_id = issue_certificate(ledger)
+    consent = sign_consent(ledger, certificate_id, "holding", 6000, "bank", "2500000.00", "CNY", now(ledger) + YEAR,
+                           as_="merchant-a")
+    pledge = record_pledge(ledger, consent, as_="bank").pledge
+    result = runner.invoke(app, ["--json", "verify", str(certificate_id)], env=chain.env)
+    assert result.exit_code == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert (answer["answer"], answer["genuine"], answer["in_force"]) == ("lendable", True, True)
+    assert answer["block"]["number"] == block_number(ledger)
+    assert answer["block"]["hash"] == "0x" + bytes(ledger.w3.eth.get_block("latest")["hash"]).hex()
+    (row,) = answer["pledges"]
+    assert (row["pledge"], row["rank"], row["amount"], row["currency"], row["shares"]) == (
+        pledge.pledge_id, 1, "2500000.00", "CNY", 6000
+    )
+    assert answer["proof"] is None
+
+
+def test_verify_with_proof_prints_a_readable_verified_answer(chain: FinanceChain) -> None:
+    certificate_id = issue_certificate(chain.context())
+    result = runner.invoke(app, ["verify", str(certificate_id), "--proof"], env=chain.env)
+    assert result.exit_code == 0, result.stderr
+    assert "lendable" in result.stdout
+    assert "verified:" in result.stdout and "proven against the state root" in result.stdout
+
+
+def test_verify_by_certificate_number_through_the_real_program(chain: FinanceChain) -> None:
+    ledger = chain.context()
+    certificate_id = issue_certificate(ledger)
+    number = ledger.contract("Certificates").events.CertificateIssued().get_logs(
+        from_block=0, argument_filters={"certificateId": certificate_id}
+    )[0]["args"]["number"]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DAL_")} | chain.env
+    completed = subprocess.run(
+        [str(Path(sys.executable).with_name("dal")), "--json", "verify", f"registrar:{number}", "--proof"],
+        capture_output=True, text=True, env=env, timeout=180, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    answer = json.loads(completed.stdout)
+    assert (answer["certificate"], answer["number"], answer["proof"]["verified"]) == (certificate_id, number, True)
+
+
+def test_an_answer_for_a_block_not_yet_mined_is_one_line(chain: FinanceChain) -> None:
+    certificate_id = issue_certificate(chain.context())
+    result = runner.invoke(app, ["verify", str(certificate_id), "--block", "99999999"], env=chain.env)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("error: block 99999999 does not exist yet")
