@@ -275,7 +275,7 @@ def resolve(ledger: LedgerContext, ref: str) -> int:
                 f"registrar {registrar_part} issued no certificate numbered {number!r}; check the number"
             )
         return certificate_id
-    found = [cid for cid, (_, issued) in _issued_numbers(event_log(ledger)).items() if issued == text]
+    found = [cid for cid, (_, issued) in _issued_numbers(event_log(ledger, "Certificates")).items() if issued == text]
     if not found:
         raise NotFoundError(
             f"no certificate was issued under number {text!r}; check it, or give the certificate id"
@@ -294,7 +294,7 @@ def resolve(ledger: LedgerContext, ref: str) -> int:
 def _views(ledger: LedgerContext, certificate_ids: Sequence[int]) -> list[CertificateView]:
     if not certificate_ids:
         return []
-    numbers = _issued_numbers(event_log(ledger), list(certificate_ids))
+    numbers = _issued_numbers(event_log(ledger, "Certificates"), list(certificate_ids))
     states = {cid: ledger.call("Certificates", "certificate", cid) for cid in certificate_ids}
     in_force = {cid: bool(ledger.call("Certificates", "isInForce", cid)) for cid in certificate_ids}
     hashes = {cid: to_hex(bytes(state[4])) for cid, state in states.items()}
@@ -354,7 +354,7 @@ def list_certificates(
         address_topic(holder_address) if holder_address else None,
         address_topic(registrar_address) if registrar_address else None,
     ]
-    submitted = event_log(ledger).fetch([("Certificates", "CertificateSubmitted")], topics=topics)
+    submitted = event_log(ledger, "Certificates").fetch([("Certificates", "CertificateSubmitted")], topics=topics)
     views = _views(ledger, [int(event.args["certificateId"]) for event in submitted])
     return [view for view in views if wanted_status is None or view.status == wanted_status.label]
 
@@ -387,7 +387,7 @@ def apply(
     catalog_store(ledger)  # the database must be usable before anything is sent
     digest = record_hash(entry)
     receipt = ledger.send("Certificates", "submit", registrar_address, digest, as_=as_)
-    submitted = event_log(ledger).decode_receipt(receipt, "Certificates", "CertificateSubmitted")
+    submitted = event_log(ledger, "Certificates").decode_receipt(receipt, "Certificates", "CertificateSubmitted")
     if not submitted:
         raise TransactionError("the application was mined but recorded no CertificateSubmitted event; "
                                "check the deployment with `dal chain status`")

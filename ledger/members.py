@@ -88,11 +88,11 @@ class MemberStatus(IntEnum):
     SUSPENDED = 2
 
 
-def event_log(ledger: LedgerContext) -> EventLog:
-    """The suite's events on the ledger's chain, read from the deployment block on."""
+def event_log(ledger: LedgerContext, *contracts: str) -> EventLog:
+    """The events of ``contracts`` (default: the whole suite) on the ledger's chain, from the deployment on."""
     return EventLog(
         ledger.w3,
-        {name: ledger.contract(name) for name in SUITE_CONTRACTS},
+        {name: ledger.contract(name) for name in contracts or SUITE_CONTRACTS},
         start_block=ledger.deployment.block,
         log_range=ledger.profile.log_range,
     )
@@ -254,7 +254,7 @@ def _view(
 
 def _history(ledger: LedgerContext, account: str | None) -> tuple[dict[str, dict[str, Any]], dict[str, bytes]]:
     """Per account: its MemberAdded event, and the reason hash of its last suspension."""
-    log = event_log(ledger)
+    log = event_log(ledger, "Consortium")
     topics = [address_topic(account)] if account is not None else []
     added: dict[str, dict[str, Any]] = {}
     suspended: dict[str, bytes] = {}

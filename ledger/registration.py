@@ -125,7 +125,7 @@ def catalog_files(path: Path) -> list[CatalogFile]:
 
 def _already_submitted(ledger: LedgerContext, applicant: str) -> dict[bytes, int]:
     """Catalog hash -> certificate id of every application ``applicant`` ever submitted."""
-    events = event_log(ledger).fetch(
+    events = event_log(ledger, "Certificates").fetch(
         [("Certificates", "CertificateSubmitted")], topics=[None, address_topic(applicant)]
     )
     return {bytes(event.args["catalogHash"]): int(event.args["certificateId"]) for event in events}
@@ -185,7 +185,7 @@ def import_catalogs(
         start = time.perf_counter()
         results = ledger.send_batch(requests, as_=as_, concurrency=concurrency, on_progress=on_progress)
         report.seconds = time.perf_counter() - start
-        log = event_log(ledger)
+        log = event_log(ledger, "Certificates")
         went_through: list[tuple[int, CatalogEntry]] = []
         for item, result in zip(pending, results, strict=True):
             if not result.ok or result.receipt is None:
