@@ -199,7 +199,7 @@ def _require_licence(reader: ChainReader, licence_id: int) -> None:
     if licence_id <= 0 or licence_id > count:
         raise NotFoundError(
             f"licence {licence_id} does not exist (the ledger has {count}); "
-            "see the licences of a certificate with `dal rights show CERT`"
+            "see the licences of a certificate with `dal rights licences CERT`"
         )
 
 
@@ -237,7 +237,7 @@ def grant_licence(
     if len(terms_hash) != 32:
         raise ValidationError("the terms hash must be 32 bytes")
     names = party_names(ctx)
-    grantor = to_checksum_address(ctx.address_of(as_))
+    grantor = to_checksum_address(ctx.account(as_).address)  # a wrong password stops here, before any work
     grantee = resolve_party(ctx, licensee, what="licensee")
     reader = ChainReader(ctx)
     begin = reader.block_time if start is None else start
@@ -291,7 +291,7 @@ def revoke_licence(
 ) -> RevokedLicences:
     """Revoke ``licence_id`` and its whole subtree (caller: its grantor). ``reason`` is kept as its hash."""
     names = party_names(ctx)
-    caller = to_checksum_address(ctx.address_of(as_))
+    caller = to_checksum_address(ctx.account(as_).address)
     reader = ChainReader(ctx)
     _require_licence(reader, licence_id)
     record = reader.call("Rights", "licence", licence_id)

@@ -277,7 +277,7 @@ def sign_consent(
     minor = parse_amount(amount, code)
     external_ref = reference_bytes(reference)
     names = party_names(ctx)
-    pledgor = to_checksum_address(ctx.address_of(as_))
+    pledgor = to_checksum_address(ctx.account(as_).address)  # a wrong password stops here, before any work
     bank = resolve_party(ctx, pledgee, what="pledgee")
     reader = ChainReader(ctx)
     require_in_force(reader, certificate_id)
@@ -350,7 +350,7 @@ def check_consent(ctx: LedgerContext, consent: PledgeConsent, *, as_: str | None
         raise ValidationError(
             "the consent's signature is not the pledgor's over these terms (altered?); ask for a new consent"
         )
-    bank = to_checksum_address(ctx.address_of(as_))
+    bank = to_checksum_address(ctx.account(as_).address)
     if bank != to_checksum_address(consent.pledgee):
         raise ValidationError(
             f"this consent is for {party_label(consent.pledgee, names)}; act as that bank to record it "
@@ -399,7 +399,7 @@ def _as_pledgee(ctx: LedgerContext, reader: ChainReader, pledge_id: int, as_: st
     names = party_names(ctx)
     _require_pledge(reader, pledge_id)
     state: dict[str, Any] = reader.call("Pledges", "pledge", pledge_id)
-    caller = to_checksum_address(ctx.address_of(as_))
+    caller = to_checksum_address(ctx.account(as_).address)
     if to_checksum_address(state["pledgee"]) != caller:
         raise ValidationError(
             f"pledge {pledge_id} was taken by {party_label(state['pledgee'], names)}; only that bank may "
@@ -426,7 +426,7 @@ def sign_extension(
     reader = ChainReader(ctx)
     _require_pledge(reader, pledge_id)
     state = reader.call("Pledges", "pledge", pledge_id)
-    pledgor = to_checksum_address(ctx.address_of(as_))
+    pledgor = to_checksum_address(ctx.account(as_).address)
     if to_checksum_address(state["pledgor"]) != pledgor:
         raise ValidationError(
             f"pledge {pledge_id} is over the shares of {party_label(state['pledgor'], names)}; only that pledgor "

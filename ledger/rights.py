@@ -623,7 +623,7 @@ def transfer_shares(
     right = parse_right(right)
     shares = parse_shares(shares=shares)
     names = party_names(ctx)
-    sender = to_checksum_address(ctx.address_of(as_))
+    sender = to_checksum_address(ctx.account(as_).address)  # a wrong password stops here, before any work
     recipient = resolve_party(ctx, to, what="recipient")
     reader = ChainReader(ctx)
     _check_transfer(reader, certificate_id, right, sender, recipient, shares, names)

@@ -174,7 +174,9 @@ MESSAGES: dict[str, str] = {
     "RightsInvalidPeriod": (
         "the licence period {start:date} to {end:date} is empty or already over; choose a later end"
     ),
-    "RightsUnknownLicence": "licence {licenceId} does not exist; see the licences with `dal rights show CERT`",
+    "RightsUnknownLicence": (
+        "licence {licenceId} does not exist; see the licences with `dal rights licences CERT`"
+    ),
     "RightsLicenceRevoked": "licence {licenceId} is revoked; nothing can be granted under it or revoked again",
     "RightsNotLicensee": (
         "{account} is not the licensee of licence {licenceId}, so it cannot sub-license under it"
