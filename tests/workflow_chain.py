@@ -22,16 +22,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from eth_utils.crypto import keccak
 from web3 import Web3
 
+from ledger import certificates
+from ledger.chain.clock import DAY, HOUR, YEAR, advance_time, chain_time
 from ledger.chain.node import LocalNode
 from ledger.context import LedgerContext
-from ledger.members import admit_development_consortium
+from ledger.members import admit_development_consortium, resolve_address
 from ledger.store.session import upgrade_to_head
 
 __all__ = [
     "CATALOG",
     "WorkflowChain",
+    "build_history",
     "chain_snapshot_fixture",
     "ledger_fixture",
     "workflow_chain_fixture",
@@ -126,3 +130,67 @@ def workflow_env_fixture(workflow_chain: WorkflowChain, chain_snapshot: None, tm
 def ledger_fixture(workflow_chain: WorkflowChain, chain_snapshot: None, tmp_path: Path) -> LedgerContext:
     """A fresh context on the session's home with the test's own database; chain changes are undone."""
     return workflow_chain.context(workflow_chain.new_database(tmp_path))
+
+
+# --- a certificate with some history -----------------------------------------------------------
+
+_HOLDING, _DEVELOPMENT, _OPERATION = 0, 1, 2
+
+_CONSENT_TYPES = [
+    {"name": "pledgee", "type": "address"},
+    {"name": "certificateId", "type": "uint256"},
+    {"name": "right", "type": "uint8"},
+    {"name": "shares", "type": "uint256"},
+    {"name": "amount", "type": "uint256"},
+    {"name": "currency", "type": "bytes3"},
+    {"name": "maturity", "type": "uint64"},
+    {"name": "externalRef", "type": "bytes32"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "deadline", "type": "uint256"},
+]
+
+
+def _pledge(ledger: LedgerContext, certificate_id: int, shares: int, maturity: int) -> None:
+    """The bank records a pledge over merchant-a's holding shares with merchant-a's signed consent."""
+    pledgor = ledger.account("merchant-a")
+    pledgee = resolve_address(ledger, "bank")
+    reference = b"QH-2025-001".ljust(32, b"\x00")
+    nonce = int(ledger.call("Pledges", "nonces", pledgor.address))
+    deadline = chain_time(ledger.w3) + DAY
+    message = {
+        "pledgee": pledgee, "certificateId": certificate_id, "right": _HOLDING, "shares": shares,
+        "amount": 500_000_000, "currency": b"CNY", "maturity": maturity, "externalRef": reference,
+        "nonce": nonce, "deadline": deadline,
+    }
+    domain = {"name": "DataAssetLedger Pledges", "version": "1", "chainId": ledger.profile.chain_id,
+              "verifyingContract": ledger.contract("Pledges").address}
+    signature = pledgor.sign_typed_data(domain, {"PledgeConsent": _CONSENT_TYPES}, message).signature
+    terms = (pledgor.address, certificate_id, _HOLDING, shares, 500_000_000, b"CNY", maturity, reference)
+    ledger.send("Pledges", "recordPledge", terms, nonce, deadline, bytes(signature), as_="bank")
+
+
+def build_history(ledger: LedgerContext, tmp_path: Path) -> dict[str, Any]:
+    """A certificate with a transfer, a licence and an enforced pledge; the times between the steps."""
+    times: dict[str, Any] = {"before": chain_time(ledger.w3)}
+    advance_time(ledger.w3, ledger.profile, HOUR)
+    cid = certificates.apply(ledger, write_catalog(tmp_path), registrar="registrar", as_="merchant-a") \
+        .certificate.certificate_id
+    certificates.accept(ledger, str(cid), as_="registrar")
+    certificates.publicize(ledger, str(cid), notice_seconds=DAY, as_="registrar")
+    advance_time(ledger.w3, ledger.profile, DAY + 1)
+    certificates.issue(ledger, str(cid), number="SZDEX-AUDIT-1", expiry=chain_time(ledger.w3) + 5 * YEAR,
+                       as_="registrar")
+    times["issued"] = chain_time(ledger.w3)
+    advance_time(ledger.w3, ledger.profile, HOUR)
+    ledger.send("Rights", "transferShares", cid, _OPERATION, resolve_address(ledger, "merchant-c"), 4_000,
+                as_="merchant-a")
+    now = chain_time(ledger.w3)
+    terms = (resolve_address(ledger, "merchant-b"), keccak(text="analytics only"), now, now + YEAR, False, False)
+    ledger.send("Rights", "grantLicence", cid, _DEVELOPMENT, terms, as_="merchant-a")
+    _pledge(ledger, cid, 6_000, maturity=now + DAY)
+    times["pledged"] = chain_time(ledger.w3)
+    advance_time(ledger.w3, ledger.profile, 2 * DAY)
+    ledger.send("Pledges", "enforcePledge", 1, resolve_address(ledger, "bank"), as_="bank")
+    times["enforced"] = chain_time(ledger.w3)
+    times["certificate"] = cid
+    return times

@@ -1,0 +1,456 @@
+"""The auditor's questions: everything that happened to a certificate, and who held what at a given time.
+
+:func:`trace` lists every event of a certificate and of what hangs on it (its
+three rights' share movements, the licences over them and their revocations,
+the pledges over them and how each ended), oldest first, each with its block,
+its block time and its transaction, and a sentence saying what happened.
+
+:func:`holdings_at` answers "who held each right of certificate X at that time,
+and how did it get there": the block in force at that time is found from block
+timestamps, the share movements up to it are replayed, and for every holder
+the movements that made its holding are listed (issue, transfer, or
+enforcement of a pledge). The certificate's status then, and the licences and
+pledges that bound it then, come from the same replay.
+
+Both read the chain's logs (so they need nothing but a node); the oracle's read
+model holds the same events for faster queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from eth_utils.address import to_checksum_address
+
+from ledger.certificates import CertificateStatus, resolve
+from ledger.chain.clock import as_datetime
+from ledger.chain.logs import ChainLog, EventLog, uint_topic
+from ledger.consent import format_amount, reference_text
+from ledger.context import LedgerContext
+from ledger.errors import ValidationError
+from ledger.members import event_log, name_of
+
+__all__ = [
+    "Acquisition",
+    "HistoryAt",
+    "HoldingAt",
+    "RightAt",
+    "Trace",
+    "TraceEvent",
+    "holdings_at",
+    "trace",
+]
+
+_RIGHTS = ("holding", "development", "operation")
+_ZERO = "0x0000000000000000000000000000000000000000"
+_CERTIFICATE_EVENTS = (
+    "CertificateSubmitted", "CertificateReturned", "CertificateResubmitted", "CertificateAccepted",
+    "CertificatePublicized", "CertificateObjected", "CertificateObjectionResolved", "CertificateRejected",
+    "CertificateIssued", "CertificateChangeRequested", "CertificateRenewalRequested",
+    "CertificateCancellationRequested", "CertificateRequestDeclined", "CertificateChanged", "CertificateRenewed",
+    "CertificateSuspended", "CertificateReinstated", "CertificateCancelled",
+)
+# The status each lifecycle event leaves the certificate in (types/CertificateStatus.sol).
+_STATUS_AFTER: dict[str, CertificateStatus] = {
+    "CertificateSubmitted": CertificateStatus.SUBMITTED,
+    "CertificateReturned": CertificateStatus.RETURNED,
+    "CertificateResubmitted": CertificateStatus.SUBMITTED,
+    "CertificateAccepted": CertificateStatus.ACCEPTED,
+    "CertificatePublicized": CertificateStatus.UNDER_NOTICE,
+    "CertificateObjected": CertificateStatus.OBJECTED,
+    "CertificateObjectionResolved": CertificateStatus.UNDER_NOTICE,
+    "CertificateRejected": CertificateStatus.REJECTED,
+    "CertificateIssued": CertificateStatus.ISSUED,
+    "CertificateSuspended": CertificateStatus.SUSPENDED,
+    "CertificateReinstated": CertificateStatus.ISSUED,
+    "CertificateCancelled": CertificateStatus.CANCELLED,
+}
+_REQUESTS = ("none", "change", "renewal", "cancellation")
+
+
+@dataclass(frozen=True)
+class TraceEvent:
+    """One event in a certificate's history."""
+
+    block: int
+    time: dt.datetime
+    tx_hash: str
+    log_index: int
+    contract: str
+    event: str
+    summary: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Everything that happened to a certificate, oldest first."""
+
+    certificate_id: int
+    number: str | None
+    events: list[TraceEvent]
+
+
+@dataclass(frozen=True)
+class Acquisition:
+    """One movement of a holder's shares of a right: in (issue, transfer, enforcement) or out."""
+
+    block: int
+    time: dt.datetime
+    tx_hash: str
+    direction: str  # "in" or "out"
+    counterparty: str | None  # None for the shares minted at issue
+    counterparty_name: str | None
+    shares: int
+    how: str
+
+
+@dataclass(frozen=True)
+class HoldingAt:
+    """A holder's shares of one right at the time asked, and the movements that made them."""
+
+    owner: str
+    name: str | None
+    shares: int
+    path: list[Acquisition]
+
+
+@dataclass(frozen=True)
+class RightAt:
+    """Who held one right at the time asked."""
+
+    right: str
+    holders: list[HoldingAt]
+
+
+@dataclass(frozen=True)
+class HistoryAt:
+    """A certificate as it stood at a point in time, replayed from the chain's events."""
+
+    certificate_id: int
+    number: str | None
+    at: dt.datetime
+    block: int
+    block_time: dt.datetime
+    status: str
+    in_force: bool
+    expiry: dt.datetime | None
+    rights: list[RightAt]
+    licences: list[dict[str, Any]] = field(default_factory=list)
+    pledges: list[dict[str, Any]] = field(default_factory=list)
+
+
+# --- reading the history ------------------------------------------------------------------------
+
+
+def _history(log: EventLog, certificate_id: int, to_block: int | None) -> list[ChainLog]:
+    """Every event of the certificate, its shares, licences and pledges up to ``to_block``, in chain order."""
+    cert = uint_topic(certificate_id)
+    events = log.fetch([("Certificates", name) for name in _CERTIFICATE_EVENTS], topics=[cert], to_block=to_block)
+    for transfer in log.fetch([("Rights", "TransferSingle"), ("Rights", "TransferBatch")], to_block=to_block):
+        if _transfer_items(transfer, certificate_id):
+            events.append(transfer)
+    granted = log.fetch([("Rights", "LicenceGranted")], topics=[None, cert], to_block=to_block)
+    events += granted
+    if granted:
+        ids = [uint_topic(int(event.args["licenceId"])) for event in granted]
+        events += log.fetch([("Rights", "LicenceRevoked")], topics=[ids], to_block=to_block)
+    recorded = log.fetch([("Pledges", "PledgeRecorded")], topics=[None, cert], to_block=to_block)
+    events += recorded
+    if recorded:
+        ids = [uint_topic(int(event.args["pledgeId"])) for event in recorded]
+        ends = [("Pledges", name) for name in ("PledgeReleased", "PledgeExtended", "PledgeEnforced")]
+        events += log.fetch(ends, topics=[ids], to_block=to_block)
+    events.sort(key=lambda event: event.order)
+    return events
+
+
+def _transfer_items(event: ChainLog, certificate_id: int) -> list[tuple[str, int]]:
+    """The (right, shares) this share movement moves of ``certificate_id``."""
+    if event.event == "TransferSingle":
+        pairs = [(int(event.args["id"]), int(event.args["value"]))]
+    else:
+        pairs = list(zip(map(int, event.args["ids"]), map(int, event.args["values"]), strict=True))
+    return [
+        (_RIGHTS[token & 3], value) for token, value in pairs if token >> 2 == certificate_id and token & 3 < 3
+    ]
+
+
+class _Names:
+    """How parties are named in sentences: the data home's account name, else the member's name."""
+
+    def __init__(self, ledger: LedgerContext, log: EventLog) -> None:
+        self._ledger = ledger
+        self._members = {
+            str(event.args["account"]).lower(): str(event.args["name"])
+            for event in log.fetch([("Consortium", "MemberAdded")])
+        } if "Consortium" in log.contracts else {}
+        self._cache: dict[str, str | None] = {}
+
+    def name(self, address: str) -> str | None:
+        key = address.lower()
+        if key not in self._cache:
+            self._cache[key] = name_of(self._ledger, address) or self._members.get(key)
+        return self._cache[key]
+
+    def label(self, address: str) -> str:
+        return self.name(address) or to_checksum_address(address)
+
+
+def _plain(value: Any) -> Any:
+    """An event argument in JSON-safe form: bytes as 0x hex, addresses checksummed."""
+    if isinstance(value, bytes | bytearray):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, str) and len(value) == 42 and value.startswith("0x"):
+        return to_checksum_address(value)
+    return value
+
+
+def _short(digest: Any) -> str:
+    text = _plain(digest)
+    return f"{text[:10]}…{text[-4:]}" if isinstance(text, str) and len(text) == 66 else str(text)
+
+
+def _date(timestamp: int) -> str:
+    moment = as_datetime(int(timestamp))
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+
+
+def _percent(shares: int) -> str:
+    return f"{shares / 100:g}%"
+
+
+def _summary(event: ChainLog, names: _Names, enforced_in_tx: Mapping[str, int], certificate_id: int) -> str:
+    a = event.args
+    n = names.label
+    match event.event:
+        case "CertificateSubmitted":
+            return f"{n(a['applicant'])} applied to {n(a['registrar'])} with catalog entry {_short(a['catalogHash'])}"
+        case "CertificateReturned":
+            return f"returned to the applicant for correction (reason {_short(a['reasonHash'])})"
+        case "CertificateResubmitted":
+            return f"resubmitted with catalog entry {_short(a['catalogHash'])}"
+        case "CertificateAccepted":
+            return "accepted for review by the registrar"
+        case "CertificatePublicized":
+            return f"published for objections until {_date(a['noticeDeadline'])}"
+        case "CertificateObjected":
+            return f"{n(a['objector'])} objected (reason {_short(a['reasonHash'])})"
+        case "CertificateObjectionResolved":
+            return f"objection resolved; the notice ends {_date(a['noticeDeadline'])}"
+        case "CertificateRejected":
+            return f"rejected by the registrar (reason {_short(a['reasonHash'])})"
+        case "CertificateIssued":
+            return (f"issued by {n(a['registrar'])} as number {a['number']}, in force until {_date(a['expiry'])}; "
+                    f"all three rights go to {n(a['holder'])}")
+        case "CertificateChangeRequested":
+            return f"the holder applied to change the catalog entry to {_short(a['catalogHash'])}"
+        case "CertificateRenewalRequested":
+            return f"the holder applied to renew it until {_date(a['expiry'])}"
+        case "CertificateCancellationRequested":
+            return f"the holder applied for cancellation (reason {_short(a['reasonHash'])})"
+        case "CertificateRequestDeclined":
+            return f"the registrar declined the {_REQUESTS[int(a['request'])]} request"
+        case "CertificateChanged":
+            return f"catalog entry changed: version {a['version']} is {_short(a['catalogHash'])}"
+        case "CertificateRenewed":
+            return f"renewed until {_date(a['expiry'])}"
+        case "CertificateSuspended":
+            return f"suspended by the registrar (reason {_short(a['reasonHash'])})"
+        case "CertificateReinstated":
+            return "reinstated by the registrar"
+        case "CertificateCancelled":
+            return f"cancelled (reason {_short(a['reasonHash'])})"
+        case "TransferSingle" | "TransferBatch":
+            items = _transfer_items(event, certificate_id)
+            if len(items) == len(_RIGHTS) and len({shares for _, shares in items}) == 1:
+                moves = f"{_percent(items[0][1])} of each of the three rights"
+            else:
+                moves = ", ".join(f"{_percent(shares)} of the {right} right" for right, shares in items)
+            if str(a["from"]) == _ZERO:
+                return f"{n(a['to'])} received {moves} at issue"
+            how = f" by enforcement of pledge {enforced_in_tx[event.tx_hash]}" if event.tx_hash in enforced_in_tx \
+                else ""
+            return f"{n(a['from'])} transferred {moves} to {n(a['to'])}{how}"
+        case "LicenceGranted":
+            kind = "exclusive" if a["exclusive"] else "non-exclusive"
+            sub = ", sub-licensable" if a["sublicensable"] else ""
+            parent = f" under licence {a['parentId']}" if int(a["parentId"]) else ""
+            return (f"{n(a['grantor'])} licensed the {_RIGHTS[int(a['right'])]} right to {n(a['licensee'])} "
+                    f"from {_date(a['start'])} to {_date(a['end'])} ({kind}{sub}): licence {a['licenceId']}{parent}")
+        case "LicenceRevoked":
+            root = "" if a["rootLicenceId"] == a["licenceId"] else f" with licence {a['rootLicenceId']}"
+            return f"licence {a['licenceId']} revoked by {n(a['revokedBy'])}{root}"
+        case "PledgeRecorded":
+            amount = format_amount(int(a["amount"]), bytes(a["currency"]).decode("ascii", "replace"))
+            currency = bytes(a["currency"]).decode("ascii", "replace")
+            reference = reference_text(bytes(a["externalRef"]))
+            ref = f", registered as {reference}" if reference else ""
+            return (f"{n(a['pledgee'])} recorded pledge {a['pledgeId']} over {_percent(int(a['shares']))} of the "
+                    f"{_RIGHTS[int(a['right'])]} right of {n(a['pledgor'])}, securing {amount} {currency} until "
+                    f"{_date(a['maturity'])}{ref}")
+        case "PledgeReleased":
+            return f"pledge {a['pledgeId']} released"
+        case "PledgeExtended":
+            return f"pledge {a['pledgeId']} extended to {_date(a['maturity'])}"
+        case "PledgeEnforced":
+            return f"pledge {a['pledgeId']} enforced: {_percent(int(a['shares']))} went to {n(a['recipient'])}"
+    return event.event
+
+
+def _number(events: Iterable[ChainLog]) -> str | None:
+    for event in events:
+        if event.event == "CertificateIssued":
+            return str(event.args["number"])
+    return None
+
+
+def trace(ledger: LedgerContext, ref: str) -> Trace:
+    """Every event of the certificate named by ``ref`` and of its rights, licences and pledges, oldest first."""
+    certificate_id = resolve(ledger, ref)
+    log = event_log(ledger)
+    events = _history(log, certificate_id, None)
+    names = _Names(ledger, log)
+    enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeEnforced"}
+    traced = [
+        TraceEvent(
+            block=event.block_number,
+            time=as_datetime(log.block_time(event.block_number)) or dt.datetime.fromtimestamp(0, dt.UTC),
+            tx_hash=event.tx_hash,
+            log_index=event.log_index,
+            contract=event.contract,
+            event=event.event,
+            summary=_summary(event, names, enforced, certificate_id),
+            args={key: _plain(value) for key, value in event.args.items()},
+        )
+        for event in events
+    ]
+    return Trace(certificate_id=certificate_id, number=_number(events), events=traced)
+
+
+# --- the state at a point in time ---------------------------------------------------------------
+
+
+def _paths(
+    events: Sequence[ChainLog], certificate_id: int, log: EventLog, names: _Names
+) -> tuple[dict[str, dict[str, int]], dict[tuple[str, str], list[Acquisition]]]:
+    """Balances per right and owner after ``events``, and every owner's movements per right."""
+    balances: dict[str, dict[str, int]] = {right: defaultdict(int) for right in _RIGHTS}
+    paths: dict[tuple[str, str], list[Acquisition]] = defaultdict(list)
+    enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeEnforced"}
+    for event in events:
+        if event.event not in ("TransferSingle", "TransferBatch"):
+            continue
+        sender = to_checksum_address(event.args["from"])
+        recipient = to_checksum_address(event.args["to"])
+        time = as_datetime(log.block_time(event.block_number)) or dt.datetime.fromtimestamp(0, dt.UTC)
+        minted = sender == _ZERO
+        how = "issue" if minted else (
+            f"enforcement of pledge {enforced[event.tx_hash]}" if event.tx_hash in enforced else "transfer"
+        )
+        for right, shares in _transfer_items(event, certificate_id):
+            if not minted:
+                balances[right][sender] -= shares
+                paths[(right, sender)].append(Acquisition(
+                    event.block_number, time, event.tx_hash, "out", recipient, names.name(recipient), shares, how))
+            balances[right][recipient] += shares
+            paths[(right, recipient)].append(Acquisition(
+                event.block_number, time, event.tx_hash, "in", None if minted else sender,
+                None if minted else names.name(sender), shares, how))
+    return balances, paths
+
+
+def _licences_then(events: Sequence[ChainLog], when: int, names: _Names) -> list[dict[str, Any]]:
+    revoked = {int(event.args["licenceId"]) for event in events if event.event == "LicenceRevoked"}
+    licences = []
+    for event in events:
+        if event.event != "LicenceGranted":
+            continue
+        a = event.args
+        licence_id = int(a["licenceId"])
+        if licence_id in revoked or not int(a["start"]) <= when < int(a["end"]):
+            continue
+        licences.append({
+            "licence_id": licence_id,
+            "right": _RIGHTS[int(a["right"])],
+            "grantor": to_checksum_address(a["grantor"]),
+            "licensee": to_checksum_address(a["licensee"]),
+            "licensee_name": names.name(a["licensee"]),
+            "parent_id": int(a["parentId"]),
+            "start": as_datetime(int(a["start"])),
+            "end": as_datetime(int(a["end"])),
+            "exclusive": bool(a["exclusive"]),
+            "sublicensable": bool(a["sublicensable"]),
+        })
+    return licences
+
+
+def _pledges_then(events: Sequence[ChainLog], names: _Names) -> list[dict[str, Any]]:
+    ended = {int(e.args["pledgeId"]) for e in events if e.event in ("PledgeReleased", "PledgeEnforced")}
+    maturity = {int(e.args["pledgeId"]): int(e.args["maturity"]) for e in events if e.event == "PledgeExtended"}
+    pledges = []
+    for event in events:
+        if event.event != "PledgeRecorded" or int(event.args["pledgeId"]) in ended:
+            continue
+        a = event.args
+        pledge_id = int(a["pledgeId"])
+        currency = bytes(a["currency"]).decode("ascii", "replace")
+        pledges.append({
+            "pledge_id": pledge_id,
+            "right": _RIGHTS[int(a["right"])],
+            "pledgor": to_checksum_address(a["pledgor"]),
+            "pledgee": to_checksum_address(a["pledgee"]),
+            "pledgee_name": names.name(a["pledgee"]),
+            "shares": int(a["shares"]),
+            "amount": format_amount(int(a["amount"]), currency),
+            "currency": currency,
+            "maturity": as_datetime(maturity.get(pledge_id, int(a["maturity"]))),
+        })
+    return pledges
+
+
+def holdings_at(ledger: LedgerContext, ref: str, when: int) -> HistoryAt:
+    """Who held each right of the certificate named by ``ref`` at Unix time ``when``, and how they got there."""
+    certificate_id = resolve(ledger, ref)
+    log = event_log(ledger)
+    block = log.block_at(when)
+    if block is None:
+        raise ValidationError(f"the chain did not exist yet at {_date(when)}; ask about a later time")
+    events = _history(log, certificate_id, block)
+    names = _Names(ledger, log)
+    status = CertificateStatus.NONE
+    expiry = 0
+    for event in events:
+        status = _STATUS_AFTER.get(event.event, status)
+        if event.event in ("CertificateIssued", "CertificateRenewed"):
+            expiry = int(event.args["expiry"])
+    balances, paths = _paths(events, certificate_id, log, names)
+    rights = [
+        RightAt(right=right, holders=[
+            HoldingAt(owner=owner, name=names.name(owner), shares=shares, path=paths[(right, owner)])
+            for owner, shares in sorted(balances[right].items(), key=lambda item: (-item[1], item[0]))
+            if shares > 0
+        ])
+        for right in _RIGHTS
+    ]
+    label = "not yet applied for" if status is CertificateStatus.NONE else status.label
+    block_time = log.block_time(block)
+    return HistoryAt(
+        certificate_id=certificate_id,
+        number=_number(events),
+        at=as_datetime(when) or dt.datetime.fromtimestamp(0, dt.UTC),
+        block=block,
+        block_time=as_datetime(block_time) or dt.datetime.fromtimestamp(0, dt.UTC),
+        status=label,
+        in_force=status is CertificateStatus.ISSUED and when < expiry,
+        expiry=as_datetime(expiry),
+        rights=rights,
+        licences=_licences_then(events, when, names),
+        pledges=_pledges_then(events, names),
+    )

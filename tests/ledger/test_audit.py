@@ -1,0 +1,96 @@
+"""The audit trail: every event of a certificate in order, and who held which right at a given time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from workflow_chain import (  # noqa: F401 - fixtures
+    build_history,
+    chain_snapshot_fixture,
+    ledger_fixture,
+    workflow_chain_fixture,
+    write_catalog,
+)
+
+from ledger import audit, certificates
+from ledger.context import LedgerContext
+from ledger.errors import ValidationError
+from ledger.members import resolve_address
+
+HOLDING, DEVELOPMENT, OPERATION = 0, 1, 2
+
+
+def test_a_trace_lists_every_event_oldest_first_with_block_time_and_transaction(
+    ledger: LedgerContext, tmp_path: Path
+) -> None:
+    history = build_history(ledger, tmp_path)
+    traced = audit.trace(ledger, "SZDEX-AUDIT-1")
+    assert (traced.certificate_id, traced.number) == (history["certificate"], "SZDEX-AUDIT-1")
+    assert [event.event for event in traced.events] == [
+        "CertificateSubmitted", "CertificateAccepted", "CertificatePublicized", "CertificateIssued",
+        "TransferBatch", "TransferSingle", "LicenceGranted", "PledgeRecorded", "PledgeEnforced", "TransferSingle",
+    ]
+    orders = [(event.block, event.log_index) for event in traced.events]
+    assert orders == sorted(orders)
+    assert all(event.tx_hash.startswith("0x") and len(event.tx_hash) == 66 for event in traced.events)
+    assert traced.events[0].time.timestamp() <= traced.events[-1].time.timestamp() == history["enforced"]
+    summaries = [event.summary for event in traced.events]
+    assert summaries[0].startswith("merchant-a applied to registrar with catalog entry 0x")
+    assert "issued by registrar as number SZDEX-AUDIT-1" in summaries[3]
+    assert summaries[4] == "merchant-a received 100% of each of the three rights at issue"
+    assert summaries[5] == "merchant-a transferred 40% of the operation right to merchant-c"
+    assert summaries[6].startswith("merchant-a licensed the development right to merchant-b from ")
+    assert summaries[7].startswith(
+        "bank recorded pledge 1 over 60% of the holding right of merchant-a, securing 5000000.00 CNY until "
+    )
+    assert summaries[7].endswith(", registered as QH-2025-001")
+    assert summaries[8] == "pledge 1 enforced: 60% went to bank"
+    assert summaries[9] == "merchant-a transferred 60% of the holding right to bank by enforcement of pledge 1"
+    assert traced.events[5].args["to"] == resolve_address(ledger, "merchant-c")
+
+
+def test_holdings_at_a_time_are_replayed_with_how_each_holder_got_there(
+    ledger: LedgerContext, tmp_path: Path
+) -> None:
+    history = build_history(ledger, tmp_path)
+    cid = str(history["certificate"])
+    merchant_a, merchant_c, bank = (resolve_address(ledger, n) for n in ("merchant-a", "merchant-c", "bank"))
+
+    at_issue = audit.holdings_at(ledger, cid, history["issued"])
+    assert (at_issue.status, at_issue.in_force, at_issue.number) == ("issued", True, "SZDEX-AUDIT-1")
+    assert [[(h.owner, h.shares) for h in right.holders] for right in at_issue.rights] == [[(merchant_a, 10_000)]] * 3
+    assert (at_issue.licences, at_issue.pledges) == ([], [])
+
+    pledged = audit.holdings_at(ledger, cid, history["pledged"])
+    operation = {h.owner: h for h in pledged.rights[OPERATION].holders}
+    assert {owner: h.shares for owner, h in operation.items()} == {merchant_a: 6_000, merchant_c: 4_000}
+    assert [(p.direction, p.counterparty, p.shares, p.how) for p in operation[merchant_a].path] == [
+        ("in", None, 10_000, "issue"), ("out", merchant_c, 4_000, "transfer"),
+    ]
+    assert [(p.direction, p.counterparty_name, p.shares) for p in operation[merchant_c].path] == [
+        ("in", "merchant-a", 4_000)
+    ]
+    assert [(lic["right"], lic["licensee_name"]) for lic in pledged.licences] == [("development", "merchant-b")]
+    assert [(p["pledge_id"], p["shares"], p["pledgee_name"]) for p in pledged.pledges] == [(1, 6_000, "bank")]
+
+    now = audit.holdings_at(ledger, cid, history["enforced"])
+    holding = {h.owner: h for h in now.rights[HOLDING].holders}
+    assert {owner: h.shares for owner, h in holding.items()} == {bank: 6_000, merchant_a: 4_000}
+    assert [(p.direction, p.counterparty_name, p.how) for p in holding[bank].path] == [
+        ("in", "merchant-a", "enforcement of pledge 1")
+    ]
+    assert now.pledges == []
+
+
+def test_before_its_application_a_certificate_has_no_holders(ledger: LedgerContext, tmp_path: Path) -> None:
+    history = build_history(ledger, tmp_path)
+    before = audit.holdings_at(ledger, str(history["certificate"]), history["before"])
+    assert (before.status, before.in_force, before.number) == ("not yet applied for", False, None)
+    assert all(right.holders == [] for right in before.rights)
+
+
+def test_a_time_before_the_chain_began_is_refused(ledger: LedgerContext, tmp_path: Path) -> None:
+    certificates.apply(ledger, write_catalog(tmp_path), registrar="registrar", as_="merchant-a")
+    with pytest.raises(ValidationError, match="the chain did not exist yet at 2001-09-09"):
+        audit.holdings_at(ledger, "1", 1_000_000_000)
