@@ -12,8 +12,10 @@ event log, so both paths give the same read model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
@@ -38,6 +40,28 @@ def event_signature(abi_event: Mapping[str, Any]) -> str:
     return f"{abi_event['name']}({','.join(_type_string(p) for p in abi_event['inputs'])})"
 
 
+@lru_cache(maxsize=65536)
+def _checksum(address: str) -> str:
+    return str(to_checksum_address(address))
+
+
+_STATIC_WORD = re.compile(r"^(uint\d*|int\d*|address|bool|bytes([1-9]|[12]\d|3[012]))$")
+
+
+def _word(word: bytes, abi_type: str) -> Any:
+    """One static ABI word in stored form, without the general decoder (the indexer's hot path)."""
+    if abi_type == "address":
+        return _checksum("0x" + word[12:].hex())
+    if abi_type == "bool":
+        return any(word)
+    if abi_type.startswith("uint"):
+        return str(int.from_bytes(word, "big"))
+    if abi_type.startswith("int"):
+        return str(int.from_bytes(word, "big", signed=True))
+    size = int(abi_type[5:])
+    return "0x" + word[:size].hex()
+
+
 def stored_form(value: Any, abi_type: str) -> Any:
     """An argument decoded by eth_abi, in the stored (JSON-safe) form."""
     if abi_type.endswith("]"):
@@ -47,7 +71,7 @@ def stored_form(value: Any, abi_type: str) -> Any:
         inner_types = _split_tuple(abi_type[1:-1])
         return [stored_form(item, kind) for item, kind in zip(value, inner_types, strict=True)]
     if abi_type == "address":
-        return to_checksum_address(value)
+        return _checksum(value)
     if abi_type == "bool" or abi_type == "string":
         return value
     if isinstance(value, (bytes, bytearray)):
@@ -93,20 +117,30 @@ class EventSpec:
             types=tuple(_type_string(p) for p in inputs),
         )
 
+    @property
+    def _data_types(self) -> list[str]:
+        return [kind for kind, indexed in zip(self.types, self.indexed, strict=True) if not indexed]
+
     def decode(self, topics: Sequence[bytes], data: bytes) -> dict[str, Any]:
-        data_types = [kind for kind, indexed in zip(self.types, self.indexed, strict=True) if not indexed]
-        data_values = iter(abi_decode(data_types, data)) if data_types else iter(())
+        data_types = self._data_types
+        if all(_STATIC_WORD.match(kind) for kind in data_types):
+            if len(data) < 32 * len(data_types):
+                raise ChainError(f"{self.contract}.{self.name} log data is too short")
+            data_values = iter([_word(data[32 * i:32 * i + 32], kind) for i, kind in enumerate(data_types)])
+        else:
+            data_values = iter([stored_form(v, k) for v, k in zip(abi_decode(data_types, data), data_types,
+                                                                    strict=True)])
         topic_values = iter(topics[1:])
         args: dict[str, Any] = {}
         for name, kind, indexed in zip(self.names, self.types, self.indexed, strict=True):
             if indexed:
                 topic = next(topic_values)
-                if kind in ("string", "bytes") or kind.endswith("]") or kind.startswith("("):
-                    args[name] = "0x" + topic.hex()  # dynamic values are indexed by their hash
+                if _STATIC_WORD.match(kind):
+                    args[name] = _word(topic, kind)
                 else:
-                    args[name] = stored_form(abi_decode([kind], topic)[0], kind)
+                    args[name] = "0x" + topic.hex()  # dynamic values are indexed by their hash
             else:
-                args[name] = stored_form(next(data_values), kind)
+                args[name] = next(data_values)
         return args
 
 
@@ -163,7 +197,7 @@ class LogDecoder:
             contract=spec.contract,
             event=spec.name,
             args=spec.decode(topics, data),
-            address=to_checksum_address(address),
+            address=_checksum(address),
             block_number=int(log["blockNumber"], 16),
             block_hash=str(log["blockHash"]).lower(),
             block_timestamp=block_timestamp,

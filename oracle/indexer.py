@@ -123,8 +123,7 @@ def rebuild_read_model(connection: Connection, registry: HandlerRegistry = defau
                    & (_events.c.log_index > last[2]))
             )
         rows = connection.execute(query).all()
-        for row in rows:
-            registry.apply(connection, _stored_event(row))
+        registry.apply_all(connection, (_stored_event(row) for row in rows))
         replayed += len(rows)
         if len(rows) < _REPLAY_PAGE:
             return replayed
@@ -342,8 +341,7 @@ class Indexer:
             fresh = [e for e in events if (e.tx_hash, e.log_index) not in known]
             if fresh:
                 connection.execute(insert(_events), [_event_row(e) for e in fresh])
-            for event in fresh:
-                self.registry.apply(connection, event)
+            self.registry.apply_all(connection, fresh)
             block = {
                 "number": end,
                 "hash": end_hash,

@@ -34,41 +34,45 @@ POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 @pytest.fixture(scope="session")
-def postgres_databases() -> Iterator[list[str]]:
-    """The PostgreSQL server on 127.0.0.1:5432; drops every database the tests made in it."""
-    import sqlalchemy
+def postgres_database() -> Iterator[str]:
+    """A fresh database on the PostgreSQL server on 127.0.0.1:5432 for this test run, dropped at its end.
 
-    engine = sqlalchemy.create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(sqlalchemy.text("select 1"))
-    except sqlalchemy.exc.OperationalError as exc:
-        engine.dispose()
-        pytest.skip(f"PostgreSQL is not reachable on 127.0.0.1:5432 ({str(exc.orig).strip()})")
-    created: list[str] = []
-    try:
-        yield created
-    finally:
-        with engine.connect() as connection:
-            for name in created:
-                connection.execute(sqlalchemy.text(f'drop database if exists "{name}" with (force)'))
-        engine.dispose()
-
-
-def fresh_postgres_url(created: list[str]) -> str:
-    """Create an empty database on the test server and return its URL."""
+    Each test gets its own schema in it (see :func:`fresh_postgres_url`): creating
+    and dropping schemas is much cheaper than databases.
+    """
     import os
     import uuid
 
     import sqlalchemy
 
-    name = f"dal_test_{os.getpid()}_{uuid.uuid4().hex[:10]}"
-    engine = sqlalchemy.create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    server = sqlalchemy.create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    name = f"dal_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        with server.connect() as connection:
+            connection.execute(sqlalchemy.text(f'create database "{name}"'))
+    except sqlalchemy.exc.OperationalError as exc:
+        server.dispose()
+        pytest.skip(f"PostgreSQL is not reachable on 127.0.0.1:5432 ({str(exc.orig).strip()})")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with server.connect() as connection:
+            connection.execute(sqlalchemy.text(f'drop database if exists "{name}" with (force)'))
+        server.dispose()
+
+
+def fresh_postgres_url(database_url: str) -> str:
+    """Create an empty schema in the test database; the URL puts it first on the search path."""
+    import uuid
+
+    import sqlalchemy
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = sqlalchemy.create_engine(database_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(sqlalchemy.text(f'create database "{name}"'))
+        connection.execute(sqlalchemy.text(f'create schema "{schema}"'))
     engine.dispose()
-    created.append(name)
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    return f"{database_url}?options=-csearch_path%3D{schema}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -77,8 +81,8 @@ def new_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable
     if request.param == "sqlite":
         counter = iter(range(1_000_000))
         return lambda: f"sqlite:///{tmp_path / f'ledger-{next(counter)}.db'}"
-    created: list[str] = request.getfixturevalue("postgres_databases")
-    return lambda: fresh_postgres_url(created)
+    database: str = request.getfixturevalue("postgres_database")
+    return lambda: fresh_postgres_url(database)
 
 
 @pytest.fixture

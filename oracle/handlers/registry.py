@@ -16,7 +16,10 @@ __all__ = [
     "RIGHTS",
     "Handler",
     "HandlerRegistry",
+    "buffered",
     "default_registry",
+    "deferred",
+    "flushes",
     "handles",
     "right_name",
     "table",
@@ -24,6 +27,7 @@ __all__ = [
 ]
 
 Handler = Callable[[Connection, LoggedEvent], None]
+Flush = Callable[[Connection], None]
 
 #: Events kept in the raw log without a read-model handler: ERC-1155 approvals (disabled
 #: in Rights) and URIs, the admin's ownership hand-over (governance, read from the
@@ -52,6 +56,7 @@ class HandlerRegistry:
 
     def __init__(self) -> None:
         self._handlers: dict[tuple[str, str], Handler] = {}
+        self._flushes: list[Flush] = []
 
     def register(self, contract: str, event: str, handler: Handler) -> None:
         key = (contract, event)
@@ -71,8 +76,51 @@ class HandlerRegistry:
         if handler is not None:
             handler(connection, event)
 
+    def register_flush(self, flush: Flush) -> None:
+        """Add a step that writes what handlers deferred (see :func:`deferred`)."""
+        self._flushes.append(flush)
+
+    def apply_all(self, connection: Connection, events: Iterable[LoggedEvent]) -> None:
+        """Apply ``events`` in order, then write what their handlers deferred, all on ``connection``.
+
+        Handlers may defer writes that commute (adding share deltas, inserting
+        history rows) to one bulk statement per window; nothing reads those
+        rows while the window is applied, so the result is the same as writing
+        each at once. A failure discards whatever was deferred.
+        """
+        connection.info.pop(_DEFERRED, None)
+        try:
+            for event in events:
+                self.apply(connection, event)
+            for flush in self._flushes:
+                flush(connection)
+        finally:
+            connection.info.pop(_DEFERRED, None)
+
+
+_DEFERRED = "oracle.handlers.deferred"
 
 default_registry = HandlerRegistry()
+
+
+def deferred(connection: Connection, key: str, factory: Callable[[], Any]) -> Any:
+    """The buffer ``key`` of writes deferred to the end of the current window on ``connection``."""
+    buffers: dict[str, Any] = connection.info.setdefault(_DEFERRED, {})
+    if key not in buffers:
+        buffers[key] = factory()
+    return buffers[key]
+
+
+def buffered(connection: Connection, key: str) -> Any:
+    """The buffer ``key`` if handlers filled one in this window, else ``None``."""
+    buffers: dict[str, Any] = connection.info.get(_DEFERRED, {})
+    return buffers.get(key)
+
+
+def flushes(function: Flush) -> Flush:
+    """Register the decorated function as a flush step of the default registry."""
+    default_registry.register_flush(function)
+    return function
 
 
 def handles(contract: str, event: str) -> Callable[[Handler], Handler]:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from sqlalchemy import Connection, delete, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ledger.store.read_model import Licence, ShareHolding, ShareTransfer
 from oracle.decoding import LoggedEvent
-from oracle.handlers.registry import handles, right_name, table, upsert
+from oracle.handlers.registry import buffered, deferred, flushes, handles, right_name, table, upsert
 
 __all__ = ["ZERO_ADDRESS"]
 
@@ -14,30 +18,29 @@ ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
 _holdings = table(ShareHolding)
 _licences = table(Licence)
+_transfers = table(ShareTransfer)
+_WINDOW = "rights.shares"
 
 
-def _add(connection: Connection, certificate_id: int, right: str, owner: str, delta: int) -> None:
-    key = {"certificate_id": certificate_id, "right": right, "owner": owner}
-    upsert(connection, ShareHolding, {**key, "shares": delta}, {"shares": _holdings.c.shares + delta})
-    if delta < 0:
-        connection.execute(
-            delete(_holdings).where(
-                _holdings.c.certificate_id == certificate_id,
-                _holdings.c.right == right,
-                _holdings.c.owner == owner,
-                _holdings.c.shares == 0,
-            )
-        )
+@dataclass
+class _Window:
+    """Share movements of one window: net deltas per holding, and the history rows."""
+
+    deltas: dict[tuple[int, str, str], int] = field(default_factory=dict)
+    transfers: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _move(connection: Connection, event: LoggedEvent, item: int, token_id: int, shares: int) -> None:
+    window: _Window = deferred(connection, _WINDOW, _Window)
     certificate_id, right = token_id >> 2, right_name(token_id & 3)
     sender, recipient = event.args["from"], event.args["to"]
     if sender != ZERO_ADDRESS:
-        _add(connection, certificate_id, right, sender, -shares)
+        key = (certificate_id, right, sender)
+        window.deltas[key] = window.deltas.get(key, 0) - shares
     if recipient != ZERO_ADDRESS:
-        _add(connection, certificate_id, right, recipient, shares)
-    values = {
+        key = (certificate_id, right, recipient)
+        window.deltas[key] = window.deltas.get(key, 0) + shares
+    window.transfers.append({
         "tx_hash": event.tx_hash,
         "log_index": event.log_index,
         "item": item,
@@ -49,8 +52,36 @@ def _move(connection: Connection, event: LoggedEvent, item: int, token_id: int, 
         "operator": event.args["operator"],
         "block_number": event.block_number,
         "block_timestamp": event.block_timestamp,
-    }
-    upsert(connection, ShareTransfer, values, [])
+    })
+
+
+@flushes
+def write_share_movements(connection: Connection) -> None:
+    """Apply the window's share deltas and history rows in bulk (sums commute, history rows are keyed)."""
+    window: _Window | None = buffered(connection, _WINDOW)
+    if window is None:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    changes = [
+        {"certificate_id": c, "right": r, "owner": o, "shares": delta}
+        for (c, r, o), delta in window.deltas.items() if delta != 0
+    ]
+    if changes:
+        upsert = dialect.insert(_holdings)
+        connection.execute(
+            upsert.on_conflict_do_update(
+                index_elements=["certificate_id", "right", "owner"],
+                set_={"shares": _holdings.c.shares + upsert.excluded.shares},
+            ),
+            changes,
+        )
+        if any(delta < 0 for delta in window.deltas.values()):
+            connection.execute(delete(_holdings).where(_holdings.c.shares == 0))
+    if window.transfers:
+        insert_history = dialect.insert(_transfers).on_conflict_do_nothing(
+            index_elements=["tx_hash", "log_index", "item"]
+        )
+        connection.execute(insert_history, window.transfers)
 
 
 @handles("Rights", "TransferSingle")

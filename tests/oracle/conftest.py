@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from oracle_support import CompiledSource, compile_event_source, deploy_source
+from oracle_support import (
+    CompiledSource,
+    Suite,
+    compile_event_source,
+    deploy_ledger_suite,
+    deploy_source,
+)
 from sqlalchemy import Engine
 from web3 import Web3
 from web3.contract import Contract
@@ -30,3 +36,9 @@ def store(empty_database_url: str) -> Iterator[Engine]:
     engine = open_store(empty_database_url, create_if_empty=True)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def suite(w3: Web3, tmp_path_factory: pytest.TempPathFactory) -> Suite:
+    """The ledger's contracts, deployed once per session, with an ORACLE member."""
+    return deploy_ledger_suite(w3, tmp_path_factory.mktemp("suite-home"))

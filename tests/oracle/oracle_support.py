@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eth_utils.crypto import keccak
 from sqlalchemy import Engine, select
 from web3 import Web3
 from web3.contract import Contract
@@ -88,3 +89,53 @@ def indexed_state(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             tuple(row) for row in connection.execute(select(cursor.c.block_number, cursor.c.block_hash))
         ]
     return state
+
+
+@dataclass(frozen=True)
+class Suite:
+    """The ledger's five contracts on the test chain, and an oracle member that may anchor."""
+
+    w3: Web3
+    addresses: dict[str, str]
+    block: int
+    oracle: Any  # LocalAccount
+    chain: Any  # ContractAnchorChain
+
+    def contract(self, name: str) -> Contract:
+        from ledger.chain.artifacts import load_artifact
+
+        return self.w3.eth.contract(address=self.addresses[name], abi=load_artifact(name).abi)
+
+
+def deploy_ledger_suite(w3: Web3, home: Path) -> Suite:
+    """Deploy the suite with a node account as admin, and make a fresh key an ORACLE member."""
+    from eth_account import Account
+
+    from ledger.chain.deploy import deploy_suite
+    from ledger.chain.revert import RevertDecoder
+    from ledger.chain.sender import Sender
+    from ledger.config import Profile
+    from oracle.anchoring import ContractAnchorChain
+
+    admin = w3.eth.accounts[0]
+    block = w3.eth.block_number + 1
+    addresses = {name: str(address) for name, address in deploy_suite(w3, admin, admin).items()}
+    oracle = Account.create()
+    consortium = w3.eth.contract(address=addresses["Consortium"], abi=_abi("Consortium"))
+    oracle_role = 1 << 4
+    w3.eth.wait_for_transaction_receipt(
+        consortium.functions.addMember(oracle.address, bytes(keccak(text=oracle.address)), "Oracle", oracle_role)
+        .transact({"from": admin})
+    )
+    provider_url = str(getattr(w3.provider, "endpoint_uri", ""))
+    profile = Profile(name="local", home=home, rpc_url=provider_url, chain_id=w3.eth.chain_id,
+                      database_url="sqlite://", gas_price=0)
+    sender = Sender(w3, profile, RevertDecoder.from_artifacts())
+    anchors = w3.eth.contract(address=addresses["Anchors"], abi=_abi("Anchors"))
+    return Suite(w3, addresses, block, oracle, ContractAnchorChain(anchors, sender, oracle))
+
+
+def _abi(name: str) -> list[dict[str, Any]]:
+    from ledger.chain.artifacts import load_artifact
+
+    return load_artifact(name).abi

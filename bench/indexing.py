@@ -1,0 +1,211 @@
+"""Events indexed per second into SQLite and PostgreSQL, against the rate the same logs are merely fetched.
+
+The run starts its own local node, deploys the ledger's contracts, and makes
+real ledger events: members join, certificates are issued (each mints the three
+rights) and shares move back and forth between two merchants (one
+``TransferSingle`` each), many transactions per block. Then, in the same run:
+
+* **fetch**: the logs of the suite's contracts, fetched with ``eth_getLogs`` in
+  the same windows the indexer uses, and nothing else;
+* **sqlite** / **postgresql**: :meth:`oracle.indexer.Indexer.sync` from the
+  deployment block into a fresh, migrated database: fetch, decode, sort, apply
+  every handler, and commit events, read model and cursor per window.
+
+The goal is an indexing rate of at least half the fetch rate. PostgreSQL is the
+server on 127.0.0.1:5432 (a fresh database is made and dropped); it is skipped
+with a note if it is not reachable.
+
+Run: ``.venv/bin/python bench/indexing.py [--transfers 6000] [--log-range 5000]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy
+from eth_utils.crypto import keccak
+from web3 import Web3
+
+from ledger.chain.artifacts import load_artifact
+from ledger.chain.compiler import DEPLOYED_CONTRACTS
+from ledger.chain.deploy import deploy_suite
+from ledger.chain.node import LocalNode, free_port
+from ledger.store.session import open_store
+from oracle.decoding import LogDecoder
+from oracle.indexer import Indexer
+
+__all__ = ["main"]
+
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+REGISTRAR, MERCHANT = 1, 2
+OPERATION = 2
+
+
+@dataclass
+class Measured:
+    name: str
+    events: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds if self.seconds > 0 else float("inf")
+
+
+def _send_all(w3: Web3, calls: list[tuple[Any, str]], per_block: int) -> None:
+    """Send contract calls from node accounts, ``per_block`` to a block, and check every receipt."""
+    request = w3.provider.make_request
+    request("evm_setAutomine", [False])  # type: ignore[arg-type]
+    try:
+        for start in range(0, len(calls), per_block):
+            for call, sender in calls[start:start + per_block]:
+                fields = {"from": sender, "to": call.address, "gas": hex(500_000),
+                          "data": call._encode_transaction_data()}
+                answer = request("eth_sendTransaction", [fields])  # type: ignore[arg-type]
+                if "error" in answer:
+                    raise RuntimeError(f"a setup transaction was refused: {answer['error']}")
+            request("evm_mine", [])  # type: ignore[arg-type]
+            receipts = request("eth_getBlockReceipts", ["latest"])["result"]  # type: ignore[arg-type]
+            failed = [r["transactionHash"] for r in receipts if int(r["status"], 16) != 1]
+            if failed or len(receipts) != len(calls[start:start + per_block]):
+                raise RuntimeError(f"setup transactions failed: {failed[:3]}")
+    finally:
+        request("evm_setAutomine", [True])  # type: ignore[arg-type]
+
+
+def prepare(w3: Web3, certificates: int, transfers: int, per_block: int) -> tuple[dict[str, str], int]:
+    """Deploy the suite and make the events; returns the addresses and the deployment block."""
+    admin, registrar, merchant_a, merchant_b = w3.eth.accounts[:4]
+    block = w3.eth.block_number + 1
+    addresses = {name: str(address) for name, address in deploy_suite(w3, admin, admin).items()}
+    contract = {name: w3.eth.contract(address=addresses[name], abi=load_artifact(name).abi)
+                for name in DEPLOYED_CONTRACTS}
+    consortium, issuer, rights = contract["Consortium"], contract["Certificates"], contract["Rights"]
+    _send_all(w3, [(consortium.functions.addMember(account, keccak(text=account), name, roles), admin)
+                   for account, name, roles in ((registrar, "Exchange", REGISTRAR), (merchant_a, "A", MERCHANT),
+                                                (merchant_b, "B", MERCHANT))], per_block)
+    _send_all(w3, [(issuer.functions.submit(registrar, keccak(text=f"catalog {i}")), merchant_a)
+                   for i in range(certificates)], per_block)
+    ids = range(1, certificates + 1)
+    _send_all(w3, [(issuer.functions.accept(i), registrar) for i in ids], per_block)
+    now = int(w3.eth.get_block("latest")["timestamp"])
+    _send_all(w3, [(issuer.functions.publicize(i, now + 60), registrar) for i in ids], per_block)
+    w3.provider.make_request("evm_increaseTime", [120])  # type: ignore[arg-type]
+    _send_all(w3, [(issuer.functions.issue(i, f"BENCH-{i}", now + 10**8), registrar) for i in ids], per_block)
+    moves = []
+    for n in range(transfers):
+        certificate = 1 + n % certificates
+        sender, recipient = (merchant_a, merchant_b) if (n // certificates) % 2 == 0 else (merchant_b, merchant_a)
+        moves.append((rights.functions.transferShares(certificate, OPERATION, recipient, 1), sender))
+    _send_all(w3, moves, per_block)
+    return addresses, block
+
+
+def _decoder(addresses: dict[str, str]) -> LogDecoder:
+    return LogDecoder({name: (address, load_artifact(name).abi) for name, address in addresses.items()})
+
+
+def measure_fetch(w3: Web3, addresses: dict[str, str], start: int, end: int, log_range: int) -> Measured:
+    indexer = Indexer(w3, open_store("sqlite://", create_if_empty=True), _decoder(addresses),
+                      chain_id=w3.eth.chain_id, log_range=log_range, start_block=start)
+    began = time.perf_counter()
+    events = 0
+    for first in range(start, end + 1, log_range):
+        events += len(indexer.fetch_logs(first, min(first + log_range - 1, end)))
+    return Measured("fetch only (eth_getLogs)", events, time.perf_counter() - began)
+
+
+def measure_index(name: str, url: str, w3: Web3, addresses: dict[str, str], start: int, end: int,
+                  log_range: int) -> Measured:
+    engine = open_store(url, create_if_empty=True)
+    try:
+        indexer = Indexer(w3, engine, _decoder(addresses), chain_id=w3.eth.chain_id, log_range=log_range,
+                          start_block=start)
+        began = time.perf_counter()
+        report = indexer.sync(target=end)
+        return Measured(name, report.events, time.perf_counter() - began)
+    finally:
+        engine.dispose()
+
+
+def _postgres_database() -> tuple[str, Callable[[], None]] | None:
+    server = sqlalchemy.create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    name = f"dal_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        with server.connect() as connection:
+            connection.execute(sqlalchemy.text(f'create database "{name}"'))
+    except sqlalchemy.exc.OperationalError:
+        server.dispose()
+        return None
+
+    def drop() -> None:
+        with server.connect() as connection:
+            connection.execute(sqlalchemy.text(f'drop database if exists "{name}" with (force)'))
+        server.dispose()
+
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", drop
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--certificates", type=int, default=20)
+    parser.add_argument("--transfers", type=int, default=6000, help="share transfers (one event each)")
+    parser.add_argument("--per-block", type=int, default=200, help="transactions per block")
+    parser.add_argument("--log-range", type=int, default=5000, help="blocks per eth_getLogs (Besu's default cap)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    options = parser.parse_args(argv)
+
+    node = LocalNode(port=free_port())
+    node.start()
+    try:
+        w3 = Web3(Web3.HTTPProvider(node.url, request_kwargs={"timeout": 60}))
+        addresses, start = prepare(w3, options.certificates, options.transfers, options.per_block)
+        end = w3.eth.block_number
+        results = [measure_fetch(w3, addresses, start, end, options.log_range)]
+        with tempfile.TemporaryDirectory() as directory:
+            results.append(measure_index("index into SQLite", f"sqlite:///{Path(directory) / 'bench.db'}", w3,
+                                         addresses, start, end, options.log_range))
+        postgres = _postgres_database()
+        notes = []
+        if postgres is None:
+            notes.append("PostgreSQL on 127.0.0.1:5432 is not reachable: skipped")
+        else:
+            url, drop = postgres
+            try:
+                results.append(measure_index("index into PostgreSQL", url, w3, addresses, start, end,
+                                             options.log_range))
+            finally:
+                drop()
+    finally:
+        node.stop()
+
+    fetch = results[0].rate
+    rows = [{"step": r.name, "events": r.events, "seconds": round(r.seconds, 3), "events_per_s": round(r.rate),
+             "of_fetch_rate": round(r.rate / fetch, 2)} for r in results]
+    goal_met = all(row["of_fetch_rate"] >= 0.5 for row in rows[1:])
+    if options.json:
+        print(json.dumps({"blocks": end - start + 1, "log_range": options.log_range, "results": rows,
+                          "goal": "index rate >= 0.5 x fetch rate", "goal_met": goal_met, "notes": notes},
+                         indent=2))
+    else:
+        print(f"{end - start + 1} blocks, eth_getLogs windows of {options.log_range} blocks")
+        print(f"{'step':<28}{'events':>8}{'seconds':>10}{'events/s':>11}{'x fetch':>9}")
+        for row in rows:
+            print(f"{row['step']:<28}{row['events']:>8}{row['seconds']:>10}{row['events_per_s']:>11}"
+                  f"{row['of_fetch_rate']:>9}")
+        for note in notes:
+            print(note)
+        print(f"goal (index >= 0.5 x fetch): {'met' if goal_met else 'NOT met'}")
+    return 0 if goal_met else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
