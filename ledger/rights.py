@@ -310,10 +310,17 @@ class ChainReader:
         self.block_time = int(header["timestamp"])
         self.state_root = "0x" + bytes(header["stateRoot"]).hex()
         self.calls: list[RecordedCall] = []
+        self._contracts: dict[str, Contract] = {}
+
+    def contract(self, name: str) -> Contract:
+        """The deployed contract ``name`` (made once per reader)."""
+        if name not in self._contracts:
+            self._contracts[name] = self.ctx.contract(name)
+        return self._contracts[name]
 
     def call(self, contract: str, function: str, *args: Any) -> Any:
         """``contract.function(*args)`` at the pinned block; a refusal is the decoded error."""
-        bound: Contract = self.ctx.contract(contract)
+        bound = self.contract(contract)
         fn = bound.functions[function](*args)
         calldata = bytes(HexBytes(fn._encode_transaction_data()))
         request = TxRequest(to=bound.address, data=calldata, label=f"{contract}.{function}")

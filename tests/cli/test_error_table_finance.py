@@ -27,6 +27,7 @@ from tests.finance.support import (  # noqa: F401 - fixtures
     advance,
     finance_chain,
     issue_certificate,
+    issued_certificate,
     now,
 )
 
@@ -52,7 +53,7 @@ def scene(finance_chain: FinanceChain, tmp_path_factory: pytest.TempPathFactory)
     try:
         ledger = chain.context()
         folder = tmp_path_factory.mktemp("error-table")
-        certificate_id = issue_certificate(ledger)
+        certificate_id = issued_certificate(ledger)
         maturity = now(ledger) + YEAR
         used = sign_consent(ledger, certificate_id, "holding", 6000, "bank", "1000000.00", "CNY", maturity,
                             as_="merchant-a")

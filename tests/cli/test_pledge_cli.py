@@ -21,6 +21,7 @@ from tests.finance.support import (  # noqa: F401 - fixtures
     chain,
     finance_chain,
     issue_certificate,
+    issued_certificate,
     now,
 )
 
@@ -46,7 +47,7 @@ def _consent(chain: FinanceChain, certificate_id: int, path: Path, *, shares: st
 
 
 def test_consent_create_refused_transfer_and_release(chain: FinanceChain, tmp_path: Path) -> None:
-    certificate_id = issue_certificate(chain.context())
+    certificate_id = issued_certificate(chain.context())
     consent_file = tmp_path / "consent.json"
     signed = _consent(chain, certificate_id, consent_file)
     assert (signed["amount"], signed["currency"], signed["shares"], signed["nonce"]) == ("1000000.00", "CNY", 6000, 0)
@@ -72,7 +73,7 @@ def test_consent_create_refused_transfer_and_release(chain: FinanceChain, tmp_pa
 
 
 def test_extension_needs_the_pledgors_signed_consent(chain: FinanceChain, tmp_path: Path) -> None:
-    certificate_id = issue_certificate(chain.context())
+    certificate_id = issued_certificate(chain.context())
     _consent(chain, certificate_id, tmp_path / "consent.json")
     pledge = _dal(chain, "--as", "bank", "pledge", "create", str(tmp_path / "consent.json"))
     later = _date(int(datetime.fromisoformat(pledge["maturity"].replace("Z", "+00:00")).timestamp()) + 200 * DAY)
@@ -88,7 +89,7 @@ def test_extension_needs_the_pledgors_signed_consent(chain: FinanceChain, tmp_pa
 
 
 def test_a_matured_pledge_is_enforced_and_shown(chain: FinanceChain, tmp_path: Path) -> None:
-    certificate_id = issue_certificate(chain.context())
+    certificate_id = issued_certificate(chain.context())
     _consent(chain, certificate_id, tmp_path / "consent.json", days=30)
     pledge = _dal(chain, "--as", "bank", "pledge", "create", str(tmp_path / "consent.json"))
     advance(chain.context(), 31 * DAY)
@@ -100,7 +101,7 @@ def test_a_matured_pledge_is_enforced_and_shown(chain: FinanceChain, tmp_path: P
 
 
 def test_an_existing_consent_file_is_never_overwritten(chain: FinanceChain, tmp_path: Path) -> None:
-    certificate_id = issue_certificate(chain.context())
+    certificate_id = issued_certificate(chain.context())
     path = tmp_path / "consent.json"
     path.write_text("keep me")
     result = runner.invoke(app, ["--as", "merchant-a", "pledge", "consent", str(certificate_id), "--right", "holding",
@@ -111,7 +112,7 @@ def test_an_existing_consent_file_is_never_overwritten(chain: FinanceChain, tmp_
 
 
 def test_the_real_dal_program_records_a_pledge_from_a_consent_file(chain: FinanceChain, tmp_path: Path) -> None:
-    certificate_id = issue_certificate(chain.context())
+    certificate_id = issued_certificate(chain.context())
     consent_file = tmp_path / "consent.json"
     _consent(chain, certificate_id, consent_file)
     env = {key: value for key, value in os.environ.items() if not key.startswith("DAL_")} | chain.env

@@ -13,6 +13,7 @@ from tests.finance.support import (  # noqa: F401 - fixtures
     chain,
     finance_chain,
     issue_certificate,
+    issued_certificate,
 )
 
 runner = CliRunner()
@@ -25,7 +26,7 @@ def _dal(chain: FinanceChain, *args: str) -> dict | list:  # type: ignore[type-a
 
 
 def test_show_lists_the_three_rights_of_a_new_certificate(chain: FinanceChain) -> None:
-    certificate_id = issue_certificate(chain.context())
+    certificate_id = issued_certificate(chain.context())
     answer = _dal(chain, "rights", "show", str(certificate_id))
     assert isinstance(answer, dict)
     assert (answer["certificate"], answer["status"], answer["in_force"]) == (certificate_id, "issued", True)
@@ -37,7 +38,7 @@ def test_show_lists_the_three_rights_of_a_new_certificate(chain: FinanceChain) -
 
 
 def test_transfer_by_percent_then_show(chain: FinanceChain) -> None:
-    certificate_id = issue_certificate(chain.context())
+    certificate_id = issued_certificate(chain.context())
     done = _dal(chain, "--as", "merchant-a", "rights", "transfer", str(certificate_id), "--right", "operation",
                 "--to", "merchant-c", "--percent", "40")
     assert isinstance(done, dict)
@@ -50,7 +51,7 @@ def test_transfer_by_percent_then_show(chain: FinanceChain) -> None:
 
 
 def test_license_for_a_year_then_revoke(chain: FinanceChain, tmp_path: Path) -> None:
-    certificate_id = issue_certificate(chain.context())
+    certificate_id = issued_certificate(chain.context())
     terms = tmp_path / "terms.txt"
     terms.write_text("development licence: analytics only")
     granted = _dal(chain, "--as", "merchant-a", "rights", "license", str(certificate_id), "--right", "development",
@@ -64,7 +65,7 @@ def test_license_for_a_year_then_revoke(chain: FinanceChain, tmp_path: Path) -> 
 
 
 def test_a_refused_transfer_is_one_line_on_stderr(chain: FinanceChain) -> None:
-    certificate_id = issue_certificate(chain.context())
+    certificate_id = issued_certificate(chain.context())
     result = runner.invoke(
         app, ["--as", "merchant-b", "rights", "transfer", str(certificate_id), "--right", "holding", "--to",
               "merchant-c", "--shares", "10"], env=chain.env,

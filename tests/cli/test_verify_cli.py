@@ -19,6 +19,7 @@ from tests.finance.support import (  # noqa: F401 - fixtures
     chain,
     finance_chain,
     issue_certificate,
+    issued_certificate,
     now,
 )
 
@@ -27,7 +28,7 @@ runner = CliRunner()
 
 def test_verify_answers_in_json_with_the_block_it_read(chain: FinanceChain) -> None:
     ledger = chain.context()
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     consent = sign_consent(ledger, certificate_id, "holding", 6000, "bank", "2500000.00", "CNY", now(ledger) + YEAR,
                            as_="merchant-a")
     pledge = record_pledge(ledger, consent, as_="bank").pledge
@@ -45,7 +46,7 @@ def test_verify_answers_in_json_with_the_block_it_read(chain: FinanceChain) -> N
 
 
 def test_verify_with_proof_prints_a_readable_verified_answer(chain: FinanceChain) -> None:
-    certificate_id = issue_certificate(chain.context())
+    certificate_id = issued_certificate(chain.context())
     result = runner.invoke(app, ["verify", str(certificate_id), "--proof"], env=chain.env)
     assert result.exit_code == 0, result.stderr
     assert "lendable" in result.stdout
@@ -54,7 +55,7 @@ def test_verify_with_proof_prints_a_readable_verified_answer(chain: FinanceChain
 
 def test_verify_by_certificate_number_through_the_real_program(chain: FinanceChain) -> None:
     ledger = chain.context()
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     number = ledger.contract("Certificates").events.CertificateIssued().get_logs(
         from_block=0, argument_filters={"certificateId": certificate_id}
     )[0]["args"]["number"]
@@ -69,7 +70,7 @@ def test_verify_by_certificate_number_through_the_real_program(chain: FinanceCha
 
 
 def test_an_answer_for_a_block_not_yet_mined_is_one_line(chain: FinanceChain) -> None:
-    certificate_id = issue_certificate(chain.context())
+    certificate_id = issued_certificate(chain.context())
     result = runner.invoke(app, ["verify", str(certificate_id), "--block", "99999999"], env=chain.env)
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.startswith("error: block 99999999 does not exist yet")

@@ -39,6 +39,9 @@ MEMBERS: dict[str, int] = {
 
 _numbers = itertools.count(1)
 
+#: The id of the certificate issued at setup (the first one the finance chain's suite ever saw).
+SHARED_CERTIFICATE = 1
+
 
 @dataclass(frozen=True)
 class FinanceChain:
@@ -48,6 +51,9 @@ class FinanceChain:
     env: dict[str, str]
     profile: Profile
     w3: Web3
+    #: A certificate issued to merchant-a at setup: every test finds it fresh, since each test's changes
+    #: are reverted.
+    certificate: int
 
     def context(self, acting_as: str | None = None) -> LedgerContext:
         return LedgerContext(self.profile, acting_as=acting_as, env=self.env)
@@ -71,7 +77,9 @@ def finance_chain(local_node: LocalNode, tmp_path_factory: pytest.TempPathFactor
             "Consortium", "addMember", ctx.address_of(name), keccak(text=f"USCC:{name}"), name.title(), roles,
             as_="admin",
         )
-    return FinanceChain(home=home, env=env, profile=profile, w3=ctx.w3)
+    certificate_id = issue_certificate(ctx)
+    assert certificate_id == SHARED_CERTIFICATE
+    return FinanceChain(home=home, env=env, profile=profile, w3=ctx.w3, certificate=certificate_id)
 
 
 @pytest.fixture
@@ -127,6 +135,13 @@ def issue_certificate(
         now(ctx) + expiry_in, as_=registrar,
     )
     return certificate_id
+
+
+def issued_certificate(ctx: LedgerContext) -> int:
+    """The certificate issued to merchant-a at setup, as the chain had it then (see :class:`FinanceChain`)."""
+    record = ctx.call("Certificates", "certificate", SHARED_CERTIFICATE)
+    assert record[1] == ctx.address_of("merchant-a"), "the finance chain's shared certificate is not merchant-a's"
+    return SHARED_CERTIFICATE
 
 
 def block_number(ctx: LedgerContext) -> int:

@@ -18,6 +18,7 @@ from tests.finance.support import (  # noqa: F401 - fixtures
     chain,
     finance_chain,
     issue_certificate,
+    issued_certificate,
     ledger,
     now,
 )
@@ -102,7 +103,7 @@ def test_a_short_reference_is_kept_as_readable_text() -> None:
 
 
 def test_the_consent_digest_is_the_contracts_hash_consent(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     consent = _consent(ledger, certificate_id, reference="ZDW-2026-000123")
     on_chain = ledger.call(
         "Pledges", "hashConsent", consent.pledgee, consent.terms(), consent.nonce, consent.deadline
@@ -112,7 +113,7 @@ def test_the_consent_digest_is_the_contracts_hash_consent(ledger: LedgerContext)
 
 
 def test_the_extension_digest_is_the_contracts_hash_extension(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     pledge = record_pledge(ledger, _consent(ledger, certificate_id), as_="bank").pledge
     extension = sign_extension(ledger, pledge.pledge_id, pledge.maturity + YEAR, as_="merchant-a")
     on_chain = ledger.call(
@@ -122,7 +123,7 @@ def test_the_extension_digest_is_the_contracts_hash_extension(ledger: LedgerCont
 
 
 def test_a_consent_survives_its_file_unchanged(ledger: LedgerContext, tmp_path: Path) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     consent = _consent(ledger, certificate_id)
     path = tmp_path / "consent.json"
     path.write_text(json.dumps(consent.to_document()))
@@ -142,7 +143,7 @@ def test_a_consent_survives_its_file_unchanged(ledger: LedgerContext, tmp_path: 
 def test_an_edited_consent_file_is_refused(
     ledger: LedgerContext, where: str, key: str | None, value: str, message: str
 ) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     document = _consent(ledger, certificate_id).to_document()
     if key is None:
         document[where] = value
@@ -160,7 +161,7 @@ def test_an_edited_consent_file_is_refused(
 
 
 def test_a_consent_names_a_bank_and_shares_the_pledgor_holds(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     with pytest.raises(ValidationError, match="is not an active BANK member"):
         _consent(ledger, certificate_id, bank="merchant-b")
     with pytest.raises(ValidationError, match="cannot pledge shares to itself"):
@@ -176,7 +177,7 @@ def test_a_consent_names_a_bank_and_shares_the_pledgor_holds(ledger: LedgerConte
 
 
 def test_the_bank_records_a_consented_pledge_and_the_shares_are_locked(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     consent = _consent(ledger, certificate_id, reference="ZDW-2026-000123")
     written = record_pledge(ledger, consent, as_="bank")
     pledge = written.pledge
@@ -191,7 +192,7 @@ def test_the_bank_records_a_consented_pledge_and_the_shares_are_locked(ledger: L
 
 
 def test_pledges_on_one_right_rank_by_recording_order(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     first = record_pledge(ledger, _consent(ledger, certificate_id, shares=6000), as_="bank").pledge
     second = record_pledge(ledger, _consent(ledger, certificate_id, shares=8000, bank="bank-b"), as_="bank-b").pledge
     pledges = list_pledges(ledger, certificate_id)
@@ -208,7 +209,7 @@ def test_pledges_on_one_right_rank_by_recording_order(ledger: LedgerContext) -> 
 def test_a_consent_that_cannot_be_used_is_refused_before_anything_is_sent(
     ledger: LedgerContext, fault: str
 ) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     consent = _consent(ledger, certificate_id, valid_for="1h")
     acting = "bank"
     if fault == "expired":
@@ -242,7 +243,7 @@ def test_an_unknown_pledge_is_not_found(ledger: LedgerContext) -> None:
 
 
 def test_a_released_pledge_frees_its_shares(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     pledge = record_pledge(ledger, _consent(ledger, certificate_id), as_="bank").pledge
     with pytest.raises(ValidationError, match="only that bank may release it"):
         release_pledge(ledger, pledge.pledge_id, as_="bank-b")
@@ -254,7 +255,7 @@ def test_a_released_pledge_frees_its_shares(ledger: LedgerContext) -> None:
 
 
 def test_both_parties_extend_a_pledge(ledger: LedgerContext, tmp_path: Path) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     pledge = record_pledge(ledger, _consent(ledger, certificate_id), as_="bank").pledge
     new_maturity = pledge.maturity + 180 * DAY
     extension = sign_extension(ledger, pledge.pledge_id, new_maturity, as_="merchant-a")
@@ -270,7 +271,7 @@ def test_both_parties_extend_a_pledge(ledger: LedgerContext, tmp_path: Path) -> 
 
 
 def test_a_matured_pledge_is_enforced_to_a_buyer_the_bank_names(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     pledge = record_pledge(ledger, _consent(ledger, certificate_id, maturity_in=30 * DAY), as_="bank").pledge
     with pytest.raises(ValidationError, match="it cannot be enforced before"):
         enforce_pledge(ledger, pledge.pledge_id, as_="bank")
@@ -286,7 +287,7 @@ def test_a_matured_pledge_is_enforced_to_a_buyer_the_bank_names(ledger: LedgerCo
 
 
 def test_a_junior_pledge_waits_for_the_senior_one(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     senior = record_pledge(ledger, _consent(ledger, certificate_id, shares=6000, maturity_in=60 * DAY), as_="bank").pledge
     junior = record_pledge(
         ledger, _consent(ledger, certificate_id, shares=8000, bank="bank-b", maturity_in=30 * DAY), as_="bank-b"

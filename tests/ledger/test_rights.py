@@ -16,6 +16,7 @@ from tests.finance.support import (  # noqa: F401 - fixtures
     chain,
     finance_chain,
     issue_certificate,
+    issued_certificate,
     ledger,
     now,
 )
@@ -104,7 +105,7 @@ def test_a_mistyped_checksum_address_is_refused(ledger: LedgerContext) -> None:
 
 
 def test_an_issued_certificate_gives_its_holder_all_three_rights(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     rights = show_rights(ledger, certificate_id)
     assert rights.in_force and rights.status == "issued"
     assert rights.block_hash == "0x" + bytes(ledger.w3.eth.get_block(rights.block_number)["hash"]).hex()
@@ -114,7 +115,7 @@ def test_an_issued_certificate_gives_its_holder_all_three_rights(ledger: LedgerC
 
 
 def test_a_transfer_splits_the_right_and_shares_still_sum_to_10000(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     done = transfer_shares(ledger, certificate_id, "operation", "merchant-c", parse_shares(percent="40"), as_="merchant-a")
     assert (done.sender_shares_after, done.recipient_shares_after) == (6000, 4000)
     assert _holdings(ledger, certificate_id, Right.OPERATION) == {"merchant-a": 6000, "merchant-c": 4000}
@@ -122,7 +123,7 @@ def test_a_transfer_splits_the_right_and_shares_still_sum_to_10000(ledger: Ledge
 
 
 def test_reading_at_an_earlier_block_shows_the_holdings_then(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     before = block_number(ledger)
     transfer_shares(ledger, certificate_id, "holding", "merchant-b", 2500, as_="merchant-a")
     then = show_rights(ledger, certificate_id, block=before)
@@ -132,7 +133,7 @@ def test_reading_at_an_earlier_block_shows_the_holdings_then(ledger: LedgerConte
 def test_transferring_pledged_shares_is_refused_naming_the_pledge_and_nothing_is_sent(
     ledger: LedgerContext,
 ) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     maturity = now(ledger) + YEAR
     consent = sign_consent(
         ledger, certificate_id, "holding", 7000, "bank", "1000000.00", "CNY", maturity, as_="merchant-a"
@@ -176,7 +177,7 @@ def test_transferring_pledged_shares_is_refused_naming_the_pledge_and_nothing_is
 def test_bad_transfers_are_refused_before_anything_is_sent(
     ledger: LedgerContext, to: str, shares: int, acting: str, message: str
 ) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     height = block_number(ledger)
     with pytest.raises(ValidationError, match=message):
         transfer_shares(ledger, certificate_id, "development", to, shares, as_=acting)
@@ -184,7 +185,7 @@ def test_bad_transfers_are_refused_before_anything_is_sent(
 
 
 def test_nothing_moves_under_a_suspended_certificate(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     ledger.send("Certificates", "suspend", certificate_id, b"\x01" * 32, as_="registrar")
     with pytest.raises(ValidationError, match=f"certificate {certificate_id} is not in force: it is suspended"):
         transfer_shares(ledger, certificate_id, "holding", "merchant-b", 1, as_="merchant-a")
@@ -200,7 +201,7 @@ def test_an_unknown_certificate_is_not_found(ledger: LedgerContext) -> None:
 
 
 def test_a_licence_for_a_year_is_live_and_shows_its_terms(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     start, end = licence_period(now(ledger), None, None, "1y")
     granted = grant_licence(
         ledger, certificate_id, "development", "merchant-b", TERMS, start=start, end=end, as_="merchant-a"
@@ -223,7 +224,7 @@ def test_terms_given_as_a_file_are_hashed(tmp_path: pytest.TempPathFactory) -> N
 
 
 def test_an_exclusive_licence_in_the_way_is_the_contracts_refusal_decoded(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     start, end = licence_period(now(ledger), None, None, "1y")
     first = grant_licence(
         ledger, certificate_id, "operation", "merchant-b", TERMS, start=start, end=end, exclusive=True,
@@ -238,7 +239,7 @@ def test_an_exclusive_licence_in_the_way_is_the_contracts_refusal_decoded(ledger
 
 
 def test_revoking_a_licence_revokes_its_sublicences(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     start, end = licence_period(now(ledger), None, None, "1y")
     parent = grant_licence(
         ledger, certificate_id, "development", "merchant-b", TERMS, start=start, end=end, sublicensable=True,
@@ -257,7 +258,7 @@ def test_revoking_a_licence_revokes_its_sublicences(ledger: LedgerContext) -> No
 
 
 def test_a_sublicence_under_a_closed_licence_is_the_contracts_refusal(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     start, end = licence_period(now(ledger), None, None, "6m")
     parent = grant_licence(
         ledger, certificate_id, "development", "merchant-b", TERMS, start=start, end=end, as_="merchant-a"
@@ -273,7 +274,7 @@ def test_a_sublicence_under_a_closed_licence_is_the_contracts_refusal(ledger: Le
 
 
 def test_the_holding_right_cannot_be_licensed(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     with pytest.raises(ValidationError, match="holding right cannot be licensed"):
         grant_licence(ledger, certificate_id, "holding", "merchant-b", TERMS, end=now(ledger) + YEAR, as_="merchant-a")
 

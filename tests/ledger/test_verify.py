@@ -17,6 +17,7 @@ from tests.finance.support import (  # noqa: F401 - fixtures
     chain,
     finance_chain,
     issue_certificate,
+    issued_certificate,
     ledger,
     now,
 )
@@ -59,7 +60,7 @@ def _pledge(ledger: LedgerContext, certificate_id: int, shares: int, bank: str, 
 
 
 def test_a_fresh_certificate_is_lendable_and_the_answer_names_its_block(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     answer = verify_certificate(ledger, certificate_id)
     assert (answer.genuine, answer.in_force, answer.lendable, answer.status) == (True, True, True, "issued")
     assert answer.number is not None and answer.number.startswith("SZDEX-T-")
@@ -75,7 +76,7 @@ def test_a_fresh_certificate_is_lendable_and_the_answer_names_its_block(ledger: 
 
 
 def test_the_answer_lists_holders_licences_and_pledges_in_priority_order(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     transfer_shares(ledger, certificate_id, "operation", "merchant-c", 4000, as_="merchant-a")
     grant_licence(
         ledger, certificate_id, "development", "merchant-b", "0x" + "ab" * 32, end=now(ledger) + YEAR,
@@ -109,7 +110,7 @@ def test_an_expired_certificate_is_not_in_force(ledger: LedgerContext) -> None:
 
 
 def test_a_suspended_registrar_makes_the_certificate_doubtful(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     ledger.send("Consortium", "suspendMember", ledger.address_of("registrar"), b"\x02" * 32, as_="admin")
     answer = verify_certificate(ledger, certificate_id)
     assert not answer.genuine and not answer.lendable
@@ -131,7 +132,7 @@ def test_an_unknown_certificate_is_not_found(ledger: LedgerContext) -> None:
 
 
 def test_an_answer_at_an_earlier_block_describes_that_block(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     before = block_number(ledger)
     _pledge(ledger, certificate_id, 6000, "bank")
     then = verify_certificate(ledger, certificate_id, block=before)
@@ -190,7 +191,7 @@ def test_a_catalog_entry_that_is_not_the_one_on_chain_is_reported(ledger: Ledger
 
 
 def test_the_answer_is_proven_against_the_blocks_state_root(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     transfer_shares(ledger, certificate_id, "holding", "merchant-b", 2500, as_="merchant-a")
     _pledge(ledger, certificate_id, 5000, "bank")
     answer = verify_certificate(ledger, certificate_id, proof=True)
@@ -203,7 +204,7 @@ def test_the_answer_is_proven_against_the_blocks_state_root(ledger: LedgerContex
 
 
 def test_a_node_that_lies_about_a_read_is_caught(ledger: LedgerContext) -> None:
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     reader = ChainReader(ledger)
     reader.call("Rights", "sharesOf", certificate_id, 0, ledger.address_of("merchant-a"))
     # The node "said" 9999 shares instead of 10000.
@@ -235,7 +236,7 @@ def test_slots_the_node_does_not_point_to_are_found_and_proven_anyway(
 ) -> None:
     from ledger import verify
 
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     transfer_shares(ledger, certificate_id, "holding", "merchant-b", 2500, as_="merchant-a")
     rights = ledger.contract("Rights").address
     hinted = verify._Prover.hinted
@@ -257,7 +258,7 @@ def test_a_node_that_hides_the_state_cannot_make_an_answer_pass(
 ) -> None:
     from ledger import verify
 
-    certificate_id = issue_certificate(ledger)
+    certificate_id = issued_certificate(ledger)
     _pledge(ledger, certificate_id, 5000, "bank")
     # No slot hinted at all: reads that revert on the empty local state cannot show what they would have read,
     # so the proof fails; it never passes on state it did not prove.
