@@ -370,6 +370,17 @@ def _step(ledger: LedgerContext, action: str, certificate_id: int, function: str
     return result, receipt
 
 
+def _ready(ledger: LedgerContext, as_: str | None) -> None:
+    """Everything a write needs, checked before anything is written anywhere.
+
+    The chain and its contracts are reached, the acting account unlocked, and
+    only then is the database opened (an empty one is created on first use).
+    """
+    ledger.deployment  # noqa: B018 - reaches the node and the contracts
+    ledger.account(as_)
+    catalog_store(ledger)
+
+
 def _load(catalog: Path | CatalogEntry) -> CatalogEntry:
     return catalog if isinstance(catalog, CatalogEntry) else load_catalog_entry(Path(catalog))
 
@@ -384,7 +395,7 @@ def apply(
     """
     entry = _load(catalog)
     registrar_address = resolve_address(ledger, registrar)
-    catalog_store(ledger)  # the database must be usable before anything is sent
+    _ready(ledger, as_)
     digest = record_hash(entry)
     receipt = ledger.send("Certificates", "submit", registrar_address, digest, as_=as_)
     submitted = event_log(ledger, "Certificates").decode_receipt(receipt, "Certificates", "CertificateSubmitted")
@@ -406,9 +417,9 @@ def return_for_correction(ledger: LedgerContext, ref: str, *, reason: str, as_: 
 
 def resubmit(ledger: LedgerContext, ref: str, catalog: Path | CatalogEntry, *, as_: str | None = None) -> StepResult:
     """Resubmit a returned application with a corrected catalog entry (the holder acts)."""
-    certificate_id = resolve(ledger, ref)
     entry = _load(catalog)
-    catalog_store(ledger)
+    certificate_id = resolve(ledger, ref)
+    _ready(ledger, as_)
     result, _ = _step(ledger, "resubmitted", certificate_id, "resubmit", certificate_id, record_hash(entry), as_=as_)
     _write(ledger, "the resubmission", [(certificate_id, 1, entry)])
     return _views_result(ledger, result)
@@ -489,9 +500,9 @@ def request_change(
     The new entry is stored off chain as the next version, for the registrar
     to review; it becomes the certificate's version when approved.
     """
-    certificate_id = resolve(ledger, ref)
     entry = _load(catalog)
-    catalog_store(ledger)
+    certificate_id = resolve(ledger, ref)
+    _ready(ledger, as_)
     digest = record_hash(entry)
     current = int(ledger.call("Certificates", "certificate", certificate_id)[3])
     if bytes(ledger.call("Certificates", "catalogHashAt", certificate_id, current)) == digest:

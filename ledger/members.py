@@ -274,7 +274,8 @@ def show_member(ledger: LedgerContext, who: str) -> MemberView:
     account = resolve_address(ledger, who)
     status = MemberStatus(int(ledger.call("Consortium", "member", account)[0]))
     if status is MemberStatus.NONE:
-        raise NotFoundError(f"{who} ({account}) is not a member of the consortium; see `dal member list`")
+        named = account if who.strip().lower() == account.lower() else f"{who.strip()} ({account})"
+        raise NotFoundError(f"{named} is not a member of the consortium; see `dal member list`")
     added, suspended = _history(ledger, account)
     return _view(ledger, account, added.get(account.lower()), _local_names(ledger), suspended.get(account.lower()))
 

@@ -160,8 +160,9 @@ def import_catalogs(
         raise ValidationError(f"concurrency must be at least 1, not {concurrency}")
     files = catalog_files(path)
     registrar_address = resolve_address(ledger, registrar)
-    catalog_store(ledger)  # the database must be usable before anything is sent
+    ledger.deployment  # noqa: B018 - the node and the contracts are reachable
     applicant = ledger.account(as_).address
+    catalog_store(ledger)  # opened (created if empty) only once everything else is checked
     report = ImportReport(applicant=applicant, registrar=registrar_address)
 
     done = _already_submitted(ledger, applicant)

@@ -128,13 +128,13 @@ def _rpc(w3: Web3, method: str, params: list[Any]) -> Any:
     return answer["result"]
 
 
-def test_a_dropped_transaction_names_its_record_and_a_rerun_submits_only_it(
+def test_a_failed_record_is_named_with_what_was_done_and_a_rerun_submits_only_the_rest(
     workflow_chain: WorkflowChain, tmp_path: Path, chain_snapshot: None
 ) -> None:
-    env = workflow_chain.env(workflow_chain.new_database(tmp_path)) | {"DAL_RECEIPT_TIMEOUT": "2"}
-    ledger = LedgerContext.load(env=env)
+    ledger = workflow_chain.context(workflow_chain.new_database(tmp_path))
     folder = _folder(tmp_path, 5)
-    merchant = resolve_address(ledger, "merchant-a")
+    merchant, registrar = resolve_address(ledger, "merchant-a"), resolve_address(ledger, "registrar")
+    admin = resolve_address(ledger, "admin")
     w3 = ledger.w3
     outcome: dict[str, BaseException] = {}
 
@@ -144,33 +144,43 @@ def test_a_dropped_transaction_names_its_record_and_a_rerun_submits_only_it(
         except BaseException as exc:  # noqa: BLE001 - handed to the test thread
             outcome["error"] = exc
 
+    gas_limit = int(w3.eth.get_block("latest")["gasLimit"])
     _rpc(w3, "evm_setAutomine", [False])
     try:
         worker = threading.Thread(target=run)
         worker.start()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         pending: dict[str, Any] = {}
         while len(pending) < 5 and time.monotonic() < deadline:
             time.sleep(0.05)
             pending = _rpc(w3, "txpool_content", [])["pending"].get(merchant.lower(), {})
-        last = pending[str(max(int(nonce) for nonce in pending))]
-        _rpc(w3, "anvil_dropTransaction", [last["hash"]])
+        # The first three applications fit in the next block and go through ...
+        _rpc(w3, "anvil_setBlockGasLimit", [hex(3 * int(pending["0"]["gas"], 16) + 1)])
+        _rpc(w3, "evm_mine", [])
+        # ... then the admin suspends the registrar, ahead of the other two in the block after.
+        suspend = ledger.contract("Consortium").functions.suspendMember(registrar, b"\x01" * 32)
+        suspend.transact({"from": admin, "gasPrice": 10**10, "gas": 200_000})
+        _rpc(w3, "anvil_setBlockGasLimit", [hex(gas_limit)])
         _rpc(w3, "evm_mine", [])
     finally:
         _rpc(w3, "evm_setAutomine", [True])
-    worker.join(60)
+    worker.join(120)
 
     error = outcome["error"]
-    assert isinstance(error, BatchError)
-    assert str(error).startswith(f"{folder / 'asset-004.json'} failed: transaction ")
-    assert "was not mined within 2s" in str(error)
-    assert "4 applications went through in this run (certificates 1, 2, 3, 4)" in str(error)
-    assert [source for source, _ in error.failed] == [str(folder / "asset-004.json")]
-    assert len(_stored(ledger)) == 4
+    assert isinstance(error, BatchError), error
+    assert str(error).startswith(f"{folder / 'asset-003.json'} failed: transaction ")
+    assert "(1 more records failed too)" in str(error)
+    assert "3 applications went through in this run (certificates 1, 2, 3)" in str(error)
+    assert [source for source, _ in error.failed] == [str(folder / f"asset-00{i}.json") for i in (3, 4)]
+    assert len(_stored(ledger)) == 3
 
-    rerun = import_catalogs(LedgerContext.load(env=env), folder, registrar="registrar", as_="merchant-a")
-    assert (rerun.submitted, rerun.skipped) == (1, 4)
-    assert [item.source for item in rerun.items if item.state == "submitted"] == [str(folder / "asset-004.json")]
+    ledger.send("Consortium", "reinstateMember", registrar, as_="admin")
+    rerun = import_catalogs(workflow_chain.context(ledger.profile.database_url), folder, registrar="registrar",
+                            as_="merchant-a")
+    assert (rerun.submitted, rerun.skipped) == (2, 3)
+    assert [item.source for item in rerun.items if item.state == "submitted"] == [
+        str(folder / "asset-003.json"), str(folder / "asset-004.json")
+    ]
     assert len(_stored(ledger)) == 5
     with Session(catalog_store(ledger)) as session:
         assert session.exec(select(func.count()).select_from(CatalogRecord)).one() == 5
