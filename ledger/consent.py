@@ -22,10 +22,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from eth_account import Account
 from eth_account.messages import SignableMessage, encode_typed_data
@@ -50,9 +50,9 @@ __all__ = [
     "format_amount",
     "parse_amount",
     "parse_currency",
+    "read_consent_file",
     "reference_bytes",
     "reference_text",
-    "read_consent_file",
 ]
 
 #: EIP-712 domain of the Pledges contract.
@@ -460,9 +460,10 @@ class ExtensionConsent:
         return consent
 
 
-def _replace_signature(consent: Any, signature: bytes) -> Any:
-    from dataclasses import replace
+_Signed = TypeVar("_Signed", "PledgeConsent", "ExtensionConsent")
 
+
+def _replace_signature(consent: _Signed, signature: bytes) -> _Signed:
     return replace(consent, signature=signature)
 
 

@@ -28,7 +28,7 @@ import calendar
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum
 from typing import Any
@@ -60,8 +60,10 @@ __all__ = [
     "Written",
     "add_duration",
     "certificate_exists",
+    "events_in",
     "format_time",
     "named_error",
+    "owners_of",
     "parse_certificate_id",
     "parse_date",
     "parse_duration",
@@ -69,10 +71,12 @@ __all__ = [
     "parse_shares",
     "party_label",
     "party_names",
+    "read_rights",
     "require_holder_member",
     "require_in_force",
     "resolve_party",
     "scan_events",
+    "share_owner_candidates",
     "show_rights",
     "transact_named",
     "transfer_shares",
@@ -203,7 +207,7 @@ def parse_date(text: str, *, what: str = "date") -> int:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
             day = date.fromisoformat(raw)
             return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(raw)
     except ValueError:
         raise ValidationError(
             f"{what} {text!r} is not a date; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"

@@ -53,8 +53,9 @@ from typing import Any
 import rlp
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from trie import HexaryTrie
 from trie.exceptions import BadTrieProof
+from trie.hexary import HexaryTrie
+from web3.types import RPCEndpoint
 
 from ledger.context import LedgerContext
 from ledger.errors import LedgerError, StoreError
@@ -79,13 +80,14 @@ __all__ = [
     "CatalogCheck",
     "ProofError",
     "ProofReport",
+    "ProvenAccount",
     "Verification",
     "check_catalog",
     "header_hash",
     "prove_reads",
     "verify_account_proof",
-    "verify_storage_proof",
     "verify_certificate",
+    "verify_storage_proof",
 ]
 
 #: The Consortium role bit of registrars.
@@ -216,7 +218,7 @@ def _nodes(proof: Sequence[str]) -> list[Any]:
 
 def _from_proof(root: bytes, key: bytes, proof: Sequence[str], what: str) -> bytes:
     try:
-        return bytes(HexaryTrie.get_from_proof(root, key, _nodes(proof)))
+        return bytes(HexaryTrie.get_from_proof(root, key, _nodes(proof)))  # type: ignore[no-untyped-call]
     except (BadTrieProof, rlp.exceptions.DecodingError, ValueError, KeyError) as exc:
         raise ProofError(f"the proof of {what} does not lead to the root 0x{root.hex()}: {exc}") from None
 
@@ -299,7 +301,7 @@ class _Prover:
         self.slots: dict[tuple[str, int], int] = {}
 
     def rpc(self, method: str, params: list[Any]) -> Any:
-        response = self.ctx.w3.provider.make_request(method, params)  # type: ignore[arg-type]
+        response = self.ctx.w3.provider.make_request(RPCEndpoint(method), params)
         if "error" in response:
             raise ProofError(f"the node refused {method}: {response['error'].get('message', response['error'])}")
         return response["result"]
@@ -399,22 +401,29 @@ def _journal_reads(journal: str) -> dict[str, set[int]]:
 
 def prove_reads(ctx: LedgerContext, reader: ChainReader) -> ProofReport:
     """Check every read of ``reader`` against the state root of its block (see the module's notes)."""
-    header = ctx.w3.provider.make_request(  # type: ignore[arg-type]
-        "eth_getBlockByNumber", [hex(reader.block_number), False]
-    ).get("result") or {}
-    names = {to_checksum_address(address): name for name, address in ctx.deployment.addresses.items()}
-    report = {
-        "block_number": reader.block_number,
-        "block_hash": reader.block_hash,
-        "state_root": reader.state_root,
-    }
-    header_ok = bool(header) and "0x" + header_hash(header).hex() == reader.block_hash
-    if not header_ok:
+    response = ctx.w3.provider.make_request(
+        RPCEndpoint("eth_getBlockByNumber"), [hex(reader.block_number), False]
+    )
+    header: dict[str, Any] = dict(response.get("result") or {})
+    names = {str(to_checksum_address(address)): name for name, address in ctx.deployment.addresses.items()}
+
+    def report(verified: bool, prover: _Prover | None, rounds: int, failure: str | None) -> ProofReport:
         return ProofReport(
-            verified=False, header_verified=False, accounts={}, slots=0, calls=0, rounds=0,
-            failure=f"the header of block {reader.block_number} does not hash to its block hash {reader.block_hash}",
-            **report,
+            verified=verified,
+            block_number=reader.block_number,
+            block_hash=reader.block_hash,
+            state_root=reader.state_root,
+            header_verified=prover is not None,
+            accounts={address: names.get(address, "") for address in (prover.accounts if prover else {})},
+            slots=len(prover.slots) if prover else 0,
+            calls=len(reader.calls) if prover else 0,
+            rounds=rounds,
+            failure=failure,
         )
+
+    if not header or "0x" + header_hash(header).hex() != reader.block_hash:
+        failure = f"the header of block {reader.block_number} does not hash to its block hash {reader.block_hash}"
+        return report(False, None, 0, failure)
     prover = _Prover(ctx, reader, header)
     rounds = 0
     try:
@@ -436,14 +445,8 @@ def prove_reads(ctx: LedgerContext, reader: ChainReader) -> ProofReport:
                     f"{call.contract}.{call.function} returns something else on the proven state than the node said"
                 )
     except ProofError as exc:
-        return ProofReport(
-            verified=False, header_verified=True, accounts={a: names.get(a, "") for a in prover.accounts},
-            slots=len(prover.slots), calls=len(reader.calls), rounds=rounds, failure=str(exc), **report,
-        )
-    return ProofReport(
-        verified=True, header_verified=True, accounts={a: names.get(a, "") for a in prover.accounts},
-        slots=len(prover.slots), calls=len(reader.calls), rounds=rounds, **report,
-    )
+        return report(False, prover, rounds, str(exc))
+    return report(True, prover, rounds, None)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from tests.finance.support import (  # noqa: F401 - fixtures
     FinanceChain,
     _rpc,
     advance,
-    finance_chain,
+    finance_chain_fixture,
     issue_certificate,
     issued_certificate,
     now,
@@ -112,22 +112,22 @@ CASES: list[tuple[str, list[str], dict[str, str], str]] = [
      "error: give the shares either as --shares N (basis points) or as --percent P"),
     ("pledged shares", ["--as", "merchant-a", "rights", "transfer", "{cert}", "--right", "holding", "--to",
                         "merchant-b", "--percent", "50"], {},
-     "error: the shares are pledged to bank ({bank}) under pledge #{pledge} until {maturity}: merchant-a ({merchant}) "
-     "may transfer only 4000 of the 5000 shares of the holding right of certificate {cert}; release the pledge first"),
+     ("error: the shares are pledged to bank ({bank}) under pledge #{pledge} until {maturity}: merchant-a ({merchant}) "
+     "may transfer only 4000 of the 5000 shares of the holding right of certificate {cert}; release the pledge first")),
     ("wrong password", ["--as", "treasury", "rights", "transfer", "{cert}", "--right", "holding", "--to",
                         "merchant-b", "--shares", "1"], {"DAL_PASSWORD": "wrong"},
      "error: wrong password for account 'treasury'; check DAL_PASSWORD_TREASURY or DAL_PASSWORD, or type it again"),
     ("expired consent", ["--as", "bank", "pledge", "create", "{folder}/expired.json"], {},
      "error: the consent expired on {expired}; ask merchant-a ({merchant}) to sign a new one"),
     ("tampered consent", ["--as", "bank", "pledge", "create", "{folder}/tampered.json"], {},
-     "error: the consent file was altered or mis-signed: its signature is not {merchant}'s over these terms; "
-     "ask the pledgor for a new consent"),
+     ("error: the consent file was altered or mis-signed: its signature is not {merchant}'s over these terms; "
+     "ask the pledgor for a new consent")),
     ("reused consent", ["--as", "bank", "pledge", "create", "{folder}/used.json"], {},
-     "error: the consent was already used, or superseded by a later signature of merchant-a ({merchant}) "
-     "(its nonce 0, the pledgor's next is 1); ask for a new one"),
+     ("error: the consent was already used, or superseded by a later signature of merchant-a ({merchant}) "
+     "(its nonce 0, the pledgor's next is 1); ask for a new one")),
     ("consent file not JSON", ["--as", "bank", "pledge", "create", "{folder}/garbage.json"], {},
-     "error: consent file {folder}/garbage.json is not JSON (Expecting property name enclosed in double quotes: "
-     "line 1 column 2 (char 1))"),
+     ("error: consent file {folder}/garbage.json is not JSON (Expecting property name enclosed in double quotes: "
+     "line 1 column 2 (char 1))")),
     ("missing consent file", ["--as", "bank", "pledge", "create", "{folder}/absent.json"], {},
      "error: consent file {folder}/absent.json does not exist"),
     ("pledgee not a bank", ["--as", "merchant-a", "pledge", "consent", "{cert}", "--right", "holding", "--shares",
@@ -143,18 +143,18 @@ CASES: list[tuple[str, list[str], dict[str, str], str]] = [
                            "next spring", "-o", "{folder}/new.json"], {},
      "error: --maturity 'next spring' is not a date; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"),
     ("release by another bank", ["--as", "bank-b", "pledge", "release", "{pledge}"], {},
-     "error: pledge {pledge} was taken by bank ({bank}); only that bank may release it "
-     "(acting as bank-b ({bank_b}))"),
+     ("error: pledge {pledge} was taken by bank ({bank}); only that bank may release it "
+     "(acting as bank-b ({bank_b}))")),
     ("enforce before maturity", ["--as", "bank", "pledge", "enforce", "{pledge}"], {},
      "error: pledge {pledge} matures on {maturity_time}; it cannot be enforced before"),
     ("unknown pledge", ["pledge", "show", "77"], {},
      "error: pledge 77 does not exist (the ledger has 1); list pledges with `dal pledge list`"),
     ("unknown licence", ["--as", "merchant-a", "rights", "revoke", "55"], {},
-     "error: licence 55 does not exist (the ledger has 0); see the licences of a certificate with "
-     "`dal rights licences CERT`"),
+     ("error: licence 55 does not exist (the ledger has 0); see the licences of a certificate with "
+     "`dal rights licences CERT`")),
     ("unreachable node", ["rights", "show", "1"], {"REMOTE": "1"},
-     "error: cannot reach the node at {remote_url} (connection refused); check that the node is running and that "
-     "rpc_url of profile 'qbft' is right"),
+     ("error: cannot reach the node at {remote_url} (connection refused); check that the node is running and that "
+     "rpc_url of profile 'qbft' is right")),
 ]
 
 

@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,8 @@ from tests.finance.support import (  # noqa: F401 - fixtures
     DAY,
     FinanceChain,
     advance,
-    chain,
-    finance_chain,
+    chain_fixture,
+    finance_chain_fixture,
     issue_certificate,
     issued_certificate,
     now,
@@ -60,7 +60,7 @@ def test_consent_create_refused_transfer_and_release(chain: FinanceChain, tmp_pa
     refused = runner.invoke(app, ["--as", "merchant-a", "rights", "transfer", str(certificate_id), "--right",
                                   "holding", "--to", "merchant-b", "--percent", "50"], env=chain.env)
     assert refused.exit_code == 1
-    assert refused.stderr.startswith(f"error: the shares are pledged to bank (0x")
+    assert refused.stderr.startswith("error: the shares are pledged to bank (0x")
     assert f"under pledge #{pledge['pledge']} until {pledge['maturity'][:10]}" in refused.stderr
 
     again = runner.invoke(app, ["--as", "bank", "pledge", "create", str(consent_file)], env=chain.env)
@@ -76,7 +76,7 @@ def test_extension_needs_the_pledgors_signed_consent(chain: FinanceChain, tmp_pa
     certificate_id = issued_certificate(chain.context())
     _consent(chain, certificate_id, tmp_path / "consent.json")
     pledge = _dal(chain, "--as", "bank", "pledge", "create", str(tmp_path / "consent.json"))
-    later = _date(int(datetime.fromisoformat(pledge["maturity"].replace("Z", "+00:00")).timestamp()) + 200 * DAY)
+    later = _date(int(datetime.fromisoformat(pledge["maturity"]).timestamp()) + 200 * DAY)
     ext = tmp_path / "ext.json"
     _dal(chain, "--as", "merchant-a", "pledge", "consent-extension", str(pledge["pledge"]), "--maturity", later,
          "-o", str(ext))

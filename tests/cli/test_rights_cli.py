@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from cli.main import app
 from tests.finance.support import (  # noqa: F401 - fixtures
     FinanceChain,
-    chain,
-    finance_chain,
+    chain_fixture,
+    finance_chain_fixture,
     issue_certificate,
     issued_certificate,
 )

@@ -1,7 +1,8 @@
 """A ledger for the finance workflow tests: the suite deployed once on the session's anvil, the development
 consortium admitted, and certificates issued by driving the contracts directly.
 
-Test modules import the fixtures they use from here (``from tests.finance.support import chain, ledger``). Each
+Test modules import the fixtures they use from here (``from tests.finance.support import chain_fixture,
+ledger_fixture, finance_chain_fixture``); each is registered under its name without ``_fixture``. Each
 test runs on a chain snapshot that is reverted afterwards, with a fresh :class:`LedgerContext` (so the local
 nonce counters start from the chain's state).
 """
@@ -65,8 +66,8 @@ def _rpc(w3: Web3, method: str, params: list[Any]) -> Any:
     return response.get("result")
 
 
-@pytest.fixture(scope="session")
-def finance_chain(local_node: LocalNode, tmp_path_factory: pytest.TempPathFactory) -> FinanceChain:
+@pytest.fixture(scope="session", name="finance_chain")
+def finance_chain_fixture(local_node: LocalNode, tmp_path_factory: pytest.TempPathFactory) -> FinanceChain:
     home = tmp_path_factory.mktemp("finance-home")
     env = {"DAL_HOME": str(home), "DAL_RPC_URL": local_node.url}
     profile = load_profile(env=env)
@@ -82,8 +83,8 @@ def finance_chain(local_node: LocalNode, tmp_path_factory: pytest.TempPathFactor
     return FinanceChain(home=home, env=env, profile=profile, w3=ctx.w3, certificate=certificate_id)
 
 
-@pytest.fixture
-def chain(finance_chain: FinanceChain) -> Iterator[FinanceChain]:
+@pytest.fixture(name="chain")
+def chain_fixture(finance_chain: FinanceChain) -> Iterator[FinanceChain]:
     """The finance chain, with every change the test makes undone afterwards."""
     snapshot = _rpc(finance_chain.w3, "evm_snapshot", [])
     try:
@@ -92,8 +93,8 @@ def chain(finance_chain: FinanceChain) -> Iterator[FinanceChain]:
         _rpc(finance_chain.w3, "evm_revert", [snapshot])
 
 
-@pytest.fixture
-def ledger(chain: FinanceChain) -> LedgerContext:
+@pytest.fixture(name="ledger")
+def ledger_fixture(chain: FinanceChain) -> LedgerContext:
     """A fresh context on the reverted-after-test chain."""
     return chain.context()
 

@@ -10,18 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.finance.support import (  # noqa: F401 - fixtures
-    DAY,
-    YEAR,
-    advance,
-    block_number,
-    chain,
-    finance_chain,
-    issue_certificate,
-    issued_certificate,
-    ledger,
-    now,
-)
 from ledger.consent import (
     CURRENCY_EXPONENTS,
     ExtensionConsent,
@@ -45,6 +33,18 @@ from ledger.pledges import (
     sign_extension,
 )
 from ledger.rights import Right, show_rights, transfer_shares
+from tests.finance.support import (  # noqa: F401 - fixtures
+    DAY,
+    YEAR,
+    advance,
+    block_number,
+    chain_fixture,
+    finance_chain_fixture,
+    issue_certificate,
+    issued_certificate,
+    ledger_fixture,
+    now,
+)
 
 
 def _consent(ledger: LedgerContext, certificate_id: int, *, shares: int = 6000, bank: str = "bank",

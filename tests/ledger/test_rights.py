@@ -8,21 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.finance.support import (  # noqa: F401 - fixtures
-    DAY,
-    YEAR,
-    advance,
-    block_number,
-    chain,
-    finance_chain,
-    issue_certificate,
-    issued_certificate,
-    ledger,
-    now,
-)
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, NotFoundError, ValidationError
-from ledger.licences import grant_licence, licence_period, licences_of, revoke_licence, show_licence, terms_hash_of
+from ledger.licences import (
+    grant_licence,
+    licence_period,
+    licences_of,
+    revoke_licence,
+    show_licence,
+    terms_hash_of,
+)
 from ledger.pledges import record_pledge, sign_consent
 from ledger.rights import (
     Right,
@@ -33,6 +28,18 @@ from ledger.rights import (
     resolve_party,
     show_rights,
     transfer_shares,
+)
+from tests.finance.support import (  # noqa: F401 - fixtures
+    DAY,
+    YEAR,
+    advance,
+    block_number,
+    chain_fixture,
+    finance_chain_fixture,
+    issue_certificate,
+    issued_certificate,
+    ledger_fixture,
+    now,
 )
 
 TERMS = "0x" + "ab" * 32

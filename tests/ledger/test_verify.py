@@ -9,18 +9,6 @@ import pytest
 from eth_utils.crypto import keccak
 from sqlmodel import Session, select
 
-from tests.finance.support import (  # noqa: F401 - fixtures
-    DAY,
-    YEAR,
-    advance,
-    block_number,
-    chain,
-    finance_chain,
-    issue_certificate,
-    issued_certificate,
-    ledger,
-    now,
-)
 from ledger.catalog import parse_catalog_entry
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError
@@ -35,6 +23,18 @@ from ledger.verify import (
     prove_reads,
     verify_account_proof,
     verify_certificate,
+)
+from tests.finance.support import (  # noqa: F401 - fixtures
+    DAY,
+    YEAR,
+    advance,
+    block_number,
+    chain_fixture,
+    finance_chain_fixture,
+    issue_certificate,
+    issued_certificate,
+    ledger_fixture,
+    now,
 )
 
 CATALOG = {
