@@ -226,11 +226,21 @@ def format_time(seconds: int) -> str:
 
 
 def party_names(ctx: LedgerContext) -> dict[str, str]:
-    """Checksum address -> account name, for every account of the data home's keystores."""
+    """Checksum address -> the name to show: the account name in the data home's keystores, else the
+    member's display name from its ``MemberAdded`` event (a bank sees its counterparties' names without
+    holding their keystores)."""
+    names: dict[str, str] = {}
     try:
-        return {to_checksum_address(info.address): info.name for info in ctx.keystore.accounts()}
+        head = int(ctx.w3.eth.block_number)
+        for event in scan_events(ctx, "Consortium", "MemberAdded", to_block=head):
+            names[to_checksum_address(event["account"])] = str(event["name"])
     except LedgerError:
-        return {}
+        pass  # names are a courtesy: without the chain's, the keystores' still help
+    try:
+        names.update({to_checksum_address(info.address): info.name for info in ctx.keystore.accounts()})
+    except LedgerError:
+        pass
+    return names
 
 
 def party_label(address: str, names: Mapping[str, str]) -> str:

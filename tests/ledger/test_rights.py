@@ -294,3 +294,18 @@ def test_a_licence_period_must_end_in_the_future() -> None:
     assert licence_period(parse_date("2030-01-01"), None, None, "1y") == (
         parse_date("2030-01-01"), parse_date("2031-01-01")
     )
+
+
+def test_members_without_a_local_account_are_named_by_their_display_name(ledger: LedgerContext) -> None:
+    from eth_account import Account
+    from eth_utils.crypto import keccak
+
+    from ledger.accounts import DEVELOPMENT_MNEMONIC
+    from ledger.rights import party_label, party_names
+
+    Account.enable_unaudited_hdwallet_features()
+    outsider = Account.from_mnemonic(DEVELOPMENT_MNEMONIC, account_path="m/44'/60'/0'/0/14").address
+    ledger.send("Consortium", "addMember", outsider, keccak(text="USCC:ningbo"), "Bank of Ningbo", 4, as_="admin")
+    names = party_names(ledger)
+    assert party_label(outsider, names) == f"Bank of Ningbo ({outsider})"
+    assert names[ledger.address_of("bank")] == "bank"  # the local account name wins where there is one
