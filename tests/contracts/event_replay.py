@@ -1,0 +1,428 @@
+"""Rebuild the ledger's whole state from its event logs alone, as ``docs/events.md`` describes it.
+
+This is the reference reader the invariant tests compare with the contracts' own views: it never calls a
+contract, it only reads logs (``eth_getLogs``) and, for anchors, the block time of the log's block.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from eth_abi.abi import decode as abi_decode
+from eth_abi.abi import encode as abi_encode
+from eth_utils.crypto import keccak
+from web3 import Web3
+from web3.contract import Contract
+
+# Enum values, as the contracts encode them.
+MEMBER_ACTIVE, MEMBER_SUSPENDED = 1, 2
+SUBMITTED, RETURNED, ACCEPTED, UNDER_NOTICE, OBJECTED, REJECTED, ISSUED, SUSPENDED, CANCELLED = range(1, 10)
+NO_REQUEST, CHANGE, RENEWAL, CANCELLATION = range(4)
+PLEDGE_ACTIVE, PLEDGE_RELEASED, PLEDGE_ENFORCED = 1, 2, 3
+ZERO_ADDRESS = "0x" + "00" * 20
+ZERO_HASH = b"\x00" * 32
+
+
+@dataclass
+class Member:
+    status: int
+    roles: int
+    identity_hash: bytes
+    name: str
+
+
+@dataclass
+class Certificate:
+    status: int
+    holder: str
+    registrar: str
+    version: int
+    catalog_hashes: dict[int, bytes]
+    notice_deadline: int = 0
+    expiry: int = 0
+    number: str = ""
+    pending_request: int = NO_REQUEST
+    requested_hash: bytes = ZERO_HASH
+    requested_expiry: int = 0
+
+    def clear_request(self) -> None:
+        self.pending_request, self.requested_hash, self.requested_expiry = NO_REQUEST, ZERO_HASH, 0
+
+
+@dataclass
+class Pledge:
+    status: int
+    pledgor: str
+    pledgee: str
+    certificate_id: int
+    right: int
+    shares: int
+    maturity: int
+    senior_pledge_id: int
+    amount: int
+    currency: bytes
+    external_ref: bytes
+    taken: int = 0
+
+
+@dataclass
+class Licence:
+    certificate_id: int
+    right: int
+    grantor: str
+    licensee: str
+    parent_id: int
+    start: int
+    end: int
+    exclusive: bool
+    sublicensable: bool
+    terms_hash: bytes
+    revoked: bool = False
+
+
+@dataclass
+class LedgerState:
+    """Everything the events say."""
+
+    admin: str = ZERO_ADDRESS
+    members: dict[str, Member] = field(default_factory=dict)
+    certificates: dict[int, Certificate] = field(default_factory=dict)
+    #: (certificate, right, owner) -> shares
+    balances: dict[tuple[int, int, str], int] = field(default_factory=lambda: defaultdict(int))
+    #: (certificate, right, owner) -> shares under active pledges
+    pledged: dict[tuple[int, int, str], int] = field(default_factory=lambda: defaultdict(int))
+    #: (certificate, right, owner) -> most recent pledge id
+    last_pledge: dict[tuple[int, int, str], int] = field(default_factory=lambda: defaultdict(int))
+    pledges: dict[int, Pledge] = field(default_factory=dict)
+    licences: dict[int, Licence] = field(default_factory=dict)
+    #: root -> (kind, count, batch reference, block time)
+    anchors: dict[bytes, tuple[bytes, int, bytes, int]] = field(default_factory=dict)
+    #: pledge ids in the order their PledgeRecorded events came
+    recorded_order: list[int] = field(default_factory=list)
+
+
+class EventReplay:
+    """Applies the suite's logs, in (block, log index) order, to a :class:`LedgerState`."""
+
+    def __init__(self, w3: Web3, contracts: dict[str, Contract]) -> None:
+        self.w3 = w3
+        self.contracts = contracts
+        self.addresses = [contract.address for contract in contracts.values()]
+        self.by_topic: dict[bytes, tuple[str, str]] = {}
+        for name, contract in contracts.items():
+            for item in contract.abi:
+                if item.get("type") == "event":
+                    types = ",".join(_canonical(entry) for entry in item["inputs"])
+                    self.by_topic[keccak(text=f"{item['name']}({types})")] = (name, item["name"])
+        self.state = LedgerState()
+        self.next_block = 0
+
+    def fork(self) -> EventReplay:
+        """An independent copy, to restart from the same point."""
+        clone = copy.copy(self)
+        clone.state = copy.deepcopy(self.state)
+        return clone
+
+    def catch_up(self) -> int:
+        """Apply every log up to the latest block; returns how many logs were applied."""
+        latest = self.w3.eth.block_number
+        if latest < self.next_block:
+            return 0
+        logs = self.w3.eth.get_logs(
+            {"fromBlock": self.next_block, "toBlock": latest, "address": self.addresses}  # type: ignore[typeddict-item]
+        )
+        for log in sorted(logs, key=lambda entry: (entry["blockNumber"], entry["logIndex"])):
+            self.apply(log)
+        self.next_block = latest + 1
+        return len(logs)
+
+    def apply(self, log: Any) -> None:
+        contract_name, event_name = self.by_topic[bytes(log["topics"][0])]
+        args = dict(self.contracts[contract_name].events[event_name]().process_log(log)["args"])
+        handler = getattr(self, f"_on_{event_name}", None)
+        if handler is None:
+            raise AssertionError(f"no rebuild rule for {contract_name}.{event_name}")
+        handler(args, log)
+
+    # -- Consortium --------------------------------------------------------------------------------------------
+
+    def _on_OwnershipTransferred(self, args: dict[str, Any], log: Any) -> None:
+        self.state.admin = args["newOwner"]
+
+    def _on_OwnershipTransferStarted(self, args: dict[str, Any], log: Any) -> None:
+        pass
+
+    def _on_MemberAdded(self, args: dict[str, Any], log: Any) -> None:
+        self.state.members[args["account"]] = Member(
+            MEMBER_ACTIVE, args["roles"], bytes(args["identityHash"]), args["name"]
+        )
+
+    def _on_MemberRolesChanged(self, args: dict[str, Any], log: Any) -> None:
+        self.state.members[args["account"]].roles = args["roles"]
+
+    def _on_MemberSuspended(self, args: dict[str, Any], log: Any) -> None:
+        self.state.members[args["account"]].status = MEMBER_SUSPENDED
+
+    def _on_MemberReinstated(self, args: dict[str, Any], log: Any) -> None:
+        self.state.members[args["account"]].status = MEMBER_ACTIVE
+
+    # -- Certificates ------------------------------------------------------------------------------------------
+
+    def _certificate(self, args: dict[str, Any]) -> Certificate:
+        return self.state.certificates[args["certificateId"]]
+
+    def _on_CertificateSubmitted(self, args: dict[str, Any], log: Any) -> None:
+        self.state.certificates[args["certificateId"]] = Certificate(
+            SUBMITTED, args["applicant"], args["registrar"], 1, {1: bytes(args["catalogHash"])}
+        )
+
+    def _on_CertificateReturned(self, args: dict[str, Any], log: Any) -> None:
+        self._certificate(args).status = RETURNED
+
+    def _on_CertificateResubmitted(self, args: dict[str, Any], log: Any) -> None:
+        certificate = self._certificate(args)
+        certificate.status = SUBMITTED
+        certificate.catalog_hashes[1] = bytes(args["catalogHash"])
+
+    def _on_CertificateAccepted(self, args: dict[str, Any], log: Any) -> None:
+        self._certificate(args).status = ACCEPTED
+
+    def _on_CertificatePublicized(self, args: dict[str, Any], log: Any) -> None:
+        certificate = self._certificate(args)
+        certificate.status, certificate.notice_deadline = UNDER_NOTICE, args["noticeDeadline"]
+
+    def _on_CertificateObjected(self, args: dict[str, Any], log: Any) -> None:
+        self._certificate(args).status = OBJECTED
+
+    def _on_CertificateObjectionResolved(self, args: dict[str, Any], log: Any) -> None:
+        certificate = self._certificate(args)
+        certificate.status, certificate.notice_deadline = UNDER_NOTICE, args["noticeDeadline"]
+
+    def _on_CertificateRejected(self, args: dict[str, Any], log: Any) -> None:
+        self._certificate(args).status = REJECTED
+
+    def _on_CertificateIssued(self, args: dict[str, Any], log: Any) -> None:
+        certificate = self._certificate(args)
+        certificate.status, certificate.expiry, certificate.number = ISSUED, args["expiry"], args["number"]
+
+    def _on_CertificateChangeRequested(self, args: dict[str, Any], log: Any) -> None:
+        certificate = self._certificate(args)
+        certificate.pending_request, certificate.requested_hash = CHANGE, bytes(args["catalogHash"])
+
+    def _on_CertificateRenewalRequested(self, args: dict[str, Any], log: Any) -> None:
+        certificate = self._certificate(args)
+        certificate.pending_request, certificate.requested_expiry = RENEWAL, args["expiry"]
+
+    def _on_CertificateCancellationRequested(self, args: dict[str, Any], log: Any) -> None:
+        certificate = self._certificate(args)
+        certificate.pending_request, certificate.requested_hash = CANCELLATION, bytes(args["reasonHash"])
+
+    def _on_CertificateRequestDeclined(self, args: dict[str, Any], log: Any) -> None:
+        self._certificate(args).clear_request()
+
+    def _on_CertificateChanged(self, args: dict[str, Any], log: Any) -> None:
+        certificate = self._certificate(args)
+        certificate.version = args["version"]
+        certificate.catalog_hashes[args["version"]] = bytes(args["catalogHash"])
+        certificate.clear_request()
+
+    def _on_CertificateRenewed(self, args: dict[str, Any], log: Any) -> None:
+        certificate = self._certificate(args)
+        certificate.expiry = args["expiry"]
+        certificate.clear_request()
+
+    def _on_CertificateSuspended(self, args: dict[str, Any], log: Any) -> None:
+        self._certificate(args).status = SUSPENDED
+
+    def _on_CertificateReinstated(self, args: dict[str, Any], log: Any) -> None:
+        self._certificate(args).status = ISSUED
+
+    def _on_CertificateCancelled(self, args: dict[str, Any], log: Any) -> None:
+        certificate = self._certificate(args)
+        certificate.status = CANCELLED
+        certificate.clear_request()
+
+    # -- Rights ------------------------------------------------------------------------------------------------
+
+    def _move(self, source: str, target: str, token_id: int, value: int) -> None:
+        certificate_id, right = token_id >> 2, token_id & 3
+        if source != ZERO_ADDRESS:
+            self.state.balances[(certificate_id, right, source)] -= value
+        self.state.balances[(certificate_id, right, target)] += value
+
+    def _on_TransferSingle(self, args: dict[str, Any], log: Any) -> None:
+        self._move(args["from"], args["to"], args["id"], args["value"])
+
+    def _on_TransferBatch(self, args: dict[str, Any], log: Any) -> None:
+        for token_id, value in zip(args["ids"], args["values"], strict=True):
+            self._move(args["from"], args["to"], token_id, value)
+
+    def _on_LicenceGranted(self, args: dict[str, Any], log: Any) -> None:
+        self.state.licences[args["licenceId"]] = Licence(
+            args["certificateId"], args["right"], args["grantor"], args["licensee"], args["parentId"], args["start"],
+            args["end"], args["exclusive"], args["sublicensable"], bytes(args["termsHash"]),
+        )
+
+    def _on_LicenceRevoked(self, args: dict[str, Any], log: Any) -> None:
+        self.state.licences[args["licenceId"]].revoked = True
+
+    # -- Pledges -----------------------------------------------------------------------------------------------
+
+    def _on_PledgeRecorded(self, args: dict[str, Any], log: Any) -> None:
+        pledge = Pledge(
+            PLEDGE_ACTIVE, args["pledgor"], args["pledgee"], args["certificateId"], args["right"], args["shares"],
+            args["maturity"], args["seniorPledgeId"], args["amount"], bytes(args["currency"]),
+            bytes(args["externalRef"]),
+        )
+        self.state.pledges[args["pledgeId"]] = pledge
+        key = (pledge.certificate_id, pledge.right, pledge.pledgor)
+        self.state.pledged[key] += pledge.shares
+        self.state.last_pledge[key] = args["pledgeId"]
+        self.state.recorded_order.append(args["pledgeId"])
+
+    def _end(self, pledge_id: int, status: int) -> Pledge:
+        pledge = self.state.pledges[pledge_id]
+        pledge.status = status
+        self.state.pledged[(pledge.certificate_id, pledge.right, pledge.pledgor)] -= pledge.shares
+        return pledge
+
+    def _on_PledgeReleased(self, args: dict[str, Any], log: Any) -> None:
+        self._end(args["pledgeId"], PLEDGE_RELEASED)
+
+    def _on_PledgeEnforced(self, args: dict[str, Any], log: Any) -> None:
+        self._end(args["pledgeId"], PLEDGE_ENFORCED).taken = args["shares"]
+
+    def _on_PledgeExtended(self, args: dict[str, Any], log: Any) -> None:
+        self.state.pledges[args["pledgeId"]].maturity = args["maturity"]
+
+    # -- Anchors -----------------------------------------------------------------------------------------------
+
+    def _on_AnchorRecorded(self, args: dict[str, Any], log: Any) -> None:
+        block_time = int(self.w3.eth.get_block(log["blockNumber"])["timestamp"])
+        self.state.anchors[bytes(args["root"])] = (
+            bytes(args["kind"]), args["count"], bytes(args["batchRef"]), block_time
+        )
+
+
+def _canonical(entry: dict[str, Any]) -> str:
+    if entry["type"].startswith("tuple"):
+        inner = ",".join(_canonical(component) for component in entry["components"])
+        return f"({inner}){entry['type'][5:]}"
+    return str(entry["type"])
+
+
+class ViewBatch:
+    """Contract view calls encoded with eth-abi and sent as one JSON-RPC batch (fast enough to run every step)."""
+
+    def __init__(self, w3: Web3, contracts: dict[str, Contract]) -> None:
+        self.w3 = w3
+        self.contracts = contracts
+        self.functions: dict[tuple[str, str], tuple[bytes, list[str], list[str]]] = {}
+        for name, contract in contracts.items():
+            for item in contract.abi:
+                if item.get("type") == "function":
+                    inputs = [_canonical(entry) for entry in item["inputs"]]
+                    outputs = [_canonical(entry) for entry in item["outputs"]]
+                    selector = keccak(text=f"{item['name']}({','.join(inputs)})")[:4]
+                    self.functions[(name, item["name"])] = (selector, inputs, outputs)
+        self.requests: list[tuple[str, str, tuple[Any, ...]]] = []
+
+    def add(self, contract: str, function: str, *args: Any) -> None:
+        self.requests.append((contract, function, args))
+
+    def execute(self) -> list[Any]:
+        batch = []
+        for contract, function, args in self.requests:
+            selector, inputs, _ = self.functions[(contract, function)]
+            data = "0x" + (selector + abi_encode(inputs, list(args))).hex()
+            batch.append(("eth_call", [{"to": self.contracts[contract].address, "data": data}, "latest"]))
+        responses = self.w3.provider.make_batch_request(batch)  # type: ignore[attr-defined]
+        results = []
+        for (contract, function, _), response in zip(self.requests, responses, strict=True):
+            if "error" in response:
+                raise AssertionError(f"{contract}.{function} failed: {response['error']}")
+            outputs = self.functions[(contract, function)][2]
+            values = abi_decode(outputs, bytes.fromhex(response["result"][2:]))
+            results.append(values[0] if len(values) == 1 else list(values))
+        self.requests = []
+        return results
+
+
+def compare_with_contracts(replay: EventReplay, holders: list[str], members: bool = True) -> list[str]:
+    """Every difference between the rebuilt state and the contracts' views, read in one JSON-RPC batch."""
+    state = replay.state
+    views = ViewBatch(replay.w3, replay.contracts)
+    owners = sorted(set(holders) | {key[2] for key in state.balances})
+    share_keys = [
+        (certificate_id, right, owner)
+        for certificate_id in sorted(state.certificates)
+        for right in range(3)
+        for owner in owners
+    ]
+    expected: list[tuple[str, Any]] = []
+
+    def check(label: str, contract: str, function: str, args: tuple[Any, ...], value: Any) -> None:
+        views.add(contract, function, *args)
+        expected.append((label, value))
+
+    check("admin", "Consortium", "admin", (), state.admin)
+    if members:
+        for account, member in state.members.items():
+            check(f"member {account}", "Consortium", "member", (account,),
+                  [member.status, member.roles, member.identity_hash])
+            for name in ("Certificates", "Rights", "Pledges", "Anchors"):
+                check(f"{name} copy of member {account}", name, "replicatedMember", (account,),
+                      [member.status, member.roles])
+    for certificate_id, certificate in state.certificates.items():
+        check(f"certificate {certificate_id}", "Certificates", "certificate", (certificate_id,), [
+            certificate.status, certificate.holder, certificate.registrar, certificate.version,
+            certificate.catalog_hashes[certificate.version], certificate.notice_deadline, certificate.expiry,
+            certificate.pending_request, certificate.requested_hash, certificate.requested_expiry,
+        ])
+        for version, catalog_hash in certificate.catalog_hashes.items():
+            check(f"certificate {certificate_id} v{version}", "Certificates", "catalogHashAt",
+                  (certificate_id, version), catalog_hash)
+        if certificate.number:
+            check(f"number {certificate.number}", "Certificates", "certificateByNumber",
+                  (certificate.registrar, certificate.number), certificate_id)
+    if share_keys:
+        check("balances", "Rights", "balanceOfBatch",
+              ([key[2] for key in share_keys], [key[0] * 4 + key[1] for key in share_keys]),
+              [state.balances.get(key, 0) for key in share_keys])
+    for key in share_keys:
+        check(f"pledged {key}", "Rights", "pledgedSharesOf", key, state.pledged.get(key, 0))
+        check(f"last pledge {key}", "Rights", "lastPledgeOf", key, state.last_pledge.get(key, 0))
+    for pledge_id, pledge in state.pledges.items():
+        check(f"pledge {pledge_id}", "Pledges", "pledge", (pledge_id,), [
+            pledge.status, pledge.pledgor, pledge.pledgee, pledge.certificate_id, pledge.right, pledge.shares,
+            pledge.maturity, pledge.senior_pledge_id,
+        ])
+    check("pledge count", "Pledges", "pledgeCount", (), len(state.pledges))
+    for licence_id, licence in state.licences.items():
+        check(f"licence {licence_id}", "Rights", "licence", (licence_id,), [
+            licence.certificate_id, licence.right, licence.grantor, licence.licensee, licence.parent_id,
+            licence.start, licence.end, licence.exclusive, licence.sublicensable, licence.revoked,
+        ])
+    check("licence count", "Rights", "licenceCount", (), len(state.licences))
+    for root, (_, _, _, block_time) in state.anchors.items():
+        check(f"anchor {root.hex()}", "Anchors", "anchoredAt", (root,), block_time)
+
+    differences = []
+    for (label, value), actual in zip(expected, views.execute(), strict=True):
+        if _plain(actual) != _plain(value):
+            differences.append(f"{label}: contract says {actual!r}, events say {value!r}")
+    return differences
+
+
+def _plain(value: Any) -> Any:
+    """Comparable plain values: lists, bytes, lower-case addresses."""
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, bytes | bytearray):
+        return bytes(value)
+    if isinstance(value, str) and len(value) == 42 and value.startswith("0x"):
+        return value.lower()
+    return value
