@@ -25,7 +25,7 @@ The secured amount, currency and reference are kept on chain only in the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eth_utils.address import to_checksum_address
@@ -47,6 +47,7 @@ from ledger.rights import (
     Right,
     Written,
     add_duration,
+    certificate_exists,
     events_in,
     format_time,
     parse_right,
@@ -178,8 +179,6 @@ def _view(reader: ChainReader, pledge_id: int, recorded: Mapping[str, Any], enfo
 
 def _ranked(views: list[PledgeView]) -> list[PledgeView]:
     """Number the active pledges of each (certificate, right) by recording order: rank 1 comes first."""
-    from dataclasses import replace
-
     ranks: dict[tuple[int, Right], int] = {}
     ranked: list[PledgeView] = []
     for view in sorted(views, key=lambda item: item.pledge_id):
@@ -197,8 +196,6 @@ def read_pledges(reader: ChainReader, certificate_id: int | None = None) -> list
     recorded = _recorded_events(reader.ctx, reader.block_number, **filters)
     enforced = _enforcements(reader.ctx, reader.block_number, sorted(recorded))
     views = [_view(reader, pledge_id, recorded[pledge_id], enforced.get(pledge_id)) for pledge_id in sorted(recorded)]
-    if certificate_id is None:
-        return _ranked(views)
     return _ranked(views)
 
 
@@ -226,8 +223,6 @@ def list_pledges(
     """Every pledge (of ``certificate_id``, or of all certificates), oldest first."""
     reader = ChainReader(ctx, block)
     if certificate_id is not None:
-        from ledger.rights import certificate_exists
-
         certificate_exists(reader, certificate_id)
     return read_pledges(reader, certificate_id)
 

@@ -39,6 +39,7 @@ from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_a
 from hexbytes import HexBytes
 from web3.contract import Contract
 from web3.exceptions import BlockNotFound
+from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from ledger.chain.revert import render_message
@@ -470,8 +471,6 @@ def transact_named(
 
 def events_in(ctx: LedgerContext, receipt: TxReceipt, contract: str, event: str) -> list[dict[str, Any]]:
     """The decoded ``event`` logs of ``contract`` in ``receipt`` (arguments only)."""
-    from web3.logs import DISCARD
-
     processed = ctx.contract(contract).events[event]().process_receipt(receipt, errors=DISCARD)
     return [dict(log["args"]) for log in processed]
 

@@ -33,7 +33,9 @@ checked without trusting the node (:func:`prove_reads`):
 
 A bank holding a block hash it trusts (from its own node, or from the
 consortium's validators) can therefore rely on the answer without trusting
-the node that gave it. The check fails safe: a read that reverts on the
+the node that gave it. (On a QBFT network the block hash covers the header
+without the validators' commit seals; step 1 does not rebuild that form yet,
+so there the proof reports the header as not matching.) The check fails safe: a read that reverts on the
 local state leaves no journal to learn its slots from, so a node that hides
 slots can make a proof fail, never make a wrong answer pass.
 
@@ -123,6 +125,7 @@ def _sqlite_file(url: str) -> Path | None:
 
 def check_catalog(ctx: LedgerContext, certificate_id: int, onchain_hash: str) -> CatalogCheck:
     """Compare ``onchain_hash`` with the stored catalog entry of ``certificate_id``; reads only."""
+    # Imported here: the store's models are only needed when a certificate is verified.
     from sqlmodel import Session, select
 
     from ledger.store import CatalogRecord, CatalogVersion, open_store
