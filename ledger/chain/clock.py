@@ -29,6 +29,7 @@ from ledger.errors import ConfigError, TransactionError, ValidationError
 __all__ = [
     "DAY",
     "HOUR",
+    "MINUTE",
     "YEAR",
     "advance_time",
     "as_datetime",
@@ -37,7 +38,8 @@ __all__ = [
     "parse_moment",
 ]
 
-HOUR = 3600
+MINUTE = 60
+HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 #: A calendar-neutral year (365 days), as used for durations such as ``--expiry 5y``.
 YEAR = 365 * DAY

@@ -1,0 +1,55 @@
+"""The scenario of issue 3, point 8: `dal demo` run as a user runs it, checked from its JSON summary."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ledger.demo import DEMO_NUMBER, DEMO_STEPS
+
+
+def test_the_demo_plays_the_whole_scenario_on_its_own_chain_and_its_summary_checks_out(tmp_path: Path) -> None:
+    home = tmp_path / "demo-home"
+    user_home = tmp_path / "user-home"
+    dal = Path(sys.executable).parent / "dal"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DAL_")}
+    env["DAL_HOME"] = str(user_home)
+    result = subprocess.run([str(dal), "--json", "demo", "--home", str(home)], env=env, capture_output=True,
+                            text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no progress and no notes when piped
+    summary = json.loads(result.stdout)
+    assert summary["ok"] is True
+    assert (summary["home"], summary["certificate_id"], summary["number"]) == (str(home), 1, DEMO_NUMBER)
+    assert [step["step"] for step in summary["steps"]] == list(range(1, DEMO_STEPS + 1))
+    assert [step["actor"] for step in summary["steps"]][:6] == [
+        "admin", "merchant-a", "registrar", "registrar", "local chain", "registrar"
+    ]
+    checks = summary["checks"]
+    assert all(checks["passed"].values()), checks["passed"]
+    assert checks["certificate"] == {"id": 1, "number": DEMO_NUMBER, "status": "issued", "in_force": True,
+                                     "catalog_stored": True}
+    assert checks["licence"] == {"id": 1, "right": "development", "licensee": "merchant-b"}
+    assert checks["operation_shares"] == {"merchant-a": 6000, "merchant-c": 4000}
+    assert checks["verified"] == {"genuine": True, "in_force": True, "lendable": True}
+    refused = checks["pledged_transfer_refused"]
+    assert refused["error"] == "RightsSharesPledged"
+    assert refused["message"].startswith("the shares are pledged to bank (")
+    assert "release the pledge first" in refused["message"]
+    assert checks["pledges"] == {"1": "released", "2": "enforced"}
+    assert checks["holding_shares"] == {"merchant-a": 4000, "bank": 6000}
+    assert checks["trace"][0].startswith("CertificateSubmitted: merchant-a applied to registrar")
+    assert checks["trace"][-1] == (
+        "TransferSingle: merchant-a transferred 60% of the holding right to bank by enforcement of pledge 2"
+    )
+
+    # The demo's own home is kept as asked, its node is stopped, and the user's data home was never touched.
+    assert {"deployments.json", "keystores", "ledger.db", "node"} <= {path.name for path in home.iterdir()}
+    pid_file = home / "node" / "anvil.pid"
+    if pid_file.exists():
+        status = Path(f"/proc/{pid_file.read_text().strip()}/status")
+        assert not status.exists() or "zombie" in status.read_text()
+    assert not user_home.exists()
