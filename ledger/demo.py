@@ -41,7 +41,12 @@ from ledger.chain.node import free_port
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, ValidationError
 from ledger.licences import grant_licence
-from ledger.members import DEVELOPMENT_MEMBERS, admit_development_consortium, name_of, resolve_address
+from ledger.members import (
+    DEVELOPMENT_MEMBERS,
+    admit_development_consortium,
+    name_of,
+    resolve_address,
+)
 from ledger.pledges import enforce_pledge, record_pledge, release_pledge, show_pledge, sign_consent
 from ledger.rights import transfer_shares
 from ledger.verify import verify_certificate
