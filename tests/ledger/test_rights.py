@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.context import LedgerContext
@@ -32,6 +32,7 @@ from ledger.rights import (
 from tests.finance.support import (  # noqa: F401 - fixtures
     DAY,
     YEAR,
+    FinanceChain,
     advance,
     block_number,
     chain_fixture,
@@ -309,3 +310,33 @@ def test_members_without_a_local_account_are_named_by_their_display_name(ledger:
     names = party_names(ledger)
     assert party_label(outsider, names) == f"Bank of Ningbo ({outsider})"
     assert names[ledger.address_of("bank")] == "bank"  # the local account name wins where there is one
+
+
+OWNERS = ("merchant-a", "merchant-b", "merchant-c", "bank")
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(OWNERS), st.sampled_from(OWNERS), st.integers(1, 12_000)), max_size=6))
+def test_any_sequence_of_transfers_keeps_each_right_whole(
+    chain: FinanceChain, moves: list[tuple[str, str, int]]
+) -> None:
+    ledger = chain.context()
+    snapshot = ledger.w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+    try:
+        certificate_id = issued_certificate(ledger)
+        model = dict.fromkeys(OWNERS, 0) | {"merchant-a": 10_000}
+        for sender, recipient, shares in moves:
+            valid = sender != recipient and 0 < shares <= min(model[sender], 10_000)
+            if valid:
+                transfer_shares(ledger, certificate_id, "development", recipient, shares, as_=sender)
+                model[sender] -= shares
+                model[recipient] += shares
+            else:
+                with pytest.raises(ValidationError):
+                    transfer_shares(ledger, certificate_id, "development", recipient, shares, as_=sender)
+        answer = show_rights(ledger, certificate_id)
+        held = {holding.name: holding.shares for holding in answer.holdings(Right.DEVELOPMENT)}
+        assert held == {owner: shares for owner, shares in model.items() if shares}
+        assert [item.total for item in answer.rights] == [10_000, 10_000, 10_000]
+    finally:
+        ledger.w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]

@@ -203,6 +203,15 @@ def test_the_answer_is_proven_against_the_blocks_state_root(ledger: LedgerContex
     assert answer.lendable
 
 
+def test_an_answer_at_an_earlier_block_is_proven_against_that_blocks_root(ledger: LedgerContext) -> None:
+    certificate_id = issued_certificate(ledger)
+    before = block_number(ledger)
+    _pledge(ledger, certificate_id, 5000, "bank")
+    then = verify_certificate(ledger, certificate_id, block=before, proof=True)
+    assert then.proof is not None and then.proof.verified, then.proof and then.proof.failure
+    assert then.pledges == [] and then.proof.block_number == before
+
+
 def test_a_node_that_lies_about_a_read_is_caught(ledger: LedgerContext) -> None:
     certificate_id = issued_certificate(ledger)
     reader = ChainReader(ledger)
