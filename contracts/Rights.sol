@@ -252,10 +252,9 @@ contract Rights is IRights, ERC165, MemberReplica {
             revert RightsNotRightOwner(certificateId, right, msg.sender);
         }
         _checkTerms(terms);
-        uint256[] storage siblings = _rootLicences[certificateId][right];
-        _checkExclusivity(siblings, terms);
+        _checkExclusivity(_rootLicences[certificateId][right], terms);
         licenceId = _grant(certificateId, right, 0, terms);
-        siblings.push(licenceId);
+        _rootLicences[certificateId][right].push(licenceId);
     }
 
     /// @inheritdoc IRights
@@ -271,10 +270,9 @@ contract Rights is IRights, ERC165, MemberReplica {
         if (terms.start < parent.start || terms.end > parent.end) {
             revert RightsPeriodOutsideParent(parentId, terms.start, terms.end);
         }
-        uint256[] storage siblings = _sublicences[parentId];
-        _checkExclusivity(siblings, terms);
+        _checkExclusivity(_sublicences[parentId], terms);
         licenceId = _grant(certificateId, parent.right, parentId, terms);
-        siblings.push(licenceId);
+        _sublicences[parentId].push(licenceId);
     }
 
     /// @inheritdoc IRights
