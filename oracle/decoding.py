@@ -13,8 +13,8 @@ event log, so both paths give the same read model.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -46,20 +46,28 @@ def _checksum(address: str) -> str:
 
 
 _STATIC_WORD = re.compile(r"^(uint\d*|int\d*|address|bool|bytes([1-9]|[12]\d|3[012]))$")
+_ZERO_WORD = "0" * 64
 
 
-def _word(word: bytes, abi_type: str) -> Any:
-    """One static ABI word in stored form, without the general decoder (the indexer's hot path)."""
+def _word_reader(abi_type: str) -> Callable[[str], Any]:
+    """A converter of one static ABI word, given as 64 hex digits, to its stored form.
+
+    Working on the node's hex text directly (no bytes, no general decoder) keeps
+    the indexer's per-event cost low.
+    """
     if abi_type == "address":
-        return _checksum("0x" + word[12:].hex())
+        return lambda word: _checksum("0x" + word[24:])
     if abi_type == "bool":
-        return any(word)
+        return lambda word: word != _ZERO_WORD
     if abi_type.startswith("uint"):
-        return str(int.from_bytes(word, "big"))
+        return lambda word: str(int(word, 16))
     if abi_type.startswith("int"):
-        return str(int.from_bytes(word, "big", signed=True))
+        def signed(word: str) -> str:
+            value = int(word, 16)
+            return str(value - (1 << 256) if value >> 255 else value)
+        return signed
     size = int(abi_type[5:])
-    return "0x" + word[:size].hex()
+    return lambda word: "0x" + word[: 2 * size]
 
 
 def stored_form(value: Any, abi_type: str) -> Any:
@@ -105,6 +113,10 @@ class EventSpec:
     names: tuple[str, ...]
     indexed: tuple[bool, ...]
     types: tuple[str, ...]
+    _plan: tuple[tuple[str, bool, int, Callable[[str], Any] | None], ...] = field(
+        default=(), init=False, repr=False, compare=False)
+    _data_types: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    _words: int = field(default=0, init=False, repr=False, compare=False)
 
     @classmethod
     def from_abi(cls, contract: str, abi_event: Mapping[str, Any]) -> EventSpec:
@@ -117,30 +129,40 @@ class EventSpec:
             types=tuple(_type_string(p) for p in inputs),
         )
 
-    @property
-    def _data_types(self) -> list[str]:
-        return [kind for kind, indexed in zip(self.types, self.indexed, strict=True) if not indexed]
-
-    def decode(self, topics: Sequence[bytes], data: bytes) -> dict[str, Any]:
-        data_types = self._data_types
-        if all(_STATIC_WORD.match(kind) for kind in data_types):
-            if len(data) < 32 * len(data_types):
-                raise ChainError(f"{self.contract}.{self.name} log data is too short")
-            data_values = iter([_word(data[32 * i:32 * i + 32], kind) for i, kind in enumerate(data_types)])
-        else:
-            data_values = iter([stored_form(v, k) for v, k in zip(abi_decode(data_types, data), data_types,
-                                                                    strict=True)])
-        topic_values = iter(topics[1:])
-        args: dict[str, Any] = {}
+    def __post_init__(self) -> None:
+        data_types = [kind for kind, indexed in zip(self.types, self.indexed, strict=True) if not indexed]
+        static = all(_STATIC_WORD.match(kind) for kind in data_types)
+        plan: list[tuple[str, bool, int, Callable[[str], Any] | None]] = []
+        topic, word = 1, 0
         for name, kind, indexed in zip(self.names, self.types, self.indexed, strict=True):
-            if indexed:
-                topic = next(topic_values)
-                if _STATIC_WORD.match(kind):
-                    args[name] = _word(topic, kind)
-                else:
-                    args[name] = "0x" + topic.hex()  # dynamic values are indexed by their hash
+            if indexed:  # dynamic values are indexed by their hash, kept as it is
+                plan.append((name, True, topic, _word_reader(kind) if _STATIC_WORD.match(kind) else None))
+                topic += 1
             else:
-                args[name] = next(data_values)
+                plan.append((name, False, word, _word_reader(kind) if static else None))
+                word += 1
+        object.__setattr__(self, "_plan", tuple(plan))
+        object.__setattr__(self, "_data_types", tuple(data_types) if not static else None)
+        object.__setattr__(self, "_words", word)
+
+    def decode(self, topics: Sequence[str], data: str) -> dict[str, Any]:
+        """The arguments of a log, from its topics and data as the node's ``0x`` hex text."""
+        body = data[2:]
+        dynamic: list[Any] | None = None
+        if self._data_types is not None:
+            raw = abi_decode(list(self._data_types), bytes.fromhex(body))
+            dynamic = [stored_form(value, kind) for value, kind in zip(raw, self._data_types, strict=True)]
+        elif len(body) < 64 * self._words:
+            raise ChainError(f"{self.contract}.{self.name} log data is too short")
+        args: dict[str, Any] = {}
+        for name, from_topic, index, read in self._plan:
+            if from_topic:
+                text = topics[index]
+                args[name] = read(text[2:]) if read is not None else text.lower()
+            elif dynamic is not None:
+                args[name] = dynamic[index]
+            else:
+                args[name] = read(body[64 * index: 64 * index + 64])  # type: ignore[misc]
         return args
 
 
@@ -169,14 +191,14 @@ class LogDecoder:
     """Decodes the logs of a set of contracts (name -> address, ABI)."""
 
     def __init__(self, contracts: Mapping[str, tuple[str, Iterable[Mapping[str, Any]]]]) -> None:
-        self._specs: dict[tuple[str, bytes], EventSpec] = {}
+        self._specs: dict[tuple[str, str], EventSpec] = {}
         self.addresses: dict[str, str] = {}
         for name, (address, abi) in contracts.items():
             checksummed = to_checksum_address(address)
             self.addresses[checksummed.lower()] = name
             for item in abi:
                 if item.get("type") == "event" and not item.get("anonymous"):
-                    topic = bytes(keccak(text=event_signature(item)))
+                    topic = "0x" + bytes(keccak(text=event_signature(item))).hex()
                     self._specs[(checksummed.lower(), topic)] = EventSpec.from_abi(name, item)
 
     def events(self) -> list[tuple[str, str]]:
@@ -186,17 +208,16 @@ class LogDecoder:
     def decode(self, log: Mapping[str, Any], block_timestamp: int) -> LoggedEvent | None:
         """Decode one raw ``eth_getLogs`` entry (hex strings), or ``None`` if it is not ours."""
         address = str(log["address"]).lower()
-        topics = [bytes.fromhex(str(t)[2:]) for t in log["topics"]]
+        topics = log["topics"]
         if not topics:
             return None
-        spec = self._specs.get((address, topics[0]))
+        spec = self._specs.get((address, str(topics[0]).lower()))
         if spec is None:
             return None
-        data = bytes.fromhex(str(log["data"])[2:])
         return LoggedEvent(
             contract=spec.contract,
             event=spec.name,
-            args=spec.decode(topics, data),
+            args=spec.decode(topics, str(log["data"])),
             address=_checksum(address),
             block_number=int(log["blockNumber"], 16),
             block_hash=str(log["blockHash"]).lower(),

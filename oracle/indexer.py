@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from web3 import Web3
 
@@ -43,7 +43,7 @@ from ledger.store.read_model import (
 from ledger.store.types import utc_now
 from oracle.decoding import LogDecoder, LoggedEvent
 from oracle.handlers import HandlerRegistry, default_registry
-from oracle.handlers.registry import table, upsert
+from oracle.handlers.registry import bulk_insert, table, upsert
 
 __all__ = ["READ_MODEL_TABLES", "Indexer", "SyncReport", "rebuild_read_model"]
 
@@ -56,6 +56,7 @@ _events = table(ChainEvent)
 _blocks = table(IndexedBlock)
 _cursor = table(OracleCursor)
 _REPLAY_PAGE: Final = 2000
+_ARGS_JSON: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass
@@ -87,7 +88,7 @@ def _event_row(event: LoggedEvent) -> dict[str, Any]:
         "contract": event.contract,
         "address": event.address,
         "event": event.event,
-        "args": json.dumps(event.args, separators=(",", ":"), ensure_ascii=False),
+        "args": _ARGS_JSON.encode(event.args),
     }
 
 
@@ -339,8 +340,7 @@ class Indexer:
                 )
             }
             fresh = [e for e in events if (e.tx_hash, e.log_index) not in known]
-            if fresh:
-                connection.execute(insert(_events), [_event_row(e) for e in fresh])
+            bulk_insert(connection, ChainEvent, [_event_row(e) for e in fresh], ["tx_hash", "log_index"])
             self.registry.apply_all(connection, fresh)
             block = {
                 "number": end,

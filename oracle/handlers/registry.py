@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any, Final
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel
 
+from ledger.store.types import Uint256
 from oracle.decoding import LoggedEvent
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "Handler",
     "HandlerRegistry",
     "buffered",
+    "bulk_insert",
     "default_registry",
     "deferred",
     "flushes",
@@ -137,6 +140,42 @@ def table(model: type[SQLModel]) -> Table:
     """The SQLAlchemy table of a sqlmodel class."""
     result: Table = model.__table__  # type: ignore[attr-defined]
     return result
+
+
+def bulk_insert(
+    connection: Connection,
+    model: type[SQLModel],
+    rows: Sequence[Mapping[str, Any]],
+    conflict_keys: Sequence[str],
+) -> None:
+    """Insert many rows in one driver-level batch, skipping rows whose key exists.
+
+    The hot path of indexing: the rows come from the decoder already in the
+    columns' stored form (hex text checked there), so only uint256 columns go
+    through their type's conversion; everything else is handed to the driver as
+    it is, without SQLAlchemy's per-row parameter processing.
+    """
+    if not rows:
+        return
+    target = table(model)
+    columns = list(rows[0])
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(target).on_conflict_do_nothing(index_elements=list(conflict_keys))
+    compiled = statement.compile(dialect=connection.dialect, column_keys=columns)
+    convert = {
+        name: processor
+        for name in columns
+        if isinstance(target.c[name].type, Uint256)
+        and (processor := target.c[name].type.bind_processor(connection.dialect)) is not None
+    }
+    if convert:
+        rows = [{**row, **{name: f(row[name]) for name, f in convert.items()}} for row in rows]
+    if compiled.positiontup is not None:
+        pick = itemgetter(*compiled.positiontup)
+        values = [pick(row) for row in rows] if len(compiled.positiontup) > 1 else [(pick(row),) for row in rows]
+        connection.exec_driver_sql(compiled.string, values)
+    else:
+        connection.exec_driver_sql(compiled.string, [dict(row) for row in rows])
 
 
 def upsert(

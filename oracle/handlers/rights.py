@@ -10,7 +10,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ledger.store.read_model import Licence, ShareHolding, ShareTransfer
 from oracle.decoding import LoggedEvent
-from oracle.handlers.registry import buffered, deferred, flushes, handles, right_name, table, upsert
+from oracle.handlers.registry import (
+    buffered,
+    bulk_insert,
+    deferred,
+    flushes,
+    handles,
+    right_name,
+    table,
+    upsert,
+)
 
 __all__ = ["ZERO_ADDRESS"]
 
@@ -18,7 +27,6 @@ ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
 _holdings = table(ShareHolding)
 _licences = table(Licence)
-_transfers = table(ShareTransfer)
 _WINDOW = "rights.shares"
 
 
@@ -77,11 +85,7 @@ def write_share_movements(connection: Connection) -> None:
         )
         if any(delta < 0 for delta in window.deltas.values()):
             connection.execute(delete(_holdings).where(_holdings.c.shares == 0))
-    if window.transfers:
-        insert_history = dialect.insert(_transfers).on_conflict_do_nothing(
-            index_elements=["tx_hash", "log_index", "item"]
-        )
-        connection.execute(insert_history, window.transfers)
+    bulk_insert(connection, ShareTransfer, window.transfers, ["tx_hash", "log_index", "item"])
 
 
 @handles("Rights", "TransferSingle")
