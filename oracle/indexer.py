@@ -33,6 +33,7 @@ from ledger.store.events import ChainEvent
 from ledger.store.read_model import (
     Anchor,
     Certificate,
+    CertificateEvent,
     CertificateVersion,
     Licence,
     Member,
@@ -49,7 +50,8 @@ __all__ = ["READ_MODEL_TABLES", "Indexer", "SyncReport", "rebuild_read_model"]
 
 #: Every table derived from the event log (emptied and replayed on a rollback).
 READ_MODEL_TABLES: Final = (
-    Member, Certificate, CertificateVersion, ShareHolding, ShareTransfer, Licence, Pledge, Anchor,
+    Member, Certificate, CertificateVersion, CertificateEvent, ShareHolding, ShareTransfer, Licence, Pledge,
+    Anchor,
 )
 
 _events = table(ChainEvent)

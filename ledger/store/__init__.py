@@ -14,6 +14,7 @@ from ledger.store.events import ChainEvent
 from ledger.store.read_model import (
     Anchor,
     Certificate,
+    CertificateEvent,
     CertificateVersion,
     Licence,
     Member,
@@ -32,6 +33,7 @@ __all__ = [
     "CatalogRecord",
     "CatalogVersion",
     "Certificate",
+    "CertificateEvent",
     "CertificateVersion",
     "ChainEvent",
     "Document",

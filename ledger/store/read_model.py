@@ -21,6 +21,7 @@ from ledger.store.types import Bytes32, Uint256
 __all__ = [
     "Anchor",
     "Certificate",
+    "CertificateEvent",
     "CertificateVersion",
     "Licence",
     "Member",
@@ -170,4 +171,20 @@ class Anchor(SQLModel, table=True):
     batch_ref: str = Field(sa_type=Bytes32)
     block_number: int = Field(sa_type=BigInteger)
     block_timestamp: int = Field(sa_type=BigInteger)
+    tx_hash: str = Field(sa_type=Bytes32)
+
+
+class CertificateEvent(SQLModel, table=True):
+    """Which raw events concern which certificate: its lifecycle, share movements, licences, pledges.
+
+    The index behind fast history queries (an auditor's trace): one row per
+    (certificate, event), so a certificate's whole story is one indexed lookup.
+    """
+
+    __tablename__ = "rm_certificate_events"
+
+    certificate_id: int = Field(sa_type=Uint256, primary_key=True)
+    block_number: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    tx_index: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    log_index: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     tx_hash: str = Field(sa_type=Bytes32)

@@ -22,6 +22,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table('rm_certificate_events',
+    sa.Column('certificate_id', ledger.store.types.Uint256(), nullable=False),
+    sa.Column('block_number', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('tx_index', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('log_index', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('tx_hash', ledger.store.types.Bytes32(), nullable=False),
+    sa.PrimaryKeyConstraint('certificate_id', 'block_number', 'tx_index', 'log_index')
+    )
     op.create_table('rm_anchors',
     sa.Column('root', ledger.store.types.Bytes32(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=66), nullable=False),
@@ -163,6 +171,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('rm_certificate_events')
     with op.batch_alter_table('rm_share_transfers', schema=None) as batch_op:
         batch_op.drop_index('ix_rm_share_transfers_right')
 

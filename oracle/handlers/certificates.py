@@ -8,7 +8,7 @@ from sqlalchemy import Connection, update
 
 from ledger.store.read_model import Certificate, CertificateVersion
 from oracle.decoding import LoggedEvent
-from oracle.handlers.registry import handles, table, upsert
+from oracle.handlers.registry import handles, link_certificate, table, upsert
 
 __all__ = ["REQUESTS", "STATUSES"]
 
@@ -25,6 +25,7 @@ _NO_REQUEST: Final[dict[str, Any]] = {"pending_request": "none", "requested_hash
 
 
 def _change(connection: Connection, event: LoggedEvent, **values: Any) -> None:
+    link_certificate(connection, event, int(event.args["certificateId"]))
     connection.execute(
         update(_certificates)
         .where(_certificates.c.certificate_id == int(event.args["certificateId"]))
@@ -64,6 +65,7 @@ def submitted(connection: Connection, event: LoggedEvent) -> None:
     }
     upsert(connection, Certificate, values, [k for k in values if k != "certificate_id"])
     _version(connection, event, 1, args["catalogHash"])
+    link_certificate(connection, event, int(args["certificateId"]))
 
 
 @handles("Certificates", "CertificateReturned")

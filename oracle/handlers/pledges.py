@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, select, update
 
 from ledger.store.read_model import Pledge
 from oracle.decoding import LoggedEvent
-from oracle.handlers.registry import handles, right_name, table, upsert
+from oracle.handlers.registry import handles, link_certificate, right_name, table, upsert
 
 __all__: list[str] = []
 
@@ -16,6 +16,11 @@ _pledges = table(Pledge)
 
 
 def _change(connection: Connection, event: LoggedEvent, **values: Any) -> None:
+    pledged = connection.execute(
+        select(_pledges.c.certificate_id).where(_pledges.c.pledge_id == int(event.args["pledgeId"]))
+    ).scalar()
+    if pledged is not None:
+        link_certificate(connection, event, int(pledged))
     connection.execute(
         update(_pledges)
         .where(_pledges.c.pledge_id == int(event.args["pledgeId"]))
@@ -45,6 +50,7 @@ def recorded(connection: Connection, event: LoggedEvent) -> None:
         "updated_block": event.block_number,
     }
     upsert(connection, Pledge, values, [k for k in values if k != "pledge_id"])
+    link_certificate(connection, event, values["certificate_id"])
 
 
 @handles("Pledges", "PledgeReleased")

@@ -24,6 +24,7 @@ __all__ = [
     "deferred",
     "flushes",
     "handles",
+    "link_certificate",
     "right_name",
     "table",
     "upsert",
@@ -120,6 +121,27 @@ def buffered(connection: Connection, key: str) -> Any:
     return buffers.get(key)
 
 
+_LINKS = "registry.certificate-events"
+
+
+def link_certificate(connection: Connection, event: LoggedEvent, certificate_id: int) -> None:
+    """Note that ``event`` concerns ``certificate_id`` (written in bulk at the end of the window)."""
+    links: dict[tuple[int, int, int, int], str] = deferred(connection, _LINKS, dict)
+    links[(certificate_id, event.block_number, event.tx_index, event.log_index)] = event.tx_hash
+
+
+def _write_links(connection: Connection) -> None:
+    links: dict[tuple[int, int, int, int], str] | None = buffered(connection, _LINKS)
+    if links:
+        from ledger.store.read_model import CertificateEvent
+
+        rows = [
+            {"certificate_id": c, "block_number": b, "tx_index": t, "log_index": i, "tx_hash": h}
+            for (c, b, t, i), h in links.items()
+        ]
+        bulk_insert(connection, CertificateEvent, rows, ["certificate_id", "block_number", "tx_index", "log_index"])
+
+
 def flushes(function: Flush) -> Flush:
     """Register the decorated function as a flush step of the default registry."""
     default_registry.register_flush(function)
@@ -201,3 +223,6 @@ def upsert(
         connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes))
     else:
         connection.execute(statement.on_conflict_do_nothing(index_elements=keys))
+
+
+default_registry.register_flush(_write_links)

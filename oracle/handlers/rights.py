@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, delete, update
+from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ledger.store.read_model import Licence, ShareHolding, ShareTransfer
@@ -16,6 +16,7 @@ from oracle.handlers.registry import (
     deferred,
     flushes,
     handles,
+    link_certificate,
     right_name,
     table,
     upsert,
@@ -41,6 +42,7 @@ class _Window:
 def _move(connection: Connection, event: LoggedEvent, item: int, token_id: int, shares: int) -> None:
     window: _Window = deferred(connection, _WINDOW, _Window)
     certificate_id, right = token_id >> 2, right_name(token_id & 3)
+    link_certificate(connection, event, certificate_id)
     sender, recipient = event.args["from"], event.args["to"]
     if sender != ZERO_ADDRESS:
         key = (certificate_id, right, sender)
@@ -121,11 +123,17 @@ def licence_granted(connection: Connection, event: LoggedEvent) -> None:
         "granted_block": event.block_number,
     }
     upsert(connection, Licence, values, [k for k in values if k != "licence_id"])
+    link_certificate(connection, event, values["certificate_id"])
 
 
 @handles("Rights", "LicenceRevoked")
 def licence_revoked(connection: Connection, event: LoggedEvent) -> None:
     args = event.args
+    granted = connection.execute(
+        select(_licences.c.certificate_id).where(_licences.c.licence_id == int(args["licenceId"]))
+    ).scalar()
+    if granted is not None:
+        link_certificate(connection, event, int(granted))
     connection.execute(
         update(_licences)
         .where(_licences.c.licence_id == int(args["licenceId"]))

@@ -197,3 +197,28 @@ def test_small_windows_give_the_same_read_model(suite: Suite, new_database_url: 
     Indexer(suite.w3, windows, suite_decoder(suite), chain_id=suite.w3.eth.chain_id, log_range=log_range,
             start_block=suite.block).sync(target=target)
     assert indexed_state(whole) == indexed_state(windows)
+
+
+def test_a_certificate_history_from_the_read_model_equals_the_chain_logs(suite: Suite, store: Engine) -> None:
+    from ledger.audit import _history
+    from ledger.chain.logs import EventLog
+    from ledger.store.history import certificate_history, read_model_position
+
+    story = Story(suite)
+    cid = story.run()
+    contracts = {name: suite.contract(name) for name in DEPLOYED_CONTRACTS}
+    head = suite.w3.eth.block_number
+    assert not read_model_position(store, suite.w3.eth.chain_id, head).in_step
+    Indexer(suite.w3, store, suite_decoder(suite), chain_id=suite.w3.eth.chain_id,
+            start_block=suite.block).sync(target=head)
+    position = read_model_position(store, suite.w3.eth.chain_id, head)
+    assert position.in_step and position.behind == 0
+
+    from_chain = _history(EventLog(suite.w3, contracts, start_block=suite.block, log_range=5000), cid, None)
+    indexed = certificate_history(store, cid)
+    assert indexed.complete_to == head
+    assert [(e.contract, e.event, e.order, e.tx_hash) for e in indexed.events] == [
+        (e.contract, e.event, e.order, e.tx_hash) for e in from_chain]
+    assert [dict(e.args) for e in indexed.events] == [dict(e.args) for e in from_chain]
+    assert {e.event for e in indexed.events} >= {"CertificateIssued", "TransferSingle", "LicenceGranted",
+                                                 "PledgeRecorded", "PledgeReleased", "CertificateChanged"}

@@ -1,0 +1,138 @@
+"""Fast answers from the read model: how far it is in step, and a certificate's whole history.
+
+The oracle keeps the read model (``oracle/``); the library only reads it here,
+so a workflow (an auditor's trace, a bank's check) can answer from SQL when the
+read model is in step with the chain, say how far behind it is, and fall back
+to the chain's logs otherwise. Events come back as
+:class:`ledger.chain.logs.ChainLog`, with arguments decoded as web3 decodes
+them (integers, ``bytes`` for ``bytesN``, checksummed addresses), so callers
+treat both sources alike.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Engine, and_, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from ledger.chain.artifacts import load_artifact
+from ledger.chain.logs import ChainLog
+from ledger.errors import StoreError
+from ledger.store.cursor import CHAIN_CURSOR, OracleCursor
+from ledger.store.events import ChainEvent
+from ledger.store.read_model import CertificateEvent
+
+__all__ = ["IndexedHistory", "ReadModelPosition", "certificate_history", "read_model_position"]
+
+_cursor = OracleCursor.__table__  # type: ignore[attr-defined]
+_events = ChainEvent.__table__  # type: ignore[attr-defined]
+_links = CertificateEvent.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class ReadModelPosition:
+    """Where the read model is, against the chain's head."""
+
+    cursor: int | None
+    head: int
+    confirmations: int
+
+    @property
+    def behind(self) -> int:
+        """Blocks between the read model and the head (the whole chain when never synced)."""
+        return self.head - (self.cursor if self.cursor is not None else -1)
+
+    @property
+    def in_step(self) -> bool:
+        """Synced to within the confirmation depth: safe to answer from the read model."""
+        return self.cursor is not None and self.behind <= self.confirmations
+
+
+def read_model_position(engine: Engine, chain_id: int, head: int, confirmations: int = 0) -> ReadModelPosition:
+    """The read model's position for ``chain_id`` (``cursor`` is ``None`` when it indexes nothing of it)."""
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(
+                select(_cursor.c.block_number, _cursor.c.chain_id).where(_cursor.c.name == CHAIN_CURSOR)
+            ).first()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot read the read model's position: {exc}") from None
+    cursor = int(row.block_number) if row is not None and int(row.chain_id) == chain_id else None
+    return ReadModelPosition(cursor=cursor, head=head, confirmations=confirmations)
+
+
+@cache
+def _input_types(contract: str, event: str) -> dict[str, str]:
+    for item in load_artifact(contract).abi:
+        if item.get("type") == "event" and item.get("name") == event:
+            return {str(p["name"]): _type(p) for p in item["inputs"]}
+    return {}
+
+
+def _type(param: Mapping[str, Any]) -> str:
+    kind = str(param["type"])
+    if kind.startswith("tuple"):
+        return "(" + ",".join(_type(c) for c in param["components"]) + ")" + kind[5:]
+    return kind
+
+
+def _web3_form(value: Any, kind: str) -> Any:
+    """A stored argument (see ``oracle.decoding``) back in web3's decoded form."""
+    if kind.endswith("]"):
+        inner = kind[: kind.rindex("[")]
+        return [_web3_form(item, inner) for item in value]
+    if kind.startswith("("):
+        return tuple(value)
+    if kind.startswith(("uint", "int")):
+        return int(value)
+    if kind.startswith("bytes") and isinstance(value, str):
+        return bytes.fromhex(value[2:])
+    return value
+
+
+@dataclass(frozen=True)
+class IndexedHistory:
+    """A certificate's events from the read model, and the block they are complete up to."""
+
+    events: list[ChainLog]
+    block_times: dict[int, int]
+    complete_to: int
+
+
+def certificate_history(engine: Engine, certificate_id: int, to_block: int | None = None) -> IndexedHistory:
+    """Every event of the certificate, its shares, licences and pledges, in chain order, from SQL."""
+    with engine.connect() as connection:
+        cursor = connection.execute(
+            select(_cursor.c.block_number).where(_cursor.c.name == CHAIN_CURSOR)
+        ).scalar()
+        query = (
+            select(_events)
+            .join(_links, and_(_links.c.block_number == _events.c.block_number,
+                               _links.c.tx_index == _events.c.tx_index,
+                               _links.c.log_index == _events.c.log_index,
+                               _links.c.tx_hash == _events.c.tx_hash))
+            .where(_links.c.certificate_id == certificate_id)
+            .order_by(_events.c.block_number, _events.c.tx_index, _events.c.log_index)
+        )
+        if to_block is not None:
+            query = query.where(_events.c.block_number <= to_block)
+        rows = connection.execute(query).all()
+    events, times = [], {}
+    for row in rows:
+        kinds = _input_types(row.contract, row.event)
+        stored = json.loads(row.args)
+        events.append(ChainLog(
+            contract=row.contract, event=row.event,
+            args={name: _web3_form(value, kinds.get(name, "string")) for name, value in stored.items()},
+            block_number=int(row.block_number), tx_index=int(row.tx_index), log_index=int(row.log_index),
+            tx_hash=str(row.tx_hash),
+        ))
+        times[int(row.block_number)] = int(row.block_timestamp)
+    complete = -1 if cursor is None else int(cursor)
+    return IndexedHistory(events=events, block_times=times,
+                          complete_to=complete if to_block is None else min(complete, to_block))
