@@ -135,3 +135,13 @@ def test_the_contract_refusal_of_an_empty_batch_is_decoded(suite: Suite) -> None
         suite.chain.record(kind_tag("test"), bytes(keccak(text=f"empty {_RUN}")), 0, bytes(32))
     assert refused.value.name == "AnchorsEmptyBatch"
     assert refused.value.args_by_name == {"count": 0}
+
+
+def test_the_batch_reference_is_the_hash_of_the_documented_manifest() -> None:
+    from oracle.anchoring import batch_reference
+
+    hashes = ["0x" + "aa" * 32, "0x" + "bb" * 32]
+    manifest = f'{{"kind":"document","records":["{hashes[0]}","{hashes[1]}"],"schema":"dal.anchor-batch/1"}}'
+    assert batch_reference("document", hashes) == bytes(keccak(manifest.encode()))
+    assert kind_tag("catalog-version") == b"catalog-version".ljust(32, b"\0")
+    assert '"dal.anchor-batch/1"' in DOC

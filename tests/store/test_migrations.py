@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -95,3 +100,37 @@ def test_an_unreachable_database_is_one_store_error() -> None:
         current_revision(engine)
     with pytest.raises(StoreError, match="not supported"):
         make_engine("mysql://x@localhost/y")
+
+
+def test_rows_written_at_the_first_revision_survive_the_upgrade(empty_database_url: str) -> None:
+    from sqlalchemy import text
+
+    upgrade_to(empty_database_url, "0001")
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "insert into chain_events (tx_hash, log_index, block_number, block_hash, block_timestamp, tx_index,"
+            " contract, address, event, args) values (:h, 0, 7, :b, 1700000000, 0, 'Rights', :a,"
+            " 'TransferSingle', '{}')"
+        ), {"h": "0x" + "11" * 32, "b": "0x" + "22" * 32, "a": "0x" + "33" * 20})
+    engine.dispose()
+    upgrade_to_head(empty_database_url)
+    engine = open_store(empty_database_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("select block_number from chain_events")).scalar_one() == 7
+    engine.dispose()
+
+
+def test_the_alembic_command_line_reads_the_url_from_x_or_the_environment(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    alembic = Path(sys.executable).with_name("alembic")
+    by_x = f"sqlite:///{tmp_path / 'by-x.db'}"
+    subprocess.run([str(alembic), "-c", str(root / "alembic.ini"), "-x", f"url={by_x}", "upgrade", "head"],
+                   cwd=tmp_path, check=True, capture_output=True)
+    by_env = f"sqlite:///{tmp_path / 'by-env.db'}"
+    subprocess.run([str(alembic), "-c", str(root / "alembic.ini"), "upgrade", "head"], cwd=tmp_path, check=True,
+                   capture_output=True, env={**os.environ, "DAL_DATABASE_URL": by_env})
+    for url in (by_x, by_env):
+        engine = make_engine(url)
+        assert current_revision(engine) == head_revision()
+        engine.dispose()
