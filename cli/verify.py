@@ -80,7 +80,12 @@ def verify(
         typer.Argument(metavar="CERT", help="The certificate: its id, REGISTRAR:NUMBER, or a number unique across registrars."),
     ],
     block: Annotated[
-        int | None, typer.Option("--block", metavar="N", help="Answer as of block N (default: the latest).")
+        str | None,
+        typer.Option(
+            "--block",
+            metavar="N|0xHASH",
+            help="Answer as of block N, or of the block with a hash you trust (default: the latest).",
+        ),
     ] = None,
     proof: Annotated[
         bool,
@@ -91,7 +96,8 @@ def verify(
     state = current()
     ledger = state.ledger()
     certificate_id = certificates.resolve(ledger, cert)
-    answer = verify_certificate(ledger, certificate_id, block=block, proof=proof)
+    pinned: int | str | None = int(block) if block is not None and block.isdigit() else block
+    answer = verify_certificate(ledger, certificate_id, block=pinned, proof=proof)
     if state.json:
         state.out.record(answer.summary())
     else:

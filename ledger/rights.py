@@ -34,13 +34,14 @@ from enum import IntEnum
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
+from eth_typing import HexStr
 from eth_utils.abi import collapse_if_tuple
 from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_address
 from hexbytes import HexBytes
 from web3.contract import Contract
 from web3.exceptions import BlockNotFound
 from web3.logs import DISCARD
-from web3.types import TxReceipt
+from web3.types import BlockIdentifier, TxReceipt
 
 from ledger.chain.revert import render_message
 from ledger.chain.sender import TxRequest
@@ -313,19 +314,41 @@ class ChainReader:
     time and state root are reported with the answer.
     """
 
-    def __init__(self, ctx: LedgerContext, block: int | None = None) -> None:
+    def __init__(self, ctx: LedgerContext, block: int | str | None = None) -> None:
         self.ctx = ctx
-        try:
-            header = ctx.w3.eth.get_block(block if block is not None else "latest")
-        except BlockNotFound:
-            latest = int(ctx.w3.eth.block_number)
-            raise ValidationError(f"block {block} does not exist yet (the chain is at block {latest})") from None
+        header = self._header(block)
         self.block_number = int(header["number"])
         self.block_hash = "0x" + bytes(header["hash"]).hex()
         self.block_time = int(header["timestamp"])
         self.state_root = "0x" + bytes(header["stateRoot"]).hex()
         self.calls: list[RecordedCall] = []
         self._contracts: dict[str, Contract] = {}
+
+    def _header(self, block: int | str | None) -> Any:
+        """The header of ``block``: a number, a ``0x`` block hash (which must be on the node's chain), or the
+        latest block."""
+        w3 = self.ctx.w3
+        if isinstance(block, str) and not re.fullmatch(r"0x[0-9a-fA-F]{64}", block):
+            raise ValidationError(f"block {block!r} is neither a block number nor a 0x block hash of 64 hex digits")
+        wanted: BlockIdentifier = "latest" if block is None else (HexStr(block) if isinstance(block, str) else block)
+        try:
+            header = w3.eth.get_block(wanted)
+        except BlockNotFound:
+            latest = int(w3.eth.block_number)
+            if isinstance(block, str):
+                raise ValidationError(
+                    f"the node does not know block {block}; it may follow another chain, or not have it yet "
+                    f"(it is at block {latest})"
+                ) from None
+            raise ValidationError(f"block {block} does not exist yet (the chain is at block {latest})") from None
+        if isinstance(block, str):
+            canonical = w3.eth.get_block(int(header["number"]))
+            if bytes(canonical["hash"]) != bytes(header["hash"]):
+                raise ValidationError(
+                    f"block {block} is not on the node's chain: its block {header['number']} is "
+                    f"0x{bytes(canonical['hash']).hex()}"
+                )
+        return header
 
     def contract(self, name: str) -> Contract:
         """The deployed contract ``name`` (made once per reader)."""
@@ -583,7 +606,7 @@ def read_rights(reader: ChainReader, certificate_id: int, names: Mapping[str, st
     )
 
 
-def show_rights(ctx: LedgerContext, certificate_id: int, *, block: int | None = None) -> CertificateRights:
+def show_rights(ctx: LedgerContext, certificate_id: int, *, block: int | str | None = None) -> CertificateRights:
     """Who owns which share of each right of ``certificate_id``, with pledged and transferable shares."""
     return read_rights(ChainReader(ctx, block), certificate_id, party_names(ctx))
 

@@ -564,9 +564,12 @@ def _number_of(ctx: LedgerContext, certificate_id: int, block: int) -> str | Non
 
 
 def verify_certificate(
-    ctx: LedgerContext, certificate_id: int, *, block: int | None = None, proof: bool = False
+    ctx: LedgerContext, certificate_id: int, *, block: int | str | None = None, proof: bool = False
 ) -> Verification:
     """Answer "can I lend against ``certificate_id``?" at ``block`` (default: the latest).
+
+    ``block`` may be a block hash the bank already trusts: the answer is then
+    read at that block, and with ``proof`` it is proven against that hash.
 
     An unknown certificate is a :class:`~ledger.errors.NotFoundError`; every
     other finding (not issued, suspended, expired, an inactive registrar, a

@@ -74,3 +74,19 @@ def test_an_answer_for_a_block_not_yet_mined_is_one_line(chain: FinanceChain) ->
     result = runner.invoke(app, ["verify", str(certificate_id), "--block", "99999999"], env=chain.env)
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.startswith("error: block 99999999 does not exist yet")
+
+
+def test_verify_at_a_block_hash_the_bank_trusts(chain: FinanceChain) -> None:
+    ledger = chain.context()
+    certificate_id = issued_certificate(ledger)
+    trusted = "0x" + bytes(ledger.w3.eth.get_block("latest")["hash"]).hex()
+    consent = sign_consent(ledger, certificate_id, "holding", 6000, "bank", "1.00", "CNY", now(ledger) + YEAR,
+                           as_="merchant-a")
+    record_pledge(ledger, consent, as_="bank")
+    result = runner.invoke(app, ["--json", "verify", str(certificate_id), "--block", trusted, "--proof"], env=chain.env)
+    assert result.exit_code == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert (answer["block"]["hash"], answer["proof"]["verified"], answer["pledges"]) == (trusted, True, [])
+    unknown = runner.invoke(app, ["verify", str(certificate_id), "--block", "0x" + "12" * 32], env=chain.env)
+    assert unknown.exit_code == 1
+    assert unknown.stderr.startswith(f"error: the node does not know block 0x{'12' * 32}; it may follow another chain")
