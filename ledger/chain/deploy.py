@@ -21,7 +21,8 @@ from eth_typing import ChecksumAddress
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from web3 import Web3
-from web3.types import TxParams, TxReceipt
+from web3.exceptions import Web3Exception
+from web3.types import Nonce, TxParams, TxReceipt
 
 from ledger.chain.artifacts import load_artifact
 from ledger.chain.compiler import DEPLOYED_CONTRACTS
@@ -52,12 +53,14 @@ _WIRING_VIEWS: dict[str, dict[str, str]] = {
 
 def send_unlocked(w3: Web3, transaction: TxParams) -> TxReceipt:
     """Send through ``eth_sendTransaction`` (the node holds the key) and wait for the receipt."""
+    origin = transaction.get("from")
+    sender = to_checksum_address(origin) if origin else "the node's default account"
     try:
         tx_hash = w3.eth.send_transaction(transaction)
         return w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
-    except (ValueError, TimeoutError) as exc:
+    except (Web3Exception, ValueError) as exc:
         raise TransactionError(
-            f"the node refused to send from {transaction.get('from')} ({exc}); "
+            f"the node did not send from {sender} ({exc}); "
             "unlock that account on the node, or deploy with a signing sender"
         ) from None
 
@@ -100,7 +103,7 @@ def deploy_suite(
         artifact = load_artifact(name)
         factory = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
         data = factory.constructor(*_constructor_args(name, admin_address, addresses)).data_in_transaction
-        transaction: TxParams = {"from": deployer, "data": data, "nonce": nonce + index}
+        transaction: TxParams = {"from": deployer, "data": data, "nonce": Nonce(nonce + index)}
         receipt = send(w3, transaction)
         if receipt["status"] != 1:
             raise ChainError(f"deploying {name} failed in transaction {receipt['transactionHash'].hex()}")
