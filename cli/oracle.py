@@ -113,6 +113,7 @@ def run(
         rounds = oracle.run(
             stop, interval=interval,
             on_sync=lambda r: state.out.note(f"block {r.cursor}: {r.events} events, {r.behind} behind"),
+            on_error=lambda exc: state.out.note(f"will retry in {interval:g}s: {exc}"),
         )
     finally:
         for sig, handler in previous.items():

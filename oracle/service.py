@@ -19,6 +19,7 @@ from web3.contract import Contract
 
 from ledger.chain.artifacts import load_artifact
 from ledger.context import LedgerContext
+from ledger.errors import ChainError, LedgerError, StoreError
 from ledger.store.session import open_store, upgrade_to_head
 from oracle.anchoring import AnchorOutcome, ContractAnchorChain, anchor_pending
 from oracle.decoding import LogDecoder
@@ -90,15 +91,25 @@ class Oracle:
         return self.indexer.sync(target, stop=stop, progress=progress)
 
     def run(self, stop: threading.Event, *, interval: float = 2.0,
-            on_sync: Callable[[SyncReport], None] | None = None) -> int:
+            on_sync: Callable[[SyncReport], None] | None = None,
+            on_error: Callable[[LedgerError], None] | None = None) -> int:
         """Sync, wait ``interval`` seconds, and again, until ``stop`` is set; returns the syncs done.
 
         A stop request is honoured between windows, so the last window is
-        always committed whole.
+        always committed whole. With ``on_error``, a node or database that is
+        briefly unreachable is reported and tried again after ``interval``
+        instead of ending the run.
         """
         rounds = 0
         while not stop.is_set():
-            report = self.sync(stop=stop.is_set)
+            try:
+                report = self.sync(stop=stop.is_set)
+            except (ChainError, StoreError) as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
+                stop.wait(interval)
+                continue
             rounds += 1
             if on_sync is not None and (report.windows or report.rollbacks):
                 on_sync(report)
