@@ -58,7 +58,6 @@ def _answer(done: PledgeWrite, title: str) -> None:
 def consent(
     cert: CertArgument,
     right: Annotated[str, typer.Option("--right", metavar="RIGHT", help="holding, development or operation.")],
-    shares: Annotated[int, typer.Option("--shares", metavar="N", help="Basis points pledged (10000 = all).")],
     pledgee: Annotated[str, typer.Option("--pledgee", metavar="BANK", help="The bank: an account name or 0x address.")],
     amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="The secured amount, e.g. 1000000.00.")],
     currency: Annotated[str, typer.Option("--currency", metavar="CODE", help="ISO 4217 code, e.g. CNY.")],
@@ -69,14 +68,17 @@ def consent(
         typer.Option("--reference", metavar="TEXT", help="The pledge's registration elsewhere (at most 31 bytes) or a 0x hash."),
     ] = None,
     valid_for: ValidForOption = "1d",
+    shares: Annotated[int | None, typer.Option("--shares", metavar="N", help="Basis points pledged (10000 = all).")] = None,
+    percent: Annotated[str | None, typer.Option("--percent", metavar="P", help="Or a percentage, e.g. 60.")] = None,
 ) -> None:
     """Sign, as the pledgor, your consent to pledge shares of CERT to a bank; hand the file to the bank."""
     state = current()
     ledger = state.ledger()
+    pledged = rights.parse_shares(shares=shares, percent=percent)
     maturity_time = rights.parse_date(maturity, what="--maturity")
     certificate_id = certificates.resolve(ledger, cert)
     signed = pledges.sign_consent(
-        ledger, certificate_id, right, shares, pledgee, amount, currency, maturity_time,
+        ledger, certificate_id, right, pledged, pledgee, amount, currency, maturity_time,
         reference=reference, valid_for=valid_for, as_=state.as_name,
     )
     _write_new(output, signed.to_document())

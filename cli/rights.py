@@ -37,12 +37,18 @@ def _written(written: Written) -> dict[str, Any]:
 
 
 @app.command()
-def show(cert: CertArgument) -> None:
+def show(
+    cert: CertArgument,
+    block: Annotated[
+        str | None, typer.Option("--block", metavar="N|0xHASH", help="As of this block (default: the latest).")
+    ] = None,
+) -> None:
     """Show the three rights of CERT: each owner's shares, how many are pledged, how many may move."""
     state = current()
     ledger = state.ledger()
     certificate_id = certificates.resolve(ledger, cert)
-    answer = rights.show_rights(ledger, certificate_id)
+    pinned: int | str | None = int(block) if block is not None and block.isdigit() else block
+    answer = rights.show_rights(ledger, certificate_id, block=pinned)
     rows = answer.rows()
     if state.json:
         state.out.record({

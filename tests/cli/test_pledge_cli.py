@@ -42,14 +42,14 @@ def _consent(chain: FinanceChain, certificate_id: int, path: Path, *, shares: st
              bank: str = "bank") -> Any:
     maturity = _date(now(chain.context()) + days * DAY)
     return _dal(chain, "--as", "merchant-a", "pledge", "consent", str(certificate_id), "--right", "holding",
-                "--shares", shares, "--pledgee", bank, "--amount", "1000000.00", "--currency", "CNY",
+                *(("--percent", shares[:-1]) if shares.endswith("%") else ("--shares", shares)), "--pledgee", bank, "--amount", "1000000.00", "--currency", "CNY",
                 "--maturity", maturity, "--reference", "ZDW-2026-000123", "-o", str(path))
 
 
 def test_consent_create_refused_transfer_and_release(chain: FinanceChain, tmp_path: Path) -> None:
     certificate_id = issued_certificate(chain.context())
     consent_file = tmp_path / "consent.json"
-    signed = _consent(chain, certificate_id, consent_file)
+    signed = _consent(chain, certificate_id, consent_file, shares="60%")
     assert (signed["amount"], signed["currency"], signed["shares"], signed["nonce"]) == ("1000000.00", "CNY", 6000, 0)
     assert json.loads(consent_file.read_text())["type"] == "dal.pledge-consent/1"
 

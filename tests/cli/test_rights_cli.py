@@ -73,3 +73,13 @@ def test_a_refused_transfer_is_one_line_on_stderr(chain: FinanceChain) -> None:
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.startswith("error: merchant-b (0x")
     assert "holds 0 shares of the holding right" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_show_as_of_an_earlier_block(chain: FinanceChain) -> None:
+    certificate_id = issued_certificate(chain.context())
+    before = int(chain.w3.eth.block_number)
+    _dal(chain, "--as", "merchant-a", "rights", "transfer", str(certificate_id), "--right", "holding",
+         "--to", "merchant-b", "--shares", "2500")
+    then = _dal(chain, "rights", "show", str(certificate_id), "--block", str(before))
+    assert isinstance(then, dict) and then["block_number"] == before
+    assert [row["shares"] for row in then["holdings"] if row["right"] == "holding"] == [10_000]
