@@ -18,7 +18,9 @@ Every contract read is made at the same block, whose number, hash, time and
 state root come with the answer. With ``proof=True`` the answer is also
 checked without trusting the node (:func:`prove_reads`):
 
-1. the block header must hash (keccak-256 of its RLP) to the block hash;
+1. the block header must hash (keccak-256 of its RLP) to the block hash
+   (on a QBFT network, in the form QBFT names blocks by: without the
+   validators' commit seals and with round 0);
 2. the account of every contract the reads ran through is proven against the
    header's state root with ``eth_getProof`` (a Merkle-Patricia proof checked
    here with py-trie), and its code must hash to the proven code hash;
@@ -33,9 +35,7 @@ checked without trusting the node (:func:`prove_reads`):
 
 A bank holding a block hash it trusts (from its own node, or from the
 consortium's validators) can therefore rely on the answer without trusting
-the node that gave it. (On a QBFT network the block hash covers the header
-without the validators' commit seals; step 1 does not rebuild that form yet,
-so there the proof reports the header as not matching.) The check fails safe: a read that reverts on the
+the node that gave it. The check fails safe: a read that reverts on the
 local state leaves no journal to learn its slots from, so a node that hides
 slots can make a proof fail, never make a wrong answer pass.
 
@@ -204,15 +204,44 @@ class ProofError(LedgerError):
     """A proof the node gave does not check out against the block's state root."""
 
 
-def header_hash(header: Mapping[str, Any]) -> bytes:
-    """keccak-256 of the RLP of a block header as ``eth_getBlockByNumber`` returns it (hex fields)."""
+def header_hash(header: Mapping[str, Any], *, qbft: bool = False) -> bytes:
+    """keccak-256 of the RLP of a block header as ``eth_getBlockByNumber`` returns it (hex fields).
+
+    With ``qbft`` the header is hashed the way a QBFT chain names its blocks: after genesis, ``extraData``
+    (the RLP list vanity, validators, vote, round, commit seals) is hashed with round 0 and no commit seals,
+    since those differ between the copies of a block that validators circulate.
+    """
     fields: list[Any] = []
     for name in _HEADER_FIELDS:
         if name not in header or header[name] is None:
             break
         value = str(header[name])
         fields.append(int(value, 16) if name in _HEADER_INTEGERS else bytes.fromhex(value[2:]))
+    if qbft and int(str(header["number"]), 16) > 0:
+        extra = _HEADER_FIELDS.index("extraData")
+        fields[extra] = _qbft_extra_data_for_hash(fields[extra])
     return bytes(keccak(rlp.encode(fields)))
+
+
+def _qbft_extra_data_for_hash(extra_data: bytes) -> bytes:
+    try:
+        items = rlp.decode(extra_data)
+    except rlp.exceptions.DecodingError:
+        raise ProofError("the block's extraData is not QBFT's RLP list") from None
+    if not isinstance(items, list) or len(items) != 5:
+        raise ProofError("the block's extraData is not QBFT's (vanity, validators, vote, round, seals)")
+    vanity, validators, vote, _round, _seals = items
+    return bytes(rlp.encode([vanity, validators, vote, 0, []]))
+
+
+def _header_matches(header: Mapping[str, Any], block_hash: str) -> bool:
+    """Whether the header hashes to ``block_hash``, in the standard form or in QBFT's."""
+    if "0x" + header_hash(header).hex() == block_hash:
+        return True
+    try:
+        return "0x" + header_hash(header, qbft=True).hex() == block_hash
+    except ProofError:
+        return False
 
 
 def _nodes(proof: Sequence[str]) -> list[Any]:
@@ -424,7 +453,7 @@ def prove_reads(ctx: LedgerContext, reader: ChainReader) -> ProofReport:
             failure=failure,
         )
 
-    if not header or "0x" + header_hash(header).hex() != reader.block_hash:
+    if not header or not _header_matches(header, reader.block_hash):
         failure = f"the header of block {reader.block_number} does not hash to its block hash {reader.block_hash}"
         return report(False, None, 0, failure)
     prover = _Prover(ctx, reader, header)

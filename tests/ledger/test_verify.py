@@ -276,3 +276,26 @@ def test_a_node_that_hides_the_state_cannot_make_an_answer_pass(
     assert answer.proof is not None and not answer.proof.verified
     assert answer.proof.failure is not None and answer.proof.failure.endswith("than the node said")
     assert not answer.lendable
+
+
+def test_a_qbft_block_is_named_by_its_header_without_seals_and_round() -> None:
+    import rlp
+
+    validators = [bytes.fromhex("aa" * 20), bytes.fromhex("bb" * 20)]
+
+    def extra(round_number: int, seals: list[bytes]) -> str:
+        return "0x" + rlp.encode([bytes(32), validators, [], round_number, seals]).hex()
+
+    header = {
+        "parentHash": "0x" + "01" * 32, "sha3Uncles": "0x" + "02" * 32, "miner": "0x" + "03" * 20,
+        "stateRoot": "0x" + "04" * 32, "transactionsRoot": "0x" + "05" * 32, "receiptsRoot": "0x" + "06" * 32,
+        "logsBloom": "0x" + "00" * 256, "difficulty": "0x1", "number": "0x2a", "gasLimit": "0x1c9c380",
+        "gasUsed": "0x0", "timestamp": "0x6553f100", "extraData": extra(0, []), "mixHash": "0x" + "63" * 32,
+        "nonce": "0x0000000000000000", "baseFeePerGas": "0x0",
+    }
+    named = header_hash(header)  # the form a validator hashes before sealing: round 0, no seals
+    sealed = {**header, "extraData": extra(3, [b"\x11" * 65, b"\x22" * 65])}
+    assert header_hash(sealed, qbft=True) == named
+    assert header_hash(sealed) != named
+    other_validators = {**sealed, "extraData": "0x" + rlp.encode([bytes(32), validators[:1], [], 3, []]).hex()}
+    assert header_hash(other_validators, qbft=True) != named
