@@ -23,12 +23,12 @@ from tests.finance.support import (  # noqa: F401 - fixtures
     DAY,
     YEAR,
     FinanceChain,
-    _rpc,
     advance,
     finance_chain_fixture,
     issue_certificate,
     issued_certificate,
     now,
+    rpc,
 )
 
 runner = CliRunner()
@@ -49,7 +49,7 @@ class Scene:
 @pytest.fixture(scope="module")
 def scene(finance_chain: FinanceChain, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
     chain = finance_chain
-    snapshot = _rpc(chain.w3, "evm_snapshot", [])
+    snapshot = rpc(chain.w3, "evm_snapshot", [])
     try:
         ledger = chain.context()
         folder = tmp_path_factory.mktemp("error-table")
@@ -81,7 +81,7 @@ def scene(finance_chain: FinanceChain, tmp_path_factory: pytest.TempPathFactory)
         )
         yield Scene(chain, folder, certificate_id, pledge.pledge_id, {"DAL_HOME": str(remote_home)})
     finally:
-        _rpc(chain.w3, "evm_revert", [snapshot])
+        rpc(chain.w3, "evm_revert", [snapshot])
 
 
 def _fingerprint(folder: Path) -> dict[str, str]:

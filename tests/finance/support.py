@@ -52,15 +52,12 @@ class FinanceChain:
     env: dict[str, str]
     profile: Profile
     w3: Web3
-    #: A certificate issued to merchant-a at setup: every test finds it fresh, since each test's changes
-    #: are reverted.
-    certificate: int
 
     def context(self, acting_as: str | None = None) -> LedgerContext:
         return LedgerContext(self.profile, acting_as=acting_as, env=self.env)
 
 
-def _rpc(w3: Web3, method: str, params: list[Any]) -> Any:
+def rpc(w3: Web3, method: str, params: list[Any]) -> Any:
     response = w3.provider.make_request(method, params)  # type: ignore[arg-type]
     assert "error" not in response, response
     return response.get("result")
@@ -78,19 +75,20 @@ def finance_chain_fixture(local_node: LocalNode, tmp_path_factory: pytest.TempPa
             "Consortium", "addMember", ctx.address_of(name), keccak(text=f"USCC:{name}"), name.title(), roles,
             as_="admin",
         )
-    certificate_id = issue_certificate(ctx)
-    assert certificate_id == SHARED_CERTIFICATE
-    return FinanceChain(home=home, env=env, profile=profile, w3=ctx.w3, certificate=certificate_id)
+    # A certificate issued to merchant-a at setup: every test finds it as it was, since each test's changes
+    # are reverted (see issued_certificate).
+    assert issue_certificate(ctx) == SHARED_CERTIFICATE
+    return FinanceChain(home=home, env=env, profile=profile, w3=ctx.w3)
 
 
 @pytest.fixture(name="chain")
 def chain_fixture(finance_chain: FinanceChain) -> Iterator[FinanceChain]:
     """The finance chain, with every change the test makes undone afterwards."""
-    snapshot = _rpc(finance_chain.w3, "evm_snapshot", [])
+    snapshot = rpc(finance_chain.w3, "evm_snapshot", [])
     try:
         yield finance_chain
     finally:
-        _rpc(finance_chain.w3, "evm_revert", [snapshot])
+        rpc(finance_chain.w3, "evm_revert", [snapshot])
 
 
 @pytest.fixture(name="ledger")
@@ -105,8 +103,8 @@ def now(ctx: LedgerContext) -> int:
 
 def advance(ctx: LedgerContext, seconds: int) -> int:
     """Move the chain's clock forward and mine a block; returns the new time."""
-    _rpc(ctx.w3, "evm_increaseTime", [seconds])
-    _rpc(ctx.w3, "evm_mine", [])
+    rpc(ctx.w3, "evm_increaseTime", [seconds])
+    rpc(ctx.w3, "evm_mine", [])
     return now(ctx)
 
 
