@@ -301,3 +301,18 @@ def test_a_junior_pledge_waits_for_the_senior_one(ledger: LedgerContext) -> None
     )
     assert f"pledge #{senior.pledge_id} ranks ahead of pledge #{junior.pledge_id}" in str(refused.value)
     assert block_number(ledger) == height
+
+
+def test_every_rights_and_pledges_refusal_reads_as_a_sentence() -> None:
+    from ledger.chain.revert import MESSAGES, RevertDecoder, render_message
+
+    samples = {"address": "0x" + "00" * 20, "bytes3": "0x434e59", "bytes32": "0x" + "00" * 32}
+    checked = 0
+    for spec in RevertDecoder.from_artifacts().errors.values():
+        if not spec.name.startswith(("Rights", "Pledges")):
+            continue
+        assert spec.name in MESSAGES, f"{spec.signature} has no message template"
+        args = {name: samples.get(kind, 1) for name, kind in zip(spec.arg_names, spec.types, strict=True)}
+        assert not render_message(spec.name, args).startswith("the contract refused"), spec.signature
+        checked += 1
+    assert checked >= 30
