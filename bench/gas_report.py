@@ -1,12 +1,15 @@
-"""Measure the gas of every ledger operation on a fresh local chain and write the committed gas report.
+"""Measure the gas of every ledger operation on a fresh local chain and write the committed gas
+report.
 
-Deploys the suite from the shipped artifacts on a new anvil node, admits the members, walks a certificate
-through its lifecycle, splits and licenses its rights, records, extends, releases and enforces pledges and
-anchors a batch, recording each transaction's ``gasUsed`` (a whole transaction: the 21,000 base cost and the
-calldata included). Inputs are fixed (chain time included), so the report is reproducible.
+Deploys the suite from the shipped artifacts on a new anvil node, admits the members, walks a
+certificate through its lifecycle, splits and licenses its rights, records, extends, releases and
+enforces pledges and anchors a batch, recording each transaction's ``gasUsed`` (a whole transaction:
+the 21,000 base cost and the calldata included). Inputs are fixed (chain time included), so the
+report is reproducible.
 
-Writes ``bench/gas-report.json`` (operation name -> gas used) and ``bench/gas-report.md`` (a table with the
-targets and the headroom left), and prints both. Run with ``make gas`` or ``python bench/gas_report.py``.
+Writes ``bench/gas-report.json`` (operation name -> gas used) and ``bench/gas-report.md`` (a table
+with the targets and the headroom left), and prints both. Run with ``make gas`` or ``python
+bench/gas_report.py``.
 """
 
 from __future__ import annotations
@@ -64,12 +67,12 @@ DESCRIPTIONS: dict[str, str] = {
     "suspend": "suspend for a dispute (registrar)",
     "reinstate": "reinstate (registrar)",
     "transfer": "transfer shares of a right to a member holding none of this certificate yet",
-    "transfer_to_owner": "transfer shares to a member that already holds shares of this certificate",
+    "transfer_to_owner": "transfer shares to a member already holding shares of this certificate",
     "safe_transfer": "ERC-1155 safeTransferFrom of shares to a new owner",
     "license": "grant a licence over the development right (owner)",
     "sublicense": "grant a sub-licence under it (licensee)",
     "license_revoke": "revoke a licence and its one sub-licence (grantor)",
-    "pledge_create": "record a pledge with the pledgor's EIP-712 consent (bank; first consent of the pledgor)",
+    "pledge_create": "record a pledge with the pledgor's EIP-712 consent (its first consent)",
     "pledge_create_junior": "record a second-ranking pledge over the same shares (another bank)",
     "pledge_extend": "extend a pledge with the pledgor's signed consent (bank)",
     "pledge_release": "release a pledge (bank)",
@@ -80,26 +83,49 @@ DESCRIPTIONS: dict[str, str] = {
 
 MNEMONIC = "test test test test test test test test test test test junk"
 SIGNERS = {
-    "admin": 0, "registrar": 1, "merchant_a": 2, "merchant_b": 3, "merchant_c": 4,
-    "bank": 5, "bank_b": 6, "auditor": 7, "oracle": 8,
+    "admin": 0,
+    "registrar": 1,
+    "merchant_a": 2,
+    "merchant_b": 3,
+    "merchant_c": 4,
+    "bank": 5,
+    "bank_b": 6,
+    "auditor": 7,
+    "oracle": 8,
 }
-ROLES = {"registrar": 1, "merchant_a": 2, "merchant_b": 2, "merchant_c": 2, "bank": 4, "bank_b": 4, "auditor": 8,
-         "oracle": 16}
+ROLES = {
+    "registrar": 1,
+    "merchant_a": 2,
+    "merchant_b": 2,
+    "merchant_c": 2,
+    "bank": 4,
+    "bank_b": 4,
+    "auditor": 8,
+    "oracle": 16,
+}
 HOLDING, DEVELOPMENT, OPERATION = 0, 1, 2
 DAY, YEAR = 86_400, 365 * 86_400
-#: The fixed chain time the scenario starts at (2030-01-01T00:00:00Z), ahead of any fresh node's clock.
+#: The fixed chain time the scenario starts at (2030-01-01T00:00:00Z), ahead of any fresh node's
+#: clock.
 START = 1_893_456_000
 
 CONSENT_TYPES = [
-    {"name": "pledgee", "type": "address"}, {"name": "certificateId", "type": "uint256"},
-    {"name": "right", "type": "uint8"}, {"name": "shares", "type": "uint256"},
-    {"name": "amount", "type": "uint256"}, {"name": "currency", "type": "bytes3"},
-    {"name": "maturity", "type": "uint64"}, {"name": "externalRef", "type": "bytes32"},
-    {"name": "nonce", "type": "uint256"}, {"name": "deadline", "type": "uint256"},
+    {"name": "pledgee", "type": "address"},
+    {"name": "certificateId", "type": "uint256"},
+    {"name": "right", "type": "uint8"},
+    {"name": "shares", "type": "uint256"},
+    {"name": "amount", "type": "uint256"},
+    {"name": "currency", "type": "bytes3"},
+    {"name": "maturity", "type": "uint64"},
+    {"name": "externalRef", "type": "bytes32"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "deadline", "type": "uint256"},
 ]
 EXTENSION_TYPES = [
-    {"name": "pledgeId", "type": "uint256"}, {"name": "newMaturity", "type": "uint64"},
-    {"name": "nonce", "type": "uint256"}, {"name": "deadline", "type": "uint256"},
+    {"name": "pledgeId", "type": "uint256"},
+    {"name": "newMaturity", "type": "uint64"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "deadline", "type": "uint256"},
 ]
 
 
@@ -117,7 +143,8 @@ class Scenario:
         admin = self.keys["admin"].address
         addresses = deploy_suite(w3, admin, admin)
         self.contracts: dict[str, Contract] = {
-            name: w3.eth.contract(address=addresses[name], abi=load_artifact(name).abi) for name in DEPLOYED_CONTRACTS
+            name: w3.eth.contract(address=addresses[name], abi=load_artifact(name).abi)
+            for name in DEPLOYED_CONTRACTS
         }
 
     def address(self, name: str) -> str:
@@ -125,15 +152,21 @@ class Scenario:
 
     def set_time(self, timestamp: int) -> None:
         """Make the next block carry ``timestamp``."""
-        response = self.w3.provider.make_request("evm_setNextBlockTimestamp", [timestamp])  # type: ignore[arg-type]
+        method = "evm_setNextBlockTimestamp"
+        response = self.w3.provider.make_request(method, [timestamp])  # type: ignore[arg-type]
         if "error" in response:
-            raise RuntimeError(f"the node refused to set the time to {timestamp}: {response['error']}")
+            raise RuntimeError(
+                f"the node refused to set the time to {timestamp}: {response['error']}"
+            )
 
     def send(self, call: ContractFunction, sender: str, measure: str | None = None) -> TxReceipt:
         tx_hash = call.transact({"from": self.address(sender), "gas": 3_000_000})
         receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash)
         if receipt["status"] != 1:
-            raise RuntimeError(f"{call.fn_name} from {sender} failed; the scenario is out of step with the contracts")
+            raise RuntimeError(
+                f"{call.fn_name} from {sender} failed; "
+                "the scenario is out of step with the contracts"
+            )
         if measure:
             self.gas[measure] = int(receipt["gasUsed"])
         return receipt
@@ -142,26 +175,49 @@ class Scenario:
         logs = self.contracts[contract].events[name]().process_receipt(receipt, errors=DISCARD)
         return dict(logs[0]["args"])
 
-    def sign(self, signer: str, primary: str, types: list[dict[str, str]], message: dict[str, Any]) -> bytes:
+    def sign(
+        self, signer: str, primary: str, types: list[dict[str, str]], message: dict[str, Any]
+    ) -> bytes:
         domain = {
-            "name": "DataAssetLedger Pledges", "version": "1", "chainId": self.w3.eth.chain_id,
+            "name": "DataAssetLedger Pledges",
+            "version": "1",
+            "chainId": self.w3.eth.chain_id,
             "verifyingContract": self.contracts["Pledges"].address,
         }
         return bytes(self.keys[signer].sign_typed_data(domain, {primary: types}, message).signature)
 
-    def pledge(self, pledgor: str, pledgee: str, certificate_id: int, shares: int, measure: str) -> int:
+    def pledge(
+        self, pledgor: str, pledgee: str, certificate_id: int, shares: int, measure: str
+    ) -> int:
         pledges = self.contracts["Pledges"].functions
         maturity, deadline = START + YEAR, START + 30 * DAY
-        terms = (self.address(pledgor), certificate_id, DEVELOPMENT, shares, 8_000_000_00, b"CNY", maturity,
-                 keccak(text=f"registration {measure}"))
+        terms = (
+            self.address(pledgor),
+            certificate_id,
+            DEVELOPMENT,
+            shares,
+            8_000_000_00,
+            b"CNY",
+            maturity,
+            keccak(text=f"registration {measure}"),
+        )
         nonce = pledges.nonces(self.address(pledgor)).call()
         message = {
-            "pledgee": self.address(pledgee), "certificateId": certificate_id, "right": DEVELOPMENT,
-            "shares": shares, "amount": terms[4], "currency": b"CNY", "maturity": maturity,
-            "externalRef": terms[7], "nonce": nonce, "deadline": deadline,
+            "pledgee": self.address(pledgee),
+            "certificateId": certificate_id,
+            "right": DEVELOPMENT,
+            "shares": shares,
+            "amount": terms[4],
+            "currency": b"CNY",
+            "maturity": maturity,
+            "externalRef": terms[7],
+            "nonce": nonce,
+            "deadline": deadline,
         }
         signature = self.sign(pledgor, "PledgeConsent", CONSENT_TYPES, message)
-        receipt = self.send(pledges.recordPledge(terms, nonce, deadline, signature), pledgee, measure)
+        receipt = self.send(
+            pledges.recordPledge(terms, nonce, deadline, signature), pledgee, measure
+        )
         return int(self.event(receipt, "Pledges", "PledgeRecorded")["pledgeId"])
 
     def run(self) -> dict[str, int]:
@@ -175,66 +231,136 @@ class Scenario:
         self.set_time(START)
         for name, roles in ROLES.items():
             self.send(
-                consortium.addMember(self.address(name), keccak(text=f"USCC:{name}"), name.title(), roles), "admin",
+                consortium.addMember(
+                    self.address(name), keccak(text=f"USCC:{name}"), name.title(), roles
+                ),
+                "admin",
                 "member_add",
             )
 
         # Review and public notice.
-        receipt = self.send(certificates.submit(registrar, keccak(text="catalog v1 draft")), "merchant_a", "submit")
-        certificate_id = int(self.event(receipt, "Certificates", "CertificateSubmitted")["certificateId"])
-        self.send(certificates.returnForCorrection(certificate_id, keccak(text="missing source")), "registrar",
-                  "return")
-        self.send(certificates.resubmit(certificate_id, keccak(text="catalog v1")), "merchant_a", "resubmit")
+        receipt = self.send(
+            certificates.submit(registrar, keccak(text="catalog v1 draft")), "merchant_a", "submit"
+        )
+        certificate_id = int(
+            self.event(receipt, "Certificates", "CertificateSubmitted")["certificateId"]
+        )
+        self.send(
+            certificates.returnForCorrection(certificate_id, keccak(text="missing source")),
+            "registrar",
+            "return",
+        )
+        self.send(
+            certificates.resubmit(certificate_id, keccak(text="catalog v1")),
+            "merchant_a",
+            "resubmit",
+        )
         self.send(certificates.accept(certificate_id), "registrar", "accept")
-        self.send(certificates.publicize(certificate_id, START + 10 * DAY), "registrar", "publicize")
-        self.send(certificates.object(certificate_id, keccak(text="objection")), "auditor", "object")
-        self.send(certificates.resolveObjection(certificate_id, START + 20 * DAY), "registrar", "resolve")
+        self.send(
+            certificates.publicize(certificate_id, START + 10 * DAY), "registrar", "publicize"
+        )
+        self.send(
+            certificates.object(certificate_id, keccak(text="objection")), "auditor", "object"
+        )
+        self.send(
+            certificates.resolveObjection(certificate_id, START + 20 * DAY), "registrar", "resolve"
+        )
         self.set_time(START + 20 * DAY + 1)
-        self.send(certificates.issue(certificate_id, "SZDEX-2030-000001", START + 5 * YEAR), "registrar", "issue")
+        self.send(
+            certificates.issue(certificate_id, "SZDEX-2030-000001", START + 5 * YEAR),
+            "registrar",
+            "issue",
+        )
 
         # After issue.
-        self.send(certificates.requestChange(certificate_id, keccak(text="catalog v2")), "merchant_a",
-                  "change_request")
+        self.send(
+            certificates.requestChange(certificate_id, keccak(text="catalog v2")),
+            "merchant_a",
+            "change_request",
+        )
         self.send(certificates.approveRequest(certificate_id), "registrar", "change")
-        self.send(certificates.requestRenewal(certificate_id, START + 8 * YEAR), "merchant_a", "renew_request")
+        self.send(
+            certificates.requestRenewal(certificate_id, START + 8 * YEAR),
+            "merchant_a",
+            "renew_request",
+        )
         self.send(certificates.approveRequest(certificate_id), "registrar", "renew")
-        self.send(certificates.suspend(certificate_id, keccak(text="dispute")), "registrar", "suspend")
+        self.send(
+            certificates.suspend(certificate_id, keccak(text="dispute")), "registrar", "suspend"
+        )
         self.send(certificates.reinstate(certificate_id), "registrar", "reinstate")
 
         # Shares.
-        self.send(rights.transferShares(certificate_id, DEVELOPMENT, self.address("merchant_b"), 2_500),
-                  "merchant_a", "transfer")
-        self.send(rights.transferShares(certificate_id, DEVELOPMENT, self.address("merchant_b"), 500),
-                  "merchant_a", "transfer_to_owner")
-        self.send(rights.safeTransferFrom(self.address("merchant_a"), self.address("merchant_c"),
-                                          certificate_id * 4 + OPERATION, 1_000, b""), "merchant_a", "safe_transfer")
+        self.send(
+            rights.transferShares(certificate_id, DEVELOPMENT, self.address("merchant_b"), 2_500),
+            "merchant_a",
+            "transfer",
+        )
+        self.send(
+            rights.transferShares(certificate_id, DEVELOPMENT, self.address("merchant_b"), 500),
+            "merchant_a",
+            "transfer_to_owner",
+        )
+        self.send(
+            rights.safeTransferFrom(
+                self.address("merchant_a"),
+                self.address("merchant_c"),
+                certificate_id * 4 + OPERATION,
+                1_000,
+                b"",
+            ),
+            "merchant_a",
+            "safe_transfer",
+        )
 
         # Licences.
         span = (START + 21 * DAY, START + 2 * YEAR)
         terms = (self.address("merchant_b"), keccak(text="terms"), *span, True, True)
-        receipt = self.send(rights.grantLicence(certificate_id, DEVELOPMENT, terms), "merchant_a", "license")
+        receipt = self.send(
+            rights.grantLicence(certificate_id, DEVELOPMENT, terms), "merchant_a", "license"
+        )
         licence_id = int(self.event(receipt, "Rights", "LicenceGranted")["licenceId"])
         sub_terms = (self.address("merchant_c"), keccak(text="sub terms"), *span, False, False)
         self.send(rights.grantSublicence(licence_id, sub_terms), "merchant_b", "sublicense")
-        self.send(rights.revokeLicence(licence_id, keccak(text="breach")), "merchant_a", "license_revoke")
+        self.send(
+            rights.revokeLicence(licence_id, keccak(text="breach")), "merchant_a", "license_revoke"
+        )
 
         # Pledges.
         senior = self.pledge("merchant_a", "bank", certificate_id, 4_000, "pledge_create")
         junior = self.pledge("merchant_a", "bank_b", certificate_id, 4_000, "pledge_create_junior")
         nonce = pledges.nonces(self.address("merchant_a")).call()
         new_maturity, deadline = START + 2 * YEAR, START + 30 * DAY
-        signature = self.sign("merchant_a", "PledgeExtension", EXTENSION_TYPES,
-                              {"pledgeId": junior, "newMaturity": new_maturity, "nonce": nonce, "deadline": deadline})
-        self.send(pledges.extendPledge(junior, new_maturity, nonce, deadline, signature), "bank_b", "pledge_extend")
+        signature = self.sign(
+            "merchant_a",
+            "PledgeExtension",
+            EXTENSION_TYPES,
+            {"pledgeId": junior, "newMaturity": new_maturity, "nonce": nonce, "deadline": deadline},
+        )
+        self.send(
+            pledges.extendPledge(junior, new_maturity, nonce, deadline, signature),
+            "bank_b",
+            "pledge_extend",
+        )
         self.send(pledges.releasePledge(junior), "bank_b", "pledge_release")
         self.set_time(START + YEAR + 1)
         self.send(pledges.enforcePledge(senior, self.address("bank")), "bank", "pledge_enforce")
 
         # Anchors: a root for a batch of 10,000 accounting entries.
-        self.send(anchors.anchor(b"accounting-entry".ljust(32, b"\x00"), keccak(text="root of 10000 entries"),
-                                 10_000, keccak(text="batch 2030-12 manifest")), "oracle", "anchor")
+        self.send(
+            anchors.anchor(
+                b"accounting-entry".ljust(32, b"\x00"),
+                keccak(text="root of 10000 entries"),
+                10_000,
+                keccak(text="batch 2030-12 manifest"),
+            ),
+            "oracle",
+            "anchor",
+        )
 
-        self.send(certificates.cancel(certificate_id, keccak(text="closing")), "registrar", "cancel")
+        self.send(
+            certificates.cancel(certificate_id, keccak(text="closing")), "registrar", "cancel"
+        )
         return {name: self.gas[name] for name in DESCRIPTIONS if name in self.gas}
 
 
@@ -243,8 +369,9 @@ def render_markdown(gas: dict[str, int]) -> str:
     lines = [
         "# Gas report",
         "",
-        "Gas used by each ledger operation: a whole transaction, with the 21,000 base cost and the calldata.",
-        "Produced by `python bench/gas_report.py` (`make gas`) on a fresh anvil node; not asserted in tests.",
+        "Gas used by each ledger operation: a whole transaction, with the 21,000 base cost",
+        "and the calldata. Produced by `python bench/gas_report.py` (`make gas`) on a fresh",
+        "anvil node; not asserted in tests.",
         "",
         "| operation | what it does | gas used | target | headroom |",
         "| --- | --- | ---: | ---: | ---: |",
@@ -257,13 +384,16 @@ def render_markdown(gas: dict[str, int]) -> str:
     lines += [
         "",
         "Notes:",
-        "- Every contract checks its caller against its own copy of the member records (one cold storage read),",
-        "  which the Consortium writes whenever it writes a member; a cross-contract check would add a cold",
-        "  account access (2,600 gas) per call, which the anchor, transfer and release targets cannot absorb.",
-        "- Calldata costs 16 gas per non-zero byte and 4 per zero byte, so the figures move by a few hundred gas",
-        "  with the values sent (hashes are mostly non-zero bytes, small numbers mostly zeros).",
-        "- `transfer` and `pledge_create` are the dearer cases: the recipient's first shares of the certificate,",
-        "  and the pledgor's first signed consent, each create a storage slot (22,100 gas).",
+        "- Every contract checks its caller against its own copy of the member records (one",
+        "  cold storage read), which the Consortium writes whenever it writes a member; a",
+        "  cross-contract check would add a cold account access (2,600 gas) per call, which",
+        "  the anchor, transfer and release targets cannot absorb.",
+        "- Calldata costs 16 gas per non-zero byte and 4 per zero byte, so the figures move by",
+        "  a few hundred gas with the values sent (hashes are mostly non-zero bytes, small",
+        "  numbers mostly zeros).",
+        "- `transfer` and `pledge_create` are the dearer cases: the recipient's first shares of",
+        "  the certificate, and the pledgor's first signed consent, each create a storage slot",
+        "  (22,100 gas).",
         "",
     ]
     return "\n".join(lines)

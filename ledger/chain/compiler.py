@@ -1,14 +1,16 @@
-"""Build the ledger's contracts with the pinned compiler, and keep the shipped artifacts true to the sources.
+"""Build the ledger's contracts with the pinned compiler, and keep the shipped artifacts true to the
+sources.
 
-``contracts/compiler.json`` holds the one compiler version and settings block that every build path reads
-(this module and ``hardhat.config.js``). The compiler is driven through py-solc-x: a native ``solc`` of the
-pinned version when one is on ``PATH`` (or named by ``DAL_SOLC``), otherwise ``ledger/chain/solc.js``, a
-small Node script that answers py-solc-x with the npm ``solc`` package (the official compiler built to
-WebAssembly) and resolves ``@openzeppelin/...`` imports from ``node_modules``.
+``contracts/compiler.json`` holds the one compiler version and settings block that every build path
+reads (this module and ``hardhat.config.js``). The compiler is driven through py-solc-x: a native
+``solc`` of the pinned version when one is on ``PATH`` (or named by ``DAL_SOLC``), otherwise
+``ledger/chain/solc.js``, a small Node script that answers py-solc-x with the npm ``solc`` package
+(the official compiler built to WebAssembly) and resolves ``@openzeppelin/...`` imports from
+``node_modules``.
 
-``python -m ledger.chain.compiler --write`` rewrites ``ledger/artifacts/<Name>.json`` for the deployed
-contracts (and ``ledger/artifacts/testing/<Name>.json`` for contracts that only tests deploy);
-``--check`` rebuilds them and exits with status 1 if any differs from what is committed.
+``python -m ledger.chain.compiler --write`` rewrites ``ledger/artifacts/<Name>.json`` for the
+deployed contracts (and ``ledger/artifacts/testing/<Name>.json`` for contracts that only tests
+deploy); ``--check`` rebuilds them and exits with status 1 if any differs from what is committed.
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ _OUTPUTS = ["abi", "evm.bytecode.object", "evm.deployedBytecode.object", "metada
 
 @dataclass(frozen=True)
 class CompilerConfig:
-    """The pinned compiler version and its settings block, as ``contracts/compiler.json`` states them."""
+    """The pinned compiler version and its settings block, as ``contracts/compiler.json`` states
+    them."""
 
     version: str
     settings: Mapping[str, Any]
@@ -77,7 +80,9 @@ def load_config(path: Path = CONFIG_PATH) -> CompilerConfig:
         document = json.loads(path.read_text())
         return CompilerConfig(version=str(document["version"]), settings=dict(document["settings"]))
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"{path.name} is unreadable ({exc}); restore it from the repository") from None
+        raise ConfigError(
+            f"{path.name} is unreadable ({exc}); restore it from the repository"
+        ) from None
 
 
 def _reported_version(binary: Path) -> str | None:
@@ -89,7 +94,8 @@ def _reported_version(binary: Path) -> str | None:
 
 @cache
 def _node_wrapper() -> Path:
-    """``solc.js`` itself when it is executable, else a shell wrapper around it in a temporary directory."""
+    """``solc.js`` itself when it is executable, else a shell wrapper around it in a temporary
+    directory."""
     if os.access(SOLC_JS, os.X_OK):
         return SOLC_JS
     directory = Path(tempfile.mkdtemp(prefix="dal-solc-"))
@@ -100,10 +106,11 @@ def _node_wrapper() -> Path:
 
 
 def solc_binary(config: CompilerConfig | None = None) -> Path:
-    """The compiler to drive: ``DAL_SOLC``, a native ``solc`` of the pinned version on ``PATH``, or the npm one.
+    """The compiler to drive: ``DAL_SOLC``, a native ``solc`` of the pinned version on ``PATH``, or
+    the npm one.
 
-    The npm compiler is not asked for its version here (loading it takes seconds); :func:`compile_sources`
-    checks the version every build reports in its metadata instead.
+    The npm compiler is not asked for its version here (loading it takes seconds);
+    :func:`compile_sources` checks the version every build reports in its metadata instead.
     """
     config = config or load_config()
     override = os.environ.get("DAL_SOLC")
@@ -113,7 +120,9 @@ def solc_binary(config: CompilerConfig | None = None) -> Path:
     if native and _reported_version(Path(native)) == config.version:
         return Path(native)
     if shutil.which("node") is None:
-        raise ConfigError("no solc to compile with: install Node.js and run `make setup`, or put solc on PATH")
+        raise ConfigError(
+            "no solc to compile with: install Node.js and run `make setup`, or put solc on PATH"
+        )
     return _node_wrapper()
 
 
@@ -121,11 +130,15 @@ def _source_name(path: Path) -> str:
     return path.relative_to(PROJECT_ROOT).as_posix()
 
 
-def standard_input(config: CompilerConfig | None = None, sources_dir: Path = CONTRACTS_DIR) -> dict[str, Any]:
-    """The Standard JSON input for every ``.sol`` file under ``contracts/``, named as Hardhat names them."""
+def standard_input(
+    config: CompilerConfig | None = None, sources_dir: Path = CONTRACTS_DIR
+) -> dict[str, Any]:
+    """The Standard JSON input for every ``.sol`` file under ``contracts/``, named as Hardhat names
+    them."""
     config = config or load_config()
     sources = {
-        _source_name(path): {"content": path.read_text()} for path in sorted(sources_dir.rglob("*.sol"))
+        _source_name(path): {"content": path.read_text()}
+        for path in sorted(sources_dir.rglob("*.sol"))
     }
     settings = dict(config.settings)
     settings["outputSelection"] = {"*": {"*": list(_OUTPUTS)}}
@@ -133,9 +146,11 @@ def standard_input(config: CompilerConfig | None = None, sources_dir: Path = CON
 
 
 def compile_sources(config: CompilerConfig | None = None) -> dict[str, dict[str, Any]]:
-    """Compile ``contracts/`` and return the compiler's ``contracts`` output (source name -> name -> output).
+    """Compile ``contracts/`` and return the compiler's ``contracts`` output (source name -> name ->
+    output).
 
-    Raises :class:`ConfigError` if the sources do not compile or the compiler is not the pinned version.
+    Raises :class:`ConfigError` if the sources do not compile or the compiler is not the pinned
+    version.
     """
     config = config or load_config()
     binary = solc_binary(config)
@@ -149,7 +164,8 @@ def compile_sources(config: CompilerConfig | None = None) -> dict[str, dict[str,
             version = str(json.loads(compiled["metadata"])["compiler"]["version"]).split("+")[0]
             if version != config.version:
                 raise ConfigError(
-                    f"{binary} is solc {version}, but contracts/compiler.json pins {config.version}; "
+                    f"{binary} is solc {version}, but contracts/compiler.json pins "
+                    f"{config.version}; "
                     f"run `make setup` or point DAL_SOLC at solc {config.version}"
                 )
     return contracts
@@ -170,7 +186,9 @@ def artifact_documents(contracts: Mapping[str, Mapping[str, Any]] | None = None)
     """Artifact path -> expected file text, for every deployed and testing contract."""
     contracts = contracts if contracts is not None else compile_sources()
     wanted = [(name, f"contracts/{name}.sol", ARTIFACTS_DIR) for name in DEPLOYED_CONTRACTS]
-    wanted += [(name, f"contracts/testing/{name}.sol", TESTING_ARTIFACTS_DIR) for name in TESTING_CONTRACTS]
+    wanted += [
+        (name, f"contracts/testing/{name}.sol", TESTING_ARTIFACTS_DIR) for name in TESTING_CONTRACTS
+    ]
     documents: dict[Path, str] = {}
     for name, source, directory in wanted:
         try:
@@ -196,7 +214,9 @@ def write_artifacts(documents: Mapping[Path, str] | None = None) -> list[Path]:
 def check_artifacts(documents: Mapping[Path, str] | None = None) -> list[Path]:
     """The artifacts that are missing or differ from a fresh build of the sources."""
     documents = documents if documents is not None else artifact_documents()
-    return [path for path, text in documents.items() if not path.exists() or path.read_text() != text]
+    return [
+        path for path, text in documents.items() if not path.exists() or path.read_text() != text
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -205,8 +225,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m ledger.chain.compiler", description="Build the ledger's contract artifacts."
     )
     mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--write", action="store_true", help="rewrite ledger/artifacts from contracts/")
-    mode.add_argument("--check", action="store_true", help="exit 1 if ledger/artifacts differ from contracts/")
+    mode.add_argument(
+        "--write", action="store_true", help="rewrite ledger/artifacts from contracts/"
+    )
+    mode.add_argument(
+        "--check", action="store_true", help="exit 1 if ledger/artifacts differ from contracts/"
+    )
     arguments = parser.parse_args(argv)
     try:
         documents = artifact_documents()

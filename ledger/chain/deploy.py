@@ -1,14 +1,16 @@
 """Deploy the five ledger contracts from the shipped artifacts and wire them together.
 
-The contracts refer to each other through immutables set in their constructors, so nothing can be rewired
-after deployment and no cross-contract call reads storage for an address. The references go both ways (the
-Consortium writes its member records into the four others, which name it back; Certificates and Rights name
-each other; Rights and Pledges too), so the addresses are computed before deployment from the deployer's nonce: the five creations must be the deployer's next five transactions, in
-:data:`~ledger.chain.compiler.DEPLOYED_CONTRACTS` order. Each receipt's contract address is checked against
-the prediction, and :func:`verify_suite` checks the wiring of a deployment read back from the chain.
+The contracts refer to each other through immutables set in their constructors, so nothing can be
+rewired after deployment and no cross-contract call reads storage for an address. The references go
+both ways (the Consortium writes its member records into the four others, which name it back;
+Certificates and Rights name each other; Rights and Pledges too), so the addresses are computed
+before deployment from the deployer's nonce: the five creations must be the deployer's next five
+transactions, in :data:`~ledger.chain.compiler.DEPLOYED_CONTRACTS` order. Each receipt's contract
+address is checked against the prediction, and :func:`verify_suite` checks the wiring of a
+deployment read back from the chain.
 
-Sending is pluggable: by default the transactions go through ``eth_sendTransaction`` from an account the node
-has unlocked (anvil's development accounts); pass ``send`` to sign them elsewhere.
+Sending is pluggable: by default the transactions go through ``eth_sendTransaction`` from an account
+the node has unlocked (anvil's development accounts); pass ``send`` to sign them elsewhere.
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ def send_unlocked(w3: Web3, transaction: TxParams) -> TxReceipt:
 
 
 def predict_addresses(deployer: str, nonce: int) -> dict[str, ChecksumAddress]:
-    """The addresses the five contracts get when ``deployer`` creates them from ``nonce`` on, in order."""
+    """The addresses the five contracts get when ``deployer`` creates them from ``nonce`` on, in
+    order."""
     return {
         name: Web3.to_checksum_address(_create_address(deployer, nonce + index))
         for index, name in enumerate(DEPLOYED_CONTRACTS)
@@ -90,11 +93,12 @@ def deploy_suite(
     *,
     send: SendTransaction = send_unlocked,
 ) -> dict[str, ChecksumAddress]:
-    """Deploy Consortium, Certificates, Rights, Pledges and Anchors; return their addresses by contract name.
+    """Deploy Consortium, Certificates, Rights, Pledges and Anchors; return their addresses by
+    contract name.
 
-    ``admin_address`` becomes the Consortium's admin (governance); it may be a multi-signature wallet. The
-    deployer needs no role afterwards. Raises :class:`ChainError` if a creation fails or lands elsewhere than
-    predicted (another transaction from the deployer interleaved).
+    ``admin_address`` becomes the Consortium's admin (governance); it may be a multi-signature
+    wallet. The deployer needs no role afterwards. Raises :class:`ChainError` if a creation fails or
+    lands elsewhere than predicted (another transaction from the deployer interleaved).
     """
     deployer = to_checksum_address(deployer_address)
     nonce = w3.eth.get_transaction_count(deployer, "pending")
@@ -102,16 +106,21 @@ def deploy_suite(
     for index, name in enumerate(DEPLOYED_CONTRACTS):
         artifact = load_artifact(name)
         factory = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
-        data = factory.constructor(*_constructor_args(name, admin_address, addresses)).data_in_transaction
+        data = factory.constructor(
+            *_constructor_args(name, admin_address, addresses)
+        ).data_in_transaction
         transaction: TxParams = {"from": deployer, "data": data, "nonce": Nonce(nonce + index)}
         receipt = send(w3, transaction)
         if receipt["status"] != 1:
-            raise ChainError(f"deploying {name} failed in transaction {receipt['transactionHash'].hex()}")
+            raise ChainError(
+                f"deploying {name} failed in transaction {receipt['transactionHash'].hex()}"
+            )
         created = receipt.get("contractAddress")
         if created is None or to_checksum_address(created) != addresses[name]:
             raise ChainError(
-                f"{name} was created at {created}, not at the predicted {addresses[name]}: another transaction "
-                f"from {deployer} interleaved; deploy again from an account that sends nothing else meanwhile"
+                f"{name} was created at {created}, not at the predicted {addresses[name]}: "
+                f"another transaction from {deployer} interleaved; deploy again from an account "
+                "that sends nothing else meanwhile"
             )
     verify_suite(w3, addresses)
     return addresses
@@ -127,23 +136,31 @@ def verify_suite(w3: Web3, addresses: Mapping[str, str]) -> None:
         raise ConfigError(f"the deployment lacks the address of {', '.join(missing)}")
     for name in DEPLOYED_CONTRACTS:
         if not w3.eth.get_code(to_checksum_address(addresses[name])):
-            raise ConfigError(f"no contract at {addresses[name]} ({name}) on this chain; deploy the suite first")
+            raise ConfigError(
+                f"no contract at {addresses[name]} ({name}) on this chain; deploy the suite first"
+            )
     consortium = w3.eth.contract(
         address=to_checksum_address(addresses["Consortium"]), abi=load_artifact("Consortium").abi
     )
     replicas = [to_checksum_address(address) for address in consortium.functions.replicas().call()]
-    expected = [to_checksum_address(addresses[name]) for name in _CONSTRUCTOR_REFERENCES["Consortium"]]
+    expected = [
+        to_checksum_address(addresses[name]) for name in _CONSTRUCTOR_REFERENCES["Consortium"]
+    ]
     if replicas != expected:
         raise ConfigError(
-            f"the Consortium at {addresses['Consortium']} copies its members to {replicas}, not to {expected}; "
+            f"the Consortium at {addresses['Consortium']} copies its members to {replicas}, "
+            f"not to {expected}; "
             "the deployment record does not match the chain"
         )
     for name, views in _WIRING_VIEWS.items():
-        contract = w3.eth.contract(address=to_checksum_address(addresses[name]), abi=load_artifact(name).abi)
+        contract = w3.eth.contract(
+            address=to_checksum_address(addresses[name]), abi=load_artifact(name).abi
+        )
         for view, target in views.items():
             actual = to_checksum_address(contract.functions[view]().call())
             if actual != to_checksum_address(addresses[target]):
                 raise ConfigError(
-                    f"{name} at {addresses[name]} refers to {target} at {actual}, not {addresses[target]}; "
+                    f"{name} at {addresses[name]} refers to {target} at {actual}, "
+                    f"not {addresses[target]}; "
                     "the deployment record does not match the chain"
                 )

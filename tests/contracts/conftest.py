@@ -1,5 +1,6 @@
-"""Fixtures for the contract tests: the whole suite deployed once per session on the session's anvil, its
-members admitted, and a clean chain for every test (``evm_snapshot`` before, ``evm_revert`` after)."""
+"""Fixtures for the contract tests: the whole suite deployed once per session on the session's
+anvil, its members admitted, and a clean chain for every test (``evm_snapshot`` before,
+``evm_revert`` after)."""
 
 from __future__ import annotations
 
@@ -28,18 +29,27 @@ def ledger_suite(w3: Web3) -> Ledger:
 
     addresses = deploy_suite(w3, accounts["admin"], accounts["admin"])
     contracts = {
-        name: w3.eth.contract(address=addresses[name], abi=load_artifact(name).abi) for name in DEPLOYED_CONTRACTS
+        name: w3.eth.contract(address=addresses[name], abi=load_artifact(name).abi)
+        for name in DEPLOYED_CONTRACTS
     }
     abis = [load_artifact(name).abi for name in DEPLOYED_CONTRACTS]
     abis.append(load_artifact("TestWallet", TESTING_ARTIFACTS_DIR).abi)
-    ledger = Ledger(w3=w3, contracts=contracts, accounts=accounts, keys=keys, errors=error_index(abis))
+    ledger = Ledger(
+        w3=w3, contracts=contracts, accounts=accounts, keys=keys, errors=error_index(abis)
+    )
 
     for name, (_, roles) in SIGNERS.items():
         if roles:
             ledger.send(
-                ledger.consortium.functions.addMember(accounts[name], identity_of(name), name.title(), roles), "admin"
+                ledger.consortium.functions.addMember(
+                    accounts[name], identity_of(name), name.title(), roles
+                ),
+                "admin",
             )
-    ledger.send(ledger.consortium.functions.suspendMember(accounts["suspended"], keccak(text="audit")), "admin")
+    ledger.send(
+        ledger.consortium.functions.suspendMember(accounts["suspended"], keccak(text="audit")),
+        "admin",
+    )
     return ledger
 
 
@@ -60,7 +70,9 @@ def deploy_wallet(ledger: Ledger) -> Callable[[str], Contract]:
     def deploy(owner: str) -> Contract:
         artifact = load_artifact("TestWallet", TESTING_ARTIFACTS_DIR)
         factory = ledger.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
-        tx_hash = factory.constructor(ledger.address(owner)).transact({"from": ledger.address(owner)})
+        tx_hash = factory.constructor(ledger.address(owner)).transact(
+            {"from": ledger.address(owner)}
+        )
         receipt = ledger.w3.eth.wait_for_transaction_receipt(tx_hash)
         return ledger.w3.eth.contract(address=receipt["contractAddress"], abi=artifact.abi)
 

@@ -1,6 +1,6 @@
 """The harness of the contract tests: signers named for their role, and :class:`Ledger`, which sends
-transactions by signer name, asserts refusals by their exact custom error and arguments, moves chain time, and
-walks a certificate through its lifecycle.
+transactions by signer name, asserts refusals by their exact custom error and arguments, moves chain
+time, and walks a certificate through its lifecycle.
 """
 
 from __future__ import annotations
@@ -84,7 +84,9 @@ def error_index(abis: Sequence[list[dict[str, Any]]]) -> dict[bytes, ErrorSpec]:
                 continue
             types = tuple(collapse_if_tuple(entry) for entry in item["inputs"])
             selector = keccak(text=f"{item['name']}({','.join(types)})")[:4]
-            index[selector] = ErrorSpec(item["name"], types, tuple(entry["name"] for entry in item["inputs"]))
+            index[selector] = ErrorSpec(
+                item["name"], types, tuple(entry["name"] for entry in item["inputs"])
+            )
     return index
 
 
@@ -99,7 +101,7 @@ class Ledger:
     errors: dict[bytes, ErrorSpec]
     _numbers: Iterator[int] = field(default_factory=lambda: iter(range(1, 1_000_000)))
 
-    # -- contracts ---------------------------------------------------------------------------------------
+    # -- contracts ---------------------------------------------------------------------------------
 
     @property
     def consortium(self) -> Contract:
@@ -125,10 +127,11 @@ class Ledger:
         """The address of signer ``who`` (or ``who`` itself when it is an address)."""
         return self.accounts[who] if who in self.accounts else Web3.to_checksum_address(who)
 
-    # -- transactions -------------------------------------------------------------------------------------
+    # -- transactions ------------------------------------------------------------------------------
 
     def send(self, call: ContractFunction, sender: str, gas: int = 5_000_000) -> TxReceipt:
-        """Mine ``call`` from ``sender`` and return the receipt; fail the test with the decoded error if it reverts."""
+        """Mine ``call`` from ``sender`` and return the receipt; fail the test with the decoded
+        error if it reverts."""
         tx_hash = call.transact({"from": self.address(sender), "gas": gas})
         receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash)
         if receipt["status"] != 1:
@@ -139,12 +142,14 @@ class Ledger:
     def replayed_revert(self, receipt: TxReceipt) -> bytes:
         """The revert data of a mined, failed transaction (from the node's call tracer)."""
         trace = self.w3.provider.make_request(  # type: ignore[arg-type]
-            "debug_traceTransaction", [receipt["transactionHash"].to_0x_hex(), {"tracer": "callTracer"}]
+            "debug_traceTransaction",
+            [receipt["transactionHash"].to_0x_hex(), {"tracer": "callTracer"}],
         )["result"]
         return bytes(HexBytes(trace.get("output", "0x")))
 
     def revert_data(self, call: ContractFunction, sender: str) -> bytes:
-        """The revert data of ``call`` from ``sender`` against the latest state; fails if it does not revert."""
+        """The revert data of ``call`` from ``sender`` against the latest state; fails if it does
+        not revert."""
         try:
             call.call({"from": self.address(sender)})
         except ContractLogicError as exc:
@@ -169,16 +174,20 @@ class Ledger:
     def reverts(self, call: ContractFunction, sender: str, error: str, *args: Any) -> None:
         """Assert that ``call`` from ``sender`` reverts with exactly ``error(*args)``."""
         name, actual = self.decode(self.revert_data(call, sender))
-        expected = tuple(_normalise(self.address(arg) if _is_signer(arg, self) else arg) for arg in args)
-        assert (name, actual) == (error, expected), f"expected {error}{expected}, got {name}{actual}"
+        expected = tuple(
+            _normalise(self.address(arg) if _is_signer(arg, self) else arg) for arg in args
+        )
+        assert (name, actual) == (error, expected), (
+            f"expected {error}{expected}, got {name}{actual}"
+        )
 
     def events(self, receipt: TxReceipt, contract: str, event: str) -> list[dict[str, Any]]:
-        """The decoded ``event`` logs of ``contract`` in ``receipt``, as plain dicts of arguments."""
+        """The decoded ``event`` logs of ``contract`` in ``receipt``, as dicts of arguments."""
         source = self.contracts[contract]
         logs = source.events[event]().process_receipt(receipt, errors=DISCARD)
         return [{key: _normalise(value) for key, value in log["args"].items()} for log in logs]
 
-    # -- time ---------------------------------------------------------------------------------------------
+    # -- time --------------------------------------------------------------------------------------
 
     def now(self) -> int:
         """The timestamp of the latest block."""
@@ -189,19 +198,27 @@ class Ledger:
         self.w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
         self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
 
-    # -- lifecycle shortcuts --------------------------------------------------------------------------------
+    # -- lifecycle shortcuts -----------------------------------------------------------------------
 
-    def submit(self, holder: str = "merchant_a", registrar: str = "registrar", catalog: bytes | None = None) -> int:
+    def submit(
+        self, holder: str = "merchant_a", registrar: str = "registrar", catalog: bytes | None = None
+    ) -> int:
         """Submit an application and return the certificate id."""
         catalog = catalog or keccak(text=f"catalog-{next(self._numbers)}")
-        receipt = self.send(self.certificates.functions.submit(self.address(registrar), catalog), holder)
+        receipt = self.send(
+            self.certificates.functions.submit(self.address(registrar), catalog), holder
+        )
         return int(self.events(receipt, "Certificates", "CertificateSubmitted")[0]["certificateId"])
 
-    def under_notice(self, holder: str = "merchant_a", registrar: str = "registrar", notice: int = 7 * DAY) -> int:
+    def under_notice(
+        self, holder: str = "merchant_a", registrar: str = "registrar", notice: int = 7 * DAY
+    ) -> int:
         """A certificate accepted and published, its notice running for ``notice`` seconds."""
         certificate_id = self.submit(holder, registrar)
         self.send(self.certificates.functions.accept(certificate_id), registrar)
-        self.send(self.certificates.functions.publicize(certificate_id, self.now() + notice), registrar)
+        self.send(
+            self.certificates.functions.publicize(certificate_id, self.now() + notice), registrar
+        )
         return certificate_id
 
     def issue(
@@ -211,24 +228,28 @@ class Ledger:
         expiry_in: int = 5 * YEAR,
         number: str | None = None,
     ) -> int:
-        """A certificate issued to ``holder`` (its notice lasts a minute, then time moves past it)."""
+        """A certificate issued to ``holder`` (a one-minute notice, then time moves past it)."""
         certificate_id = self.under_notice(holder, registrar, notice=60)
         self.advance(61)
         number = number or f"DEX-{certificate_id:06d}-{next(self._numbers)}"
         self.send(
-            self.certificates.functions.issue(certificate_id, number, self.now() + expiry_in), registrar
+            self.certificates.functions.issue(certificate_id, number, self.now() + expiry_in),
+            registrar,
         )
         return certificate_id
 
     def shares(self, certificate_id: int, right: int, owner: str) -> int:
-        return int(self.rights.functions.sharesOf(certificate_id, right, self.address(owner)).call())
+        return int(
+            self.rights.functions.sharesOf(certificate_id, right, self.address(owner)).call()
+        )
 
-    # -- pledges ------------------------------------------------------------------------------------------------
+    # -- pledges -----------------------------------------------------------------------------------
 
     def consent_signature(
         self, pledgor: str, pledgee: str, terms: tuple[Any, ...], nonce: int, deadline: int
     ) -> bytes:
-        """The pledgor's EIP-712 signature of a ``PledgeConsent`` (terms as the ``PledgeTerms`` tuple)."""
+        """The pledgor's EIP-712 signature of a ``PledgeConsent`` (terms as the ``PledgeTerms``
+        tuple)."""
         _, certificate_id, right, shares, amount, currency, maturity, external_ref = terms
         message = {
             "pledgee": self.address(pledgee),
@@ -244,12 +265,21 @@ class Ledger:
         }
         return self._sign(pledgor, "PledgeConsent", CONSENT_TYPES, message)
 
-    def extension_signature(self, pledgor: str, pledge_id: int, new_maturity: int, nonce: int, deadline: int) -> bytes:
+    def extension_signature(
+        self, pledgor: str, pledge_id: int, new_maturity: int, nonce: int, deadline: int
+    ) -> bytes:
         """The pledgor's EIP-712 signature of a ``PledgeExtension``."""
-        message = {"pledgeId": pledge_id, "newMaturity": new_maturity, "nonce": nonce, "deadline": deadline}
+        message = {
+            "pledgeId": pledge_id,
+            "newMaturity": new_maturity,
+            "nonce": nonce,
+            "deadline": deadline,
+        }
         return self._sign(pledgor, "PledgeExtension", EXTENSION_TYPES, message)
 
-    def _sign(self, signer: str, primary: str, types: list[dict[str, str]], message: dict[str, Any]) -> bytes:
+    def _sign(
+        self, signer: str, primary: str, types: list[dict[str, str]], message: dict[str, Any]
+    ) -> bytes:
         domain = {
             "name": "DataAssetLedger Pledges",
             "version": "1",
@@ -272,7 +302,16 @@ class Ledger:
     ) -> tuple[Any, ...]:
         """A ``PledgeTerms`` tuple (maturity defaults to a year from now)."""
         maturity = maturity if maturity is not None else self.now() + YEAR
-        return (self.address(pledgor), certificate_id, right, shares, amount, currency, maturity, external_ref)
+        return (
+            self.address(pledgor),
+            certificate_id,
+            right,
+            shares,
+            amount,
+            currency,
+            maturity,
+            external_ref,
+        )
 
     def record_pledge(self, pledgor: str, pledgee: str, certificate_id: int, **terms: Any) -> int:
         """Record a pledge with a fresh consent and return its id."""
@@ -280,7 +319,9 @@ class Ledger:
         nonce = int(self.pledges.functions.nonces(self.address(pledgor)).call())
         deadline = self.now() + DAY
         signature = self.consent_signature(pledgor, pledgee, pledge_terms, nonce, deadline)
-        receipt = self.send(self.pledges.functions.recordPledge(pledge_terms, nonce, deadline, signature), pledgee)
+        receipt = self.send(
+            self.pledges.functions.recordPledge(pledge_terms, nonce, deadline, signature), pledgee
+        )
         return int(self.events(receipt, "Pledges", "PledgeRecorded")[0]["pledgeId"])
 
 
@@ -325,5 +366,3 @@ def rpc(w3: Web3, method: str, params: list[Any]) -> Any:
     if "error" in response:
         raise RuntimeError(f"{method} failed: {response['error']}")
     return response.get("result")
-
-

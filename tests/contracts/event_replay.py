@@ -1,7 +1,8 @@
 """Rebuild the ledger's whole state from its event logs alone, as ``docs/events.md`` describes it.
 
-This is the reference reader the invariant tests compare with the contracts' own views: it never calls a
-contract, it only reads logs (``eth_getLogs``) and, for anchors, the block time of the log's block.
+This is the reference reader the invariant tests compare with the contracts' own views: it never
+calls a contract, it only reads logs (``eth_getLogs``) and, for anchors, the block time of the log's
+block.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from web3.contract import Contract
 
 # Enum values, as the contracts encode them.
 MEMBER_ACTIVE, MEMBER_SUSPENDED = 1, 2
-SUBMITTED, RETURNED, ACCEPTED, UNDER_NOTICE, OBJECTED, REJECTED, ISSUED, SUSPENDED, CANCELLED = range(1, 10)
+SUBMITTED, RETURNED, ACCEPTED, UNDER_NOTICE, OBJECTED, REJECTED, ISSUED, SUSPENDED, CANCELLED = (
+    range(1, 10)
+)
 NO_REQUEST, CHANGE, RENEWAL, CANCELLATION = range(4)
 PLEDGE_ACTIVE, PLEDGE_RELEASED, PLEDGE_ENFORCED = 1, 2, 3
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -132,7 +135,11 @@ class EventReplay:
         if latest < self.next_block:
             return 0
         logs = self.w3.eth.get_logs(
-            {"fromBlock": self.next_block, "toBlock": latest, "address": self.addresses}  # type: ignore[typeddict-item]
+            {  # type: ignore[typeddict-item]
+                "fromBlock": self.next_block,
+                "toBlock": latest,
+                "address": self.addresses,
+            }
         )
         for log in sorted(logs, key=lambda entry: (entry["blockNumber"], entry["logIndex"])):
             self.apply(log)
@@ -147,7 +154,7 @@ class EventReplay:
             raise AssertionError(f"no rebuild rule for {contract_name}.{event_name}")
         handler(args, log)
 
-    # -- Consortium --------------------------------------------------------------------------------------------
+    # -- Consortium --------------------------------------------------------------------------------
 
     def _on_OwnershipTransferred(self, args: dict[str, Any], log: Any) -> None:
         self.state.admin = args["newOwner"]
@@ -169,7 +176,7 @@ class EventReplay:
     def _on_MemberReinstated(self, args: dict[str, Any], log: Any) -> None:
         self.state.members[args["account"]].status = MEMBER_ACTIVE
 
-    # -- Certificates ------------------------------------------------------------------------------------------
+    # -- Certificates ------------------------------------------------------------------------------
 
     def _certificate(self, args: dict[str, Any]) -> Certificate:
         return self.state.certificates[args["certificateId"]]
@@ -206,7 +213,11 @@ class EventReplay:
 
     def _on_CertificateIssued(self, args: dict[str, Any], log: Any) -> None:
         certificate = self._certificate(args)
-        certificate.status, certificate.expiry, certificate.number = ISSUED, args["expiry"], args["number"]
+        certificate.status, certificate.expiry, certificate.number = (
+            ISSUED,
+            args["expiry"],
+            args["number"],
+        )
 
     def _on_CertificateChangeRequested(self, args: dict[str, Any], log: Any) -> None:
         certificate = self._certificate(args)
@@ -218,7 +229,10 @@ class EventReplay:
 
     def _on_CertificateCancellationRequested(self, args: dict[str, Any], log: Any) -> None:
         certificate = self._certificate(args)
-        certificate.pending_request, certificate.requested_hash = CANCELLATION, bytes(args["reasonHash"])
+        certificate.pending_request, certificate.requested_hash = (
+            CANCELLATION,
+            bytes(args["reasonHash"]),
+        )
 
     def _on_CertificateRequestDeclined(self, args: dict[str, Any], log: Any) -> None:
         self._certificate(args).clear_request()
@@ -245,7 +259,7 @@ class EventReplay:
         certificate.status = CANCELLED
         certificate.clear_request()
 
-    # -- Rights ------------------------------------------------------------------------------------------------
+    # -- Rights ------------------------------------------------------------------------------------
 
     def _move(self, source: str, target: str, token_id: int, value: int) -> None:
         certificate_id, right = token_id >> 2, token_id & 3
@@ -262,19 +276,35 @@ class EventReplay:
 
     def _on_LicenceGranted(self, args: dict[str, Any], log: Any) -> None:
         self.state.licences[args["licenceId"]] = Licence(
-            args["certificateId"], args["right"], args["grantor"], args["licensee"], args["parentId"], args["start"],
-            args["end"], args["exclusive"], args["sublicensable"], bytes(args["termsHash"]),
+            args["certificateId"],
+            args["right"],
+            args["grantor"],
+            args["licensee"],
+            args["parentId"],
+            args["start"],
+            args["end"],
+            args["exclusive"],
+            args["sublicensable"],
+            bytes(args["termsHash"]),
         )
 
     def _on_LicenceRevoked(self, args: dict[str, Any], log: Any) -> None:
         self.state.licences[args["licenceId"]].revoked = True
 
-    # -- Pledges -----------------------------------------------------------------------------------------------
+    # -- Pledges -----------------------------------------------------------------------------------
 
     def _on_PledgeRecorded(self, args: dict[str, Any], log: Any) -> None:
         pledge = Pledge(
-            PLEDGE_ACTIVE, args["pledgor"], args["pledgee"], args["certificateId"], args["right"], args["shares"],
-            args["maturity"], args["seniorPledgeId"], args["amount"], bytes(args["currency"]),
+            PLEDGE_ACTIVE,
+            args["pledgor"],
+            args["pledgee"],
+            args["certificateId"],
+            args["right"],
+            args["shares"],
+            args["maturity"],
+            args["seniorPledgeId"],
+            args["amount"],
+            bytes(args["currency"]),
             bytes(args["externalRef"]),
         )
         self.state.pledges[args["pledgeId"]] = pledge
@@ -298,12 +328,15 @@ class EventReplay:
     def _on_PledgeExtended(self, args: dict[str, Any], log: Any) -> None:
         self.state.pledges[args["pledgeId"]].maturity = args["maturity"]
 
-    # -- Anchors -----------------------------------------------------------------------------------------------
+    # -- Anchors -----------------------------------------------------------------------------------
 
     def _on_AnchorRecorded(self, args: dict[str, Any], log: Any) -> None:
         block_time = int(self.w3.eth.get_block(log["blockNumber"])["timestamp"])
         self.state.anchors[bytes(args["root"])] = (
-            bytes(args["kind"]), args["count"], bytes(args["batchRef"]), block_time
+            bytes(args["kind"]),
+            args["count"],
+            bytes(args["batchRef"]),
+            block_time,
         )
 
 
@@ -315,7 +348,8 @@ def _canonical(entry: dict[str, Any]) -> str:
 
 
 class ViewBatch:
-    """Contract view calls encoded with eth-abi and sent as one JSON-RPC batch (fast enough to run every step)."""
+    """Contract view calls encoded with eth-abi and sent as one JSON-RPC batch (fast enough to run
+    every step)."""
 
     def __init__(self, w3: Web3, contracts: dict[str, Contract]) -> None:
         self.w3 = w3
@@ -338,7 +372,9 @@ class ViewBatch:
         for contract, function, args in self.requests:
             selector, inputs, _ = self.functions[(contract, function)]
             data = "0x" + (selector + abi_encode(inputs, list(args))).hex()
-            batch.append(("eth_call", [{"to": self.contracts[contract].address, "data": data}, "latest"]))
+            batch.append(
+                ("eth_call", [{"to": self.contracts[contract].address, "data": data}, "latest"])
+            )
         responses = self.w3.provider.make_batch_request(batch)  # type: ignore[attr-defined]
         results = []
         for (contract, function, _), response in zip(self.requests, responses, strict=True):
@@ -351,8 +387,11 @@ class ViewBatch:
         return results
 
 
-def compare_with_contracts(replay: EventReplay, holders: list[str], members: bool = True) -> list[str]:
-    """Every difference between the rebuilt state and the contracts' views, read in one JSON-RPC batch."""
+def compare_with_contracts(
+    replay: EventReplay, holders: list[str], members: bool = True
+) -> list[str]:
+    """Every difference between the rebuilt state and the contracts' views, read in one JSON-RPC
+    batch."""
     state = replay.state
     views = ViewBatch(replay.w3, replay.contracts)
     owners = sorted(set(holders) | {key[2] for key in state.balances})
@@ -371,41 +410,104 @@ def compare_with_contracts(replay: EventReplay, holders: list[str], members: boo
     check("admin", "Consortium", "admin", (), state.admin)
     if members:
         for account, member in state.members.items():
-            check(f"member {account}", "Consortium", "member", (account,),
-                  [member.status, member.roles, member.identity_hash])
+            check(
+                f"member {account}",
+                "Consortium",
+                "member",
+                (account,),
+                [member.status, member.roles, member.identity_hash],
+            )
             for name in ("Certificates", "Rights", "Pledges", "Anchors"):
-                check(f"{name} copy of member {account}", name, "replicatedMember", (account,),
-                      [member.status, member.roles])
+                check(
+                    f"{name} copy of member {account}",
+                    name,
+                    "replicatedMember",
+                    (account,),
+                    [member.status, member.roles],
+                )
     for certificate_id, certificate in state.certificates.items():
-        check(f"certificate {certificate_id}", "Certificates", "certificate", (certificate_id,), [
-            certificate.status, certificate.holder, certificate.registrar, certificate.version,
-            certificate.catalog_hashes[certificate.version], certificate.notice_deadline, certificate.expiry,
-            certificate.pending_request, certificate.requested_hash, certificate.requested_expiry,
-        ])
+        check(
+            f"certificate {certificate_id}",
+            "Certificates",
+            "certificate",
+            (certificate_id,),
+            [
+                certificate.status,
+                certificate.holder,
+                certificate.registrar,
+                certificate.version,
+                certificate.catalog_hashes[certificate.version],
+                certificate.notice_deadline,
+                certificate.expiry,
+                certificate.pending_request,
+                certificate.requested_hash,
+                certificate.requested_expiry,
+            ],
+        )
         for version, catalog_hash in certificate.catalog_hashes.items():
-            check(f"certificate {certificate_id} v{version}", "Certificates", "catalogHashAt",
-                  (certificate_id, version), catalog_hash)
+            check(
+                f"certificate {certificate_id} v{version}",
+                "Certificates",
+                "catalogHashAt",
+                (certificate_id, version),
+                catalog_hash,
+            )
         if certificate.number:
-            check(f"number {certificate.number}", "Certificates", "certificateByNumber",
-                  (certificate.registrar, certificate.number), certificate_id)
+            check(
+                f"number {certificate.number}",
+                "Certificates",
+                "certificateByNumber",
+                (certificate.registrar, certificate.number),
+                certificate_id,
+            )
     if share_keys:
-        check("balances", "Rights", "balanceOfBatch",
-              ([key[2] for key in share_keys], [key[0] * 4 + key[1] for key in share_keys]),
-              [state.balances.get(key, 0) for key in share_keys])
+        check(
+            "balances",
+            "Rights",
+            "balanceOfBatch",
+            ([key[2] for key in share_keys], [key[0] * 4 + key[1] for key in share_keys]),
+            [state.balances.get(key, 0) for key in share_keys],
+        )
     for key in share_keys:
         check(f"pledged {key}", "Rights", "pledgedSharesOf", key, state.pledged.get(key, 0))
         check(f"last pledge {key}", "Rights", "lastPledgeOf", key, state.last_pledge.get(key, 0))
     for pledge_id, pledge in state.pledges.items():
-        check(f"pledge {pledge_id}", "Pledges", "pledge", (pledge_id,), [
-            pledge.status, pledge.pledgor, pledge.pledgee, pledge.certificate_id, pledge.right, pledge.shares,
-            pledge.maturity, pledge.senior_pledge_id,
-        ])
+        check(
+            f"pledge {pledge_id}",
+            "Pledges",
+            "pledge",
+            (pledge_id,),
+            [
+                pledge.status,
+                pledge.pledgor,
+                pledge.pledgee,
+                pledge.certificate_id,
+                pledge.right,
+                pledge.shares,
+                pledge.maturity,
+                pledge.senior_pledge_id,
+            ],
+        )
     check("pledge count", "Pledges", "pledgeCount", (), len(state.pledges))
     for licence_id, licence in state.licences.items():
-        check(f"licence {licence_id}", "Rights", "licence", (licence_id,), [
-            licence.certificate_id, licence.right, licence.grantor, licence.licensee, licence.parent_id,
-            licence.start, licence.end, licence.exclusive, licence.sublicensable, licence.revoked,
-        ])
+        check(
+            f"licence {licence_id}",
+            "Rights",
+            "licence",
+            (licence_id,),
+            [
+                licence.certificate_id,
+                licence.right,
+                licence.grantor,
+                licence.licensee,
+                licence.parent_id,
+                licence.start,
+                licence.end,
+                licence.exclusive,
+                licence.sublicensable,
+                licence.revoked,
+            ],
+        )
     check("licence count", "Rights", "licenceCount", (), len(state.licences))
     for root, (_, _, _, block_time) in state.anchors.items():
         check(f"anchor {root.hex()}", "Anchors", "anchoredAt", (root,), block_time)

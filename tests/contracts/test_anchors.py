@@ -1,4 +1,5 @@
-"""Anchors: Merkle roots recorded once by oracles, and proofs checked on chain with the documented leaf encoding."""
+"""Anchors: Merkle roots recorded once by oracles, and proofs checked on chain with the documented
+leaf encoding."""
 
 from __future__ import annotations
 
@@ -54,9 +55,26 @@ def test_anchor_refusals(ledger: Ledger) -> None:
     root = MerkleTree.of(records(3)).root
     ledger.send(a.anchor(KIND, root, 3, BATCH), "oracle")
     ledger.reverts(a.anchor(KIND, root, 3, BATCH), "oracle", "AnchorsRootAlreadyRecorded", root)
-    ledger.reverts(a.anchor(KIND, b"\x00" * 32, 3, BATCH), "oracle", "AnchorsInvalidRoot", b"\x00" * 32)
+    ledger.reverts(
+        a.anchor(KIND, b"\x00" * 32, 3, BATCH), "oracle", "AnchorsInvalidRoot", b"\x00" * 32
+    )
     ledger.reverts(a.anchor(KIND, keccak(text="x"), 0, BATCH), "oracle", "AnchorsEmptyBatch", 0)
-    ledger.reverts(a.anchor(KIND, keccak(text="x"), 1, BATCH), "auditor", "ConsortiumMissingRole", "auditor", 16)
-    ledger.reverts(a.anchor(KIND, keccak(text="x"), 1, BATCH), "stranger", "ConsortiumNotMember", "stranger")
-    ledger.send(ledger.consortium.functions.suspendMember(ledger.address("oracle"), keccak(text="key leak")), "admin")
-    ledger.reverts(a.anchor(KIND, keccak(text="x"), 1, BATCH), "oracle", "ConsortiumMemberSuspended", "oracle")
+    ledger.reverts(
+        a.anchor(KIND, keccak(text="x"), 1, BATCH),
+        "auditor",
+        "ConsortiumMissingRole",
+        "auditor",
+        16,
+    )
+    ledger.reverts(
+        a.anchor(KIND, keccak(text="x"), 1, BATCH), "stranger", "ConsortiumNotMember", "stranger"
+    )
+    ledger.send(
+        ledger.consortium.functions.suspendMember(
+            ledger.address("oracle"), keccak(text="key leak")
+        ),
+        "admin",
+    )
+    ledger.reverts(
+        a.anchor(KIND, keccak(text="x"), 1, BATCH), "oracle", "ConsortiumMemberSuspended", "oracle"
+    )

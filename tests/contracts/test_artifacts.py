@@ -36,7 +36,9 @@ def test_artifacts_cover_every_deployed_contract(fresh_documents: dict[Path, str
 
 def test_every_build_path_reads_the_one_compiler_settings_block() -> None:
     config = compiler.load_config()
-    assert compiler.standard_input(config)["settings"]["evmVersion"] == config.settings["evmVersion"]
+    assert (
+        compiler.standard_input(config)["settings"]["evmVersion"] == config.settings["evmVersion"]
+    )
     hardhat_config = (PROJECT_ROOT / "hardhat.config.js").read_text()
     assert 'require("./contracts/compiler.json")' in hardhat_config
     assert "settings: compiler.settings" in hardhat_config
@@ -47,14 +49,19 @@ def test_check_reports_a_stale_artifact(tmp_path: Path, fresh_documents: dict[Pa
     copy = tmp_path / path.name
     copy.write_text(text.replace('"bytecode": "0x', '"bytecode": "0x00', 1))
     assert compiler.check_artifacts({copy: text}) == [copy]
-    assert compiler.check_artifacts({tmp_path / "missing.json": text}) == [tmp_path / "missing.json"]
+    assert compiler.check_artifacts({tmp_path / "missing.json": text}) == [
+        tmp_path / "missing.json"
+    ]
     assert compiler.write_artifacts({copy: text}) == [copy]
     assert copy.read_text() == text
     assert compiler.write_artifacts({copy: text}) == []
 
 
 def test_command_line_check_fails_on_a_stale_artifact(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fresh_documents: dict[Path, str], capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    fresh_documents: dict[Path, str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr(compiler, "artifact_documents", lambda: fresh_documents)
     assert compiler.main(["--check"]) == 0
@@ -66,12 +73,19 @@ def test_command_line_check_fails_on_a_stale_artifact(
 
 @pytest.mark.skipif(shutil.which("npx") is None, reason="npx is not installed")
 def test_hardhat_builds_the_same_bytecode(fresh_documents: dict[Path, str]) -> None:
-    """Hardhat (the npm solc under contracts/compiler.json) and py-solc-x produce identical bytecode."""
+    """Hardhat (the npm solc under contracts/compiler.json) and py-solc-x produce identical
+    bytecode."""
     subprocess.run(
-        ["npx", "hardhat", "compile", "--quiet"], cwd=PROJECT_ROOT, check=True, capture_output=True, timeout=300
+        ["npx", "hardhat", "compile", "--quiet"],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     artifacts = PROJECT_ROOT / "build" / "hardhat" / "artifacts" / "contracts"
-    by_name = {json.loads(text)["contractName"]: json.loads(text) for text in fresh_documents.values()}
+    by_name = {
+        json.loads(text)["contractName"]: json.loads(text) for text in fresh_documents.values()
+    }
     for name in DEPLOYED_CONTRACTS:
         built = json.loads((artifacts / f"{name}.sol" / f"{name}.json").read_text())
         assert built["bytecode"] == by_name[name]["bytecode"], name

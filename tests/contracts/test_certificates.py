@@ -1,4 +1,4 @@
-"""Certificates: every lifecycle step, every rule and every illegal transition with its exact error."""
+"""Certificates: every lifecycle step, every rule, every illegal transition with its exact error."""
 
 from __future__ import annotations
 
@@ -10,7 +10,18 @@ from contract_harness import DAY, HOLDING, OPERATION, RIGHTS, TOTAL_SHARES, YEAR
 from eth_utils.crypto import keccak
 
 # CertificateStatus
-NONE, SUBMITTED, RETURNED, ACCEPTED, UNDER_NOTICE, OBJECTED, REJECTED, ISSUED, SUSPENDED, CANCELLED = range(10)
+(
+    NONE,
+    SUBMITTED,
+    RETURNED,
+    ACCEPTED,
+    UNDER_NOTICE,
+    OBJECTED,
+    REJECTED,
+    ISSUED,
+    SUSPENDED,
+    CANCELLED,
+) = range(10)
 # CertificateRequest
 NO_REQUEST, CHANGE, RENEWAL, CANCELLATION = range(4)
 
@@ -27,8 +38,21 @@ def status_of(ledger: Ledger, certificate_id: int) -> int:
 
 
 def record(ledger: Ledger, certificate_id: int) -> dict[str, Any]:
-    names = ["status", "holder", "registrar", "version", "catalogHash", "noticeDeadline", "expiry", "pendingRequest", "requestedHash", "requestedExpiry"]
-    return dict(zip(names, ledger.certificates.functions.certificate(certificate_id).call(), strict=True))
+    names = [
+        "status",
+        "holder",
+        "registrar",
+        "version",
+        "catalogHash",
+        "noticeDeadline",
+        "expiry",
+        "pendingRequest",
+        "requestedHash",
+        "requestedExpiry",
+    ]
+    return dict(
+        zip(names, ledger.certificates.functions.certificate(certificate_id).call(), strict=True)
+    )
 
 
 def in_status(ledger: Ledger, status: int) -> int:
@@ -68,7 +92,9 @@ def test_full_lifecycle_from_application_to_cancellation(ledger: Ledger) -> None
     (submitted,) = ledger.events(receipt, "Certificates", "CertificateSubmitted")
     certificate_id = submitted["certificateId"]
     assert submitted == {
-        "certificateId": certificate_id, "applicant": holder, "registrar": registrar,
+        "certificateId": certificate_id,
+        "applicant": holder,
+        "registrar": registrar,
         "catalogHash": catalog("v1-draft"),
     }
     assert record(ledger, certificate_id)["status"] == SUBMITTED
@@ -92,7 +118,11 @@ def test_full_lifecycle_from_application_to_cancellation(ledger: Ledger) -> None
     ]
     receipt = ledger.send(c.object(certificate_id, REASON), "merchant_b")
     assert ledger.events(receipt, "Certificates", "CertificateObjected") == [
-        {"certificateId": certificate_id, "objector": ledger.address("merchant_b"), "reasonHash": REASON}
+        {
+            "certificateId": certificate_id,
+            "objector": ledger.address("merchant_b"),
+            "reasonHash": REASON,
+        }
     ]
     new_deadline = ledger.now() + 3 * DAY
     ledger.send(c.resolveObjection(certificate_id, new_deadline), "registrar")
@@ -102,16 +132,28 @@ def test_full_lifecycle_from_application_to_cancellation(ledger: Ledger) -> None
 
     expiry = ledger.now() + 3 * YEAR
     receipt = ledger.send(c.issue(certificate_id, "SZDEX-2025-0001", expiry), "registrar")
-    assert ledger.events(receipt, "Certificates", "CertificateIssued") == [{
-        "certificateId": certificate_id, "registrar": registrar, "holder": holder,
-        "number": "SZDEX-2025-0001", "expiry": expiry,
-    }]
+    assert ledger.events(receipt, "Certificates", "CertificateIssued") == [
+        {
+            "certificateId": certificate_id,
+            "registrar": registrar,
+            "holder": holder,
+            "number": "SZDEX-2025-0001",
+            "expiry": expiry,
+        }
+    ]
     assert c.isInForce(certificate_id).call()
     assert c.certificateByNumber(registrar, "SZDEX-2025-0001").call() == certificate_id
     assert record(ledger, certificate_id) == {
-        "status": ISSUED, "holder": holder, "registrar": registrar, "version": 1, "catalogHash": catalog("v1"),
-        "noticeDeadline": new_deadline, "expiry": expiry, "pendingRequest": NO_REQUEST,
-        "requestedHash": b"\x00" * 32, "requestedExpiry": 0,
+        "status": ISSUED,
+        "holder": holder,
+        "registrar": registrar,
+        "version": 1,
+        "catalogHash": catalog("v1"),
+        "noticeDeadline": new_deadline,
+        "expiry": expiry,
+        "pendingRequest": NO_REQUEST,
+        "requestedHash": b"\x00" * 32,
+        "requestedExpiry": 0,
     }
 
     # Change: version 2, version 1 kept.
@@ -161,8 +203,11 @@ def test_issue_mints_every_right_to_the_holder_in_one_batch(ledger: Ledger) -> N
     )
     (batch,) = ledger.events(receipt, "Rights", "TransferBatch")
     assert batch == {
-        "operator": ledger.certificates.address, "from": ZERO_ADDRESS, "to": ledger.address("merchant_a"),
-        "ids": tuple(certificate_id * 4 + right for right in RIGHTS), "values": (TOTAL_SHARES,) * 3,
+        "operator": ledger.certificates.address,
+        "from": ZERO_ADDRESS,
+        "to": ledger.address("merchant_a"),
+        "ids": tuple(certificate_id * 4 + right for right in RIGHTS),
+        "values": (TOTAL_SHARES,) * 3,
     }
     for right in RIGHTS:
         assert ledger.shares(certificate_id, right, "merchant_a") == TOTAL_SHARES
@@ -177,7 +222,13 @@ def test_resolving_an_objection_with_zero_closes_the_notice_so_the_registrar_can
     (resolved,) = ledger.events(receipt, "Certificates", "CertificateObjectionResolved")
     block_time = ledger.w3.eth.get_block(receipt["blockNumber"])["timestamp"]
     assert resolved == {"certificateId": certificate_id, "noticeDeadline": block_time}
-    ledger.reverts(c.object(certificate_id, REASON), "auditor", "CertificatesNoticeEnded", certificate_id, block_time)
+    ledger.reverts(
+        c.object(certificate_id, REASON),
+        "auditor",
+        "CertificatesNoticeEnded",
+        certificate_id,
+        block_time,
+    )
     ledger.send(c.issue(certificate_id, "N-now", ledger.now() + YEAR), "registrar")
     assert status_of(ledger, certificate_id) == ISSUED
 
@@ -190,30 +241,77 @@ def test_rejection_after_an_objection_is_final(ledger: Ledger) -> None:
         {"certificateId": certificate_id, "reasonHash": REASON}
     ]
     ledger.reverts(
-        c.resolveObjection(certificate_id, 0), "registrar",
-        "CertificatesInvalidStatus", certificate_id, REJECTED, OBJECTED,
+        c.resolveObjection(certificate_id, 0),
+        "registrar",
+        "CertificatesInvalidStatus",
+        certificate_id,
+        REJECTED,
+        OBJECTED,
     )
 
 
-# -- illegal transitions -----------------------------------------------------------------------------------------
+# -- illegal transitions ---------------------------------------------------------------------------
 
 Transition = tuple[str, str, Callable[[Ledger, int], Any], int]
 
 TRANSITIONS: list[Transition] = [
-    ("returnForCorrection", "registrar", lambda l, i: l.certificates.functions.returnForCorrection(i, REASON), SUBMITTED),
-    ("resubmit", "merchant_a", lambda l, i: l.certificates.functions.resubmit(i, catalog("fix")), RETURNED),
+    (
+        "returnForCorrection",
+        "registrar",
+        lambda l, i: l.certificates.functions.returnForCorrection(i, REASON),
+        SUBMITTED,
+    ),
+    (
+        "resubmit",
+        "merchant_a",
+        lambda l, i: l.certificates.functions.resubmit(i, catalog("fix")),
+        RETURNED,
+    ),
     ("accept", "registrar", lambda l, i: l.certificates.functions.accept(i), SUBMITTED),
-    ("publicize", "registrar", lambda l, i: l.certificates.functions.publicize(i, l.now() + DAY), ACCEPTED),
+    (
+        "publicize",
+        "registrar",
+        lambda l, i: l.certificates.functions.publicize(i, l.now() + DAY),
+        ACCEPTED,
+    ),
     ("object", "auditor", lambda l, i: l.certificates.functions.object(i, REASON), UNDER_NOTICE),
-    ("resolveObjection", "registrar", lambda l, i: l.certificates.functions.resolveObjection(i, 0), OBJECTED),
+    (
+        "resolveObjection",
+        "registrar",
+        lambda l, i: l.certificates.functions.resolveObjection(i, 0),
+        OBJECTED,
+    ),
     ("reject", "registrar", lambda l, i: l.certificates.functions.reject(i, REASON), OBJECTED),
-    ("issue", "registrar", lambda l, i: l.certificates.functions.issue(i, f"X-{i}", l.now() + YEAR), UNDER_NOTICE),
-    ("requestChange", "merchant_a", lambda l, i: l.certificates.functions.requestChange(i, catalog("c")), ISSUED),
-    ("requestRenewal", "merchant_a", lambda l, i: l.certificates.functions.requestRenewal(i, l.now() + 9 * YEAR),
-     ISSUED),
-    ("requestCancellation", "merchant_a", lambda l, i: l.certificates.functions.requestCancellation(i, REASON),
-     ISSUED),
-    ("approveRequest", "registrar", lambda l, i: l.certificates.functions.approveRequest(i), ISSUED),
+    (
+        "issue",
+        "registrar",
+        lambda l, i: l.certificates.functions.issue(i, f"X-{i}", l.now() + YEAR),
+        UNDER_NOTICE,
+    ),
+    (
+        "requestChange",
+        "merchant_a",
+        lambda l, i: l.certificates.functions.requestChange(i, catalog("c")),
+        ISSUED,
+    ),
+    (
+        "requestRenewal",
+        "merchant_a",
+        lambda l, i: l.certificates.functions.requestRenewal(i, l.now() + 9 * YEAR),
+        ISSUED,
+    ),
+    (
+        "requestCancellation",
+        "merchant_a",
+        lambda l, i: l.certificates.functions.requestCancellation(i, REASON),
+        ISSUED,
+    ),
+    (
+        "approveRequest",
+        "registrar",
+        lambda l, i: l.certificates.functions.approveRequest(i),
+        ISSUED,
+    ),
     ("suspend", "registrar", lambda l, i: l.certificates.functions.suspend(i, REASON), ISSUED),
     ("reinstate", "registrar", lambda l, i: l.certificates.functions.reinstate(i), SUSPENDED),
     ("cancel", "registrar", lambda l, i: l.certificates.functions.cancel(i, REASON), ISSUED),
@@ -236,14 +334,20 @@ def test_every_illegal_transition_reverts_with_the_current_and_expected_status(
             if allowed:
                 continue
             ledger.reverts(
-                call(ledger, certificate_id), caller,
-                "CertificatesInvalidStatus", certificate_id, status, expected,
+                call(ledger, certificate_id),
+                caller,
+                "CertificatesInvalidStatus",
+                certificate_id,
+                status,
+                expected,
             )
             checked += 1
     assert checked == len(TRANSITIONS) * 8 - 1
 
 
-@pytest.mark.parametrize(("name", "caller", "call", "expected"), TRANSITIONS, ids=[t[0] for t in TRANSITIONS])
+@pytest.mark.parametrize(
+    ("name", "caller", "call", "expected"), TRANSITIONS, ids=[t[0] for t in TRANSITIONS]
+)
 def test_every_step_refuses_an_unknown_certificate(
     ledger: Ledger, name: str, caller: str, call: Callable[[Ledger, int], Any], expected: int
 ) -> None:
@@ -252,38 +356,53 @@ def test_every_step_refuses_an_unknown_certificate(
 
 def test_decline_refuses_an_unknown_certificate_and_the_view_too(ledger: Ledger) -> None:
     c = ledger.certificates.functions
-    ledger.reverts(c.declineRequest(999, REASON), "registrar", "CertificatesUnknownCertificate", 999)
+    ledger.reverts(
+        c.declineRequest(999, REASON), "registrar", "CertificatesUnknownCertificate", 999
+    )
     ledger.reverts(c.certificate(999), "stranger", "CertificatesUnknownCertificate", 999)
     assert not c.isInForce(999).call()
 
 
-# -- who may act -------------------------------------------------------------------------------------------------
+# -- who may act -----------------------------------------------------------------------------------
 
 
-def test_only_the_named_registrar_reviews(ledger: Ledger, one_of_each_status: dict[int, int]) -> None:
+def test_only_the_named_registrar_reviews(
+    ledger: Ledger, one_of_each_status: dict[int, int]
+) -> None:
     for name, caller, call, expected in TRANSITIONS:
         if caller != "registrar":
             continue
         certificate_id = one_of_each_status[expected]
         ledger.reverts(
-            call(ledger, certificate_id), "registrar_b",
-            "CertificatesUnauthorizedRegistrar", certificate_id, "registrar_b",
+            call(ledger, certificate_id),
+            "registrar_b",
+            "CertificatesUnauthorizedRegistrar",
+            certificate_id,
+            "registrar_b",
         )
     issued = one_of_each_status[ISSUED]
     ledger.reverts(
-        ledger.certificates.functions.declineRequest(issued, REASON), "registrar_b",
-        "CertificatesUnauthorizedRegistrar", issued, "registrar_b",
+        ledger.certificates.functions.declineRequest(issued, REASON),
+        "registrar_b",
+        "CertificatesUnauthorizedRegistrar",
+        issued,
+        "registrar_b",
     )
 
 
-def test_only_the_holder_resubmits_and_applies(ledger: Ledger, one_of_each_status: dict[int, int]) -> None:
+def test_only_the_holder_resubmits_and_applies(
+    ledger: Ledger, one_of_each_status: dict[int, int]
+) -> None:
     for name, caller, call, expected in TRANSITIONS:
         if caller != "merchant_a":
             continue
         certificate_id = one_of_each_status[expected]
         ledger.reverts(
-            call(ledger, certificate_id), "merchant_b",
-            "CertificatesUnauthorizedHolder", certificate_id, "merchant_b",
+            call(ledger, certificate_id),
+            "merchant_b",
+            "CertificatesUnauthorizedHolder",
+            certificate_id,
+            "merchant_b",
         )
 
 
@@ -292,23 +411,41 @@ def test_submission_needs_an_active_merchant_and_an_active_registrar(ledger: Led
     registrar = ledger.address("registrar")
     ledger.reverts(c.submit(registrar, catalog("a")), "bank", "ConsortiumMissingRole", "bank", 2)
     ledger.reverts(c.submit(registrar, catalog("a")), "stranger", "ConsortiumNotMember", "stranger")
-    ledger.reverts(c.submit(registrar, catalog("a")), "suspended", "ConsortiumMemberSuspended", "suspended")
     ledger.reverts(
-        c.submit(ledger.address("merchant_b"), catalog("a")), "merchant_a",
-        "ConsortiumMissingRole", "merchant_b", 1,
+        c.submit(registrar, catalog("a")), "suspended", "ConsortiumMemberSuspended", "suspended"
     )
     ledger.reverts(
-        c.submit(ledger.address("suspended"), catalog("a")), "merchant_a",
-        "ConsortiumMemberSuspended", "suspended",
+        c.submit(ledger.address("merchant_b"), catalog("a")),
+        "merchant_a",
+        "ConsortiumMissingRole",
+        "merchant_b",
+        1,
     )
-    ledger.reverts(c.submit(registrar, b"\x00" * 32), "merchant_a", "CertificatesInvalidCatalogHash", b"\x00" * 32)
+    ledger.reverts(
+        c.submit(ledger.address("suspended"), catalog("a")),
+        "merchant_a",
+        "ConsortiumMemberSuspended",
+        "suspended",
+    )
+    ledger.reverts(
+        c.submit(registrar, b"\x00" * 32),
+        "merchant_a",
+        "CertificatesInvalidCatalogHash",
+        b"\x00" * 32,
+    )
     returned = in_status(ledger, RETURNED)
     ledger.reverts(
-        c.resubmit(returned, b"\x00" * 32), "merchant_a", "CertificatesInvalidCatalogHash", b"\x00" * 32
+        c.resubmit(returned, b"\x00" * 32),
+        "merchant_a",
+        "CertificatesInvalidCatalogHash",
+        b"\x00" * 32,
     )
     issued = in_status(ledger, ISSUED)
     ledger.reverts(
-        c.requestChange(issued, b"\x00" * 32), "merchant_a", "CertificatesInvalidCatalogHash", b"\x00" * 32
+        c.requestChange(issued, b"\x00" * 32),
+        "merchant_a",
+        "CertificatesInvalidCatalogHash",
+        b"\x00" * 32,
     )
 
 
@@ -320,10 +457,12 @@ def test_any_active_member_may_object_but_no_stranger(ledger: Ledger) -> None:
         assert status_of(ledger, certificate_id) == OBJECTED
     certificate_id = in_status(ledger, UNDER_NOTICE)
     ledger.reverts(c.object(certificate_id, REASON), "stranger", "ConsortiumNotMember", "stranger")
-    ledger.reverts(c.object(certificate_id, REASON), "suspended", "ConsortiumMemberSuspended", "suspended")
+    ledger.reverts(
+        c.object(certificate_id, REASON), "suspended", "ConsortiumMemberSuspended", "suspended"
+    )
 
 
-# -- deadlines, numbers, expiries ------------------------------------------------------------------------------
+# -- deadlines, numbers, expiries ------------------------------------------------------------------
 
 
 def test_notice_deadlines_must_lie_ahead_and_bound_objections_and_issue(ledger: Ledger) -> None:
@@ -335,15 +474,26 @@ def test_notice_deadlines_must_lie_ahead_and_bound_objections_and_issue(ledger: 
     certificate_id = ledger.under_notice(notice=DAY)
     deadline = record(ledger, certificate_id)["noticeDeadline"]
     ledger.reverts(
-        c.issue(certificate_id, "EARLY", ledger.now() + YEAR), "registrar",
-        "CertificatesNoticeNotEnded", certificate_id, deadline,
+        c.issue(certificate_id, "EARLY", ledger.now() + YEAR),
+        "registrar",
+        "CertificatesNoticeNotEnded",
+        certificate_id,
+        deadline,
     )
     ledger.advance(DAY + 1)
-    ledger.reverts(c.object(certificate_id, REASON), "auditor", "CertificatesNoticeEnded", certificate_id, deadline)
+    ledger.reverts(
+        c.object(certificate_id, REASON),
+        "auditor",
+        "CertificatesNoticeEnded",
+        certificate_id,
+        deadline,
+    )
 
     objected = in_status(ledger, OBJECTED)
     past = ledger.now() - 1
-    ledger.reverts(c.resolveObjection(objected, past), "registrar", "CertificatesInvalidDeadline", past)
+    ledger.reverts(
+        c.resolveObjection(objected, past), "registrar", "CertificatesInvalidDeadline", past
+    )
 
 
 def test_certificate_numbers_are_unique_per_registrar(ledger: Ledger) -> None:
@@ -352,10 +502,16 @@ def test_certificate_numbers_are_unique_per_registrar(ledger: Ledger) -> None:
     second = ledger.under_notice(notice=60)
     ledger.advance(61)
     ledger.reverts(
-        c.issue(second, "SZ-0001", ledger.now() + YEAR), "registrar",
-        "CertificatesNumberTaken", "registrar", "SZ-0001", first,
+        c.issue(second, "SZ-0001", ledger.now() + YEAR),
+        "registrar",
+        "CertificatesNumberTaken",
+        "registrar",
+        "SZ-0001",
+        first,
     )
-    ledger.reverts(c.issue(second, "", ledger.now() + YEAR), "registrar", "CertificatesInvalidNumber", "")
+    ledger.reverts(
+        c.issue(second, "", ledger.now() + YEAR), "registrar", "CertificatesInvalidNumber", ""
+    )
     other = ledger.issue(registrar="registrar_b", number="SZ-0001")
     assert c.certificateByNumber(ledger.address("registrar"), "SZ-0001").call() == first
     assert c.certificateByNumber(ledger.address("registrar_b"), "SZ-0001").call() == other
@@ -367,11 +523,15 @@ def test_expiry_must_lie_ahead_at_issue_and_grow_at_renewal(ledger: Ledger) -> N
     certificate_id = ledger.under_notice(notice=60)
     ledger.advance(61)
     past = ledger.now() - 1
-    ledger.reverts(c.issue(certificate_id, "E-1", past), "registrar", "CertificatesInvalidExpiry", past)
+    ledger.reverts(
+        c.issue(certificate_id, "E-1", past), "registrar", "CertificatesInvalidExpiry", past
+    )
 
     issued = ledger.issue(expiry_in=YEAR)
     expiry = record(ledger, issued)["expiry"]
-    ledger.reverts(c.requestRenewal(issued, expiry), "merchant_a", "CertificatesInvalidExpiry", expiry)
+    ledger.reverts(
+        c.requestRenewal(issued, expiry), "merchant_a", "CertificatesInvalidExpiry", expiry
+    )
 
     # A renewal whose requested expiry has passed by the time of approval is refused.
     soon = ledger.now() + DAY
@@ -389,28 +549,47 @@ def test_an_expired_certificate_is_out_of_force_until_renewed(ledger: Ledger) ->
     assert not c.isInForce(certificate_id).call()
     assert status_of(ledger, certificate_id) == ISSUED
     ledger.reverts(
-        c.requestChange(certificate_id, catalog("late")), "merchant_a", "CertificatesExpired", certificate_id, expiry
+        c.requestChange(certificate_id, catalog("late")),
+        "merchant_a",
+        "CertificatesExpired",
+        certificate_id,
+        expiry,
     )
     ledger.reverts(
-        c.requestCancellation(certificate_id, REASON), "merchant_a", "CertificatesExpired", certificate_id, expiry
+        c.requestCancellation(certificate_id, REASON),
+        "merchant_a",
+        "CertificatesExpired",
+        certificate_id,
+        expiry,
     )
     ledger.send(c.requestRenewal(certificate_id, ledger.now() + YEAR), "merchant_a")
     ledger.send(c.approveRequest(certificate_id), "registrar")
     assert c.isInForce(certificate_id).call()
 
 
-# -- requests ---------------------------------------------------------------------------------------------------
+# -- requests --------------------------------------------------------------------------------------
 
 
 def test_one_request_at_a_time_and_the_registrar_declines_or_approves_it(ledger: Ledger) -> None:
     c = ledger.certificates.functions
     certificate_id = in_status(ledger, ISSUED)
-    ledger.reverts(c.approveRequest(certificate_id), "registrar", "CertificatesNoPendingRequest", certificate_id)
     ledger.reverts(
-        c.declineRequest(certificate_id, REASON), "registrar", "CertificatesNoPendingRequest", certificate_id
+        c.approveRequest(certificate_id),
+        "registrar",
+        "CertificatesNoPendingRequest",
+        certificate_id,
+    )
+    ledger.reverts(
+        c.declineRequest(certificate_id, REASON),
+        "registrar",
+        "CertificatesNoPendingRequest",
+        certificate_id,
     )
     receipt = ledger.send(c.requestRenewal(certificate_id, ledger.now() + 9 * YEAR), "merchant_a")
-    assert ledger.events(receipt, "Certificates", "CertificateRenewalRequested")[0]["certificateId"] == certificate_id
+    assert (
+        ledger.events(receipt, "Certificates", "CertificateRenewalRequested")[0]["certificateId"]
+        == certificate_id
+    )
     for call in (
         c.requestChange(certificate_id, catalog("x")),
         c.requestRenewal(certificate_id, ledger.now() + 10 * YEAR),
@@ -430,11 +609,18 @@ def test_one_request_at_a_time_and_the_registrar_declines_or_approves_it(ledger:
     # Suspension keeps the request but blocks its approval.
     ledger.send(c.suspend(certificate_id, REASON), "registrar")
     ledger.reverts(
-        c.approveRequest(certificate_id), "registrar", "CertificatesInvalidStatus", certificate_id, SUSPENDED, ISSUED
+        c.approveRequest(certificate_id),
+        "registrar",
+        "CertificatesInvalidStatus",
+        certificate_id,
+        SUSPENDED,
+        ISSUED,
     )
 
 
-def test_the_registrar_cancels_on_its_own_authority_from_issued_or_suspended(ledger: Ledger) -> None:
+def test_the_registrar_cancels_on_its_own_authority_from_issued_or_suspended(
+    ledger: Ledger,
+) -> None:
     c = ledger.certificates.functions
     suspended = in_status(ledger, SUSPENDED)
     receipt = ledger.send(c.cancel(suspended, REASON), "registrar")
@@ -449,4 +635,3 @@ def test_the_registrar_cancels_on_its_own_authority_from_issued_or_suspended(led
     # Shares of a cancelled certificate stay where they were, frozen.
     for right in (HOLDING, OPERATION):
         assert ledger.shares(issued, right, "merchant_a") == TOTAL_SHARES
-

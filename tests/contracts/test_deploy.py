@@ -17,7 +17,10 @@ def test_suite_is_deployed_where_predicted_and_wired_both_ways(ledger: Ledger) -
     verify_suite(ledger.w3, addresses)
     assert ledger.consortium.functions.admin().call() == ledger.address("admin")
     assert ledger.consortium.functions.replicas().call() == [
-        addresses["Certificates"], addresses["Rights"], addresses["Pledges"], addresses["Anchors"]
+        addresses["Certificates"],
+        addresses["Rights"],
+        addresses["Pledges"],
+        addresses["Anchors"],
     ]
     assert ledger.certificates.functions.rights().call() == addresses["Rights"]
     assert ledger.rights.functions.certificates().call() == addresses["Certificates"]
@@ -43,7 +46,9 @@ def test_verify_suite_refuses_a_record_that_does_not_match_the_chain(ledger: Led
     with pytest.raises(ConfigError, match="does not match the chain"):
         verify_suite(ledger.w3, swapped)
     with pytest.raises(ConfigError, match="lacks the address of Anchors"):
-        verify_suite(ledger.w3, {name: address for name, address in addresses.items() if name != "Anchors"})
+        verify_suite(
+            ledger.w3, {name: address for name, address in addresses.items() if name != "Anchors"}
+        )
     nowhere = dict(addresses, Anchors=Web3.to_checksum_address("0x" + "11" * 20))
     with pytest.raises(ConfigError, match="no contract at"):
         verify_suite(ledger.w3, nowhere)
@@ -60,11 +65,13 @@ def test_an_interleaved_transaction_from_the_deployer_is_detected(ledger: Ledger
     sent: list[int] = []
 
     def send_with_own_nonces(w3: Web3, transaction: TxParams) -> TxReceipt:
-        """A sender that assigns nonces itself, while something else also sends from the deployer."""
+        """A sender assigning nonces itself, while something else also sends from the deployer."""
         if len(sent) == 1:
             send_unlocked(w3, {"from": deployer, "to": deployer, "value": 0})
         sent.append(1)
-        return send_unlocked(w3, {key: value for key, value in transaction.items() if key != "nonce"})  # type: ignore[misc]
+        return send_unlocked(
+            w3, {key: value for key, value in transaction.items() if key != "nonce"}
+        )  # type: ignore[misc]
 
     with pytest.raises(ChainError, match="not at the predicted"):
         deploy_suite(ledger.w3, deployer, deployer, send=send_with_own_nonces)

@@ -1,7 +1,9 @@
-"""Governance by a multi-signature wallet: a real Safe (2 of 3 owners) takes over the Consortium's admin role.
+"""Governance by a multi-signature wallet: a real Safe (2 of 3 owners) takes over the Consortium's
+admin role.
 
 The Safe singleton and proxy factory are deployed from the compiled artifacts that the npm package
-``@safe-global/safe-smart-account`` ships; owners sign the Safe's EIP-712 transaction hash off chain.
+``@safe-global/safe-smart-account`` ships; owners sign the Safe's EIP-712 transaction hash off
+chain.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from web3.logs import DISCARD
 
 from ledger.chain.compiler import PROJECT_ROOT
 
-SAFE_ARTIFACTS = PROJECT_ROOT / "node_modules" / "@safe-global" / "safe-smart-account" / "build" / "artifacts"
+SAFE_ARTIFACTS = (
+    PROJECT_ROOT / "node_modules" / "@safe-global" / "safe-smart-account" / "build" / "artifacts"
+)
 ZERO = "0x" + "00" * 20
 ERROR_STRING = keccak(text="Error(string)")[:4]
 
@@ -53,9 +57,13 @@ class Multisig:
 
     def signatures(self, to: str, data: bytes, signers: list[LocalAccount]) -> bytes:
         nonce = self.safe.functions.nonce().call()
-        safe_tx_hash = self.safe.functions.getTransactionHash(to, 0, data, 0, 0, 0, 0, ZERO, ZERO, nonce).call()
+        safe_tx_hash = self.safe.functions.getTransactionHash(
+            to, 0, data, 0, 0, 0, 0, ZERO, ZERO, nonce
+        ).call()
         ordered = sorted(signers, key=lambda account: int(account.address, 16))
-        return b"".join(bytes(account.unsafe_sign_hash(safe_tx_hash).signature) for account in ordered)
+        return b"".join(
+            bytes(account.unsafe_sign_hash(safe_tx_hash).signature) for account in ordered
+        )
 
     def execute(self, to: str, data: bytes, signers: list[LocalAccount]) -> Any:
         """Execute a call from the Safe with the signers' approvals; returns the receipt."""
@@ -79,19 +87,25 @@ def multisig(ledger: Ledger) -> Iterator[Multisig]:
     if not SAFE_ARTIFACTS.exists():
         pytest.skip("@safe-global/safe-smart-account is not installed; run `make setup`")
     singleton = _deploy(ledger, _artifact("contracts/Safe.sol/Safe.json"))
-    factory = _deploy(ledger, _artifact("contracts/proxies/SafeProxyFactory.sol/SafeProxyFactory.json"))
+    factory = _deploy(
+        ledger, _artifact("contracts/proxies/SafeProxyFactory.sol/SafeProxyFactory.json")
+    )
     owners = [signer_key(index) for index in (40, 41, 42)]
     initializer = singleton.functions.setup(
         [owner.address for owner in owners], 2, ZERO, b"", ZERO, ZERO, 0, ZERO
     )._encode_transaction_data()
-    receipt = ledger.send(factory.functions.createProxyWithNonce(singleton.address, initializer, 1), "admin")
+    receipt = ledger.send(
+        factory.functions.createProxyWithNonce(singleton.address, initializer, 1), "admin"
+    )
     (created,) = factory.events.ProxyCreation().process_receipt(receipt, errors=DISCARD)
     safe = ledger.w3.eth.contract(address=created["args"]["proxy"], abi=singleton.abi)
     assert safe.functions.getThreshold().call() == 2
     yield Multisig(ledger, safe, owners)
 
 
-def test_a_two_of_three_safe_takes_over_governance_and_governs(ledger: Ledger, multisig: Multisig) -> None:
+def test_a_two_of_three_safe_takes_over_governance_and_governs(
+    ledger: Ledger, multisig: Multisig
+) -> None:
     c = ledger.consortium.functions
     consortium = ledger.consortium.address
     first, second, third = multisig.owners
@@ -105,7 +119,13 @@ def test_a_two_of_three_safe_takes_over_governance_and_governs(ledger: Ledger, m
 
     # The Safe admits a member; one signature is not enough, nor a stranger's.
     newcomer = ledger.w3.to_checksum_address("0x" + "cd" * 20)
-    admit = bytes(HexBytes(c.addMember(newcomer, keccak(text="USCC:new"), "New Bank", BANK)._encode_transaction_data()))
+    admit = bytes(
+        HexBytes(
+            c.addMember(
+                newcomer, keccak(text="USCC:new"), "New Bank", BANK
+            )._encode_transaction_data()
+        )
+    )
     assert multisig.refusal(consortium, admit, [second]) == "GS020"
     outsider = signer_key(43)
     assert multisig.refusal(consortium, admit, [second, outsider]) == "GS026"
@@ -114,20 +134,38 @@ def test_a_two_of_three_safe_takes_over_governance_and_governs(ledger: Ledger, m
     assert c.isActive(newcomer, BANK).call()
 
     # The Safe suspends a member; the former admin key governs nothing any more.
-    suspend = bytes(HexBytes(c.suspendMember(ledger.address("merchant_b"), keccak(text="dispute"))._encode_transaction_data()))
+    suspend = bytes(
+        HexBytes(
+            c.suspendMember(
+                ledger.address("merchant_b"), keccak(text="dispute")
+            )._encode_transaction_data()
+        )
+    )
     multisig.execute(consortium, suspend, [first, second])
     assert not c.isActive(ledger.address("merchant_b"), MERCHANT).call()
-    ledger.reverts(c.reinstateMember(ledger.address("merchant_b")), "admin", "OwnableUnauthorizedAccount", "admin")
+    ledger.reverts(
+        c.reinstateMember(ledger.address("merchant_b")),
+        "admin",
+        "OwnableUnauthorizedAccount",
+        "admin",
+    )
 
 
-def test_the_safe_hands_governance_on_in_two_steps_as_well(ledger: Ledger, multisig: Multisig) -> None:
+def test_the_safe_hands_governance_on_in_two_steps_as_well(
+    ledger: Ledger, multisig: Multisig
+) -> None:
     c = ledger.consortium.functions
     consortium = ledger.consortium.address
     ledger.send(c.transferOwnership(multisig.address), "admin")
-    multisig.execute(consortium, bytes(HexBytes(c.acceptOwnership()._encode_transaction_data())), multisig.owners[:2])
-    propose = bytes(HexBytes(c.transferOwnership(ledger.address("auditor"))._encode_transaction_data()))
+    multisig.execute(
+        consortium,
+        bytes(HexBytes(c.acceptOwnership()._encode_transaction_data())),
+        multisig.owners[:2],
+    )
+    propose = bytes(
+        HexBytes(c.transferOwnership(ledger.address("auditor"))._encode_transaction_data())
+    )
     multisig.execute(consortium, propose, multisig.owners[1:])
     assert c.admin().call() == multisig.address
     ledger.send(c.acceptOwnership(), "auditor")
     assert c.admin().call() == ledger.address("auditor")
-

@@ -1,4 +1,5 @@
-"""Pledges: signed consent (EIP-712), rank by recording order, locked shares, and every end of a pledge."""
+"""Pledges: signed consent (EIP-712), rank by recording order, locked shares, and every end of a
+pledge."""
 
 from __future__ import annotations
 
@@ -22,37 +23,62 @@ from web3.contract import Contract
 
 ACTIVE, RELEASED, ENFORCED = 1, 2, 3
 REGISTRATION = keccak(text="CCRC pledge registration 2025-000042")
-PLEDGE_FIELDS = ["status", "pledgor", "pledgee", "certificateId", "right", "shares", "maturity", "seniorPledgeId"]
+PLEDGE_FIELDS = [
+    "status",
+    "pledgor",
+    "pledgee",
+    "certificateId",
+    "right",
+    "shares",
+    "maturity",
+    "seniorPledgeId",
+]
 
 
 def pledge(ledger: Ledger, pledge_id: int) -> dict[str, Any]:
     return dict(zip(PLEDGE_FIELDS, ledger.pledges.functions.pledge(pledge_id).call(), strict=True))
 
 
-def signed(ledger: Ledger, pledgor: str, pledgee: str, pledge_terms: tuple[Any, ...], **overrides: Any) -> list[Any]:
-    """``[terms, nonce, deadline, signature]`` for ``recordPledge``, signed by ``pledgor`` unless overridden."""
-    nonce = overrides.get("nonce", int(ledger.pledges.functions.nonces(ledger.address(pledgor)).call()))
+def signed(
+    ledger: Ledger, pledgor: str, pledgee: str, pledge_terms: tuple[Any, ...], **overrides: Any
+) -> list[Any]:
+    """``[terms, nonce, deadline, signature]`` for ``recordPledge``, signed by ``pledgor`` unless
+    overridden."""
+    nonce = overrides.get(
+        "nonce", int(ledger.pledges.functions.nonces(ledger.address(pledgor)).call())
+    )
     deadline = overrides.get("deadline", ledger.now() + DAY)
     signer = overrides.get("signer", pledgor)
     signature = ledger.consent_signature(signer, pledgee, pledge_terms, nonce, deadline)
     return [pledge_terms, nonce, deadline, signature]
 
 
-# -- typed data ----------------------------------------------------------------------------------------------------
+# -- typed data ------------------------------------------------------------------------------------
 
 
 def test_the_contract_hashes_consents_and_extensions_as_eip712_says(ledger: Ledger) -> None:
     p = ledger.pledges.functions
-    pledge_terms = ledger.pledge_terms("merchant_a", 7, right=OPERATION, shares=2_500, external_ref=REGISTRATION)
+    pledge_terms = ledger.pledge_terms(
+        "merchant_a", 7, right=OPERATION, shares=2_500, external_ref=REGISTRATION
+    )
     domain = {
-        "name": "DataAssetLedger Pledges", "version": "1", "chainId": ledger.w3.eth.chain_id,
+        "name": "DataAssetLedger Pledges",
+        "version": "1",
+        "chainId": ledger.w3.eth.chain_id,
         "verifyingContract": ledger.pledges.address,
     }
     _, certificate_id, right, shares, amount, currency, maturity, external_ref = pledge_terms
     message = {
-        "pledgee": ledger.address("bank"), "certificateId": certificate_id, "right": right, "shares": shares,
-        "amount": amount, "currency": currency, "maturity": maturity, "externalRef": external_ref,
-        "nonce": 3, "deadline": 12345,
+        "pledgee": ledger.address("bank"),
+        "certificateId": certificate_id,
+        "right": right,
+        "shares": shares,
+        "amount": amount,
+        "currency": currency,
+        "maturity": maturity,
+        "externalRef": external_ref,
+        "nonce": 3,
+        "deadline": 12345,
     }
     encoded = encode_typed_data(domain, {"PledgeConsent": CONSENT_TYPES}, message)
     digest = keccak(b"\x19\x01" + encoded.header + encoded.body)
@@ -61,32 +87,59 @@ def test_the_contract_hashes_consents_and_extensions_as_eip712_says(ledger: Ledg
 
     extension = {"pledgeId": 9, "newMaturity": maturity + YEAR, "nonce": 4, "deadline": 777}
     encoded = encode_typed_data(domain, {"PledgeExtension": EXTENSION_TYPES}, extension)
-    assert p.hashExtension(9, maturity + YEAR, 4, 777).call() == keccak(b"\x19\x01" + encoded.header + encoded.body)
+    assert p.hashExtension(9, maturity + YEAR, 4, 777).call() == keccak(
+        b"\x19\x01" + encoded.header + encoded.body
+    )
     assert p.CONSENT_TYPEHASH().call() == keccak(
-        text="PledgeConsent(address pledgee,uint256 certificateId,uint8 right,uint256 shares,uint256 amount,"
+        text="PledgeConsent(address pledgee,uint256 certificateId,uint8 right,uint256 shares,"
+        "uint256 amount,"
         "bytes3 currency,uint64 maturity,bytes32 externalRef,uint256 nonce,uint256 deadline)"
     )
 
 
-# -- recording -----------------------------------------------------------------------------------------------------
+# -- recording -------------------------------------------------------------------------------------
 
 
 def test_a_bank_records_a_pledge_with_the_pledgors_signed_consent(ledger: Ledger) -> None:
     certificate_id = ledger.issue()
     maturity = ledger.now() + YEAR
     pledge_terms = ledger.pledge_terms(
-        "merchant_a", certificate_id, right=DEVELOPMENT, shares=6_000, amount=12_000_000_00, currency=b"CNY",
-        maturity=maturity, external_ref=REGISTRATION,
+        "merchant_a",
+        certificate_id,
+        right=DEVELOPMENT,
+        shares=6_000,
+        amount=12_000_000_00,
+        currency=b"CNY",
+        maturity=maturity,
+        external_ref=REGISTRATION,
     )
-    receipt = ledger.send(ledger.pledges.functions.recordPledge(*signed(ledger, "merchant_a", "bank", pledge_terms)), "bank")
-    assert ledger.events(receipt, "Pledges", "PledgeRecorded") == [{
-        "pledgeId": 1, "certificateId": certificate_id, "pledgee": ledger.address("bank"),
-        "pledgor": ledger.address("merchant_a"), "right": DEVELOPMENT, "shares": 6_000, "amount": 12_000_000_00,
-        "currency": b"CNY", "maturity": maturity, "externalRef": REGISTRATION, "seniorPledgeId": 0,
-    }]
+    receipt = ledger.send(
+        ledger.pledges.functions.recordPledge(*signed(ledger, "merchant_a", "bank", pledge_terms)),
+        "bank",
+    )
+    assert ledger.events(receipt, "Pledges", "PledgeRecorded") == [
+        {
+            "pledgeId": 1,
+            "certificateId": certificate_id,
+            "pledgee": ledger.address("bank"),
+            "pledgor": ledger.address("merchant_a"),
+            "right": DEVELOPMENT,
+            "shares": 6_000,
+            "amount": 12_000_000_00,
+            "currency": b"CNY",
+            "maturity": maturity,
+            "externalRef": REGISTRATION,
+            "seniorPledgeId": 0,
+        }
+    ]
     assert pledge(ledger, 1) == {
-        "status": ACTIVE, "pledgor": ledger.address("merchant_a"), "pledgee": ledger.address("bank"),
-        "certificateId": certificate_id, "right": DEVELOPMENT, "shares": 6_000, "maturity": maturity,
+        "status": ACTIVE,
+        "pledgor": ledger.address("merchant_a"),
+        "pledgee": ledger.address("bank"),
+        "certificateId": certificate_id,
+        "right": DEVELOPMENT,
+        "shares": 6_000,
+        "maturity": maturity,
         "seniorPledgeId": 0,
     }
     r = ledger.rights.functions
@@ -98,10 +151,14 @@ def test_a_bank_records_a_pledge_with_the_pledgors_signed_consent(ledger: Ledger
     assert ledger.pledges.functions.pledgeCount().call() == 1
 
 
-def test_pledges_on_a_right_rank_by_recording_order_and_may_cover_pledged_shares(ledger: Ledger) -> None:
+def test_pledges_on_a_right_rank_by_recording_order_and_may_cover_pledged_shares(
+    ledger: Ledger,
+) -> None:
     certificate_id = ledger.issue()
     senior = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=6_000)
-    other_right = ledger.record_pledge("merchant_a", "bank", certificate_id, right=OPERATION, shares=1_000)
+    other_right = ledger.record_pledge(
+        "merchant_a", "bank", certificate_id, right=OPERATION, shares=1_000
+    )
     junior = ledger.record_pledge("merchant_a", "bank_b", certificate_id, shares=6_000)
     third = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=10_000)
     assert pledge(ledger, junior)["seniorPledgeId"] == senior
@@ -112,7 +169,12 @@ def test_pledges_on_a_right_rank_by_recording_order_and_may_cover_pledged_shares
     assert p.activeSeniorPledges(senior).call() == []
     ledger.send(p.releasePledge(senior), "bank")
     assert p.activeSeniorPledges(third).call() == [junior]
-    assert ledger.rights.functions.pledgedSharesOf(certificate_id, DEVELOPMENT, ledger.address("merchant_a")).call() == 16_000
+    assert (
+        ledger.rights.functions.pledgedSharesOf(
+            certificate_id, DEVELOPMENT, ledger.address("merchant_a")
+        ).call()
+        == 16_000
+    )
 
 
 def test_recording_refusals(ledger: Ledger) -> None:
@@ -120,10 +182,19 @@ def test_recording_refusals(ledger: Ledger) -> None:
     certificate_id = ledger.issue()
     now = ledger.now()
 
-    def refused(pledgee: str, error: str, *args: Any, pledgor: str = "merchant_a", **changes: Any) -> None:
-        overrides = {key: changes.pop(key) for key in ("nonce", "deadline", "signer") if key in changes}
+    def refused(
+        pledgee: str, error: str, *args: Any, pledgor: str = "merchant_a", **changes: Any
+    ) -> None:
+        overrides = {
+            key: changes.pop(key) for key in ("nonce", "deadline", "signer") if key in changes
+        }
         pledge_terms = ledger.pledge_terms(pledgor, certificate_id, **changes)
-        ledger.reverts(p.recordPledge(*signed(ledger, pledgor, pledgee, pledge_terms, **overrides)), pledgee, error, *args)
+        ledger.reverts(
+            p.recordPledge(*signed(ledger, pledgor, pledgee, pledge_terms, **overrides)),
+            pledgee,
+            error,
+            *args,
+        )
 
     refused("merchant_b", "ConsortiumMissingRole", "merchant_b", 4)
     refused("stranger", "ConsortiumNotMember", "stranger")
@@ -140,7 +211,16 @@ def test_recording_refusals(ledger: Ledger) -> None:
     refused("bank", "PledgesSignatureExpired", now - 1, deadline=now - 1)
     refused("bank", "PledgesInvalidNonce", "merchant_a", 5, 0, nonce=5)
     refused("bank", "PledgesInvalidSignature", "merchant_a", signer="merchant_b")
-    refused("bank", "RightsInsufficientShares", certificate_id, DEVELOPMENT, "merchant_b", 0, 6_000, pledgor="merchant_b")
+    refused(
+        "bank",
+        "RightsInsufficientShares",
+        certificate_id,
+        DEVELOPMENT,
+        "merchant_b",
+        0,
+        6_000,
+        pledgor="merchant_b",
+    )
 
     # Consent given to one bank cannot be used by another, nor for other terms.
     pledge_terms = ledger.pledge_terms("merchant_a", certificate_id)
@@ -148,7 +228,9 @@ def test_recording_refusals(ledger: Ledger) -> None:
     ledger.reverts(p.recordPledge(*args), "bank_b", "PledgesInvalidSignature", "merchant_a")
     changed = list(pledge_terms)
     changed[4] += 1
-    ledger.reverts(p.recordPledge(changed, *args[1:]), "bank", "PledgesInvalidSignature", "merchant_a")
+    ledger.reverts(
+        p.recordPledge(changed, *args[1:]), "bank", "PledgesInvalidSignature", "merchant_a"
+    )
     # A signature is used once.
     ledger.send(p.recordPledge(*args), "bank")
     ledger.reverts(p.recordPledge(*args), "bank", "PledgesInvalidNonce", "merchant_a", 0, 1)
@@ -159,35 +241,57 @@ def test_a_consent_signed_for_another_chain_or_contract_is_refused(ledger: Ledge
     pledge_terms = ledger.pledge_terms("merchant_a", certificate_id)
     deadline = ledger.now() + DAY
     message = {
-        "pledgee": ledger.address("bank"), "certificateId": certificate_id, "right": DEVELOPMENT,
-        "shares": pledge_terms[3], "amount": pledge_terms[4], "currency": pledge_terms[5],
-        "maturity": pledge_terms[6], "externalRef": pledge_terms[7], "nonce": 0, "deadline": deadline,
+        "pledgee": ledger.address("bank"),
+        "certificateId": certificate_id,
+        "right": DEVELOPMENT,
+        "shares": pledge_terms[3],
+        "amount": pledge_terms[4],
+        "currency": pledge_terms[5],
+        "maturity": pledge_terms[6],
+        "externalRef": pledge_terms[7],
+        "nonce": 0,
+        "deadline": deadline,
     }
     for domain in (
         {"chainId": ledger.w3.eth.chain_id + 1, "verifyingContract": ledger.pledges.address},
         {"chainId": ledger.w3.eth.chain_id, "verifyingContract": ledger.rights.address},
     ):
         full = {"name": "DataAssetLedger Pledges", "version": "1", **domain}
-        signature = ledger.keys["merchant_a"].sign_typed_data(full, {"PledgeConsent": CONSENT_TYPES}, message).signature
+        signature = (
+            ledger.keys["merchant_a"]
+            .sign_typed_data(full, {"PledgeConsent": CONSENT_TYPES}, message)
+            .signature
+        )
         ledger.reverts(
-            ledger.pledges.functions.recordPledge(pledge_terms, 0, deadline, bytes(signature)), "bank",
-            "PledgesInvalidSignature", "merchant_a",
+            ledger.pledges.functions.recordPledge(pledge_terms, 0, deadline, bytes(signature)),
+            "bank",
+            "PledgesInvalidSignature",
+            "merchant_a",
         )
 
 
 def test_nothing_is_pledged_while_the_certificate_is_not_in_force(ledger: Ledger) -> None:
     certificate_id = ledger.issue()
-    ledger.send(ledger.certificates.functions.suspend(certificate_id, keccak(text="dispute")), "registrar")
+    ledger.send(
+        ledger.certificates.functions.suspend(certificate_id, keccak(text="dispute")), "registrar"
+    )
     pledge_terms = ledger.pledge_terms("merchant_a", certificate_id)
     ledger.reverts(
-        ledger.pledges.functions.recordPledge(*signed(ledger, "merchant_a", "bank", pledge_terms)), "bank",
-        "RightsCertificateNotInForce", certificate_id,
+        ledger.pledges.functions.recordPledge(*signed(ledger, "merchant_a", "bank", pledge_terms)),
+        "bank",
+        "RightsCertificateNotInForce",
+        certificate_id,
     )
 
 
-def test_a_contract_wallet_consents_through_erc1271(ledger: Ledger, deploy_wallet: Callable[[str], Contract]) -> None:
+def test_a_contract_wallet_consents_through_erc1271(
+    ledger: Ledger, deploy_wallet: Callable[[str], Contract]
+) -> None:
     wallet = deploy_wallet("merchant_c")
-    ledger.send(ledger.consortium.functions.addMember(wallet.address, keccak(text="wallet"), "Wallet", 2), "admin")
+    ledger.send(
+        ledger.consortium.functions.addMember(wallet.address, keccak(text="wallet"), "Wallet", 2),
+        "admin",
+    )
     certificate_id = ledger.issue()
     r = ledger.rights.functions
     ledger.send(r.transferShares(certificate_id, HOLDING, wallet.address, 3_000), "merchant_a")
@@ -199,12 +303,14 @@ def test_a_contract_wallet_consents_through_erc1271(ledger: Ledger, deploy_walle
     assert r.pledgedSharesOf(certificate_id, HOLDING, wallet.address).call() == 3_000
     other = ledger.consent_signature("merchant_b", "bank", pledge_terms, 1, deadline)
     ledger.reverts(
-        ledger.pledges.functions.recordPledge(pledge_terms, 1, deadline, other), "bank",
-        "PledgesInvalidSignature", wallet.address,
+        ledger.pledges.functions.recordPledge(pledge_terms, 1, deadline, other),
+        "bank",
+        "PledgesInvalidSignature",
+        wallet.address,
     )
 
 
-# -- locked shares ---------------------------------------------------------------------------------------------------
+# -- locked shares ---------------------------------------------------------------------------------
 
 
 def test_pledged_shares_cannot_be_transferred_but_free_shares_can(ledger: Ledger) -> None:
@@ -216,15 +322,33 @@ def test_pledged_shares_cannot_be_transferred_but_free_shares_can(ledger: Ledger
     to_b = ledger.address("merchant_b")
     ledger.send(r.transferShares(certificate_id, DEVELOPMENT, to_b, 3_000), "merchant_a")
     ledger.reverts(
-        r.transferShares(certificate_id, DEVELOPMENT, to_b, 1), "merchant_a",
-        "RightsSharesPledged", certificate_id, DEVELOPMENT, "merchant_a", 0, 1, second, "bank_b", maturity,
+        r.transferShares(certificate_id, DEVELOPMENT, to_b, 1),
+        "merchant_a",
+        "RightsSharesPledged",
+        certificate_id,
+        DEVELOPMENT,
+        "merchant_a",
+        0,
+        1,
+        second,
+        "bank_b",
+        maturity,
     )
     # The refusal names the most recent pledge that is still active.
     ledger.send(ledger.pledges.functions.releasePledge(second), "bank_b")
     first_maturity = pledge(ledger, first)["maturity"]
     ledger.reverts(
-        r.transferShares(certificate_id, DEVELOPMENT, to_b, 2_001), "merchant_a",
-        "RightsSharesPledged", certificate_id, DEVELOPMENT, "merchant_a", 2_000, 2_001, first, "bank", first_maturity,
+        r.transferShares(certificate_id, DEVELOPMENT, to_b, 2_001),
+        "merchant_a",
+        "RightsSharesPledged",
+        certificate_id,
+        DEVELOPMENT,
+        "merchant_a",
+        2_000,
+        2_001,
+        first,
+        "bank",
+        first_maturity,
     )
     ledger.send(r.transferShares(certificate_id, DEVELOPMENT, to_b, 2_000), "merchant_a")
     assert ledger.shares(certificate_id, DEVELOPMENT, "merchant_a") == 5_000
@@ -232,7 +356,7 @@ def test_pledged_shares_cannot_be_transferred_but_free_shares_can(ledger: Ledger
     ledger.send(r.transferShares(certificate_id, OPERATION, to_b, 10_000), "merchant_a")
 
 
-# -- release ---------------------------------------------------------------------------------------------------------
+# -- release ---------------------------------------------------------------------------------------
 
 
 def test_the_pledgee_releases_at_any_time(ledger: Ledger) -> None:
@@ -240,18 +364,27 @@ def test_the_pledgee_releases_at_any_time(ledger: Ledger) -> None:
     certificate_id = ledger.issue()
     pledge_id = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=4_000)
     ledger.reverts(p.releasePledge(pledge_id), "bank_b", "PledgesNotPledgee", pledge_id, "bank_b")
-    ledger.reverts(p.releasePledge(pledge_id), "merchant_a", "ConsortiumMissingRole", "merchant_a", 4)
+    ledger.reverts(
+        p.releasePledge(pledge_id), "merchant_a", "ConsortiumMissingRole", "merchant_a", 4
+    )
     ledger.reverts(p.releasePledge(77), "bank", "PledgesUnknownPledge", 77)
-    ledger.send(ledger.certificates.functions.suspend(certificate_id, keccak(text="dispute")), "registrar")
+    ledger.send(
+        ledger.certificates.functions.suspend(certificate_id, keccak(text="dispute")), "registrar"
+    )
     receipt = ledger.send(p.releasePledge(pledge_id), "bank")
     assert ledger.events(receipt, "Pledges", "PledgeReleased") == [{"pledgeId": pledge_id}]
     assert pledge(ledger, pledge_id)["status"] == RELEASED
-    assert ledger.rights.functions.pledgedSharesOf(certificate_id, DEVELOPMENT, ledger.address("merchant_a")).call() == 0
+    assert (
+        ledger.rights.functions.pledgedSharesOf(
+            certificate_id, DEVELOPMENT, ledger.address("merchant_a")
+        ).call()
+        == 0
+    )
     ledger.reverts(p.releasePledge(pledge_id), "bank", "PledgesNotActive", pledge_id, RELEASED)
     ledger.reverts(p.pledge(77), "stranger", "PledgesUnknownPledge", 77)
 
 
-# -- extension -------------------------------------------------------------------------------------------------------
+# -- extension -------------------------------------------------------------------------------------
 
 
 def test_an_extension_needs_the_pledgee_and_the_pledgors_signature(ledger: Ledger) -> None:
@@ -264,35 +397,76 @@ def test_an_extension_needs_the_pledgee_and_the_pledgors_signature(ledger: Ledge
     deadline = ledger.now() + DAY
     signature = ledger.extension_signature("merchant_a", pledge_id, new_maturity, nonce, deadline)
 
-    ledger.reverts(p.extendPledge(pledge_id, new_maturity, nonce, deadline, signature), "bank_b",
-                   "PledgesNotPledgee", pledge_id, "bank_b")
-    ledger.reverts(p.extendPledge(pledge_id, maturity, nonce, deadline, signature), "bank",
-                   "PledgesInvalidMaturity", maturity)
-    ledger.reverts(p.extendPledge(pledge_id, new_maturity + 1, nonce, deadline, signature), "bank",
-                   "PledgesInvalidSignature", "merchant_a")
+    ledger.reverts(
+        p.extendPledge(pledge_id, new_maturity, nonce, deadline, signature),
+        "bank_b",
+        "PledgesNotPledgee",
+        pledge_id,
+        "bank_b",
+    )
+    ledger.reverts(
+        p.extendPledge(pledge_id, maturity, nonce, deadline, signature),
+        "bank",
+        "PledgesInvalidMaturity",
+        maturity,
+    )
+    ledger.reverts(
+        p.extendPledge(pledge_id, new_maturity + 1, nonce, deadline, signature),
+        "bank",
+        "PledgesInvalidSignature",
+        "merchant_a",
+    )
     forged = ledger.extension_signature("bank", pledge_id, new_maturity, nonce, deadline)
-    ledger.reverts(p.extendPledge(pledge_id, new_maturity, nonce, deadline, forged), "bank",
-                   "PledgesInvalidSignature", "merchant_a")
-    ledger.reverts(p.extendPledge(pledge_id, new_maturity, nonce + 1, deadline, signature), "bank",
-                   "PledgesInvalidNonce", "merchant_a", nonce + 1, nonce)
+    ledger.reverts(
+        p.extendPledge(pledge_id, new_maturity, nonce, deadline, forged),
+        "bank",
+        "PledgesInvalidSignature",
+        "merchant_a",
+    )
+    ledger.reverts(
+        p.extendPledge(pledge_id, new_maturity, nonce + 1, deadline, signature),
+        "bank",
+        "PledgesInvalidNonce",
+        "merchant_a",
+        nonce + 1,
+        nonce,
+    )
 
-    receipt = ledger.send(p.extendPledge(pledge_id, new_maturity, nonce, deadline, signature), "bank")
-    assert ledger.events(receipt, "Pledges", "PledgeExtended") == [{"pledgeId": pledge_id, "maturity": new_maturity}]
+    receipt = ledger.send(
+        p.extendPledge(pledge_id, new_maturity, nonce, deadline, signature), "bank"
+    )
+    assert ledger.events(receipt, "Pledges", "PledgeExtended") == [
+        {"pledgeId": pledge_id, "maturity": new_maturity}
+    ]
     assert pledge(ledger, pledge_id)["maturity"] == new_maturity
     assert pledge(ledger, pledge_id)["status"] == ACTIVE
-    ledger.reverts(p.extendPledge(pledge_id, new_maturity, nonce, deadline, signature), "bank",
-                   "PledgesInvalidMaturity", new_maturity)
+    ledger.reverts(
+        p.extendPledge(pledge_id, new_maturity, nonce, deadline, signature),
+        "bank",
+        "PledgesInvalidMaturity",
+        new_maturity,
+    )
     later = new_maturity + YEAR
     replay = ledger.extension_signature("merchant_a", pledge_id, later, nonce, deadline)
-    ledger.reverts(p.extendPledge(pledge_id, later, nonce, deadline, replay), "bank",
-                   "PledgesInvalidNonce", "merchant_a", nonce, nonce + 1)
+    ledger.reverts(
+        p.extendPledge(pledge_id, later, nonce, deadline, replay),
+        "bank",
+        "PledgesInvalidNonce",
+        "merchant_a",
+        nonce,
+        nonce + 1,
+    )
     ledger.advance(2 * DAY)
     expired = ledger.extension_signature("merchant_a", pledge_id, later, nonce + 1, deadline)
-    ledger.reverts(p.extendPledge(pledge_id, later, nonce + 1, deadline, expired), "bank",
-                   "PledgesSignatureExpired", deadline)
+    ledger.reverts(
+        p.extendPledge(pledge_id, later, nonce + 1, deadline, expired),
+        "bank",
+        "PledgesSignatureExpired",
+        deadline,
+    )
 
 
-# -- enforcement -----------------------------------------------------------------------------------------------------
+# -- enforcement -----------------------------------------------------------------------------------
 
 
 def test_enforcement_after_maturity_moves_the_pledged_shares(ledger: Ledger) -> None:
@@ -300,28 +474,69 @@ def test_enforcement_after_maturity_moves_the_pledged_shares(ledger: Ledger) -> 
     certificate_id = ledger.issue()
     pledge_id = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=4_000)
     maturity = pledge(ledger, pledge_id)["maturity"]
-    ledger.reverts(p.enforcePledge(pledge_id, ledger.address("bank")), "bank", "PledgesNotMatured", pledge_id, maturity)
+    ledger.reverts(
+        p.enforcePledge(pledge_id, ledger.address("bank")),
+        "bank",
+        "PledgesNotMatured",
+        pledge_id,
+        maturity,
+    )
     ledger.advance(YEAR + 1)
-    ledger.reverts(p.enforcePledge(pledge_id, ledger.address("merchant_a")), "bank", "PledgesInvalidRecipient",
-                   "merchant_a")
-    ledger.reverts(p.enforcePledge(pledge_id, ledger.address("stranger")), "bank", "ConsortiumNotMember", "stranger")
-    ledger.reverts(p.enforcePledge(pledge_id, ledger.address("auditor")), "bank", "ConsortiumMissingRole", "auditor",
-                   HOLDERS)
-    ledger.reverts(p.enforcePledge(pledge_id, ledger.address("bank")), "bank_b", "PledgesNotPledgee", pledge_id,
-                   "bank_b")
+    ledger.reverts(
+        p.enforcePledge(pledge_id, ledger.address("merchant_a")),
+        "bank",
+        "PledgesInvalidRecipient",
+        "merchant_a",
+    )
+    ledger.reverts(
+        p.enforcePledge(pledge_id, ledger.address("stranger")),
+        "bank",
+        "ConsortiumNotMember",
+        "stranger",
+    )
+    ledger.reverts(
+        p.enforcePledge(pledge_id, ledger.address("auditor")),
+        "bank",
+        "ConsortiumMissingRole",
+        "auditor",
+        HOLDERS,
+    )
+    ledger.reverts(
+        p.enforcePledge(pledge_id, ledger.address("bank")),
+        "bank_b",
+        "PledgesNotPledgee",
+        pledge_id,
+        "bank_b",
+    )
     # The bank directs the shares to a buyer.
     receipt = ledger.send(p.enforcePledge(pledge_id, ledger.address("merchant_b")), "bank")
     assert ledger.events(receipt, "Pledges", "PledgeEnforced") == [
         {"pledgeId": pledge_id, "recipient": ledger.address("merchant_b"), "shares": 4_000}
     ]
-    assert ledger.events(receipt, "Rights", "TransferSingle") == [{
-        "operator": ledger.pledges.address, "from": ledger.address("merchant_a"), "to": ledger.address("merchant_b"),
-        "id": certificate_id * 4 + DEVELOPMENT, "value": 4_000,
-    }]
+    assert ledger.events(receipt, "Rights", "TransferSingle") == [
+        {
+            "operator": ledger.pledges.address,
+            "from": ledger.address("merchant_a"),
+            "to": ledger.address("merchant_b"),
+            "id": certificate_id * 4 + DEVELOPMENT,
+            "value": 4_000,
+        }
+    ]
     assert pledge(ledger, pledge_id)["status"] == ENFORCED
     assert ledger.shares(certificate_id, DEVELOPMENT, "merchant_a") == 6_000
-    assert ledger.rights.functions.pledgedSharesOf(certificate_id, DEVELOPMENT, ledger.address("merchant_a")).call() == 0
-    ledger.reverts(p.enforcePledge(pledge_id, ledger.address("bank")), "bank", "PledgesNotActive", pledge_id, ENFORCED)
+    assert (
+        ledger.rights.functions.pledgedSharesOf(
+            certificate_id, DEVELOPMENT, ledger.address("merchant_a")
+        ).call()
+        == 0
+    )
+    ledger.reverts(
+        p.enforcePledge(pledge_id, ledger.address("bank")),
+        "bank",
+        "PledgesNotActive",
+        pledge_id,
+        ENFORCED,
+    )
     ledger.reverts(p.releasePledge(pledge_id), "bank", "PledgesNotActive", pledge_id, ENFORCED)
 
 
@@ -331,8 +546,13 @@ def test_a_junior_cannot_enforce_ahead_of_a_senior_over_the_same_shares(ledger: 
     senior = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=6_000)
     junior = ledger.record_pledge("merchant_a", "bank_b", certificate_id, shares=6_000)
     ledger.advance(YEAR + 1)
-    ledger.reverts(p.enforcePledge(junior, ledger.address("bank_b")), "bank_b",
-                   "PledgesSeniorPledgeOutstanding", junior, senior)
+    ledger.reverts(
+        p.enforcePledge(junior, ledger.address("bank_b")),
+        "bank_b",
+        "PledgesSeniorPledgeOutstanding",
+        junior,
+        senior,
+    )
     ledger.send(p.enforcePledge(senior, ledger.address("bank")), "bank")
     assert ledger.shares(certificate_id, DEVELOPMENT, "bank") == 6_000
     # With the senior satisfied, the junior takes what is left.
@@ -370,6 +590,12 @@ def test_enforcement_needs_the_certificate_in_force(ledger: Ledger) -> None:
     certificate_id = ledger.issue(expiry_in=2 * YEAR)
     pledge_id = ledger.record_pledge("merchant_a", "bank", certificate_id)
     ledger.advance(YEAR + 1)
-    ledger.send(ledger.certificates.functions.suspend(certificate_id, keccak(text="dispute")), "registrar")
-    ledger.reverts(ledger.pledges.functions.enforcePledge(pledge_id, ledger.address("bank")), "bank",
-                   "RightsCertificateNotInForce", certificate_id)
+    ledger.send(
+        ledger.certificates.functions.suspend(certificate_id, keccak(text="dispute")), "registrar"
+    )
+    ledger.reverts(
+        ledger.pledges.functions.enforcePledge(pledge_id, ledger.address("bank")),
+        "bank",
+        "RightsCertificateNotInForce",
+        certificate_id,
+    )

@@ -1,4 +1,5 @@
-"""Rights: shares through ERC-1155 with every movement gated, and licences with sub-licences and exclusivity."""
+"""Rights: shares through ERC-1155 with every movement gated, and licences with sub-licences and
+exclusivity."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def balances(ledger: Ledger, certificate_id: int, right: int, owners: tuple[str,
     return [ledger.shares(certificate_id, right, owner) for owner in owners]
 
 
-# -- shares -----------------------------------------------------------------------------------------------------
+# -- shares ----------------------------------------------------------------------------------------
 
 
 def test_shares_are_visible_through_erc1155(ledger: Ledger) -> None:
@@ -49,60 +50,109 @@ def test_shares_are_visible_through_erc1155(ledger: Ledger) -> None:
         assert r.balanceOf(holder, token(certificate_id, right)).call() == TOTAL_SHARES
     assert r.balanceOf(holder, token(certificate_id, 3)).call() == 0
     assert r.balanceOf(holder, 2).call() == 0  # certificate 0 does not exist
-    assert r.balanceOfBatch([holder, ledger.address("merchant_b")], [token(certificate_id, 1)] * 2).call() == [
-        TOTAL_SHARES, 0
-    ]
+    assert r.balanceOfBatch(
+        [holder, ledger.address("merchant_b")], [token(certificate_id, 1)] * 2
+    ).call() == [TOTAL_SHARES, 0]
     ledger.reverts(r.balanceOfBatch([holder], [1, 2]), "stranger", "RightsInvalidBatch", 2, 1)
     assert not r.isApprovedForAll(holder, ledger.address("merchant_b")).call()
-    ledger.reverts(r.setApprovalForAll(ledger.address("merchant_b"), True), "merchant_a", "RightsApprovalsDisabled")
+    ledger.reverts(
+        r.setApprovalForAll(ledger.address("merchant_b"), True),
+        "merchant_a",
+        "RightsApprovalsDisabled",
+    )
 
 
 def test_a_transfer_registration_splits_a_right(ledger: Ledger) -> None:
     certificate_id = ledger.issue()
     receipt = ledger.send(
-        ledger.rights.functions.transferShares(certificate_id, DEVELOPMENT, ledger.address("merchant_b"), 3_500),
+        ledger.rights.functions.transferShares(
+            certificate_id, DEVELOPMENT, ledger.address("merchant_b"), 3_500
+        ),
         "merchant_a",
     )
-    assert ledger.events(receipt, "Rights", "TransferSingle") == [{
-        "operator": ledger.address("merchant_a"), "from": ledger.address("merchant_a"),
-        "to": ledger.address("merchant_b"), "id": token(certificate_id, DEVELOPMENT), "value": 3_500,
-    }]
-    assert balances(ledger, certificate_id, DEVELOPMENT, ("merchant_a", "merchant_b")) == [6_500, 3_500]
+    assert ledger.events(receipt, "Rights", "TransferSingle") == [
+        {
+            "operator": ledger.address("merchant_a"),
+            "from": ledger.address("merchant_a"),
+            "to": ledger.address("merchant_b"),
+            "id": token(certificate_id, DEVELOPMENT),
+            "value": 3_500,
+        }
+    ]
+    assert balances(ledger, certificate_id, DEVELOPMENT, ("merchant_a", "merchant_b")) == [
+        6_500,
+        3_500,
+    ]
     # The other rights did not move; the new owner may pass shares on, also to a bank.
-    assert balances(ledger, certificate_id, HOLDING, ("merchant_a", "merchant_b")) == [TOTAL_SHARES, 0]
+    assert balances(ledger, certificate_id, HOLDING, ("merchant_a", "merchant_b")) == [
+        TOTAL_SHARES,
+        0,
+    ]
     ledger.send(
-        ledger.rights.functions.transferShares(certificate_id, DEVELOPMENT, ledger.address("bank"), 500), "merchant_b"
+        ledger.rights.functions.transferShares(
+            certificate_id, DEVELOPMENT, ledger.address("bank"), 500
+        ),
+        "merchant_b",
     )
-    assert balances(ledger, certificate_id, DEVELOPMENT, ("merchant_a", "merchant_b", "bank")) == [6_500, 3_000, 500]
+    assert balances(ledger, certificate_id, DEVELOPMENT, ("merchant_a", "merchant_b", "bank")) == [
+        6_500,
+        3_000,
+        500,
+    ]
 
 
 def test_safe_transfers_follow_the_same_rules(ledger: Ledger) -> None:
     r = ledger.rights.functions
     certificate_id = ledger.issue()
     a, b = ledger.address("merchant_a"), ledger.address("merchant_b")
-    ledger.send(r.safeTransferFrom(a, b, token(certificate_id, OPERATION), 1_000, b""), "merchant_a")
+    ledger.send(
+        r.safeTransferFrom(a, b, token(certificate_id, OPERATION), 1_000, b""), "merchant_a"
+    )
     ids = [token(certificate_id, HOLDING), token(certificate_id, DEVELOPMENT)]
     receipt = ledger.send(r.safeBatchTransferFrom(a, b, ids, [2_000, 3_000], b""), "merchant_a")
     assert ledger.events(receipt, "Rights", "TransferBatch") == [
         {"operator": a, "from": a, "to": b, "ids": tuple(ids), "values": (2_000, 3_000)}
     ]
-    assert [ledger.shares(certificate_id, right, "merchant_b") for right in RIGHTS] == [2_000, 3_000, 1_000]
+    assert [ledger.shares(certificate_id, right, "merchant_b") for right in RIGHTS] == [
+        2_000,
+        3_000,
+        1_000,
+    ]
 
     ledger.reverts(
-        r.safeTransferFrom(b, a, token(certificate_id, HOLDING), 1, b""), "merchant_a",
-        "RightsUnauthorizedOperator", "merchant_a", "merchant_b",
+        r.safeTransferFrom(b, a, token(certificate_id, HOLDING), 1, b""),
+        "merchant_a",
+        "RightsUnauthorizedOperator",
+        "merchant_a",
+        "merchant_b",
     )
     ledger.reverts(
-        r.safeBatchTransferFrom(b, a, ids, [1, 1], b""), "merchant_a",
-        "RightsUnauthorizedOperator", "merchant_a", "merchant_b",
+        r.safeBatchTransferFrom(b, a, ids, [1, 1], b""),
+        "merchant_a",
+        "RightsUnauthorizedOperator",
+        "merchant_a",
+        "merchant_b",
     )
-    ledger.reverts(r.safeBatchTransferFrom(a, b, ids, [1], b""), "merchant_a", "RightsInvalidBatch", 2, 1)
+    ledger.reverts(
+        r.safeBatchTransferFrom(a, b, ids, [1], b""), "merchant_a", "RightsInvalidBatch", 2, 1
+    )
     bad = token(certificate_id, 3)
     ledger.reverts(r.safeTransferFrom(a, b, bad, 1, b""), "merchant_a", "RightsInvalidTokenId", bad)
-    ledger.reverts(r.safeBatchTransferFrom(a, b, [ids[0], bad], [1, 1], b""), "merchant_a", "RightsInvalidTokenId", bad)
     ledger.reverts(
-        r.safeBatchTransferFrom(a, b, ids, [1, 9_000], b""), "merchant_a",
-        "RightsInsufficientShares", certificate_id, DEVELOPMENT, "merchant_a", 7_000, 9_000,
+        r.safeBatchTransferFrom(a, b, [ids[0], bad], [1, 1], b""),
+        "merchant_a",
+        "RightsInvalidTokenId",
+        bad,
+    )
+    ledger.reverts(
+        r.safeBatchTransferFrom(a, b, ids, [1, 9_000], b""),
+        "merchant_a",
+        "RightsInsufficientShares",
+        certificate_id,
+        DEVELOPMENT,
+        "merchant_a",
+        7_000,
+        9_000,
     )
 
 
@@ -110,37 +160,70 @@ def test_transfer_refusals(ledger: Ledger) -> None:
     r = ledger.rights.functions
     certificate_id = ledger.issue()
     to_b = ledger.address("merchant_b")
-    ledger.reverts(r.transferShares(certificate_id, HOLDING, to_b, 0), "merchant_a", "RightsInvalidShares", 0)
     ledger.reverts(
-        r.transferShares(certificate_id, HOLDING, ledger.address("merchant_a"), 1), "merchant_a",
-        "RightsInvalidRecipient", "merchant_a",
+        r.transferShares(certificate_id, HOLDING, to_b, 0), "merchant_a", "RightsInvalidShares", 0
     )
     ledger.reverts(
-        r.transferShares(certificate_id, HOLDING, to_b, TOTAL_SHARES + 1), "merchant_a",
-        "RightsInsufficientShares", certificate_id, HOLDING, "merchant_a", TOTAL_SHARES, TOTAL_SHARES + 1,
+        r.transferShares(certificate_id, HOLDING, ledger.address("merchant_a"), 1),
+        "merchant_a",
+        "RightsInvalidRecipient",
+        "merchant_a",
     )
     ledger.reverts(
-        r.transferShares(certificate_id, HOLDING, ledger.address("merchant_a"), 1), "merchant_b",
-        "RightsInsufficientShares", certificate_id, HOLDING, "merchant_b", 0, 1,
+        r.transferShares(certificate_id, HOLDING, to_b, TOTAL_SHARES + 1),
+        "merchant_a",
+        "RightsInsufficientShares",
+        certificate_id,
+        HOLDING,
+        "merchant_a",
+        TOTAL_SHARES,
+        TOTAL_SHARES + 1,
+    )
+    ledger.reverts(
+        r.transferShares(certificate_id, HOLDING, ledger.address("merchant_a"), 1),
+        "merchant_b",
+        "RightsInsufficientShares",
+        certificate_id,
+        HOLDING,
+        "merchant_b",
+        0,
+        1,
     )
     # Recipients must be active members that may hold shares; so must senders.
     ledger.reverts(
-        r.transferShares(certificate_id, HOLDING, ledger.address("stranger"), 1), "merchant_a",
-        "ConsortiumNotMember", "stranger",
+        r.transferShares(certificate_id, HOLDING, ledger.address("stranger"), 1),
+        "merchant_a",
+        "ConsortiumNotMember",
+        "stranger",
     )
     ledger.reverts(
-        r.transferShares(certificate_id, HOLDING, ledger.address("auditor"), 1), "merchant_a",
-        "ConsortiumMissingRole", "auditor", HOLDERS,
+        r.transferShares(certificate_id, HOLDING, ledger.address("auditor"), 1),
+        "merchant_a",
+        "ConsortiumMissingRole",
+        "auditor",
+        HOLDERS,
     )
     ledger.reverts(
-        r.transferShares(certificate_id, HOLDING, ledger.address("suspended"), 1), "merchant_a",
-        "ConsortiumMemberSuspended", "suspended",
+        r.transferShares(certificate_id, HOLDING, ledger.address("suspended"), 1),
+        "merchant_a",
+        "ConsortiumMemberSuspended",
+        "suspended",
     )
-    ledger.reverts(r.transferShares(certificate_id, HOLDING, to_b, 1), "registrar", "ConsortiumMissingRole",
-                   "registrar", HOLDERS)
-    ledger.send(ledger.consortium.functions.suspendMember(ledger.address("merchant_a"), REASON), "admin")
     ledger.reverts(
-        r.transferShares(certificate_id, HOLDING, to_b, 1), "merchant_a", "ConsortiumMemberSuspended", "merchant_a"
+        r.transferShares(certificate_id, HOLDING, to_b, 1),
+        "registrar",
+        "ConsortiumMissingRole",
+        "registrar",
+        HOLDERS,
+    )
+    ledger.send(
+        ledger.consortium.functions.suspendMember(ledger.address("merchant_a"), REASON), "admin"
+    )
+    ledger.reverts(
+        r.transferShares(certificate_id, HOLDING, to_b, 1),
+        "merchant_a",
+        "ConsortiumMemberSuspended",
+        "merchant_a",
     )
 
 
@@ -160,18 +243,33 @@ def test_nothing_moves_while_the_certificate_is_not_in_force(ledger: Ledger, sta
             ledger.advance(DAY + 1)
     to_b = ledger.address("merchant_b")
     ledger.reverts(
-        r.transferShares(certificate_id, DEVELOPMENT, to_b, 1), "merchant_a",
-        "RightsCertificateNotInForce", certificate_id,
+        r.transferShares(certificate_id, DEVELOPMENT, to_b, 1),
+        "merchant_a",
+        "RightsCertificateNotInForce",
+        certificate_id,
     )
     ledger.reverts(
-        r.safeTransferFrom(ledger.address("merchant_a"), to_b, token(certificate_id, DEVELOPMENT), 1, b""),
-        "merchant_a", "RightsCertificateNotInForce", certificate_id,
+        r.safeTransferFrom(
+            ledger.address("merchant_a"), to_b, token(certificate_id, DEVELOPMENT), 1, b""
+        ),
+        "merchant_a",
+        "RightsCertificateNotInForce",
+        certificate_id,
     )
-    assert r.transferableSharesOf(certificate_id, DEVELOPMENT, ledger.address("merchant_a")).call() == 0
+    assert (
+        r.transferableSharesOf(certificate_id, DEVELOPMENT, ledger.address("merchant_a")).call()
+        == 0
+    )
     if state != "not issued":
         ledger.reverts(
-            r.grantLicence(certificate_id, DEVELOPMENT, (to_b, TERMS, ledger.now(), ledger.now() + YEAR, False, False)),
-            "merchant_a", "RightsCertificateNotInForce", certificate_id,
+            r.grantLicence(
+                certificate_id,
+                DEVELOPMENT,
+                (to_b, TERMS, ledger.now(), ledger.now() + YEAR, False, False),
+            ),
+            "merchant_a",
+            "RightsCertificateNotInForce",
+            certificate_id,
         )
 
 
@@ -180,17 +278,22 @@ def test_ledger_hooks_answer_only_their_contract(ledger: Ledger) -> None:
     a = ledger.address("merchant_a")
     for caller in ("merchant_a", "admin", "registrar", "bank"):
         ledger.reverts(r.mintIssued(1, a), caller, "RightsUnauthorizedCaller", caller)
-        ledger.reverts(r.lockShares(1, HOLDING, a, 1, 1), caller, "RightsUnauthorizedCaller", caller)
+        ledger.reverts(
+            r.lockShares(1, HOLDING, a, 1, 1), caller, "RightsUnauthorizedCaller", caller
+        )
         ledger.reverts(r.unlockShares(1, HOLDING, a, 1), caller, "RightsUnauthorizedCaller", caller)
-        ledger.reverts(r.seizeShares(1, HOLDING, a, a, 1, 1), caller, "RightsUnauthorizedCaller", caller)
+        ledger.reverts(
+            r.seizeShares(1, HOLDING, a, a, 1, 1), caller, "RightsUnauthorizedCaller", caller
+        )
 
 
-# -- contract members ----------------------------------------------------------------------------------------------
+# -- contract members ------------------------------------------------------------------------------
 
 
 def admit_wallet(ledger: Ledger, wallet: Contract, name: str, roles: int) -> None:
     ledger.send(
-        ledger.consortium.functions.addMember(wallet.address, keccak(text=name), name, roles), "admin"
+        ledger.consortium.functions.addMember(wallet.address, keccak(text=name), name, roles),
+        "admin",
     )
 
 
@@ -204,13 +307,17 @@ def test_a_contract_member_receives_shares_unless_it_refuses_them(
     ledger.send(r.transferShares(certificate_id, HOLDING, wallet.address, 100), "merchant_a")
     assert ledger.shares(certificate_id, HOLDING, wallet.address) == 100
     # The wallet moves its shares itself.
-    data = r.transferShares(certificate_id, HOLDING, ledger.address("merchant_a"), 40)._encode_transaction_data()
+    data = r.transferShares(
+        certificate_id, HOLDING, ledger.address("merchant_a"), 40
+    )._encode_transaction_data()
     ledger.send(wallet.functions.execute(ledger.rights.address, data), "merchant_c")
     assert ledger.shares(certificate_id, HOLDING, wallet.address) == 60
     ledger.send(wallet.functions.setRefuseTokens(True), "merchant_c")
     ledger.reverts(
-        r.transferShares(certificate_id, HOLDING, wallet.address, 1), "merchant_a",
-        "ERC1155InvalidReceiver", wallet.address,
+        r.transferShares(certificate_id, HOLDING, wallet.address, 1),
+        "merchant_a",
+        "ERC1155InvalidReceiver",
+        wallet.address,
     )
 
 
@@ -220,7 +327,9 @@ def test_a_contract_applicant_must_accept_its_rights_at_issue(
     wallet = deploy_wallet("merchant_c")
     admit_wallet(ledger, wallet, "Wallet C", 2)
     c = ledger.certificates.functions
-    data = c.submit(ledger.address("registrar"), keccak(text="wallet catalog"))._encode_transaction_data()
+    data = c.submit(
+        ledger.address("registrar"), keccak(text="wallet catalog")
+    )._encode_transaction_data()
     ledger.send(wallet.functions.execute(ledger.certificates.address, data), "merchant_c")
     certificate_id = int(c.certificateCount().call())
     ledger.send(c.accept(certificate_id), "registrar")
@@ -228,37 +337,62 @@ def test_a_contract_applicant_must_accept_its_rights_at_issue(
     ledger.advance(61)
     ledger.send(wallet.functions.setRefuseTokens(True), "merchant_c")
     ledger.reverts(
-        c.issue(certificate_id, "W-1", ledger.now() + YEAR), "registrar", "ERC1155InvalidReceiver", wallet.address
+        c.issue(certificate_id, "W-1", ledger.now() + YEAR),
+        "registrar",
+        "ERC1155InvalidReceiver",
+        wallet.address,
     )
     ledger.send(wallet.functions.setRefuseTokens(False), "merchant_c")
     ledger.send(c.issue(certificate_id, "W-1", ledger.now() + YEAR), "registrar")
     assert ledger.shares(certificate_id, OPERATION, wallet.address) == TOTAL_SHARES
 
 
-# -- licences ------------------------------------------------------------------------------------------------------
+# -- licences --------------------------------------------------------------------------------------
 
-LICENCE_FIELDS = (
-    ["certificateId", "right", "grantor", "licensee", "parentId", "start", "end", "exclusive", "sublicensable", "revoked"]
-)
+LICENCE_FIELDS = [
+    "certificateId",
+    "right",
+    "grantor",
+    "licensee",
+    "parentId",
+    "start",
+    "end",
+    "exclusive",
+    "sublicensable",
+    "revoked",
+]
 
 
 def licence(ledger: Ledger, licence_id: int) -> dict[str, Any]:
-    return dict(zip(LICENCE_FIELDS, ledger.rights.functions.licence(licence_id).call(), strict=True))
+    return dict(
+        zip(LICENCE_FIELDS, ledger.rights.functions.licence(licence_id).call(), strict=True)
+    )
 
 
 def terms(
-    ledger: Ledger, licensee: str, start: int, end: int, exclusive: bool = False, sublicensable: bool = False
+    ledger: Ledger,
+    licensee: str,
+    start: int,
+    end: int,
+    exclusive: bool = False,
+    sublicensable: bool = False,
 ) -> tuple[Any, ...]:
     return (ledger.address(licensee), TERMS, start, end, exclusive, sublicensable)
 
 
-def grant(ledger: Ledger, grantor: str, certificate_id: int, right: int, licence_terms: tuple[Any, ...]) -> int:
-    receipt = ledger.send(ledger.rights.functions.grantLicence(certificate_id, right, licence_terms), grantor)
+def grant(
+    ledger: Ledger, grantor: str, certificate_id: int, right: int, licence_terms: tuple[Any, ...]
+) -> int:
+    receipt = ledger.send(
+        ledger.rights.functions.grantLicence(certificate_id, right, licence_terms), grantor
+    )
     return int(ledger.events(receipt, "Rights", "LicenceGranted")[0]["licenceId"])
 
 
 def sublicense(ledger: Ledger, grantor: str, parent_id: int, licence_terms: tuple[Any, ...]) -> int:
-    receipt = ledger.send(ledger.rights.functions.grantSublicence(parent_id, licence_terms), grantor)
+    receipt = ledger.send(
+        ledger.rights.functions.grantSublicence(parent_id, licence_terms), grantor
+    )
     return int(ledger.events(receipt, "Rights", "LicenceGranted")[0]["licenceId"])
 
 
@@ -266,19 +400,36 @@ def test_an_owner_grants_a_licence_over_development_or_operation(ledger: Ledger)
     certificate_id = ledger.issue()
     start, end = ledger.now(), ledger.now() + YEAR
     receipt = ledger.send(
-        ledger.rights.functions.grantLicence(certificate_id, OPERATION, terms(ledger, "merchant_b", start, end, True)),
+        ledger.rights.functions.grantLicence(
+            certificate_id, OPERATION, terms(ledger, "merchant_b", start, end, True)
+        ),
         "merchant_a",
     )
     (granted,) = ledger.events(receipt, "Rights", "LicenceGranted")
     assert granted == {
-        "licenceId": 1, "certificateId": certificate_id, "licensee": ledger.address("merchant_b"),
-        "right": OPERATION, "grantor": ledger.address("merchant_a"), "parentId": 0, "termsHash": TERMS,
-        "start": start, "end": end, "exclusive": True, "sublicensable": False,
+        "licenceId": 1,
+        "certificateId": certificate_id,
+        "licensee": ledger.address("merchant_b"),
+        "right": OPERATION,
+        "grantor": ledger.address("merchant_a"),
+        "parentId": 0,
+        "termsHash": TERMS,
+        "start": start,
+        "end": end,
+        "exclusive": True,
+        "sublicensable": False,
     }
     assert licence(ledger, 1) == {
-        "certificateId": certificate_id, "right": OPERATION, "grantor": ledger.address("merchant_a"),
-        "licensee": ledger.address("merchant_b"), "parentId": 0, "start": start, "end": end,
-        "exclusive": True, "sublicensable": False, "revoked": False,
+        "certificateId": certificate_id,
+        "right": OPERATION,
+        "grantor": ledger.address("merchant_a"),
+        "licensee": ledger.address("merchant_b"),
+        "parentId": 0,
+        "start": start,
+        "end": end,
+        "exclusive": True,
+        "sublicensable": False,
+        "revoked": False,
     }
     assert ledger.rights.functions.licencesOf(certificate_id, OPERATION).call() == [1]
     assert ledger.rights.functions.licenceCount().call() == 1
@@ -290,97 +441,214 @@ def test_licence_refusals(ledger: Ledger) -> None:
     certificate_id = ledger.issue()
     now = ledger.now()
     good = terms(ledger, "merchant_b", now, now + YEAR)
-    ledger.reverts(r.grantLicence(certificate_id, HOLDING, good), "merchant_a", "RightsNotLicensable", HOLDING)
     ledger.reverts(
-        r.grantLicence(certificate_id, DEVELOPMENT, good), "merchant_c",
-        "RightsNotRightOwner", certificate_id, DEVELOPMENT, "merchant_c",
+        r.grantLicence(certificate_id, HOLDING, good), "merchant_a", "RightsNotLicensable", HOLDING
     )
     ledger.reverts(
-        r.grantLicence(certificate_id, DEVELOPMENT, terms(ledger, "stranger", now, now + YEAR)), "merchant_a",
-        "ConsortiumNotMember", "stranger",
+        r.grantLicence(certificate_id, DEVELOPMENT, good),
+        "merchant_c",
+        "RightsNotRightOwner",
+        certificate_id,
+        DEVELOPMENT,
+        "merchant_c",
     )
     ledger.reverts(
-        r.grantLicence(certificate_id, DEVELOPMENT, terms(ledger, "oracle", now, now + YEAR)), "merchant_a",
-        "ConsortiumMissingRole", "oracle", HOLDERS,
+        r.grantLicence(certificate_id, DEVELOPMENT, terms(ledger, "stranger", now, now + YEAR)),
+        "merchant_a",
+        "ConsortiumNotMember",
+        "stranger",
     )
     ledger.reverts(
-        r.grantLicence(certificate_id, DEVELOPMENT, terms(ledger, "merchant_a", now, now + YEAR)), "merchant_a",
-        "RightsInvalidRecipient", "merchant_a",
+        r.grantLicence(certificate_id, DEVELOPMENT, terms(ledger, "oracle", now, now + YEAR)),
+        "merchant_a",
+        "ConsortiumMissingRole",
+        "oracle",
+        HOLDERS,
     )
     ledger.reverts(
-        r.grantLicence(certificate_id, DEVELOPMENT, terms(ledger, "merchant_b", now + 10, now + 10)), "merchant_a",
-        "RightsInvalidPeriod", now + 10, now + 10,
+        r.grantLicence(certificate_id, DEVELOPMENT, terms(ledger, "merchant_a", now, now + YEAR)),
+        "merchant_a",
+        "RightsInvalidRecipient",
+        "merchant_a",
     )
     ledger.reverts(
-        r.grantLicence(certificate_id, DEVELOPMENT, terms(ledger, "merchant_b", now - 2 * DAY, now - DAY)),
-        "merchant_a", "RightsInvalidPeriod", now - 2 * DAY, now - DAY,
+        r.grantLicence(
+            certificate_id, DEVELOPMENT, terms(ledger, "merchant_b", now + 10, now + 10)
+        ),
+        "merchant_a",
+        "RightsInvalidPeriod",
+        now + 10,
+        now + 10,
     )
-    ledger.reverts(r.grantLicence(certificate_id, DEVELOPMENT, good), "auditor", "ConsortiumMissingRole", "auditor",
-                   HOLDERS)
+    ledger.reverts(
+        r.grantLicence(
+            certificate_id, DEVELOPMENT, terms(ledger, "merchant_b", now - 2 * DAY, now - DAY)
+        ),
+        "merchant_a",
+        "RightsInvalidPeriod",
+        now - 2 * DAY,
+        now - DAY,
+    )
+    ledger.reverts(
+        r.grantLicence(certificate_id, DEVELOPMENT, good),
+        "auditor",
+        "ConsortiumMissingRole",
+        "auditor",
+        HOLDERS,
+    )
 
 
-def test_an_exclusive_licence_excludes_every_overlapping_licence_of_that_right(ledger: Ledger) -> None:
+def test_an_exclusive_licence_excludes_every_overlapping_licence_of_that_right(
+    ledger: Ledger,
+) -> None:
     r = ledger.rights.functions
     certificate_id = ledger.issue()
     # Split the development right: exclusivity binds every owner of the right.
-    ledger.send(r.transferShares(certificate_id, DEVELOPMENT, ledger.address("merchant_b"), 4_000), "merchant_a")
+    ledger.send(
+        r.transferShares(certificate_id, DEVELOPMENT, ledger.address("merchant_b"), 4_000),
+        "merchant_a",
+    )
     t0 = ledger.now() + DAY
-    exclusive = grant(ledger, "merchant_a", certificate_id, DEVELOPMENT, terms(ledger, "merchant_c", t0, t0 + 100 * DAY, True))
-    for start, end, is_exclusive in ((t0 + DAY, t0 + 2 * DAY, False), (t0 - DAY, t0 + 1, True), (t0 + 99 * DAY, t0 + 200 * DAY, False)):
+    exclusive = grant(
+        ledger,
+        "merchant_a",
+        certificate_id,
+        DEVELOPMENT,
+        terms(ledger, "merchant_c", t0, t0 + 100 * DAY, True),
+    )
+    for start, end, is_exclusive in (
+        (t0 + DAY, t0 + 2 * DAY, False),
+        (t0 - DAY, t0 + 1, True),
+        (t0 + 99 * DAY, t0 + 200 * DAY, False),
+    ):
         ledger.reverts(
-            r.grantLicence(certificate_id, DEVELOPMENT, terms(ledger, "bank", start, end, is_exclusive)), "merchant_b",
-            "RightsExclusiveConflict", exclusive,
+            r.grantLicence(
+                certificate_id, DEVELOPMENT, terms(ledger, "bank", start, end, is_exclusive)
+            ),
+            "merchant_b",
+            "RightsExclusiveConflict",
+            exclusive,
         )
     # Touching periods do not overlap; another right is independent.
-    grant(ledger, "merchant_b", certificate_id, DEVELOPMENT, terms(ledger, "bank", t0 + 100 * DAY, t0 + 200 * DAY))
-    grant(ledger, "merchant_a", certificate_id, OPERATION, terms(ledger, "bank", t0, t0 + 100 * DAY, True))
+    grant(
+        ledger,
+        "merchant_b",
+        certificate_id,
+        DEVELOPMENT,
+        terms(ledger, "bank", t0 + 100 * DAY, t0 + 200 * DAY),
+    )
+    grant(
+        ledger,
+        "merchant_a",
+        certificate_id,
+        OPERATION,
+        terms(ledger, "bank", t0, t0 + 100 * DAY, True),
+    )
     # A non-exclusive licence blocks a later exclusive one over its period.
-    plain = grant(ledger, "merchant_a", certificate_id, OPERATION, terms(ledger, "merchant_b", t0 + 300 * DAY, t0 + 400 * DAY))
+    plain = grant(
+        ledger,
+        "merchant_a",
+        certificate_id,
+        OPERATION,
+        terms(ledger, "merchant_b", t0 + 300 * DAY, t0 + 400 * DAY),
+    )
     ledger.reverts(
-        r.grantLicence(certificate_id, OPERATION, terms(ledger, "merchant_c", t0 + 350 * DAY, t0 + 360 * DAY, True)),
-        "merchant_a", "RightsExclusiveConflict", plain,
+        r.grantLicence(
+            certificate_id,
+            OPERATION,
+            terms(ledger, "merchant_c", t0 + 350 * DAY, t0 + 360 * DAY, True),
+        ),
+        "merchant_a",
+        "RightsExclusiveConflict",
+        plain,
     )
     # Once revoked, the exclusive licence excludes nothing.
     ledger.send(r.revokeLicence(exclusive, REASON), "merchant_a")
-    grant(ledger, "merchant_b", certificate_id, DEVELOPMENT, terms(ledger, "bank", t0 + DAY, t0 + 2 * DAY, True))
+    grant(
+        ledger,
+        "merchant_b",
+        certificate_id,
+        DEVELOPMENT,
+        terms(ledger, "bank", t0 + DAY, t0 + 2 * DAY, True),
+    )
 
 
 def test_sublicences_hang_under_a_sublicensable_parent_within_its_period(ledger: Ledger) -> None:
     r = ledger.rights.functions
     certificate_id = ledger.issue()
     t0 = ledger.now()
-    parent = grant(ledger, "merchant_a", certificate_id, DEVELOPMENT,
-                   terms(ledger, "merchant_b", t0, t0 + 100 * DAY, exclusive=True, sublicensable=True))
-    child = sublicense(ledger, "merchant_b", parent, terms(ledger, "merchant_c", t0 + DAY, t0 + 50 * DAY, True, True))
+    parent = grant(
+        ledger,
+        "merchant_a",
+        certificate_id,
+        DEVELOPMENT,
+        terms(ledger, "merchant_b", t0, t0 + 100 * DAY, exclusive=True, sublicensable=True),
+    )
+    child = sublicense(
+        ledger,
+        "merchant_b",
+        parent,
+        terms(ledger, "merchant_c", t0 + DAY, t0 + 50 * DAY, True, True),
+    )
     assert licence(ledger, child) | {"start": 0, "end": 0} == {
-        "certificateId": certificate_id, "right": DEVELOPMENT, "grantor": ledger.address("merchant_b"),
-        "licensee": ledger.address("merchant_c"), "parentId": parent, "start": 0, "end": 0,
-        "exclusive": True, "sublicensable": True, "revoked": False,
+        "certificateId": certificate_id,
+        "right": DEVELOPMENT,
+        "grantor": ledger.address("merchant_b"),
+        "licensee": ledger.address("merchant_c"),
+        "parentId": parent,
+        "start": 0,
+        "end": 0,
+        "exclusive": True,
+        "sublicensable": True,
+        "revoked": False,
     }
     assert r.sublicencesOf(parent).call() == [child]
     ledger.reverts(
-        r.grantSublicence(parent, terms(ledger, "bank", t0 + DAY, t0 + 2 * DAY)), "merchant_c",
-        "RightsNotLicensee", parent, "merchant_c",
+        r.grantSublicence(parent, terms(ledger, "bank", t0 + DAY, t0 + 2 * DAY)),
+        "merchant_c",
+        "RightsNotLicensee",
+        parent,
+        "merchant_c",
     )
     ledger.reverts(
-        r.grantSublicence(parent, terms(ledger, "bank", t0 + DAY, t0 + 101 * DAY)), "merchant_b",
-        "RightsPeriodOutsideParent", parent, t0 + DAY, t0 + 101 * DAY,
+        r.grantSublicence(parent, terms(ledger, "bank", t0 + DAY, t0 + 101 * DAY)),
+        "merchant_b",
+        "RightsPeriodOutsideParent",
+        parent,
+        t0 + DAY,
+        t0 + 101 * DAY,
     )
     ledger.reverts(
-        r.grantSublicence(parent, terms(ledger, "bank", t0 - 1, t0 + DAY)), "merchant_b",
-        "RightsPeriodOutsideParent", parent, t0 - 1, t0 + DAY,
+        r.grantSublicence(parent, terms(ledger, "bank", t0 - 1, t0 + DAY)),
+        "merchant_b",
+        "RightsPeriodOutsideParent",
+        parent,
+        t0 - 1,
+        t0 + DAY,
     )
     # The exclusive child excludes overlapping siblings, not the parent's other periods.
     ledger.reverts(
-        r.grantSublicence(parent, terms(ledger, "bank", t0 + 10 * DAY, t0 + 20 * DAY)), "merchant_b",
-        "RightsExclusiveConflict", child,
+        r.grantSublicence(parent, terms(ledger, "bank", t0 + 10 * DAY, t0 + 20 * DAY)),
+        "merchant_b",
+        "RightsExclusiveConflict",
+        child,
     )
     sublicense(ledger, "merchant_b", parent, terms(ledger, "bank", t0 + 50 * DAY, t0 + 60 * DAY))
-    plain = grant(ledger, "merchant_a", certificate_id, OPERATION, terms(ledger, "merchant_b", t0, t0 + DAY))
-    ledger.reverts(
-        r.grantSublicence(plain, terms(ledger, "bank", t0, t0 + DAY)), "merchant_b", "RightsNotSublicensable", plain
+    plain = grant(
+        ledger, "merchant_a", certificate_id, OPERATION, terms(ledger, "merchant_b", t0, t0 + DAY)
     )
-    ledger.reverts(r.grantSublicence(999, terms(ledger, "bank", t0, t0 + DAY)), "merchant_b", "RightsUnknownLicence", 999)
+    ledger.reverts(
+        r.grantSublicence(plain, terms(ledger, "bank", t0, t0 + DAY)),
+        "merchant_b",
+        "RightsNotSublicensable",
+        plain,
+    )
+    ledger.reverts(
+        r.grantSublicence(999, terms(ledger, "bank", t0, t0 + DAY)),
+        "merchant_b",
+        "RightsUnknownLicence",
+        999,
+    )
 
 
 def test_revoking_a_licence_revokes_its_whole_subtree(ledger: Ledger) -> None:
@@ -388,29 +656,46 @@ def test_revoking_a_licence_revokes_its_whole_subtree(ledger: Ledger) -> None:
     certificate_id = ledger.issue()
     t0 = ledger.now()
     span = (t0, t0 + 100 * DAY)
-    root = grant(ledger, "merchant_a", certificate_id, DEVELOPMENT, terms(ledger, "merchant_b", *span, sublicensable=True))
-    left = sublicense(ledger, "merchant_b", root, terms(ledger, "merchant_c", *span, sublicensable=True))
+    root = grant(
+        ledger,
+        "merchant_a",
+        certificate_id,
+        DEVELOPMENT,
+        terms(ledger, "merchant_b", *span, sublicensable=True),
+    )
+    left = sublicense(
+        ledger, "merchant_b", root, terms(ledger, "merchant_c", *span, sublicensable=True)
+    )
     right = sublicense(ledger, "merchant_b", root, terms(ledger, "bank", *span, sublicensable=True))
     left_leaf = sublicense(ledger, "merchant_c", left, terms(ledger, "bank_b", *span))
-    right_child = sublicense(ledger, "bank", right, terms(ledger, "merchant_a", *span, sublicensable=True))
+    right_child = sublicense(
+        ledger, "bank", right, terms(ledger, "merchant_a", *span, sublicensable=True)
+    )
     right_leaf = sublicense(ledger, "merchant_a", right_child, terms(ledger, "merchant_c", *span))
-    sibling = grant(ledger, "merchant_a", certificate_id, DEVELOPMENT, terms(ledger, "merchant_c", *span))
+    sibling = grant(
+        ledger, "merchant_a", certificate_id, DEVELOPMENT, terms(ledger, "merchant_c", *span)
+    )
 
     # A branch revoked earlier is skipped by the cascade.
     ledger.send(r.revokeLicence(left_leaf, REASON), "merchant_c")
-    ledger.reverts(r.revokeLicence(root, REASON), "merchant_b", "RightsNotGrantor", root, "merchant_b")
+    ledger.reverts(
+        r.revokeLicence(root, REASON), "merchant_b", "RightsNotGrantor", root, "merchant_b"
+    )
     receipt = ledger.send(r.revokeLicence(root, REASON), "merchant_a")
     revoked = ledger.events(receipt, "Rights", "LicenceRevoked")
     assert [event["licenceId"] for event in revoked] == [root, left, right, right_child, right_leaf]
-    assert {(event["rootLicenceId"], event["revokedBy"], event["reasonHash"]) for event in revoked} == {
-        (root, ledger.address("merchant_a"), REASON)
-    }
+    assert {
+        (event["rootLicenceId"], event["revokedBy"], event["reasonHash"]) for event in revoked
+    } == {(root, ledger.address("merchant_a"), REASON)}
     for licence_id in (root, left, right, left_leaf, right_child, right_leaf):
         assert licence(ledger, licence_id)["revoked"]
     assert not licence(ledger, sibling)["revoked"]
     ledger.reverts(r.revokeLicence(root, REASON), "merchant_a", "RightsLicenceRevoked", root)
     ledger.reverts(
-        r.grantSublicence(left, terms(ledger, "bank", *span)), "merchant_c", "RightsLicenceRevoked", left
+        r.grantSublicence(left, terms(ledger, "bank", *span)),
+        "merchant_c",
+        "RightsLicenceRevoked",
+        left,
     )
     ledger.reverts(r.revokeLicence(999, REASON), "merchant_a", "RightsUnknownLicence", 999)
 
@@ -418,7 +703,9 @@ def test_revoking_a_licence_revokes_its_whole_subtree(ledger: Ledger) -> None:
 def test_a_grantor_revokes_even_when_the_certificate_is_not_in_force(ledger: Ledger) -> None:
     certificate_id = ledger.issue()
     t0 = ledger.now()
-    licence_id = grant(ledger, "merchant_a", certificate_id, OPERATION, terms(ledger, "merchant_b", t0, t0 + DAY))
+    licence_id = grant(
+        ledger, "merchant_a", certificate_id, OPERATION, terms(ledger, "merchant_b", t0, t0 + DAY)
+    )
     ledger.send(ledger.certificates.functions.suspend(certificate_id, REASON), "registrar")
     ledger.send(ledger.rights.functions.revokeLicence(licence_id, REASON), "merchant_a")
     assert licence(ledger, licence_id)["revoked"]
@@ -428,11 +715,28 @@ def test_a_former_owner_keeps_its_licences_and_a_new_owner_may_grant(ledger: Led
     r = ledger.rights.functions
     certificate_id = ledger.issue()
     t0 = ledger.now()
-    licence_id = grant(ledger, "merchant_a", certificate_id, OPERATION, terms(ledger, "merchant_c", t0, t0 + DAY))
-    ledger.send(r.transferShares(certificate_id, OPERATION, ledger.address("merchant_b"), TOTAL_SHARES), "merchant_a")
-    ledger.reverts(
-        r.grantLicence(certificate_id, OPERATION, terms(ledger, "merchant_c", t0 + DAY, t0 + 2 * DAY)), "merchant_a",
-        "RightsNotRightOwner", certificate_id, OPERATION, "merchant_a",
+    licence_id = grant(
+        ledger, "merchant_a", certificate_id, OPERATION, terms(ledger, "merchant_c", t0, t0 + DAY)
     )
-    grant(ledger, "merchant_b", certificate_id, OPERATION, terms(ledger, "merchant_c", t0 + DAY, t0 + 2 * DAY))
+    ledger.send(
+        r.transferShares(certificate_id, OPERATION, ledger.address("merchant_b"), TOTAL_SHARES),
+        "merchant_a",
+    )
+    ledger.reverts(
+        r.grantLicence(
+            certificate_id, OPERATION, terms(ledger, "merchant_c", t0 + DAY, t0 + 2 * DAY)
+        ),
+        "merchant_a",
+        "RightsNotRightOwner",
+        certificate_id,
+        OPERATION,
+        "merchant_a",
+    )
+    grant(
+        ledger,
+        "merchant_b",
+        certificate_id,
+        OPERATION,
+        terms(ledger, "merchant_c", t0 + DAY, t0 + 2 * DAY),
+    )
     assert not licence(ledger, licence_id)["revoked"]

@@ -1,8 +1,10 @@
-"""The role matrix: every state-changing function of every contract, called by every role, by a suspended member
-(holding every role) and by a stranger. Only the allowed callers succeed; every other call is refused with the
-exact error for its reason (no membership, suspension, missing role, not the admin, not the contract).
+"""The role matrix: every state-changing function of every contract, called by every role, by a
+suspended member (holding every role) and by a stranger. Only the allowed callers succeed; every
+other call is refused with the exact error for its reason (no membership, suspension, missing role,
+not the admin, not the contract).
 
-Each call is simulated with ``eth_call`` against one prepared state, so every caller meets the same state.
+Each call is simulated with ``eth_call`` against one prepared state, so every caller meets the same
+state.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from web3.contract.contract import ContractFunction
 ALL_MEMBER_ROLES = REGISTRAR | MERCHANT | BANK | AUDITOR | ORACLE
 REASON = keccak(text="matrix")
 
-#: Caller in the matrix -> the signer who plays it. The merchant is the holder and grantor of record.
+#: Caller in the matrix -> the signer who plays it. The merchant is the holder and grantor of
+#: record.
 CALLERS = {
     "admin": "admin",
     "registrar": "registrar",
@@ -65,7 +68,9 @@ def member(mask: int) -> str:
     return f"member:{mask}"
 
 
-def _terms(ledger: Ledger, licensee: str, start: int, end: int, sublicensable: bool = False) -> tuple[Any, ...]:
+def _terms(
+    ledger: Ledger, licensee: str, start: int, end: int, sublicensable: bool = False
+) -> tuple[Any, ...]:
     return (ledger.address(licensee), keccak(text="terms"), start, end, False, sublicensable)
 
 
@@ -73,7 +78,12 @@ def _consent(ledger: Ledger, ctx: dict[str, Any]) -> list[Any]:
     terms = ledger.pledge_terms("merchant_a", ctx["issued"], right=HOLDING, shares=1_000)
     nonce = ledger.pledges.functions.nonces(ledger.address("merchant_a")).call()
     deadline = ledger.now() + DAY
-    return [terms, nonce, deadline, ledger.consent_signature("merchant_a", "bank", terms, nonce, deadline)]
+    return [
+        terms,
+        nonce,
+        deadline,
+        ledger.consent_signature("merchant_a", "bank", terms, nonce, deadline),
+    ]
 
 
 def _extension(ledger: Ledger, ctx: dict[str, Any]) -> list[Any]:
@@ -81,8 +91,13 @@ def _extension(ledger: Ledger, ctx: dict[str, Any]) -> list[Any]:
     maturity = ledger.pledges.functions.pledge(pledge_id).call()[6] + YEAR
     nonce = ledger.pledges.functions.nonces(ledger.address("merchant_a")).call()
     deadline = ledger.now() + DAY
-    return [pledge_id, maturity, nonce, deadline,
-            ledger.extension_signature("merchant_a", pledge_id, maturity, nonce, deadline)]
+    return [
+        pledge_id,
+        maturity,
+        nonce,
+        deadline,
+        ledger.extension_signature("merchant_a", pledge_id, maturity, nonce, deadline),
+    ]
 
 
 REGISTRAR_ONLY = frozenset({"registrar"})
@@ -91,98 +106,321 @@ HOLDER_CALLERS = frozenset({"merchant", "bank"})
 
 CASES: list[Case] = [
     # Consortium governance.
-    Case("Consortium", "addMember", lambda l, x, c: l.consortium.functions.addMember(
-        l.w3.to_checksum_address("0x" + "ef" * 20), keccak(text="new"), "New", MERCHANT), "admin", frozenset({"admin"})),
-    Case("Consortium", "setRoles", lambda l, x, c: l.consortium.functions.setRoles(
-        l.address("auditor"), AUDITOR | ORACLE), "admin", frozenset({"admin"})),
-    Case("Consortium", "suspendMember", lambda l, x, c: l.consortium.functions.suspendMember(
-        l.address("merchant_b"), REASON), "admin", frozenset({"admin"})),
-    Case("Consortium", "reinstateMember", lambda l, x, c: l.consortium.functions.reinstateMember(
-        l.address("suspended")), "admin", frozenset({"admin"})),
-    Case("Consortium", "transferOwnership", lambda l, x, c: l.consortium.functions.transferOwnership(
-        l.address("auditor")), "admin", frozenset({"admin"})),
-    Case("Consortium", "acceptOwnership", lambda l, x, c: l.consortium.functions.acceptOwnership(), "admin"),
+    Case(
+        "Consortium",
+        "addMember",
+        lambda l, x, c: l.consortium.functions.addMember(
+            l.w3.to_checksum_address("0x" + "ef" * 20), keccak(text="new"), "New", MERCHANT
+        ),
+        "admin",
+        frozenset({"admin"}),
+    ),
+    Case(
+        "Consortium",
+        "setRoles",
+        lambda l, x, c: l.consortium.functions.setRoles(l.address("auditor"), AUDITOR | ORACLE),
+        "admin",
+        frozenset({"admin"}),
+    ),
+    Case(
+        "Consortium",
+        "suspendMember",
+        lambda l, x, c: l.consortium.functions.suspendMember(l.address("merchant_b"), REASON),
+        "admin",
+        frozenset({"admin"}),
+    ),
+    Case(
+        "Consortium",
+        "reinstateMember",
+        lambda l, x, c: l.consortium.functions.reinstateMember(l.address("suspended")),
+        "admin",
+        frozenset({"admin"}),
+    ),
+    Case(
+        "Consortium",
+        "transferOwnership",
+        lambda l, x, c: l.consortium.functions.transferOwnership(l.address("auditor")),
+        "admin",
+        frozenset({"admin"}),
+    ),
+    Case(
+        "Consortium",
+        "acceptOwnership",
+        lambda l, x, c: l.consortium.functions.acceptOwnership(),
+        "admin",
+    ),
     # Certificates.
-    Case("Certificates", "submit", lambda l, x, c: l.certificates.functions.submit(
-        l.address("registrar"), keccak(text="new catalog")), member(MERCHANT), MERCHANT_ONLY),
-    Case("Certificates", "returnForCorrection", lambda l, x, c: l.certificates.functions.returnForCorrection(
-        x["submitted"], REASON), member(REGISTRAR), REGISTRAR_ONLY),
-    Case("Certificates", "resubmit", lambda l, x, c: l.certificates.functions.resubmit(
-        x["returned"], keccak(text="fixed")), member(MERCHANT), MERCHANT_ONLY),
-    Case("Certificates", "accept", lambda l, x, c: l.certificates.functions.accept(x["submitted"]),
-         member(REGISTRAR), REGISTRAR_ONLY),
-    Case("Certificates", "publicize", lambda l, x, c: l.certificates.functions.publicize(
-        x["accepted"], l.now() + 10 * DAY), member(REGISTRAR), REGISTRAR_ONLY),
-    Case("Certificates", "object", lambda l, x, c: l.certificates.functions.object(x["notice"], REASON),
-         member(ALL_MEMBER_ROLES), frozenset({"registrar", "merchant", "bank", "auditor", "oracle"})),
-    Case("Certificates", "resolveObjection", lambda l, x, c: l.certificates.functions.resolveObjection(
-        x["objected"], 0), member(REGISTRAR), REGISTRAR_ONLY),
-    Case("Certificates", "reject", lambda l, x, c: l.certificates.functions.reject(x["objected"], REASON),
-         member(REGISTRAR), REGISTRAR_ONLY),
-    Case("Certificates", "issue", lambda l, x, c: l.certificates.functions.issue(
-        x["notice_ended"], "MATRIX-1", l.now() + YEAR), member(REGISTRAR), REGISTRAR_ONLY),
-    Case("Certificates", "requestChange", lambda l, x, c: l.certificates.functions.requestChange(
-        x["issued"], keccak(text="v2")), member(MERCHANT), MERCHANT_ONLY),
-    Case("Certificates", "requestRenewal", lambda l, x, c: l.certificates.functions.requestRenewal(
-        x["issued"], l.now() + 10 * YEAR), member(MERCHANT), MERCHANT_ONLY),
-    Case("Certificates", "requestCancellation", lambda l, x, c: l.certificates.functions.requestCancellation(
-        x["issued"], REASON), member(MERCHANT), MERCHANT_ONLY),
-    Case("Certificates", "approveRequest", lambda l, x, c: l.certificates.functions.approveRequest(x["requested"]),
-         member(REGISTRAR), REGISTRAR_ONLY),
-    Case("Certificates", "declineRequest", lambda l, x, c: l.certificates.functions.declineRequest(
-        x["requested"], REASON), member(REGISTRAR), REGISTRAR_ONLY),
-    Case("Certificates", "suspend", lambda l, x, c: l.certificates.functions.suspend(x["issued"], REASON),
-         member(REGISTRAR), REGISTRAR_ONLY),
-    Case("Certificates", "reinstate", lambda l, x, c: l.certificates.functions.reinstate(x["suspended"]),
-         member(REGISTRAR), REGISTRAR_ONLY),
-    Case("Certificates", "cancel", lambda l, x, c: l.certificates.functions.cancel(x["issued"], REASON),
-         member(REGISTRAR), REGISTRAR_ONLY),
+    Case(
+        "Certificates",
+        "submit",
+        lambda l, x, c: l.certificates.functions.submit(
+            l.address("registrar"), keccak(text="new catalog")
+        ),
+        member(MERCHANT),
+        MERCHANT_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "returnForCorrection",
+        lambda l, x, c: l.certificates.functions.returnForCorrection(x["submitted"], REASON),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "resubmit",
+        lambda l, x, c: l.certificates.functions.resubmit(x["returned"], keccak(text="fixed")),
+        member(MERCHANT),
+        MERCHANT_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "accept",
+        lambda l, x, c: l.certificates.functions.accept(x["submitted"]),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "publicize",
+        lambda l, x, c: l.certificates.functions.publicize(x["accepted"], l.now() + 10 * DAY),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "object",
+        lambda l, x, c: l.certificates.functions.object(x["notice"], REASON),
+        member(ALL_MEMBER_ROLES),
+        frozenset({"registrar", "merchant", "bank", "auditor", "oracle"}),
+    ),
+    Case(
+        "Certificates",
+        "resolveObjection",
+        lambda l, x, c: l.certificates.functions.resolveObjection(x["objected"], 0),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "reject",
+        lambda l, x, c: l.certificates.functions.reject(x["objected"], REASON),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "issue",
+        lambda l, x, c: l.certificates.functions.issue(
+            x["notice_ended"], "MATRIX-1", l.now() + YEAR
+        ),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "requestChange",
+        lambda l, x, c: l.certificates.functions.requestChange(x["issued"], keccak(text="v2")),
+        member(MERCHANT),
+        MERCHANT_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "requestRenewal",
+        lambda l, x, c: l.certificates.functions.requestRenewal(x["issued"], l.now() + 10 * YEAR),
+        member(MERCHANT),
+        MERCHANT_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "requestCancellation",
+        lambda l, x, c: l.certificates.functions.requestCancellation(x["issued"], REASON),
+        member(MERCHANT),
+        MERCHANT_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "approveRequest",
+        lambda l, x, c: l.certificates.functions.approveRequest(x["requested"]),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "declineRequest",
+        lambda l, x, c: l.certificates.functions.declineRequest(x["requested"], REASON),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "suspend",
+        lambda l, x, c: l.certificates.functions.suspend(x["issued"], REASON),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "reinstate",
+        lambda l, x, c: l.certificates.functions.reinstate(x["suspended"]),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "cancel",
+        lambda l, x, c: l.certificates.functions.cancel(x["issued"], REASON),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
     # Rights: shares.
-    Case("Rights", "transferShares", lambda l, x, c: l.rights.functions.transferShares(
-        x["issued"], DEVELOPMENT, l.address("merchant_b"), 100), member(HOLDERS), HOLDER_CALLERS),
-    Case("Rights", "safeTransferFrom", lambda l, x, c: l.rights.functions.safeTransferFrom(
-        l.address(c), l.address("merchant_b"), x["issued"] * 4 + OPERATION, 100, b""), member(HOLDERS),
-         HOLDER_CALLERS),
-    Case("Rights", "safeBatchTransferFrom", lambda l, x, c: l.rights.functions.safeBatchTransferFrom(
-        l.address(c), l.address("merchant_b"), [x["issued"] * 4 + HOLDING, x["issued"] * 4 + OPERATION], [10, 10],
-        b""), member(HOLDERS), HOLDER_CALLERS),
-    Case("Rights", "setApprovalForAll", lambda l, x, c: l.rights.functions.setApprovalForAll(
-        l.address("merchant_b"), True), "nobody"),
+    Case(
+        "Rights",
+        "transferShares",
+        lambda l, x, c: l.rights.functions.transferShares(
+            x["issued"], DEVELOPMENT, l.address("merchant_b"), 100
+        ),
+        member(HOLDERS),
+        HOLDER_CALLERS,
+    ),
+    Case(
+        "Rights",
+        "safeTransferFrom",
+        lambda l, x, c: l.rights.functions.safeTransferFrom(
+            l.address(c), l.address("merchant_b"), x["issued"] * 4 + OPERATION, 100, b""
+        ),
+        member(HOLDERS),
+        HOLDER_CALLERS,
+    ),
+    Case(
+        "Rights",
+        "safeBatchTransferFrom",
+        lambda l, x, c: l.rights.functions.safeBatchTransferFrom(
+            l.address(c),
+            l.address("merchant_b"),
+            [x["issued"] * 4 + HOLDING, x["issued"] * 4 + OPERATION],
+            [10, 10],
+            b"",
+        ),
+        member(HOLDERS),
+        HOLDER_CALLERS,
+    ),
+    Case(
+        "Rights",
+        "setApprovalForAll",
+        lambda l, x, c: l.rights.functions.setApprovalForAll(l.address("merchant_b"), True),
+        "nobody",
+    ),
     # Rights: licences.
-    Case("Rights", "grantLicence", lambda l, x, c: l.rights.functions.grantLicence(
-        x["issued"], OPERATION, _terms(l, "merchant_c", l.now(), l.now() + YEAR)), member(HOLDERS), HOLDER_CALLERS),
-    Case("Rights", "grantSublicence", lambda l, x, c: l.rights.functions.grantSublicence(
-        x["bank_licence"], _terms(l, "merchant_c", l.now(), l.now() + DAY)), member(HOLDERS), MERCHANT_ONLY,
-         {"bank": lambda l, x: ("RightsNotLicensee", (x["bank_licence"], l.address("bank")))}),
-    Case("Rights", "revokeLicence", lambda l, x, c: l.rights.functions.revokeLicence(x["merchant_licence"], REASON),
-         member(HOLDERS), MERCHANT_ONLY,
-         {"bank": lambda l, x: ("RightsNotGrantor", (x["merchant_licence"], l.address("bank")))}),
+    Case(
+        "Rights",
+        "grantLicence",
+        lambda l, x, c: l.rights.functions.grantLicence(
+            x["issued"], OPERATION, _terms(l, "merchant_c", l.now(), l.now() + YEAR)
+        ),
+        member(HOLDERS),
+        HOLDER_CALLERS,
+    ),
+    Case(
+        "Rights",
+        "grantSublicence",
+        lambda l, x, c: l.rights.functions.grantSublicence(
+            x["bank_licence"], _terms(l, "merchant_c", l.now(), l.now() + DAY)
+        ),
+        member(HOLDERS),
+        MERCHANT_ONLY,
+        {"bank": lambda l, x: ("RightsNotLicensee", (x["bank_licence"], l.address("bank")))},
+    ),
+    Case(
+        "Rights",
+        "revokeLicence",
+        lambda l, x, c: l.rights.functions.revokeLicence(x["merchant_licence"], REASON),
+        member(HOLDERS),
+        MERCHANT_ONLY,
+        {"bank": lambda l, x: ("RightsNotGrantor", (x["merchant_licence"], l.address("bank")))},
+    ),
     # Rights: the ledger's hooks.
-    Case("Rights", "mintIssued", lambda l, x, c: l.rights.functions.mintIssued(x["issued"], l.address(c)),
-         "certificates"),
-    Case("Rights", "lockShares", lambda l, x, c: l.rights.functions.lockShares(
-        x["issued"], HOLDING, l.address("merchant_a"), 1, 99), "pledges"),
-    Case("Rights", "unlockShares", lambda l, x, c: l.rights.functions.unlockShares(
-        x["issued"], DEVELOPMENT, l.address("merchant_a"), 1), "pledges"),
-    Case("Rights", "seizeShares", lambda l, x, c: l.rights.functions.seizeShares(
-        x["issued"], DEVELOPMENT, l.address("merchant_a"), l.address("bank"), 1, 1), "pledges"),
+    Case(
+        "Rights",
+        "mintIssued",
+        lambda l, x, c: l.rights.functions.mintIssued(x["issued"], l.address(c)),
+        "certificates",
+    ),
+    Case(
+        "Rights",
+        "lockShares",
+        lambda l, x, c: l.rights.functions.lockShares(
+            x["issued"], HOLDING, l.address("merchant_a"), 1, 99
+        ),
+        "pledges",
+    ),
+    Case(
+        "Rights",
+        "unlockShares",
+        lambda l, x, c: l.rights.functions.unlockShares(
+            x["issued"], DEVELOPMENT, l.address("merchant_a"), 1
+        ),
+        "pledges",
+    ),
+    Case(
+        "Rights",
+        "seizeShares",
+        lambda l, x, c: l.rights.functions.seizeShares(
+            x["issued"], DEVELOPMENT, l.address("merchant_a"), l.address("bank"), 1, 1
+        ),
+        "pledges",
+    ),
     # Pledges.
-    Case("Pledges", "recordPledge", lambda l, x, c: l.pledges.functions.recordPledge(*_consent(l, x)),
-         member(BANK), frozenset({"bank"})),
-    Case("Pledges", "releasePledge", lambda l, x, c: l.pledges.functions.releasePledge(x["pledge"]),
-         member(BANK), frozenset({"bank"})),
-    Case("Pledges", "extendPledge", lambda l, x, c: l.pledges.functions.extendPledge(*_extension(l, x)),
-         member(BANK), frozenset({"bank"})),
-    Case("Pledges", "enforcePledge", lambda l, x, c: l.pledges.functions.enforcePledge(
-        x["pledge"], l.address("bank")), member(BANK), frozenset({"bank"})),
+    Case(
+        "Pledges",
+        "recordPledge",
+        lambda l, x, c: l.pledges.functions.recordPledge(*_consent(l, x)),
+        member(BANK),
+        frozenset({"bank"}),
+    ),
+    Case(
+        "Pledges",
+        "releasePledge",
+        lambda l, x, c: l.pledges.functions.releasePledge(x["pledge"]),
+        member(BANK),
+        frozenset({"bank"}),
+    ),
+    Case(
+        "Pledges",
+        "extendPledge",
+        lambda l, x, c: l.pledges.functions.extendPledge(*_extension(l, x)),
+        member(BANK),
+        frozenset({"bank"}),
+    ),
+    Case(
+        "Pledges",
+        "enforcePledge",
+        lambda l, x, c: l.pledges.functions.enforcePledge(x["pledge"], l.address("bank")),
+        member(BANK),
+        frozenset({"bank"}),
+    ),
     # Anchors.
-    Case("Anchors", "anchor", lambda l, x, c: l.anchors.functions.anchor(
-        b"catalog".ljust(32, b"\x00"), keccak(text="matrix root"), 10, keccak(text="batch")), member(ORACLE),
-         frozenset({"oracle"})),
+    Case(
+        "Anchors",
+        "anchor",
+        lambda l, x, c: l.anchors.functions.anchor(
+            b"catalog".ljust(32, b"\x00"), keccak(text="matrix root"), 10, keccak(text="batch")
+        ),
+        member(ORACLE),
+        frozenset({"oracle"}),
+    ),
 ]
 for _name in ("Certificates", "Rights", "Pledges", "Anchors"):
-    CASES.append(Case(_name, "replicateMember", lambda l, x, c, _n=_name: l.contracts[_n].functions.replicateMember(
-        l.address("stranger"), 1, ALL_MEMBER_ROLES), "consortium"))
+    CASES.append(
+        Case(
+            _name,
+            "replicateMember",
+            lambda l, x, c, _n=_name: l.contracts[_n].functions.replicateMember(
+                l.address("stranger"), 1, ALL_MEMBER_ROLES
+            ),
+            "consortium",
+        )
+    )
 
 
 def expected_error(
@@ -220,9 +458,16 @@ def prepared(ledger: Ledger) -> dict[str, Any]:
     ctx["notice_ended"] = ledger.under_notice(notice=60)
     ctx["issued"] = ledger.issue()
     for right in (HOLDING, DEVELOPMENT, OPERATION):
-        ledger.send(r.transferShares(ctx["issued"], right, ledger.address("bank"), 2_000), "merchant_a")
+        ledger.send(
+            r.transferShares(ctx["issued"], right, ledger.address("bank"), 2_000), "merchant_a"
+        )
     ctx["pledge"] = ledger.record_pledge(
-        "merchant_a", "bank", ctx["issued"], right=DEVELOPMENT, shares=3_000, maturity=ledger.now() + 2 * DAY
+        "merchant_a",
+        "bank",
+        ctx["issued"],
+        right=DEVELOPMENT,
+        shares=3_000,
+        maturity=ledger.now() + 2 * DAY,
     )
     ledger.advance(3 * DAY)
     ctx["requested"] = ledger.issue()
@@ -239,11 +484,15 @@ def prepared(ledger: Ledger) -> dict[str, Any]:
     ledger.send(c.object(ctx["objected"], REASON), "auditor")
     now = ledger.now()
     receipt = ledger.send(
-        r.grantLicence(ctx["issued"], DEVELOPMENT, _terms(ledger, "merchant_a", now, now + YEAR, True)), "bank"
+        r.grantLicence(
+            ctx["issued"], DEVELOPMENT, _terms(ledger, "merchant_a", now, now + YEAR, True)
+        ),
+        "bank",
     )
     ctx["bank_licence"] = ledger.events(receipt, "Rights", "LicenceGranted")[0]["licenceId"]
     receipt = ledger.send(
-        r.grantLicence(ctx["issued"], OPERATION, _terms(ledger, "merchant_b", now, now + YEAR)), "merchant_a"
+        r.grantLicence(ctx["issued"], OPERATION, _terms(ledger, "merchant_b", now, now + YEAR)),
+        "merchant_a",
     )
     ctx["merchant_licence"] = ledger.events(receipt, "Rights", "LicenceGranted")[0]["licenceId"]
     return ctx
@@ -253,8 +502,13 @@ def test_the_cases_cover_every_state_changing_function(ledger: Ledger) -> None:
     covered = {(case.contract, case.function) for case in CASES}
     for name, contract in ledger.contracts.items():
         for item in contract.abi:
-            if item.get("type") == "function" and item["stateMutability"] in ("nonpayable", "payable"):
-                assert (name, item["name"]) in covered, f"{name}.{item['name']} is missing from the role matrix"
+            if item.get("type") == "function" and item["stateMutability"] in (
+                "nonpayable",
+                "payable",
+            ):
+                assert (name, item["name"]) in covered, (
+                    f"{name}.{item['name']} is missing from the role matrix"
+                )
 
 
 def test_only_the_allowed_callers_succeed(ledger: Ledger, prepared: dict[str, Any]) -> None:
@@ -265,7 +519,9 @@ def test_only_the_allowed_callers_succeed(ledger: Ledger, prepared: dict[str, An
             call = case.build(ledger, prepared, signer)
             expected = expected_error(ledger, prepared, case, caller)
             try:
-                outcome: tuple[str, tuple[Any, ...]] | None = ledger.decode(ledger.revert_data(call, signer))
+                outcome: tuple[str, tuple[Any, ...]] | None = ledger.decode(
+                    ledger.revert_data(call, signer)
+                )
             except AssertionError:
                 outcome = None
             if outcome == expected:
@@ -273,6 +529,8 @@ def test_only_the_allowed_callers_succeed(ledger: Ledger, prepared: dict[str, An
                 continue
             what = "succeeded" if outcome is None else f"was refused with {outcome[0]}{outcome[1]}"
             wanted = "success" if expected is None else f"{expected[0]}{expected[1]}"
-            mismatches.append(f"{case.contract}.{case.function} by {caller} {what}; expected {wanted}")
+            mismatches.append(
+                f"{case.contract}.{case.function} by {caller} {what}; expected {wanted}"
+            )
     assert mismatches == [], "\n".join(mismatches)
     assert successes == sum(len(case.allowed) for case in CASES)

@@ -1,5 +1,5 @@
-"""Times and ids are stored in 40 bits; a value beyond that is refused with OpenZeppelin's SafeCast error,
-never truncated."""
+"""Times and ids are stored in 40 bits; a value beyond that is refused with OpenZeppelin's SafeCast
+error, never truncated."""
 
 from __future__ import annotations
 
@@ -13,26 +13,44 @@ def test_times_beyond_40_bits_are_refused_not_truncated(ledger: Ledger) -> None:
     c = ledger.certificates.functions
     accepted = ledger.submit()
     ledger.send(c.accept(accepted), "registrar")
-    ledger.reverts(c.publicize(accepted, TOO_FAR), "registrar", "SafeCastOverflowedUintDowncast", 40, TOO_FAR)
+    ledger.reverts(
+        c.publicize(accepted, TOO_FAR), "registrar", "SafeCastOverflowedUintDowncast", 40, TOO_FAR
+    )
 
     noticed = ledger.under_notice(notice=60)
     ledger.advance(61)
-    ledger.reverts(c.issue(noticed, "FAR-1", TOO_FAR), "registrar", "SafeCastOverflowedUintDowncast", 40, TOO_FAR)
+    ledger.reverts(
+        c.issue(noticed, "FAR-1", TOO_FAR),
+        "registrar",
+        "SafeCastOverflowedUintDowncast",
+        40,
+        TOO_FAR,
+    )
 
     certificate_id = ledger.issue()
     ledger.reverts(
-        c.requestRenewal(certificate_id, TOO_FAR), "merchant_a", "SafeCastOverflowedUintDowncast", 40, TOO_FAR
+        c.requestRenewal(certificate_id, TOO_FAR),
+        "merchant_a",
+        "SafeCastOverflowedUintDowncast",
+        40,
+        TOO_FAR,
     )
     now = ledger.now()
     terms = (ledger.address("merchant_b"), keccak(text="t"), now, TOO_FAR, False, False)
     ledger.reverts(
-        ledger.rights.functions.grantLicence(certificate_id, DEVELOPMENT, terms), "merchant_a",
-        "SafeCastOverflowedUintDowncast", 40, TOO_FAR,
+        ledger.rights.functions.grantLicence(certificate_id, DEVELOPMENT, terms),
+        "merchant_a",
+        "SafeCastOverflowedUintDowncast",
+        40,
+        TOO_FAR,
     )
     pledge_terms = ledger.pledge_terms("merchant_a", certificate_id, maturity=TOO_FAR)
     deadline = now + DAY
     signature = ledger.consent_signature("merchant_a", "bank", pledge_terms, 0, deadline)
     ledger.reverts(
-        ledger.pledges.functions.recordPledge(pledge_terms, 0, deadline, signature), "bank",
-        "SafeCastOverflowedUintDowncast", 40, TOO_FAR,
+        ledger.pledges.functions.recordPledge(pledge_terms, 0, deadline, signature),
+        "bank",
+        "SafeCastOverflowedUintDowncast",
+        40,
+        TOO_FAR,
     )
