@@ -32,6 +32,10 @@ artifacts: setup
 gas: setup
 	$(BIN)/python bench/gas_report.py
 
+bench: setup
+	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/indexing.py
+
 lint: setup
 	$(BIN)/ruff check ledger oracle cli tests bench
 	$(BIN)/mypy ledger oracle cli
