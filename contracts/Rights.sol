@@ -414,7 +414,9 @@ contract Rights is IRights, ERC165, MemberReplica {
     function _checkTerms(LicenceTerms calldata terms) private view {
         _requireActive(terms.licensee, Roles.HOLDERS);
         if (terms.licensee == msg.sender) revert RightsInvalidRecipient(terms.licensee);
-        if (terms.start >= terms.end || terms.end <= block.timestamp) revert RightsInvalidPeriod(terms.start, terms.end);
+        if (terms.start >= terms.end || terms.end <= block.timestamp) {
+            revert RightsInvalidPeriod(terms.start, terms.end);
+        }
     }
 
     function _checkExclusivity(uint256[] storage siblings, LicenceTerms calldata terms) private view {

@@ -91,7 +91,8 @@ interface ICertificates {
     /// @notice The registrar declined the holder's pending `request`; no pending request remains.
     event CertificateRequestDeclined(uint256 indexed certificateId, CertificateRequest request, bytes32 reasonHash);
 
-    /// @notice The registrar approved a change: the catalog entry is now `catalogHash` at `version`; older versions stay.
+    /// @notice The registrar approved a change: the catalog entry is now `catalogHash` at `version`; older
+    /// versions stay.
     event CertificateChanged(uint256 indexed certificateId, uint256 version, bytes32 catalogHash);
 
     /// @notice The registrar approved a renewal: the certificate now expires at `expiry`.
@@ -104,7 +105,8 @@ interface ICertificates {
     event CertificateReinstated(uint256 indexed certificateId);
 
     /// @notice The certificate was cancelled by its registrar, on its own authority or approving the holder's
-    /// request (then `reasonHash` is the one the holder gave with the request). Status: Cancelled (final); any pending request is dropped.
+    /// request (then `reasonHash` is the one the holder gave with the request). Status: Cancelled (final); any
+    /// pending request is dropped.
     event CertificateCancelled(uint256 indexed certificateId, bytes32 reasonHash);
 
     /// @notice No certificate has id `certificateId`.

@@ -106,7 +106,9 @@ interface IRights is IERC1155 {
     error RightsCertificateNotInForce(uint256 certificateId);
 
     /// @notice `owner` holds `balance` shares of the right, fewer than `requested`.
-    error RightsInsufficientShares(uint256 certificateId, Right right, address owner, uint256 balance, uint256 requested);
+    error RightsInsufficientShares(
+        uint256 certificateId, Right right, address owner, uint256 balance, uint256 requested
+    );
 
     /// @notice Moving `requested` shares would eat into shares under active pledges; only `transferable` are free.
     /// `pledgeId`, `pledgee` and `maturity` name the most recent active pledge over them.

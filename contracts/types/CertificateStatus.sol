@@ -16,7 +16,8 @@ pragma solidity ^0.8.28;
 /// - UnderNotice -> Issued: `issue` (the registrar, once the deadline has passed)
 /// - Issued -> Suspended: `suspend` (the registrar, for a dispute)
 /// - Suspended -> Issued: `reinstate` (the registrar)
-/// - Issued | Suspended -> Cancelled: `cancel` (the registrar), or `approveRequest` of the holder's cancellation request
+/// - Issued | Suspended -> Cancelled: `cancel` (the registrar), or `approveRequest` of the holder's cancellation
+///   request
 /// Change and renewal keep the status Issued (version + 1, or a new expiry).
 enum CertificateStatus {
     None,
