@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine, and_, select, union
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.chain.artifacts import load_artifact
@@ -25,13 +25,14 @@ from ledger.chain.logs import ChainLog
 from ledger.errors import StoreError
 from ledger.store.cursor import CHAIN_CURSOR, OracleCursor
 from ledger.store.events import ChainEvent
-from ledger.store.read_model import CertificateEvent
+from ledger.store.read_model import CertificateEvent, ShareTransfer
 
 __all__ = ["IndexedHistory", "ReadModelPosition", "certificate_history", "read_model_position"]
 
 _cursor = OracleCursor.__table__  # type: ignore[attr-defined]
 _events = ChainEvent.__table__  # type: ignore[attr-defined]
 _links = CertificateEvent.__table__  # type: ignore[attr-defined]
+_transfers = ShareTransfer.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -110,13 +111,15 @@ def certificate_history(engine: Engine, certificate_id: int, to_block: int | Non
         cursor = connection.execute(
             select(_cursor.c.block_number).where(_cursor.c.name == CHAIN_CURSOR)
         ).scalar()
+        linked = select(_links.c.tx_hash, _links.c.log_index).where(_links.c.certificate_id == certificate_id)
+        moved = select(_transfers.c.tx_hash, _transfers.c.log_index).where(
+            _transfers.c.certificate_id == certificate_id
+        )
+        concerned = union(linked, moved).subquery()
         query = (
             select(_events)
-            .join(_links, and_(_links.c.block_number == _events.c.block_number,
-                               _links.c.tx_index == _events.c.tx_index,
-                               _links.c.log_index == _events.c.log_index,
-                               _links.c.tx_hash == _events.c.tx_hash))
-            .where(_links.c.certificate_id == certificate_id)
+            .join(concerned, and_(concerned.c.tx_hash == _events.c.tx_hash,
+                                  concerned.c.log_index == _events.c.log_index))
             .order_by(_events.c.block_number, _events.c.tx_index, _events.c.log_index)
         )
         if to_block is not None:

@@ -175,10 +175,11 @@ class Anchor(SQLModel, table=True):
 
 
 class CertificateEvent(SQLModel, table=True):
-    """Which raw events concern which certificate: its lifecycle, share movements, licences, pledges.
+    """Which raw events concern which certificate: its lifecycle, licences and pledges.
 
     The index behind fast history queries (an auditor's trace): one row per
-    (certificate, event), so a certificate's whole story is one indexed lookup.
+    (certificate, event). Share movements are found through
+    :class:`ShareTransfer`, which already names the certificate of each.
     """
 
     __tablename__ = "rm_certificate_events"

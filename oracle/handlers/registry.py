@@ -196,8 +196,27 @@ def bulk_insert(
         pick = itemgetter(*compiled.positiontup)
         values = [pick(row) for row in rows] if len(compiled.positiontup) > 1 else [(pick(row),) for row in rows]
         connection.exec_driver_sql(compiled.string, values)
-    else:
-        connection.exec_driver_sql(compiled.string, [dict(row) for row in rows])
+        return
+    # PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT that skips existing keys.
+    keys = ", ".join(f'"{name}"' for name in conflict_keys)
+    names = ", ".join(f'"{name}"' for name in columns)
+    staging = f"_staging_{target.name}"
+    pick = itemgetter(*columns)
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(
+            f'CREATE TEMPORARY TABLE IF NOT EXISTS "{staging}" (LIKE "{target.name}") ON COMMIT DELETE ROWS'
+        )
+        with cursor.copy(f'COPY "{staging}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                picked = pick(row)
+                copy.write_row(picked if len(columns) > 1 else (picked,))
+        cursor.execute(
+            f'INSERT INTO "{target.name}" ({names}) SELECT {names} FROM "{staging}" '
+            f"ON CONFLICT ({keys}) DO NOTHING"
+        )
+        cursor.execute(f'DELETE FROM "{staging}"')
 
 
 def upsert(

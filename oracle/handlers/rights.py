@@ -41,8 +41,7 @@ class _Window:
 
 def _move(connection: Connection, event: LoggedEvent, item: int, token_id: int, shares: int) -> None:
     window: _Window = deferred(connection, _WINDOW, _Window)
-    certificate_id, right = token_id >> 2, right_name(token_id & 3)
-    link_certificate(connection, event, certificate_id)
+    certificate_id, right = token_id >> 2, right_name(token_id & 3)  # history links: rm_share_transfers
     sender, recipient = event.args["from"], event.args["to"]
     if sender != ZERO_ADDRESS:
         key = (certificate_id, right, sender)

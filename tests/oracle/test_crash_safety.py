@@ -144,7 +144,20 @@ def test_anchoring_killed_at_random_points_anchors_every_record_exactly_once(
         child_engine.dispose()
 
     engine.dispose()
-    kills = _run_with_kills(anchor, rng, budget=0.5)
+    # Calibrate: how long two batches take here, on records of their own in a database of their own.
+    calibration = open_store(new_database_url(), create_if_empty=True)
+    with Session(calibration) as session:
+        for index in range(6):
+            add_document(session, DocumentCreate(kind="evidence", location="calibration",
+                                                 hash="0x" + keccak(text=f"{run} calibration {index}").hex()))
+        session.commit()
+    began = time.monotonic()
+    anchor_pending(calibration, suite.chain, max_batch=3)
+    two_batches = time.monotonic() - began
+    calibration.dispose()
+
+    # Kill within about two batches' time: each life gets a batch or so further.
+    kills = _run_with_kills(anchor, rng, budget=two_batches)
     print(f"killed {kills} times")
     assert kills >= 3
     engine = open_store(url)
