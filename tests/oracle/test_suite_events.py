@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -222,3 +223,39 @@ def test_a_certificate_history_from_the_read_model_equals_the_chain_logs(suite: 
     assert [dict(e.args) for e in indexed.events] == [dict(e.args) for e in from_chain]
     assert {e.event for e in indexed.events} >= {"CertificateIssued", "TransferSingle", "LicenceGranted",
                                                  "PledgeRecorded", "PledgeReleased", "CertificateChanged"}
+
+
+def test_reconcile_reports_a_catalog_entry_that_differs_from_its_certificate(suite: Suite, store: Engine) -> None:
+    from pathlib import Path
+
+    from sqlmodel import Session
+
+    from ledger.catalog import parse_catalog_entry
+    from ledger.hashing import record_hash
+    from ledger.store.catalog import add_catalog_version
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "canonical-form.md").read_text(encoding="utf-8")
+    entry = json.loads(doc.split("<!-- worked-example-entry -->\n```json\n", 1)[1].split("```", 1)[0])
+    story = Story(suite)
+    cid = story.run()
+    first = parse_catalog_entry(dict(entry, name=f"reconciled {cid} {store.dialect.name}"))
+    with Session(store) as session:
+        version = add_catalog_version(session, first, certificate_id=cid)
+        session.commit()
+        entry_id = version.entry_id
+    contracts = {name: suite.contract(name) for name in DEPLOYED_CONTRACTS}
+
+    def catalog_drift() -> list[str]:
+        head = suite.w3.eth.block_number
+        drift = reconcile(store, contracts=contracts, anchors=None, cursor_block=head, head=head)
+        return [d.subject for d in drift if d.kind == "catalog-hash"]
+
+    assert catalog_drift() == [f"certificate {cid}"]  # the chain still carries keccak("v2")
+    certificates = contracts["Certificates"]
+    story.send(certificates.functions.requestChange(cid, record_hash(first)), story.merchant_a)
+    story.send(certificates.functions.approveRequest(cid), story.registrar)
+    assert catalog_drift() == []
+    with Session(store) as session:
+        add_catalog_version(session, parse_catalog_entry(dict(entry, name="edited off chain")), entry_id=entry_id)
+        session.commit()
+    assert catalog_drift() == [f"certificate {cid}"]
