@@ -44,8 +44,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
+from typing import Any
 
+from eth_abi.abi import decode as abi_decode
 from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
@@ -317,12 +320,50 @@ def resolve(ledger: LedgerContext, ref: str) -> int:
 # --- reading ----------------------------------------------------------------------------------
 
 
+# Certificates read per JSON-RPC batch when listing many.
+_BATCH = 250
+_CERTIFICATE_TYPES = ["(uint8,address,address,uint256,bytes32,uint64,uint64,uint8,bytes32,uint64)"]
+
+
+def _read_states(ledger: LedgerContext, certificate_ids: Sequence[int]) -> tuple[dict[int, Any], dict[int, bool]]:
+    """Each certificate's stored record and whether it is in force.
+
+    One certificate is read with two calls; many are read with raw
+    ``eth_call`` batches (encoded and decoded here: web3's own batching
+    formats every answer through its middleware, which costs more than the
+    node's work).
+    """
+    if len(certificate_ids) == 1:
+        (cid,) = certificate_ids
+        return ({cid: ledger.call("Certificates", "certificate", cid)},
+                {cid: bool(ledger.call("Certificates", "isInForce", cid))})
+    address = ledger.contract("Certificates").address
+    record = keccak(text="certificate(uint256)")[:4]
+    in_force_of = keccak(text="isInForce(uint256)")[:4]
+    states: dict[int, Any] = {}
+    in_force: dict[int, bool] = {}
+    for start in range(0, len(certificate_ids), _BATCH):
+        chunk = list(certificate_ids[start:start + _BATCH])
+        calls: list[tuple[str, list[Any]]] = []
+        for cid in chunk:
+            argument = cid.to_bytes(32, "big").hex()
+            calls.append(("eth_call", [{"to": address, "data": "0x" + record.hex() + argument}, "latest"]))
+            calls.append(("eth_call", [{"to": address, "data": "0x" + in_force_of.hex() + argument}, "latest"]))
+        answers = ledger.w3.provider.make_batch_request(calls)  # type: ignore[attr-defined]
+        if not isinstance(answers, list) or len(answers) != len(calls) or any("result" not in a for a in answers):
+            raise TransactionError("the node did not answer a batch of certificate reads; try again")
+        by_id = sorted(answers, key=lambda answer: int(answer["id"]))
+        for index, cid in enumerate(chunk):
+            (states[cid],) = abi_decode(_CERTIFICATE_TYPES, bytes.fromhex(by_id[2 * index]["result"][2:]))
+            in_force[cid] = int(by_id[2 * index + 1]["result"], 16) == 1
+    return states, in_force
+
+
 def _views(ledger: LedgerContext, certificate_ids: Sequence[int]) -> list[CertificateView]:
     if not certificate_ids:
         return []
     numbers = _issued_numbers(event_log(ledger, "Certificates"), list(certificate_ids))
-    states = {cid: ledger.call("Certificates", "certificate", cid) for cid in certificate_ids}
-    in_force = {cid: bool(ledger.call("Certificates", "isInForce", cid)) for cid in certificate_ids}
+    states, in_force = _read_states(ledger, certificate_ids)
     hashes = {cid: to_hex(bytes(state[4])) for cid, state in states.items()}
     names = _stored_names(ledger, hashes)
     views = []

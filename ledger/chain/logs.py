@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from eth_abi.abi import decode as abi_decode
 from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract import Contract
@@ -41,12 +43,69 @@ def address_topic(address: str) -> str:
     return "0x" + bytes(12).hex() + to_checksum_address(address)[2:].lower()
 
 
+def _quantity(value: Any) -> int:
+    """A JSON-RPC quantity: ``0x`` hex text from the node, or an int from web3's formatters."""
+    return int(value, 16) if isinstance(value, str) else int(value)
+
+
+def _type_of(param: Mapping[str, Any]) -> str:
+    kind = str(param["type"])
+    if kind.startswith("tuple"):
+        return "(" + ",".join(_type_of(component) for component in param["components"]) + ")" + kind[5:]
+    return kind
+
+
+def _value(kind: str, value: Any) -> Any:
+    if kind == "address":
+        return to_checksum_address(value)
+    if kind.endswith("]"):
+        inner = kind[: kind.rindex("[")]
+        return [_value(inner, item) for item in value]
+    return value
+
+
+@dataclass(frozen=True)
+class _EventSpec:
+    """How to decode one event of one contract: its topic and where each argument is."""
+
+    contract: str
+    event: str
+    topic: bytes
+    names: tuple[str, ...]
+    types: tuple[str, ...]
+    indexed: tuple[bool, ...]
+
+    @classmethod
+    def of(cls, contract: str, entry: Mapping[str, Any]) -> _EventSpec:
+        inputs = list(entry["inputs"])
+        types = tuple(_type_of(param) for param in inputs)
+        signature = f"{entry['name']}({','.join(types)})"
+        return cls(contract, str(entry["name"]), bytes(keccak(text=signature)),
+                   tuple(str(param["name"]) for param in inputs), types,
+                   tuple(bool(param.get("indexed")) for param in inputs))
+
+    def decode(self, topics: Sequence[bytes], data: bytes) -> dict[str, Any]:
+        """The arguments by name; an indexed dynamic value is its hash (that is all a topic holds)."""
+        unindexed = [kind for kind, indexed in zip(self.types, self.indexed, strict=True) if not indexed]
+        data_values = iter(abi_decode(unindexed, data)) if unindexed else iter(())
+        topic_values = iter(topics[1:])
+        args: dict[str, Any] = {}
+        for name, kind, indexed in zip(self.names, self.types, self.indexed, strict=True):
+            if not indexed:
+                args[name] = _value(kind, next(data_values))
+                continue
+            topic = next(topic_values)
+            dynamic = kind in ("string", "bytes") or kind.endswith("]") or kind.startswith("(")
+            args[name] = topic if dynamic else _value(kind, abi_decode([kind], topic)[0])
+        return args
+
+
 @dataclass(frozen=True)
 class ChainLog:
     """One decoded event and where it is in the chain.
 
-    ``args`` are as web3 decodes them: integers, checksummed addresses, bytes
-    for ``bytesN`` values, and strings.
+    ``args`` are decoded from the contract's ABI: integers, checksummed
+    addresses, bytes for ``bytesN`` values, strings, booleans and lists.
     """
 
     contract: str
@@ -74,19 +133,22 @@ class EventLog:
         self.start_block = start_block
         self.log_range = max(1, log_range)
         self._block_times: dict[int, int] = {}
-        # (lower-case address, topic0) -> (contract name, event name)
-        self._events: dict[tuple[str, bytes], tuple[str, str]] = {}
+        # (lower-case address, topic0) -> how to decode that event
+        self._events: dict[tuple[str, bytes], _EventSpec] = {}
         for name, contract in self.contracts.items():
             for entry in contract.abi:
                 fields: Mapping[str, Any] = entry
                 if fields.get("type") != "event" or fields.get("anonymous"):
                     continue
-                event_name = str(fields["name"])
-                topic = bytes(HexBytes(contract.events[event_name].topic))
-                self._events[(contract.address.lower(), topic)] = (name, event_name)
+                spec = _EventSpec.of(name, fields)
+                self._events[(contract.address.lower(), spec.topic)] = spec
 
     def _topic0(self, contract: str, event: str) -> str:
-        return str(HexBytes(self.contracts[contract].events[event].topic).to_0x_hex())
+        address = self.contracts[contract].address.lower()
+        for (spec_address, topic), spec in self._events.items():
+            if spec_address == address and spec.event == event:
+                return "0x" + topic.hex()
+        raise ChainError(f"the {contract} contract has no event {event}; update the ledger's contract artifacts")
 
     def head(self) -> int:
         """The latest block number."""
@@ -125,9 +187,10 @@ class EventLog:
         found: list[ChainLog] = []
         while start <= end:
             window_end = min(end, start + self.log_range - 1)
-            raw = self._rpc(lambda s=start, e=window_end: self.w3.eth.get_logs({
-                "fromBlock": s,
-                "toBlock": e,
+            # Raw eth_getLogs: web3's result formatters cost more than the node's work on thousands of logs.
+            raw = self._rpc(lambda s=start, e=window_end: self._raw_logs({
+                "fromBlock": hex(s),
+                "toBlock": hex(e),
                 "address": addresses,
                 "topics": [topic0, *topics],
             }))
@@ -139,22 +202,30 @@ class EventLog:
         found.sort(key=lambda item: item.order)
         return found
 
+    def _raw_logs(self, query: dict[str, Any]) -> list[Mapping[str, Any]]:
+        answer = self.w3.provider.make_request("eth_getLogs", [query])  # type: ignore[arg-type]
+        if "error" in answer:
+            message = answer["error"].get("message", answer["error"]) if isinstance(answer["error"], dict) \
+                else answer["error"]
+            raise ChainError(f"the node refused to return logs: {message}; lower log_range if it caps the range")
+        logs: list[Mapping[str, Any]] = answer["result"]
+        return logs
+
     def _decode(self, log: Mapping[str, Any]) -> tuple[str, ChainLog] | None:
         address = str(log["address"]).lower()
         if not log["topics"]:
             return None
-        known = self._events.get((address, bytes(log["topics"][0])))
-        if known is None:
+        topics = [bytes(HexBytes(topic)) for topic in log["topics"]]
+        spec = self._events.get((address, topics[0]))
+        if spec is None:
             return None
-        contract, event = known
-        processed = self.contracts[contract].events[event]().process_log(log)
         return address, ChainLog(
-            contract=contract,
-            event=event,
-            args=dict(processed["args"]),
-            block_number=int(log["blockNumber"]),
-            tx_index=int(log["transactionIndex"]),
-            log_index=int(log["logIndex"]),
+            contract=spec.contract,
+            event=spec.event,
+            args=spec.decode(topics, bytes(HexBytes(log["data"]))),
+            block_number=_quantity(log["blockNumber"]),
+            tx_index=_quantity(log["transactionIndex"]),
+            log_index=_quantity(log["logIndex"]),
             tx_hash=HexBytes(log["transactionHash"]).to_0x_hex(),
         )
 

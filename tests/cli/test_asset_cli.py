@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -127,16 +124,3 @@ def test_an_import_is_one_json_document_and_a_rerun_skips_everything(
     assert again.exit_code == 0, again.stderr
     assert "0 applications submitted, 6 already submitted" in again.stderr
     assert "already submitted" in again.stdout
-
-
-def test_dal_runs_as_a_real_process_and_prints_only_json(workflow_env: dict[str, str], tmp_path: Path) -> None:
-    dal = Path(sys.executable).parent / "dal"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DAL_")} | workflow_env
-    applied = subprocess.run(
-        [str(dal), "--json", "--as", "merchant-c", "asset", "apply", str(write_catalog(tmp_path)),
-         "--registrar", "registrar"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
-    )
-    assert applied.returncode == 0, applied.stderr
-    assert json.loads(applied.stdout)["status"] == "submitted"
-    assert applied.stderr == ""
