@@ -166,9 +166,13 @@ class EventSpec:
         return args
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LoggedEvent:
-    """A decoded log, where it is in the chain, and its arguments in stored form."""
+    """A decoded log, where it is in the chain, and its arguments in stored form.
+
+    Not frozen on purpose: a frozen dataclass costs several times more to build,
+    and the indexer builds one per log; nothing mutates it after decoding.
+    """
 
     contract: str
     event: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from operator import itemgetter
 from typing import Any, Final
 
@@ -92,24 +93,27 @@ class HandlerRegistry:
         rows while the window is applied, so the result is the same as writing
         each at once. A failure discards whatever was deferred.
         """
-        connection.info.pop(_DEFERRED, None)
+        token = _DEFERRED.set({})
         try:
             for event in events:
                 self.apply(connection, event)
             for flush in self._flushes:
                 flush(connection)
         finally:
-            connection.info.pop(_DEFERRED, None)
+            _DEFERRED.reset(token)
 
 
-_DEFERRED = "oracle.handlers.deferred"
+#: The writes deferred by the handlers of the window being applied (see ``apply_all``).
+_DEFERRED: ContextVar[dict[str, Any] | None] = ContextVar("oracle_deferred_writes", default=None)
 
 default_registry = HandlerRegistry()
 
 
 def deferred(connection: Connection, key: str, factory: Callable[[], Any]) -> Any:
     """The buffer ``key`` of writes deferred to the end of the current window on ``connection``."""
-    buffers: dict[str, Any] = connection.info.setdefault(_DEFERRED, {})
+    buffers = _DEFERRED.get()
+    if buffers is None:
+        raise RuntimeError("handlers that defer writes run inside HandlerRegistry.apply_all")
     if key not in buffers:
         buffers[key] = factory()
     return buffers[key]
@@ -117,8 +121,8 @@ def deferred(connection: Connection, key: str, factory: Callable[[], Any]) -> An
 
 def buffered(connection: Connection, key: str) -> Any:
     """The buffer ``key`` if handlers filled one in this window, else ``None``."""
-    buffers: dict[str, Any] = connection.info.get(_DEFERRED, {})
-    return buffers.get(key)
+    buffers = _DEFERRED.get()
+    return None if buffers is None else buffers.get(key)
 
 
 _LINKS = "registry.certificate-events"
