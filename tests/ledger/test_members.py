@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from eth_utils.crypto import keccak
+from hypothesis import given
+from hypothesis import strategies as st
 from workflow_chain import chain_snapshot_fixture, ledger_fixture, workflow_chain_fixture  # noqa: F401
 
 from ledger.context import LedgerContext
@@ -37,6 +39,31 @@ def test_the_identity_of_a_unified_social_credit_code_is_the_keccak_of_its_prefi
 def test_a_code_with_a_wrong_check_character_is_refused_naming_the_right_one() -> None:
     with pytest.raises(ValidationError, match="its check character is '4', the first 17 characters give '3'"):
         uscc_identity_hash("91350100M000100Y44")
+
+
+_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+
+
+def _with_check_character(body: str) -> str:
+    total = sum(_CHARSET.index(char) * weight for char, weight in zip(body, _WEIGHTS, strict=True))
+    return body + _CHARSET[(31 - total % 31) % 31]
+
+
+@given(
+    body=st.text(alphabet=_CHARSET, min_size=17, max_size=17),
+    position=st.integers(min_value=0, max_value=17),
+    replacement=st.sampled_from(_CHARSET),
+)
+def test_every_code_with_its_check_character_is_accepted_and_any_one_typo_is_caught(
+    body: str, position: int, replacement: str
+) -> None:
+    code = _with_check_character(body)
+    assert uscc_identity_hash(code) == keccak(text="USCC:" + code)
+    typo = code[:position] + replacement + code[position + 1:]
+    if typo != code:
+        with pytest.raises(ValidationError, match="is not a valid unified social credit code"):
+            uscc_identity_hash(typo)
 
 
 @pytest.mark.parametrize("code", ["91350100M000100Y4", "91350100M000100YI3", "not a code at all!"])
