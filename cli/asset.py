@@ -27,7 +27,11 @@ from ledger.context import LedgerContext
 __all__ = ["app"]
 
 app = typer.Typer(
-    help="Certificates of data assets: apply, review, issue, change, renew, suspend, cancel, show, import.",
+    help="Certificates of data assets: apply, review, issue, change, renew, suspend, cancel, show, import.\n\n"
+    "CERT is a certificate's id (12), REGISTRAR:NUMBER (registrar:SZDEX-2025-0001, the registrar as an account "
+    "name or 0x address), or its number alone when no other registrar used it; an all-digit number needs the "
+    "REGISTRAR:NUMBER form. WHEN is a date (2030-12-31: the end of that day, UTC), an ISO date and time, or a "
+    "duration from the chain's time (5y, 90d, 12h). A reason is text (its keccak-256 is recorded) or a 0x hash.",
     no_args_is_help=True,
 )
 
