@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from workflow_chain import (  # noqa: F401 - fixtures
     CATALOG,
+    WorkflowChain,
     chain_snapshot_fixture,
     ledger_fixture,
     workflow_chain_fixture,
@@ -23,6 +24,7 @@ from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, NotFoundError, ValidationError
 from ledger.hashing import record_hash, to_hex
 from ledger.members import parse_roles, resolve_address
+from ledger.registration import import_catalogs
 from ledger.store.catalog import CatalogRecord, CatalogVersion
 
 
@@ -311,3 +313,23 @@ def test_reasons_are_recorded_by_hash(ledger: LedgerContext, tmp_path: Path) -> 
     receipt = ledger.w3.eth.get_transaction_receipt(result.tx_hash)  # type: ignore[arg-type]
     [event] = ledger.contract("Certificates").events.CertificateReturned().process_receipt(receipt)
     assert bytes(event["args"]["reasonHash"]) == keccak(text="scale missing")
+
+
+def test_applications_are_stored_on_sqlite_and_postgresql_alike(
+    workflow_chain: WorkflowChain, chain_snapshot: None, empty_database_url: str, tmp_path: Path
+) -> None:
+    ledger = workflow_chain.context(empty_database_url)
+    result = certificates.apply(ledger, write_catalog(tmp_path), registrar="registrar", as_="merchant-a")
+    folder = tmp_path / "more"
+    folder.mkdir()
+    for index in range(3):
+        write_catalog(folder, f"more-{index}.json", name=f"More {index}")
+    report = import_catalogs(ledger, folder, registrar="registrar", as_="merchant-a")
+    ids = [result.certificate.certificate_id] + [item.certificate_id for item in report.items]
+    for certificate_id in ids:
+        [stored] = _stored(ledger, certificate_id)
+        on_chain = ledger.call("Certificates", "certificate", certificate_id)
+        assert stored.record_hash == to_hex(bytes(on_chain[4]))
+    assert [view.name for view in certificates.list_certificates(ledger)] == [
+        CATALOG["name"], "More 0", "More 1", "More 2"
+    ]
