@@ -36,6 +36,7 @@ from ledger.merkle import MerkleTree
 from ledger.store.anchors import AnchorBatch, AnchoredRecord, AnchorStatus
 from ledger.store.types import utc_now
 from oracle.handlers.registry import table
+from oracle.locking import hold_writer_lock
 from oracle.records import RecordSource, record_sources
 
 __all__ = [
@@ -168,6 +169,7 @@ def _write_batch(engine: Engine, source: RecordSource, limit: int) -> tuple[int 
     of an anchored one) and how many records were gathered (0: nothing left).
     """
     with engine.begin() as connection:
+        hold_writer_lock(connection)
         gathered = _gather(connection, source, limit)
         for record_id, record_hash, row in gathered.copies:
             connection.execute(insert(_records).values(

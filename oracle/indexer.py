@@ -45,6 +45,7 @@ from ledger.store.types import utc_now
 from oracle.decoding import LogDecoder, LoggedEvent
 from oracle.handlers import HandlerRegistry, default_registry
 from oracle.handlers.registry import bulk_insert, table, upsert
+from oracle.locking import hold_writer_lock
 
 __all__ = ["READ_MODEL_TABLES", "Indexer", "SyncReport", "rebuild_read_model"]
 
@@ -236,7 +237,8 @@ class Indexer:
             start, end = position + 1, min(position + self.log_range, goal)
             applied = self._window(start, end)
             if applied is None:
-                continue  # the chain changed while fetching: check again
+                current = self.cursor()  # the chain or another oracle moved meanwhile: look again
+                continue
             current = applied[0]
             report.windows += 1
             report.events += applied[1]
@@ -280,6 +282,7 @@ class Indexer:
         """Forget everything after ``ancestor`` and rebuild the read model, in one transaction."""
         keep = ancestor[0] if ancestor else self.start_block - 1
         with self.engine.begin() as connection:
+            hold_writer_lock(connection)
             connection.execute(delete(_events).where(_events.c.block_number > keep))
             connection.execute(delete(_blocks).where(_blocks.c.number > keep))
             if ancestor is None:
@@ -287,6 +290,13 @@ class Indexer:
             else:
                 self._set_cursor(connection, ancestor[0], ancestor[1])
             rebuild_read_model(connection, self.registry)
+
+    def _position(self, connection: Connection) -> int:
+        """The last applied block as this transaction sees it."""
+        number = connection.execute(
+            select(_cursor.c.block_number).where(_cursor.c.name == CHAIN_CURSOR)
+        ).scalar()
+        return self.start_block - 1 if number is None else int(number)
 
     def _set_cursor(self, connection: Connection, number: int, block_hash: str) -> None:
         values = {
@@ -333,6 +343,9 @@ class Indexer:
         if any(e.block_number == end and e.block_hash != end_hash for e in events):
             return None
         with self.engine.begin() as connection:
+            hold_writer_lock(connection)
+            if self._position(connection) != start - 1:
+                return None  # another oracle applied this window meanwhile: look again
             known = {
                 (row.tx_hash, row.log_index)
                 for row in connection.execute(

@@ -182,3 +182,39 @@ def test_anchoring_killed_at_random_points_anchors_every_record_exactly_once(
     for root in roots:
         assert suite.chain.anchored_at(bytes.fromhex(root[2:])) > 0
     engine.dispose()
+
+
+def test_two_oracles_syncing_one_database_at_once_apply_every_event_once(
+    w3: Web3, source: Contract, new_database_url: Callable[[], str]
+) -> None:
+    start = w3.eth.block_number + 1
+    _emit(w3, source, 16)
+    head = w3.eth.block_number
+    url = new_database_url()
+    open_store(url, create_if_empty=True).dispose()
+    endpoint = str(w3.provider.endpoint_uri)  # type: ignore[attr-defined]
+
+    children = []
+    for _ in range(2):
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                engine = open_store(url)
+                Indexer(Web3(Web3.HTTPProvider(endpoint)), engine, source_decoder(source), chain_id=31337,
+                        log_range=1, start_block=start).sync(target=head)
+                engine.dispose()
+                code = 0
+            finally:
+                os._exit(code)
+        children.append(pid)
+    for pid in children:
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+    clean = open_store(new_database_url(), create_if_empty=True)
+    Indexer(w3, clean, source_decoder(source), chain_id=w3.eth.chain_id, start_block=start).sync(target=head)
+    both = open_store(url)
+    assert indexed_state(both) == indexed_state(clean)
+    both.dispose()
+    clean.dispose()
