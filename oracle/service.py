@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -20,6 +19,7 @@ from web3.contract import Contract
 from ledger.chain.artifacts import load_artifact
 from ledger.context import LedgerContext
 from ledger.errors import ChainError, LedgerError, StoreError
+from ledger.store.history import ReadModelPosition, read_model_position
 from ledger.store.session import open_store, upgrade_to_head
 from oracle.anchoring import AnchorOutcome, ContractAnchorChain, anchor_pending
 from oracle.decoding import LogDecoder
@@ -27,28 +27,10 @@ from oracle.indexer import Indexer, SyncReport
 from oracle.reconcile import Drift, reconcile
 from oracle.verification import RecordCheck, check_proof, check_record_hash, check_stored_record
 
-__all__ = ["ANCHORING_ACCOUNT", "Oracle", "ReadModelStatus"]
+__all__ = ["ANCHORING_ACCOUNT", "Oracle"]
 
 #: The account that anchors when none is named (the development consortium's oracle).
 ANCHORING_ACCOUNT = "oracle"
-
-
-@dataclass(frozen=True)
-class ReadModelStatus:
-    """How far the read model is from the chain's head."""
-
-    cursor: int | None
-    head: int
-    confirmations: int
-
-    @property
-    def behind(self) -> int:
-        return self.head - (self.cursor if self.cursor is not None else -1)
-
-    @property
-    def in_step(self) -> bool:
-        """Synced to within the confirmation depth."""
-        return self.cursor is not None and self.behind <= self.confirmations
 
 
 class Oracle:
@@ -82,9 +64,10 @@ class Oracle:
 
     # --- indexing ----------------------------------------------------------------------------
 
-    def status(self) -> ReadModelStatus:
-        cursor = self.indexer.cursor()
-        return ReadModelStatus(cursor[0] if cursor else None, self.indexer.head(), self.confirmations)
+    def status(self) -> ReadModelPosition:
+        """Where the read model is against the chain's head."""
+        return read_model_position(self.engine, self.ledger.profile.chain_id, self.indexer.head(),
+                                   self.confirmations)
 
     def sync(self, *, target: int | None = None, stop: Callable[[], bool] = lambda: False,
              progress: Callable[[SyncReport], None] | None = None) -> SyncReport:
