@@ -19,7 +19,7 @@ defines more profiles, for example a Besu QBFT network with PostgreSQL::
 Environment variables override the file: ``DAL_PROFILE`` picks the profile,
 and ``DAL_RPC_URL``, ``DAL_CHAIN_ID``, ``DAL_POA``, ``DAL_GAS_PRICE``,
 ``DAL_DATABASE_URL``, ``DAL_LOG_RANGE``, ``DAL_CONFIRMATIONS``,
-``DAL_TIMEOUT`` and ``DAL_RECEIPT_TIMEOUT`` override single settings of the
+``DAL_TIMEOUT``, ``DAL_RECEIPT_TIMEOUT`` and ``DAL_TX_BATCH_SIZE`` override single settings of the
 chosen profile. Every problem is reported as one :class:`ConfigError` line
 that names the setting and says how to fix it.
 
@@ -67,8 +67,11 @@ class Profile:
 
     ``gas_price`` is ``None`` when fees come from the node (EIP-1559); an
     integer means legacy transactions at that price in wei (``0`` on a
-    free-gas network such as Besu with ``zeroBaseFee``). ``managed_node`` is
-    true only for the ``local`` profile, whose node the ledger starts and stops.
+    free-gas network such as Besu with ``zeroBaseFee``). ``tx_batch_size`` is
+    how many transactions a batch sends per JSON-RPC request (a node that runs
+    the calls of one request concurrently needs ``1`` to see nonces in order).
+    ``managed_node`` is true only for the ``local`` profile, whose node the
+    ledger starts and stops.
     """
 
     name: str
@@ -82,6 +85,7 @@ class Profile:
     confirmations: int = 0
     timeout: float = 30.0
     receipt_timeout: float = 120.0
+    tx_batch_size: int = 100
     managed_node: bool = False
 
     @property
@@ -204,6 +208,13 @@ def _check_confirmations(value: Any) -> int:
     return _positive_int(value, minimum=0)
 
 
+def _check_tx_batch_size(value: Any) -> int:
+    size = _positive_int(value)
+    if size > 1000:
+        raise ValueError
+    return size
+
+
 def _check_seconds(value: Any) -> float:
     if isinstance(value, bool):
         raise TypeError
@@ -276,6 +287,7 @@ _SETTINGS: dict[str, tuple[_Checker, str, str]] = {
     "confirmations": (_check_confirmations, "a number of blocks, 0 or more", "DAL_CONFIRMATIONS"),
     "timeout": (_check_seconds, "a positive number of seconds", "DAL_TIMEOUT"),
     "receipt_timeout": (_check_seconds, "a positive number of seconds", "DAL_RECEIPT_TIMEOUT"),
+    "tx_batch_size": (_check_tx_batch_size, "a number of transactions from 1 to 1000", "DAL_TX_BATCH_SIZE"),
 }
 
 
@@ -306,6 +318,10 @@ def _local_defaults(home: Path) -> dict[str, Any]:
         # The local node runs with a zero base fee and zero gas price, like a
         # free-gas Besu network, so fresh accounts can act without funding.
         "gas_price": 0,
+        # The local node (anvil) runs the calls of one JSON-RPC request
+        # concurrently, and its auto-miner can lose track of a transaction that
+        # arrives ahead of its predecessor: send one transaction per request.
+        "tx_batch_size": 1,
     }
 
 

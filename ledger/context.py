@@ -238,7 +238,8 @@ class LedgerContext:
 
     @cached_property
     def sender(self) -> Sender:
-        return Sender(self.w3, self.profile, self.decoder)
+        node = self.node
+        return Sender(self.w3, self.profile, self.decoder, on_stall=node.mine_pending if node else None)
 
     def call(self, contract: str, function: str, *args: Any, block: BlockIdentifier = "latest") -> Any:
         """A view call; a refusal is the decoded :class:`~ledger.errors.ContractRevertError`."""

@@ -84,6 +84,7 @@ class LocalNode:
     chain_id: int = 31337
     data_dir: Path | None = None
     block_time: float | None = None
+    mining: bool = True
     _process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -105,6 +106,8 @@ class LocalNode:
         ]
         if self.block_time:
             command += ["--block-time", str(self.block_time)]
+        if not self.mining:
+            command += ["--no-mining"]  # blocks only on request (tests of pending transactions)
         if self.data_dir:
             command += ["--state", str(self.data_dir / "anvil-state.json"), "--state-interval", "2"]
         else:
@@ -192,6 +195,22 @@ class LocalNode:
             time.sleep(0.05)
         self.stop()
         raise NodeUnavailableError(f"the local node did not answer on {self.url} within {timeout:.0f}s")
+
+    def mine_pending(self) -> None:
+        """Mine a block now, taking every ready transaction.
+
+        anvil's auto-miner can miss transactions that became ready while it
+        was mining (a known anvil defect, seen under bursts of transactions
+        from one sender); they stay ready but unmined until a block is mined.
+        The sender calls this when its transactions stop being mined.
+        """
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "evm_mine", "params": []}).encode()
+        request = urllib.request.Request(self.url, body, {"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                response.read()
+        except (OSError, urllib.error.URLError):
+            pass  # the node is gone; the sender reports what was not mined
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the node gracefully (anvil dumps its state on SIGTERM)."""

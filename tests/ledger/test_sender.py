@@ -11,7 +11,7 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
 from ledger.accounts import DEVELOPMENT_MNEMONIC
-from ledger.chain.node import LocalNode
+from ledger.chain.node import LocalNode, free_port
 from ledger.chain.revert import RevertDecoder
 from ledger.chain.sender import NonceManager, Sender, TxRequest
 from ledger.config import Profile
@@ -49,12 +49,13 @@ def _profile(node: LocalNode, tmp_path: Path, gas_price: int | None = 0) -> Prof
         gas_price=gas_price,
         managed_node=True,
         receipt_timeout=30,
+        tx_batch_size=1,
     )
 
 
 @pytest.fixture
 def sender(w3: Web3, local_node: LocalNode, tmp_path: Path, isolated: None) -> Sender:
-    return Sender(w3, _profile(local_node, tmp_path), RevertDecoder())
+    return Sender(w3, _profile(local_node, tmp_path), RevertDecoder(), on_stall=local_node.mine_pending)
 
 
 def test_a_transfer_is_signed_locally_as_a_legacy_free_gas_transaction(sender: Sender, w3: Web3) -> None:
@@ -141,3 +142,54 @@ def test_a_failing_item_does_not_stop_the_batch_and_leaves_no_nonce_gap(sender: 
 
 def test_an_empty_batch_is_empty(sender: Sender) -> None:
     assert sender.send_batch(PAYER, []) == []
+
+
+@pytest.fixture(scope="module")
+def idle_node() -> Iterator[LocalNode]:
+    """A node that mines only when asked: transactions wait until the sender's on_stall mines."""
+    node = LocalNode(port=free_port(), mining=False)
+    node.start()
+    try:
+        yield node
+    finally:
+        node.stop()
+
+
+def test_a_stalled_transaction_is_mined_after_the_stall_hook(idle_node: LocalNode, tmp_path: Path) -> None:
+    w3 = Web3(Web3.HTTPProvider(idle_node.url))
+    nudges: list[int] = []
+
+    def mine() -> None:
+        nudges.append(1)
+        idle_node.mine_pending()
+
+    sender = Sender(w3, _profile(idle_node, tmp_path), RevertDecoder(), on_stall=mine)
+    receipt = sender.transact(PAYER, TxRequest(to=PAYEE, value=5))
+    assert receipt["status"] == 1
+    assert len(nudges) == 1
+    results = sender.send_batch(PAYER, [TxRequest(to=PAYEE, value=i + 1) for i in range(5)])
+    assert all(result.ok for result in results)
+    assert len(nudges) == 2
+
+
+def test_a_batch_sends_again_what_the_node_lost(idle_node: LocalNode, tmp_path: Path) -> None:
+    w3 = Web3(Web3.HTTPProvider(idle_node.url))
+    stalls: list[str] = []
+
+    def evict_then_mine() -> None:
+        # First stall: the node evicts the first transaction from its pool (as a busy
+        # network may). Second stall: the batch has sent it again; mine everything.
+        if not stalls:
+            pending = w3.provider.make_request("txpool_content", [])["result"]["pending"]  # type: ignore[arg-type]
+            first = min(next(iter(pending.values())).values(), key=lambda tx: int(tx["nonce"], 16))
+            w3.provider.make_request("anvil_dropTransaction", [first["hash"]])  # type: ignore[arg-type]
+            stalls.append(first["hash"])
+        else:
+            stalls.append("mined")
+            idle_node.mine_pending()
+
+    sender = Sender(w3, _profile(idle_node, tmp_path), RevertDecoder(), on_stall=evict_then_mine)
+    results = sender.send_batch(PAYER, [TxRequest(to=PAYEE, value=i + 1) for i in range(3)])
+    assert stalls[1:] == ["mined"]
+    assert results[0].tx_hash == stalls[0]
+    assert all(result.ok for result in results)
