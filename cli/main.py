@@ -14,6 +14,7 @@ unexpected is one line too, with the traceback available under
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 from typing import Annotated, Any
@@ -28,10 +29,11 @@ from ledger.errors import LedgerError
 __all__ = ["NOUNS", "app"]
 
 # The nouns of `dal`, in the order `dal --help` lists them. To add one, write
-# `cli/<noun>.py` with `app = typer.Typer(help=...)`: it is joined here as
-# `dal <noun>`. (A single-command noun such as `demo` gives its Typer a
-# callback with `invoke_without_command=True`.) Names listed here whose module
-# does not exist yet are skipped.
+# `cli/<noun>.py` with `app = typer.Typer(help=...)` and list it here: it is
+# joined as `dal <noun>`. (A single-command noun such as `demo` gives its Typer
+# a callback with `invoke_without_command=True`.) A noun's module is imported
+# only when the noun is used, so `dal chain status` does not pay for the
+# libraries behind `dal asset`.
 NOUNS: tuple[str, ...] = (
     "chain",
     "account",
@@ -53,8 +55,28 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _noun_exists(noun: str) -> bool:
+    return importlib.util.find_spec(f"cli.{noun}") is not None
+
+
 class _LedgerGroup(TyperGroup):
-    """The top-level group: turns errors into one line on stderr and an exit code."""
+    """The top-level group: loads nouns on use; turns errors into one line on stderr and an exit code."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        listed = list(super().list_commands(ctx))
+        return listed + [noun for noun in NOUNS if noun not in listed and _noun_exists(noun)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in NOUNS and _noun_exists(cmd_name):
+            module = importlib.import_module(f"cli.{cmd_name}")
+            # Built exactly as `add_typer` would join it, then kept.
+            holder = typer.Typer()
+            holder.add_typer(module.app, name=cmd_name)
+            command = typer.main.get_group(holder).get_command(ctx, cmd_name)
+            if command is not None:
+                self.add_command(command, cmd_name)
+        return command
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -64,8 +86,8 @@ class _LedgerGroup(TyperGroup):
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise
+        except (typer.Exit, typer.Abort, typer.TyperException, BrokenPipeError):
+            raise  # typer reports these itself (a closed pipe ends quietly)
         except Exception as exc:
             if os.environ.get("DAL_DEBUG"):
                 raise
@@ -105,15 +127,3 @@ def main(
     begin(CliState(json=json_output, as_name=as_name, profile_name=profile, out=Output(json_output)))
 
 
-def _register_nouns() -> None:
-    for noun in NOUNS:
-        try:
-            module = importlib.import_module(f"cli.{noun}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"cli.{noun}":
-                continue
-            raise
-        app.add_typer(module.app, name=noun)
-
-
-_register_nouns()

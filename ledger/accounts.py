@@ -65,7 +65,7 @@ _DEVELOPMENT_WARNING = (
 )
 # scrypt cost: the library default (2**18) for real keys; development keys are
 # public anyway, so their keystores use a cheap cost to keep local work fast.
-_DEVELOPMENT_SCRYPT_N = 2**14
+_DEVELOPMENT_SCRYPT_N = 2**12
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 

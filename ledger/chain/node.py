@@ -230,17 +230,32 @@ class LocalNode:
                 if self._process is not None and self._process.pid == pid:
                     if self._process.poll() is not None:
                         break
-                else:
-                    try:
-                        os.kill(pid, 0)
-                    except ProcessLookupError:
-                        break
+                elif _exited(pid):
+                    break
                 time.sleep(0.05)
             else:
                 os.kill(pid, signal.SIGKILL)
         self._process = None
         if self.pid_file and self.pid_file.exists():
             self.pid_file.unlink()
+
+
+def _exited(pid: int) -> bool:
+    """True once ``pid`` has ended (reaping it if it is a child of this process)."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return True
+    except ChildProcessError:
+        pass  # not our child: its parent reaps it
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] == "Z"  # ended, waiting for its parent
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
 
 
 def _is_anvil(pid: int) -> bool:
