@@ -69,6 +69,23 @@ MESSAGES: dict[str, str] = {
         "{account} is not the consortium admin; only the admin does this (act as it with --as)"
     ),
     "OwnableInvalidOwner": "{owner} cannot be the consortium admin; name a real account",
+    "InvalidAccountNonce": (
+        "{account}'s next signature nonce is {currentNonce}, not the one given; sign the request again"
+    ),
+    "SafeCastOverflowedUintDowncast": (
+        "the value {value} does not fit in {bits} bits; give a smaller number"
+    ),
+    "StringTooLong": "the text {str!r} is too long for the contract; shorten it",
+    "InvalidShortString": "a stored text is not a valid short string; this is a contract bug, report it",
+    "MemberReplicaUnauthorizedCaller": (
+        "{caller} may not write member records; only the Consortium contract does"
+    ),
+    # Anchors: Merkle roots of off-chain batches.
+    "AnchorsRootAlreadyRecorded": (
+        "the Merkle root {root} is already anchored; this batch (or an identical one) is on chain already"
+    ),
+    "AnchorsInvalidRoot": "the zero root cannot be anchored; build the batch's Merkle tree first",
+    "AnchorsEmptyBatch": "a batch must hold at least one record, got {count}; anchor a non-empty batch",
     # Consortium: members and roles.
     "ConsortiumNotMember": (
         "{account} is not a member of the consortium; the admin admits it with `dal member add`"

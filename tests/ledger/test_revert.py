@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from eth_abi.abi import encode as abi_encode
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
+from web3 import Web3
+from web3.contract import Contract
 from web3.exceptions import ContractCustomError, ContractLogicError
 
+from ledger.accounts import DEVELOPMENT_MNEMONIC
+from ledger.chain.node import LocalNode
 from ledger.chain.revert import MESSAGES, RevertDecoder, render_message, revert_data_of
+from ledger.chain.sender import Sender, TxRequest
+from ledger.config import Profile
+from ledger.errors import ContractRevertError
+
+Account.enable_unaudited_hdwallet_features()
+# Account #3 of the public development mnemonic, funded by the local node.
+CALLER: LocalAccount = Account.from_mnemonic(DEVELOPMENT_MNEMONIC, account_path="m/44'/60'/0'/0/3")
 
 PLEDGEE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 TEST_ABI: list[dict[str, Any]] = [
@@ -160,3 +175,149 @@ def test_decoder_indexes_every_artifact_in_a_directory(tmp_path: Path) -> None:
         "RightsSharesPledged(uint256,address,uint64)",
     ]
     assert decoder.errors["ConsortiumNotMember(address)"].contracts == {"Test"}
+
+
+# --- every error the shipped contracts define reads as a sentence ----------------------------------
+
+
+def _example(abi_type: str) -> Any:
+    """A valid value of ``abi_type`` (enum-like small integers stay in range)."""
+    if abi_type.endswith("]"):
+        return []
+    if abi_type == "address":
+        return PLEDGEE
+    if abi_type == "bool":
+        return True
+    if abi_type == "string":
+        return "DA-2025-0001"
+    if abi_type == "bytes":
+        return b"\x01"
+    if abi_type.startswith("bytes"):
+        return b"C" * int(abi_type[5:])
+    return 1
+
+
+def test_every_error_of_the_shipped_contracts_has_a_message_that_renders() -> None:
+    decoder = RevertDecoder.from_artifacts()
+    assert len(decoder.errors) > 40
+    for signature, spec in decoder.errors.items():
+        data = spec.selector + abi_encode(spec.types, [_example(t) for t in spec.types])
+        error = decoder.decode(data)
+        assert error.name == spec.name, signature
+        message = str(error)
+        assert not message.startswith(f"the contract refused: {spec.name}("), f"no template for {signature}"
+        assert "{" not in message and "\n" not in message, signature
+
+
+# --- a real contract on the local chain --------------------------------------------------------------
+
+PROBE_SOURCE = """
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.0;
+
+/// Refuses in every way a contract can, for the decoding tests.
+contract RevertProbe {
+    error ProbeRefused(uint256 id, address caller, uint64 until);
+
+    uint256 public counter;
+
+    function refuse(uint256 id) external view {
+        revert ProbeRefused(id, msg.sender, 86_400);
+    }
+
+    function setSmall(uint256 value) external {
+        require(value < 10, "value too big");
+        counter = value;
+    }
+
+    function divide(uint256 a, uint256 b) external {
+        counter = a / b;
+    }
+}
+"""
+PROBE_TEMPLATES = {"ProbeRefused": "probe {id} refused {caller} until {until:date}"}
+
+
+@pytest.fixture(scope="module")
+def probe_artifact() -> dict[str, Any]:
+    """RevertProbe compiled with the project's pinned compiler and settings."""
+    import solcx
+
+    from ledger.chain.compiler import load_config, solc_binary
+
+    config = load_config()
+    settings = {**config.settings, "outputSelection": {"*": {"*": ["abi", "evm.bytecode.object"]}}}
+    standard = {"language": "Solidity", "sources": {"RevertProbe.sol": {"content": PROBE_SOURCE}},
+                "settings": settings}
+    output = solcx.compile_standard(standard, solc_binary=solc_binary(config))
+    compiled: dict[str, Any] = output["contracts"]["RevertProbe.sol"]["RevertProbe"]
+    return {"abi": compiled["abi"], "bytecode": "0x" + compiled["evm"]["bytecode"]["object"]}
+
+
+@pytest.fixture
+def probe(w3: Web3, local_node: LocalNode, tmp_path: Path, probe_artifact: dict[str, Any]) -> Iterator[Probe]:
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+    profile = Profile(
+        name="local", home=tmp_path, rpc_url=local_node.url, chain_id=local_node.chain_id,
+        database_url="sqlite://", gas_price=0, managed_node=True, receipt_timeout=30, tx_batch_size=1,
+    )
+    decoder = RevertDecoder(templates={**MESSAGES, **PROBE_TEMPLATES})
+    decoder.add_abi(probe_artifact["abi"], "RevertProbe")
+    sender = Sender(w3, profile, decoder, on_stall=local_node.mine_pending)
+    receipt = sender.transact(CALLER, TxRequest(to=None, data=bytes.fromhex(probe_artifact["bytecode"][2:])))
+    contract = w3.eth.contract(address=receipt["contractAddress"], abi=probe_artifact["abi"])
+    yield Probe(sender, contract)
+    w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
+
+
+@dataclass
+class Probe:
+    sender: Sender
+    contract: Contract
+
+
+def test_a_call_refused_with_a_custom_error_is_decoded_with_its_arguments(probe: Probe) -> None:
+    with pytest.raises(ContractRevertError) as caught:
+        probe.sender.call(TxRequest.call(probe.contract, "refuse", 7), CALLER.address)
+    assert caught.value.name == "ProbeRefused"
+    assert caught.value.args_by_name == {"id": 7, "caller": CALLER.address, "until": 86_400}
+    assert str(caught.value) == f"probe 7 refused {CALLER.address} until 1970-01-02"
+
+
+def test_a_refusal_at_estimation_is_decoded_and_nothing_is_sent(probe: Probe, w3: Web3) -> None:
+    start = w3.eth.block_number
+    with pytest.raises(ContractRevertError) as caught:
+        probe.sender.transact(CALLER, TxRequest.call(probe.contract, "setSmall", 11))
+    assert (caught.value.name, caught.value.args_by_name) == ("Error", {"message": "value too big"})
+    assert str(caught.value) == "the contract refused: value too big"
+    with pytest.raises(ContractRevertError) as panic:
+        probe.sender.transact(CALLER, TxRequest.call(probe.contract, "divide", 1, 0))
+    assert (panic.value.name, panic.value.args_by_name) == ("Panic", {"code": 0x12})
+    assert w3.eth.block_number == start
+
+
+def test_a_transaction_that_fails_on_chain_is_replayed_and_decoded(probe: Probe, w3: Web3) -> None:
+    start = w3.eth.block_number
+    with pytest.raises(ContractRevertError) as caught:
+        # With its gas given, nothing stops it before the chain: it is mined, and fails.
+        probe.sender.transact(CALLER, replace(TxRequest.call(probe.contract, "refuse", 9), gas=100_000))
+    assert caught.value.name == "ProbeRefused"
+    assert caught.value.args_by_name["id"] == 9
+    assert w3.eth.block_number == start + 1
+
+
+def test_a_batch_reports_each_item_s_outcome_in_order(probe: Probe) -> None:
+    requests = [
+        TxRequest.call(probe.contract, "setSmall", 3, label="fine"),
+        TxRequest.call(probe.contract, "setSmall", 12, label="refused at estimation"),
+        replace(TxRequest.call(probe.contract, "refuse", 5), gas=100_000, label="failed on chain"),
+        TxRequest.call(probe.contract, "setSmall", 4, label="fine too"),
+    ]
+    results = probe.sender.send_batch(CALLER, requests)
+    assert [r.request.label for r in results] == [r.label for r in requests]
+    assert [r.ok for r in results] == [True, False, False, True]
+    assert isinstance(results[1].error, ContractRevertError) and results[1].error.name == "Error"
+    assert results[1].tx_hash is None
+    assert isinstance(results[2].error, ContractRevertError) and results[2].error.name == "ProbeRefused"
+    assert results[2].receipt is not None and results[2].receipt["status"] == 0
+    assert probe.contract.functions.counter().call() == 4
