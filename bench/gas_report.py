@@ -36,6 +36,7 @@ from ledger.chain.artifacts import load_artifact
 from ledger.chain.compiler import DEPLOYED_CONTRACTS
 from ledger.chain.deploy import deploy_suite
 from ledger.chain.node import LocalNode, free_port
+from ledger.consent import CONSENT_TYPES, DOMAIN_NAME, DOMAIN_VERSION, EXTENSION_TYPES
 
 JSON_PATH = ROOT / "bench" / "gas-report.json"
 MARKDOWN_PATH = ROOT / "bench" / "gas-report.md"
@@ -109,25 +110,6 @@ DAY, YEAR = 86_400, 365 * 86_400
 #: clock.
 START = 1_893_456_000
 
-CONSENT_TYPES = [
-    {"name": "pledgee", "type": "address"},
-    {"name": "certificateId", "type": "uint256"},
-    {"name": "right", "type": "uint8"},
-    {"name": "shares", "type": "uint256"},
-    {"name": "amount", "type": "uint256"},
-    {"name": "currency", "type": "bytes3"},
-    {"name": "maturity", "type": "uint64"},
-    {"name": "externalRef", "type": "bytes32"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint256"},
-]
-EXTENSION_TYPES = [
-    {"name": "pledgeId", "type": "uint256"},
-    {"name": "newMaturity", "type": "uint64"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint256"},
-]
-
 
 class Scenario:
     """The suite on a chain, and the gas each measured transaction used."""
@@ -179,8 +161,8 @@ class Scenario:
         self, signer: str, primary: str, types: list[dict[str, str]], message: dict[str, Any]
     ) -> bytes:
         domain = {
-            "name": "DataAssetLedger Pledges",
-            "version": "1",
+            "name": DOMAIN_NAME,
+            "version": DOMAIN_VERSION,
             "chainId": self.w3.eth.chain_id,
             "verifyingContract": self.contracts["Pledges"].address,
         }

@@ -28,6 +28,7 @@ from web3 import Web3
 from ledger import certificates
 from ledger.chain.clock import DAY, HOUR, YEAR, advance_time, chain_time
 from ledger.chain.node import LocalNode
+from ledger.consent import CONSENT_TYPES, DOMAIN_NAME, DOMAIN_VERSION
 from ledger.context import LedgerContext
 from ledger.members import admit_development_consortium, resolve_address
 from ledger.store.session import upgrade_to_head
@@ -136,19 +137,6 @@ def ledger_fixture(workflow_chain: WorkflowChain, chain_snapshot: None, tmp_path
 
 _HOLDING, _DEVELOPMENT, _OPERATION = 0, 1, 2
 
-_CONSENT_TYPES = [
-    {"name": "pledgee", "type": "address"},
-    {"name": "certificateId", "type": "uint256"},
-    {"name": "right", "type": "uint8"},
-    {"name": "shares", "type": "uint256"},
-    {"name": "amount", "type": "uint256"},
-    {"name": "currency", "type": "bytes3"},
-    {"name": "maturity", "type": "uint64"},
-    {"name": "externalRef", "type": "bytes32"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint256"},
-]
-
 
 def _pledge(ledger: LedgerContext, certificate_id: int, shares: int, maturity: int) -> None:
     """The bank records a pledge over merchant-a's holding shares with merchant-a's signed consent."""
@@ -162,9 +150,9 @@ def _pledge(ledger: LedgerContext, certificate_id: int, shares: int, maturity: i
         "amount": 500_000_000, "currency": b"CNY", "maturity": maturity, "externalRef": reference,
         "nonce": nonce, "deadline": deadline,
     }
-    domain = {"name": "DataAssetLedger Pledges", "version": "1", "chainId": ledger.profile.chain_id,
+    domain = {"name": DOMAIN_NAME, "version": DOMAIN_VERSION, "chainId": ledger.profile.chain_id,
               "verifyingContract": ledger.contract("Pledges").address}
-    signature = pledgor.sign_typed_data(domain, {"PledgeConsent": _CONSENT_TYPES}, message).signature
+    signature = pledgor.sign_typed_data(domain, {"PledgeConsent": CONSENT_TYPES}, message).signature
     terms = (pledgor.address, certificate_id, _HOLDING, shares, 500_000_000, b"CNY", maturity, reference)
     ledger.send("Pledges", "recordPledge", terms, nonce, deadline, bytes(signature), as_="bank")
 

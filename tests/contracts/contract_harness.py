@@ -23,6 +23,8 @@ from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
+from ledger.consent import CONSENT_TYPES, DOMAIN_NAME, DOMAIN_VERSION, EXTENSION_TYPES
+
 Account.enable_unaudited_hdwallet_features()
 
 MNEMONIC = "test test test test test test test test test test test junk"
@@ -281,8 +283,8 @@ class Ledger:
         self, signer: str, primary: str, types: list[dict[str, str]], message: dict[str, Any]
     ) -> bytes:
         domain = {
-            "name": "DataAssetLedger Pledges",
-            "version": "1",
+            "name": DOMAIN_NAME,
+            "version": DOMAIN_VERSION,
             "chainId": self.w3.eth.chain_id,
             "verifyingContract": self.pledges.address,
         }
@@ -324,26 +326,6 @@ class Ledger:
         )
         return int(self.events(receipt, "Pledges", "PledgeRecorded")[0]["pledgeId"])
 
-
-CONSENT_TYPES = [
-    {"name": "pledgee", "type": "address"},
-    {"name": "certificateId", "type": "uint256"},
-    {"name": "right", "type": "uint8"},
-    {"name": "shares", "type": "uint256"},
-    {"name": "amount", "type": "uint256"},
-    {"name": "currency", "type": "bytes3"},
-    {"name": "maturity", "type": "uint64"},
-    {"name": "externalRef", "type": "bytes32"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint256"},
-]
-
-EXTENSION_TYPES = [
-    {"name": "pledgeId", "type": "uint256"},
-    {"name": "newMaturity", "type": "uint64"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint256"},
-]
 
 
 def _is_signer(value: Any, ledger: Ledger) -> bool:
