@@ -76,8 +76,11 @@ def _document_hash(connection: Connection, record_id: int) -> str | None:
         document = session.get(Document, record_id)
         if document is None:
             return None
-        fields = DocumentBase.model_validate(document.model_dump())
-        return "0x" + record_hash(fields).hex()
+        try:
+            fields = DocumentBase.model_validate(document.model_dump())
+            return "0x" + record_hash(fields).hex()
+        except ValueError:  # a field no longer valid is a change too
+            return "0x" + "00" * 32
 
 
 _SOURCES: dict[str, RecordSource] = {
