@@ -1,14 +1,16 @@
 """Transactions per second through the ledger's batch sender, against a minimal raw sender.
 
-Both sides run in the same process against the same node, one after the
-other, each from its own funded development account:
+The sides run in the same process one after the other, each on a fresh local
+node (a chain that has just taken thousands of transactions is slower than a
+fresh one) and from its own funded development account:
 
 * **library**: :meth:`ledger.chain.sender.Sender.send_batch` end to end: gas
   estimation, local nonces, signing, concurrent sending, every receipt
   collected and checked;
 * **raw**: the same kind of transactions, pre-signed before the clock starts,
-  sent with ``eth_sendRawTransaction`` over plain HTTP (``http.client``, a few
-  threads, keep-alive) and then polled for their receipts;
+  sent with ``eth_sendRawTransaction`` over plain HTTP (``http.client``,
+  keep-alive) in nonce order with the same window of unmined transactions,
+  then their receipts checked by a few threads;
 * **one by one** (context): :meth:`Sender.transact` per transaction, each
   waiting for its receipt, on a smaller count.
 
@@ -18,7 +20,8 @@ chain (deployments, members) and returns a factory of
 value transfer; contract calls of the ledger register here as they exist.
 
 Run: ``.venv/bin/python bench/throughput.py [--count 2000] [--call transfer]``
-(starts its own local node unless ``--rpc-url`` names one).
+(starts its own local nodes unless ``--rpc-url`` names one, which then serves all
+three sides and must fund the development accounts, as anvil does).
 """
 
 from __future__ import annotations
@@ -152,6 +155,14 @@ class _RawClient:
             raise RuntimeError(f"{method}: {answer['error']}")
         return answer.get("result")
 
+    def batch(self, method: str, params: list[list[Any]]) -> list[Any]:
+        """One JSON-RPC batch of ``method`` calls; their results in order."""
+        body = json.dumps([{"jsonrpc": "2.0", "id": i, "method": method, "params": p} for i, p in enumerate(params)])
+        connection = self._connection()
+        connection.request("POST", self._parts.path or "/", body, {"Content-Type": "application/json"})
+        answers = {item["id"]: item for item in json.loads(connection.getresponse().read())}
+        return [answers[i].get("result") for i in range(len(params))]
+
 
 def _raw_run(url: str, raw_transactions: list[str], sender: str, first_nonce: int, threads: int, window: int,
              on_stall: Callable[[], None] | None, timeout: float = 300.0) -> float:
@@ -162,7 +173,7 @@ def _raw_run(url: str, raw_transactions: list[str], sender: str, first_nonce: in
     far the chain is), as the library does: a node may lose transactions
     that arrive ahead of their predecessors, and anvil's auto-miner stalls
     under an unbounded burst. When everything is mined, ``threads`` threads
-    fetch the receipts and check their status. Like the library, it calls
+    fetch the receipts (100 per JSON-RPC batch) and check their status. Like the library, it calls
     ``on_stall`` when nothing is mined for a second (the local node then
     mines a block).
     """
@@ -194,84 +205,120 @@ def _raw_run(url: str, raw_transactions: list[str], sender: str, first_nonce: in
         hashes.append(client.call("eth_sendRawTransaction", [raw]))
     wait_until(len(raw_transactions))
 
-    def check(tx_hash: str) -> None:
-        if client.call("eth_getTransactionReceipt", [tx_hash])["status"] != "0x1":
-            raise RuntimeError(f"raw transaction {tx_hash} failed")
+    def check(chunk: list[str]) -> None:
+        for tx_hash, receipt in zip(chunk, client.batch("eth_getTransactionReceipt", [[h] for h in chunk]),
+                                    strict=True):
+            if receipt is None or receipt["status"] != "0x1":
+                raise RuntimeError(f"raw transaction {tx_hash} failed")
 
     with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(check, hashes))
+        list(pool.map(check, [hashes[i : i + 100] for i in range(0, len(hashes), 100)]))
     return time.perf_counter() - start
 
 
 # --- the measurement ------------------------------------------------------------------------------
 
 
-def measure(url: str, chain_id: int, call: str, count: int, concurrency: int, threads: int,
-            sequential: int, tx_batch_size: int, node: LocalNode | None) -> dict[str, Any]:
+def _bench(url: str, chain_id: int, tx_batch_size: int, node: LocalNode | None,
+           nudges: dict[str, int], side: str) -> Bench:
     home = Path(tempfile.mkdtemp(prefix="dal-bench-"))
     profile = Profile(
         name="bench", home=home, rpc_url=url, chain_id=chain_id,
         database_url=f"sqlite:///{home / 'bench.db'}", gas_price=0, receipt_timeout=300,
         tx_batch_size=tx_batch_size,
     )
-    w3 = connect(profile)
-    nudges = {"library": 0, "raw": 0}
 
-    def nudge(side: str) -> Callable[[], None] | None:
-        if node is None:
-            return None
-
-        def mine() -> None:
-            nudges[side] += 1
+    def mine() -> None:
+        nudges[side] += 1
+        if node is not None:
             node.mine_pending()
 
-        return mine
+    w3 = connect(profile)
+    sender = Sender(w3, profile, RevertDecoder.from_artifacts(), on_stall=mine if node is not None else None)
+    return Bench(profile=profile, w3=w3, sender=sender, admin=_development_account(0))
 
-    sender = Sender(w3, profile, RevertDecoder.from_artifacts(), on_stall=nudge("library"))
-    bench = Bench(profile=profile, w3=w3, sender=sender, admin=_development_account(0))
-    workload = WORKLOADS[call]
-    library_account, raw_account, sequential_account = (_development_account(i) for i in (5, 6, 7))
 
-    factory = workload(bench, library_account)
+def _library_run(bench: Bench, workload: Workload, count: int, concurrency: int) -> float:
+    account = _development_account(5)
+    factory = workload(bench, account)
     requests = [factory(i) for i in range(count)]
     start = time.perf_counter()
-    results = sender.send_batch(library_account, requests, concurrency=concurrency)
-    library_seconds = time.perf_counter() - start
+    results = bench.sender.send_batch(account, requests, concurrency=concurrency)
+    seconds = time.perf_counter() - start
     failed = [r for r in results if not r.ok]
     if failed:
         raise SystemExit(f"{len(failed)} library transactions failed, first: {failed[0].error}")
+    return seconds
 
-    factory = workload(bench, raw_account)
-    raw_requests = [factory(i) for i in range(count)]
-    gas = sender.estimate(raw_requests[0], raw_account.address)
-    fees = sender.fees.fields(w3)
-    first = sender.nonces.resync(raw_account.address)
-    signed = ["0x" + bytes(sender.sign(raw_account, request, first + i, gas, fees)).hex()
-              for i, request in enumerate(raw_requests)]
-    raw_seconds = _raw_run(url, signed, raw_account.address, first, threads, concurrency, nudge("raw"))
 
-    factory = workload(bench, sequential_account)
+def _raw_side(bench: Bench, workload: Workload, count: int, concurrency: int, threads: int) -> float:
+    account = _development_account(6)
+    factory = workload(bench, account)
+    requests = [factory(i) for i in range(count)]
+    sender = bench.sender
+    gas = sender.estimate(requests[0], account.address)
+    fees = sender.fees.fields(bench.w3)
+    first = sender.nonces.resync(account.address)
+    signed = ["0x" + bytes(sender.sign(account, request, first + i, gas, fees)).hex()
+              for i, request in enumerate(requests)]
+    return _raw_run(bench.profile.rpc_url, signed, account.address, first, threads, concurrency,
+                    sender.on_stall)
+
+
+def _one_by_one(bench: Bench, workload: Workload, count: int) -> float:
+    account = _development_account(7)
+    factory = workload(bench, account)
     start = time.perf_counter()
-    for index in range(sequential):
-        sender.transact(sequential_account, factory(index))
-    sequential_seconds = time.perf_counter() - start
+    for index in range(count):
+        bench.sender.transact(account, factory(index))
+    return time.perf_counter() - start
 
-    library_tps = count / library_seconds
-    raw_tps = count / raw_seconds
+
+def measure(rpc_url: str | None, chain_id: int, call: str, count: int, concurrency: int, threads: int,
+            sequential: int, tx_batch_size: int) -> dict[str, Any]:
+    """Run the three sides, each on a fresh local node (or all on ``rpc_url``), and return the figures.
+
+    A chain that has just taken thousands of transactions is slower than a
+    fresh one, so with a local node each side gets its own.
+    """
+    workload = WORKLOADS[call]
+    nudges = {"library": 0, "raw": 0, "one_by_one": 0}
+    seconds: dict[str, float] = {}
+    for side in ("library", "raw", "one_by_one"):
+        if side == "one_by_one" and not sequential:
+            continue
+        node = None if rpc_url else LocalNode(port=free_port())
+        if node is not None:
+            node.start()
+        try:
+            bench = _bench(rpc_url or (node.url if node else ""), chain_id, tx_batch_size, node, nudges, side)
+            if side == "library":
+                seconds[side] = _library_run(bench, workload, count, concurrency)
+            elif side == "raw":
+                seconds[side] = _raw_side(bench, workload, count, concurrency, threads)
+            else:
+                seconds[side] = _one_by_one(bench, workload, sequential)
+        finally:
+            if node is not None:
+                node.stop()
+
+    library_tps = count / seconds["library"]
+    raw_tps = count / seconds["raw"]
     return {
         "call": call,
         "count": count,
         "library_tps": round(library_tps, 1),
-        "library_seconds": round(library_seconds, 3),
+        "library_seconds": round(seconds["library"], 3),
         "raw_tps": round(raw_tps, 1),
-        "raw_seconds": round(raw_seconds, 3),
+        "raw_seconds": round(seconds["raw"], 3),
         "library_vs_raw": round(library_tps / raw_tps, 3),
-        "one_by_one_tps": round(sequential / sequential_seconds, 1) if sequential else None,
+        "one_by_one_tps": round(sequential / seconds["one_by_one"], 1) if sequential else None,
         "one_by_one_count": sequential,
         "concurrency": concurrency,
         "raw_threads": threads,
         "tx_batch_size": tx_batch_size,
         "stall_nudges": nudges,
+        "fresh_node_per_side": rpc_url is None,
     }
 
 
@@ -289,18 +336,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     options = parser.parse_args(argv)
 
-    # A terminated benchmark still stops the node it started (SIGTERM -> SystemExit -> finally).
+    # A terminated benchmark still stops the nodes it started (SIGTERM -> SystemExit -> finally).
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    node = None if options.rpc_url else LocalNode(port=free_port())
-    if node is not None:
-        node.start()
-    try:
-        url = options.rpc_url or (node.url if node else "")
-        figures = measure(url, options.chain_id, options.call, options.count, options.concurrency,
-                          options.threads, options.sequential, options.tx_batch_size, node)
-    finally:
-        if node is not None:
-            node.stop()
+    figures = measure(options.rpc_url, options.chain_id, options.call, options.count, options.concurrency,
+                      options.threads, options.sequential, options.tx_batch_size)
     if options.json:
         print(json.dumps(figures, indent=2))
     else:
