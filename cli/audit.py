@@ -65,6 +65,7 @@ def trace_(
             for event in traced.events
         ]
         number = f" ({traced.number})" if traced.number else ""
+        state.out.note(f"read from the {traced.source}")
         state.out.records(rows, title=f"certificate {traced.certificate_id}{number}: {len(rows)} events")
         return
     history = audit.holdings_at(ledger, cert, parse_moment(at, chain_time(ledger.w3)))
@@ -74,7 +75,8 @@ def trace_(
     state.out.note(
         f"certificate {history.certificate_id} at {history.at:%Y-%m-%d %H:%M:%S} UTC (block {history.block}): "
         f"{history.status}{', in force' if history.in_force else ''}; "
-        f"{len(history.licences)} licences in force, {len(history.pledges)} active pledges"
+        f"{len(history.licences)} licences in force, {len(history.pledges)} active pledges; "
+        f"read from the {history.source}"
     )
     state.out.records(_holding_rows(history), columns=["right", "holder", "name", "shares", "how"],
                       title=f"holders at {history.at:%Y-%m-%d %H:%M} UTC",

@@ -22,6 +22,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from eth_utils.address import to_checksum_address
@@ -31,8 +32,10 @@ from ledger.chain.clock import as_datetime
 from ledger.chain.logs import ChainLog, EventLog, uint_topic
 from ledger.consent import format_amount, reference_text
 from ledger.context import LedgerContext
-from ledger.errors import ValidationError
+from ledger.errors import StoreError, ValidationError
 from ledger.members import event_log, name_of
+from ledger.store.history import certificate_history, read_model_position
+from ledger.store.session import open_store
 
 __all__ = [
     "Acquisition",
@@ -93,6 +96,7 @@ class Trace:
     certificate_id: int
     number: str | None
     events: list[TraceEvent]
+    source: str = "chain logs"
 
 
 @dataclass(frozen=True)
@@ -142,9 +146,57 @@ class HistoryAt:
     rights: list[RightAt]
     licences: list[dict[str, Any]] = field(default_factory=list)
     pledges: list[dict[str, Any]] = field(default_factory=list)
+    source: str = "chain logs"
 
 
 # --- reading the history ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A certificate's events, their blocks' times, and where they were read."""
+
+    events: list[ChainLog]
+    block_times: Mapping[int, int]
+    source: str
+
+
+def _read(ledger: LedgerContext, log: EventLog, certificate_id: int, to_block: int | None) -> _Read:
+    """The certificate's history from the oracle's read model when it is in step, else from the chain's logs.
+
+    The read model is used only when its cursor is within the confirmation depth of the head and the
+    block it names is still on the chain (a reset or reorganised chain is read from its logs).
+    """
+    head = log.head()
+    try:
+        engine = open_store(ledger.profile.database_url) if _store_exists(ledger) else None
+    except StoreError:
+        engine = None
+    if engine is None:
+        return _Read(_history(log, certificate_id, to_block), {}, "chain logs (no read model)")
+    try:
+        position = read_model_position(engine, ledger.profile.chain_id, head, ledger.profile.confirmations)
+        on_chain = position.cursor is not None and position.cursor <= head and position.cursor_hash == (
+            "0x" + bytes(ledger.w3.eth.get_block(position.cursor)["hash"]).hex()
+        )
+        if not (position.in_step and on_chain):
+            behind = "never synced" if position.cursor is None else (
+                f"{position.behind} blocks behind" if on_chain else "on another chain"
+            )
+            return _Read(_history(log, certificate_id, to_block), {}, f"chain logs (read model {behind})")
+        indexed = certificate_history(engine, certificate_id, to_block)
+    finally:
+        engine.dispose()
+    return _Read(indexed.events, indexed.block_times, f"read model ({position.behind} blocks behind the head)")
+
+
+def _store_exists(ledger: LedgerContext) -> bool:
+    """False for a SQLite file that does not exist yet (opening it would create it)."""
+    url = ledger.profile.database_url
+    if not url.startswith("sqlite"):
+        return True
+    path = url.split("///", 1)[-1]
+    return path in ("", ":memory:") or Path(path).exists()
 
 
 def _history(log: EventLog, certificate_id: int, to_block: int | None) -> list[ChainLog]:
@@ -315,13 +367,15 @@ def trace(ledger: LedgerContext, ref: str) -> Trace:
     """Every event of the certificate named by ``ref`` and of its rights, licences and pledges, oldest first."""
     certificate_id = resolve(ledger, ref)
     log = event_log(ledger)
-    events = _history(log, certificate_id, None)
+    read = _read(ledger, log, certificate_id, None)
+    events = read.events
     names = _Names(ledger, log)
     enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeEnforced"}
     traced = [
         TraceEvent(
             block=event.block_number,
-            time=as_datetime(log.block_time(event.block_number)) or dt.datetime.fromtimestamp(0, dt.UTC),
+            time=as_datetime(read.block_times.get(event.block_number) or log.block_time(event.block_number))
+            or dt.datetime.fromtimestamp(0, dt.UTC),
             tx_hash=event.tx_hash,
             log_index=event.log_index,
             contract=event.contract,
@@ -331,7 +385,7 @@ def trace(ledger: LedgerContext, ref: str) -> Trace:
         )
         for event in events
     ]
-    return Trace(certificate_id=certificate_id, number=_number(events), events=traced)
+    return Trace(certificate_id=certificate_id, number=_number(events), events=traced, source=read.source)
 
 
 # --- the state at a point in time ---------------------------------------------------------------
@@ -422,7 +476,8 @@ def holdings_at(ledger: LedgerContext, ref: str, when: int) -> HistoryAt:
     block = log.block_at(when)
     if block is None:
         raise ValidationError(f"the chain did not exist yet at {_date(when)}; ask about a later time")
-    events = _history(log, certificate_id, block)
+    read = _read(ledger, log, certificate_id, block)
+    events = read.events
     names = _Names(ledger, log)
     status = CertificateStatus.NONE
     expiry = 0
@@ -453,4 +508,5 @@ def holdings_at(ledger: LedgerContext, ref: str, when: int) -> HistoryAt:
         rights=rights,
         licences=_licences_then(events, when, names),
         pledges=_pledges_then(events, names),
+        source=read.source,
     )

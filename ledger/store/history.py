@@ -42,6 +42,7 @@ class ReadModelPosition:
     cursor: int | None
     head: int
     confirmations: int
+    cursor_hash: str | None = None
 
     @property
     def behind(self) -> int:
@@ -51,7 +52,7 @@ class ReadModelPosition:
     @property
     def in_step(self) -> bool:
         """Synced to within the confirmation depth: safe to answer from the read model."""
-        return self.cursor is not None and self.behind <= self.confirmations
+        return self.cursor is not None and 0 <= self.behind <= self.confirmations
 
 
 def read_model_position(engine: Engine, chain_id: int, head: int, confirmations: int = 0) -> ReadModelPosition:
@@ -59,12 +60,16 @@ def read_model_position(engine: Engine, chain_id: int, head: int, confirmations:
     try:
         with engine.connect() as connection:
             row = connection.execute(
-                select(_cursor.c.block_number, _cursor.c.chain_id).where(_cursor.c.name == CHAIN_CURSOR)
+                select(_cursor.c.block_number, _cursor.c.chain_id, _cursor.c.block_hash)
+                .where(_cursor.c.name == CHAIN_CURSOR)
             ).first()
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot read the read model's position: {exc}") from None
-    cursor = int(row.block_number) if row is not None and int(row.chain_id) == chain_id else None
-    return ReadModelPosition(cursor=cursor, head=head, confirmations=confirmations)
+    if row is None or int(row.chain_id) != chain_id:
+        return ReadModelPosition(cursor=None, head=head, confirmations=confirmations)
+    block_hash = row.block_hash.hex() if isinstance(row.block_hash, bytes) else str(row.block_hash)
+    return ReadModelPosition(cursor=int(row.block_number), head=head, confirmations=confirmations,
+                             cursor_hash="0x" + block_hash.removeprefix("0x").lower())
 
 
 @cache

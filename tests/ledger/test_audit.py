@@ -94,3 +94,23 @@ def test_a_time_before_the_chain_began_is_refused(ledger: LedgerContext, tmp_pat
     certificates.apply(ledger, write_catalog(tmp_path), registrar="registrar", as_="merchant-a")
     with pytest.raises(ValidationError, match="the chain did not exist yet at 2001-09-09"):
         audit.holdings_at(ledger, "1", 1_000_000_000)
+
+
+def test_a_trace_reads_the_read_model_when_in_step_and_the_chain_logs_otherwise(
+    ledger: LedgerContext, tmp_path: Path
+) -> None:
+    from oracle.service import Oracle
+
+    build_history(ledger, tmp_path)
+    from_chain = audit.trace(ledger, "SZDEX-AUDIT-1")
+    assert from_chain.source == "chain logs (read model never synced)"
+
+    Oracle(ledger).sync()
+    from_model = audit.trace(ledger, "SZDEX-AUDIT-1")
+    assert from_model.source == "read model (0 blocks behind the head)"
+    assert from_model.events == from_chain.events
+
+    ledger.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    behind = audit.trace(ledger, "SZDEX-AUDIT-1")
+    assert behind.source == "chain logs (read model 1 blocks behind)"
+    assert behind.events == from_chain.events
