@@ -324,7 +324,7 @@ def measure(rpc_url: str | None, chain_id: int, call: str, count: int, concurren
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--call", choices=sorted(WORKLOADS), default="transfer", help="the call to measure")
+    parser.add_argument("--call", choices=sorted(WORKLOADS), default="submit", help="the call to measure")
     parser.add_argument("--count", type=int, default=2000, help="transactions per run")
     parser.add_argument("--concurrency", type=int, default=64, help="requests in flight (library)")
     parser.add_argument("--threads", type=int, default=8, help="threads of the raw sender")
