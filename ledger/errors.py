@@ -10,17 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "LedgerError",
-    "ConfigError",
-    "ValidationError",
-    "NotFoundError",
     "AccountError",
-    "ChainError",
-    "NodeUnavailableError",
-    "TransactionError",
-    "ContractRevertError",
     "BatchError",
+    "ChainError",
+    "ConfigError",
+    "ContractRevertError",
+    "LedgerError",
+    "NodeUnavailableError",
+    "NotFoundError",
     "StoreError",
+    "TransactionError",
+    "ValidationError",
 ]
 
 
