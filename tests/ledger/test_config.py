@@ -35,6 +35,7 @@ def test_no_configuration_gives_the_local_profile_in_the_data_directory(tmp_path
     assert profile.keystore_dir == tmp_path / "keystores"
     assert profile.deployments_file == tmp_path / "deployments.json"
     assert profile.free_gas
+    assert profile.tx_batch_size == 1  # the local node runs the calls of one request concurrently
 
 
 def test_data_home_defaults_to_dot_dal_in_the_user_home() -> None:
@@ -54,6 +55,7 @@ def test_the_committed_example_loads_and_validates(tmp_path: Path) -> None:
     assert besu.database_url.startswith("postgresql+psycopg://")
     assert besu.log_range == 5000
     assert besu.confirmations == 0
+    assert besu.tx_batch_size == 100
     local = load_profile("local", env=env)
     assert local.managed_node
     assert local.database_url.startswith("postgresql+psycopg://")
@@ -130,6 +132,7 @@ def test_a_remote_profile_defaults_to_its_own_sqlite_file(tmp_path: Path) -> Non
         ),
         ("", {"DAL_CHAIN_ID": "abc"}, "environment: DAL_CHAIN_ID must be a positive integer, got 'abc'"),
         ("", {"DAL_POA": "maybe"}, "DAL_POA must be true or false"),
+        ("", {"DAL_TX_BATCH_SIZE": "5000"}, "DAL_TX_BATCH_SIZE must be a number of transactions from 1 to 1000"),
         ("", {"DAL_RPC_URL": "http://10.1.1.1:8545"}, "the local profile's rpc_url must be http://127.0.0.1"),
         ("[profiles.Bad]\n", {}, "profile name 'Bad' is not valid"),
     ],
