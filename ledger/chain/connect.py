@@ -9,17 +9,15 @@ what to do; a node on another chain is a :class:`~ledger.errors.ConfigError`.
 
 from __future__ import annotations
 
-from typing import Any
-
 import requests
-from web3 import AsyncHTTPProvider, AsyncWeb3, HTTPProvider, Web3
+from web3 import HTTPProvider, Web3
 from web3.middleware import ExtraDataToPOAMiddleware
 from web3.providers.rpc.utils import ExceptionRetryConfiguration
 
 from ledger.config import Profile
 from ledger.errors import ConfigError, NodeUnavailableError
 
-__all__ = ["check_chain_id", "connect", "connect_async", "unreachable"]
+__all__ = ["check_chain_id", "connect", "unreachable"]
 
 # Read-only calls are retried a little on connection errors; writes never are.
 _RETRY = ExceptionRetryConfiguration(
@@ -76,19 +74,4 @@ def connect(profile: Profile, *, check: bool = True) -> Web3:
         except (requests.RequestException, OSError) as exc:
             raise unreachable(profile, _reason(exc)) from None
         check_chain_id(profile, reported)
-    return w3
-
-
-def connect_async(profile: Profile) -> AsyncWeb3[Any]:
-    """An :class:`AsyncWeb3` client for concurrent work (batches of transactions).
-
-    It is not checked here: call :func:`connect` first, which is what every
-    caller does before sending.
-    """
-    provider = AsyncHTTPProvider(
-        profile.rpc_url, request_kwargs={"timeout": profile.timeout}, exception_retry_configuration=None
-    )
-    w3: AsyncWeb3[Any] = AsyncWeb3(provider)
-    if profile.poa:
-        w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
     return w3
