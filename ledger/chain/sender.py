@@ -9,9 +9,11 @@ on a free-gas network such as Besu) or EIP-1559 fields from the node.
 
 Nonces are assigned locally by a :class:`NonceManager` (one pending-nonce
 read per account, then counting), which is what lets :meth:`Sender.send_batch`
-pre-sign a batch and send it concurrently: a batch reports, item by item,
-the receipt or the decoded error, so a caller can say which record failed and
-what was already done.
+pre-sign a batch and pipeline it: transactions go out in nonce order while
+earlier ones are being mined, within a window of unmined ones, and receipts
+are collected as they come. A batch reports, item by item, the receipt or the
+decoded error, so a caller can say which record failed and what was already
+done.
 """
 
 from __future__ import annotations
@@ -54,9 +56,9 @@ _STALL_SECONDS = 1.0
 _GAS_MARGIN_PERCENT = 20
 # Node messages that mean "this nonce is already taken" (anvil, geth, Besu spellings).
 _NONCE_TAKEN = ("nonce too low", "nonce is too low", "replacement transaction underpriced",
-                "replacement underpriced", "transaction already imported")
+                "replacement underpriced")
 # Node messages that mean "this very transaction is already in the pool".
-_ALREADY_KNOWN = ("already known", "known transaction")
+_ALREADY_KNOWN = ("already known", "known transaction", "already imported")
 
 
 @dataclass(frozen=True)
