@@ -118,6 +118,21 @@ class LocalNode:
     def log_file(self) -> Path | None:
         return self.data_dir / "anvil.log" if self.data_dir else None
 
+    def _launcher(self) -> list[str]:
+        """What the node is started through.
+
+        An ephemeral node must not outlive whoever started it (a test run that
+        was killed): where util-linux ``setpriv`` exists, it asks the kernel to
+        stop the node when its parent ends, then becomes the node (same pid).
+        (The kernel means the starting thread: start ephemeral nodes from a
+        thread that lives as long as they should.) A node with a data
+        directory is meant to outlive `dal chain up`.
+        """
+        if self.data_dir is not None:
+            return []
+        setpriv = shutil.which("setpriv")
+        return [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
+
     def running_pid(self) -> int | None:
         """The pid of the node started from ``data_dir``, if it is still alive."""
         if self._process is not None and self._process.poll() is None:
@@ -174,7 +189,10 @@ class LocalNode:
             log = open(self.log_file, "ab")  # noqa: SIM115 - handed to the child, closed below
         try:
             self._process = subprocess.Popen(
-                self._command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                self._launcher() + self._command(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         finally:
             if not isinstance(log, int):
