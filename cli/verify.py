@@ -58,6 +58,7 @@ def _readable(answer: Verification) -> dict[str, Any]:
         "ended pledges": len(summary["ended_pledges"]),
         "read at": f"block {block['number']} {block['hash']} ({block['time']})",
         "state root": block["state_root"],
+        "events from": block["events_from"],
     }
     proof = summary["proof"]
     if proof is None:

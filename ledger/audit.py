@@ -12,8 +12,9 @@ the movements that made its holding are listed (issue, transfer, or
 enforcement of a pledge). The certificate's status then, and the licences and
 pledges that bound it then, come from the same replay.
 
-Both read the chain's logs (so they need nothing but a node); the oracle's read
-model holds the same events for faster queries.
+Both read their events through :mod:`ledger.history`: from the oracle's read
+model up to its cursor when it is on this chain, and from the chain's logs past
+it (or entirely, when there is no read model); each answer says which.
 """
 
 from __future__ import annotations
@@ -22,20 +23,18 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from eth_utils.address import to_checksum_address
 
 from ledger.certificates import CertificateStatus, resolve
 from ledger.chain.clock import as_datetime
-from ledger.chain.logs import ChainLog, EventLog, uint_topic
+from ledger.chain.logs import ChainLog, EventLog
 from ledger.consent import format_amount, reference_text
 from ledger.context import LedgerContext
-from ledger.errors import StoreError, ValidationError
+from ledger.errors import ValidationError
+from ledger.history import certificate_events, named_events, transfer_items
 from ledger.members import event_log, name_of
-from ledger.store.history import certificate_history, read_model_position
-from ledger.store.session import open_store
 
 __all__ = [
     "Acquisition",
@@ -50,13 +49,6 @@ __all__ = [
 
 _RIGHTS = ("holding", "development", "operation")
 _ZERO = "0x0000000000000000000000000000000000000000"
-_CERTIFICATE_EVENTS = (
-    "CertificateSubmitted", "CertificateReturned", "CertificateResubmitted", "CertificateAccepted",
-    "CertificatePublicized", "CertificateObjected", "CertificateObjectionResolved", "CertificateRejected",
-    "CertificateIssued", "CertificateChangeRequested", "CertificateRenewalRequested",
-    "CertificateCancellationRequested", "CertificateRequestDeclined", "CertificateChanged", "CertificateRenewed",
-    "CertificateSuspended", "CertificateReinstated", "CertificateCancelled",
-)
 # The status each lifecycle event leaves the certificate in (types/CertificateStatus.sol).
 _STATUS_AFTER: dict[str, CertificateStatus] = {
     "CertificateSubmitted": CertificateStatus.SUBMITTED,
@@ -152,84 +144,9 @@ class HistoryAt:
 # --- reading the history ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Read:
-    """A certificate's events, their blocks' times, and where they were read."""
-
-    events: list[ChainLog]
-    block_times: Mapping[int, int]
-    source: str
-
-
-def _read(ledger: LedgerContext, log: EventLog, certificate_id: int, to_block: int | None) -> _Read:
-    """The certificate's history from the oracle's read model when it is in step, else from the chain's logs.
-
-    The read model is used only when its cursor is within the confirmation depth of the head and the
-    block it names is still on the chain (a reset or reorganised chain is read from its logs).
-    """
-    head = log.head()
-    try:
-        engine = open_store(ledger.profile.database_url) if _store_exists(ledger) else None
-    except StoreError:
-        engine = None
-    if engine is None:
-        return _Read(_history(log, certificate_id, to_block), {}, "chain logs (no read model)")
-    try:
-        position = read_model_position(engine, ledger.profile.chain_id, head, ledger.profile.confirmations)
-        on_chain = position.cursor is not None and position.cursor <= head and position.cursor_hash == (
-            "0x" + bytes(ledger.w3.eth.get_block(position.cursor)["hash"]).hex()
-        )
-        if not (position.in_step and on_chain):
-            behind = "never synced" if position.cursor is None else (
-                f"{position.behind} blocks behind" if on_chain else "on another chain"
-            )
-            return _Read(_history(log, certificate_id, to_block), {}, f"chain logs (read model {behind})")
-        indexed = certificate_history(engine, certificate_id, to_block)
-    finally:
-        engine.dispose()
-    return _Read(indexed.events, indexed.block_times, f"read model ({position.behind} blocks behind the head)")
-
-
-def _store_exists(ledger: LedgerContext) -> bool:
-    """False for a SQLite file that does not exist yet (opening it would create it)."""
-    url = ledger.profile.database_url
-    if not url.startswith("sqlite"):
-        return True
-    path = url.split("///", 1)[-1]
-    return path in ("", ":memory:") or Path(path).exists()
-
-
-def _history(log: EventLog, certificate_id: int, to_block: int | None) -> list[ChainLog]:
-    """Every event of the certificate, its shares, licences and pledges up to ``to_block``, in chain order."""
-    cert = uint_topic(certificate_id)
-    events = log.fetch([("Certificates", name) for name in _CERTIFICATE_EVENTS], topics=[cert], to_block=to_block)
-    for transfer in log.fetch([("Rights", "TransferSingle"), ("Rights", "TransferBatch")], to_block=to_block):
-        if _transfer_items(transfer, certificate_id):
-            events.append(transfer)
-    granted = log.fetch([("Rights", "LicenceGranted")], topics=[None, cert], to_block=to_block)
-    events += granted
-    if granted:
-        ids = [uint_topic(int(event.args["licenceId"])) for event in granted]
-        events += log.fetch([("Rights", "LicenceRevoked")], topics=[ids], to_block=to_block)
-    recorded = log.fetch([("Pledges", "PledgeRecorded")], topics=[None, cert], to_block=to_block)
-    events += recorded
-    if recorded:
-        ids = [uint_topic(int(event.args["pledgeId"])) for event in recorded]
-        ends = [("Pledges", name) for name in ("PledgeReleased", "PledgeExtended", "PledgeEnforced")]
-        events += log.fetch(ends, topics=[ids], to_block=to_block)
-    events.sort(key=lambda event: event.order)
-    return events
-
-
 def _transfer_items(event: ChainLog, certificate_id: int) -> list[tuple[str, int]]:
     """The (right, shares) this share movement moves of ``certificate_id``."""
-    if event.event == "TransferSingle":
-        pairs = [(int(event.args["id"]), int(event.args["value"]))]
-    else:
-        pairs = list(zip(map(int, event.args["ids"]), map(int, event.args["values"]), strict=True))
-    return [
-        (_RIGHTS[token & 3], value) for token, value in pairs if token >> 2 == certificate_id and token & 3 < 3
-    ]
+    return [(_RIGHTS[right], shares) for right, shares in transfer_items(event, certificate_id)]
 
 
 class _Names:
@@ -239,8 +156,8 @@ class _Names:
         self._ledger = ledger
         self._members = {
             str(event.args["account"]).lower(): str(event.args["name"])
-            for event in log.fetch([("Consortium", "MemberAdded")])
-        } if "Consortium" in log.contracts else {}
+            for event in named_events(ledger, [("Consortium", "MemberAdded")], log=log).events
+        }
         self._cache: dict[str, str | None] = {}
 
     def name(self, address: str) -> str | None:
@@ -367,7 +284,7 @@ def trace(ledger: LedgerContext, ref: str) -> Trace:
     """Every event of the certificate named by ``ref`` and of its rights, licences and pledges, oldest first."""
     certificate_id = resolve(ledger, ref)
     log = event_log(ledger)
-    read = _read(ledger, log, certificate_id, None)
+    read = certificate_events(ledger, certificate_id, log=log)
     events = read.events
     names = _Names(ledger, log)
     enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeEnforced"}
@@ -476,7 +393,7 @@ def holdings_at(ledger: LedgerContext, ref: str, when: int) -> HistoryAt:
     block = log.block_at(when)
     if block is None:
         raise ValidationError(f"the chain did not exist yet at {_date(when)}; ask about a later time")
-    read = _read(ledger, log, certificate_id, block)
+    read = certificate_events(ledger, certificate_id, to_block=block, log=log)
     events = read.events
     names = _Names(ledger, log)
     status = CertificateStatus.NONE

@@ -41,7 +41,6 @@ from ledger.rights import (
     require_holder_member,
     require_in_force,
     resolve_party,
-    scan_events,
     transact_named,
 )
 
@@ -139,11 +138,13 @@ def _state(record: Mapping[str, Any], now: int) -> str:
     return "live"
 
 
-def _terms_hashes(ctx: LedgerContext, certificate_id: int, to_block: int) -> dict[int, str]:
-    granted = scan_events(
-        ctx, "Rights", "LicenceGranted", to_block=to_block, argument_filters={"certificateId": certificate_id}
-    )
-    return {int(entry["licenceId"]): "0x" + bytes(entry["termsHash"]).hex() for entry in granted}
+def _terms_hashes(reader: ChainReader, certificate_id: int) -> dict[int, str]:
+    """Licence id -> the terms hash it was granted with (kept only in ``LicenceGranted``)."""
+    return {
+        int(event.args["licenceId"]): "0x" + bytes(event.args["termsHash"]).hex()
+        for event in reader.history(certificate_id).events
+        if event.event == "LicenceGranted"
+    }
 
 
 def _view(reader: ChainReader, licence_id: int, terms: Mapping[int, str]) -> LicenceView:
@@ -168,7 +169,7 @@ def _view(reader: ChainReader, licence_id: int, terms: Mapping[int, str]) -> Lic
 def read_licences(reader: ChainReader, certificate_id: int) -> list[LicenceView]:
     """Every licence of the certificate at the reader's block: top-level ones in grant order, each followed
     by its sub-licences (depth first)."""
-    terms = _terms_hashes(reader.ctx, certificate_id, reader.block_number)
+    terms = _terms_hashes(reader, certificate_id)
     found: list[LicenceView] = []
 
     def walk(ids: list[int]) -> None:
@@ -191,7 +192,7 @@ def show_licence(ctx: LedgerContext, licence_id: int, *, block: int | None = Non
     reader = ChainReader(ctx, block)
     _require_licence(reader, licence_id)
     certificate_id = int(reader.call("Rights", "licence", licence_id)["certificateId"])
-    return _view(reader, licence_id, _terms_hashes(ctx, certificate_id, reader.block_number))
+    return _view(reader, licence_id, _terms_hashes(reader, certificate_id))
 
 
 def _require_licence(reader: ChainReader, licence_id: int) -> None:

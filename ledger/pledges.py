@@ -30,6 +30,7 @@ from typing import Any
 
 from eth_utils.address import to_checksum_address
 
+from ledger.chain.logs import ChainLog
 from ledger.consent import (
     Domain,
     ExtensionConsent,
@@ -57,7 +58,6 @@ from ledger.rights import (
     require_holder_member,
     require_in_force,
     resolve_party,
-    scan_events,
     transact_named,
 )
 
@@ -138,21 +138,18 @@ class PledgeView:
         }
 
 
-def _recorded_events(ctx: LedgerContext, to_block: int, **filters: Any) -> dict[int, dict[str, Any]]:
-    events = scan_events(ctx, "Pledges", "PledgeRecorded", to_block=to_block, argument_filters=filters)
-    return {int(event["pledgeId"]): event for event in events}
+def _pledge_events(reader: ChainReader, certificate_id: int | None) -> list[ChainLog]:
+    """``PledgeRecorded`` and ``PledgeEnforced`` up to the reader's block (of one certificate, or all)."""
+    if certificate_id is not None:
+        return reader.history(certificate_id).events
+    # Imported here: the store's models load only when history is read.
+    from ledger.history import named_events
+
+    wanted = [("Pledges", "PledgeRecorded"), ("Pledges", "PledgeEnforced")]
+    return named_events(reader.ctx, wanted, to_block=reader.block_number).events
 
 
-def _enforcements(ctx: LedgerContext, to_block: int, pledge_ids: list[int]) -> dict[int, dict[str, Any]]:
-    if not pledge_ids:
-        return {}
-    events = scan_events(
-        ctx, "Pledges", "PledgeEnforced", to_block=to_block, argument_filters={"pledgeId": pledge_ids}
-    )
-    return {int(event["pledgeId"]): event for event in events}
-
-
-def _view(reader: ChainReader, pledge_id: int, recorded: Mapping[str, Any], enforced: Mapping[str, Any] | None) -> PledgeView:
+def _view(reader: ChainReader, pledge_id: int, recorded: ChainLog, enforced: ChainLog | None) -> PledgeView:
     state = reader.call("Pledges", "pledge", pledge_id)
     status = PLEDGE_STATUSES[int(state["status"])]
     seniors = [int(item) for item in reader.call("Pledges", "activeSeniorPledges", pledge_id)] if status == "active" else []
@@ -163,17 +160,17 @@ def _view(reader: ChainReader, pledge_id: int, recorded: Mapping[str, Any], enfo
         pledgor=to_checksum_address(state["pledgor"]),
         pledgee=to_checksum_address(state["pledgee"]),
         shares=int(state["shares"]),
-        amount=int(recorded["amount"]),
-        currency=bytes(recorded["currency"]).decode("ascii"),
+        amount=int(recorded.args["amount"]),
+        currency=bytes(recorded.args["currency"]).decode("ascii"),
         maturity=int(state["maturity"]),
-        external_ref=bytes(recorded["externalRef"]),
+        external_ref=bytes(recorded.args["externalRef"]),
         senior_pledge_id=int(state["seniorPledgeId"]),
         status=status,
-        recorded_block=int(recorded["blockNumber"]),
-        recorded_tx=str(recorded["transactionHash"]),
+        recorded_block=recorded.block_number,
+        recorded_tx=recorded.tx_hash,
         active_seniors=seniors,
-        enforced_recipient=to_checksum_address(enforced["recipient"]) if enforced else None,
-        enforced_shares=int(enforced["shares"]) if enforced else None,
+        enforced_recipient=to_checksum_address(enforced.args["recipient"]) if enforced else None,
+        enforced_shares=int(enforced.args["shares"]) if enforced else None,
     )
 
 
@@ -192,9 +189,9 @@ def _ranked(views: list[PledgeView]) -> list[PledgeView]:
 
 def read_pledges(reader: ChainReader, certificate_id: int | None = None) -> list[PledgeView]:
     """The pledges (of one certificate, or all) at the reader's block, by id, active ones ranked."""
-    filters = {"certificateId": certificate_id} if certificate_id is not None else {}
-    recorded = _recorded_events(reader.ctx, reader.block_number, **filters)
-    enforced = _enforcements(reader.ctx, reader.block_number, sorted(recorded))
+    events = _pledge_events(reader, certificate_id)
+    recorded = {int(event.args["pledgeId"]): event for event in events if event.event == "PledgeRecorded"}
+    enforced = {int(event.args["pledgeId"]): event for event in events if event.event == "PledgeEnforced"}
     views = [_view(reader, pledge_id, recorded[pledge_id], enforced.get(pledge_id)) for pledge_id in sorted(recorded)]
     return _ranked(views)
 

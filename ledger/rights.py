@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_abi.abi import decode as abi_decode
 from eth_typing import HexStr
@@ -43,10 +43,14 @@ from web3.exceptions import BlockNotFound
 from web3.logs import DISCARD
 from web3.types import BlockIdentifier, TxReceipt
 
+from ledger.chain.logs import ChainLog
 from ledger.chain.revert import render_message
 from ledger.chain.sender import TxRequest
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, LedgerError, NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from ledger.history import History
 
 __all__ = [
     "CERTIFICATE_STATUSES",
@@ -77,7 +81,6 @@ __all__ = [
     "require_holder_member",
     "require_in_force",
     "resolve_party",
-    "scan_events",
     "share_owner_candidates",
     "show_rights",
     "transact_named",
@@ -231,11 +234,13 @@ def party_names(ctx: LedgerContext) -> dict[str, str]:
     """Checksum address -> the name to show: the account name in the data home's keystores, else the
     member's display name from its ``MemberAdded`` event (a bank sees its counterparties' names without
     holding their keystores)."""
+    # Imported here: the store's models load only when names are asked for.
+    from ledger.history import named_events
+
     names: dict[str, str] = {}
     try:
-        head = int(ctx.w3.eth.block_number)
-        for event in scan_events(ctx, "Consortium", "MemberAdded", to_block=head):
-            names[to_checksum_address(event["account"])] = str(event["name"])
+        for event in named_events(ctx, [("Consortium", "MemberAdded")]).events:
+            names[to_checksum_address(event.args["account"])] = str(event.args["name"])
     except LedgerError:
         pass  # names are a courtesy: without the chain's, the keystores' still help
     try:
@@ -323,6 +328,7 @@ class ChainReader:
         self.state_root = "0x" + bytes(header["stateRoot"]).hex()
         self.calls: list[RecordedCall] = []
         self._contracts: dict[str, Contract] = {}
+        self._histories: dict[int, History] = {}
 
     def _header(self, block: int | str | None) -> Any:
         """The header of ``block``: a number, a ``0x`` block hash (which must be on the node's chain), or the
@@ -356,6 +362,21 @@ class ChainReader:
             self._contracts[name] = self.ctx.contract(name)
         return self._contracts[name]
 
+    def history(self, certificate_id: int) -> History:
+        """The certificate's events up to the pinned block (read once per reader; see :mod:`ledger.history`)."""
+        if certificate_id not in self._histories:
+            # Imported here: the store's models load only when history is read.
+            from ledger.history import certificate_events
+
+            self._histories[certificate_id] = certificate_events(self.ctx, certificate_id, to_block=self.block_number)
+        return self._histories[certificate_id]
+
+    @property
+    def history_source(self) -> str | None:
+        """Where the events behind the answer were read (the read model, the chain's logs), if any were."""
+        sources = sorted({history.source for history in self._histories.values()})
+        return "; ".join(sources) if sources else None
+
     def call(self, contract: str, function: str, *args: Any) -> Any:
         """``contract.function(*args)`` at the pinned block; a refusal is the decoded error."""
         bound = self.contract(contract)
@@ -372,37 +393,6 @@ class ChainReader:
             for item, value in zip(outputs, values, strict=True)
         ]
         return plain[0] if len(plain) == 1 else tuple(plain)
-
-
-def scan_events(
-    ctx: LedgerContext,
-    contract: str,
-    event: str,
-    *,
-    to_block: int,
-    argument_filters: Mapping[str, Any] | None = None,
-) -> list[dict[str, Any]]:
-    """The ``event`` logs of ``contract`` from the deployment's first block to ``to_block``.
-
-    Logs are fetched in windows of the profile's ``log_range`` (networks cap
-    the range of one ``eth_getLogs``). Each log is a dict of its arguments
-    plus ``blockNumber``, ``transactionHash`` and ``logIndex``, oldest first.
-    """
-    source = ctx.contract(contract).events[event]()
-    start = ctx.deployment.block
-    found: list[dict[str, Any]] = []
-    while start <= to_block:
-        end = min(to_block, start + ctx.profile.log_range - 1)
-        logs = source.get_logs(from_block=start, to_block=end, argument_filters=dict(argument_filters or {}))
-        for log in logs:
-            entry = dict(log["args"])
-            entry["blockNumber"] = int(log["blockNumber"])
-            entry["transactionHash"] = "0x" + bytes(log["transactionHash"]).hex()
-            entry["logIndex"] = int(log["logIndex"])
-            found.append(entry)
-        start = end + 1
-    found.sort(key=lambda item: (item["blockNumber"], item["logIndex"]))
-    return found
 
 
 # --- checks shared by the finance workflows ------------------------------------------------------
@@ -559,23 +549,15 @@ class CertificateRights:
         ]
 
 
-def _token_ids(certificate_id: int) -> dict[int, Right]:
-    return {certificate_id * 4 + int(right): right for right in Right}
+def share_owner_candidates(events: Iterable[ChainLog], certificate_id: int) -> dict[Right, set[str]]:
+    """Every address that ever received shares of the certificate's rights, per right, from its events."""
+    from ledger.history import transfer_items
 
-
-def share_owner_candidates(ctx: LedgerContext, certificate_id: int, to_block: int) -> dict[Right, set[str]]:
-    """Every address that ever received shares of the certificate's rights, per right (from the logs)."""
-    ids = _token_ids(certificate_id)
     candidates: dict[Right, set[str]] = {right: set() for right in Right}
-    for entry in scan_events(ctx, "Rights", "TransferSingle", to_block=to_block):
-        right = ids.get(int(entry["id"]))
-        if right is not None:
-            candidates[right].add(to_checksum_address(entry["to"]))
-    for entry in scan_events(ctx, "Rights", "TransferBatch", to_block=to_block):
-        for token_id in entry["ids"]:
-            right = ids.get(int(token_id))
-            if right is not None:
-                candidates[right].add(to_checksum_address(entry["to"]))
+    for event in events:
+        if event.event in ("TransferSingle", "TransferBatch"):
+            for right, _shares in transfer_items(event, certificate_id):
+                candidates[Right(right)].add(to_checksum_address(event.args["to"]))
     return candidates
 
 
@@ -583,7 +565,7 @@ def read_rights(reader: ChainReader, certificate_id: int, names: Mapping[str, st
     """The owners of the certificate's three rights at the reader's block (state confirms the logs)."""
     record = certificate_exists(reader, certificate_id)
     in_force = bool(reader.call("Certificates", "isInForce", certificate_id))
-    candidates = share_owner_candidates(reader.ctx, certificate_id, reader.block_number)
+    candidates = share_owner_candidates(reader.history(certificate_id).events, certificate_id)
     rights: list[RightHoldings] = []
     for right in Right:
         holdings: list[Holding] = []

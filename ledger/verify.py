@@ -39,9 +39,18 @@ the node that gave it. The check fails safe: a read that reverts on the
 local state leaves no journal to learn its slots from, so a node that hides
 slots can make a proof fail, never make a wrong answer pass.
 
-What the proof does not cover is said in the answer: secured amounts,
-currencies and references of pledges, licence terms hashes and the
-certificate's number live in event logs, not in contract state.
+Some facts live only in events: who ever received shares (state is asked for
+each one's balance), the number the certificate was issued under, the
+licences' terms hashes and the pledges' amounts, currencies and references.
+They are read through :mod:`ledger.history`: from the oracle's read model up
+to its cursor when that block is still on the chain, and from the chain's logs
+past it (or entirely, without a read model); the answer says which. The
+events are then held against state, so an incomplete source cannot shrink the
+answer unnoticed: the holders found must own all 10,000 shares of each right,
+the active pledges found must lock exactly the shares each holder has pledged,
+and the number must map back to the certificate. What the proof does not cover
+is said in the answer: secured amounts, currencies and references of pledges
+and licence terms hashes live in events, not in contract state.
 """
 
 from __future__ import annotations
@@ -74,7 +83,6 @@ from ledger.rights import (
     party_label,
     party_names,
     read_rights,
-    scan_events,
 )
 
 __all__ = [
@@ -97,8 +105,8 @@ REGISTRAR_ROLE = 1
 
 #: What an answer's proof leaves out: values kept only in event logs.
 NOT_IN_STATE = (
-    "pledge amounts, currencies and references, licence terms hashes and the certificate number "
-    "come from event logs, which the state proof does not cover"
+    "pledge amounts, currencies and references and licence terms hashes come from events, "
+    "which the state proof does not cover"
 )
 
 
@@ -504,6 +512,7 @@ class Verification:
     block_time: int
     state_root: str
     reads: int
+    events_source: str = "chain logs"
     problems: list[str] = field(default_factory=list)
     proof: ProofReport | None = None
     names: dict[str, str] = field(default_factory=dict)
@@ -579,17 +588,41 @@ class Verification:
                 "time": format_time(self.block_time),
                 "state_root": self.state_root,
                 "reads": self.reads,
+                "events_from": self.events_source,
             },
             "proof": self.proof.summary() if self.proof is not None else None,
             "not_in_state_proof": NOT_IN_STATE,
         }
 
 
-def _number_of(ctx: LedgerContext, certificate_id: int, block: int) -> str | None:
-    issued = scan_events(
-        ctx, "Certificates", "CertificateIssued", to_block=block, argument_filters={"certificateId": certificate_id}
-    )
-    return str(issued[-1]["number"]) if issued else None
+def _number_of(reader: ChainReader, certificate_id: int) -> str | None:
+    """The number the certificate was issued under (its hash alone is in state)."""
+    issued = [event for event in reader.history(certificate_id).events if event.event == "CertificateIssued"]
+    return str(issued[-1].args["number"]) if issued else None
+
+
+def _unmatched_pledges(
+    rights: CertificateRights, pledges: Sequence[PledgeView], names: Mapping[str, str], source: str
+) -> list[str]:
+    """Holdings whose pledged shares (contract state) differ from the active pledges found in the events.
+
+    The contract locks exactly the shares of a holder's active pledges, so a pledge that the events
+    read leave out (an incomplete read model or node) shows up here rather than vanishing from the
+    answer.
+    """
+    problems = []
+    for item in rights.rights:
+        for holding in item.holdings:
+            found = sum(
+                pledge.shares for pledge in pledges
+                if pledge.status == "active" and pledge.right == item.right and pledge.pledgor == holding.owner
+            )
+            if found != holding.pledged:
+                problems.append(
+                    f"{party_label(holding.owner, names)} has {holding.pledged} shares of the {item.right.label} "
+                    f"right pledged, but the active pledges found in the events ({source}) lock {found}"
+                )
+    return problems
 
 
 def verify_certificate(
@@ -618,7 +651,7 @@ def verify_certificate(
     rights = read_rights(reader, certificate_id, names)
     licences = read_licences(reader, certificate_id)
     pledges = read_pledges(reader, certificate_id)
-    number = _number_of(ctx, certificate_id, reader.block_number)
+    number = _number_of(reader, certificate_id)
 
     problems: list[str] = []
     if status not in ("issued", "suspended", "cancelled"):
@@ -632,12 +665,18 @@ def verify_certificate(
     catalog = check_catalog(ctx, certificate_id, catalog_hash)
     if catalog.status == "differs":
         problems.append(f"the stored catalog entry does not match the chain: {catalog.detail}")
+    source = reader.history_source or "chain logs"
     for item in rights.rights:
         if status in ("issued", "suspended") and item.total != 10_000:
             problems.append(
                 f"the shares of the {item.right.label} right found sum to {item.total}, not 10000; "
-                "the node's logs are incomplete"
+                f"the events read ({source}) are incomplete"
             )
+    problems += _unmatched_pledges(rights, pledges, names, source)
+    if number is None and status in ("issued", "suspended", "cancelled"):
+        problems.append(f"no CertificateIssued event of the certificate was found in the events ({source})")
+    if number is not None and int(reader.call("Certificates", "certificateByNumber", registrar, number)) != certificate_id:
+        problems.append(f"the number {number!r} found in the events ({source}) is not the certificate's on chain")
 
     report = prove_reads(ctx, reader) if proof else None
     if report is not None and not report.verified:
@@ -662,6 +701,7 @@ def verify_certificate(
         block_time=reader.block_time,
         state_root=reader.state_root,
         reads=len(reader.calls),
+        events_source=reader.history_source or "chain logs",
         problems=problems,
         proof=report,
         names=names,

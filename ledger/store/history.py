@@ -12,12 +12,12 @@ treat both sources alike.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, and_, select, union
+from sqlalchemy import Engine, Select, and_, or_, select, union
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.chain.artifacts import load_artifact
@@ -27,7 +27,7 @@ from ledger.store.cursor import CHAIN_CURSOR, OracleCursor
 from ledger.store.events import ChainEvent
 from ledger.store.read_model import CertificateEvent, ShareTransfer
 
-__all__ = ["IndexedHistory", "ReadModelPosition", "certificate_history", "read_model_position"]
+__all__ = ["IndexedHistory", "ReadModelPosition", "certificate_history", "events_named", "read_model_position"]
 
 _cursor = OracleCursor.__table__  # type: ignore[attr-defined]
 _events = ChainEvent.__table__  # type: ignore[attr-defined]
@@ -67,9 +67,14 @@ def read_model_position(engine: Engine, chain_id: int, head: int, confirmations:
         raise StoreError(f"cannot read the read model's position: {exc}") from None
     if row is None or int(row.chain_id) != chain_id:
         return ReadModelPosition(cursor=None, head=head, confirmations=confirmations)
-    block_hash = row.block_hash.hex() if isinstance(row.block_hash, bytes) else str(row.block_hash)
     return ReadModelPosition(cursor=int(row.block_number), head=head, confirmations=confirmations,
-                             cursor_hash="0x" + block_hash.removeprefix("0x").lower())
+                             cursor_hash=_hex(row.block_hash))
+
+
+def _hex(block_hash: Any) -> str:
+    """A stored block hash as ``0x`` lower-case hex, whatever form the driver returns it in."""
+    text = block_hash.hex() if isinstance(block_hash, bytes) else str(block_hash)
+    return "0x" + text.removeprefix("0x").lower()
 
 
 @cache
@@ -103,33 +108,37 @@ def _web3_form(value: Any, kind: str) -> Any:
 
 @dataclass(frozen=True)
 class IndexedHistory:
-    """A certificate's events from the read model, and the block they are complete up to."""
+    """Events from the read model, their blocks' times, and the block they are complete up to.
+
+    ``complete_to`` is the cursor as the query saw it (capped at the block asked for); events past
+    the cursor are left out even if a window being written holds some. It is ``-1`` when the read
+    model indexes nothing.
+    """
 
     events: list[ChainLog]
     block_times: dict[int, int]
     complete_to: int
+    cursor: int | None = None
+    cursor_hash: str | None = None
 
 
-def certificate_history(engine: Engine, certificate_id: int, to_block: int | None = None) -> IndexedHistory:
-    """Every event of the certificate, its shares, licences and pledges, in chain order, from SQL."""
-    with engine.connect() as connection:
-        cursor = connection.execute(
-            select(_cursor.c.block_number).where(_cursor.c.name == CHAIN_CURSOR)
-        ).scalar()
-        linked = select(_links.c.tx_hash, _links.c.log_index).where(_links.c.certificate_id == certificate_id)
-        moved = select(_transfers.c.tx_hash, _transfers.c.log_index).where(
-            _transfers.c.certificate_id == certificate_id
-        )
-        concerned = union(linked, moved).subquery()
-        query = (
-            select(_events)
-            .join(concerned, and_(concerned.c.tx_hash == _events.c.tx_hash,
-                                  concerned.c.log_index == _events.c.log_index))
-            .order_by(_events.c.block_number, _events.c.tx_index, _events.c.log_index)
-        )
-        if to_block is not None:
-            query = query.where(_events.c.block_number <= to_block)
-        rows = connection.execute(query).all()
+_ORDER = (_events.c.block_number, _events.c.tx_index, _events.c.log_index)
+
+
+def _indexed(engine: Engine, to_block: int | None, narrow: Callable[[Select[Any]], Select[Any]]) -> IndexedHistory:
+    """The events ``narrow`` selects, up to the cursor (and ``to_block``), in chain order."""
+    try:
+        with engine.connect() as connection:
+            cursor = connection.execute(
+                select(_cursor.c.block_number, _cursor.c.block_hash).where(_cursor.c.name == CHAIN_CURSOR)
+            ).first()
+            if cursor is None:
+                return IndexedHistory(events=[], block_times={}, complete_to=-1)
+            complete = int(cursor.block_number) if to_block is None else min(int(cursor.block_number), to_block)
+            query = narrow(select(_events)).where(_events.c.block_number <= complete).order_by(*_ORDER)
+            rows = connection.execute(query).all()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot read the read model: {exc}") from None
     events, times = [], {}
     for row in rows:
         kinds = _input_types(row.contract, row.event)
@@ -141,6 +150,35 @@ def certificate_history(engine: Engine, certificate_id: int, to_block: int | Non
             tx_hash=str(row.tx_hash),
         ))
         times[int(row.block_number)] = int(row.block_timestamp)
-    complete = -1 if cursor is None else int(cursor)
-    return IndexedHistory(events=events, block_times=times,
-                          complete_to=complete if to_block is None else min(complete, to_block))
+    return IndexedHistory(events=events, block_times=times, complete_to=complete,
+                          cursor=int(cursor.block_number), cursor_hash=_hex(cursor.block_hash))
+
+
+def certificate_history(engine: Engine, certificate_id: int, to_block: int | None = None) -> IndexedHistory:
+    """Every event of the certificate, its shares, licences and pledges, in chain order, from SQL."""
+
+    def concerning(query: Select[Any]) -> Select[Any]:
+        linked = select(_links.c.tx_hash, _links.c.log_index).where(_links.c.certificate_id == certificate_id)
+        moved = select(_transfers.c.tx_hash, _transfers.c.log_index).where(
+            _transfers.c.certificate_id == certificate_id
+        )
+        concerned = union(linked, moved).subquery()
+        return query.join(concerned, and_(concerned.c.tx_hash == _events.c.tx_hash,
+                                          concerned.c.log_index == _events.c.log_index))
+
+    return _indexed(engine, to_block, concerning)
+
+
+def events_named(
+    engine: Engine, selection: Iterable[tuple[str, str]], to_block: int | None = None
+) -> IndexedHistory:
+    """Every event named by ``selection`` ((contract, event) pairs), in chain order, from SQL."""
+    pairs = list(dict.fromkeys(selection))
+
+    def named(query: Select[Any]) -> Select[Any]:
+        return query.where(or_(*(and_(_events.c.contract == contract, _events.c.event == event)
+                                 for contract, event in pairs)))
+
+    if not pairs:
+        return IndexedHistory(events=[], block_times={}, complete_to=-1)
+    return _indexed(engine, to_block, named)

@@ -53,6 +53,21 @@ def test_verify_with_proof_prints_a_readable_verified_answer(chain: FinanceChain
     assert "verified:" in result.stdout and "proven against the state root" in result.stdout
 
 
+def test_verify_says_where_it_read_the_events_and_reads_the_synced_read_model(
+    chain: FinanceChain, tmp_path: Path
+) -> None:
+    env = {**chain.env, "DAL_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}"}
+    certificate_id = issued_certificate(chain.context())
+    before = runner.invoke(app, ["verify", str(certificate_id)], env=env)
+    assert before.exit_code == 0, before.stderr
+    assert "chain logs (no read model)" in before.stdout
+    synced = runner.invoke(app, ["oracle", "sync"], env=env)
+    assert synced.exit_code == 0, synced.stderr
+    after = runner.invoke(app, ["--json", "verify", str(certificate_id)], env=env)
+    assert after.exit_code == 0, after.stderr
+    assert json.loads(after.stdout)["block"]["events_from"] == "read model (0 blocks behind the head)"
+
+
 def test_verify_by_certificate_number_through_the_real_program(chain: FinanceChain) -> None:
     ledger = chain.context()
     certificate_id = issued_certificate(ledger)

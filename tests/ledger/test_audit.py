@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from workflow_chain import (  # noqa: F401 - fixtures
+    WorkflowChain,
     build_history,
     chain_snapshot_fixture,
     ledger_fixture,
@@ -96,8 +97,8 @@ def test_a_time_before_the_chain_began_is_refused(ledger: LedgerContext, tmp_pat
         audit.holdings_at(ledger, "1", 1_000_000_000)
 
 
-def test_a_trace_reads_the_read_model_when_in_step_and_the_chain_logs_otherwise(
-    ledger: LedgerContext, tmp_path: Path
+def test_a_trace_reads_the_read_model_up_to_its_cursor_and_the_chain_logs_after_it(
+    ledger: LedgerContext, workflow_chain: WorkflowChain, tmp_path: Path
 ) -> None:
     from oracle.service import Oracle
 
@@ -105,12 +106,18 @@ def test_a_trace_reads_the_read_model_when_in_step_and_the_chain_logs_otherwise(
     from_chain = audit.trace(ledger, "SZDEX-AUDIT-1")
     assert from_chain.source == "chain logs (read model never synced)"
 
-    Oracle(ledger).sync()
+    cursor = Oracle(ledger).sync().cursor
     from_model = audit.trace(ledger, "SZDEX-AUDIT-1")
     assert from_model.source == "read model (0 blocks behind the head)"
     assert from_model.events == from_chain.events
 
     ledger.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    ledger.send("Rights", "transferShares", from_chain.certificate_id, OPERATION,
+                resolve_address(ledger, "merchant-a"), 1_000, as_="merchant-c")
     behind = audit.trace(ledger, "SZDEX-AUDIT-1")
-    assert behind.source == "chain logs (read model 1 blocks behind)"
-    assert behind.events == from_chain.events
+    assert behind.source == f"read model to block {cursor}, chain logs for the 2 blocks after it"
+    assert behind.events[:-1] == from_chain.events
+    assert (behind.events[-1].event, behind.events[-1].block) == ("TransferSingle", cursor + 2)
+    without_store = audit.trace(workflow_chain.context(f"sqlite:///{tmp_path / 'none.db'}"), "SZDEX-AUDIT-1")
+    assert without_store.source == "chain logs (no read model)"
+    assert without_store.events == behind.events

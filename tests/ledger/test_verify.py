@@ -4,9 +4,12 @@ to one block, and checkable against that block's state root without trusting the
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import pytest
 from eth_utils.crypto import keccak
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from ledger.catalog import parse_catalog_entry
@@ -17,6 +20,7 @@ from ledger.licences import grant_licence
 from ledger.pledges import record_pledge, sign_consent
 from ledger.rights import ChainReader, RecordedCall, transfer_shares
 from ledger.store import CatalogVersion, add_catalog_version, make_engine, upgrade_to_head
+from ledger.store.events import ChainEvent
 from ledger.verify import (
     ProofError,
     header_hash,
@@ -24,9 +28,11 @@ from ledger.verify import (
     verify_account_proof,
     verify_certificate,
 )
+from oracle.service import Oracle
 from tests.finance.support import (  # noqa: F401 - fixtures
     DAY,
     YEAR,
+    FinanceChain,
     advance,
     block_number,
     chain_fixture,
@@ -185,6 +191,81 @@ def test_a_catalog_entry_that_is_not_the_one_on_chain_is_reported(ledger: Ledger
         assert answer.catalog.detail.startswith(f"the on-chain catalog hash is 0x{keccak(text='another entry').hex()}")
     finally:
         (ledger.profile.home / "ledger.db").unlink()
+
+
+# --- where the events behind the answer are read ---------------------------------------------------------
+
+
+def _with_store(chain: FinanceChain, tmp_path: Path) -> LedgerContext:
+    """A context whose off-chain store is this test's own SQLite file."""
+    return LedgerContext(replace(chain.profile, database_url=f"sqlite:///{tmp_path / 'store.db'}"), env=chain.env)
+
+
+def _answer(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary without what says where it was read: the events' source, the catalog check's detail."""
+    block = {key: value for key, value in summary["block"].items() if key != "events_from"}
+    return {**summary, "block": block, "catalog_check": summary["catalog_check"]["status"]}
+
+
+def test_the_answer_reads_events_from_the_read_model_up_to_its_cursor_and_the_logs_after_it(
+    chain: FinanceChain, tmp_path: Path
+) -> None:
+    ledger = _with_store(chain, tmp_path)
+    certificate_id = issued_certificate(ledger)
+    transfer_shares(ledger, certificate_id, "operation", "merchant-c", 4000, as_="merchant-a")
+    grant_licence(ledger, certificate_id, "development", "merchant-b", "0x" + "ab" * 32, end=now(ledger) + YEAR,
+                  as_="merchant-a")
+    _pledge(ledger, certificate_id, 6000, "bank")
+    from_logs = verify_certificate(ledger, certificate_id)
+    assert from_logs.events_source == "chain logs (no read model)"
+
+    cursor = Oracle(ledger).sync().cursor
+    from_model = verify_certificate(ledger, certificate_id)
+    assert from_model.events_source == "read model (0 blocks behind the head)"
+    assert _answer(from_model.summary()) == _answer(from_logs.summary())
+    assert from_model.summary()["block"]["events_from"] == "read model (0 blocks behind the head)"
+
+    later = _pledge(ledger, certificate_id, 3000, "bank-b")
+    both = verify_certificate(ledger, certificate_id)
+    assert both.events_source == f"read model to block {cursor}, chain logs for the 1 block after it"
+    assert [pledge.pledge_id for pledge in both.binding_pledges()][-1] == later
+    assert both.lendable, both.problems
+
+    then = verify_certificate(ledger, certificate_id, block=cursor)
+    assert then.events_source == "read model (1 block behind the head)"
+    assert _answer(then.summary()) == _answer(verify_certificate(ledger, certificate_id, block=cursor).summary())
+    assert later not in [pledge.pledge_id for pledge in then.pledges]
+
+
+def test_a_read_model_missing_a_pledge_cannot_hide_it_from_the_bank(chain: FinanceChain, tmp_path: Path) -> None:
+    ledger = _with_store(chain, tmp_path)
+    certificate_id = issued_certificate(ledger)
+    pledge_id = _pledge(ledger, certificate_id, 6000, "bank")
+    Oracle(ledger).sync()
+    engine = make_engine(ledger.profile.database_url)
+    with engine.begin() as connection:
+        connection.execute(delete(ChainEvent.__table__).where(ChainEvent.event == "PledgeRecorded"))  # type: ignore[attr-defined]
+    engine.dispose()
+    answer = verify_certificate(ledger, certificate_id)
+    assert pledge_id not in [pledge.pledge_id for pledge in answer.pledges]
+    assert answer.problems == [(
+        f"merchant-a ({ledger.address_of('merchant-a')}) has 6000 shares of the holding right pledged, but the "
+        "active pledges found in the events (read model (0 blocks behind the head)) lock 0"
+    )]
+    assert not answer.lendable
+
+
+def test_a_read_model_of_a_chain_that_changed_under_it_is_not_used(chain: FinanceChain, tmp_path: Path) -> None:
+    ledger = _with_store(chain, tmp_path)
+    certificate_id = issued_certificate(ledger)
+    snapshot = ledger.w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+    _pledge(ledger, certificate_id, 6000, "bank")
+    Oracle(ledger).sync()
+    ledger.w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
+    advance(ledger, DAY)  # another block at the cursor's height: the read model names a block gone
+    answer = verify_certificate(ledger, certificate_id)
+    assert answer.events_source == "chain logs (read model on another chain)"
+    assert answer.pledges == [] and answer.lendable
 
 
 # --- the proof ------------------------------------------------------------------------------------------------
