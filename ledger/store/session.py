@@ -39,15 +39,20 @@ __all__ = [
 #: What a user runs to bring the database to the current schema.
 MIGRATE_COMMAND: Final = "dal oracle migrate"
 
-_PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Where the Alembic environment is: ``ledger/migrations`` in an installed package, ``migrations/`` at the top
+# of a source tree (pyproject.toml ships the one as the other).
+_MIGRATIONS: Final = (
+    Path(__file__).resolve().parents[1] / "migrations",
+    Path(__file__).resolve().parents[2] / "migrations",
+)
 
 
 def migrations_dir() -> Path:
     """The Alembic environment shipped with the ledger."""
-    path = _PROJECT_ROOT / "migrations"
-    if not (path / "env.py").exists():
-        raise StoreError(f"the database migrations are missing (expected {path}); reinstall the ledger")
-    return path
+    for path in _MIGRATIONS:
+        if (path / "env.py").exists():
+            return path
+    raise StoreError(f"the database migrations are missing (expected {_MIGRATIONS[0]} or {_MIGRATIONS[1]}); reinstall the ledger")
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
