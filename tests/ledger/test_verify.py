@@ -196,28 +196,28 @@ def test_a_catalog_entry_that_is_not_the_one_on_chain_is_reported(ledger: Ledger
 # --- where the events behind the answer are read ---------------------------------------------------------
 
 
-def _with_store(chain: FinanceChain, tmp_path: Path) -> LedgerContext:
-    """A context whose off-chain store is this test's own SQLite file."""
-    return LedgerContext(replace(chain.profile, database_url=f"sqlite:///{tmp_path / 'store.db'}"), env=chain.env)
+def _with_store(chain: FinanceChain, database_url: str) -> LedgerContext:
+    """A context whose off-chain store is this test's own database."""
+    return LedgerContext(replace(chain.profile, database_url=database_url), env=chain.env)
 
 
 def _answer(summary: dict[str, Any]) -> dict[str, Any]:
-    """A summary without what says where it was read: the events' source, the catalog check's detail."""
+    """A summary without what depends on the store rather than the chain: the events' source, the catalog check."""
     block = {key: value for key, value in summary["block"].items() if key != "events_from"}
-    return {**summary, "block": block, "catalog_check": summary["catalog_check"]["status"]}
+    return {**summary, "block": block, "catalog_check": None}
 
 
 def test_the_answer_reads_events_from_the_read_model_up_to_its_cursor_and_the_logs_after_it(
-    chain: FinanceChain, tmp_path: Path
+    chain: FinanceChain, empty_database_url: str
 ) -> None:
-    ledger = _with_store(chain, tmp_path)
+    ledger = _with_store(chain, empty_database_url)
     certificate_id = issued_certificate(ledger)
     transfer_shares(ledger, certificate_id, "operation", "merchant-c", 4000, as_="merchant-a")
     grant_licence(ledger, certificate_id, "development", "merchant-b", "0x" + "ab" * 32, end=now(ledger) + YEAR,
                   as_="merchant-a")
     _pledge(ledger, certificate_id, 6000, "bank")
     from_logs = verify_certificate(ledger, certificate_id)
-    assert from_logs.events_source == "chain logs (no read model)"
+    assert from_logs.events_source in ("chain logs (no read model)", "chain logs (read model not readable)")
 
     cursor = Oracle(ledger).sync().cursor
     from_model = verify_certificate(ledger, certificate_id)
@@ -238,7 +238,7 @@ def test_the_answer_reads_events_from_the_read_model_up_to_its_cursor_and_the_lo
 
 
 def test_a_read_model_missing_a_pledge_cannot_hide_it_from_the_bank(chain: FinanceChain, tmp_path: Path) -> None:
-    ledger = _with_store(chain, tmp_path)
+    ledger = _with_store(chain, f"sqlite:///{tmp_path / 'store.db'}")
     certificate_id = issued_certificate(ledger)
     pledge_id = _pledge(ledger, certificate_id, 6000, "bank")
     Oracle(ledger).sync()
@@ -256,7 +256,7 @@ def test_a_read_model_missing_a_pledge_cannot_hide_it_from_the_bank(chain: Finan
 
 
 def test_a_read_model_of_a_chain_that_changed_under_it_is_not_used(chain: FinanceChain, tmp_path: Path) -> None:
-    ledger = _with_store(chain, tmp_path)
+    ledger = _with_store(chain, f"sqlite:///{tmp_path / 'store.db'}")
     certificate_id = issued_certificate(ledger)
     snapshot = ledger.w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
     _pledge(ledger, certificate_id, 6000, "bank")
