@@ -12,11 +12,12 @@ event log, so both paths give the same read model.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from eth_abi.abi import decode as abi_decode
 from eth_utils.address import to_checksum_address
@@ -24,7 +25,7 @@ from eth_utils.crypto import keccak
 
 from ledger.errors import ChainError
 
-__all__ = ["EventSpec", "LogDecoder", "LoggedEvent", "event_signature", "stored_form"]
+__all__ = ["ARGS_JSON", "EventSpec", "LogDecoder", "LoggedEvent", "event_signature", "stored_form"]
 
 
 def _type_string(param: Mapping[str, Any]) -> str:
@@ -44,6 +45,9 @@ def event_signature(abi_event: Mapping[str, Any]) -> str:
 def _checksum(address: str) -> str:
     return str(to_checksum_address(address))
 
+
+#: How the raw event log stores arguments: compact JSON, text as it is.
+ARGS_JSON: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 _STATIC_WORD = re.compile(r"^(uint\d*|int\d*|address|bool|bytes([1-9]|[12]\d|3[012]))$")
 _ZERO_WORD = "0" * 64
@@ -68,6 +72,11 @@ def _word_reader(abi_type: str) -> Callable[[str], Any]:
         return signed
     size = int(abi_type[5:])
     return lambda word: "0x" + word[: 2 * size]
+
+
+def _topic_hash(word: str) -> str:
+    """An indexed dynamic value: the topic holds its hash, kept as lower-case hex."""
+    return "0x" + word.lower()
 
 
 def stored_form(value: Any, abi_type: str) -> Any:
@@ -117,6 +126,8 @@ class EventSpec:
         default=(), init=False, repr=False, compare=False)
     _data_types: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
     _words: int = field(default=0, init=False, repr=False, compare=False)
+    _template: str | None = field(default=None, init=False, repr=False, compare=False)
+    _bools: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
 
     @classmethod
     def from_abi(cls, contract: str, abi_event: Mapping[str, Any]) -> EventSpec:
@@ -136,7 +147,7 @@ class EventSpec:
         topic, word = 1, 0
         for name, kind, indexed in zip(self.names, self.types, self.indexed, strict=True):
             if indexed:  # dynamic values are indexed by their hash, kept as it is
-                plan.append((name, True, topic, _word_reader(kind) if _STATIC_WORD.match(kind) else None))
+                plan.append((name, True, topic, _word_reader(kind) if _STATIC_WORD.match(kind) else _topic_hash))
                 topic += 1
             else:
                 plan.append((name, False, word, _word_reader(kind) if static else None))
@@ -144,10 +155,42 @@ class EventSpec:
         object.__setattr__(self, "_plan", tuple(plan))
         object.__setattr__(self, "_data_types", tuple(data_types) if not static else None)
         object.__setattr__(self, "_words", word)
+        if static and len(set(self.names)) == len(self.names):
+            # Every value of a static event is a bool or text that JSON keeps as it is (hex,
+            # decimal digits, checksummed addresses), so its stored JSON is a fixed template.
+            fields = [
+                json.dumps(name, ensure_ascii=False).replace("%", "%%") + (":%s" if kind == "bool" else ':"%s"')
+                for name, kind in zip(self.names, self.types, strict=True)
+            ]
+            object.__setattr__(self, "_template", "{" + ",".join(fields) + "}")
+            object.__setattr__(self, "_bools", tuple(i for i, kind in enumerate(self.types) if kind == "bool"))
 
     def decode(self, topics: Sequence[str], data: str) -> dict[str, Any]:
         """The arguments of a log, from its topics and data as the node's ``0x`` hex text."""
-        body = data[2:]
+        if self._template is None:
+            return self._decode_general(topics, data[2:])
+        return dict(zip(self.names, self._static_values(topics, data[2:]), strict=True))
+
+    def decode_stored(self, topics: Sequence[str], data: str) -> tuple[dict[str, Any], str]:
+        """The arguments of a log and their JSON text as the raw event log stores it."""
+        if self._template is None:
+            args = self._decode_general(topics, data[2:])
+            return args, ARGS_JSON.encode(args)
+        values = self._static_values(topics, data[2:])
+        args = dict(zip(self.names, values, strict=True))
+        for index in self._bools:
+            values[index] = "true" if values[index] else "false"
+        return args, self._template % tuple(values)
+
+    def _static_values(self, topics: Sequence[str], body: str) -> list[Any]:
+        if len(body) < 64 * self._words:
+            raise ChainError(f"{self.contract}.{self.name} log data is too short")
+        return [
+            read(topics[index][2:]) if from_topic else read(body[64 * index: 64 * index + 64])  # type: ignore[misc]
+            for _, from_topic, index, read in self._plan
+        ]
+
+    def _decode_general(self, topics: Sequence[str], body: str) -> dict[str, Any]:
         dynamic: list[Any] | None = None
         if self._data_types is not None:
             raw = abi_decode(list(self._data_types), bytes.fromhex(body))
@@ -157,8 +200,7 @@ class EventSpec:
         args: dict[str, Any] = {}
         for name, from_topic, index, read in self._plan:
             if from_topic:
-                text = topics[index]
-                args[name] = read(text[2:]) if read is not None else text.lower()
+                args[name] = read(topics[index][2:])  # type: ignore[misc]
             elif dynamic is not None:
                 args[name] = dynamic[index]
             else:
@@ -184,6 +226,8 @@ class LoggedEvent:
     tx_hash: str
     tx_index: int
     log_index: int
+    #: ``args`` as the raw event log stores them (JSON), when the decoder made that text already.
+    args_json: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def order(self) -> tuple[int, int, int]:
@@ -195,38 +239,46 @@ class LogDecoder:
     """Decodes the logs of a set of contracts (name -> address, ABI)."""
 
     def __init__(self, contracts: Mapping[str, tuple[str, Iterable[Mapping[str, Any]]]]) -> None:
-        self._specs: dict[tuple[str, str], EventSpec] = {}
+        #: (lower-case address, topic) -> the event's spec and the contract's checksummed address.
+        self._specs: dict[tuple[str, str], tuple[EventSpec, str]] = {}
         self.addresses: dict[str, str] = {}
         for name, (address, abi) in contracts.items():
-            checksummed = to_checksum_address(address)
+            checksummed = str(to_checksum_address(address))
             self.addresses[checksummed.lower()] = name
             for item in abi:
                 if item.get("type") == "event" and not item.get("anonymous"):
                     topic = "0x" + bytes(keccak(text=event_signature(item))).hex()
-                    self._specs[(checksummed.lower(), topic)] = EventSpec.from_abi(name, item)
+                    self._specs[(checksummed.lower(), topic)] = (EventSpec.from_abi(name, item), checksummed)
 
     def events(self) -> list[tuple[str, str]]:
         """Every (contract, event) that the decoder knows."""
-        return sorted({(spec.contract, spec.name) for spec in self._specs.values()})
+        return sorted({(spec.contract, spec.name) for spec, _ in self._specs.values()})
 
     def decode(self, log: Mapping[str, Any], block_timestamp: int) -> LoggedEvent | None:
-        """Decode one raw ``eth_getLogs`` entry (hex strings), or ``None`` if it is not ours."""
-        address = str(log["address"]).lower()
+        """Decode one raw ``eth_getLogs`` entry (hex strings), or ``None`` if it is not ours.
+
+        The per-log path of indexing: the spec is found by (address, topic0), the
+        contract's checksummed address comes with it, and the arguments' stored JSON
+        is made along with them.
+        """
         topics = log["topics"]
         if not topics:
             return None
-        spec = self._specs.get((address, str(topics[0]).lower()))
-        if spec is None:
+        found = self._specs.get((str(log["address"]).lower(), str(topics[0]).lower()))
+        if found is None:
             return None
+        spec, address = found
+        args, args_json = spec.decode_stored(topics, str(log["data"]))
         return LoggedEvent(
-            contract=spec.contract,
-            event=spec.name,
-            args=spec.decode(topics, str(log["data"])),
-            address=_checksum(address),
-            block_number=int(log["blockNumber"], 16),
-            block_hash=str(log["blockHash"]).lower(),
-            block_timestamp=block_timestamp,
-            tx_hash=str(log["transactionHash"]).lower(),
-            tx_index=int(log["transactionIndex"], 16),
-            log_index=int(log["logIndex"], 16),
+            spec.contract,
+            spec.name,
+            args,
+            address,
+            int(log["blockNumber"], 16),
+            str(log["blockHash"]).lower(),
+            block_timestamp,
+            str(log["transactionHash"]).lower(),
+            int(log["transactionIndex"], 16),
+            int(log["logIndex"], 16),
+            args_json,
         )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection
 
 from ledger.store.read_model import Certificate, CertificateVersion
 from oracle.decoding import LoggedEvent
-from oracle.handlers.registry import handles, link_certificate, table, upsert
+from oracle.handlers.registry import handles, link_certificate, update_row, upsert
 
 __all__ = ["REQUESTS", "STATUSES"]
 
@@ -20,16 +20,14 @@ STATUSES: Final = (
 #: The ``CertificateRequest`` enum, by value.
 REQUESTS: Final = ("none", "change", "renewal", "cancellation")
 
-_certificates = table(Certificate)
 _NO_REQUEST: Final[dict[str, Any]] = {"pending_request": "none", "requested_hash": None, "requested_expiry": 0}
 
 
 def _change(connection: Connection, event: LoggedEvent, **values: Any) -> None:
     link_certificate(connection, event, int(event.args["certificateId"]))
-    connection.execute(
-        update(_certificates)
-        .where(_certificates.c.certificate_id == int(event.args["certificateId"]))
-        .values(updated_block=event.block_number, **values)
+    update_row(
+        connection, Certificate, "certificate_id", int(event.args["certificateId"]),
+        updated_block=event.block_number, **values,
     )
 
 

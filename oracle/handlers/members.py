@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection
 
 from ledger.store.read_model import Member
 from oracle.decoding import LoggedEvent
-from oracle.handlers.registry import handles, table, upsert
+from oracle.handlers.registry import handles, update_row, upsert
 
 __all__: list[str] = []
 
-_members = table(Member)
 
 
 @handles("Consortium", "MemberAdded")
@@ -30,11 +29,7 @@ def member_added(connection: Connection, event: LoggedEvent) -> None:
 
 
 def _change(connection: Connection, event: LoggedEvent, **values: object) -> None:
-    connection.execute(
-        update(_members)
-        .where(_members.c.account == event.args["account"])
-        .values(updated_block=event.block_number, **values)
-    )
+    update_row(connection, Member, "account", event.args["account"], updated_block=event.block_number, **values)
 
 
 @handles("Consortium", "MemberRolesChanged")

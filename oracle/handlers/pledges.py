@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
 from ledger.store.read_model import Pledge
 from oracle.decoding import LoggedEvent
-from oracle.handlers.registry import handles, link_certificate, right_name, table, upsert
+from oracle.handlers.registry import (
+    handles,
+    link_certificate,
+    right_name,
+    table,
+    update_row,
+    upsert,
+)
 
 __all__: list[str] = []
 
@@ -21,11 +28,8 @@ def _change(connection: Connection, event: LoggedEvent, **values: Any) -> None:
     ).scalar()
     if pledged is not None:
         link_certificate(connection, event, int(pledged))
-    connection.execute(
-        update(_pledges)
-        .where(_pledges.c.pledge_id == int(event.args["pledgeId"]))
-        .values(updated_block=event.block_number, **values)
-    )
+    update_row(connection, Pledge, "pledge_id", int(event.args["pledgeId"]), updated_block=event.block_number,
+               **values)
 
 
 @handles("Pledges", "PledgeRecorded")

@@ -7,7 +7,8 @@ from contextvars import ContextVar
 from operator import itemgetter
 from typing import Any, Final
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, bindparam
+from sqlalchemy import update as sql_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel
 
@@ -24,10 +25,13 @@ __all__ = [
     "default_registry",
     "deferred",
     "flushes",
+    "fresh_window",
     "handles",
+    "insert_rows",
     "link_certificate",
     "right_name",
     "table",
+    "update_row",
     "upsert",
 ]
 
@@ -85,18 +89,24 @@ class HandlerRegistry:
         """Add a step that writes what handlers deferred (see :func:`deferred`)."""
         self._flushes.append(flush)
 
-    def apply_all(self, connection: Connection, events: Iterable[LoggedEvent]) -> None:
+    def apply_all(self, connection: Connection, events: Iterable[LoggedEvent], *, fresh: bool = False) -> None:
         """Apply ``events`` in order, then write what their handlers deferred, all on ``connection``.
 
         Handlers may defer writes that commute (adding share deltas, inserting
         history rows) to one bulk statement per window; nothing reads those
         rows while the window is applied, so the result is the same as writing
-        each at once. A failure discards whatever was deferred.
+        each at once. A failure discards whatever was deferred. ``fresh`` says
+        that no read-model row derived from these events exists yet (the events
+        themselves are new to the event log, or the read model was emptied), so
+        deferred rows may be written without checking their keys.
         """
-        token = _DEFERRED.set({})
+        token = _DEFERRED.set({_FRESH: fresh})
+        handlers = self._handlers
         try:
             for event in events:
-                self.apply(connection, event)
+                handler = handlers.get((event.contract, event.event))
+                if handler is not None:
+                    handler(connection, event)
             for flush in self._flushes:
                 flush(connection)
         finally:
@@ -107,6 +117,13 @@ class HandlerRegistry:
 _DEFERRED: ContextVar[dict[str, Any] | None] = ContextVar("oracle_deferred_writes", default=None)
 
 default_registry = HandlerRegistry()
+_FRESH = "registry.fresh"
+
+
+def fresh_window() -> bool:
+    """Whether the window being applied writes only rows whose keys do not exist yet."""
+    buffers = _DEFERRED.get()
+    return bool(buffers and buffers.get(_FRESH))
 
 
 def deferred(connection: Connection, key: str, factory: Callable[[], Any]) -> Any:
@@ -139,11 +156,9 @@ def _write_links(connection: Connection) -> None:
     if links:
         from ledger.store.read_model import CertificateEvent
 
-        rows = [
-            {"certificate_id": c, "block_number": b, "tx_index": t, "log_index": i, "tx_hash": h}
-            for (c, b, t, i), h in links.items()
-        ]
-        bulk_insert(connection, CertificateEvent, rows, ["certificate_id", "block_number", "tx_index", "log_index"])
+        keys = ("certificate_id", "block_number", "tx_index", "log_index")
+        rows = [(*key, tx_hash) for key, tx_hash in links.items()]
+        insert_rows(connection, CertificateEvent, (*keys, "tx_hash"), rows, keys, fresh=fresh_window())
 
 
 def flushes(function: Flush) -> Flush:
@@ -173,54 +188,89 @@ def bulk_insert(
     model: type[SQLModel],
     rows: Sequence[Mapping[str, Any]],
     conflict_keys: Sequence[str],
+    *,
+    fresh: bool = False,
 ) -> None:
-    """Insert many rows in one driver-level batch, skipping rows whose key exists.
+    """Insert many rows (mappings of column to value), skipping rows whose key exists; see :func:`insert_rows`."""
+    if rows:
+        columns = tuple(rows[0])
+        pick = itemgetter(*columns)
+        values = [pick(row) for row in rows] if len(columns) > 1 else [(pick(row),) for row in rows]
+        insert_rows(connection, model, columns, values, conflict_keys, fresh=fresh)
+
+
+def insert_rows(
+    connection: Connection,
+    model: type[SQLModel],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    conflict_keys: Sequence[str],
+    *,
+    fresh: bool = False,
+) -> None:
+    """Insert many rows (tuples of ``columns``) in one driver-level batch, skipping rows whose key exists.
 
     The hot path of indexing: the rows come from the decoder already in the
     columns' stored form (hex text checked there), so only uint256 columns go
     through their type's conversion; everything else is handed to the driver as
-    it is, without SQLAlchemy's per-row parameter processing.
+    it is, without SQLAlchemy's per-row parameter processing. SQLite takes one
+    ``executemany``. PostgreSQL takes ``COPY``: straight into the table when the
+    caller knows that no row's key exists yet (``fresh``: the indexer checked the
+    window's keys under the writer lock, or a rebuild emptied the table), else
+    into a temporary table and on with one ``INSERT ... SELECT`` that skips
+    existing keys.
     """
     if not rows:
         return
     target = table(model)
-    columns = list(rows[0])
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(target).on_conflict_do_nothing(index_elements=list(conflict_keys))
-    compiled = statement.compile(dialect=connection.dialect, column_keys=columns)
-    convert = {
-        name: processor
-        for name in columns
+    convert = [
+        (position, processor)
+        for position, name in enumerate(columns)
         if isinstance(target.c[name].type, Uint256)
         and (processor := target.c[name].type.bind_processor(connection.dialect)) is not None
-    }
+    ]
     if convert:
-        rows = [{**row, **{name: f(row[name]) for name, f in convert.items()}} for row in rows]
-    if compiled.positiontup is not None:
-        pick = itemgetter(*compiled.positiontup)
-        values = [pick(row) for row in rows] if len(compiled.positiontup) > 1 else [(pick(row),) for row in rows]
-        connection.exec_driver_sql(compiled.string, values)
-        return
-    # PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT that skips existing keys.
-    keys = ", ".join(f'"{name}"' for name in conflict_keys)
+        rows = [_converted(row, convert) for row in rows]
     names = ", ".join(f'"{name}"' for name in columns)
-    staging = f"_staging_{target.name}"
-    pick = itemgetter(*columns)
+    keys = ", ".join(f'"{name}"' for name in conflict_keys)
+    if connection.dialect.name != "postgresql":
+        marks = ", ".join("?" * len(columns))
+        connection.exec_driver_sql(
+            f'INSERT INTO "{target.name}" ({names}) VALUES ({marks}) ON CONFLICT ({keys}) DO NOTHING', list(rows)
+        )
+        return
     driver = connection.connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor:
+        if fresh:
+            with cursor.copy(f'COPY "{target.name}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        staging = f"_staging_{target.name}"
         cursor.execute(
             f'CREATE TEMPORARY TABLE IF NOT EXISTS "{staging}" (LIKE "{target.name}") ON COMMIT DELETE ROWS'
         )
         with cursor.copy(f'COPY "{staging}" ({names}) FROM STDIN') as copy:
             for row in rows:
-                picked = pick(row)
-                copy.write_row(picked if len(columns) > 1 else (picked,))
+                copy.write_row(row)
         cursor.execute(
             f'INSERT INTO "{target.name}" ({names}) SELECT {names} FROM "{staging}" '
             f"ON CONFLICT ({keys}) DO NOTHING"
         )
         cursor.execute(f'DELETE FROM "{staging}"')
+
+
+def _converted(row: Sequence[Any], convert: Sequence[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:
+    values = list(row)
+    for position, processor in convert:
+        values[position] = processor(values[position])
+    return tuple(values)
+
+
+#: Upsert and update statements by (dialect, table, columns), built once: building and
+#: keying a statement costs more than running it.
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
 
 
 def upsert(
@@ -236,16 +286,39 @@ def upsert(
     """
     target = table(model)
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(target).values(dict(values))
     keys = [column.name for column in target.primary_key.columns]
     if isinstance(update, Mapping):
+        statement = dialect.insert(target).values(dict(values))
         changes = dict(update)
-    else:
-        changes = {name: statement.excluded[name] for name in update}
-    if changes:
-        connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes))
-    else:
-        connection.execute(statement.on_conflict_do_nothing(index_elements=keys))
+        if changes:
+            connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes))
+        else:
+            connection.execute(statement.on_conflict_do_nothing(index_elements=keys))
+        return
+    columns = tuple(update)
+    cache_key = ("upsert", connection.dialect.name, target.name, columns)
+    prepared = _STATEMENTS.get(cache_key)
+    if prepared is None:
+        insert = dialect.insert(target)
+        if columns:
+            prepared = insert.on_conflict_do_update(
+                index_elements=keys, set_={name: insert.excluded[name] for name in columns}
+            )
+        else:
+            prepared = insert.on_conflict_do_nothing(index_elements=keys)
+        _STATEMENTS[cache_key] = prepared
+    connection.execute(prepared, dict(values))
+
+
+def update_row(connection: Connection, model: type[SQLModel], key: str, key_value: Any, **values: Any) -> None:
+    """Set ``values`` on the row whose column ``key`` is ``key_value`` (nothing if there is none)."""
+    target = table(model)
+    cache_key = ("update", target.name, key)
+    prepared = _STATEMENTS.get(cache_key)
+    if prepared is None:
+        prepared = sql_update(target).where(target.c[key] == bindparam("key_", type_=target.c[key].type))
+        _STATEMENTS[cache_key] = prepared
+    connection.execute(prepared, {"key_": key_value, **values})
 
 
 default_registry.register_flush(_write_links)

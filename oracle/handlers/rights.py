@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ledger.store.read_model import Licence, ShareHolding, ShareTransfer
 from oracle.decoding import LoggedEvent
 from oracle.handlers.registry import (
     buffered,
-    bulk_insert,
     deferred,
     flushes,
+    fresh_window,
     handles,
+    insert_rows,
     link_certificate,
     right_name,
     table,
+    update_row,
     upsert,
 )
 
@@ -29,6 +32,11 @@ ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 _holdings = table(ShareHolding)
 _licences = table(Licence)
 _WINDOW = "rights.shares"
+#: The columns of :class:`ShareTransfer` in the order ``_move`` fills them.
+_TRANSFER_COLUMNS = (
+    "tx_hash", "log_index", "item", "certificate_id", "right", "sender", "recipient", "shares", "operator",
+    "block_number", "block_timestamp",
+)
 
 
 @dataclass
@@ -36,7 +44,7 @@ class _Window:
     """Share movements of one window: net deltas per holding, and the history rows."""
 
     deltas: dict[tuple[int, str, str], int] = field(default_factory=dict)
-    transfers: list[dict[str, Any]] = field(default_factory=list)
+    transfers: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def _move(connection: Connection, event: LoggedEvent, item: int, token_id: int, shares: int) -> None:
@@ -49,19 +57,28 @@ def _move(connection: Connection, event: LoggedEvent, item: int, token_id: int, 
     if recipient != ZERO_ADDRESS:
         key = (certificate_id, right, recipient)
         window.deltas[key] = window.deltas.get(key, 0) + shares
-    window.transfers.append({
-        "tx_hash": event.tx_hash,
-        "log_index": event.log_index,
-        "item": item,
-        "certificate_id": certificate_id,
-        "right": right,
-        "sender": sender,
-        "recipient": recipient,
-        "shares": shares,
-        "operator": event.args["operator"],
-        "block_number": event.block_number,
-        "block_timestamp": event.block_timestamp,
-    })
+    window.transfers.append((
+        event.tx_hash, event.log_index, item, certificate_id, right, sender, recipient, shares,
+        event.args["operator"], event.block_number, event.block_timestamp,
+    ))
+
+
+@cache
+def _holding_statements(dialect_name: str) -> tuple[Any, Any]:
+    """Adding a delta to a holding, and deleting a holding that reached zero (by key)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(_holdings)
+    add = insert.on_conflict_do_update(
+        index_elements=["certificate_id", "right", "owner"],
+        set_={"shares": _holdings.c.shares + insert.excluded.shares},
+    )
+    remove_empty = delete(_holdings).where(
+        _holdings.c.certificate_id == bindparam("c", type_=_holdings.c.certificate_id.type),
+        _holdings.c.right == bindparam("r"),
+        _holdings.c.owner == bindparam("o"),
+        _holdings.c.shares == 0,
+    )
+    return add, remove_empty
 
 
 @flushes
@@ -70,23 +87,20 @@ def write_share_movements(connection: Connection) -> None:
     window: _Window | None = buffered(connection, _WINDOW)
     if window is None:
         return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     changes = [
         {"certificate_id": c, "right": r, "owner": o, "shares": delta}
         for (c, r, o), delta in window.deltas.items() if delta != 0
     ]
     if changes:
-        upsert = dialect.insert(_holdings)
-        connection.execute(
-            upsert.on_conflict_do_update(
-                index_elements=["certificate_id", "right", "owner"],
-                set_={"shares": _holdings.c.shares + upsert.excluded.shares},
-            ),
-            changes,
-        )
-        if any(delta < 0 for delta in window.deltas.values()):
-            connection.execute(delete(_holdings).where(_holdings.c.shares == 0))
-    bulk_insert(connection, ShareTransfer, window.transfers, ["tx_hash", "log_index", "item"])
+        add, remove_empty = _holding_statements(connection.dialect.name)
+        connection.execute(add, changes)
+        emptied = [
+            {"c": c, "r": r, "o": o} for (c, r, o), delta in window.deltas.items() if delta < 0
+        ]
+        if emptied:
+            connection.execute(remove_empty, emptied)
+    insert_rows(connection, ShareTransfer, _TRANSFER_COLUMNS, window.transfers, ("tx_hash", "log_index", "item"),
+                fresh=fresh_window())
 
 
 @handles("Rights", "TransferSingle")
@@ -133,13 +147,10 @@ def licence_revoked(connection: Connection, event: LoggedEvent) -> None:
     ).scalar()
     if granted is not None:
         link_certificate(connection, event, int(granted))
-    connection.execute(
-        update(_licences)
-        .where(_licences.c.licence_id == int(args["licenceId"]))
-        .values(
-            revoked=True,
-            revoked_by=args["revokedBy"],
-            root_licence_id=int(args["rootLicenceId"]),
-            revoke_reason_hash=args["reasonHash"],
-        )
+    update_row(
+        connection, Licence, "licence_id", int(args["licenceId"]),
+        revoked=True,
+        revoked_by=args["revokedBy"],
+        root_licence_id=int(args["rootLicenceId"]),
+        revoke_reason_hash=args["reasonHash"],
     )

@@ -201,8 +201,8 @@ def test_small_windows_give_the_same_read_model(suite: Suite, new_database_url: 
 
 
 def test_a_certificate_history_from_the_read_model_equals_the_chain_logs(suite: Suite, store: Engine) -> None:
-    from ledger.audit import _history
     from ledger.chain.logs import EventLog
+    from ledger.history import _logged_certificate_events
     from ledger.store.history import certificate_history, read_model_position
 
     story = Story(suite)
@@ -215,7 +215,8 @@ def test_a_certificate_history_from_the_read_model_equals_the_chain_logs(suite: 
     position = read_model_position(store, suite.w3.eth.chain_id, head)
     assert position.in_step and position.behind == 0
 
-    from_chain = _history(EventLog(suite.w3, contracts, start_block=suite.block, log_range=5000), cid, None)
+    from_chain = _logged_certificate_events(
+        EventLog(suite.w3, contracts, start_block=suite.block, log_range=5000), cid, None, head, [])
     indexed = certificate_history(store, cid)
     assert indexed.complete_to == head
     assert [(e.contract, e.event, e.order, e.tx_hash) for e in indexed.events] == [
