@@ -7,7 +7,20 @@ raw events, the read-model changes, the window's last block and the cursor are
 written in one database transaction: a crash at any point leaves the database
 either before or after the whole window, never in between, and a restart
 carries on from the cursor. Events are keyed by (transaction hash, log index),
-so applying a window twice changes nothing.
+so applying a window twice changes nothing: under the writer lock the window
+reads which of its keys are stored already and writes only the others, so its
+rows go straight into their tables (PostgreSQL ``COPY``) without a conflict
+check.
+
+**Durability.** The window and rollback transactions commit with relaxed
+durability on PostgreSQL (``synchronous_commit = off``, see
+:mod:`oracle.locking`); SQLite runs with write-ahead logging and
+``synchronous=NORMAL``. This is safe here, and only here: everything these
+transactions write is derived from the chain, and the cursor commits with it.
+A commit lost to a server or power failure is lost whole, cursor included, so
+the database is left after an earlier window and the next sync indexes the
+lost windows again. Nothing else relaxes it: the anchoring and catalog writers
+commit with the server's durable default on PostgreSQL.
 
 Before each window the block under the cursor is compared with the chain. If
 its hash changed (a reorganisation, or a local chain reset), the indexer walks
