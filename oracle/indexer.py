@@ -12,15 +12,14 @@ reads which of its keys are stored already and writes only the others, so its
 rows go straight into their tables (PostgreSQL ``COPY``) without a conflict
 check.
 
-**Durability.** The window and rollback transactions commit with relaxed
-durability on PostgreSQL (``synchronous_commit = off``, see
-:mod:`oracle.locking`); SQLite runs with write-ahead logging and
-``synchronous=NORMAL``. This is safe here, and only here: everything these
+**Durability.** The window and rollback transactions commit without waiting
+for the disk (``synchronous_commit = off`` on PostgreSQL, ``synchronous=NORMAL``
+on SQLite; see :mod:`oracle.locking`). This is safe here, and only here: everything these
 transactions write is derived from the chain, and the cursor commits with it.
 A commit lost to a server or power failure is lost whole, cursor included, so
 the database is left after an earlier window and the next sync indexes the
 lost windows again. Nothing else relaxes it: the anchoring and catalog writers
-commit with the server's durable default on PostgreSQL.
+commit durably on both databases.
 
 Before each window the block under the cursor is compared with the chain. If
 its hash changed (a reorganisation, or a local chain reset), the indexer walks
@@ -59,7 +58,7 @@ from ledger.store.types import utc_now
 from oracle.decoding import ARGS_JSON, LogDecoder, LoggedEvent
 from oracle.handlers import HandlerRegistry, default_registry
 from oracle.handlers.registry import insert_rows, table, upsert
-from oracle.locking import hold_writer_lock, relax_commit
+from oracle.locking import derived_data_transaction, hold_writer_lock
 
 __all__ = ["READ_MODEL_TABLES", "Indexer", "SyncReport", "rebuild_read_model"]
 
@@ -299,9 +298,8 @@ class Indexer:
     def _roll_back(self, ancestor: tuple[int, str] | None) -> None:
         """Forget everything after ``ancestor`` and rebuild the read model, in one transaction."""
         keep = ancestor[0] if ancestor else self.start_block - 1
-        with self.engine.begin() as connection:
+        with derived_data_transaction(self.engine) as connection:
             hold_writer_lock(connection)
-            relax_commit(connection)
             connection.execute(delete(_events).where(_events.c.block_number > keep))
             connection.execute(delete(_blocks).where(_blocks.c.number > keep))
             if ancestor is None:
@@ -377,9 +375,8 @@ class Indexer:
     ) -> tuple[tuple[int, str], int] | None:
         """Write one window's events, read-model changes and cursor in one transaction."""
         end_hash = str(header["hash"]).lower()
-        with self.engine.begin() as connection:
+        with derived_data_transaction(self.engine) as connection:
             hold_writer_lock(connection)
-            relax_commit(connection)
             if self._position(connection) != start - 1:
                 return None  # another oracle applied this window meanwhile: look again
             seen = {

@@ -9,28 +9,29 @@ advisory lock; SQLite takes its database write lock by starting a write.
 
 **Relaxed commits for derived data.** The indexer's transactions (a window,
 a rollback) write only data derived from the chain: the raw event log, the
-read model and the cursor, all in the same transaction. On PostgreSQL such a
-transaction may commit with ``synchronous_commit = off`` (:func:`relax_commit`):
-the server then acknowledges the commit before its WAL reaches the disk. This
-stays crash-safe. A crash of the server can only lose the last commits whole,
-never part of one (the WAL is still written in order and replayed atomically),
-so the database is left as it was after an earlier window, with the cursor
-that goes with it, and the indexer fetches and applies the lost windows again
-from the chain. Nothing the chain cannot give back is at risk. A crash of the
-oracle itself loses nothing acknowledged. Transactions that write anchoring or
-catalog records (off-chain data the chain cannot give back) never call it and
-keep the server's durable default. SQLite connections already run with
-write-ahead logging and ``synchronous=NORMAL`` (see :mod:`ledger.store.session`),
-which makes the same trade for every transaction; there is nothing to relax.
+read model and the cursor, all in the same transaction. They run in
+:func:`derived_data_transaction`, which commits without waiting for the disk:
+PostgreSQL with ``synchronous_commit = off`` (the server acknowledges the
+commit before its WAL is flushed), SQLite with ``synchronous=NORMAL`` (the WAL
+is synced at checkpoints, not at each commit). This stays crash-safe. A crash
+of the server or a power loss can only lose the last commits whole, never part
+of one, so the database is left as it was after an earlier window, with the
+cursor that goes with it, and the indexer fetches and applies the lost windows
+again from the chain. A crash of the oracle itself loses nothing acknowledged.
+Every other transaction (anchoring, catalog entries, documents: records the
+chain cannot give back) keeps the durable default: PostgreSQL's, and
+``synchronous=FULL`` on SQLite (:mod:`ledger.store.session`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Final
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 
-__all__ = ["hold_writer_lock", "relax_commit"]
+__all__ = ["derived_data_transaction", "hold_writer_lock"]
 
 #: The advisory lock key of the ledger's oracle (an arbitrary constant, "dal" in ASCII).
 _ADVISORY_KEY: Final = 0x64616C
@@ -45,7 +46,20 @@ def hold_writer_lock(connection: Connection) -> None:
         connection.execute(text("UPDATE oracle_cursor SET name = name WHERE 0"))
 
 
-def relax_commit(connection: Connection) -> None:
-    """Let this transaction commit without waiting for the disk (derived data only; see above)."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SET LOCAL synchronous_commit = off"))
+@contextmanager
+def derived_data_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction of data derived from the chain, committed without waiting for the disk (see above)."""
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # SQLite refuses to change it inside a transaction: set it before, restore it after
+            connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+            connection.commit()
+        try:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
+                yield connection
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA synchronous=FULL")
+                connection.commit()

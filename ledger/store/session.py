@@ -1,7 +1,8 @@
 """Opening the off-chain database, and keeping its schema at the current revision.
 
 SQLite is the default (a file in the data directory), opened with write-ahead
-logging and foreign keys on; PostgreSQL is reached with a
+logging, foreign keys on and durable commits (``synchronous=FULL``: a commit is
+on disk when it returns); PostgreSQL is reached with a
 ``postgresql+psycopg://`` URL. The schema is created and changed only by the
 Alembic revisions in ``migrations/``: :func:`upgrade_to_head` runs them, and
 :func:`open_store` refuses a database that is not at the newest revision, so
@@ -59,7 +60,7 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA synchronous=FULL")  # durable commits; the indexer relaxes its own (oracle.locking)
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
