@@ -8,7 +8,10 @@ licenses the development right to a second merchant for a year and transfers
 the merchant's signed consent and records a pledge over the holding right; an
 attempt to transfer the pledged shares is refused with the contract's reason;
 the loan is repaid and the pledge released; a second pledge passes its
-maturity unpaid and is enforced; an auditor traces the certificate's history.
+maturity unpaid and is enforced. The oracle then anchors the off-chain records
+(the catalog entry) on chain as Merkle roots, brings the read model in step
+with the chain and reconciles the two; the auditor checks the catalog entry
+against its anchor and traces the certificate's history from the read model.
 
 Every step goes through the same library calls the CLI uses, so the scenario
 is also an end-to-end check of the ledger. :func:`demo_context` makes the
@@ -49,7 +52,9 @@ from ledger.members import (
 )
 from ledger.pledges import enforce_pledge, record_pledge, release_pledge, show_pledge, sign_consent
 from ledger.rights import transfer_shares
+from ledger.store.anchors import RecordKind
 from ledger.verify import verify_certificate
+from oracle.service import Oracle
 
 __all__ = ["DEMO_CATALOG", "DEMO_NUMBER", "DEMO_STEPS", "DemoStep", "DemoSummary", "demo_context", "run_demo"]
 
@@ -82,7 +87,7 @@ _TRACED_EVENTS = {
     "TransferSingle", "LicenceGranted", "PledgeRecorded", "PledgeReleased", "PledgeEnforced",
 }
 #: How many steps the scenario has (for progress displays).
-DEMO_STEPS = 17
+DEMO_STEPS = 21
 
 
 @dataclass(frozen=True)
@@ -243,9 +248,32 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
     step("bank", "enforces", f"enforced pledge {second_id}: the pledged shares went to bank, which now holds "
          f"{holding.get('bank', 0) / 100:g}% of the holding right", enforced.written.tx_hash, enforced.written.block)
 
+    oracle = Oracle(ledger)
+    batches = oracle.anchor()
+    step("oracle", "anchors off-chain records", "; ".join(
+        f"{batch.count} {batch.kind.replace('-', ' ')} record(s) under Merkle root {batch.root}" for batch in batches
+    ) or "nothing was waiting to be anchored", batches[-1].tx_hash if batches else None,
+        batches[-1].block_number if batches else None)
+
+    synced = oracle.sync()
+    step("oracle", "indexes the chain", f"brought the read model to block {synced.cursor} of {synced.head}: "
+         f"{synced.events} events in {synced.windows} window(s), in one database transaction each")
+
+    entry = oracle.verify_hash(applied.certificate.catalog_hash)  # found by the hash on the certificate ...
+    if entry.kind is not None and entry.record_id is not None:
+        entry = oracle.verify_stored(entry.kind, entry.record_id)  # ... and its stored fields hashed again
+    step("auditor", "checks the catalog entry", f"the stored catalog entry hashes to {entry.record_hash}, the "
+         f"certificate's catalog hash; it is {'anchored' if entry.anchored else 'NOT anchored'} under root "
+         f"{entry.root}, its proof {'holds' if entry.proof_valid else 'FAILS'} on chain, and it is "
+         f"{'unchanged' if entry.unchanged else 'CHANGED'} since")
+
+    drifts = oracle.reconcile()
+    step("oracle", "reconciles", "no drift between the off-chain store and the chain" if not drifts else
+         f"{len(drifts)} drift(s): " + "; ".join(f"{drift.kind}: {drift.subject}" for drift in drifts))
+
     traced = audit.trace(ledger, DEMO_NUMBER)
     step("auditor", "traces", f"traced {DEMO_NUMBER}: {len(traced.events)} events from the application to the "
-         "enforcement, each with its block, time and transaction")
+         f"enforcement, each with its block, time and transaction (read from the {traced.source})")
 
     final = certificates.show(ledger, ref)
     first_status = show_pledge(ledger, first_id).status
@@ -262,6 +290,11 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
         "pledged_transfer_refused": refusal,
         "pledges": {str(first_id): first_status, str(second_id): second_status},
         "holding_shares": holding,
+        "anchored": [{"kind": batch.kind, "count": batch.count, "root": batch.root} for batch in batches],
+        "read_model": {"cursor": synced.cursor, "head": synced.head, "events": synced.events},
+        "catalog_entry": entry.as_dict(),
+        "drift": [drift.as_dict() for drift in drifts],
+        "trace_source": traced.source,
         "trace_events": len(traced.events),
         "trace": [f"{event.event}: {event.summary}" for event in traced.events],
     }
@@ -275,6 +308,11 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
         "first_pledge_released": first_status == "released",
         "second_pledge_enforced": second_status == "enforced",
         "enforced_shares_moved": holding == {"merchant-a": 10_000 - _PLEDGED_SHARES, "bank": _PLEDGED_SHARES},
+        "catalog_anchored": any(batch.kind == RecordKind.CATALOG_VERSION.value for batch in batches),
+        "read_model_in_step": synced.cursor == synced.head,
+        "catalog_entry_proven_unchanged": entry.ok and entry.unchanged is True,
+        "no_drift": not drifts,
         "history_traced": _TRACED_EVENTS <= {event.event for event in traced.events},
+        "trace_from_read_model": traced.source.startswith("read model"),
     }
     return summary

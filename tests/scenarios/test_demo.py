@@ -1,4 +1,4 @@
-"""The scenario of issue 3, point 8: `dal demo` run as a user runs it, checked from its JSON summary."""
+"""The end-to-end scenario: `dal demo` run as a user runs it, checked from its JSON summary."""
 
 from __future__ import annotations
 
@@ -41,6 +41,12 @@ def test_the_demo_plays_the_whole_scenario_on_its_own_chain_and_its_summary_chec
     assert "release the pledge first" in refused["message"]
     assert checks["pledges"] == {"1": "released", "2": "enforced"}
     assert checks["holding_shares"] == {"merchant-a": 4000, "bank": 6000}
+    assert [(batch["kind"], batch["count"]) for batch in checks["anchored"]] == [("catalog-version", 1)]
+    assert checks["catalog_entry"]["root"] == checks["anchored"][0]["root"]
+    assert (checks["catalog_entry"]["unchanged"], checks["catalog_entry"]["ok"]) == (True, True)
+    assert checks["read_model"]["cursor"] == checks["read_model"]["head"] and checks["read_model"]["events"] > 0
+    assert checks["drift"] == []
+    assert checks["trace_source"] == "read model (0 blocks behind the head)"
     assert checks["trace"][0].startswith("CertificateSubmitted: merchant-a applied to registrar")
     assert checks["trace"][-1] == (
         "TransferSingle: merchant-a transferred 60% of the holding right to bank by enforcement of pledge 2"
