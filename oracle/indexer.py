@@ -2,12 +2,13 @@
 
 Logs of all the suite's contracts are fetched with one ``eth_getLogs`` per
 window of at most ``log_range`` blocks (Besu caps the range), decoded, sorted
-by (block, transaction index, log index) and applied by one handler each. The
-raw events, the read-model changes, the window's last block and the cursor are
-written in one database transaction: a crash at any point leaves the database
-either before or after the whole window, never in between, and a restart
-carries on from the cursor. Events are keyed by (transaction hash, log index),
-so applying a window twice changes nothing: under the writer lock the window
+in chain order and applied by one handler each. The raw events, the read-model
+changes, the window's last block and the cursor are written in one database
+transaction: a crash at any point leaves the database either before or after
+the whole window, never in between, and a restart carries on from the cursor.
+Events are keyed by (block, log index): JSON-RPC numbers logs across the whole
+block, so the key is unique and orders as (block, transaction index, log index)
+does. Applying a window twice changes nothing: under the writer lock the window
 reads which of its keys are stored already and writes only the others, so its
 rows go straight into their tables (PostgreSQL ``COPY``) without a conflict
 check.
@@ -52,7 +53,6 @@ from ledger.store.read_model import (
     Member,
     Pledge,
     ShareHolding,
-    ShareTransfer,
 )
 from ledger.store.types import utc_now
 from oracle.decoding import ARGS_JSON, LogDecoder, LoggedEvent
@@ -64,8 +64,7 @@ __all__ = ["READ_MODEL_TABLES", "Indexer", "SyncReport", "rebuild_read_model"]
 
 #: Every table derived from the event log (emptied and replayed on a rollback).
 READ_MODEL_TABLES: Final = (
-    Member, Certificate, CertificateVersion, CertificateEvent, ShareHolding, ShareTransfer, Licence, Pledge,
-    Anchor,
+    Member, Certificate, CertificateVersion, CertificateEvent, ShareHolding, Licence, Pledge, Anchor,
 )
 
 _events = table(ChainEvent)
@@ -99,14 +98,15 @@ class SyncReport:
 
 #: The columns of :class:`ChainEvent` in the order :func:`_event_row` gives them.
 _EVENT_COLUMNS: Final = (
-    "tx_hash", "log_index", "block_number", "block_hash", "block_timestamp", "tx_index", "contract", "address",
+    "block_number", "log_index", "tx_hash", "block_hash", "block_timestamp", "tx_index", "contract", "address",
     "event", "args",
 )
+_EVENT_KEY: Final = ("block_number", "log_index")
 
 
 def _event_row(event: LoggedEvent) -> tuple[Any, ...]:
     return (
-        event.tx_hash, event.log_index, event.block_number, event.block_hash, event.block_timestamp,
+        event.block_number, event.log_index, event.tx_hash, event.block_hash, event.block_timestamp,
         event.tx_index, event.contract, event.address, event.event,
         event.args_json if event.args_json is not None else ARGS_JSON.encode(event.args),
     )
@@ -131,24 +131,21 @@ def rebuild_read_model(connection: Connection, registry: HandlerRegistry = defau
     """Empty the read model and replay the whole event log into it; returns the events replayed."""
     for model in READ_MODEL_TABLES:
         connection.execute(delete(table(model)))
-    order = (_events.c.block_number, _events.c.tx_index, _events.c.log_index)
     replayed = 0
-    last: tuple[int, int, int] | None = None
+    last: tuple[int, int] | None = None
     while True:
-        query = select(_events).order_by(*order).limit(_REPLAY_PAGE)
+        query = select(_events).order_by(_events.c.block_number, _events.c.log_index).limit(_REPLAY_PAGE)
         if last is not None:
             query = query.where(
                 (_events.c.block_number > last[0])
-                | ((_events.c.block_number == last[0]) & (_events.c.tx_index > last[1]))
-                | ((_events.c.block_number == last[0]) & (_events.c.tx_index == last[1])
-                   & (_events.c.log_index > last[2]))
+                | ((_events.c.block_number == last[0]) & (_events.c.log_index > last[1]))
             )
         rows = connection.execute(query).all()
         registry.apply_all(connection, (_stored_event(row) for row in rows), fresh=True)
         replayed += len(rows)
         if len(rows) < _REPLAY_PAGE:
             return replayed
-        last = (rows[-1].block_number, rows[-1].tx_index, rows[-1].log_index)
+        last = (rows[-1].block_number, rows[-1].log_index)
 
 
 class Indexer:
@@ -380,22 +377,22 @@ class Indexer:
             if self._position(connection) != start - 1:
                 return None  # another oracle applied this window meanwhile: look again
             seen = {
-                (row.tx_hash, row.log_index)
+                (row.block_number, row.log_index)
                 for row in connection.execute(
-                    select(_events.c.tx_hash, _events.c.log_index).where(
+                    select(_events.c.block_number, _events.c.log_index).where(
                         _events.c.block_number.between(start, end)
                     )
                 )
             }
             fresh = []
             for event in events:
-                key = (event.tx_hash, event.log_index)
+                key = (event.block_number, event.log_index)
                 if key not in seen:
                     seen.add(key)
                     fresh.append(event)
             # Under the writer lock, with the keys just read: every row written below is new.
-            insert_rows(connection, ChainEvent, _EVENT_COLUMNS, [_event_row(e) for e in fresh],
-                        ("tx_hash", "log_index"), fresh=True)
+            insert_rows(connection, ChainEvent, _EVENT_COLUMNS, [_event_row(e) for e in fresh], _EVENT_KEY,
+                        fresh=True)
             self.registry.apply_all(connection, fresh, fresh=True)
             block = {
                 "number": end,
@@ -409,5 +406,5 @@ class Indexer:
         return (end, end_hash), len(fresh)
 
 
-def _chain_order(event: LoggedEvent) -> tuple[int, int, int]:
-    return (event.block_number, event.tx_index, event.log_index)
+def _chain_order(event: LoggedEvent) -> tuple[int, int]:
+    return (event.block_number, event.log_index)

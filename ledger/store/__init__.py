@@ -20,7 +20,6 @@ from ledger.store.read_model import (
     Member,
     Pledge,
     ShareHolding,
-    ShareTransfer,
 )
 from ledger.store.session import make_engine, open_store, upgrade_to_head
 
@@ -45,7 +44,6 @@ __all__ = [
     "Pledge",
     "RecordKind",
     "ShareHolding",
-    "ShareTransfer",
     "add_catalog_version",
     "add_document",
     "make_engine",

@@ -1,14 +1,18 @@
 """The raw event log: every decoded chain event the oracle has applied.
 
-Keyed by ``(tx_hash, log_index)``, so applying a log twice changes nothing. The
-read model can always be rebuilt from this table alone. Arguments are stored
+Keyed by ``(block_number, log_index)``: JSON-RPC numbers logs across the whole
+block, so the key is unique and its order is chain order (the same as ordering
+by block, transaction index and log index). Applying a log twice changes
+nothing. On SQLite the table is stored in that key's order (``WITHOUT ROWID``),
+so a window's rows append at its end. The read model can always be rebuilt
+from this table alone. Arguments are stored
 as JSON with integers as decimal strings and bytes as ``0x`` hex, so uint256
 values survive every database and every JSON reader.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Index, Integer, Text
+from sqlalchemy import BigInteger, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from ledger.store.types import Bytes32
@@ -20,11 +24,12 @@ class ChainEvent(SQLModel, table=True):
     """One decoded log of one of the suite's contracts."""
 
     __tablename__ = "chain_events"
-    __table_args__ = (Index("ix_chain_events_order", "block_number", "tx_index", "log_index"),)
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    tx_hash: str = Field(sa_type=Bytes32, primary_key=True)
+    block_number: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    #: The log's position in its block (block-wide, as JSON-RPC numbers it).
     log_index: int = Field(sa_type=Integer, primary_key=True, sa_column_kwargs={"autoincrement": False})
-    block_number: int = Field(sa_type=BigInteger)
+    tx_hash: str = Field(sa_type=Bytes32)
     block_hash: str = Field(sa_type=Bytes32)
     #: The block's time (seconds since 1970), so history can be asked "as of a date".
     block_timestamp: int = Field(sa_type=BigInteger)

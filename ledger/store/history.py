@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, or_, select, union
+from sqlalchemy import Engine, Select, and_, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.chain.artifacts import load_artifact
@@ -25,14 +25,13 @@ from ledger.chain.logs import ChainLog
 from ledger.errors import StoreError
 from ledger.store.cursor import CHAIN_CURSOR, OracleCursor
 from ledger.store.events import ChainEvent
-from ledger.store.read_model import CertificateEvent, ShareTransfer
+from ledger.store.read_model import CertificateEvent
 
 __all__ = ["IndexedHistory", "ReadModelPosition", "certificate_history", "events_named", "read_model_position"]
 
 _cursor = OracleCursor.__table__  # type: ignore[attr-defined]
 _events = ChainEvent.__table__  # type: ignore[attr-defined]
 _links = CertificateEvent.__table__  # type: ignore[attr-defined]
-_transfers = ShareTransfer.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,8 @@ class IndexedHistory:
     cursor_hash: str | None = None
 
 
-_ORDER = (_events.c.block_number, _events.c.tx_index, _events.c.log_index)
+#: Chain order: log indexes are block-wide, so (block, log index) orders as (block, transaction, log) does.
+_ORDER = (_events.c.block_number, _events.c.log_index)
 
 
 def _indexed(engine: Engine, to_block: int | None, narrow: Callable[[Select[Any]], Select[Any]]) -> IndexedHistory:
@@ -158,13 +158,10 @@ def certificate_history(engine: Engine, certificate_id: int, to_block: int | Non
     """Every event of the certificate, its shares, licences and pledges, in chain order, from SQL."""
 
     def concerning(query: Select[Any]) -> Select[Any]:
-        linked = select(_links.c.tx_hash, _links.c.log_index).where(_links.c.certificate_id == certificate_id)
-        moved = select(_transfers.c.tx_hash, _transfers.c.log_index).where(
-            _transfers.c.certificate_id == certificate_id
+        return query.join(_links, and_(_links.c.block_number == _events.c.block_number,
+                                       _links.c.log_index == _events.c.log_index)).where(
+            _links.c.certificate_id == certificate_id
         )
-        concerned = union(linked, moved).subquery()
-        return query.join(concerned, and_(concerned.c.tx_hash == _events.c.tx_hash,
-                                          concerned.c.log_index == _events.c.log_index))
 
     return _indexed(engine, to_block, concerning)
 

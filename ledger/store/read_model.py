@@ -13,7 +13,7 @@ the contracts keep them. Share counts are basis points (at most 10,000, so a
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Index
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 from ledger.store.types import Bytes32, Uint256
@@ -27,7 +27,6 @@ __all__ = [
     "Member",
     "Pledge",
     "ShareHolding",
-    "ShareTransfer",
 ]
 
 _ADDRESS = 42
@@ -94,26 +93,6 @@ class ShareHolding(SQLModel, table=True):
     shares: int = Field(sa_type=BigInteger)
 
 
-class ShareTransfer(SQLModel, table=True):
-    """One movement of shares (issue, transfer, enforcement), for tracing who held what when."""
-
-    __tablename__ = "rm_share_transfers"
-    __table_args__ = (Index("ix_rm_share_transfers_right", "certificate_id", "right", "block_number"),)
-
-    tx_hash: str = Field(sa_type=Bytes32, primary_key=True)
-    log_index: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    #: Position within a TransferBatch log (0 for TransferSingle).
-    item: int = Field(default=0, primary_key=True, sa_column_kwargs={"autoincrement": False})
-    certificate_id: int = Field(sa_type=Uint256)
-    right: str = Field(max_length=20)
-    sender: str = Field(max_length=_ADDRESS)
-    recipient: str = Field(max_length=_ADDRESS)
-    shares: int = Field(sa_type=BigInteger)
-    operator: str = Field(max_length=_ADDRESS)
-    block_number: int = Field(sa_type=BigInteger)
-    block_timestamp: int = Field(sa_type=BigInteger)
-
-
 class Licence(SQLModel, table=True):
     """A licence over the development or operation right, and sub-licences under it."""
 
@@ -175,17 +154,18 @@ class Anchor(SQLModel, table=True):
 
 
 class CertificateEvent(SQLModel, table=True):
-    """Which raw events concern which certificate: its lifecycle, licences and pledges.
+    """Which raw events concern which certificate: its lifecycle, shares, licences and pledges.
 
     The index behind fast history queries (an auditor's trace): one row per
-    (certificate, event). Share movements are found through
-    :class:`ShareTransfer`, which already names the certificate of each.
+    (certificate, event), keyed like the event log by ``(block_number, log_index)``
+    so that a certificate's rows are in chain order and join the log by its key.
+    Share movements name their certificate in the token id; a ``TransferBatch``
+    that moves several rights of one certificate is linked once.
     """
 
     __tablename__ = "rm_certificate_events"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     certificate_id: int = Field(sa_type=Uint256, primary_key=True)
     block_number: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
-    tx_index: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     log_index: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    tx_hash: str = Field(sa_type=Bytes32)

@@ -147,18 +147,17 @@ _LINKS = "registry.certificate-events"
 
 def link_certificate(connection: Connection, event: LoggedEvent, certificate_id: int) -> None:
     """Note that ``event`` concerns ``certificate_id`` (written in bulk at the end of the window)."""
-    links: dict[tuple[int, int, int, int], str] = deferred(connection, _LINKS, dict)
-    links[(certificate_id, event.block_number, event.tx_index, event.log_index)] = event.tx_hash
+    links: set[tuple[int, int, int]] = deferred(connection, _LINKS, set)
+    links.add((certificate_id, event.block_number, event.log_index))
 
 
 def _write_links(connection: Connection) -> None:
-    links: dict[tuple[int, int, int, int], str] | None = buffered(connection, _LINKS)
+    links: set[tuple[int, int, int]] | None = buffered(connection, _LINKS)
     if links:
         from ledger.store.read_model import CertificateEvent
 
-        keys = ("certificate_id", "block_number", "tx_index", "log_index")
-        rows = [(*key, tx_hash) for key, tx_hash in links.items()]
-        insert_rows(connection, CertificateEvent, (*keys, "tx_hash"), rows, keys, fresh=fresh_window())
+        keys = ("certificate_id", "block_number", "log_index")
+        insert_rows(connection, CertificateEvent, keys, sorted(links), keys, fresh=fresh_window())
 
 
 def flushes(function: Flush) -> Flush:

@@ -9,15 +9,13 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ledger.store.read_model import Licence, ShareHolding, ShareTransfer
+from ledger.store.read_model import Licence, ShareHolding
 from oracle.decoding import LoggedEvent
 from oracle.handlers.registry import (
     buffered,
     deferred,
     flushes,
-    fresh_window,
     handles,
-    insert_rows,
     link_certificate,
     right_name,
     table,
@@ -32,24 +30,18 @@ ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 _holdings = table(ShareHolding)
 _licences = table(Licence)
 _WINDOW = "rights.shares"
-#: The columns of :class:`ShareTransfer` in the order ``_move`` fills them.
-_TRANSFER_COLUMNS = (
-    "tx_hash", "log_index", "item", "certificate_id", "right", "sender", "recipient", "shares", "operator",
-    "block_number", "block_timestamp",
-)
 
 
 @dataclass
 class _Window:
-    """Share movements of one window: net deltas per holding, and the history rows."""
+    """Share movements of one window: net deltas per holding (certificate, right, owner)."""
 
     deltas: dict[tuple[int, str, str], int] = field(default_factory=dict)
-    transfers: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-def _move(connection: Connection, event: LoggedEvent, item: int, token_id: int, shares: int) -> None:
+def _move(connection: Connection, event: LoggedEvent, token_id: int, shares: int) -> None:
     window: _Window = deferred(connection, _WINDOW, _Window)
-    certificate_id, right = token_id >> 2, right_name(token_id & 3)  # history links: rm_share_transfers
+    certificate_id, right = token_id >> 2, right_name(token_id & 3)
     sender, recipient = event.args["from"], event.args["to"]
     if sender != ZERO_ADDRESS:
         key = (certificate_id, right, sender)
@@ -57,10 +49,7 @@ def _move(connection: Connection, event: LoggedEvent, item: int, token_id: int, 
     if recipient != ZERO_ADDRESS:
         key = (certificate_id, right, recipient)
         window.deltas[key] = window.deltas.get(key, 0) + shares
-    window.transfers.append((
-        event.tx_hash, event.log_index, item, certificate_id, right, sender, recipient, shares,
-        event.args["operator"], event.block_number, event.block_timestamp,
-    ))
+    link_certificate(connection, event, certificate_id)
 
 
 @cache
@@ -83,7 +72,7 @@ def _holding_statements(dialect_name: str) -> tuple[Any, Any]:
 
 @flushes
 def write_share_movements(connection: Connection) -> None:
-    """Apply the window's share deltas and history rows in bulk (sums commute, history rows are keyed)."""
+    """Apply the window's share deltas in bulk (sums commute)."""
     window: _Window | None = buffered(connection, _WINDOW)
     if window is None:
         return
@@ -99,19 +88,17 @@ def write_share_movements(connection: Connection) -> None:
         ]
         if emptied:
             connection.execute(remove_empty, emptied)
-    insert_rows(connection, ShareTransfer, _TRANSFER_COLUMNS, window.transfers, ("tx_hash", "log_index", "item"),
-                fresh=fresh_window())
 
 
 @handles("Rights", "TransferSingle")
 def transfer_single(connection: Connection, event: LoggedEvent) -> None:
-    _move(connection, event, 0, int(event.args["id"]), int(event.args["value"]))
+    _move(connection, event, int(event.args["id"]), int(event.args["value"]))
 
 
 @handles("Rights", "TransferBatch")
 def transfer_batch(connection: Connection, event: LoggedEvent) -> None:
-    for item, (token_id, value) in enumerate(zip(event.args["ids"], event.args["values"], strict=True)):
-        _move(connection, event, item, int(token_id), int(value))
+    for token_id, value in zip(event.args["ids"], event.args["values"], strict=True):
+        _move(connection, event, int(token_id), int(value))
 
 
 @handles("Rights", "LicenceGranted")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -134,3 +135,66 @@ def test_the_alembic_command_line_reads_the_url_from_x_or_the_environment(tmp_pa
         engine = make_engine(url)
         assert current_revision(engine) == head_revision()
         engine.dispose()
+
+
+def test_share_movements_and_links_survive_the_event_log_rekeying_both_ways(empty_database_url: str) -> None:
+    from sqlalchemy import text
+
+    upgrade_to(empty_database_url, "0002")
+    tx, block_hash = "0x" + "aa" * 32, "0x" + "bb" * 32
+    merchant, bank, zero = "0x" + "11" * 20, "0x" + "22" * 20, "0x" + "00" * 20
+    batch = {"operator": merchant, "from": merchant, "to": bank, "ids": [str(5 << 2 | 1), str(5 << 2 | 2)],
+             "values": ["100", "200"]}
+    single = {"operator": merchant, "from": zero, "to": merchant, "id": str(5 << 2), "value": "10000"}
+    submitted = {"certificateId": "5"}
+    events = [  # (log_index, tx_index, event, args)
+        (0, 0, "CertificateSubmitted", submitted), (1, 0, "TransferSingle", single), (4, 1, "TransferBatch", batch),
+    ]
+    uint = (lambda n: n) if empty_database_url.startswith("postgresql") else (lambda n: f"{n:078d}")
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        for log_index, tx_index, event, args in events:
+            contract = "Certificates" if event == "CertificateSubmitted" else "Rights"
+            connection.execute(text(
+                "insert into chain_events (tx_hash, log_index, block_number, block_hash, block_timestamp, tx_index,"
+                " contract, address, event, args) values (:h, :l, 9, :b, 1700000000, :t, :c, :a, :e, :args)"
+            ), {"h": tx, "l": log_index, "b": block_hash, "t": tx_index, "c": contract, "a": "0x" + "33" * 20,
+                "e": event, "args": json.dumps(args)})
+        connection.execute(text(
+            "insert into rm_certificate_events (certificate_id, block_number, tx_index, log_index, tx_hash)"
+            " values (:c, 9, 0, 0, :h)"), {"c": uint(5), "h": tx})
+        for log_index, item, token, sender, recipient, shares in (
+            (1, 0, 5 << 2, zero, merchant, 10000), (4, 0, 5 << 2 | 1, merchant, bank, 100),
+            (4, 1, 5 << 2 | 2, merchant, bank, 200),
+        ):
+            connection.execute(text(
+                "insert into rm_share_transfers (tx_hash, log_index, item, certificate_id, \"right\", sender,"
+                " recipient, shares, operator, block_number, block_timestamp) values"
+                " (:h, :l, :i, :c, :r, :s, :to, :n, :o, 9, 1700000000)"
+            ), {"h": tx, "l": log_index, "i": item, "c": uint(token >> 2),
+                "r": ("holding", "development", "operation")[token & 3], "s": sender, "to": recipient, "n": shares,
+                "o": merchant})
+        before = {
+            name: sorted(tuple(row) for row in connection.execute(text(f"select * from {name}")))
+            for name in ("chain_events", "rm_certificate_events", "rm_share_transfers")
+        }
+    engine.dispose()
+
+    upgrade_to(empty_database_url, "0003")
+    engine = make_engine(empty_database_url)
+    with engine.connect() as connection:
+        links = sorted(tuple(row) for row in connection.execute(text(
+            "select certificate_id, block_number, log_index from rm_certificate_events")))
+        assert [(int(c), b, log) for c, b, log in links] == [(5, 9, 0), (5, 9, 1), (5, 9, 4)]
+        assert connection.execute(text("select count(*) from chain_events")).scalar_one() == 3
+    engine.dispose()
+
+    downgrade_to(empty_database_url, "0002")
+    engine = make_engine(empty_database_url)
+    with engine.connect() as connection:
+        after = {
+            name: sorted(tuple(row) for row in connection.execute(text(f"select * from {name}")))
+            for name in before
+        }
+    engine.dispose()
+    assert after == before
