@@ -53,14 +53,45 @@ _STATIC_WORD = re.compile(r"^(uint\d*|int\d*|address|bool|bytes([1-9]|[12]\d|3[0
 _ZERO_WORD = "0" * 64
 
 
-def _word_reader(abi_type: str) -> Callable[[str], Any]:
-    """A converter of one static ABI word, given as 64 hex digits, to its stored form.
+@lru_cache(maxsize=65536)
+def _checksum_word(word: str) -> str:
+    """The checksummed address in the last 40 hex digits of a 32-byte word (``0x`` text or not)."""
+    return _checksum("0x" + word[-40:])
 
-    Working on the node's hex text directly (no bytes, no general decoder) keeps
-    the indexer's per-event cost low.
+
+Reader = Callable[[Sequence[str], str], Any]
+
+
+def _reader(abi_type: str, topic: int | None, word: int) -> Reader:
+    """A reader of one static argument of a log, from its topics and ``0x`` data text, in stored form.
+
+    The argument is the topic ``topic`` if given, else the data's word ``word``.
+    Working on the node's hex text directly (no bytes, no general decoder, one
+    slice at most) keeps the indexer's per-event cost low.
     """
+    if topic is not None:
+        if abi_type == "address":
+            return lambda topics, data: _checksum_word(topics[topic])
+        if abi_type.startswith("uint"):
+            return lambda topics, data: str(int(topics[topic], 16))
+        if not _STATIC_WORD.match(abi_type):  # dynamic values are indexed by their hash, kept as it is
+            return lambda topics, data: "0x" + topics[topic][2:].lower()
+        convert = _word_converter(abi_type)
+        return lambda topics, data: convert(topics[topic][2:])
+    start = 2 + 64 * word
+    end = start + 64
     if abi_type == "address":
-        return lambda word: _checksum("0x" + word[24:])
+        return lambda topics, data: _checksum_word(data[start:end])
+    if abi_type.startswith("uint"):
+        return lambda topics, data: str(int(data[start:end], 16))
+    convert = _word_converter(abi_type)
+    return lambda topics, data: convert(data[start:end])
+
+
+def _word_converter(abi_type: str) -> Callable[[str], Any]:
+    """A converter of one static ABI word, given as 64 hex digits, to its stored form."""
+    if abi_type == "address":
+        return _checksum_word
     if abi_type == "bool":
         return lambda word: word != _ZERO_WORD
     if abi_type.startswith("uint"):
@@ -72,11 +103,6 @@ def _word_reader(abi_type: str) -> Callable[[str], Any]:
         return signed
     size = int(abi_type[5:])
     return lambda word: "0x" + word[: 2 * size]
-
-
-def _topic_hash(word: str) -> str:
-    """An indexed dynamic value: the topic holds its hash, kept as lower-case hex."""
-    return "0x" + word.lower()
 
 
 def stored_form(value: Any, abi_type: str) -> Any:
@@ -122,10 +148,13 @@ class EventSpec:
     names: tuple[str, ...]
     indexed: tuple[bool, ...]
     types: tuple[str, ...]
-    _plan: tuple[tuple[str, bool, int, Callable[[str], Any] | None], ...] = field(
-        default=(), init=False, repr=False, compare=False)
+    #: Per argument, its reader (``None``: a value of the dynamic data, decoded by eth_abi).
+    _readers: tuple[Reader | None, ...] = field(default=(), init=False, repr=False, compare=False)
+    #: Per argument, its position among the dynamic data's values (or -1).
+    _positions: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
     _data_types: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
-    _words: int = field(default=0, init=False, repr=False, compare=False)
+    #: The least length of the data text (``0x`` and 64 hex digits per static word).
+    _data_length: int = field(default=2, init=False, repr=False, compare=False)
     _template: str | None = field(default=None, init=False, repr=False, compare=False)
     _bools: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
 
@@ -143,18 +172,22 @@ class EventSpec:
     def __post_init__(self) -> None:
         data_types = [kind for kind, indexed in zip(self.types, self.indexed, strict=True) if not indexed]
         static = all(_STATIC_WORD.match(kind) for kind in data_types)
-        plan: list[tuple[str, bool, int, Callable[[str], Any] | None]] = []
+        readers: list[Reader | None] = []
+        positions: list[int] = []
         topic, word = 1, 0
-        for name, kind, indexed in zip(self.names, self.types, self.indexed, strict=True):
-            if indexed:  # dynamic values are indexed by their hash, kept as it is
-                plan.append((name, True, topic, _word_reader(kind) if _STATIC_WORD.match(kind) else _topic_hash))
+        for kind, indexed in zip(self.types, self.indexed, strict=True):
+            if indexed:
+                readers.append(_reader(kind, topic, 0))
+                positions.append(-1)
                 topic += 1
             else:
-                plan.append((name, False, word, _word_reader(kind) if static else None))
+                readers.append(_reader(kind, None, word) if static else None)
+                positions.append(-1 if static else word)
                 word += 1
-        object.__setattr__(self, "_plan", tuple(plan))
+        object.__setattr__(self, "_readers", tuple(readers))
+        object.__setattr__(self, "_positions", tuple(positions))
         object.__setattr__(self, "_data_types", tuple(data_types) if not static else None)
-        object.__setattr__(self, "_words", word)
+        object.__setattr__(self, "_data_length", 2 + 64 * word if static else 2)
         if static and len(set(self.names)) == len(self.names):
             # Every value of a static event is a bool or text that JSON keeps as it is (hex,
             # decimal digits, checksummed addresses), so its stored JSON is a fixed template.
@@ -168,44 +201,36 @@ class EventSpec:
     def decode(self, topics: Sequence[str], data: str) -> dict[str, Any]:
         """The arguments of a log, from its topics and data as the node's ``0x`` hex text."""
         if self._template is None:
-            return self._decode_general(topics, data[2:])
-        return dict(zip(self.names, self._static_values(topics, data[2:]), strict=True))
+            return self._decode_general(topics, data)
+        return dict(zip(self.names, self._static_values(topics, data), strict=True))
 
     def decode_stored(self, topics: Sequence[str], data: str) -> tuple[dict[str, Any], str]:
         """The arguments of a log and their JSON text as the raw event log stores it."""
         if self._template is None:
-            args = self._decode_general(topics, data[2:])
+            args = self._decode_general(topics, data)
             return args, ARGS_JSON.encode(args)
-        values = self._static_values(topics, data[2:])
-        args = dict(zip(self.names, values, strict=True))
+        values = self._static_values(topics, data)
+        args = dict(zip(self.names, values))
         for index in self._bools:
             values[index] = "true" if values[index] else "false"
         return args, self._template % tuple(values)
 
-    def _static_values(self, topics: Sequence[str], body: str) -> list[Any]:
-        if len(body) < 64 * self._words:
+    def _static_values(self, topics: Sequence[str], data: str) -> list[Any]:
+        if len(data) < self._data_length:
             raise ChainError(f"{self.contract}.{self.name} log data is too short")
-        return [
-            read(topics[index][2:]) if from_topic else read(body[64 * index: 64 * index + 64])  # type: ignore[misc]
-            for _, from_topic, index, read in self._plan
-        ]
+        return [read(topics, data) for read in self._readers]  # type: ignore[misc]
 
-    def _decode_general(self, topics: Sequence[str], body: str) -> dict[str, Any]:
-        dynamic: list[Any] | None = None
-        if self._data_types is not None:
-            raw = abi_decode(list(self._data_types), bytes.fromhex(body))
-            dynamic = [stored_form(value, kind) for value, kind in zip(raw, self._data_types, strict=True)]
-        elif len(body) < 64 * self._words:
+    def _decode_general(self, topics: Sequence[str], data: str) -> dict[str, Any]:
+        if len(data) < self._data_length:
             raise ChainError(f"{self.contract}.{self.name} log data is too short")
-        args: dict[str, Any] = {}
-        for name, from_topic, index, read in self._plan:
-            if from_topic:
-                args[name] = read(topics[index][2:])  # type: ignore[misc]
-            elif dynamic is not None:
-                args[name] = dynamic[index]
-            else:
-                args[name] = read(body[64 * index: 64 * index + 64])  # type: ignore[misc]
-        return args
+        dynamic: list[Any] = []
+        if self._data_types is not None:
+            raw = abi_decode(list(self._data_types), bytes.fromhex(data[2:]))
+            dynamic = [stored_form(value, kind) for value, kind in zip(raw, self._data_types, strict=True)]
+        return {
+            name: dynamic[position] if read is None else read(topics, data)
+            for name, read, position in zip(self.names, self._readers, self._positions, strict=True)
+        }
 
 
 @dataclass(slots=True)
@@ -235,6 +260,11 @@ class LoggedEvent:
         return (self.block_number, self.tx_index, self.log_index)
 
 
+def _chain_order(event: LoggedEvent) -> tuple[int, int]:
+    """Chain order: log indexes are block-wide, so (block, log index) orders as ``order`` does."""
+    return (event.block_number, event.log_index)
+
+
 class LogDecoder:
     """Decodes the logs of a set of contracts (name -> address, ABI)."""
 
@@ -249,10 +279,66 @@ class LogDecoder:
                 if item.get("type") == "event" and not item.get("anonymous"):
                     topic = "0x" + bytes(keccak(text=event_signature(item))).hex()
                     self._specs[(checksummed.lower(), topic)] = (EventSpec.from_abi(name, item), checksummed)
+        #: The same by (address, topic) as the node spells them, ``None`` for a log that is not ours.
+        self._by_text: dict[tuple[str, str], tuple[EventSpec, str] | None] = {}
 
     def events(self) -> list[tuple[str, str]]:
         """Every (contract, event) that the decoder knows."""
         return sorted({(spec.contract, spec.name) for spec, _ in self._specs.values()})
+
+    def _spec(self, address: str, topic: str) -> tuple[EventSpec, str] | None:
+        found = self._specs.get((address.lower(), topic.lower()))
+        self._by_text[(address, topic)] = found
+        return found
+
+    def decode_all(
+        self, logs: Iterable[Mapping[str, Any]], block_time: Callable[[int], int]
+    ) -> list[LoggedEvent]:
+        """Decode raw ``eth_getLogs`` entries in chain order, leaving out removed logs and logs not ours.
+
+        The per-log path of indexing, so everything that can be is done once: the
+        spec is found by (address, topic0) as the node spells them, a block's
+        number, hash and time are read once per block (``block_time`` gives the
+        time of a block whose logs do not carry it), and the arguments' stored
+        JSON is made along with them. Nodes return logs in chain order; they are
+        sorted only if they are not.
+        """
+        events: list[LoggedEvent] = []
+        append = events.append
+        by_text = self._by_text
+        block_text = None
+        number = timestamp = last_number = last_index = -1
+        block_hash = ""
+        ordered = True
+        for log in logs:
+            topics = log["topics"]
+            if not topics or log.get("removed"):
+                continue
+            address = log["address"]
+            found = by_text.get((address, topics[0]), ())
+            if found == ():
+                found = self._spec(address, topics[0])
+            if found is None:
+                continue
+            spec, checksummed = found  # type: ignore[misc]
+            if log["blockHash"] != block_text:
+                block_text = log["blockHash"]
+                block_hash = block_text.lower()
+                number = int(log["blockNumber"], 16)
+                stamp = log.get("blockTimestamp")
+                timestamp = int(stamp, 16) if stamp is not None else block_time(number)
+            log_index = int(log["logIndex"], 16)
+            if number < last_number or (number == last_number and log_index <= last_index):
+                ordered = False
+            last_number, last_index = number, log_index
+            args, args_json = spec.decode_stored(topics, log["data"])
+            append(LoggedEvent(
+                spec.contract, spec.name, args, checksummed, number, block_hash, timestamp,
+                log["transactionHash"].lower(), int(log["transactionIndex"], 16), log_index, args_json,
+            ))
+        if not ordered:
+            events.sort(key=_chain_order)
+        return events
 
     def decode(self, log: Mapping[str, Any], block_timestamp: int) -> LoggedEvent | None:
         """Decode one raw ``eth_getLogs`` entry (hex strings), or ``None`` if it is not ours.

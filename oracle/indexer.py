@@ -32,7 +32,7 @@ event log, all in one transaction, then carries on.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any, Final
@@ -322,29 +322,12 @@ class Indexer:
         }
         upsert(connection, OracleCursor, values, ["chain_id", "block_number", "block_hash", "updated_at"])
 
-    def _decode(self, logs: Iterable[Mapping[str, Any]]) -> list[LoggedEvent]:
-        timestamps: dict[str, int] = {}
-        events: list[LoggedEvent] = []
-        decode = self.decoder.decode
-        for log in logs:
-            if log.get("removed"):
-                continue
-            stamp = log.get("blockTimestamp")
-            if stamp is not None:
-                timestamp = int(stamp, 16)
-            else:
-                number = log["blockNumber"]
-                if number not in timestamps:
-                    header = self._header(int(number, 16))
-                    if header is None:
-                        raise ChainError(f"block {int(number, 16)} vanished while indexing; run again")
-                    timestamps[number] = int(header["timestamp"], 16)
-                timestamp = timestamps[number]
-            event = decode(log, timestamp)
-            if event is not None:
-                events.append(event)
-        events.sort(key=_chain_order)
-        return events
+    def _block_time(self, number: int) -> int:
+        """The time of block ``number``, for nodes whose logs do not carry it."""
+        header = self._header(number)
+        if header is None:
+            raise ChainError(f"block {number} vanished while indexing; run again")
+        return int(header["timestamp"], 16)
 
     def _window(self, start: int, end: int, report: SyncReport) -> tuple[tuple[int, str], int] | None:
         """Fetch and apply one window; ``None`` if the chain moved under it."""
@@ -357,11 +340,14 @@ class Indexer:
         if before is None or after is None or before["hash"] != after["hash"]:
             return None
         end_hash = str(after["hash"]).lower()
-        events = self._decode(logs)
+        events = self.decoder.decode_all(logs, self._block_time)
         decoded = perf_counter()
         report.decode_seconds += decoded - fetched
-        if any(e.block_number == end and e.block_hash != end_hash for e in events):
-            return None
+        for event in reversed(events):  # in chain order: the last block's events are last
+            if event.block_number != end:
+                break
+            if event.block_hash != end_hash:
+                return None
         try:
             return self._apply(start, end, after, events)
         finally:
@@ -405,6 +391,3 @@ class Indexer:
             self._set_cursor(connection, end, end_hash)
         return (end, end_hash), len(fresh)
 
-
-def _chain_order(event: LoggedEvent) -> tuple[int, int]:
-    return (event.block_number, event.log_index)
