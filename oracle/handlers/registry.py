@@ -7,7 +7,7 @@ from contextvars import ContextVar
 from operator import itemgetter
 from typing import Any, Final
 
-from sqlalchemy import Connection, Table, bindparam
+from sqlalchemy import Connection, Table, bindparam, event
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel
@@ -18,15 +18,18 @@ from oracle.decoding import LoggedEvent
 __all__ = [
     "LOG_ONLY",
     "RIGHTS",
+    "BatchHandler",
     "Handler",
     "HandlerRegistry",
     "buffered",
     "bulk_insert",
+    "certificate_links",
     "default_registry",
     "deferred",
     "flushes",
     "fresh_window",
     "handles",
+    "handles_batch",
     "insert_rows",
     "link_certificate",
     "right_name",
@@ -36,6 +39,8 @@ __all__ = [
 ]
 
 Handler = Callable[[Connection, LoggedEvent], None]
+#: A handler of all a window's events of one kind at once (see :meth:`HandlerRegistry.register_batch`).
+BatchHandler = Callable[[Connection, list[LoggedEvent]], None]
 Flush = Callable[[Connection], None]
 
 #: Events kept in the raw log without a read-model handler: ERC-1155 approvals (disabled
@@ -65,25 +70,42 @@ class HandlerRegistry:
 
     def __init__(self) -> None:
         self._handlers: dict[tuple[str, str], Handler] = {}
+        self._batch_handlers: dict[tuple[str, str], BatchHandler] = {}
         self._flushes: list[Flush] = []
 
     def register(self, contract: str, event: str, handler: Handler) -> None:
+        self._check_new(contract, event)
+        self._handlers[(contract, event)] = handler
+
+    def register_batch(self, contract: str, event: str, handler: BatchHandler) -> None:
+        """Register a handler that takes all of a window's ``contract.event`` events at once, in chain order.
+
+        Only for handlers whose writes are all deferred (see :func:`deferred`)
+        and commute with every other handler's: the window's batches run after
+        its other events, which gives the same read model as chain order. The
+        hottest events (share transfers) are handled this way, in one loop.
+        """
+        self._check_new(contract, event)
+        self._batch_handlers[(contract, event)] = handler
+
+    def _check_new(self, contract: str, event: str) -> None:
         key = (contract, event)
-        if key in self._handlers:
+        if key in self._handlers or key in self._batch_handlers:
             raise ValueError(f"{contract}.{event} already has a handler")
-        self._handlers[key] = handler
 
     def handler(self, contract: str, event: str) -> Handler | None:
-        return self._handlers.get((contract, event))
+        key = (contract, event)
+        batch = self._batch_handlers.get(key)
+        if batch is not None:
+            return lambda connection, logged: batch(connection, [logged])
+        return self._handlers.get(key)
 
     def handled(self) -> set[tuple[str, str]]:
-        return set(self._handlers)
+        return set(self._handlers) | set(self._batch_handlers)
 
     def apply(self, connection: Connection, event: LoggedEvent) -> None:
         """Run the handler of ``event``, if it has one."""
-        handler = self._handlers.get((event.contract, event.event))
-        if handler is not None:
-            handler(connection, event)
+        self.apply_all(connection, [event])
 
     def register_flush(self, flush: Flush) -> None:
         """Add a step that writes what handlers deferred (see :func:`deferred`)."""
@@ -95,22 +117,81 @@ class HandlerRegistry:
         Handlers may defer writes that commute (adding share deltas, inserting
         history rows) to one bulk statement per window; nothing reads those
         rows while the window is applied, so the result is the same as writing
-        each at once. A failure discards whatever was deferred. ``fresh`` says
-        that no read-model row derived from these events exists yet (the events
-        themselves are new to the event log, or the read model was emptied), so
-        deferred rows may be written without checking their keys.
+        each at once. Row writes (:func:`upsert`, :func:`update_row`) are queued
+        too and run in order, alike statements in one batch, before anything
+        else runs on ``connection`` (a handler's read included) and at the end:
+        every statement still sees the writes of the events before it. A failure
+        discards whatever was deferred. ``fresh`` says that no read-model row
+        derived from these events exists yet (the events themselves are new to
+        the event log, or the read model was emptied), so deferred rows may be
+        written without checking their keys.
         """
-        token = _DEFERRED.set({_FRESH: fresh})
+        pending: list[tuple[Any, dict[str, Any]]] = []
+        token = _DEFERRED.set({_FRESH: fresh, _PENDING: pending})
+
+        def before_execute(*_: Any) -> None:
+            if pending:
+                _run_pending(connection, pending)
+
+        event.listen(connection, "before_execute", before_execute)
         handlers = self._handlers
+        batches: dict[tuple[str, str], list[LoggedEvent]] = {key: [] for key in self._batch_handlers}
         try:
-            for event in events:
-                handler = handlers.get((event.contract, event.event))
+            for logged in events:
+                key = (logged.contract, logged.event)
+                batch = batches.get(key)
+                if batch is not None:
+                    batch.append(logged)
+                    continue
+                handler = handlers.get(key)
                 if handler is not None:
-                    handler(connection, event)
+                    handler(connection, logged)
+            for key, batch in batches.items():
+                if batch:
+                    self._batch_handlers[key](connection, batch)
+            _run_pending(connection, pending)
             for flush in self._flushes:
                 flush(connection)
         finally:
+            event.remove(connection, "before_execute", before_execute)
             _DEFERRED.reset(token)
+
+
+def _run_pending(connection: Connection, pending: list[tuple[Any, dict[str, Any]]]) -> None:
+    """Run the queued row writes, table by table, each run of alike statements as one batch.
+
+    Nothing read the tables in between (a read runs the queue first), and the
+    read model's tables are independent, so only the order of the writes to
+    each table matters: it is kept, and writes to different tables are batched
+    apart (a window of certificate submissions writes all their certificates in
+    one batch and all their first versions in another).
+    """
+    by_table: dict[Any, list[tuple[Any, dict[str, Any]]]] = {}
+    for write in pending:
+        by_table.setdefault(write[0].table, []).append(write)
+    pending.clear()
+    for writes in by_table.values():
+        start = 0
+        while start < len(writes):
+            statement, first = writes[start]
+            shape = first.keys()
+            end = start + 1
+            while end < len(writes) and writes[end][0] is statement and writes[end][1].keys() == shape:
+                end += 1
+            if end - start == 1:
+                connection.execute(statement, first)
+            else:
+                connection.execute(statement, [params for _, params in writes[start:end]])
+            start = end
+
+
+def _write(connection: Connection, statement: Any, params: dict[str, Any]) -> None:
+    """Run a row write now, or queue it while a window is applied (see ``apply_all``)."""
+    buffers = _DEFERRED.get()
+    if buffers is None:
+        connection.execute(statement, params)
+    else:
+        buffers[_PENDING].append((statement, params))
 
 
 #: The writes deferred by the handlers of the window being applied (see ``apply_all``).
@@ -118,6 +199,7 @@ _DEFERRED: ContextVar[dict[str, Any] | None] = ContextVar("oracle_deferred_write
 
 default_registry = HandlerRegistry()
 _FRESH = "registry.fresh"
+_PENDING = "registry.pending-writes"
 
 
 def fresh_window() -> bool:
@@ -145,10 +227,15 @@ def buffered(connection: Connection, key: str) -> Any:
 _LINKS = "registry.certificate-events"
 
 
+def certificate_links(connection: Connection) -> set[tuple[int, int, int]]:
+    """The window's (certificate, block, log index) links, written in bulk at its end (see below)."""
+    links: set[tuple[int, int, int]] = deferred(connection, _LINKS, set)
+    return links
+
+
 def link_certificate(connection: Connection, event: LoggedEvent, certificate_id: int) -> None:
     """Note that ``event`` concerns ``certificate_id`` (written in bulk at the end of the window)."""
-    links: set[tuple[int, int, int]] = deferred(connection, _LINKS, set)
-    links.add((certificate_id, event.block_number, event.log_index))
+    certificate_links(connection).add((certificate_id, event.block_number, event.log_index))
 
 
 def _write_links(connection: Connection) -> None:
@@ -158,6 +245,16 @@ def _write_links(connection: Connection) -> None:
 
         keys = ("certificate_id", "block_number", "log_index")
         insert_rows(connection, CertificateEvent, keys, sorted(links), keys, fresh=fresh_window())
+
+
+def handles_batch(contract: str, event: str) -> Callable[[BatchHandler], BatchHandler]:
+    """Register the decorated function as the batch handler of ``contract.event`` (see ``register_batch``)."""
+
+    def register(function: BatchHandler) -> BatchHandler:
+        default_registry.register_batch(contract, event, function)
+        return function
+
+    return register
 
 
 def flushes(function: Flush) -> Flush:
@@ -229,7 +326,7 @@ def insert_rows(
         and (processor := target.c[name].type.bind_processor(connection.dialect)) is not None
     ]
     if convert:
-        rows = [_converted(row, convert) for row in rows]
+        rows = _converted(rows, convert)
     names = ", ".join(f'"{name}"' for name in columns)
     keys = ", ".join(f'"{name}"' for name in conflict_keys)
     if connection.dialect.name != "postgresql":
@@ -260,11 +357,24 @@ def insert_rows(
         cursor.execute(f'DELETE FROM "{staging}"')
 
 
-def _converted(row: Sequence[Any], convert: Sequence[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:
-    values = list(row)
-    for position, processor in convert:
-        values[position] = processor(values[position])
-    return tuple(values)
+def _converted(
+    rows: Sequence[Sequence[Any]], convert: Sequence[tuple[int, Callable[[Any], Any]]]
+) -> list[tuple[Any, ...]]:
+    """``rows`` with the values at the given positions converted, each distinct value once."""
+    memos: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [
+        (position, processor, {}) for position, processor in convert
+    ]
+    converted = []
+    for row in rows:
+        values = list(row)
+        for position, processor, memo in memos:
+            value = values[position]
+            stored = memo.get(value)
+            if stored is None:
+                stored = memo[value] = processor(value)
+            values[position] = stored
+        converted.append(tuple(values))
+    return converted
 
 
 #: Upsert and update statements by (dialect, table, columns), built once: building and
@@ -306,7 +416,7 @@ def upsert(
         else:
             prepared = insert.on_conflict_do_nothing(index_elements=keys)
         _STATEMENTS[cache_key] = prepared
-    connection.execute(prepared, dict(values))
+    _write(connection, prepared, dict(values))
 
 
 def update_row(connection: Connection, model: type[SQLModel], key: str, key_value: Any, **values: Any) -> None:
@@ -317,7 +427,7 @@ def update_row(connection: Connection, model: type[SQLModel], key: str, key_valu
     if prepared is None:
         prepared = sql_update(target).where(target.c[key] == bindparam("key_", type_=target.c[key].type))
         _STATEMENTS[cache_key] = prepared
-    connection.execute(prepared, {"key_": key_value, **values})
+    _write(connection, prepared, {"key_": key_value, **values})
 
 
 default_registry.register_flush(_write_links)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -12,10 +12,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ledger.store.read_model import Licence, ShareHolding
 from oracle.decoding import LoggedEvent
 from oracle.handlers.registry import (
+    RIGHTS,
     buffered,
+    certificate_links,
     deferred,
     flushes,
     handles,
+    handles_batch,
     link_certificate,
     right_name,
     table,
@@ -29,27 +32,24 @@ ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
 _holdings = table(ShareHolding)
 _licences = table(Licence)
-_WINDOW = "rights.shares"
+_DELTAS = "rights.share-deltas"
 
 
-@dataclass
-class _Window:
-    """Share movements of one window: net deltas per holding (certificate, right, owner)."""
-
-    deltas: dict[tuple[int, str, str], int] = field(default_factory=dict)
-
-
-def _move(connection: Connection, event: LoggedEvent, token_id: int, shares: int) -> None:
-    window: _Window = deferred(connection, _WINDOW, _Window)
-    certificate_id, right = token_id >> 2, right_name(token_id & 3)
-    sender, recipient = event.args["from"], event.args["to"]
-    if sender != ZERO_ADDRESS:
-        key = (certificate_id, right, sender)
-        window.deltas[key] = window.deltas.get(key, 0) - shares
-    if recipient != ZERO_ADDRESS:
-        key = (certificate_id, right, recipient)
-        window.deltas[key] = window.deltas.get(key, 0) + shares
-    link_certificate(connection, event, certificate_id)
+def _move(connection: Connection, moves: Iterable[tuple[LoggedEvent, int, int]]) -> None:
+    """Note share movements (event, token id, shares): net deltas per holding, and the certificate links."""
+    deltas: dict[tuple[int, str, str], int] = deferred(connection, _DELTAS, dict)
+    links = certificate_links(connection)
+    for event, token_id, shares in moves:
+        certificate_id, right = token_id >> 2, RIGHTS[token_id & 3]
+        args = event.args
+        sender, recipient = args["from"], args["to"]
+        if sender != ZERO_ADDRESS:
+            key = (certificate_id, right, sender)
+            deltas[key] = deltas.get(key, 0) - shares
+        if recipient != ZERO_ADDRESS:
+            key = (certificate_id, right, recipient)
+            deltas[key] = deltas.get(key, 0) + shares
+        links.add((certificate_id, event.block_number, event.log_index))
 
 
 @cache
@@ -73,32 +73,33 @@ def _holding_statements(dialect_name: str) -> tuple[Any, Any]:
 @flushes
 def write_share_movements(connection: Connection) -> None:
     """Apply the window's share deltas in bulk (sums commute)."""
-    window: _Window | None = buffered(connection, _WINDOW)
-    if window is None:
+    deltas: dict[tuple[int, str, str], int] | None = buffered(connection, _DELTAS)
+    if not deltas:
         return
     changes = [
         {"certificate_id": c, "right": r, "owner": o, "shares": delta}
-        for (c, r, o), delta in window.deltas.items() if delta != 0
+        for (c, r, o), delta in deltas.items() if delta != 0
     ]
     if changes:
         add, remove_empty = _holding_statements(connection.dialect.name)
         connection.execute(add, changes)
-        emptied = [
-            {"c": c, "r": r, "o": o} for (c, r, o), delta in window.deltas.items() if delta < 0
-        ]
+        emptied = [{"c": c, "r": r, "o": o} for (c, r, o), delta in deltas.items() if delta < 0]
         if emptied:
             connection.execute(remove_empty, emptied)
 
 
-@handles("Rights", "TransferSingle")
-def transfer_single(connection: Connection, event: LoggedEvent) -> None:
-    _move(connection, event, int(event.args["id"]), int(event.args["value"]))
+@handles_batch("Rights", "TransferSingle")
+def transfer_single(connection: Connection, events: list[LoggedEvent]) -> None:
+    _move(connection, ((event, int(event.args["id"]), int(event.args["value"])) for event in events))
 
 
-@handles("Rights", "TransferBatch")
-def transfer_batch(connection: Connection, event: LoggedEvent) -> None:
-    for token_id, value in zip(event.args["ids"], event.args["values"], strict=True):
-        _move(connection, event, int(token_id), int(value))
+@handles_batch("Rights", "TransferBatch")
+def transfer_batch(connection: Connection, events: list[LoggedEvent]) -> None:
+    _move(connection, (
+        (event, int(token_id), int(value))
+        for event in events
+        for token_id, value in zip(event.args["ids"], event.args["values"], strict=True)
+    ))
 
 
 @handles("Rights", "LicenceGranted")
