@@ -301,7 +301,7 @@ class LogDecoder:
         number, hash and time are read once per block (``block_time`` gives the
         time of a block whose logs do not carry it), and the arguments' stored
         JSON is made along with them. Nodes return logs in chain order; they are
-        sorted only if they are not.
+        sorted only if they are not, and a log given twice is kept once.
         """
         events: list[LoggedEvent] = []
         append = events.append
@@ -328,7 +328,9 @@ class LogDecoder:
                 stamp = log.get("blockTimestamp")
                 timestamp = int(stamp, 16) if stamp is not None else block_time(number)
             log_index = int(log["logIndex"], 16)
-            if number < last_number or (number == last_number and log_index <= last_index):
+            if number == last_number and log_index == last_index:
+                continue  # the same log twice
+            if number < last_number or (number == last_number and log_index < last_index):
                 ordered = False
             last_number, last_index = number, log_index
             args, args_json = spec.decode_stored(topics, log["data"])
@@ -338,6 +340,7 @@ class LogDecoder:
             ))
         if not ordered:
             events.sort(key=_chain_order)
+            events = [e for i, e in enumerate(events) if i == 0 or _chain_order(events[i - 1]) != _chain_order(e)]
         return events
 
     def decode(self, log: Mapping[str, Any], block_timestamp: int) -> LoggedEvent | None:

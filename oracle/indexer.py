@@ -1,12 +1,17 @@
 """The event indexer: brings the read model up to the chain's head, window by window.
 
-Logs of all the suite's contracts are fetched with one ``eth_getLogs`` per
-window of at most ``log_range`` blocks (Besu caps the range), decoded, sorted
-in chain order and applied by one handler each. The raw events, the read-model
-changes, the window's last block and the cursor are written in one database
-transaction: a crash at any point leaves the database either before or after
-the whole window, never in between, and a restart carries on from the cursor.
-Events are keyed by (block, log index): JSON-RPC numbers logs across the whole
+Logs of all the suite's contracts are fetched with ``eth_getLogs`` in windows
+of at most ``log_range`` blocks (Besu caps the range), decoded, put in chain
+order and applied by one handler each. A window of more than one block is
+fetched in requests of growing block ranges, sized by the log density seen so
+far (see :func:`next_range`), by a worker thread that fetches and decodes ahead
+while this thread writes what came before; a worker's error aborts the window.
+The raw events, the read-model changes, the window's last block and the cursor
+are written in one database transaction: a crash at any point leaves the
+database either before or after the whole window, never in between, and a
+restart carries on from the cursor. The hash of the window's last block is
+read before the first request and after the last: if it changed, the chain
+moved under the window, which is rolled back and fetched again. Events are keyed by (block, log index): JSON-RPC numbers logs across the whole
 block, so the key is unique and orders as (block, transaction index, log index)
 does. Applying a window twice changes nothing: under the writer lock the window
 reads which of its keys are stored already and writes only the others, so its
@@ -32,7 +37,9 @@ event log, all in one transaction, then carries on.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any, Final
@@ -85,7 +92,8 @@ class SyncReport:
     events: int = 0
     rollbacks: list[tuple[int, int]] = field(default_factory=list)
     #: Seconds spent fetching logs (with the block headers that frame them), decoding them,
-    #: and writing them (the window transactions, commit included).
+    #: and writing them (the window transactions, commit included). Fetching and decoding
+    #: run in a worker thread while windows are written, so the three may overlap.
     fetch_seconds: float = 0.0
     decode_seconds: float = 0.0
     write_seconds: float = 0.0
@@ -330,64 +338,169 @@ class Indexer:
         return int(header["timestamp"], 16)
 
     def _window(self, start: int, end: int, report: SyncReport) -> tuple[tuple[int, str], int] | None:
-        """Fetch and apply one window; ``None`` if the chain moved under it."""
+        """Fetch and apply one window; ``None`` if the chain moved under it (or another oracle applied it)."""
         began = perf_counter()
         before = self._header(end)
-        logs = self.fetch_logs(start, end)
-        after = self._header(end)
-        fetched = perf_counter()
-        report.fetch_seconds += fetched - began
-        if before is None or after is None or before["hash"] != after["hash"]:
+        report.fetch_seconds += perf_counter() - began
+        if before is None:
             return None
-        end_hash = str(after["hash"]).lower()
-        events = self.decoder.decode_all(logs, self._block_time)
-        decoded = perf_counter()
-        report.decode_seconds += decoded - fetched
-        for event in reversed(events):  # in chain order: the last block's events are last
-            if event.block_number != end:
-                break
-            if event.block_hash != end_hash:
-                return None
+        fetcher = _Fetcher(self, start, end, report)
+        if end > start:
+            fetcher.start()  # fetch and decode ahead, while this thread writes
         try:
-            return self._apply(start, end, after, events)
+            with derived_data_transaction(self.engine) as connection:
+                return self._apply(connection, start, end, before, fetcher, report)
+        except _ChainMoved:
+            return None
         finally:
-            report.write_seconds += perf_counter() - decoded
+            fetcher.stop()
 
     def _apply(
-        self, start: int, end: int, header: Mapping[str, Any], events: list[LoggedEvent]
+        self, connection: Connection, start: int, end: int, before: Mapping[str, Any], fetcher: _Fetcher,
+        report: SyncReport,
     ) -> tuple[tuple[int, str], int] | None:
-        """Write one window's events, read-model changes and cursor in one transaction."""
-        end_hash = str(header["hash"]).lower()
-        with derived_data_transaction(self.engine) as connection:
-            hold_writer_lock(connection)
-            if self._position(connection) != start - 1:
-                return None  # another oracle applied this window meanwhile: look again
-            seen = {
-                (row.block_number, row.log_index)
-                for row in connection.execute(
-                    select(_events.c.block_number, _events.c.log_index).where(
-                        _events.c.block_number.between(start, end)
-                    )
-                )
-            }
-            fresh = []
-            for event in events:
-                key = (event.block_number, event.log_index)
-                if key not in seen:
-                    seen.add(key)
-                    fresh.append(event)
-            # Under the writer lock, with the keys just read: every row written below is new.
-            insert_rows(connection, ChainEvent, _EVENT_COLUMNS, [_event_row(e) for e in fresh], _EVENT_KEY,
-                        fresh=True)
-            self.registry.apply_all(connection, fresh, fresh=True)
-            block = {
-                "number": end,
-                "hash": end_hash,
-                "parent_hash": str(header["parentHash"]).lower(),
-                "timestamp": int(header["timestamp"], 16),
-            }
-            upsert(connection, IndexedBlock, block, ["hash", "parent_hash", "timestamp"])
-            connection.execute(delete(_blocks).where(_blocks.c.number < end - self.keep_blocks))
-            self._set_cursor(connection, end, end_hash)
-        return (end, end_hash), len(fresh)
+        """Write one window's events, read-model changes and cursor in the transaction of ``connection``.
 
+        The events come in chunks of consecutive blocks, in chain order; each is
+        written as it comes. The block ``end`` must keep its hash from before the
+        first fetch to after the last (it chains every block below it), else
+        :class:`_ChainMoved` rolls the whole window back.
+        """
+        began = perf_counter()
+        end_hash = str(before["hash"]).lower()
+        hold_writer_lock(connection)
+        if self._position(connection) != start - 1:
+            return None  # another oracle applied this window meanwhile: look again
+        seen = {
+            (row.block_number, row.log_index)
+            for row in connection.execute(
+                select(_events.c.block_number, _events.c.log_index).where(_events.c.block_number.between(start, end))
+            )
+        }
+        written = 0
+        report.write_seconds += perf_counter() - began
+        for events in fetcher:
+            began = perf_counter()
+            for event in reversed(events):  # in chain order: the last block's events are last
+                if event.block_number != end:
+                    break
+                if event.block_hash != end_hash:
+                    raise _ChainMoved
+            if seen:
+                events = [e for e in events if (e.block_number, e.log_index) not in seen]
+            # Under the writer lock, with the keys just read: every row written below is new.
+            insert_rows(connection, ChainEvent, _EVENT_COLUMNS, [_event_row(e) for e in events], _EVENT_KEY,
+                        fresh=True)
+            self.registry.apply_all(connection, events, fresh=True)
+            written += len(events)
+            report.write_seconds += perf_counter() - began
+        began = perf_counter()
+        after = fetcher.after
+        if after is None or after["hash"] != before["hash"]:
+            raise _ChainMoved
+        block = {
+            "number": end,
+            "hash": end_hash,
+            "parent_hash": str(after["parentHash"]).lower(),
+            "timestamp": int(after["timestamp"], 16),
+        }
+        upsert(connection, IndexedBlock, block, ["hash", "parent_hash", "timestamp"])
+        connection.execute(delete(_blocks).where(_blocks.c.number < end - self.keep_blocks))
+        self._set_cursor(connection, end, end_hash)
+        report.write_seconds += perf_counter() - began
+        return (end, end_hash), written
+
+
+class _ChainMoved(Exception):
+    """The chain changed under a window being applied: roll it back and look again."""
+
+
+#: A pipelined window's requests grow toward this many logs each (Besu and most providers
+#: answer a few thousand logs at once without trouble).
+_LOGS_PER_REQUEST: Final = 1500
+#: How much bigger, at most, each request's block range is than the one before.
+_GROWTH: Final = 4
+
+
+def next_range(blocks: int, logs: int) -> int:
+    """The block range of a window's next ``eth_getLogs``, after one of ``blocks`` blocks gave ``logs`` logs.
+
+    Sized by the density just seen to about :data:`_LOGS_PER_REQUEST` logs, and
+    growing at most :data:`_GROWTH`-fold a step, so that dense blocks are fetched
+    in pieces that keep the writer busy and a sparse window of thousands of
+    blocks takes a handful of requests.
+    """
+    if logs == 0:
+        return blocks * _GROWTH
+    return max(1, min(blocks * _GROWTH, blocks * _LOGS_PER_REQUEST // logs))
+
+
+class _Fetcher:
+    """A window's logs, decoded, in chunks of consecutive blocks: the whole window in one request, or
+    (once started) requests of growing block ranges fetched and decoded ahead in a worker thread.
+
+    Iterating gives the chunks in chain order; a worker's error is raised
+    there, so it aborts the window's transaction. :attr:`after` is the header
+    of the window's last block, read after the last request.
+    """
+
+    def __init__(self, indexer: Indexer, start: int, end: int, report: SyncReport) -> None:
+        self._indexer = indexer
+        self._start, self._end = start, end
+        self._report = report
+        self._queue: queue.Queue[tuple[list[LoggedEvent], float, float] | BaseException | None] = queue.Queue()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.after: Mapping[str, Any] | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="oracle-fetch", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the worker (after its request in flight) and wait for it."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _fetch(self, first: int, last: int) -> tuple[list[LoggedEvent], int, float, float]:
+        indexer = self._indexer
+        began = perf_counter()
+        logs = indexer.fetch_logs(first, last)
+        fetched = perf_counter()
+        events = indexer.decoder.decode_all(logs, indexer._block_time)
+        return events, len(logs), fetched - began, perf_counter() - fetched
+
+    def _run(self) -> None:
+        try:
+            first, blocks = self._start, 1
+            while first <= self._end and not self._stopping.is_set():
+                last = min(first + blocks - 1, self._end)
+                events, logs, fetching, decoding = self._fetch(first, last)
+                self._queue.put((events, fetching, decoding))
+                blocks, first = next_range(last - first + 1, logs), last + 1
+            began = perf_counter()
+            self.after = self._indexer._header(self._end)
+            self._queue.put(([], perf_counter() - began, 0.0))
+            self._queue.put(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the writer, which aborts the window
+            self._queue.put(exc)
+
+    def __iter__(self) -> Iterator[list[LoggedEvent]]:
+        report = self._report
+        if self._thread is None:
+            events, _, fetching, decoding = self._fetch(self._start, self._end)
+            began = perf_counter()
+            self.after = self._indexer._header(self._end)
+            report.fetch_seconds += fetching + perf_counter() - began
+            report.decode_seconds += decoding
+            yield events
+            return
+        while (item := self._queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            events, fetching, decoding = item
+            report.fetch_seconds += fetching
+            report.decode_seconds += decoding
+            if events:
+                yield events

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from eth_utils.crypto import keccak
 from oracle_support import indexed_state, source_decoder
 from sqlalchemy import Engine, select
 from web3 import Web3
 from web3.contract import Contract
 
+from ledger.errors import ChainError
 from ledger.store.cursor import OracleCursor
 from ledger.store.events import ChainEvent
 from ledger.store.read_model import (
@@ -22,7 +24,7 @@ from ledger.store.read_model import (
 )
 from ledger.store.session import open_store
 from oracle.handlers.registry import table
-from oracle.indexer import Indexer
+from oracle.indexer import Indexer, next_range
 
 
 def _indexer(w3: Web3, engine: Engine, source: Contract, **options: Any) -> Indexer:
@@ -87,9 +89,65 @@ def test_windows_are_never_larger_than_the_log_range(w3: Web3, source: Contract,
 
     indexer = Recording(w3, store, source_decoder(source), chain_id=w3.eth.chain_id, log_range=2,
                         start_block=start)
-    indexer.sync()
+    cursors: list[int] = []
+    indexer.sync(progress=lambda report: cursors.append(report.cursor))
+    head = w3.eth.block_number
     assert all(last - first + 1 <= 2 for first, last in ranges)
-    assert [first for first, _ in ranges] == list(range(start, w3.eth.block_number + 1, 2))
+    # The requests cover every block once, in order; the windows commit every second block.
+    assert [block for first, last in ranges for block in range(first, last + 1)] == list(range(start, head + 1))
+    assert cursors == [min(block + 1, head) for block in range(start, head + 1, 2)]
+
+
+def test_a_pipelined_window_grows_its_requests_and_stays_one_transaction(
+    w3: Web3, source: Contract, store: Engine
+) -> None:
+    start = w3.eth.block_number + 1
+    merchant = w3.eth.accounts[1]
+    _send(w3, source.functions.addMember(merchant, keccak(text="id"), "m", 2))
+    _send(w3, source.functions.submit(1, merchant, merchant, keccak(text="v1")))
+    for _ in range(6):
+        _send(w3, source.functions.mint(1, 1, merchant))
+    head = w3.eth.block_number
+    ranges: list[tuple[int, int]] = []
+
+    class Failing(Indexer):
+        fail = True
+
+        def fetch_logs(self, first: int, last: int) -> list[dict[str, Any]]:
+            ranges.append((first, last))
+            if self.fail and len(ranges) == 2:
+                raise ChainError("the node went away")
+            return super().fetch_logs(first, last)
+
+    indexer = Failing(w3, store, source_decoder(source), chain_id=w3.eth.chain_id, log_range=100,
+                      start_block=start)
+    with pytest.raises(ChainError, match="went away"):
+        indexer.sync()
+    # The first block's event was written before the failure, in the window's transaction: gone with it.
+    assert ranges == [(start, start), (start + 1, start + 4)]
+    assert _rows(store, ChainEvent) == [] and indexer.cursor() is None
+
+    ranges.clear()
+    indexer.fail = False
+    report = indexer.sync()
+    assert report.windows == 1 and report.cursor == head and report.events == 1 + 1 + 6 * 3
+    assert ranges == [(start, start), (start + 1, start + 4), (start + 5, head)]
+    assert len(_rows(store, ChainEvent)) == report.events
+
+
+def test_request_ranges_grow_toward_the_log_target_and_a_sparse_window_takes_few_requests() -> None:
+    position, blocks, requests = 0, 1, 0
+    while position < 5000:  # a window of 5000 blocks without a log
+        size = min(blocks, 5000 - position)
+        requests += 1
+        position += size
+        blocks = next_range(size, 0)
+    assert requests == 7
+    # 150 logs a block: 1 block, then 4, then about 1500 logs a request; never below one block.
+    assert next_range(1, 150) == 4
+    assert next_range(4, 600) == 10
+    assert next_range(10, 1500) == 10
+    assert next_range(10, 15_000) == 1
 
 
 def test_a_second_sync_and_a_replayed_window_change_nothing(w3: Web3, source: Contract, store: Engine) -> None:
