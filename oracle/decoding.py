@@ -88,6 +88,21 @@ def _reader(abi_type: str, topic: int | None, word: int) -> Reader:
     return lambda topics, data: convert(data[start:end])
 
 
+def _three_addresses_two_uints(topics: Sequence[str], data: str) -> list[Any]:
+    """The stored values of the hottest event shape, ERC-1155 ``TransferSingle(operator, from, to, id, value)``:
+    three indexed addresses and two uint256 words of data, read without a reader per argument."""
+    return [
+        _checksum_word(topics[1]), _checksum_word(topics[2]), _checksum_word(topics[3]),
+        str(int(data[2:66], 16)), str(int(data[66:130], 16)),
+    ]
+
+
+_FAST_SHAPES: Final[dict[tuple[tuple[str, bool], ...], Callable[[Sequence[str], str], list[Any]]]] = {
+    (("address", True), ("address", True), ("address", True), ("uint256", False), ("uint256", False)):
+        _three_addresses_two_uints,
+}
+
+
 def _word_converter(abi_type: str) -> Callable[[str], Any]:
     """A converter of one static ABI word, given as 64 hex digits, to its stored form."""
     if abi_type == "address":
@@ -150,6 +165,9 @@ class EventSpec:
     types: tuple[str, ...]
     #: Per argument, its reader (``None``: a value of the dynamic data, decoded by eth_abi).
     _readers: tuple[Reader | None, ...] = field(default=(), init=False, repr=False, compare=False)
+    #: All the values of a static event at once, for the hottest shapes (see ``_FAST_SHAPES``).
+    _values: Callable[[Sequence[str], str], list[Any]] | None = field(
+        default=None, init=False, repr=False, compare=False)
     #: Per argument, its position among the dynamic data's values (or -1).
     _positions: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
     _data_types: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
@@ -185,6 +203,7 @@ class EventSpec:
                 positions.append(-1 if static else word)
                 word += 1
         object.__setattr__(self, "_readers", tuple(readers))
+        object.__setattr__(self, "_values", _FAST_SHAPES.get(tuple(zip(self.types, self.indexed, strict=True))))
         object.__setattr__(self, "_positions", tuple(positions))
         object.__setattr__(self, "_data_types", tuple(data_types) if not static else None)
         object.__setattr__(self, "_data_length", 2 + 64 * word if static else 2)
@@ -218,6 +237,8 @@ class EventSpec:
     def _static_values(self, topics: Sequence[str], data: str) -> list[Any]:
         if len(data) < self._data_length:
             raise ChainError(f"{self.contract}.{self.name} log data is too short")
+        if self._values is not None:
+            return self._values(topics, data)
         return [read(topics, data) for read in self._readers]  # type: ignore[misc]
 
     def _decode_general(self, topics: Sequence[str], data: str) -> dict[str, Any]:

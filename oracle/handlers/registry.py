@@ -361,6 +361,10 @@ def _converted(
     rows: Sequence[Sequence[Any]], convert: Sequence[tuple[int, Callable[[Any], Any]]]
 ) -> list[tuple[Any, ...]]:
     """``rows`` with the values at the given positions converted, each distinct value once."""
+    if len(convert) == 1:  # the usual case (an id column): one conversion per distinct id, one tuple per row
+        ((position, processor),) = convert
+        by_value = {value: processor(value) for value in {row[position] for row in rows}}
+        return [(*row[:position], by_value[row[position]], *row[position + 1:]) for row in rows]
     memos: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [
         (position, processor, {}) for position, processor in convert
     ]
