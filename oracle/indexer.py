@@ -347,6 +347,10 @@ class Indexer:
         fetcher = _Fetcher(self, start, end, report)
         if end > start:
             fetcher.start()  # fetch and decode ahead, while this thread writes
+        else:
+            fetcher.fetch()  # a one-block window: one request, made before the transaction
+            if fetcher.after is None or fetcher.after["hash"] != before["hash"]:
+                return None
         try:
             with derived_data_transaction(self.engine) as connection:
                 return self._apply(connection, start, end, before, fetcher, report)
@@ -436,8 +440,9 @@ def next_range(blocks: int, logs: int) -> int:
 
 
 class _Fetcher:
-    """A window's logs, decoded, in chunks of consecutive blocks: the whole window in one request, or
-    (once started) requests of growing block ranges fetched and decoded ahead in a worker thread.
+    """A window's logs, decoded, in chunks of consecutive blocks: the whole window in one request
+    (:meth:`fetch`), or (:meth:`start`) requests of growing block ranges fetched and decoded ahead in
+    a worker thread.
 
     Iterating gives the chunks in chain order; a worker's error is raised
     there, so it aborts the window's transaction. :attr:`after` is the header
@@ -452,6 +457,7 @@ class _Fetcher:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self.after: Mapping[str, Any] | None = None
+        self._fetched: list[LoggedEvent] | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="oracle-fetch", daemon=True)
@@ -462,6 +468,15 @@ class _Fetcher:
         self._stopping.set()
         if self._thread is not None:
             self._thread.join()
+
+    def fetch(self) -> None:
+        """Fetch and decode the whole window now, in this thread, with one request."""
+        events, _, fetching, decoding = self._fetch(self._start, self._end)
+        began = perf_counter()
+        self.after = self._indexer._header(self._end)
+        self._report.fetch_seconds += fetching + perf_counter() - began
+        self._report.decode_seconds += decoding
+        self._fetched = events
 
     def _fetch(self, first: int, last: int) -> tuple[list[LoggedEvent], int, float, float]:
         indexer = self._indexer
@@ -479,9 +494,10 @@ class _Fetcher:
                 events, logs, fetching, decoding = self._fetch(first, last)
                 self._queue.put((events, fetching, decoding))
                 blocks, first = next_range(last - first + 1, logs), last + 1
-            began = perf_counter()
-            self.after = self._indexer._header(self._end)
-            self._queue.put(([], perf_counter() - began, 0.0))
+            if not self._stopping.is_set():
+                began = perf_counter()
+                self.after = self._indexer._header(self._end)
+                self._queue.put(([], perf_counter() - began, 0.0))
             self._queue.put(None)
         except BaseException as exc:  # noqa: BLE001 - handed to the writer, which aborts the window
             self._queue.put(exc)
@@ -489,12 +505,9 @@ class _Fetcher:
     def __iter__(self) -> Iterator[list[LoggedEvent]]:
         report = self._report
         if self._thread is None:
-            events, _, fetching, decoding = self._fetch(self._start, self._end)
-            began = perf_counter()
-            self.after = self._indexer._header(self._end)
-            report.fetch_seconds += fetching + perf_counter() - began
-            report.decode_seconds += decoding
-            yield events
+            if self._fetched is None:
+                self.fetch()
+            yield self._fetched or []
             return
         while (item := self._queue.get()) is not None:
             if isinstance(item, BaseException):
