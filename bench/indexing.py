@@ -9,13 +9,16 @@ rights) and shares move back and forth between two merchants (one
   the same windows the indexer uses, and nothing else (median of three runs);
 * **sqlite** / **postgresql**: :meth:`oracle.indexer.Indexer.sync` from the
   deployment block into a fresh, migrated database: fetch, decode, sort, apply
-  every handler, and commit events, read model and cursor per window.
+  every handler, and commit events, read model and cursor per window. The
+  indexer fetches a window of several blocks in requests sized by log density,
+  in a worker thread, while it writes.
 
 Each timed step starts after a full garbage collection, so that no step pays
 for the garbage the set-up (or the step before) left behind. Under the table,
 the indexing steps' time per event is broken down into fetching (the logs and
 the block headers around them), decoding, and writing (the window
-transactions, commit included).
+transactions, commit included); fetching and decoding overlap writing, so the
+parts may add up to more than the whole.
 
 The goal is an indexing rate of at least half the fetch rate. PostgreSQL is the
 server on 127.0.0.1:5432 (a fresh database is made and dropped); it is skipped
