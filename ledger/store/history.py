@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, or_, select
+from sqlalchemy import Engine, Select, and_, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.chain.artifacts import load_artifact
 from ledger.chain.logs import ChainLog
 from ledger.errors import StoreError
 from ledger.store.cursor import CHAIN_CURSOR, OracleCursor
-from ledger.store.events import ChainEvent
+from ledger.store.events import NOT_SHARE_MOVEMENT, SHARE_MOVEMENTS, ChainEvent
 from ledger.store.read_model import CertificateEvent
 
 __all__ = ["IndexedHistory", "ReadModelPosition", "certificate_history", "events_named", "read_model_position"]
@@ -171,10 +171,15 @@ def events_named(
 ) -> IndexedHistory:
     """Every event named by ``selection`` ((contract, event) pairs), in chain order, from SQL."""
     pairs = list(dict.fromkeys(selection))
+    names = sorted({event for _, event in pairs})
+    # The index by name leaves the share movements out: a selection of rare events says so, word for
+    # word, and names its events in one list, so that SQLite's planner (and PostgreSQL's) can use it.
+    rare = not any(event in SHARE_MOVEMENTS for event in names)
 
     def named(query: Select[Any]) -> Select[Any]:
-        return query.where(or_(*(and_(_events.c.contract == contract, _events.c.event == event)
-                                 for contract, event in pairs)))
+        query = query.where(or_(*(and_(_events.c.contract == contract, _events.c.event == event)
+                                  for contract, event in pairs)))
+        return query.where(_events.c.event.in_(names), text(NOT_SHARE_MOVEMENT)) if rare else query
 
     if not pairs:
         return IndexedHistory(events=[], block_times={}, complete_to=-1)

@@ -3,9 +3,10 @@
 ``chain_events`` is keyed by ``(block_number, log_index)`` (JSON-RPC numbers
 logs across the whole block, so the key is unique and in chain order), which
 makes ``ix_chain_events_order`` redundant; on SQLite it is stored in key order
-(``WITHOUT ROWID``). ``rm_share_transfers`` goes: share movements are linked to
-their certificate in ``rm_certificate_events``, now keyed
-``(certificate_id, block_number, log_index)``.
+(``WITHOUT ROWID``). ``ix_chain_events_event`` becomes partial: it leaves out
+the share movements, nearly every event and never looked up by name.
+``rm_share_transfers`` goes: share movements are linked to their certificate in
+``rm_certificate_events``, now keyed ``(certificate_id, block_number, log_index)``.
 
 Both directions carry the rows: the upgrade links every stored share movement,
 and the downgrade rebuilds ``rm_share_transfers`` from the event log's
@@ -39,6 +40,10 @@ _RIGHTS = ("holding", "development", "operation")
 def _share_movements(alias: str = "") -> str:
     """The SQL condition that an event log row (``alias.``) is a share movement."""
     return f"{alias}contract = 'Rights' AND {alias}event IN ('TransferSingle', 'TransferBatch')"
+
+
+#: The rows the partial ``ix_chain_events_event`` covers: all but the share movements.
+_NOT_SHARE_MOVEMENT = "event NOT IN ('TransferSingle', 'TransferBatch')"
 
 
 def _event_columns() -> list[sa.Column[object]]:
@@ -76,7 +81,8 @@ def upgrade() -> None:
                     sa.PrimaryKeyConstraint('block_number', 'log_index'), sqlite_with_rowid=False)
     op.execute(f'INSERT INTO chain_events ({_EVENT_NAMES}) SELECT {_EVENT_NAMES} FROM "{old}"')
     op.drop_table(old)
-    op.create_index('ix_chain_events_event', 'chain_events', ['event'], unique=False)
+    op.create_index('ix_chain_events_event', 'chain_events', ['event'], unique=False,
+                    sqlite_where=sa.text(_NOT_SHARE_MOVEMENT), postgresql_where=sa.text(_NOT_SHARE_MOVEMENT))
 
     old = _set_aside('rm_certificate_events', [])
     op.create_table('rm_certificate_events',
