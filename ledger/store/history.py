@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, or_, select, text
+from sqlalchemy import Engine, Select, and_, false, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.chain.artifacts import load_artifact
@@ -26,6 +26,7 @@ from ledger.errors import StoreError
 from ledger.store.cursor import CHAIN_CURSOR, OracleCursor
 from ledger.store.events import NOT_SHARE_MOVEMENT, SHARE_MOVEMENTS, ChainEvent
 from ledger.store.read_model import CertificateEvent
+from ledger.store.types import COUNTER_ID_MAX
 
 __all__ = ["IndexedHistory", "ReadModelPosition", "certificate_history", "events_named", "read_model_position"]
 
@@ -158,10 +159,11 @@ def certificate_history(engine: Engine, certificate_id: int, to_block: int | Non
     """Every event of the certificate, its shares, licences and pledges, in chain order, from SQL."""
 
     def concerning(query: Select[Any]) -> Select[Any]:
-        return query.join(_links, and_(_links.c.block_number == _events.c.block_number,
-                                       _links.c.log_index == _events.c.log_index)).where(
-            _links.c.certificate_id == certificate_id
-        )
+        query = query.join(_links, and_(_links.c.block_number == _events.c.block_number,
+                                        _links.c.log_index == _events.c.log_index))
+        if not 0 <= certificate_id <= COUNTER_ID_MAX:
+            return query.where(false())  # no certificate has that id, and the links could not hold it
+        return query.where(_links.c.certificate_id == certificate_id)
 
     return _indexed(engine, to_block, concerning)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
-from ledger.store.types import Bytes32, Uint256
+from ledger.store.types import Bytes32, CounterId, Uint256
 
 __all__ = [
     "Anchor",
@@ -160,12 +160,15 @@ class CertificateEvent(SQLModel, table=True):
     (certificate, event), keyed like the event log by ``(block_number, log_index)``
     so that a certificate's rows are in chain order and join the log by its key.
     Share movements name their certificate in the token id; a ``TransferBatch``
-    that moves several rights of one certificate is linked once.
+    that moves several rights of one certificate is linked once. Nearly every
+    event has a row here, so the certificate id is a ``BIGINT``
+    (:class:`ledger.store.types.CounterId`: the Certificates contract counts
+    them up from 1), not a uint256 column.
     """
 
     __tablename__ = "rm_certificate_events"
     __table_args__ = {"sqlite_with_rowid": False}
 
-    certificate_id: int = Field(sa_type=Uint256, primary_key=True)
+    certificate_id: int = Field(sa_type=CounterId, primary_key=True, sa_column_kwargs={"autoincrement": False})
     block_number: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
     log_index: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})

@@ -6,7 +6,9 @@ makes ``ix_chain_events_order`` redundant; on SQLite it is stored in key order
 (``WITHOUT ROWID``). ``ix_chain_events_event`` becomes partial: it leaves out
 the share movements, nearly every event and never looked up by name.
 ``rm_share_transfers`` goes: share movements are linked to their certificate in
-``rm_certificate_events``, now keyed ``(certificate_id, block_number, log_index)``.
+``rm_certificate_events``, now keyed ``(certificate_id, block_number, log_index)``
+with the certificate id as a ``BIGINT`` (the Certificates contract counts ids
+up from 1; an id past 2**63 - 1 fails the upgrade rather than being cut short).
 
 Both directions carry the rows: the upgrade links every stored share movement,
 and the downgrade rebuilds ``rm_share_transfers`` from the event log's
@@ -41,6 +43,9 @@ def _share_movements(alias: str = "") -> str:
     """The SQL condition that an event log row (``alias.``) is a share movement."""
     return f"{alias}contract = 'Rights' AND {alias}event IN ('TransferSingle', 'TransferBatch')"
 
+
+#: The largest certificate id a BIGINT holds.
+_ID_MAX = 2**63 - 1
 
 #: The rows the partial ``ix_chain_events_event`` covers: all but the share movements.
 _NOT_SHARE_MOVEMENT = "event NOT IN ('TransferSingle', 'TransferBatch')"
@@ -86,16 +91,25 @@ def upgrade() -> None:
 
     old = _set_aside('rm_certificate_events', [])
     op.create_table('rm_certificate_events',
-    sa.Column('certificate_id', ledger.store.types.Uint256(), nullable=False),
+    sa.Column('certificate_id', ledger.store.types.CounterId(), autoincrement=False, nullable=False),
     sa.Column('block_number', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('log_index', sa.Integer(), autoincrement=False, nullable=False),
     sa.PrimaryKeyConstraint('certificate_id', 'block_number', 'log_index'),
     sqlite_with_rowid=False,
     )
+    # uint256 (NUMERIC, or 78 digits of text on SQLite) to BIGINT: an id that does not fit fails the upgrade
+    # (SQLite's CAST would clamp it).
+    ids = op.get_bind().execute(sa.text(
+        f'SELECT certificate_id FROM "{old}" UNION SELECT certificate_id FROM rm_share_transfers'
+    )).scalars()
+    too_big = [int(value) for value in ids if int(value) > _ID_MAX]
+    if too_big:
+        raise ValueError(f"certificate id {min(too_big)} does not fit a BIGINT column; this ledger cannot index it")
     op.execute(
         'INSERT INTO rm_certificate_events (certificate_id, block_number, log_index) '
+        'SELECT CAST(certificate_id AS BIGINT), block_number, log_index FROM ('
         f'SELECT certificate_id, block_number, log_index FROM "{old}" '
-        'UNION SELECT certificate_id, block_number, log_index FROM rm_share_transfers'
+        'UNION SELECT certificate_id, block_number, log_index FROM rm_share_transfers) AS links'
     )
     op.drop_table(old)
     op.drop_index('ix_rm_share_transfers_right', table_name='rm_share_transfers')
@@ -149,9 +163,10 @@ def downgrade() -> None:
     sa.Column('tx_hash', ledger.store.types.Bytes32(), nullable=False),
     sa.PrimaryKeyConstraint('certificate_id', 'block_number', 'tx_index', 'log_index')
     )
+    uint256 = "printf('%078d', l.certificate_id)" if op.get_bind().dialect.name == 'sqlite' else 'l.certificate_id'
     op.execute(
         'INSERT INTO rm_certificate_events (certificate_id, block_number, tx_index, log_index, tx_hash) '
-        'SELECT l.certificate_id, l.block_number, e.tx_index, l.log_index, e.tx_hash '
+        f'SELECT {uint256}, l.block_number, e.tx_index, l.log_index, e.tx_hash '
         f'FROM "{old}" l JOIN chain_events e ON e.block_number = l.block_number AND e.log_index = l.log_index '
         f"WHERE NOT ({_share_movements('e.')})"
     )

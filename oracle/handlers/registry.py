@@ -12,7 +12,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel
 
-from ledger.store.types import Uint256
+from ledger.store.types import CounterId, Uint256, counter_id
 from oracle.decoding import LoggedEvent
 
 __all__ = [
@@ -308,8 +308,9 @@ def insert_rows(
 
     The hot path of indexing: the rows come from the decoder already in the
     columns' stored form (hex text checked there), so only uint256 columns go
-    through their type's conversion; everything else is handed to the driver as
-    it is, without SQLAlchemy's per-row parameter processing. SQLite takes one
+    through their type's conversion, and id columns (``CounterId``) are checked
+    to fit; everything else is handed to the driver as it is, without
+    SQLAlchemy's per-row parameter processing. SQLite takes one
     ``executemany``. PostgreSQL takes ``COPY``: straight into the table when the
     caller knows that no row's key exists yet (``fresh``: the indexer checked the
     window's keys under the writer lock, or a rebuild emptied the table), else
@@ -319,6 +320,11 @@ def insert_rows(
     if not rows:
         return
     target = table(model)
+    for position, name in enumerate(columns):
+        if isinstance(target.c[name].type, CounterId):  # stored as they are, once known to fit
+            ids = {row[position] for row in rows}
+            counter_id(min(ids))
+            counter_id(max(ids))
     convert = [
         (position, processor)
         for position, name in enumerate(columns)

@@ -105,3 +105,26 @@ def test_a_batch_handler_takes_the_window_s_events_of_its_kind_in_chain_order(st
     with store.connect() as connection:
         links = connection.execute(select(table(CertificateEvent))).all()
     assert sorted((int(c), b, log) for c, b, log in links) == [(5, 7, 0), (5, 7, 1), (5, 7, 3), (6, 7, 2), (6, 7, 4)]
+
+
+def test_a_certificate_id_past_the_link_column_is_refused_and_the_window_writes_nothing(store: Engine) -> None:
+    from ledger.errors import StoreError
+    from ledger.store.types import COUNTER_ID_MAX
+
+    registry = HandlerRegistry()
+    registry.register("Test", "Noted", lambda connection, event: link_certificate(connection, event, event.args["id"]))
+    registry.register_flush(_write_links)
+    events = [_event("Noted", 0, id=COUNTER_ID_MAX), _event("Noted", 1, id=COUNTER_ID_MAX + 1)]
+    for fresh in (True, False):
+        try:
+            with store.begin() as connection:
+                registry.apply_all(connection, events, fresh=fresh)
+        except StoreError as exc:
+            assert str(exc).startswith(f"id {COUNTER_ID_MAX + 1} does not fit the read model's 64-bit id columns")
+        else:
+            raise AssertionError("an id past 2**63 - 1 was written")
+    with store.begin() as connection:
+        registry.apply_all(connection, events[:1], fresh=True)
+    with store.connect() as connection:
+        links = connection.execute(select(table(CertificateEvent))).all()
+    assert [(int(c), b, log) for c, b, log in links] == [(COUNTER_ID_MAX, 7, 0)]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, insert, inspect
 
-from ledger.store import ChainEvent, OracleCursor, open_store
+from ledger.store import CertificateEvent, ChainEvent, OracleCursor, open_store
 from ledger.store.cursor import CHAIN_CURSOR
 from ledger.store.history import events_named
 from ledger.store.types import utc_now
@@ -93,3 +93,17 @@ def test_share_movements_by_name_are_read_without_the_partial_index(engine: Engi
 
     assert [(e.block_number, e.log_index, e.event) for e in found.events] == [
         (1, 0, "MemberAdded"), (2, 0, "TransferSingle")]
+
+
+def test_a_certificate_history_asked_for_an_id_past_the_link_column_is_empty(engine: Engine) -> None:
+    from ledger.store.history import certificate_history
+    from ledger.store.types import COUNTER_ID_MAX
+
+    _log(engine, [(1, 0, "Certificates", "CertificateSubmitted")])
+    with engine.begin() as connection:
+        connection.execute(insert(CertificateEvent.__table__), [  # type: ignore[attr-defined]
+            {"certificate_id": COUNTER_ID_MAX, "block_number": 1, "log_index": 0}])
+
+    assert [e.event for e in certificate_history(engine, COUNTER_ID_MAX).events] == ["CertificateSubmitted"]
+    assert certificate_history(engine, COUNTER_ID_MAX + 1).events == []
+    assert certificate_history(engine, 2**256 - 1).complete_to == 1
