@@ -11,7 +11,7 @@ import typer
 
 from cli.state import current
 from oracle.indexer import SyncReport
-from oracle.service import Oracle
+from oracle.service import Oracle, keep_startup_objects
 
 __all__ = ["DRIFT_EXIT_CODE", "app"]
 
@@ -87,6 +87,7 @@ def sync(
     first = oracle.status()
     goal = to_block if to_block is not None else first.head - oracle.confirmations
     start = first.cursor if first.cursor is not None else oracle.indexer.start_block - 1
+    keep_startup_objects()
     with state.out.progress("indexing blocks", total=max(goal - start, 0)) as update:
         report = oracle.sync(target=to_block, progress=lambda r: update(r.cursor - start, goal - start))
     state.out.record(_sync_row(report), title="read model synced")
@@ -101,6 +102,7 @@ def run(
     """Keep the read model in step with the chain until stopped (Ctrl-C or SIGTERM stop it cleanly)."""
     state = current()
     oracle = _oracle(log_range, confirmations)
+    keep_startup_objects()
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:

@@ -11,7 +11,9 @@ are written in one database transaction: a crash at any point leaves the
 database either before or after the whole window, never in between, and a
 restart carries on from the cursor. The hash of the window's last block is
 read before the first request and after the last: if it changed, the chain
-moved under the window, which is rolled back and fetched again. Events are keyed by (block, log index): JSON-RPC numbers logs across the whole
+moved under the window, which is rolled back and fetched again.
+
+Events are keyed by (block, log index): JSON-RPC numbers logs across the whole
 block, so the key is unique and orders as (block, transaction index, log index)
 does. Applying a window twice changes nothing: under the writer lock the window
 reads which of its keys are stored already and writes only the others, so its
@@ -20,8 +22,9 @@ check.
 
 **Durability.** The window and rollback transactions commit without waiting
 for the disk (``synchronous_commit = off`` on PostgreSQL, ``synchronous=NORMAL``
-on SQLite; see :mod:`oracle.locking`). This is safe here, and only here: everything these
-transactions write is derived from the chain, and the cursor commits with it.
+on SQLite; see :mod:`oracle.locking`). This is safe here, and only here:
+everything these transactions write is derived from the chain, and the cursor
+commits with it.
 A commit lost to a server or power failure is lost whole, cursor included, so
 the database is left after an earlier window and the next sync indexes the
 lost windows again. Nothing else relaxes it: the anchoring and catalog writers
