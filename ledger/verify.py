@@ -48,7 +48,8 @@ past it (or entirely, without a read model); the answer says which. The
 events are then held against state, so an incomplete source cannot shrink the
 answer unnoticed: the holders found must own all 10,000 shares of each right,
 the active pledges found must lock exactly the shares each holder has pledged,
-and the number must map back to the certificate. What the proof does not cover
+the number must map back to the certificate, and every licence in state must
+have its grant among the events. What the proof does not cover
 is said in the answer: secured amounts, currencies and references of pledges
 and licence terms hashes live in events, not in contract state.
 """
@@ -673,6 +674,11 @@ def verify_certificate(
                 f"the events read ({source}) are incomplete"
             )
     problems += _unmatched_pledges(rights, pledges, names, source)
+    problems += [
+        f"licence {licence.licence_id} has no LicenceGranted event in the events read ({source}), so its terms "
+        "hash is unknown"
+        for licence in licences if licence.terms_hash is None
+    ]
     if number is None and status in ("issued", "suspended", "cancelled"):
         problems.append(f"no CertificateIssued event of the certificate was found in the events ({source})")
     if number is not None and int(reader.call("Certificates", "certificateByNumber", registrar, number)) != certificate_id:

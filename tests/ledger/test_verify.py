@@ -237,21 +237,29 @@ def test_the_answer_reads_events_from_the_read_model_up_to_its_cursor_and_the_lo
     assert later not in [pledge.pledge_id for pledge in then.pledges]
 
 
-def test_a_read_model_missing_a_pledge_cannot_hide_it_from_the_bank(chain: FinanceChain, tmp_path: Path) -> None:
+def test_a_read_model_missing_events_cannot_hide_a_pledge_or_a_licence_from_the_bank(
+    chain: FinanceChain, tmp_path: Path
+) -> None:
     ledger = _with_store(chain, f"sqlite:///{tmp_path / 'store.db'}")
     certificate_id = issued_certificate(ledger)
+    granted = grant_licence(ledger, certificate_id, "development", "merchant-b", "0x" + "ab" * 32,
+                            end=now(ledger) + YEAR, as_="merchant-a").licence.licence_id
     pledge_id = _pledge(ledger, certificate_id, 6000, "bank")
     Oracle(ledger).sync()
     engine = make_engine(ledger.profile.database_url)
     with engine.begin() as connection:
-        connection.execute(delete(ChainEvent.__table__).where(ChainEvent.event == "PledgeRecorded"))  # type: ignore[attr-defined]
+        connection.execute(delete(ChainEvent.__table__).where(  # type: ignore[attr-defined]
+            ChainEvent.event.in_(["PledgeRecorded", "LicenceGranted"])))  # type: ignore[attr-defined]
     engine.dispose()
     answer = verify_certificate(ledger, certificate_id)
     assert pledge_id not in [pledge.pledge_id for pledge in answer.pledges]
-    assert answer.problems == [(
-        f"merchant-a ({ledger.address_of('merchant-a')}) has 6000 shares of the holding right pledged, but the "
-        "active pledges found in the events (read model (0 blocks behind the head)) lock 0"
-    )]
+    source = "read model (0 blocks behind the head)"
+    assert answer.problems == [
+        (f"merchant-a ({ledger.address_of('merchant-a')}) has 6000 shares of the holding right pledged, but the "
+         f"active pledges found in the events ({source}) lock 0"),
+        (f"licence {granted} has no LicenceGranted event in the events read ({source}), so its terms hash is "
+         "unknown"),
+    ]
     assert not answer.lendable
 
 
