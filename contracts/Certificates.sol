@@ -3,43 +3,60 @@ pragma solidity ^0.8.28;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-import {MemberReplica} from "./base/MemberReplica.sol";
+import {SuiteContract} from "./base/SuiteContract.sol";
 import {ICertificates} from "./interfaces/ICertificates.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IRights} from "./interfaces/IRights.sol";
 import {CertificateRequest} from "./types/CertificateRequest.sol";
 import {CertificateStatus} from "./types/CertificateStatus.sol";
 import {Roles} from "./types/Roles.sol";
+import {SuiteNames} from "./types/SuiteNames.sol";
 
 /// @title Certificates
 /// @notice Registration certificates of data assets, from application to cancellation.
-contract Certificates is ICertificates, MemberReplica {
-    /// @dev Slot 0 holds everything the in-force check and the lifecycle read; slot 1 the registrar and the
-    /// pending renewal; slot 2 the pending request's hash. Catalog hashes per version live in `_catalogHashes`.
+contract Certificates is ICertificates, SuiteContract {
+    /// @dev Slot 0 holds everything the in-force check and issue read and write; slot 1 what submission writes;
+    /// slot 2 the pending request's hash; slot 3 the notice deadline and the pending renewal; slot 4 the number
+    /// (a string of up to 31 bytes takes one slot). Catalog hashes per version live in `catalogHashes`.
     struct CertificateRecord {
         address holder;
         uint40 expiry;
-        uint40 noticeDeadline;
+        uint40 issuedAt;
         CertificateStatus status;
         CertificateRequest pendingRequest;
         address registrar;
         uint32 version;
-        uint40 requestedExpiry;
+        uint40 submittedAt;
+        bool imported;
         bytes32 requestedHash;
+        uint40 noticeDeadline;
+        uint40 requestedExpiry;
+        string number;
     }
 
+    /// @custom:storage-location erc7201:dataassetledger.storage.Certificates
+    struct CertificatesStorage {
+        uint256 certificateCount;
+        mapping(uint256 certificateId => CertificateRecord) certificates;
+        mapping(uint256 certificateId => mapping(uint256 version => bytes32 catalogHash)) catalogHashes;
+        mapping(bytes32 numberKey => uint256 certificateId) numbers;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("dataassetledger.storage.Certificates")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant _CERTIFICATES_STORAGE =
+        0xed5af1c7eaafdac1ac948b77e9d26626b9a41ad4afb763ae9c56067650305800;
+
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IRights private immutable _rights;
 
-    uint256 private _certificateCount;
-    mapping(uint256 certificateId => CertificateRecord) private _certificates;
-    mapping(uint256 certificateId => mapping(uint256 version => bytes32 catalogHash)) private _catalogHashes;
-    mapping(bytes32 numberKey => uint256 certificateId) private _numbers;
-
-    /// @param consortium_ The Consortium, the only writer of this contract's member records.
-    /// @param rights_ The Rights contract that mints the three rights at issue.
-    constructor(IConsortium consortium_, IRights rights_) MemberReplica(consortium_) {
-        _rights = rights_;
+    /// @param consortium_ The Consortium's proxy, whose directory names the Rights contract.
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortium consortium_) SuiteContract(consortium_) {
+        _rights = IRights(_suiteContract(consortium_, SuiteNames.RIGHTS));
     }
+
+    /// @notice Set up the proxy's state (nothing to set today; kept for the proxy's first call).
+    function initialize() external initializer {}
 
     /// @notice The Rights contract that holds the shares of issued certificates.
     function rights() external view returns (IRights) {
@@ -50,16 +67,23 @@ contract Certificates is ICertificates, MemberReplica {
     function submit(address registrar, bytes32 catalogHash) external returns (uint256 certificateId) {
         _requireActive(msg.sender, Roles.MERCHANT);
         _requireActive(registrar, Roles.REGISTRAR);
-        _checkCatalogHash(catalogHash);
+        CertificatesStorage storage $ = _store();
+        certificateId = ++$.certificateCount;
+        _submit($, certificateId, registrar, catalogHash);
+    }
 
-        certificateId = ++_certificateCount;
-        CertificateRecord storage record = _certificates[certificateId];
-        record.holder = msg.sender;
-        record.registrar = registrar;
-        record.version = 1;
-        record.status = CertificateStatus.Submitted;
-        _catalogHashes[certificateId][1] = catalogHash;
-        emit CertificateSubmitted(certificateId, msg.sender, registrar, catalogHash);
+    /// @inheritdoc ICertificates
+    function submitBatch(address registrar, bytes32[] calldata catalogHashes) external returns (uint256 firstId) {
+        _requireActive(msg.sender, Roles.MERCHANT);
+        _requireActive(registrar, Roles.REGISTRAR);
+        uint256 length = catalogHashes.length;
+        if (length == 0) revert CertificatesInvalidBatch(0, 0);
+        CertificatesStorage storage $ = _store();
+        firstId = $.certificateCount + 1;
+        $.certificateCount += length;
+        for (uint256 i = 0; i < length; ++i) {
+            _submit($, firstId + i, registrar, catalogHashes[i]);
+        }
     }
 
     /// @inheritdoc ICertificates
@@ -74,24 +98,34 @@ contract Certificates is ICertificates, MemberReplica {
         CertificateRecord storage record = _asHolder(certificateId);
         _checkCatalogHash(catalogHash);
         _transition(certificateId, record, CertificateStatus.Returned, CertificateStatus.Submitted);
-        _catalogHashes[certificateId][1] = catalogHash;
+        _store().catalogHashes[certificateId][1] = catalogHash;
         emit CertificateResubmitted(certificateId, catalogHash);
     }
 
     /// @inheritdoc ICertificates
     function accept(uint256 certificateId) external {
-        CertificateRecord storage record = _asRegistrar(certificateId);
-        _transition(certificateId, record, CertificateStatus.Submitted, CertificateStatus.Accepted);
-        emit CertificateAccepted(certificateId);
+        _accept(certificateId);
+    }
+
+    /// @inheritdoc ICertificates
+    function acceptBatch(uint256[] calldata certificateIds) external {
+        if (certificateIds.length == 0) revert CertificatesInvalidBatch(0, 0);
+        for (uint256 i = 0; i < certificateIds.length; ++i) {
+            _accept(certificateIds[i]);
+        }
     }
 
     /// @inheritdoc ICertificates
     function publicize(uint256 certificateId, uint64 noticeDeadline) external {
-        CertificateRecord storage record = _asRegistrar(certificateId);
-        if (noticeDeadline <= block.timestamp) revert CertificatesInvalidDeadline(noticeDeadline);
-        _transition(certificateId, record, CertificateStatus.Accepted, CertificateStatus.UnderNotice);
-        record.noticeDeadline = SafeCast.toUint40(noticeDeadline);
-        emit CertificatePublicized(certificateId, noticeDeadline);
+        _publicize(certificateId, noticeDeadline);
+    }
+
+    /// @inheritdoc ICertificates
+    function publicizeBatch(uint256[] calldata certificateIds, uint64 noticeDeadline) external {
+        if (certificateIds.length == 0) revert CertificatesInvalidBatch(0, 0);
+        for (uint256 i = 0; i < certificateIds.length; ++i) {
+            _publicize(certificateIds[i], noticeDeadline);
+        }
     }
 
     /// @inheritdoc ICertificates
@@ -128,24 +162,39 @@ contract Certificates is ICertificates, MemberReplica {
 
     /// @inheritdoc ICertificates
     function issue(uint256 certificateId, string calldata number, uint64 expiry) external {
-        CertificateRecord storage record = _asRegistrar(certificateId);
-        _requireStatus(certificateId, record, CertificateStatus.UnderNotice);
-        if (block.timestamp < record.noticeDeadline) {
-            revert CertificatesNoticeNotEnded(certificateId, record.noticeDeadline);
-        }
-        if (bytes(number).length == 0) revert CertificatesInvalidNumber(number);
-        if (expiry <= block.timestamp) revert CertificatesInvalidExpiry(expiry);
-        bytes32 key = _numberKey(msg.sender, number);
-        uint256 taken = _numbers[key];
-        if (taken != 0) revert CertificatesNumberTaken(msg.sender, number, taken);
-
-        _numbers[key] = certificateId;
-        address holder = record.holder;
-        record.status = CertificateStatus.Issued;
-        record.expiry = SafeCast.toUint40(expiry);
-        emit CertificateIssued(certificateId, msg.sender, holder, number, expiry);
-
+        address holder = _issue(certificateId, number, expiry);
         _rights.mintIssued(certificateId, holder);
+    }
+
+    /// @inheritdoc ICertificates
+    function issueBatch(uint256[] calldata certificateIds, string[] calldata numbers, uint64[] calldata expiries)
+        external
+    {
+        uint256 length = certificateIds.length;
+        if (length == 0 || numbers.length != length) revert CertificatesInvalidBatch(length, numbers.length);
+        if (expiries.length != length) revert CertificatesInvalidBatch(length, expiries.length);
+        address[] memory holders = new address[](length);
+        for (uint256 i = 0; i < length; ++i) {
+            holders[i] = _issue(certificateIds[i], numbers[i], expiries[i]);
+        }
+        _rights.mintIssuedBatch(certificateIds, holders);
+    }
+
+    /// @inheritdoc ICertificates
+    function importIssued(ImportedCertificate[] calldata items) external returns (uint256 firstId) {
+        _requireActive(msg.sender, Roles.REGISTRAR);
+        uint256 length = items.length;
+        if (length == 0) revert CertificatesInvalidBatch(0, 0);
+        CertificatesStorage storage $ = _store();
+        firstId = $.certificateCount + 1;
+        $.certificateCount += length;
+        uint256[] memory ids = new uint256[](length);
+        address[] memory holders = new address[](length);
+        for (uint256 i = 0; i < length; ++i) {
+            ids[i] = firstId + i;
+            holders[i] = _import($, ids[i], items[i]);
+        }
+        _rights.mintIssuedBatch(ids, holders);
     }
 
     /// @inheritdoc ICertificates
@@ -187,7 +236,7 @@ contract Certificates is ICertificates, MemberReplica {
         if (request == CertificateRequest.Change) {
             uint32 version = record.version + 1;
             record.version = version;
-            _catalogHashes[certificateId][version] = requestedHash;
+            _store().catalogHashes[certificateId][version] = requestedHash;
             emit CertificateChanged(certificateId, version, requestedHash);
         } else if (request == CertificateRequest.Renewal) {
             if (requestedExpiry <= block.timestamp) revert CertificatesInvalidExpiry(requestedExpiry);
@@ -235,7 +284,7 @@ contract Certificates is ICertificates, MemberReplica {
 
     /// @inheritdoc ICertificates
     function isInForce(uint256 certificateId) external view returns (bool) {
-        CertificateRecord storage record = _certificates[certificateId];
+        CertificateRecord storage record = _store().certificates[certificateId];
         return record.status == CertificateStatus.Issued && block.timestamp < record.expiry;
     }
 
@@ -248,28 +297,126 @@ contract Certificates is ICertificates, MemberReplica {
             holder: record.holder,
             registrar: record.registrar,
             version: version,
-            catalogHash: _catalogHashes[certificateId][version],
+            catalogHash: _store().catalogHashes[certificateId][version],
             noticeDeadline: record.noticeDeadline,
             expiry: record.expiry,
             pendingRequest: record.pendingRequest,
             requestedHash: record.requestedHash,
-            requestedExpiry: record.requestedExpiry
+            requestedExpiry: record.requestedExpiry,
+            number: record.number,
+            submittedAt: record.submittedAt,
+            issuedAt: record.issuedAt,
+            imported: record.imported
         });
     }
 
     /// @inheritdoc ICertificates
     function catalogHashAt(uint256 certificateId, uint256 version) external view returns (bytes32) {
-        return _catalogHashes[certificateId][version];
+        return _store().catalogHashes[certificateId][version];
     }
 
     /// @inheritdoc ICertificates
     function certificateByNumber(address registrar, string calldata number) external view returns (uint256) {
-        return _numbers[_numberKey(registrar, number)];
+        return _store().numbers[_numberKey(registrar, number)];
     }
 
     /// @inheritdoc ICertificates
     function certificateCount() external view returns (uint256) {
-        return _certificateCount;
+        return _store().certificateCount;
+    }
+
+    /// @dev The one write path of a new application, followed by its event.
+    function _submit(CertificatesStorage storage $, uint256 certificateId, address registrar, bytes32 catalogHash)
+        private
+    {
+        _checkCatalogHash(catalogHash);
+        CertificateRecord storage record = $.certificates[certificateId];
+        record.holder = msg.sender;
+        record.status = CertificateStatus.Submitted;
+        record.registrar = registrar;
+        record.version = 1;
+        record.submittedAt = uint40(block.timestamp);
+        $.catalogHashes[certificateId][1] = catalogHash;
+        emit CertificateSubmitted(certificateId, msg.sender, registrar, catalogHash);
+    }
+
+    function _accept(uint256 certificateId) private {
+        CertificateRecord storage record = _asRegistrar(certificateId);
+        _transition(certificateId, record, CertificateStatus.Submitted, CertificateStatus.Accepted);
+        emit CertificateAccepted(certificateId);
+    }
+
+    function _publicize(uint256 certificateId, uint64 noticeDeadline) private {
+        CertificateRecord storage record = _asRegistrar(certificateId);
+        if (noticeDeadline <= block.timestamp) revert CertificatesInvalidDeadline(noticeDeadline);
+        _transition(certificateId, record, CertificateStatus.Accepted, CertificateStatus.UnderNotice);
+        record.noticeDeadline = SafeCast.toUint40(noticeDeadline);
+        emit CertificatePublicized(certificateId, noticeDeadline);
+    }
+
+    /// @dev Checks and records an issue; returns the holder, to whom the caller mints the three rights.
+    function _issue(uint256 certificateId, string calldata number, uint64 expiry) private returns (address holder) {
+        CertificateRecord storage record = _asRegistrar(certificateId);
+        _requireStatus(certificateId, record, CertificateStatus.UnderNotice);
+        if (block.timestamp < record.noticeDeadline) {
+            revert CertificatesNoticeNotEnded(certificateId, record.noticeDeadline);
+        }
+        if (expiry <= block.timestamp) revert CertificatesInvalidExpiry(expiry);
+        _claimNumber(certificateId, number);
+
+        holder = record.holder;
+        record.status = CertificateStatus.Issued;
+        record.expiry = SafeCast.toUint40(expiry);
+        record.issuedAt = uint40(block.timestamp);
+        record.number = number;
+        emit CertificateIssued(certificateId, msg.sender, holder, number, expiry);
+    }
+
+    /// @dev Checks and records one imported certificate; returns its holder.
+    function _import(CertificatesStorage storage $, uint256 certificateId, ImportedCertificate calldata item)
+        private
+        returns (address holder)
+    {
+        holder = item.holder;
+        _requireActive(holder, Roles.MERCHANT);
+        _checkCatalogHash(item.catalogHash);
+        if (item.submittedAt > item.issuedAt || item.issuedAt > block.timestamp) {
+            revert CertificatesInvalidImportDates(item.submittedAt, item.issuedAt);
+        }
+        if (item.expiry <= block.timestamp) revert CertificatesInvalidExpiry(item.expiry);
+        _claimNumber(certificateId, item.number);
+
+        CertificateRecord storage record = $.certificates[certificateId];
+        record.holder = holder;
+        record.expiry = SafeCast.toUint40(item.expiry);
+        record.issuedAt = SafeCast.toUint40(item.issuedAt);
+        record.status = CertificateStatus.Issued;
+        record.registrar = msg.sender;
+        record.version = 1;
+        record.submittedAt = SafeCast.toUint40(item.submittedAt);
+        record.imported = true;
+        record.number = item.number;
+        $.catalogHashes[certificateId][1] = item.catalogHash;
+        emit CertificateImported(
+            certificateId,
+            msg.sender,
+            holder,
+            item.catalogHash,
+            item.number,
+            item.submittedAt,
+            item.issuedAt,
+            item.expiry
+        );
+    }
+
+    /// @dev Reserve `number` of the calling registrar for `certificateId`: non-empty and not yet taken.
+    function _claimNumber(uint256 certificateId, string calldata number) private {
+        if (bytes(number).length == 0) revert CertificatesInvalidNumber(number);
+        CertificatesStorage storage $ = _store();
+        bytes32 key = _numberKey(msg.sender, number);
+        uint256 taken = $.numbers[key];
+        if (taken != 0) revert CertificatesNumberTaken(msg.sender, number, taken);
+        $.numbers[key] = certificateId;
     }
 
     /// @dev The caller must be an active REGISTRAR and the certificate's registrar.
@@ -287,7 +434,7 @@ contract Certificates is ICertificates, MemberReplica {
     }
 
     function _existing(uint256 certificateId) private view returns (CertificateRecord storage record) {
-        record = _certificates[certificateId];
+        record = _store().certificates[certificateId];
         if (record.status == CertificateStatus.None) revert CertificatesUnknownCertificate(certificateId);
     }
 
@@ -341,5 +488,11 @@ contract Certificates is ICertificates, MemberReplica {
 
     function _numberKey(address registrar, string calldata number) private pure returns (bytes32) {
         return keccak256(abi.encode(registrar, keccak256(bytes(number))));
+    }
+
+    function _store() private pure returns (CertificatesStorage storage $) {
+        assembly {
+            $.slot := _CERTIFICATES_STORAGE
+        }
     }
 }

@@ -4,19 +4,22 @@ pragma solidity ^0.8.28;
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
 
-import {MemberReplica} from "./base/MemberReplica.sol";
+import {SuiteContract} from "./base/SuiteContract.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IPledges} from "./interfaces/IPledges.sol";
 import {IRights} from "./interfaces/IRights.sol";
 import {PledgeStatus} from "./types/PledgeStatus.sol";
 import {Right} from "./types/Right.sol";
 import {Roles} from "./types/Roles.sol";
+import {SuiteNames} from "./types/SuiteNames.sol";
 
 /// @title Pledges
 /// @notice Pledges of shares of a right to banks, consented to by EIP-712 signature and ranked by recording order.
-contract Pledges is IPledges, EIP712, Nonces, MemberReplica {
+/// @dev EIP-712's name and version hashes are immutables of the implementation (constants in effect); under the proxy
+/// the domain separator is rebuilt with the proxy's address, so signatures bind the proxy, which never changes.
+contract Pledges is IPledges, EIP712, NoncesUpgradeable, SuiteContract {
     /// @notice The EIP-712 type hash of a pledgor's consent to a pledge.
     bytes32 public constant CONSENT_TYPEHASH = keccak256(
         "PledgeConsent(address pledgee,uint256 certificateId,uint8 right,uint256 shares,uint256 amount,"
@@ -29,31 +32,42 @@ contract Pledges is IPledges, EIP712, Nonces, MemberReplica {
 
     uint256 private constant _TOTAL_SHARES = 10_000;
 
-    /// @dev Slot A: what release and extension read and write; slot B: the pledgor's side and the senior link.
+    /// @dev Slot A: what release and extension read and write; slot B: the pledgor's side and the senior link;
+    /// slots C and D: the secured amount and the external reference, stored so that every term can be proved.
     struct PledgeRecord {
         address pledgee;
         uint40 maturity;
         uint16 shares;
         Right right;
         PledgeStatus status;
+        bytes3 currency;
         address pledgor;
         uint40 certificateId;
         uint40 seniorPledgeId;
+        uint128 amount;
+        bytes32 externalRef;
     }
 
+    /// @custom:storage-location erc7201:dataassetledger.storage.Pledges
+    struct PledgesStorage {
+        uint256 pledgeCount;
+        mapping(uint256 pledgeId => PledgeRecord) pledges;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("dataassetledger.storage.Pledges")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant _PLEDGES_STORAGE = 0x35d01abd93f81863b73fbab0f1119ac8231ec272c4488f4516dcd2f756f97f00;
+
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IRights private immutable _rights;
 
-    uint256 private _pledgeCount;
-    mapping(uint256 pledgeId => PledgeRecord) private _pledges;
-
-    /// @param consortium_ The Consortium, the only writer of this contract's member records.
-    /// @param rights_ The Rights contract whose shares are pledged.
-    constructor(IConsortium consortium_, IRights rights_)
-        EIP712("DataAssetLedger Pledges", "1")
-        MemberReplica(consortium_)
-    {
-        _rights = rights_;
+    /// @param consortium_ The Consortium's proxy, whose directory names the Rights contract whose shares are pledged.
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortium consortium_) EIP712("DataAssetLedger Pledges", "1") SuiteContract(consortium_) {
+        _rights = IRights(_suiteContract(consortium_, SuiteNames.RIGHTS));
     }
+
+    /// @notice Set up the proxy's state (nothing to set today; kept for the proxy's first call).
+    function initialize() external initializer {}
 
     /// @notice The Rights contract whose shares are pledged.
     function rights() external view returns (IRights) {
@@ -70,12 +84,12 @@ contract Pledges is IPledges, EIP712, Nonces, MemberReplica {
         _requireActive(pledgor, Roles.HOLDERS);
         if (pledgor == msg.sender) revert PledgesSelfPledge(pledgor);
         if (terms.shares == 0 || terms.shares > _TOTAL_SHARES) revert PledgesInvalidShares(terms.shares);
-        if (terms.amount == 0) revert PledgesInvalidAmount(terms.amount);
+        if (terms.amount == 0 || terms.amount > type(uint128).max) revert PledgesInvalidAmount(terms.amount);
         _checkCurrency(terms.currency);
         if (terms.maturity <= block.timestamp) revert PledgesInvalidMaturity(terms.maturity);
         _useSignature(pledgor, _consentDigest(msg.sender, terms, nonce, deadline), nonce, deadline, signature);
 
-        pledgeId = ++_pledgeCount;
+        pledgeId = ++_store().pledgeCount;
         uint256 seniorPledgeId = _rights.lockShares(terms.certificateId, terms.right, pledgor, terms.shares, pledgeId);
         _record(pledgeId, terms, seniorPledgeId);
     }
@@ -143,30 +157,33 @@ contract Pledges is IPledges, EIP712, Nonces, MemberReplica {
             right: record.right,
             shares: record.shares,
             maturity: record.maturity,
-            seniorPledgeId: record.seniorPledgeId
+            seniorPledgeId: record.seniorPledgeId,
+            amount: record.amount,
+            currency: record.currency,
+            externalRef: record.externalRef
         });
     }
 
     /// @inheritdoc IPledges
     function activeSeniorPledges(uint256 pledgeId) external view returns (uint256[] memory seniors) {
         uint256 count = 0;
-        for (uint256 id = _existing(pledgeId).seniorPledgeId; id != 0; id = _pledges[id].seniorPledgeId) {
-            if (_pledges[id].status == PledgeStatus.Active) ++count;
+        for (uint256 id = _existing(pledgeId).seniorPledgeId; id != 0; id = _store().pledges[id].seniorPledgeId) {
+            if (_store().pledges[id].status == PledgeStatus.Active) ++count;
         }
         seniors = new uint256[](count);
         uint256 index = 0;
-        for (uint256 id = _pledges[pledgeId].seniorPledgeId; id != 0; id = _pledges[id].seniorPledgeId) {
-            if (_pledges[id].status == PledgeStatus.Active) seniors[index++] = id;
+        for (uint256 id = _store().pledges[pledgeId].seniorPledgeId; id != 0; id = _store().pledges[id].seniorPledgeId) {
+            if (_store().pledges[id].status == PledgeStatus.Active) seniors[index++] = id;
         }
     }
 
     /// @inheritdoc IPledges
     function pledgeCount() external view returns (uint256) {
-        return _pledgeCount;
+        return _store().pledgeCount;
     }
 
     /// @inheritdoc IPledges
-    function nonces(address owner) public view override(IPledges, Nonces) returns (uint256) {
+    function nonces(address owner) public view override(IPledges, NoncesUpgradeable) returns (uint256) {
         return super.nonces(owner);
     }
 
@@ -196,15 +213,18 @@ contract Pledges is IPledges, EIP712, Nonces, MemberReplica {
 
     /// @dev The one write path that creates a pledge, followed by its event.
     function _record(uint256 pledgeId, PledgeTerms calldata terms, uint256 seniorPledgeId) private {
-        _pledges[pledgeId] = PledgeRecord({
+        _store().pledges[pledgeId] = PledgeRecord({
             pledgee: msg.sender,
             maturity: SafeCast.toUint40(terms.maturity),
             shares: uint16(terms.shares),
             right: terms.right,
             status: PledgeStatus.Active,
+            currency: terms.currency,
             pledgor: terms.pledgor,
             certificateId: SafeCast.toUint40(terms.certificateId),
-            seniorPledgeId: uint40(seniorPledgeId)
+            seniorPledgeId: uint40(seniorPledgeId),
+            amount: uint128(terms.amount),
+            externalRef: terms.externalRef
         });
         emit PledgeRecorded(
             pledgeId,
@@ -230,7 +250,7 @@ contract Pledges is IPledges, EIP712, Nonces, MemberReplica {
     }
 
     function _existing(uint256 pledgeId) private view returns (PledgeRecord storage record) {
-        record = _pledges[pledgeId];
+        record = _store().pledges[pledgeId];
         if (record.status == PledgeStatus.None) revert PledgesUnknownPledge(pledgeId);
     }
 
@@ -241,8 +261,8 @@ contract Pledges is IPledges, EIP712, Nonces, MemberReplica {
 
     /// @dev Sum of the shares of the active pledges along the senior chain, and the nearest active one.
     function _activeSeniorShares(uint256 seniorPledgeId) private view returns (uint256 shares, uint256 nearest) {
-        for (uint256 id = seniorPledgeId; id != 0; id = _pledges[id].seniorPledgeId) {
-            PledgeRecord storage senior = _pledges[id];
+        for (uint256 id = seniorPledgeId; id != 0; id = _store().pledges[id].seniorPledgeId) {
+            PledgeRecord storage senior = _store().pledges[id];
             if (senior.status == PledgeStatus.Active) {
                 shares += senior.shares;
                 if (nearest == 0) nearest = id;
@@ -298,6 +318,12 @@ contract Pledges is IPledges, EIP712, Nonces, MemberReplica {
         for (uint256 i = 0; i < 3; ++i) {
             bytes1 letter = currency[i];
             if (letter < "A" || letter > "Z") revert PledgesInvalidCurrency(currency);
+        }
+    }
+
+    function _store() private pure returns (PledgesStorage storage $) {
+        assembly {
+            $.slot := _PLEDGES_STORAGE
         }
     }
 }

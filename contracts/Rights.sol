@@ -6,7 +6,7 @@ import {ERC1155Utils} from "@openzeppelin/contracts/token/ERC1155/utils/ERC1155U
 import {ERC165, IERC165} from "@openzeppelin/contracts/utils/introspection/ERC165.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-import {MemberReplica} from "./base/MemberReplica.sol";
+import {SuiteContract} from "./base/SuiteContract.sol";
 import {ICertificates} from "./interfaces/ICertificates.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IPledges} from "./interfaces/IPledges.sol";
@@ -16,15 +16,17 @@ import {Position} from "./types/Position.sol";
 import {Right} from "./types/Right.sol";
 import {RightsTokenId} from "./types/RightsTokenId.sol";
 import {Roles} from "./types/Roles.sol";
+import {SuiteNames} from "./types/SuiteNames.sol";
 
 /// @title Rights
 /// @notice Shares of the holding, development and operation rights of issued certificates, seen through ERC-1155
 /// with every movement gated by the ledger's rules, and the licences granted over them.
-contract Rights is IRights, ERC165, MemberReplica {
+contract Rights is IRights, ERC165, SuiteContract {
     /// @notice The shares of a right: 10,000 basis points.
     uint256 public constant TOTAL_SHARES = 10_000;
 
-    /// @dev Slot A: what revocation and the period checks read; slot B: what sub-licensing and views read.
+    /// @dev Slot A: what revocation and the period checks read; slot B: what sub-licensing and views read; slot C:
+    /// the terms' hash, stored so that a licence's terms can be proved.
     struct LicenceRecord {
         address grantor;
         uint40 start;
@@ -36,25 +38,36 @@ contract Rights is IRights, ERC165, MemberReplica {
         uint40 certificateId;
         bool exclusive;
         bool sublicensable;
+        bytes32 termsHash;
     }
 
+    /// @custom:storage-location erc7201:dataassetledger.storage.Rights
+    struct RightsStorage {
+        mapping(uint256 certificateId => mapping(address owner => Position)) positions;
+        uint256 licenceCount;
+        mapping(uint256 licenceId => LicenceRecord) licences;
+        mapping(uint256 certificateId => mapping(Right right => uint256[] licenceIds)) rootLicences;
+        mapping(uint256 parentId => uint256[] licenceIds) sublicences;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("dataassetledger.storage.Rights")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant _RIGHTS_STORAGE = 0xd292e38777ed638b8f57cef6745868e8bfa3e6ef183d475b9a87fc38567c5600;
+
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     ICertificates private immutable _certificates;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IPledges private immutable _pledges;
 
-    mapping(uint256 certificateId => mapping(address owner => Position)) private _positions;
-
-    uint256 private _licenceCount;
-    mapping(uint256 licenceId => LicenceRecord) private _licences;
-    mapping(uint256 certificateId => mapping(Right right => uint256[] licenceIds)) private _rootLicences;
-    mapping(uint256 parentId => uint256[] licenceIds) private _sublicences;
-
-    /// @param consortium_ The Consortium, the only writer of this contract's member records.
-    /// @param certificates_ The Certificates contract: the only minter, and the source of "in force".
-    /// @param pledges_ The Pledges contract: the only one that locks, unlocks and seizes shares.
-    constructor(IConsortium consortium_, ICertificates certificates_, IPledges pledges_) MemberReplica(consortium_) {
-        _certificates = certificates_;
-        _pledges = pledges_;
+    /// @param consortium_ The Consortium's proxy, whose directory names the Certificates contract (the only minter,
+    /// and the source of "in force") and the Pledges contract (the only one that locks, unlocks and seizes shares).
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortium consortium_) SuiteContract(consortium_) {
+        _certificates = ICertificates(_suiteContract(consortium_, SuiteNames.CERTIFICATES));
+        _pledges = IPledges(_suiteContract(consortium_, SuiteNames.PLEDGES));
     }
+
+    /// @notice Set up the proxy's state (nothing to set today; kept for the proxy's first call).
+    function initialize() external initializer {}
 
     modifier onlyCaller(address allowed) {
         if (msg.sender != allowed) revert RightsUnauthorizedCaller(msg.sender);
@@ -130,7 +143,7 @@ contract Rights is IRights, ERC165, MemberReplica {
     /// @inheritdoc IERC1155
     function balanceOf(address account, uint256 id) public view returns (uint256) {
         (uint256 certificateId, Right right, bool valid) = RightsTokenId.decode(id);
-        return valid ? _positions[certificateId][account].shares(right) : 0;
+        return valid ? _store().positions[certificateId][account].shares(right) : 0;
     }
 
     /// @inheritdoc IERC1155
@@ -153,18 +166,18 @@ contract Rights is IRights, ERC165, MemberReplica {
 
     /// @inheritdoc IRights
     function mintIssued(uint256 certificateId, address holder) external onlyCaller(address(_certificates)) {
-        Position position = _positions[certificateId][holder];
-        uint256[] memory ids = new uint256[](3);
-        uint256[] memory values = new uint256[](3);
-        for (uint256 r = 0; r < 3; ++r) {
-            Right right = Right(uint8(r));
-            position = position.withShares(right, TOTAL_SHARES);
-            ids[r] = RightsTokenId.encode(certificateId, right);
-            values[r] = TOTAL_SHARES;
+        _mint(certificateId, holder);
+    }
+
+    /// @inheritdoc IRights
+    function mintIssuedBatch(uint256[] calldata certificateIds, address[] calldata holders)
+        external
+        onlyCaller(address(_certificates))
+    {
+        if (certificateIds.length != holders.length) revert RightsInvalidBatch(certificateIds.length, holders.length);
+        for (uint256 i = 0; i < certificateIds.length; ++i) {
+            _mint(certificateIds[i], holders[i]);
         }
-        _positions[certificateId][holder] = position;
-        emit TransferBatch(msg.sender, address(0), holder, ids, values);
-        ERC1155Utils.checkOnERC1155BatchReceived(msg.sender, address(0), holder, ids, values, "");
     }
 
     /// @inheritdoc IRights
@@ -174,11 +187,11 @@ contract Rights is IRights, ERC165, MemberReplica {
         returns (uint256 previousPledgeId)
     {
         _requireInForce(certificateId);
-        Position position = _positions[certificateId][owner];
+        Position position = _store().positions[certificateId][owner];
         uint256 balance = position.shares(right);
         if (balance < shares) revert RightsInsufficientShares(certificateId, right, owner, balance, shares);
         previousPledgeId = position.lastPledge(right);
-        _positions[certificateId][owner] =
+        _store().positions[certificateId][owner] =
             position.withPledged(right, position.pledged(right) + shares).withLastPledge(right, pledgeId);
     }
 
@@ -187,8 +200,8 @@ contract Rights is IRights, ERC165, MemberReplica {
         external
         onlyCaller(address(_pledges))
     {
-        Position position = _positions[certificateId][owner];
-        _positions[certificateId][owner] = position.withPledged(right, position.pledged(right) - shares);
+        Position position = _store().positions[certificateId][owner];
+        _store().positions[certificateId][owner] = position.withPledged(right, position.pledged(right) - shares);
     }
 
     /// @inheritdoc IRights
@@ -201,8 +214,8 @@ contract Rights is IRights, ERC165, MemberReplica {
         uint256 shares
     ) external onlyCaller(address(_pledges)) {
         _requireInForce(certificateId);
-        Position position = _positions[certificateId][owner];
-        _positions[certificateId][owner] = position.withPledged(right, position.pledged(right) - lockedShares);
+        Position position = _store().positions[certificateId][owner];
+        _store().positions[certificateId][owner] = position.withPledged(right, position.pledged(right) - lockedShares);
         if (shares == 0) return;
         _update(owner, to, certificateId, right, shares);
         uint256 id = RightsTokenId.encode(certificateId, right);
@@ -212,23 +225,23 @@ contract Rights is IRights, ERC165, MemberReplica {
 
     /// @inheritdoc IRights
     function sharesOf(uint256 certificateId, Right right, address owner) external view returns (uint256) {
-        return _positions[certificateId][owner].shares(right);
+        return _store().positions[certificateId][owner].shares(right);
     }
 
     /// @inheritdoc IRights
     function pledgedSharesOf(uint256 certificateId, Right right, address owner) external view returns (uint256) {
-        return _positions[certificateId][owner].pledged(right);
+        return _store().positions[certificateId][owner].pledged(right);
     }
 
     /// @inheritdoc IRights
     function transferableSharesOf(uint256 certificateId, Right right, address owner) external view returns (uint256) {
         if (!_certificates.isInForce(certificateId)) return 0;
-        return _transferable(_positions[certificateId][owner], right);
+        return _transferable(_store().positions[certificateId][owner], right);
     }
 
     /// @inheritdoc IRights
     function lastPledgeOf(uint256 certificateId, Right right, address owner) external view returns (uint256) {
-        return _positions[certificateId][owner].lastPledge(right);
+        return _store().positions[certificateId][owner].lastPledge(right);
     }
 
     /// @inheritdoc IRights
@@ -248,13 +261,13 @@ contract Rights is IRights, ERC165, MemberReplica {
         _requireActive(msg.sender, Roles.HOLDERS);
         if (right == Right.Holding) revert RightsNotLicensable(right);
         _requireInForce(certificateId);
-        if (_positions[certificateId][msg.sender].shares(right) == 0) {
+        if (_store().positions[certificateId][msg.sender].shares(right) == 0) {
             revert RightsNotRightOwner(certificateId, right, msg.sender);
         }
         _checkTerms(terms);
-        _checkExclusivity(_rootLicences[certificateId][right], terms);
+        _checkExclusivity(_store().rootLicences[certificateId][right], terms);
         licenceId = _grant(certificateId, right, 0, terms);
-        _rootLicences[certificateId][right].push(licenceId);
+        _store().rootLicences[certificateId][right].push(licenceId);
     }
 
     /// @inheritdoc IRights
@@ -270,9 +283,9 @@ contract Rights is IRights, ERC165, MemberReplica {
         if (terms.start < parent.start || terms.end > parent.end) {
             revert RightsPeriodOutsideParent(parentId, terms.start, terms.end);
         }
-        _checkExclusivity(_sublicences[parentId], terms);
+        _checkExclusivity(_store().sublicences[parentId], terms);
         licenceId = _grant(certificateId, parent.right, parentId, terms);
-        _sublicences[parentId].push(licenceId);
+        _store().sublicences[parentId].push(licenceId);
     }
 
     /// @inheritdoc IRights
@@ -291,15 +304,15 @@ contract Rights is IRights, ERC165, MemberReplica {
         while (generationSize != 0) {
             uint256 childCount = 0;
             for (uint256 i = 0; i < generationSize; ++i) {
-                childCount += _sublicences[generation[i]].length;
+                childCount += _store().sublicences[generation[i]].length;
             }
             uint256[] memory next = new uint256[](childCount);
             uint256 nextSize = 0;
             for (uint256 i = 0; i < generationSize; ++i) {
-                uint256[] storage children = _sublicences[generation[i]];
+                uint256[] storage children = _store().sublicences[generation[i]];
                 for (uint256 j = 0; j < children.length; ++j) {
                     uint256 child = children[j];
-                    if (_licences[child].revoked) continue;
+                    if (_store().licences[child].revoked) continue;
                     _revoke(child, licenceId, reasonHash);
                     next[nextSize++] = child;
                 }
@@ -322,23 +335,24 @@ contract Rights is IRights, ERC165, MemberReplica {
             end: record.end,
             exclusive: record.exclusive,
             sublicensable: record.sublicensable,
-            revoked: record.revoked
+            revoked: record.revoked,
+            termsHash: record.termsHash
         });
     }
 
     /// @inheritdoc IRights
     function licencesOf(uint256 certificateId, Right right) external view returns (uint256[] memory) {
-        return _rootLicences[certificateId][right];
+        return _store().rootLicences[certificateId][right];
     }
 
     /// @inheritdoc IRights
     function sublicencesOf(uint256 parentId) external view returns (uint256[] memory) {
-        return _sublicences[parentId];
+        return _store().sublicences[parentId];
     }
 
     /// @inheritdoc IRights
     function licenceCount() external view returns (uint256) {
-        return _licenceCount;
+        return _store().licenceCount;
     }
 
     // ----------------------------------------------------------------------------------------------------------
@@ -356,7 +370,7 @@ contract Rights is IRights, ERC165, MemberReplica {
     function _move(address from, address to, uint256 certificateId, Right right, uint256 shares) private {
         if (shares == 0) revert RightsInvalidShares(shares);
         _requireInForce(certificateId);
-        Position position = _positions[certificateId][from];
+        Position position = _store().positions[certificateId][from];
         uint256 balance = position.shares(right);
         if (balance < shares) revert RightsInsufficientShares(certificateId, right, from, balance, shares);
         if (position.pledged(right) != 0) {
@@ -369,10 +383,10 @@ contract Rights is IRights, ERC165, MemberReplica {
     /// @dev The one write path of a share movement between two owners (transfers and enforcement); the caller
     /// emits `TransferSingle` or `TransferBatch`. Minting at issue writes a fresh position in {mintIssued}.
     function _update(address from, address to, uint256 certificateId, Right right, uint256 shares) private {
-        Position source = _positions[certificateId][from];
-        _positions[certificateId][from] = source.withShares(right, source.shares(right) - shares);
-        Position target = _positions[certificateId][to];
-        _positions[certificateId][to] = target.withShares(right, target.shares(right) + shares);
+        Position source = _store().positions[certificateId][from];
+        _store().positions[certificateId][from] = source.withShares(right, source.shares(right) - shares);
+        Position target = _store().positions[certificateId][to];
+        _store().positions[certificateId][to] = target.withShares(right, target.shares(right) + shares);
     }
 
     function _transferable(Position position, Right right) private pure returns (uint256) {
@@ -422,7 +436,7 @@ contract Rights is IRights, ERC165, MemberReplica {
     function _checkExclusivity(uint256[] storage siblings, LicenceTerms calldata terms) private view {
         for (uint256 i = 0; i < siblings.length; ++i) {
             uint256 siblingId = siblings[i];
-            LicenceRecord storage sibling = _licences[siblingId];
+            LicenceRecord storage sibling = _store().licences[siblingId];
             if (sibling.revoked) continue;
             bool overlaps = terms.start < sibling.end && sibling.start < terms.end;
             if (overlaps && (terms.exclusive || sibling.exclusive)) revert RightsExclusiveConflict(siblingId);
@@ -434,8 +448,8 @@ contract Rights is IRights, ERC165, MemberReplica {
         private
         returns (uint256 licenceId)
     {
-        licenceId = ++_licenceCount;
-        _licences[licenceId] = LicenceRecord({
+        licenceId = ++_store().licenceCount;
+        _store().licences[licenceId] = LicenceRecord({
             grantor: msg.sender,
             start: SafeCast.toUint40(terms.start),
             end: SafeCast.toUint40(terms.end),
@@ -445,7 +459,8 @@ contract Rights is IRights, ERC165, MemberReplica {
             parentId: SafeCast.toUint40(parentId),
             certificateId: SafeCast.toUint40(certificateId),
             exclusive: terms.exclusive,
-            sublicensable: terms.sublicensable
+            sublicensable: terms.sublicensable,
+            termsHash: terms.termsHash
         });
         emit LicenceGranted(
             licenceId,
@@ -464,12 +479,35 @@ contract Rights is IRights, ERC165, MemberReplica {
 
     /// @dev The one write path that revokes a licence, followed by its event.
     function _revoke(uint256 licenceId, uint256 rootLicenceId, bytes32 reasonHash) private {
-        _licences[licenceId].revoked = true;
+        _store().licences[licenceId].revoked = true;
         emit LicenceRevoked(licenceId, rootLicenceId, msg.sender, reasonHash);
     }
 
     function _existingLicence(uint256 licenceId) private view returns (LicenceRecord storage record) {
-        record = _licences[licenceId];
+        record = _store().licences[licenceId];
         if (record.grantor == address(0)) revert RightsUnknownLicence(licenceId);
+    }
+
+    /// @dev The one write path of minting: 10,000 shares of each right to the holder at issue, one TransferBatch.
+    function _mint(uint256 certificateId, address holder) private {
+        RightsStorage storage $ = _store();
+        Position position = $.positions[certificateId][holder];
+        uint256[] memory ids = new uint256[](3);
+        uint256[] memory values = new uint256[](3);
+        for (uint256 r = 0; r < 3; ++r) {
+            Right right = Right(uint8(r));
+            position = position.withShares(right, TOTAL_SHARES);
+            ids[r] = RightsTokenId.encode(certificateId, right);
+            values[r] = TOTAL_SHARES;
+        }
+        $.positions[certificateId][holder] = position;
+        emit TransferBatch(msg.sender, address(0), holder, ids, values);
+        ERC1155Utils.checkOnERC1155BatchReceived(msg.sender, address(0), holder, ids, values, "");
+    }
+
+    function _store() private pure returns (RightsStorage storage $) {
+        assembly {
+            $.slot := _RIGHTS_STORAGE
+        }
     }
 }

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
+from eth_utils.abi import collapse_if_tuple
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from sqlalchemy import Engine
@@ -55,6 +56,7 @@ from sqlmodel import Session, col, select
 from web3.types import TxReceipt
 
 from ledger.catalog import CatalogEntry, load_catalog_entry
+from ledger.chain.artifacts import load_artifact
 from ledger.chain.clock import as_datetime, chain_time
 from ledger.chain.logs import EventLog, address_topic, uint_topic
 from ledger.context import LedgerContext
@@ -322,7 +324,15 @@ def resolve(ledger: LedgerContext, ref: str) -> int:
 
 # Certificates read per JSON-RPC batch when listing many.
 _BATCH = 250
-_CERTIFICATE_TYPES = ["(uint8,address,address,uint256,bytes32,uint64,uint64,uint8,bytes32,uint64)"]
+
+
+def _certificate_types() -> list[str]:
+    """The ABI type of ``Certificates.certificate``'s answer, read from the shipped ABI."""
+    (function,) = [
+        item for item in load_artifact("Certificates").abi
+        if item.get("type") == "function" and item.get("name") == "certificate"
+    ]
+    return [collapse_if_tuple(dict(output)) for output in function["outputs"]]
 
 
 def _read_states(ledger: LedgerContext, certificate_ids: Sequence[int]) -> tuple[dict[int, Any], dict[int, bool]]:
@@ -338,6 +348,7 @@ def _read_states(ledger: LedgerContext, certificate_ids: Sequence[int]) -> tuple
         return ({cid: ledger.call("Certificates", "certificate", cid)},
                 {cid: bool(ledger.call("Certificates", "isInForce", cid))})
     address = ledger.contract("Certificates").address
+    types = _certificate_types()
     record = keccak(text="certificate(uint256)")[:4]
     in_force_of = keccak(text="isInForce(uint256)")[:4]
     states: dict[int, Any] = {}
@@ -354,7 +365,7 @@ def _read_states(ledger: LedgerContext, certificate_ids: Sequence[int]) -> tuple
             raise TransactionError("the node did not answer a batch of certificate reads; try again")
         by_id = sorted(answers, key=lambda answer: int(answer["id"]))
         for index, cid in enumerate(chunk):
-            (states[cid],) = abi_decode(_CERTIFICATE_TYPES, bytes.fromhex(by_id[2 * index]["result"][2:]))
+            (states[cid],) = abi_decode(types, bytes.fromhex(by_id[2 * index]["result"][2:]))
             in_force[cid] = int(by_id[2 * index + 1]["result"], 16) == 1
     return states, in_force
 
@@ -362,18 +373,18 @@ def _read_states(ledger: LedgerContext, certificate_ids: Sequence[int]) -> tuple
 def _views(ledger: LedgerContext, certificate_ids: Sequence[int]) -> list[CertificateView]:
     if not certificate_ids:
         return []
-    numbers = _issued_numbers(event_log(ledger, "Certificates"), list(certificate_ids))
     states, in_force = _read_states(ledger, certificate_ids)
     hashes = {cid: to_hex(bytes(state[4])) for cid, state in states.items()}
     names = _stored_names(ledger, hashes)
     views = []
     for cid in certificate_ids:
-        status, holder, registrar, version, catalog_hash, deadline, expiry, pending, requested, req_expiry = states[cid]
+        (status, holder, registrar, version, catalog_hash, deadline, expiry, pending, requested, req_expiry,
+         number, *_) = states[cid]
         request = CertificateRequest(int(pending))
         views.append(
             CertificateView(
                 certificate_id=cid,
-                number=numbers[cid][1] if cid in numbers else None,
+                number=str(number) or None,
                 status=CertificateStatus(int(status)).label,
                 in_force=in_force[cid],
                 holder=to_checksum_address(holder),

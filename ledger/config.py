@@ -70,6 +70,9 @@ class Profile:
     free-gas network such as Besu with ``zeroBaseFee``). ``tx_batch_size`` is
     how many transactions a batch sends per JSON-RPC request (a node that runs
     the calls of one request concurrently needs ``1`` to see nonces in order).
+    ``timelock_delay`` is the governance timelock's delay, in seconds, for a
+    suite deployed on this profile: every upgrade and directory change waits
+    it (two days unless configured; none on the local profile).
     ``managed_node`` is true only for the ``local`` profile, whose node the
     ledger starts and stops.
     """
@@ -86,6 +89,7 @@ class Profile:
     timeout: float = 30.0
     receipt_timeout: float = 120.0
     tx_batch_size: int = 100
+    timelock_delay: int = 2 * 24 * 3600
     managed_node: bool = False
 
     @property
@@ -208,6 +212,10 @@ def _check_confirmations(value: Any) -> int:
     return _positive_int(value, minimum=0)
 
 
+def _check_delay(value: Any) -> int:
+    return _positive_int(value, minimum=0)
+
+
 def _check_tx_batch_size(value: Any) -> int:
     size = _positive_int(value)
     if size > 1000:
@@ -288,6 +296,7 @@ _SETTINGS: dict[str, tuple[_Checker, str, str]] = {
     "timeout": (_check_seconds, "a positive number of seconds", "DAL_TIMEOUT"),
     "receipt_timeout": (_check_seconds, "a positive number of seconds", "DAL_RECEIPT_TIMEOUT"),
     "tx_batch_size": (_check_tx_batch_size, "a number of transactions from 1 to 1000", "DAL_TX_BATCH_SIZE"),
+    "timelock_delay": (_check_delay, "a number of seconds, 0 or more", "DAL_TIMELOCK_DELAY"),
 }
 
 
@@ -322,6 +331,8 @@ def _local_defaults(home: Path) -> dict[str, Any]:
         # concurrently, and its auto-miner can lose track of a transaction that
         # arrives ahead of its predecessor: send one transaction per request.
         "tx_batch_size": 1,
+        # Upgrades on a development chain need not wait; a real network configures its delay.
+        "timelock_delay": 0,
     }
 
 

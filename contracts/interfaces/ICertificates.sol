@@ -15,11 +15,19 @@ import {CertificateStatus} from "../types/CertificateStatus.sol";
 /// - any active member (any role) may object while the certificate is under notice.
 ///
 /// Certificate ids start at 1 and are assigned in submission order. Certificate numbers are human-readable
-/// strings chosen by the registrar at issue, unique per registrar: only `keccak256(abi.encode(registrar,
-/// keccak256(bytes(number))))` is stored, the text is in {CertificateIssued}. Catalog hashes of every version are
+/// strings chosen by the registrar at issue, unique per registrar; the text is stored with the certificate, and
+/// `keccak256(abi.encode(registrar, keccak256(bytes(number))))` maps back to it. Catalog hashes of every version are
 /// kept (`catalogHashAt`); versions start at 1 at submission and grow by one with each approved change. Before issue,
 /// a resubmission replaces the version-1 hash. On issue, the Rights contract mints 10,000 shares of each of the
 /// three rights to the holder. Documents and reasons are referred to by hash only.
+///
+/// Volume. A merchant submits many applications in one call ({submitBatch}); a registrar accepts, publicizes and
+/// issues many ({acceptBatch}, {publicizeBatch}, {issueBatch}), and imports certificates already issued by a legacy
+/// registry with their numbers and dates ({importIssued}). A batch is all or nothing: it fails with the error of its
+/// first refused item, and it emits, item by item, exactly the events the single calls emit.
+///
+/// Everything a bank relies on is in storage (and so provable with `eth_getProof`): number, registrar, holder,
+/// status, catalog hash and version, submission, issue and expiry times.
 interface ICertificates {
     /// @notice A certificate as stored.
     /// @param status Lifecycle status.
@@ -33,6 +41,11 @@ interface ICertificates {
     /// @param requestedHash The catalog hash asked for by a pending change, or the reason hash given with a pending
     /// cancellation (else zero).
     /// @param requestedExpiry The expiry asked for by a pending renewal (else zero).
+    /// @param number The certificate number given at issue (empty before).
+    /// @param submittedAt When the application was submitted (for an imported certificate, as the legacy registry
+    /// recorded it).
+    /// @param issuedAt When the certificate was issued (0 before issue).
+    /// @param imported Whether the certificate was imported from a legacy registry rather than reviewed here.
     struct Certificate {
         CertificateStatus status;
         address holder;
@@ -44,6 +57,26 @@ interface ICertificates {
         CertificateRequest pendingRequest;
         bytes32 requestedHash;
         uint64 requestedExpiry;
+        string number;
+        uint64 submittedAt;
+        uint64 issuedAt;
+        bool imported;
+    }
+
+    /// @notice A certificate already issued by a legacy registry, as {importIssued} takes it.
+    /// @param holder The holder (an active MERCHANT), who receives the three rights.
+    /// @param catalogHash The catalog entry's hash (version 1).
+    /// @param number The number the legacy registry gave it (unique for the importing registrar).
+    /// @param submittedAt When it was applied for.
+    /// @param issuedAt When it was issued (not before `submittedAt`, not in the future).
+    /// @param expiry When it expires (in the future).
+    struct ImportedCertificate {
+        address holder;
+        bytes32 catalogHash;
+        string number;
+        uint64 submittedAt;
+        uint64 issuedAt;
+        uint64 expiry;
     }
 
     /// @notice `applicant` applied for certificate `certificateId`, to be reviewed by `registrar`. Status: Submitted.
@@ -77,6 +110,19 @@ interface ICertificates {
     /// Version 1 with the last submitted catalog hash. Status: Issued. The three rights are minted to `holder`.
     event CertificateIssued(
         uint256 indexed certificateId, address indexed registrar, address indexed holder, string number, uint64 expiry
+    );
+
+    /// @notice `registrar` imported certificate `certificateId`, issued by a legacy registry under `number`, with its
+    /// dates. Status: Issued, marked imported. The three rights are minted to `holder`.
+    event CertificateImported(
+        uint256 indexed certificateId,
+        address indexed registrar,
+        address indexed holder,
+        bytes32 catalogHash,
+        string number,
+        uint64 submittedAt,
+        uint64 issuedAt,
+        uint64 expiry
     );
 
     /// @notice The holder applied to change the catalog entry to `catalogHash`.
@@ -152,10 +198,21 @@ interface ICertificates {
     /// @notice There is no pending request to approve or decline.
     error CertificatesNoPendingRequest(uint256 certificateId);
 
+    /// @notice A batch must not be empty and its lists must have the same length (`length` and `otherLength`).
+    error CertificatesInvalidBatch(uint256 length, uint256 otherLength);
+
+    /// @notice An imported certificate's dates must satisfy `submittedAt <= issuedAt <= now`.
+    error CertificatesInvalidImportDates(uint64 submittedAt, uint64 issuedAt);
+
     /// @notice Apply for a certificate. Caller: active MERCHANT (becomes the holder). `registrar` must be an active
     /// REGISTRAR (else the Consortium's error about it).
     /// @return certificateId The new certificate's id.
     function submit(address registrar, bytes32 catalogHash) external returns (uint256 certificateId);
+
+    /// @notice Apply for one certificate per catalog hash, all reviewed by `registrar`, as {submit} would one by
+    /// one. Caller: active MERCHANT.
+    /// @return firstId The first new id; the others follow it in order.
+    function submitBatch(address registrar, bytes32[] calldata catalogHashes) external returns (uint256 firstId);
 
     /// @notice Return a Submitted application for correction. Caller: its registrar.
     function returnForCorrection(uint256 certificateId, bytes32 reasonHash) external;
@@ -166,8 +223,14 @@ interface ICertificates {
     /// @notice Accept a Submitted application. Caller: its registrar.
     function accept(uint256 certificateId) external;
 
+    /// @notice {accept} each application, all or nothing. Caller: their registrar.
+    function acceptBatch(uint256[] calldata certificateIds) external;
+
     /// @notice Publish an Accepted application until `noticeDeadline` (in the future). Caller: its registrar.
     function publicize(uint256 certificateId, uint64 noticeDeadline) external;
+
+    /// @notice {publicize} each application until the same `noticeDeadline`, all or nothing. Caller: their registrar.
+    function publicizeBatch(uint256[] calldata certificateIds, uint64 noticeDeadline) external;
 
     /// @notice Object to a certificate UnderNotice before its deadline. Caller: any active member.
     function object(uint256 certificateId, bytes32 reasonHash) external;
@@ -182,6 +245,16 @@ interface ICertificates {
     /// @notice Issue a certificate UnderNotice whose deadline has passed, with a `number` unique for this registrar
     /// and an `expiry` in the future; mints the three rights to the holder. Caller: its registrar.
     function issue(uint256 certificateId, string calldata number, uint64 expiry) external;
+
+    /// @notice {issue} each certificate with its number and expiry, all or nothing. Caller: their registrar.
+    function issueBatch(uint256[] calldata certificateIds, string[] calldata numbers, uint64[] calldata expiries)
+        external;
+
+    /// @notice Import certificates that a legacy registry already issued: each becomes Issued, marked imported, with
+    /// its number and dates, and its three rights are minted to its holder. All or nothing. Caller: an active
+    /// REGISTRAR, which becomes their registrar.
+    /// @return firstId The first new id; the others follow it in order.
+    function importIssued(ImportedCertificate[] calldata certificates) external returns (uint256 firstId);
 
     /// @notice Apply to change the catalog entry of a certificate in force. Caller: the holder.
     function requestChange(uint256 certificateId, bytes32 catalogHash) external;

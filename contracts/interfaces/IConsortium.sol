@@ -2,12 +2,12 @@
 pragma solidity ^0.8.28;
 
 import {MemberStatus} from "../types/MemberStatus.sol";
-import {IMemberReplica} from "./IMemberReplica.sol";
+import {ISuiteContract} from "./ISuiteContract.sol";
 
 /// @title IConsortium
-/// @notice The members of the permissioned chain, their roles and their status, and the admin that governs them.
-/// Every state-changing function of the other ledger contracts asks this contract, through {requireActive},
-/// whether its caller is an active member holding a role that may act.
+/// @notice The authority of the suite: the members of the permissioned chain, their roles and their status; the admin
+/// that governs them; the timelock through which governance upgrades the suite; and the directory that names the
+/// suite's contracts, which a new contract joins through that timelock without redeploying the others.
 ///
 /// Roles are bits of a mask (see `types/Roles.sol`): REGISTRAR = 1, MERCHANT = 2, BANK = 4, AUDITOR = 8,
 /// ORACLE = 16. Governance is the admin address ({admin}), which may be any account including a
@@ -15,11 +15,20 @@ import {IMemberReplica} from "./IMemberReplica.sol";
 /// by the admin, then `acceptOwnership()` by the new admin, from OpenZeppelin's Ownable2Step), so a mistyped
 /// address cannot take governance away; renouncing it is refused.
 ///
-/// A member's status and roles share one storage slot. The other ledger contracts (Certificates, Rights,
-/// Pledges, Anchors) check their callers against their own copy of these two fields (see `IMemberReplica`),
-/// which this contract writes in the same transaction whenever it writes a member, so a caller check costs one
-/// cold storage read and no cross-contract call. The identity hash (for example the keccak-256 of the unified
-/// social credit code) is stored here only and is unique; the display name lives only in the {MemberAdded} event.
+/// Members are enumerable ({memberCount}, {memberAt}). A member's status and roles share one storage slot. The
+/// contracts listed in the directory as replicas check their callers against their own copy of these two fields
+/// (see `ISuiteContract`), which this contract writes in the same transaction whenever it writes a member, so a
+/// caller check costs one cold storage read and no cross-contract call. A replica that joins a live suite is filled
+/// from the member list by {seedReplica}, which anyone may call. The identity hash (for example the keccak-256 of
+/// the unified social credit code) is stored here only and is unique; the display name lives only in the
+/// {MemberAdded} event.
+///
+/// Governance has two hands. The admin ({admin}, a multisig in production) admits, suspends and reinstates members
+/// at once. The timelock ({timelock}, an OpenZeppelin TimelockController whose proposer and executor is the admin)
+/// alone upgrades any contract of the suite, this one included, and changes the directory: those calls wait the
+/// timelock's public delay.
+///
+/// This contract sits behind an ERC-1967 proxy (UUPS) with ERC-7201 namespaced storage.
 interface IConsortium {
     /// @notice A member as the contract stores it.
     /// @param status None for a stranger, Active or Suspended.
@@ -78,6 +87,39 @@ interface IConsortium {
     /// @notice Renouncing governance is refused: hand it over with `transferOwnership` instead.
     error ConsortiumRenounceDisabled();
 
+    /// @notice Only the timelock upgrades the suite and changes the directory; `caller` is not it.
+    error ConsortiumUnauthorizedTimelock(address caller);
+
+    /// @notice The timelock cannot be the zero address.
+    error ConsortiumInvalidTimelock(address timelock);
+
+    /// @notice A directory entry needs a non-empty name and a contract address with code.
+    error ConsortiumInvalidContract(bytes32 name, address account);
+
+    /// @notice The directory already lists `account` under `name`.
+    error ConsortiumContractExists(bytes32 name, address account);
+
+    /// @notice The directory lists no contract under `name`.
+    error ConsortiumUnknownContract(bytes32 name);
+
+    /// @notice `account` is not a replica listed in the directory.
+    error ConsortiumNotReplica(address account);
+
+    /// @notice The directory's initial lists differ in length.
+    error ConsortiumInvalidDirectory(uint256 names, uint256 accounts, uint256 replicaFlags);
+
+    /// @notice The directory now lists `account` under `name`; `replica` says whether it keeps member copies.
+    event ContractRegistered(bytes32 indexed name, address indexed account, bool replica);
+
+    /// @notice The directory no longer lists `account` under `name`.
+    event ContractRemoved(bytes32 indexed name, address indexed account);
+
+    /// @notice The member records `start` to `start + count - 1` (in {memberAt} order) were copied to `replica`.
+    event ReplicaSeeded(address indexed replica, uint256 start, uint256 count);
+
+    /// @notice The timelock that upgrades the suite and changes the directory is now `timelock`.
+    event TimelockChanged(address indexed previousTimelock, address indexed timelock);
+
     /// @notice The current admin (governance) address.
     function admin() external view returns (address);
 
@@ -112,7 +154,40 @@ interface IConsortium {
     /// @notice The member address that holds `identityHash`, or the zero address.
     function accountOf(bytes32 identityHash) external view returns (address);
 
-    /// @notice The contracts that keep a copy of the member records (Certificates, Rights, Pledges, Anchors), fixed
-    /// at deployment.
-    function replicas() external view returns (IMemberReplica[] memory);
+    /// @notice How many accounts have ever been admitted (suspended members included).
+    function memberCount() external view returns (uint256);
+
+    /// @notice The `index`-th admitted account, in admission order.
+    function memberAt(uint256 index) external view returns (address);
+
+    /// @notice The timelock that alone upgrades the suite and changes the directory.
+    function timelock() external view returns (address);
+
+    /// @notice Replace the timelock. Only the timelock itself (so the change waits its own delay).
+    /// @dev Reverts with {ConsortiumUnauthorizedTimelock} or {ConsortiumInvalidTimelock}.
+    function setTimelock(address newTimelock) external;
+
+    /// @notice List `account` in the directory under `name`; a `replica` gets every member write from now on and is
+    /// filled with the existing members by {seedReplica}. Only the timelock.
+    /// @dev Reverts with {ConsortiumUnauthorizedTimelock}, {ConsortiumInvalidContract} or {ConsortiumContractExists}.
+    function registerContract(bytes32 name, address account, bool replica) external;
+
+    /// @notice Remove the contract listed under `name` from the directory (a replica stops getting member writes).
+    /// Only the timelock.
+    /// @dev Reverts with {ConsortiumUnauthorizedTimelock} or {ConsortiumUnknownContract}.
+    function removeContract(bytes32 name) external;
+
+    /// @notice Copy the member records `start` to `start + count - 1` (in {memberAt} order, clamped to the list) into
+    /// the directory's replica `replica`. Anyone may call it: it copies only what this contract holds.
+    /// @dev Reverts with {ConsortiumNotReplica}.
+    function seedReplica(ISuiteContract replica, uint256 start, uint256 count) external;
+
+    /// @notice The contract listed under `name`, or the zero address.
+    function contractOf(bytes32 name) external view returns (address);
+
+    /// @notice The names in the directory, in the order they were registered.
+    function contractNames() external view returns (bytes32[] memory);
+
+    /// @notice The directory's contracts that keep a copy of the member records, in the order they were registered.
+    function replicas() external view returns (ISuiteContract[] memory);
 }

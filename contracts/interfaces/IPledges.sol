@@ -32,15 +32,18 @@ import {Right} from "../types/Right.sol";
 /// active senior remains but the balance fell below the pledged shares (a senior took its part), enforcement takes
 /// what is left, as {PledgeEnforced} says.
 ///
-/// Stored per pledge: what the contracts read (pledgor, pledgee, certificate, right, shares, maturity, status and the
-/// senior link). Amount, currency and external reference are only in {PledgeRecorded}.
+/// Stored per pledge, so that a bank can prove every term from storage: pledgor, pledgee, certificate, right, shares,
+/// amount, currency, maturity, status, the external reference and the senior link (the rank).
+///
+/// This contract sits behind an ERC-1967 proxy (UUPS, upgraded only by governance's timelock) with ERC-7201
+/// namespaced storage; see `ISuiteContract`. Consents bind the proxy's address, which never changes.
 interface IPledges {
     /// @notice What a pledge secures, as the pledgor consents to it.
     /// @param pledgor The member whose shares are pledged (the signer of the consent).
     /// @param certificateId The certificate.
     /// @param right The right whose shares are pledged.
     /// @param shares Basis points pledged (1 .. the pledgor's balance).
-    /// @param amount The secured amount, in minor units of `currency` (greater than 0).
+    /// @param amount The secured amount, in minor units of `currency` (greater than 0, below 2^128).
     /// @param currency ISO 4217 code, three ASCII letters (for example "CNY").
     /// @param maturity When the secured debt falls due; enforcement is possible from then on.
     /// @param externalRef The pledge's registration elsewhere (for example a registry's filing hash), or zero.
@@ -67,6 +70,9 @@ interface IPledges {
         uint256 shares;
         uint64 maturity;
         uint256 seniorPledgeId;
+        uint256 amount;
+        bytes3 currency;
+        bytes32 externalRef;
     }
 
     /// @notice `pledgee` recorded pledge `pledgeId` over `shares` of `right` of `certificateId` owned by `pledgor`.
@@ -106,7 +112,7 @@ interface IPledges {
     /// @notice Pledged shares must be between 1 and 10,000.
     error PledgesInvalidShares(uint256 shares);
 
-    /// @notice The secured amount must be greater than zero.
+    /// @notice The secured amount must be greater than zero and below 2^128.
     error PledgesInvalidAmount(uint256 amount);
 
     /// @notice The currency code must be three upper-case ASCII letters.

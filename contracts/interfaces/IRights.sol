@@ -29,10 +29,13 @@ import {Right} from "../types/Right.sol";
 /// overlaps, and no licence is granted over a period an exclusive sibling covers. Revoking a licence (by its
 /// grantor) revokes its whole subtree, with one {LicenceRevoked} per licence. Nothing is granted while the
 /// certificate is not in force; revoking is always possible.
+///
+/// This contract sits behind an ERC-1967 proxy (UUPS, upgraded only by governance's timelock) with ERC-7201
+/// namespaced storage; see `ISuiteContract`.
 interface IRights is IERC1155 {
     /// @notice What a grantor fixes in a licence.
     /// @param licensee An active MERCHANT or BANK member.
-    /// @param termsHash Hash of the licence terms (scope), kept only in {LicenceGranted}.
+    /// @param termsHash Hash of the licence terms (scope), stored with the licence.
     /// @param start Start of the period (inclusive, seconds).
     /// @param end End of the period (exclusive, seconds); after `start` and in the future.
     /// @param exclusive Whether the licence excludes any other over an overlapping period.
@@ -46,7 +49,7 @@ interface IRights is IERC1155 {
         bool sublicensable;
     }
 
-    /// @notice A licence as stored (the terms hash is in the event only).
+    /// @notice A licence as stored, every term included (so each can be proved from storage).
     struct Licence {
         uint256 certificateId;
         Right right;
@@ -58,6 +61,7 @@ interface IRights is IERC1155 {
         bool exclusive;
         bool sublicensable;
         bool revoked;
+        bytes32 termsHash;
     }
 
     /// @notice `grantor` granted licence `licenceId` over `right` of `certificateId` to `licensee`, under
@@ -173,6 +177,9 @@ interface IRights is IERC1155 {
 
     /// @notice Mint 10,000 shares of each right to `holder` when `certificateId` is issued. Only Certificates.
     function mintIssued(uint256 certificateId, address holder) external;
+
+    /// @notice {mintIssued} for each certificate and its holder. Only Certificates (batch issue and import).
+    function mintIssuedBatch(uint256[] calldata certificateIds, address[] calldata holders) external;
 
     /// @notice Lock `shares` of `owner` on `right` of a certificate in force for pledge `pledgeId`. Only Pledges.
     /// @return previousPledgeId The owner's previous most recent pledge on that right (0 if none): the next senior

@@ -37,6 +37,7 @@ from ledger.errors import ConfigError
 
 __all__ = [
     "DEPLOYED_CONTRACTS",
+    "GOVERNANCE_CONTRACTS",
     "TESTING_ARTIFACTS_DIR",
     "TESTING_CONTRACTS",
     "CompilerConfig",
@@ -57,10 +58,21 @@ CONFIG_PATH = CONTRACTS_DIR / "compiler.json"
 SOLC_JS = Path(__file__).resolve().with_name("solc.js")
 TESTING_ARTIFACTS_DIR = ARTIFACTS_DIR / "testing"
 
-#: The contracts a deployment consists of, in deployment order; one ``contracts/<Name>.sol`` each.
+#: The contracts of the suite, each behind its own proxy; one ``contracts/<Name>.sol`` each.
 DEPLOYED_CONTRACTS: tuple[str, ...] = ("Consortium", "Certificates", "Rights", "Pledges", "Anchors")
-#: Contracts that only tests deploy, from ``contracts/testing/<Name>.sol``.
-TESTING_CONTRACTS: tuple[str, ...] = ("TestWallet",)
+#: The governance pieces a deployment also creates, from ``contracts/governance/<Name>.sol``: the
+#: proxy in front of each contract, the bootstrap implementation proxies start from, the timelock.
+GOVERNANCE_CONTRACTS: tuple[str, ...] = ("SuiteProxy", "SuiteBootstrap", "Timelock")
+#: Contracts that only tests deploy, by the file under ``contracts/testing/`` that defines them.
+TESTING_CONTRACTS: dict[str, str] = {
+    "TestWallet": "TestWallet.sol",
+    "SuiteProbe": "SuiteProbe.sol",
+    "ConsortiumV2": "SuiteV2.sol",
+    "CertificatesV2": "SuiteV2.sol",
+    "RightsV2": "SuiteV2.sol",
+    "PledgesV2": "SuiteV2.sol",
+    "AnchorsV2": "SuiteV2.sol",
+}
 
 _OUTPUTS = ["abi", "evm.bytecode.object", "evm.deployedBytecode.object", "metadata"]
 
@@ -187,7 +199,11 @@ def artifact_documents(contracts: Mapping[str, Mapping[str, Any]] | None = None)
     contracts = contracts if contracts is not None else compile_sources()
     wanted = [(name, f"contracts/{name}.sol", ARTIFACTS_DIR) for name in DEPLOYED_CONTRACTS]
     wanted += [
-        (name, f"contracts/testing/{name}.sol", TESTING_ARTIFACTS_DIR) for name in TESTING_CONTRACTS
+        (name, f"contracts/governance/{name}.sol", ARTIFACTS_DIR) for name in GOVERNANCE_CONTRACTS
+    ]
+    wanted += [
+        (name, f"contracts/testing/{source}", TESTING_ARTIFACTS_DIR)
+        for name, source in TESTING_CONTRACTS.items()
     ]
     documents: dict[Path, str] = {}
     for name, source, directory in wanted:

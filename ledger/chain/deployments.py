@@ -1,10 +1,11 @@
 """Where the ledger's contracts live on each chain.
 
 ``<home>/deployments.json`` records, per chain id, the address of every
-contract of the suite and the block the deployment started in (where an
-indexer starts reading)::
+contract of the suite (its proxy's, which never changes), of the governance
+timelock, and the block the deployment started in (where an indexer starts
+reading)::
 
-    {"31337": {"Consortium": "0x...", "Certificates": "0x...", ..., "block": 1}}
+    {"31337": {"Consortium": "0x...", "Certificates": "0x...", ..., "Timelock": "0x...", "block": 1}}
 
 A record is trusted only while code exists at every address it names: a
 local chain that was reset gets the suite deployed again, and a record that
@@ -40,14 +41,21 @@ __all__ = [
 ]
 
 class DeployFunction(Protocol):
-    """``deploy_suite(w3, deployer_address, admin_address, *, send) -> {contract name: address}``.
+    """``deploy_suite(w3, deployer_address, admin_address, *, send, timelock_delay) -> {name: address}``.
 
     ``send(w3, transaction) -> receipt`` sends one transaction of the
-    deployment (``from``, ``data`` and ``nonce`` set) and waits for it.
+    deployment (``from`` and ``data`` set, ``to`` for a call) and waits for it;
+    ``timelock_delay`` is the governance timelock's delay in seconds.
     """
 
     def __call__(
-        self, w3: Web3, deployer_address: str, admin_address: str, *, send: Callable[[Web3, TxParams], TxReceipt]
+        self,
+        w3: Web3,
+        deployer_address: str,
+        admin_address: str,
+        *,
+        send: Callable[[Web3, TxParams], TxReceipt],
+        timelock_delay: int,
     ) -> Mapping[str, str]: ...
 
 
@@ -162,7 +170,9 @@ def deploy_and_record(
         return sender.transact(deployer, request, nonce=int(nonce) if nonce is not None else None)
 
     first_block = int(sender.w3.eth.block_number) + 1
-    deployed = deploy(sender.w3, deployer.address, admin, send=send)
+    deployed = deploy(
+        sender.w3, deployer.address, admin, send=send, timelock_delay=sender.profile.timelock_delay
+    )
     addresses = {name: str(to_checksum_address(address)) for name, address in deployed.items()}
     deployment = Deployment(chain_id=sender.profile.chain_id, addresses=addresses, block=first_block)
     deployments.record(deployment)

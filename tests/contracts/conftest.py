@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from contract_harness import SIGNERS, Ledger, error_index, identity_of, rpc, signer_key
+from contract_harness import DAY, SIGNERS, Ledger, error_index, identity_of, rpc, signer_key
 from eth_utils.crypto import keccak
 from web3 import Web3
 from web3.contract import Contract
 
 from ledger.chain.artifacts import load_artifact
 from ledger.chain.compiler import DEPLOYED_CONTRACTS, TESTING_ARTIFACTS_DIR
-from ledger.chain.deploy import deploy_suite
+from ledger.chain.deploy import TIMELOCK, deploy_suite
 
 
 @pytest.fixture(scope="session")
@@ -27,15 +27,22 @@ def ledger_suite(w3: Web3) -> Ledger:
             rpc(w3, "anvil_impersonateAccount", [accounts[name]])
             rpc(w3, "anvil_setBalance", [accounts[name], hex(10**21)])
 
-    addresses = deploy_suite(w3, accounts["admin"], accounts["admin"])
+    addresses = deploy_suite(w3, accounts["admin"], accounts["admin"], timelock_delay=DAY)
     contracts = {
         name: w3.eth.contract(address=addresses[name], abi=load_artifact(name).abi)
         for name in DEPLOYED_CONTRACTS
     }
     abis = [load_artifact(name).abi for name in DEPLOYED_CONTRACTS]
     abis.append(load_artifact("TestWallet", TESTING_ARTIFACTS_DIR).abi)
+    abis += [load_artifact(name).abi for name in ("Timelock", "SuiteBootstrap", "SuiteProxy")]
+    timelock = w3.eth.contract(address=addresses[TIMELOCK], abi=load_artifact("Timelock").abi)
     ledger = Ledger(
-        w3=w3, contracts=contracts, accounts=accounts, keys=keys, errors=error_index(abis)
+        w3=w3,
+        contracts=contracts,
+        accounts=accounts,
+        keys=keys,
+        errors=error_index(abis),
+        timelock=timelock,
     )
 
     for name, (_, roles) in SIGNERS.items():

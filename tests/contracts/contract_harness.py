@@ -101,6 +101,8 @@ class Ledger:
     accounts: dict[str, ChecksumAddress]
     keys: dict[str, LocalAccount]
     errors: dict[bytes, ErrorSpec]
+    #: The governance timelock (kept apart from the five contracts of the suite).
+    timelock: Contract | None = None
     _numbers: Iterator[int] = field(default_factory=lambda: iter(range(1, 1_000_000)))
 
     # -- contracts ---------------------------------------------------------------------------------
@@ -138,7 +140,8 @@ class Ledger:
         receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash)
         if receipt["status"] != 1:
             data = self.replayed_revert(receipt)
-            raise AssertionError(f"{call.fn_name} from {sender} reverted: {self.describe(data)}")
+            what = getattr(call, "fn_name", "creation")
+            raise AssertionError(f"{what} from {sender} reverted: {self.describe(data)}")
         return receipt
 
     def replayed_revert(self, receipt: TxReceipt) -> bytes:
@@ -153,13 +156,16 @@ class Ledger:
         """The revert data of ``call`` from ``sender`` against the latest state; fails if it does
         not revert."""
         try:
-            call.call({"from": self.address(sender)})
+            if hasattr(call, "call"):
+                call.call({"from": self.address(sender)})
+            else:  # a constructor: simulate the creation
+                self.w3.eth.call({"from": self.address(sender), "data": call.data_in_transaction})
         except ContractLogicError as exc:
             data = exc.data
             if isinstance(data, dict):
                 data = data.get("data", "0x")
             return bytes(HexBytes(data or "0x"))
-        raise AssertionError(f"{call.fn_name} from {sender} did not revert")
+        raise AssertionError(f"{getattr(call, 'fn_name', 'creation')} from {sender} did not revert")
 
     def decode(self, data: bytes) -> tuple[str, tuple[Any, ...]]:
         """A custom error's name and arguments."""
@@ -189,7 +195,39 @@ class Ledger:
         logs = source.events[event]().process_receipt(receipt, errors=DISCARD)
         return [{key: _normalise(value) for key, value in log["args"].items()} for log in logs]
 
+    # -- governance --------------------------------------------------------------------------------
+
+    def schedule(self, calls: list[ContractFunction], salt: bytes, delay: int) -> tuple[Any, ...]:
+        """Governance (the admin) schedules ``calls`` as one timelock operation; returns the
+        operation's arguments for :meth:`execute`."""
+        assert self.timelock is not None
+        targets = [call.address for call in calls]
+        payloads = [call._encode_transaction_data() for call in calls]
+        operation = (targets, [0] * len(calls), payloads, b"\x00" * 32, salt)
+        self.send(self.timelock.functions.scheduleBatch(*operation, delay), "admin")
+        return operation
+
+    def execute(self, operation: tuple[Any, ...]) -> TxReceipt:
+        """Governance executes a scheduled timelock operation whose delay has passed."""
+        assert self.timelock is not None
+        return self.send(self.timelock.functions.executeBatch(*operation), "admin")
+
+    def govern(self, calls: list[ContractFunction], salt: bytes = b"\x01" * 32) -> TxReceipt:
+        """Schedule ``calls`` through the timelock, wait its delay, execute them."""
+        assert self.timelock is not None
+        delay = self.timelock.functions.getMinDelay().call()
+        operation = self.schedule(calls, salt, delay)
+        self.advance(delay)
+        return self.execute(operation)
+
     # -- time --------------------------------------------------------------------------------------
+
+    @staticmethod
+    def struct(call: ContractFunction) -> dict[str, Any]:
+        """A view's one struct answer, keyed by the names of the struct's fields in the ABI."""
+        (output,) = call.abi["outputs"]
+        names = [component["name"] for component in output["components"]]
+        return dict(zip(names, call.call(), strict=True))
 
     def now(self) -> int:
         """The timestamp of the latest block."""

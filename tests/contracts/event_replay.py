@@ -50,6 +50,9 @@ class Certificate:
     pending_request: int = NO_REQUEST
     requested_hash: bytes = ZERO_HASH
     requested_expiry: int = 0
+    submitted_at: int = 0
+    issued_at: int = 0
+    imported: bool = False
 
     def clear_request(self) -> None:
         self.pending_request, self.requested_hash, self.requested_expiry = NO_REQUEST, ZERO_HASH, 0
@@ -105,6 +108,11 @@ class LedgerState:
     anchors: dict[bytes, tuple[bytes, int, bytes, int]] = field(default_factory=dict)
     #: pledge ids in the order their PledgeRecorded events came
     recorded_order: list[int] = field(default_factory=list)
+    timelock: str = ZERO_ADDRESS
+    #: the Consortium's directory: name -> contract
+    directory: dict[bytes, str] = field(default_factory=dict)
+    #: proxy address -> its current implementation (ERC-1967 ``Upgraded``)
+    implementations: dict[str, str] = field(default_factory=dict)
 
 
 class EventReplay:
@@ -122,6 +130,7 @@ class EventReplay:
                     self.by_topic[keccak(text=f"{item['name']}({types})")] = (name, item["name"])
         self.state = LedgerState()
         self.next_block = 0
+        self._block_times: dict[int, int] = {}
 
     def fork(self) -> EventReplay:
         """An independent copy, to restart from the same point."""
@@ -146,6 +155,12 @@ class EventReplay:
         self.next_block = latest + 1
         return len(logs)
 
+    def block_time(self, log: Any) -> int:
+        number = int(log["blockNumber"])
+        if number not in self._block_times:
+            self._block_times[number] = int(self.w3.eth.get_block(number)["timestamp"])
+        return self._block_times[number]
+
     def apply(self, log: Any) -> None:
         contract_name, event_name = self.by_topic[bytes(log["topics"][0])]
         args = dict(self.contracts[contract_name].events[event_name]().process_log(log)["args"])
@@ -153,6 +168,26 @@ class EventReplay:
         if handler is None:
             raise AssertionError(f"no rebuild rule for {contract_name}.{event_name}")
         handler(args, log)
+
+    # -- Upgrades and governance --------------------------------------------------------------------
+
+    def _on_Upgraded(self, args: dict[str, Any], log: Any) -> None:
+        self.state.implementations[log["address"]] = args["implementation"]
+
+    def _on_Initialized(self, args: dict[str, Any], log: Any) -> None:
+        pass
+
+    def _on_TimelockChanged(self, args: dict[str, Any], log: Any) -> None:
+        self.state.timelock = args["timelock"]
+
+    def _on_ContractRegistered(self, args: dict[str, Any], log: Any) -> None:
+        self.state.directory[bytes(args["name"])] = args["account"]
+
+    def _on_ContractRemoved(self, args: dict[str, Any], log: Any) -> None:
+        del self.state.directory[bytes(args["name"])]
+
+    def _on_ReplicaSeeded(self, args: dict[str, Any], log: Any) -> None:
+        pass
 
     # -- Consortium --------------------------------------------------------------------------------
 
@@ -183,7 +218,26 @@ class EventReplay:
 
     def _on_CertificateSubmitted(self, args: dict[str, Any], log: Any) -> None:
         self.state.certificates[args["certificateId"]] = Certificate(
-            SUBMITTED, args["applicant"], args["registrar"], 1, {1: bytes(args["catalogHash"])}
+            SUBMITTED,
+            args["applicant"],
+            args["registrar"],
+            1,
+            {1: bytes(args["catalogHash"])},
+            submitted_at=self.block_time(log),
+        )
+
+    def _on_CertificateImported(self, args: dict[str, Any], log: Any) -> None:
+        self.state.certificates[args["certificateId"]] = Certificate(
+            ISSUED,
+            args["holder"],
+            args["registrar"],
+            1,
+            {1: bytes(args["catalogHash"])},
+            expiry=args["expiry"],
+            number=args["number"],
+            submitted_at=args["submittedAt"],
+            issued_at=args["issuedAt"],
+            imported=True,
         )
 
     def _on_CertificateReturned(self, args: dict[str, Any], log: Any) -> None:
@@ -218,6 +272,7 @@ class EventReplay:
             args["expiry"],
             args["number"],
         )
+        certificate.issued_at = self.block_time(log)
 
     def _on_CertificateChangeRequested(self, args: dict[str, Any], log: Any) -> None:
         certificate = self._certificate(args)
@@ -408,6 +463,10 @@ def compare_with_contracts(
         expected.append((label, value))
 
     check("admin", "Consortium", "admin", (), state.admin)
+    check("timelock", "Consortium", "timelock", (), state.timelock)
+    for name, account in state.directory.items():
+        check(f"directory {name!r}", "Consortium", "contractOf", (name,), account)
+    check("directory names", "Consortium", "contractNames", (), list(state.directory))
     if members:
         for account, member in state.members.items():
             check(
@@ -442,6 +501,10 @@ def compare_with_contracts(
                 certificate.pending_request,
                 certificate.requested_hash,
                 certificate.requested_expiry,
+                certificate.number,
+                certificate.submitted_at,
+                certificate.issued_at,
+                certificate.imported,
             ],
         )
         for version, catalog_hash in certificate.catalog_hashes.items():
@@ -486,6 +549,9 @@ def compare_with_contracts(
                 pledge.shares,
                 pledge.maturity,
                 pledge.senior_pledge_id,
+                pledge.amount,
+                pledge.currency,
+                pledge.external_ref,
             ],
         )
     check("pledge count", "Pledges", "pledgeCount", (), len(state.pledges))
@@ -506,6 +572,7 @@ def compare_with_contracts(
                 licence.exclusive,
                 licence.sublicensable,
                 licence.revoked,
+                licence.terms_hash,
             ],
         )
     check("licence count", "Rights", "licenceCount", (), len(state.licences))

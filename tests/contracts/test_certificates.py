@@ -38,21 +38,7 @@ def status_of(ledger: Ledger, certificate_id: int) -> int:
 
 
 def record(ledger: Ledger, certificate_id: int) -> dict[str, Any]:
-    names = [
-        "status",
-        "holder",
-        "registrar",
-        "version",
-        "catalogHash",
-        "noticeDeadline",
-        "expiry",
-        "pendingRequest",
-        "requestedHash",
-        "requestedExpiry",
-    ]
-    return dict(
-        zip(names, ledger.certificates.functions.certificate(certificate_id).call(), strict=True)
-    )
+    return ledger.struct(ledger.certificates.functions.certificate(certificate_id))
 
 
 def in_status(ledger: Ledger, status: int) -> int:
@@ -89,6 +75,7 @@ def test_full_lifecycle_from_application_to_cancellation(ledger: Ledger) -> None
     registrar, holder = ledger.address("registrar"), ledger.address("merchant_a")
 
     receipt = ledger.send(c.submit(registrar, catalog("v1-draft")), "merchant_a")
+    submitted_at = ledger.w3.eth.get_block(receipt["blockNumber"])["timestamp"]
     (submitted,) = ledger.events(receipt, "Certificates", "CertificateSubmitted")
     certificate_id = submitted["certificateId"]
     assert submitted == {
@@ -132,6 +119,7 @@ def test_full_lifecycle_from_application_to_cancellation(ledger: Ledger) -> None
 
     expiry = ledger.now() + 3 * YEAR
     receipt = ledger.send(c.issue(certificate_id, "SZDEX-2025-0001", expiry), "registrar")
+    issued_at = ledger.w3.eth.get_block(receipt["blockNumber"])["timestamp"]
     assert ledger.events(receipt, "Certificates", "CertificateIssued") == [
         {
             "certificateId": certificate_id,
@@ -154,6 +142,10 @@ def test_full_lifecycle_from_application_to_cancellation(ledger: Ledger) -> None
         "pendingRequest": NO_REQUEST,
         "requestedHash": b"\x00" * 32,
         "requestedExpiry": 0,
+        "number": "SZDEX-2025-0001",
+        "submittedAt": submitted_at,
+        "issuedAt": issued_at,
+        "imported": False,
     }
 
     # Change: version 2, version 1 kept.

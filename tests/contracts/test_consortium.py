@@ -208,7 +208,7 @@ def test_only_the_consortium_writes_the_copies(ledger: Ledger) -> None:
             ledger.address("stranger"), ACTIVE, ALL_ROLES
         )
         for caller in ("admin", "stranger", "registrar"):
-            ledger.reverts(call, caller, "MemberReplicaUnauthorizedCaller", caller)
+            ledger.reverts(call, caller, "SuiteUnauthorizedCaller", caller)
 
 
 def test_governance_is_handed_over_in_two_steps_and_never_renounced(ledger: Ledger) -> None:

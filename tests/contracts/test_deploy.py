@@ -1,54 +1,125 @@
-"""Deploying the suite: predicted addresses, immutable wiring, and checks of a deployment record."""
+"""Deploying the suite: five proxies wired through the Consortium's directory, the governance
+timelock, and checks of a deployment record."""
 
 from __future__ import annotations
 
 import pytest
-from contract_harness import Ledger
+from contract_harness import DAY, Ledger
+from eth_utils.crypto import keccak
 from web3 import Web3
-from web3.types import TxParams, TxReceipt
 
+from ledger.chain.artifacts import load_artifact
 from ledger.chain.compiler import DEPLOYED_CONTRACTS
-from ledger.chain.deploy import deploy_suite, predict_addresses, send_unlocked, verify_suite
-from ledger.errors import ChainError, ConfigError, TransactionError
+from ledger.chain.deploy import (
+    TIMELOCK,
+    deploy_suite,
+    directory_name,
+    implementation_of,
+    send_unlocked,
+    verify_suite,
+)
+from ledger.errors import ConfigError, TransactionError
+
+PROPOSER_ROLE = keccak(text="PROPOSER_ROLE")
+EXECUTOR_ROLE = keccak(text="EXECUTOR_ROLE")
 
 
-def test_suite_is_deployed_where_predicted_and_wired_both_ways(ledger: Ledger) -> None:
-    addresses = {name: contract.address for name, contract in ledger.contracts.items()}
+def recorded(ledger: Ledger) -> dict[str, str]:
+    return {
+        **{name: contract.address for name, contract in ledger.contracts.items()},
+        TIMELOCK: ledger.timelock.address,
+    }
+
+
+def test_the_suite_sits_behind_proxies_wired_through_the_directory(ledger: Ledger) -> None:
+    addresses = recorded(ledger)
     verify_suite(ledger.w3, addresses)
-    assert ledger.consortium.functions.admin().call() == ledger.address("admin")
-    assert ledger.consortium.functions.replicas().call() == [
-        addresses["Certificates"],
-        addresses["Rights"],
-        addresses["Pledges"],
-        addresses["Anchors"],
-    ]
+    c = ledger.consortium.functions
+    assert c.admin().call() == ledger.address("admin")
+    assert c.timelock().call() == ledger.timelock.address
+    names = ["Certificates", "Rights", "Pledges", "Anchors"]
+    assert c.contractNames().call() == [directory_name(name) for name in names]
+    for name in names:
+        assert c.contractOf(directory_name(name)).call() == addresses[name]
+        assert ledger.contracts[name].functions.consortium().call() == addresses["Consortium"]
+    assert c.replicas().call() == [addresses[name] for name in names]
     assert ledger.certificates.functions.rights().call() == addresses["Rights"]
     assert ledger.rights.functions.certificates().call() == addresses["Certificates"]
     assert ledger.rights.functions.pledges().call() == addresses["Pledges"]
     assert ledger.pledges.functions.rights().call() == addresses["Rights"]
-    for name in ("Certificates", "Rights", "Pledges", "Anchors"):
-        assert ledger.contracts[name].functions.consortium().call() == addresses["Consortium"]
+    # Each proxy runs its own implementation, which can never be initialised directly.
+    implementations = {name: implementation_of(ledger.w3, addresses[name]) for name in DEPLOYED_CONTRACTS}
+    assert len(set(implementations.values())) == len(DEPLOYED_CONTRACTS)
+    for name, implementation in implementations.items():
+        contract = ledger.w3.eth.contract(address=implementation, abi=load_artifact(name).abi)
+        args = [ledger.address("stranger"), ledger.address("stranger"), [], [], []]
+        call = contract.functions.initialize(*args) if name == "Consortium" else contract.functions.initialize()
+        ledger.reverts(call, "stranger", "InvalidInitialization")
 
 
-def test_a_second_deployment_with_a_separate_admin(ledger: Ledger) -> None:
+def test_governance_is_the_admin_through_a_timelock_with_a_visible_delay(ledger: Ledger) -> None:
+    t = ledger.timelock.functions
+    admin = ledger.address("admin")
+    assert t.getMinDelay().call() == DAY
+    assert t.hasRole(PROPOSER_ROLE, admin).call()
+    assert t.hasRole(EXECUTOR_ROLE, admin).call()
+    # The deployer keeps nothing: the timelock administers itself.
+    assert not t.hasRole(keccak(text="DEFAULT_ADMIN_ROLE"), admin).call()
+    assert t.hasRole(b"\x00" * 32, ledger.timelock.address).call()
+    assert not t.hasRole(b"\x00" * 32, admin).call()
+
+
+def test_a_second_deployment_with_a_separate_admin_and_delay(ledger: Ledger) -> None:
     deployer, admin = ledger.address("stranger"), ledger.address("auditor")
-    nonce = ledger.w3.eth.get_transaction_count(deployer)
-    addresses = deploy_suite(ledger.w3, deployer, admin)
-    assert list(addresses) == list(DEPLOYED_CONTRACTS)
-    assert addresses == predict_addresses(deployer, nonce)
+    addresses = deploy_suite(ledger.w3, deployer, admin, timelock_delay=7 * DAY)
+    assert list(addresses) == [*DEPLOYED_CONTRACTS, TIMELOCK]
+    verify_suite(ledger.w3, addresses)
     consortium = ledger.w3.eth.contract(address=addresses["Consortium"], abi=ledger.consortium.abi)
     assert consortium.functions.admin().call() == admin
+    timelock = ledger.w3.eth.contract(address=addresses[TIMELOCK], abi=ledger.timelock.abi)
+    assert timelock.functions.getMinDelay().call() == 7 * DAY
+    assert timelock.functions.hasRole(PROPOSER_ROLE, admin).call()
+    assert not timelock.functions.hasRole(PROPOSER_ROLE, deployer).call()
+
+
+def test_only_the_deployer_puts_proxies_on_its_bootstrap_and_upgrades_them_away(ledger: Ledger) -> None:
+    w3 = ledger.w3
+    bootstrap = load_artifact("SuiteBootstrap")
+    receipt = send_unlocked(
+        w3,
+        {
+            "from": ledger.address("admin"),
+            "data": w3.eth.contract(abi=bootstrap.abi, bytecode=bootstrap.bytecode)
+            .constructor()
+            .data_in_transaction,
+        },
+    )
+    address = receipt["contractAddress"]
+    start = w3.eth.contract(abi=bootstrap.abi).encode_abi("initialize")
+    proxy = load_artifact("SuiteProxy")
+    factory = w3.eth.contract(abi=proxy.abi, bytecode=proxy.bytecode)
+    ledger.reverts(factory.constructor(address, start), "stranger", "SuiteBootstrapUnauthorized", "stranger")
+    ledger.reverts(factory.constructor(address, b""), "admin", "ERC1967ProxyUninitialized")
+    receipt = ledger.send(factory.constructor(address, start), "admin")
+    on_bootstrap = w3.eth.contract(address=receipt["contractAddress"], abi=bootstrap.abi)
+    ledger.reverts(
+        on_bootstrap.functions.upgradeToAndCall(ledger.anchors.address, b""),
+        "stranger",
+        "SuiteBootstrapUnauthorized",
+        "stranger",
+    )
 
 
 def test_verify_suite_refuses_a_record_that_does_not_match_the_chain(ledger: Ledger) -> None:
-    addresses = {name: contract.address for name, contract in ledger.contracts.items()}
+    addresses = recorded(ledger)
     swapped = dict(addresses, Rights=addresses["Pledges"], Pledges=addresses["Rights"])
     with pytest.raises(ConfigError, match="does not match the chain"):
         verify_suite(ledger.w3, swapped)
+    other_timelock = dict(addresses, Timelock=addresses["Anchors"])
+    with pytest.raises(ConfigError, match="timelock"):
+        verify_suite(ledger.w3, other_timelock)
     with pytest.raises(ConfigError, match="lacks the address of Anchors"):
-        verify_suite(
-            ledger.w3, {name: address for name, address in addresses.items() if name != "Anchors"}
-        )
+        verify_suite(ledger.w3, {name: a for name, a in addresses.items() if name != "Anchors"})
     nowhere = dict(addresses, Anchors=Web3.to_checksum_address("0x" + "11" * 20))
     with pytest.raises(ConfigError, match="no contract at"):
         verify_suite(ledger.w3, nowhere)
@@ -58,20 +129,3 @@ def test_a_deployer_the_node_cannot_sign_for_is_refused_with_a_hint(ledger: Ledg
     unknown = Web3.to_checksum_address("0x" + "12" * 20)
     with pytest.raises(TransactionError, match="unlock that account"):
         deploy_suite(ledger.w3, unknown, ledger.address("admin"))
-
-
-def test_an_interleaved_transaction_from_the_deployer_is_detected(ledger: Ledger) -> None:
-    deployer = ledger.address("merchant_c")
-    sent: list[int] = []
-
-    def send_with_own_nonces(w3: Web3, transaction: TxParams) -> TxReceipt:
-        """A sender assigning nonces itself, while something else also sends from the deployer."""
-        if len(sent) == 1:
-            send_unlocked(w3, {"from": deployer, "to": deployer, "value": 0})
-        sent.append(1)
-        return send_unlocked(
-            w3, {key: value for key, value in transaction.items() if key != "nonce"}
-        )  # type: ignore[misc]
-
-    with pytest.raises(ChainError, match="not at the predicted"):
-        deploy_suite(ledger.w3, deployer, deployer, send=send_with_own_nonces)

@@ -23,20 +23,10 @@ from web3.contract import Contract
 
 ACTIVE, RELEASED, ENFORCED = 1, 2, 3
 REGISTRATION = keccak(text="CCRC pledge registration 2025-000042")
-PLEDGE_FIELDS = [
-    "status",
-    "pledgor",
-    "pledgee",
-    "certificateId",
-    "right",
-    "shares",
-    "maturity",
-    "seniorPledgeId",
-]
 
 
 def pledge(ledger: Ledger, pledge_id: int) -> dict[str, Any]:
-    return dict(zip(PLEDGE_FIELDS, ledger.pledges.functions.pledge(pledge_id).call(), strict=True))
+    return ledger.struct(ledger.pledges.functions.pledge(pledge_id))
 
 
 def signed(
@@ -141,6 +131,9 @@ def test_a_bank_records_a_pledge_with_the_pledgors_signed_consent(ledger: Ledger
         "shares": 6_000,
         "maturity": maturity,
         "seniorPledgeId": 0,
+        "amount": 12_000_000_00,
+        "currency": b"CNY",
+        "externalRef": REGISTRATION,
     }
     r = ledger.rights.functions
     a = ledger.address("merchant_a")

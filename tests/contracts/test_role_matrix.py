@@ -58,7 +58,9 @@ class Case:
     contract: str
     function: str
     build: Build
-    gate: str  # "member:<mask>", "admin", "certificates", "pledges", "consortium", "nobody"
+    #: "member:<mask>", "admin", "certificates", "pledges", "consortium", "timelock",
+    #: "initialized" (nobody initialises twice), "anyone", "nobody"
+    gate: str
     allowed: frozenset[str] = field(default_factory=frozenset)
     #: Callers holding a permitted role but in the wrong relation to the record, and their error.
     relation_errors: dict[str, Relation] = field(default_factory=dict)
@@ -158,6 +160,48 @@ CASES: list[Case] = [
         ),
         member(MERCHANT),
         MERCHANT_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "submitBatch",
+        lambda l, x, c: l.certificates.functions.submitBatch(
+            l.address("registrar"), [keccak(text="batch 1"), keccak(text="batch 2")]
+        ),
+        member(MERCHANT),
+        MERCHANT_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "acceptBatch",
+        lambda l, x, c: l.certificates.functions.acceptBatch([x["submitted"]]),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "publicizeBatch",
+        lambda l, x, c: l.certificates.functions.publicizeBatch([x["accepted"]], l.now() + 10 * DAY),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "issueBatch",
+        lambda l, x, c: l.certificates.functions.issueBatch(
+            [x["notice_ended"]], ["MATRIX-B1"], [l.now() + YEAR]
+        ),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "importIssued",
+        lambda l, x, c: l.certificates.functions.importIssued(
+            [(l.address("merchant_a"), keccak(text="legacy"), "LEGACY-1", l.now() - YEAR,
+              l.now() - DAY, l.now() + YEAR)]
+        ),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
     ),
     Case(
         "Certificates",
@@ -348,6 +392,12 @@ CASES: list[Case] = [
     ),
     Case(
         "Rights",
+        "mintIssuedBatch",
+        lambda l, x, c: l.rights.functions.mintIssuedBatch([x["issued"]], [l.address(c)]),
+        "certificates",
+    ),
+    Case(
+        "Rights",
         "lockShares",
         lambda l, x, c: l.rights.functions.lockShares(
             x["issued"], HOLDING, l.address("merchant_a"), 1, 99
@@ -410,6 +460,62 @@ CASES: list[Case] = [
         frozenset({"oracle"}),
     ),
 ]
+# Governance: the directory and the timelock are the timelock's alone; seeding a replica copies
+# only what the Consortium holds, so anyone may.
+CASES += [
+    Case(
+        "Consortium",
+        "setTimelock",
+        lambda l, x, c: l.consortium.functions.setTimelock(l.address("auditor")),
+        "timelock",
+    ),
+    Case(
+        "Consortium",
+        "registerContract",
+        lambda l, x, c: l.consortium.functions.registerContract(
+            b"Probe".ljust(32, b"\x00"), l.anchors.address, False
+        ),
+        "timelock",
+    ),
+    Case(
+        "Consortium",
+        "removeContract",
+        lambda l, x, c: l.consortium.functions.removeContract(b"Anchors".ljust(32, b"\x00")),
+        "timelock",
+    ),
+    Case(
+        "Consortium",
+        "seedReplica",
+        lambda l, x, c: l.consortium.functions.seedReplica(l.anchors.address, 0, 3),
+        "anyone",
+        frozenset(CALLERS),
+    ),
+]
+for _name in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors"):
+    CASES.append(
+        Case(
+            _name,
+            "upgradeToAndCall",
+            lambda l, x, c, _n=_name: l.contracts[_n].functions.upgradeToAndCall(
+                l.contracts[_n].address, b""
+            ),
+            "timelock",
+        )
+    )
+    CASES.append(
+        Case(
+            _name,
+            "initialize",
+            lambda l, x, c, _n=_name: (
+                l.contracts[_n].functions.initialize(
+                    l.address("admin"), l.address("admin"), [], [], []
+                )
+                if _n == "Consortium"
+                else l.contracts[_n].functions.initialize()
+            ),
+            "initialized",
+        )
+    )
 for _name in ("Certificates", "Rights", "Pledges", "Anchors"):
     CASES.append(
         Case(
@@ -436,7 +542,13 @@ def expected_error(
     if case.gate in ("certificates", "pledges"):
         return ("RightsUnauthorizedCaller", (address,))
     if case.gate == "consortium":
-        return ("MemberReplicaUnauthorizedCaller", (address,))
+        return ("SuiteUnauthorizedCaller", (address,))
+    if case.gate == "timelock" and case.contract == "Consortium":
+        return ("ConsortiumUnauthorizedTimelock", (address,))
+    if case.gate == "timelock":
+        return ("SuiteUnauthorizedUpgrade", (address,))
+    if case.gate == "initialized":
+        return ("InvalidInitialization", ())
     if case.gate == "nobody":
         return ("RightsApprovalsDisabled", ())
     mask = int(case.gate.split(":")[1])
