@@ -20,7 +20,19 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args, hre, runSuper) => {
 
 /** @type import('hardhat/config').HardhatUserConfig */
 module.exports = {
-  solidity: { version: compiler.version, settings: compiler.settings },
+  solidity: {
+    version: compiler.version,
+    // The storage layout goes into the build info, where the upgrade-safety check reads it.
+    settings: {
+      ...compiler.settings,
+      outputSelection: {
+        "*": {
+          "*": ["abi", "evm.bytecode", "evm.deployedBytecode", "evm.methodIdentifiers", "metadata", "storageLayout"],
+          "": ["ast"],
+        },
+      },
+    },
+  },
   paths: {
     sources: "./contracts",
     artifacts: "./build/hardhat/artifacts",

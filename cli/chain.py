@@ -74,3 +74,81 @@ def deploy(
     ledger = current().ledger()
     ledger.deploy(admin=admin)
     _answer_status("deployed")
+
+
+@app.command()
+def upgrade(
+    contracts: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[CONTRACT]...",
+            help="Consortium, Certificates, Rights, Pledges or Anchors (default: every one whose code changed).",
+        ),
+    ] = None,
+    execute: Annotated[
+        str | None,
+        typer.Option(metavar="OPERATION", help="Run this scheduled operation (its id) once its delay has passed."),
+    ] = None,
+) -> None:
+    """Upgrade the contracts to the implementations this release ships, through the governance timelock.
+
+    Deploys each changed implementation, then schedules one timelock operation pointing every changed
+    proxy at its new code. With no delay (the local profile) it runs at once; otherwise run it after the
+    delay with --execute OPERATION. Scheduling and executing are governance's (the admin's): act as it
+    with --as. When governance is a multisig, the answer is the timelock call for its owners to submit.
+    """
+    from ledger.governance import execute_upgrade, upgrade_suite
+    from ledger.rights import format_time
+
+    state = current()
+    ledger = state.ledger()
+    if execute is not None:
+        if contracts:
+            raise ConfigError("--execute runs an operation already scheduled; name no contracts with it")
+        receipt = execute_upgrade(ledger, execute)
+        state.out.record({"operation": execute, "state": "executed", "block": receipt["blockNumber"],
+                          "transaction": receipt["transactionHash"].to_0x_hex()}, title="upgrade")
+        return
+    outcome = upgrade_suite(ledger, contracts) if contracts else upgrade_suite(ledger)
+    row: dict[str, object] = {"state": outcome.state, "upgrades": outcome.upgrades}
+    if outcome.operation_id is not None:
+        row["operation"] = outcome.operation_id
+    if outcome.ready_at is not None:
+        row["delay"] = f"{outcome.delay} s"
+        row["ready at"] = format_time(outcome.ready_at)
+        row["next"] = f"dal chain upgrade --execute {outcome.operation_id}"
+    if outcome.multisig_call is not None:
+        row["multisig call"] = outcome.multisig_call
+    state.out.record(row, title="upgrade")
+
+
+@app.command()
+def governance() -> None:
+    """Who governs the suite: the admin, the timelock and its delay, the code behind each contract,
+    the directory, and every operation scheduled through the timelock (pending, executed, cancelled)."""
+    from ledger.governance import suite_governance
+    from ledger.rights import format_time
+
+    state = current()
+    view = suite_governance(state.ledger())
+    state.out.record(
+        {
+            "admin": view.admin,
+            "timelock": view.timelock,
+            "delay": f"{view.delay} s",
+            "implementations": view.implementations,
+            "directory": view.directory,
+            "operations": [
+                {
+                    "operation": item.operation_id,
+                    "state": item.state,
+                    "calls": item.calls,
+                    "scheduled block": item.scheduled_block,
+                    "ready at": format_time(item.ready_at),
+                    "executed block": item.executed_block,
+                }
+                for item in view.operations
+            ],
+        },
+        title="governance",
+    )

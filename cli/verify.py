@@ -67,7 +67,7 @@ def _readable(answer: Verification) -> dict[str, Any]:
         row["proof"] = (
             f"verified: {proof['reads_re_executed']} reads re-executed on {proof['storage_slots_proven']} storage "
             f"slots of {len(proof['accounts_proven'])} accounts proven against the state root; "
-            f"{summary['not_in_state_proof']}"
+            f"the proof covers {summary['proof_covers']}"
         )
     else:
         row["proof"] = f"FAILED: {proof['failure']}"

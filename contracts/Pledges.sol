@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
 
 import {SuiteContract} from "./base/SuiteContract.sol";
@@ -17,9 +17,8 @@ import {SuiteNames} from "./types/SuiteNames.sol";
 
 /// @title Pledges
 /// @notice Pledges of shares of a right to banks, consented to by EIP-712 signature and ranked by recording order.
-/// @dev EIP-712's name and version hashes are immutables of the implementation (constants in effect); under the proxy
-/// the domain separator is rebuilt with the proxy's address, so signatures bind the proxy, which never changes.
-contract Pledges is IPledges, EIP712, NoncesUpgradeable, SuiteContract {
+/// @dev The EIP-712 domain binds the proxy's address, which never changes, so consents survive upgrades.
+contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContract {
     /// @notice The EIP-712 type hash of a pledgor's consent to a pledge.
     bytes32 public constant CONSENT_TYPEHASH = keccak256(
         "PledgeConsent(address pledgee,uint256 certificateId,uint8 right,uint256 shares,uint256 amount,"
@@ -31,6 +30,10 @@ contract Pledges is IPledges, EIP712, NoncesUpgradeable, SuiteContract {
         keccak256("PledgeExtension(uint256 pledgeId,uint64 newMaturity,uint256 nonce,uint256 deadline)");
 
     uint256 private constant _TOTAL_SHARES = 10_000;
+
+    /// @dev The EIP-712 domain's name and version, as constants: a consent's digest reads no storage for them.
+    string private constant _DOMAIN_NAME = "DataAssetLedger Pledges";
+    string private constant _DOMAIN_VERSION = "1";
 
     /// @dev Slot A: what release and extension read and write; slot B: the pledgor's side and the senior link;
     /// slots C and D: the secured amount and the external reference, stored so that every term can be proved.
@@ -62,12 +65,14 @@ contract Pledges is IPledges, EIP712, NoncesUpgradeable, SuiteContract {
 
     /// @param consortium_ The Consortium's proxy, whose directory names the Rights contract whose shares are pledged.
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(IConsortium consortium_) EIP712("DataAssetLedger Pledges", "1") SuiteContract(consortium_) {
+    constructor(IConsortium consortium_) SuiteContract(consortium_) {
         _rights = IRights(_suiteContract(consortium_, SuiteNames.RIGHTS));
     }
 
-    /// @notice Set up the proxy's state (nothing to set today; kept for the proxy's first call).
-    function initialize() external initializer {}
+    /// @notice Set up the proxy's state: the EIP-712 domain of consents.
+    function initialize() external initializer {
+        __EIP712_init(_DOMAIN_NAME, _DOMAIN_VERSION);
+    }
 
     /// @notice The Rights contract whose shares are pledged.
     function rights() external view returns (IRights) {
@@ -325,5 +330,15 @@ contract Pledges is IPledges, EIP712, NoncesUpgradeable, SuiteContract {
         assembly {
             $.slot := _PLEDGES_STORAGE
         }
+    }
+
+    /// @dev The domain's name from code rather than storage (the same text {initialize} stores).
+    function _EIP712Name() internal pure override returns (string memory) {
+        return _DOMAIN_NAME;
+    }
+
+    /// @dev The domain's version from code rather than storage (the same text {initialize} stores).
+    function _EIP712Version() internal pure override returns (string memory) {
+        return _DOMAIN_VERSION;
     }
 }

@@ -138,16 +138,7 @@ def _state(record: Mapping[str, Any], now: int) -> str:
     return "live"
 
 
-def _terms_hashes(reader: ChainReader, certificate_id: int) -> dict[int, str]:
-    """Licence id -> the terms hash it was granted with (kept only in ``LicenceGranted``)."""
-    return {
-        int(event.args["licenceId"]): "0x" + bytes(event.args["termsHash"]).hex()
-        for event in reader.history(certificate_id).events
-        if event.event == "LicenceGranted"
-    }
-
-
-def _view(reader: ChainReader, licence_id: int, terms: Mapping[int, str]) -> LicenceView:
+def _view(reader: ChainReader, licence_id: int) -> LicenceView:
     record = reader.call("Rights", "licence", licence_id)
     return LicenceView(
         licence_id=licence_id,
@@ -156,7 +147,7 @@ def _view(reader: ChainReader, licence_id: int, terms: Mapping[int, str]) -> Lic
         grantor=to_checksum_address(record["grantor"]),
         licensee=to_checksum_address(record["licensee"]),
         parent_id=int(record["parentId"]),
-        terms_hash=terms.get(licence_id),
+        terms_hash="0x" + bytes(record["termsHash"]).hex(),
         start=int(record["start"]),
         end=int(record["end"]),
         exclusive=bool(record["exclusive"]),
@@ -169,12 +160,11 @@ def _view(reader: ChainReader, licence_id: int, terms: Mapping[int, str]) -> Lic
 def read_licences(reader: ChainReader, certificate_id: int) -> list[LicenceView]:
     """Every licence of the certificate at the reader's block: top-level ones in grant order, each followed
     by its sub-licences (depth first)."""
-    terms = _terms_hashes(reader, certificate_id)
     found: list[LicenceView] = []
 
     def walk(ids: list[int]) -> None:
         for licence_id in ids:
-            found.append(_view(reader, licence_id, terms))
+            found.append(_view(reader, licence_id))
             walk([int(child) for child in reader.call("Rights", "sublicencesOf", licence_id)])
 
     for right in (Right.DEVELOPMENT, Right.OPERATION):
@@ -191,8 +181,7 @@ def show_licence(ctx: LedgerContext, licence_id: int, *, block: int | None = Non
     """One licence; :class:`NotFoundError` for an unknown id."""
     reader = ChainReader(ctx, block)
     _require_licence(reader, licence_id)
-    certificate_id = int(reader.call("Rights", "licence", licence_id)["certificateId"])
-    return _view(reader, licence_id, _terms_hashes(reader, certificate_id))
+    return _view(reader, licence_id)
 
 
 def _require_licence(reader: ChainReader, licence_id: int) -> None:
@@ -274,7 +263,7 @@ def grant_licence(
     (event,) = events_in(ctx, receipt, "Rights", "LicenceGranted")
     licence_id = int(event["licenceId"])
     after = ChainReader(ctx, int(receipt["blockNumber"]))
-    view = _view(after, licence_id, {licence_id: "0x" + terms_hash.hex()})
+    view = _view(after, licence_id)
     return GrantedLicence(view, Written.of(receipt))
 
 

@@ -36,6 +36,7 @@ from eth_typing import ChecksumAddress
 from eth_utils.address import is_checksum_address, to_checksum_address
 from eth_utils.crypto import keccak
 
+from ledger.chain.artifacts import DEPLOYED_CONTRACTS
 from ledger.chain.logs import EventLog, address_topic
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError, ValidationError
@@ -64,7 +65,7 @@ __all__ = [
 ]
 
 #: The contracts of the ledger suite, whose events history is read from.
-SUITE_CONTRACTS = ("Consortium", "Certificates", "Rights", "Pledges", "Anchors")
+SUITE_CONTRACTS = DEPLOYED_CONTRACTS  # the suite, in deployment order
 
 
 class Role(IntFlag):

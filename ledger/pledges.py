@@ -138,6 +138,11 @@ class PledgeView:
         }
 
 
+#: The fields of :meth:`PledgeView.row` that come from a pledge's events (where and how it was
+#: recorded and enforced) rather than from its stored terms.
+EVENT_FIELDS = ("enforced_to", "enforced_shares", "recorded_block", "recorded_tx")
+
+
 def _pledge_events(reader: ChainReader, certificate_id: int | None) -> list[ChainLog]:
     """``PledgeRecorded`` and ``PledgeEnforced`` up to the reader's block (of one certificate, or all)."""
     if certificate_id is not None:
@@ -160,10 +165,10 @@ def _view(reader: ChainReader, pledge_id: int, recorded: ChainLog, enforced: Cha
         pledgor=to_checksum_address(state["pledgor"]),
         pledgee=to_checksum_address(state["pledgee"]),
         shares=int(state["shares"]),
-        amount=int(recorded.args["amount"]),
-        currency=bytes(recorded.args["currency"]).decode("ascii"),
+        amount=int(state["amount"]),
+        currency=bytes(state["currency"]).decode("ascii"),
         maturity=int(state["maturity"]),
-        external_ref=bytes(recorded.args["externalRef"]),
+        external_ref=bytes(state["externalRef"]),
         senior_pledge_id=int(state["seniorPledgeId"]),
         status=status,
         recorded_block=recorded.block_number,

@@ -39,19 +39,17 @@ the node that gave it. The check fails safe: a read that reverts on the
 local state leaves no journal to learn its slots from, so a node that hides
 slots can make a proof fail, never make a wrong answer pass.
 
-Some facts live only in events: who ever received shares (state is asked for
-each one's balance), the number the certificate was issued under, the
-licences' terms hashes and the pledges' amounts, currencies and references.
-They are read through :mod:`ledger.history`: from the oracle's read model up
-to its cursor when that block is still on the chain, and from the chain's logs
-past it (or entirely, without a read model); the answer says which. The
-events are then held against state, so an incomplete source cannot shrink the
-answer unnoticed: the holders found must own all 10,000 shares of each right,
-the active pledges found must lock exactly the shares each holder has pledged,
-the number must map back to the certificate, and every licence in state must
-have its grant among the events. What the proof does not cover
-is said in the answer: secured amounts, currencies and references of pledges
-and licence terms hashes live in events, not in contract state.
+Every field of the answer is read from contract state (a certificate's number
+and dates, each pledge's amount, currency and reference, each licence's terms
+hash included), so the proof covers all of it. Events serve only to find
+what to read: who ever received shares (state is asked for each one's
+balance) and which pledges were recorded. They are read through
+:mod:`ledger.history`: from the oracle's read model up to its cursor when that
+block is still on the chain, and from the chain's logs past it (or entirely,
+without a read model); the answer says which. What they found is then held
+against state, so an incomplete source cannot shrink the answer unnoticed:
+the holders found must own all 10,000 shares of each right, and the active
+pledges found must lock exactly the shares each holder has pledged.
 """
 
 from __future__ import annotations
@@ -73,7 +71,7 @@ from ledger.context import LedgerContext
 from ledger.errors import LedgerError, StoreError
 from ledger.hashing import record_hash
 from ledger.licences import LicenceView, read_licences
-from ledger.pledges import PledgeView, read_pledges
+from ledger.pledges import EVENT_FIELDS, PledgeView, read_pledges
 from ledger.rights import (
     CERTIFICATE_STATUSES,
     CertificateRights,
@@ -104,11 +102,8 @@ __all__ = [
 #: The Consortium role bit of registrars.
 REGISTRAR_ROLE = 1
 
-#: What an answer's proof leaves out: values kept only in event logs.
-NOT_IN_STATE = (
-    "pledge amounts, currencies and references and licence terms hashes come from events, "
-    "which the state proof does not cover"
-)
+#: What an answer's proof covers: every field, since each is read from contract state.
+PROOF_COVERS = "every field of the answer (each is read from contract state at the block)"
 
 
 @dataclass(frozen=True)
@@ -579,9 +574,9 @@ class Verification:
                 for item in self.rights.rights
             ],
             "licences": [licence.row(names) for licence in self.binding_licences()],
-            "pledges": [pledge.row(names) for pledge in self.binding_pledges()],
+            "pledges": [_stored_terms(pledge, names) for pledge in self.binding_pledges()],
             "ended_pledges": [
-                pledge.row(names) for pledge in self.pledges if pledge.status != "active"
+                _stored_terms(pledge, names) for pledge in self.pledges if pledge.status != "active"
             ],
             "block": {
                 "number": self.block_number,
@@ -592,14 +587,13 @@ class Verification:
                 "events_from": self.events_source,
             },
             "proof": self.proof.summary() if self.proof is not None else None,
-            "not_in_state_proof": NOT_IN_STATE,
+            "proof_covers": PROOF_COVERS,
         }
 
 
-def _number_of(reader: ChainReader, certificate_id: int) -> str | None:
-    """The number the certificate was issued under (its hash alone is in state)."""
-    issued = [event for event in reader.history(certificate_id).events if event.event == "CertificateIssued"]
-    return str(issued[-1].args["number"]) if issued else None
+def _stored_terms(pledge: PledgeView, names: Mapping[str, str]) -> dict[str, Any]:
+    """A pledge as the bank's answer gives it: its stored terms only, every one provable."""
+    return {key: value for key, value in pledge.row(names).items() if key not in EVENT_FIELDS}
 
 
 def _unmatched_pledges(
@@ -652,7 +646,7 @@ def verify_certificate(
     rights = read_rights(reader, certificate_id, names)
     licences = read_licences(reader, certificate_id)
     pledges = read_pledges(reader, certificate_id)
-    number = _number_of(reader, certificate_id)
+    number = str(record["number"]) or None
 
     problems: list[str] = []
     if status not in ("issued", "suspended", "cancelled"):
@@ -674,15 +668,6 @@ def verify_certificate(
                 f"the events read ({source}) are incomplete"
             )
     problems += _unmatched_pledges(rights, pledges, names, source)
-    problems += [
-        f"licence {licence.licence_id} has no LicenceGranted event in the events read ({source}), so its terms "
-        "hash is unknown"
-        for licence in licences if licence.terms_hash is None
-    ]
-    if number is None and status in ("issued", "suspended", "cancelled"):
-        problems.append(f"no CertificateIssued event of the certificate was found in the events ({source})")
-    if number is not None and int(reader.call("Certificates", "certificateByNumber", registrar, number)) != certificate_id:
-        problems.append(f"the number {number!r} found in the events ({source}) is not the certificate's on chain")
 
     report = prove_reads(ctx, reader) if proof else None
     if report is not None and not report.verified:

@@ -12,8 +12,10 @@ contract SuiteBootstrap is UUPSUpgradeable {
     /// @notice Only the deployer of this bootstrap may upgrade a proxy away from it.
     error SuiteBootstrapUnauthorized(address caller);
 
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     address private immutable _deployer;
 
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
         _deployer = msg.sender;
     }

@@ -10,9 +10,11 @@ import {IConsortium} from "../interfaces/IConsortium.sol";
 
 // Second implementations of the five contracts, for the tests that upgrade a live suite: each keeps every function
 // and all the state of the first and adds one view. The storage-layout check compares each with the contract named
-// in its `oz-upgrades-from` annotation.
+// in its `oz-upgrades-from` annotation. None has new state, so none needs an initializer of its own: the proxies were
+// initialised by the first implementations.
 
 /// @custom:oz-upgrades-from Consortium
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract ConsortiumV2 is Consortium {
     /// @notice The implementation's edition.
     function edition() external pure returns (uint256) {
@@ -21,6 +23,7 @@ contract ConsortiumV2 is Consortium {
 }
 
 /// @custom:oz-upgrades-from Certificates
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract CertificatesV2 is Certificates {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_) Certificates(consortium_) {}
@@ -32,6 +35,7 @@ contract CertificatesV2 is Certificates {
 }
 
 /// @custom:oz-upgrades-from Rights
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract RightsV2 is Rights {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_) Rights(consortium_) {}
@@ -43,6 +47,7 @@ contract RightsV2 is Rights {
 }
 
 /// @custom:oz-upgrades-from Pledges
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract PledgesV2 is Pledges {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_) Pledges(consortium_) {}
@@ -54,6 +59,7 @@ contract PledgesV2 is Pledges {
 }
 
 /// @custom:oz-upgrades-from Anchors
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract AnchorsV2 is Anchors {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_) Anchors(consortium_) {}

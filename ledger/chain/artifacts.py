@@ -17,9 +17,15 @@ from typing import Any
 
 from ledger.errors import ConfigError, NotFoundError
 
-__all__ = ["ARTIFACTS_DIR", "Artifact", "iter_artifacts", "load_artifact"]
+__all__ = ["ARTIFACTS_DIR", "DEPLOYED_CONTRACTS", "GOVERNANCE_CONTRACTS", "Artifact", "iter_artifacts", "load_artifact"]
 
 ARTIFACTS_DIR = Path(__file__).resolve().parents[1] / "artifacts"
+
+#: The contracts of the suite, each behind its own proxy; one ``contracts/<Name>.sol`` each.
+DEPLOYED_CONTRACTS: tuple[str, ...] = ("Consortium", "Certificates", "Rights", "Pledges", "Anchors")
+#: The governance pieces a deployment also creates, from ``contracts/governance/<Name>.sol``: the
+#: proxy in front of each contract, the bootstrap implementation proxies start from, the timelock.
+GOVERNANCE_CONTRACTS: tuple[str, ...] = ("SuiteProxy", "SuiteBootstrap", "Timelock")
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,19 @@ class Artifact:
     abi: list[dict[str, Any]]
     bytecode: str
     deployed_bytecode: str
+    #: Where the runtime code holds immutables, which deployment fills in: ``(start, length)``.
+    immutable_ranges: tuple[tuple[int, int], ...] = ()
+
+    def same_code(self, runtime: bytes) -> bool:
+        """Whether ``runtime`` (a deployed contract's code) is this artifact's code, whatever values
+        its immutables were given at deployment."""
+        expected = bytearray(bytes.fromhex(self.deployed_bytecode[2:]))
+        actual = bytearray(runtime)
+        if len(expected) != len(actual):
+            return False
+        for start, length in self.immutable_ranges:
+            actual[start : start + length] = expected[start : start + length]
+        return expected == actual
 
 
 def _read(path: Path) -> Artifact:
@@ -40,6 +59,7 @@ def _read(path: Path) -> Artifact:
             abi=list(document["abi"]),
             bytecode=str(document.get("bytecode", "0x")),
             deployed_bytecode=str(document.get("deployedBytecode", "0x")),
+            immutable_ranges=tuple((int(start), int(length)) for start, length in document.get("immutableRanges", [])),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"the contract artifact {path.name} is unreadable ({exc}); rebuild it") from None

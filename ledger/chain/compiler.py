@@ -32,7 +32,7 @@ from typing import Any
 import solcx
 from solcx.exceptions import SolcError
 
-from ledger.chain.artifacts import ARTIFACTS_DIR
+from ledger.chain.artifacts import ARTIFACTS_DIR, DEPLOYED_CONTRACTS, GOVERNANCE_CONTRACTS
 from ledger.errors import ConfigError
 
 __all__ = [
@@ -58,11 +58,6 @@ CONFIG_PATH = CONTRACTS_DIR / "compiler.json"
 SOLC_JS = Path(__file__).resolve().with_name("solc.js")
 TESTING_ARTIFACTS_DIR = ARTIFACTS_DIR / "testing"
 
-#: The contracts of the suite, each behind its own proxy; one ``contracts/<Name>.sol`` each.
-DEPLOYED_CONTRACTS: tuple[str, ...] = ("Consortium", "Certificates", "Rights", "Pledges", "Anchors")
-#: The governance pieces a deployment also creates, from ``contracts/governance/<Name>.sol``: the
-#: proxy in front of each contract, the bootstrap implementation proxies start from, the timelock.
-GOVERNANCE_CONTRACTS: tuple[str, ...] = ("SuiteProxy", "SuiteBootstrap", "Timelock")
 #: Contracts that only tests deploy, by the file under ``contracts/testing/`` that defines them.
 TESTING_CONTRACTS: dict[str, str] = {
     "TestWallet": "TestWallet.sol",
@@ -74,7 +69,13 @@ TESTING_CONTRACTS: dict[str, str] = {
     "AnchorsV2": "SuiteV2.sol",
 }
 
-_OUTPUTS = ["abi", "evm.bytecode.object", "evm.deployedBytecode.object", "metadata"]
+_OUTPUTS = [
+    "abi",
+    "evm.bytecode.object",
+    "evm.deployedBytecode.object",
+    "evm.deployedBytecode.immutableReferences",
+    "metadata",
+]
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,12 @@ def render_artifact(name: str, output: Mapping[str, Any]) -> str:
         "abi": output["abi"],
         "bytecode": "0x" + output["evm"]["bytecode"]["object"],
         "deployedBytecode": "0x" + output["evm"]["deployedBytecode"]["object"],
+        # Where the runtime code holds immutables (filled in at deployment): [[start, length], ...].
+        "immutableRanges": sorted(
+            [int(place["start"]), int(place["length"])]
+            for places in output["evm"]["deployedBytecode"].get("immutableReferences", {}).values()
+            for place in places
+        ),
     }
     return json.dumps(document, indent=2) + "\n"
 

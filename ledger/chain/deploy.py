@@ -35,14 +35,13 @@ from web3 import Web3
 from web3.exceptions import Web3Exception
 from web3.types import TxParams, TxReceipt
 
-from ledger.chain.artifacts import load_artifact
-from ledger.chain.compiler import DEPLOYED_CONTRACTS
+from ledger.chain.artifacts import DEPLOYED_CONTRACTS, load_artifact
 from ledger.errors import ChainError, ConfigError, TransactionError
 
 __all__ = [
     "IMPLEMENTATION_SLOT",
-    "SendTransaction",
     "TIMELOCK",
+    "SendTransaction",
     "deploy_suite",
     "directory_name",
     "implementation_of",

@@ -15,7 +15,9 @@ Templates use ``str.format`` fields with a few extra format specs:
 id as its name), ``{roles:roles}`` (a role mask as its names) and the names of
 the contracts' enums: ``{current:certificate_status}``,
 ``{pending:certificate_request}``, ``{status:member_status}``,
-``{right:right}`` and ``{current:pledge_status}``.
+``{right:right}`` and ``{current:pledge_status}``; ``{name:name}`` (a
+``bytes32`` directory name as its text) and ``{expectedStates:timelock_states}``
+(a timelock's state bitmap as the states' names).
 """
 
 from __future__ import annotations
@@ -77,9 +79,48 @@ MESSAGES: dict[str, str] = {
     ),
     "StringTooLong": "the text {str!r} is too long for the contract; shorten it",
     "InvalidShortString": "a stored text is not a valid short string; this is a contract bug, report it",
-    "MemberReplicaUnauthorizedCaller": (
+    # Upgrades and the suite's wiring (OpenZeppelin's proxies and initializers, and the suite's own).
+    "SuiteUnauthorizedCaller": (
         "{caller} may not write member records; only the Consortium contract does"
     ),
+    "SuiteUnauthorizedUpgrade": (
+        "{caller} may not upgrade the suite; governance schedules upgrades through the timelock "
+        "(`dal chain upgrade`)"
+    ),
+    "SuiteUnknownContract": (
+        "the Consortium's directory lists no {name:name} contract; deploy the suite in order "
+        "(`dal chain deploy`)"
+    ),
+    "SuiteBootstrapUnauthorized": (
+        "{caller} did not deploy this bootstrap, so it may not create or upgrade its proxies"
+    ),
+    "InvalidInitialization": "the contract is already initialised; an initializer runs once",
+    "NotInitializing": "this can only run while the contract is being initialised",
+    "ERC1967InvalidImplementation": (
+        "{implementation} is not a contract that can sit behind the proxy; deploy the implementation first"
+    ),
+    "ERC1967NonPayable": "the proxy takes no value with an empty initialisation call",
+    "ERC1967ProxyUninitialized": "a proxy must be created with an initialisation call",
+    "UUPSUnauthorizedCallContext": "upgrades are called on the proxy, not on the implementation",
+    "UUPSUnsupportedProxiableUUID": (
+        "the new implementation does not speak the proxy's upgrade standard (UUID {slot}); "
+        "it cannot be upgraded to"
+    ),
+    "AddressEmptyCode": "{target} has no code; check the address",
+    "FailedCall": "a call the contract made failed without a reason",
+    # The governance timelock (OpenZeppelin's TimelockController).
+    "TimelockUnexpectedOperationState": (
+        "operation {operationId} is not {expectedStates:timelock_states}; "
+        "see it with `dal chain upgrade --status`"
+    ),
+    "TimelockInsufficientDelay": (
+        "a delay of {delay} s is shorter than the timelock's minimum of {minDelay} s"
+    ),
+    "TimelockInvalidOperationLength": (
+        "an operation's lists differ in length ({targets} targets, {payloads} payloads, {values} values)"
+    ),
+    "TimelockUnauthorizedCaller": "{caller} may not call the timelock's own functions; only the timelock does",
+    "TimelockUnexecutedPredecessor": "the operation {predecessorId} must run first",
     # Anchors: Merkle roots of off-chain batches.
     "AnchorsRootAlreadyRecorded": (
         "the Merkle root {root} is already anchored; this batch (or an identical one) is on chain already"
@@ -111,7 +152,31 @@ MESSAGES: dict[str, str] = {
     "ConsortiumRenounceDisabled": (
         "governance cannot be renounced; hand it over with transferOwnership and acceptOwnership"
     ),
+    "ConsortiumUnauthorizedTimelock": (
+        "{caller} is not the governance timelock; upgrades and the directory change only through it"
+    ),
+    "ConsortiumInvalidTimelock": "{timelock} cannot be the governance timelock; name the timelock contract",
+    "ConsortiumInvalidContract": (
+        "{account} cannot join the directory as {name:name}: the name must not be empty and the "
+        "account must be a contract"
+    ),
+    "ConsortiumContractExists": "the directory already lists {name:name} at {account}",
+    "ConsortiumUnknownContract": "the directory lists no contract named {name:name}",
+    "ConsortiumNotReplica": (
+        "{account} is not a contract the directory copies member records to; governance registers it first"
+    ),
+    "ConsortiumInvalidDirectory": (
+        "the directory's lists differ in length ({names} names, {accounts} contracts, "
+        "{replicaFlags} replica flags)"
+    ),
     # Certificates: the lifecycle.
+    "CertificatesInvalidBatch": (
+        "a batch needs at least one item and lists of equal length (got {length} and {otherLength})"
+    ),
+    "CertificatesInvalidImportDates": (
+        "an imported certificate must be submitted ({submittedAt:date}) no later than it was issued "
+        "({issuedAt:date}), and issued no later than today"
+    ),
     "CertificatesUnknownCertificate": (
         "certificate {certificateId} does not exist; see the certificates with `dal asset list`"
     ),
@@ -270,13 +335,15 @@ _ENUM_NAMES: dict[str, tuple[str, ...]] = {
     "right": ("holding", "development", "operation"),
     "pledge_status": ("none", "active", "released", "enforced"),
 }
+# OpenZeppelin TimelockController's operation states, by bit of its state bitmap.
+_TIMELOCK_STATES: tuple[str, ...] = ("unset", "waiting for its delay", "ready", "done")
 # The consortium's role bits (types/Roles.sol).
 _ROLE_BITS: tuple[tuple[int, str], ...] = (
     (1, "REGISTRAR"), (2, "MERCHANT"), (4, "BANK"), (8, "AUDITOR"), (16, "ORACLE"),
 )
 
 _ROLE_NAMES: dict[bytes, str] = {bytes(32): "admin"}
-for _role in ("ADMIN", "REGISTRAR", "MERCHANT", "BANK", "AUDITOR", "ORACLE"):
+for _role in ("ADMIN", "REGISTRAR", "MERCHANT", "BANK", "AUDITOR", "ORACLE", "PROPOSER", "EXECUTOR", "CANCELLER"):
     _ROLE_NAMES[keccak(text=_role)] = _role
     _ROLE_NAMES[keccak(text=f"{_role}_ROLE")] = _role
 
@@ -307,6 +374,14 @@ class _MessageFormatter(string.Formatter):
             return names[value] if 0 <= value < len(names) else f"{format_spec} {value}"
         if format_spec == "roles" and isinstance(value, int):
             return " or ".join(name for bit, name in _ROLE_BITS if value & bit) or f"mask {value}"
+        if format_spec == "name":
+            raw = _as_bytes(value)
+            return raw.rstrip(b"\0").decode(errors="replace") if raw is not None else str(value)
+        if format_spec == "timelock_states":
+            raw = _as_bytes(value)
+            bits = int.from_bytes(raw, "big") if raw is not None else int(value)
+            states = [name for bit, name in enumerate(_TIMELOCK_STATES) if bits >> bit & 1]
+            return " or ".join(states) or "in any expected state"
         if format_spec == "role":
             raw = _as_bytes(value)
             if raw is not None and raw in _ROLE_NAMES:

@@ -111,6 +111,31 @@ def issued(connection: Connection, event: LoggedEvent) -> None:
     )
 
 
+@handles("Certificates", "CertificateImported")
+def imported(connection: Connection, event: LoggedEvent) -> None:
+    """A certificate a legacy registry issued: it enters the read model already issued."""
+    args = event.args
+    values = {
+        "certificate_id": int(args["certificateId"]),
+        "status": "issued",
+        "holder": args["holder"],
+        "registrar": args["registrar"],
+        "number": args["number"],
+        "version": 1,
+        "catalog_hash": args["catalogHash"],
+        "notice_deadline": 0,
+        "expiry": int(args["expiry"]),
+        "last_reason_hash": None,
+        "submitted_block": event.block_number,
+        "issued_block": event.block_number,
+        "updated_block": event.block_number,
+        **_NO_REQUEST,
+    }
+    upsert(connection, Certificate, values, [k for k in values if k != "certificate_id"])
+    _version(connection, event, 1, args["catalogHash"])
+    link_certificate(connection, event, int(args["certificateId"]))
+
+
 @handles("Certificates", "CertificateChangeRequested")
 def change_requested(connection: Connection, event: LoggedEvent) -> None:
     _change(connection, event, pending_request="change", requested_hash=event.args["catalogHash"])

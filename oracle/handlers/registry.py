@@ -44,15 +44,25 @@ BatchHandler = Callable[[Connection, list[LoggedEvent]], None]
 Flush = Callable[[Connection], None]
 
 #: Events kept in the raw log without a read-model handler: ERC-1155 approvals (disabled
-#: in Rights) and URIs, the admin's ownership hand-over (governance, read from the
-#: contract when needed) and EIP-712 domain changes (never emitted by the suite).
+#: in Rights) and URIs, EIP-712 domain changes, and governance: the admin's ownership
+#: hand-over, each proxy's upgrades and initialisation, the directory, replica seeding and
+#: the timelock (read from the contracts, or from the raw log, when needed).
 LOG_ONLY: Final = frozenset(
     {
         ("Rights", "ApprovalForAll"),
         ("Rights", "URI"),
         ("Consortium", "OwnershipTransferStarted"),
         ("Consortium", "OwnershipTransferred"),
+        ("Consortium", "ContractRegistered"),
+        ("Consortium", "ContractRemoved"),
+        ("Consortium", "ReplicaSeeded"),
+        ("Consortium", "TimelockChanged"),
         ("Pledges", "EIP712DomainChanged"),
+        *(
+            (contract, event)
+            for contract in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors")
+            for event in ("Upgraded", "Initialized")
+        ),
     }
 )
 

@@ -41,7 +41,7 @@ def test_every_build_path_reads_the_one_compiler_settings_block() -> None:
     )
     hardhat_config = (PROJECT_ROOT / "hardhat.config.js").read_text()
     assert 'require("./contracts/compiler.json")' in hardhat_config
-    assert "settings: compiler.settings" in hardhat_config
+    assert "...compiler.settings" in hardhat_config
 
 
 def test_check_reports_a_stale_artifact(tmp_path: Path, fresh_documents: dict[Path, str]) -> None:
@@ -71,18 +71,59 @@ def test_command_line_check_fails_on_a_stale_artifact(
     assert "make artifacts" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(shutil.which("npx") is None, reason="npx is not installed")
-def test_hardhat_builds_the_same_bytecode(fresh_documents: dict[Path, str]) -> None:
-    """Hardhat (the npm solc under contracts/compiler.json) and py-solc-x produce identical
-    bytecode."""
-    subprocess.run(
-        ["npx", "hardhat", "compile", "--quiet"],
+BUILD_INFO = PROJECT_ROOT / "build" / "hardhat" / "artifacts" / "build-info"
+UPGRADE_SAFETY = PROJECT_ROOT / "ledger" / "chain" / "upgrade-safety.js"
+
+
+@pytest.fixture(scope="module")
+def hardhat_build() -> Path:
+    """A clean Hardhat build of ``contracts/`` (one build info, with storage layouts)."""
+    if shutil.which("npx") is None:
+        pytest.skip("npx is not installed")
+    for command in (["npx", "hardhat", "clean"], ["npx", "hardhat", "compile", "--quiet"]):
+        subprocess.run(command, cwd=PROJECT_ROOT, check=True, capture_output=True, timeout=600)
+    return PROJECT_ROOT / "build" / "hardhat" / "artifacts"
+
+
+def upgrade_safety(*options: str) -> subprocess.CompletedProcess[str]:
+    """OpenZeppelin's upgrade-safety check over the Hardhat build (namespaces included)."""
+    return subprocess.run(
+        ["node", str(UPGRADE_SAFETY), str(BUILD_INFO), *options],
+        check=False,
         cwd=PROJECT_ROOT,
-        check=True,
         capture_output=True,
+        text=True,
         timeout=300,
     )
-    artifacts = PROJECT_ROOT / "build" / "hardhat" / "artifacts" / "contracts"
+
+
+def test_every_upgradeable_contract_is_upgrade_safe_and_keeps_its_predecessors_layout(
+    hardhat_build: Path,
+) -> None:
+    result = upgrade_safety("--exclude", "contracts/testing/LayoutProbe.sol")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in DEPLOYED_CONTRACTS:
+        assert f"contracts/{name}.sol:{name}" in result.stdout
+        assert f"{name}V2 (upgrades from contracts/{name}.sol:{name})" in result.stdout
+    assert " 0 failed" in result.stdout
+
+
+def test_the_layout_check_refuses_a_reordered_namespace_and_accepts_an_appended_field(
+    hardhat_build: Path,
+) -> None:
+    swapped = upgrade_safety("--contract", "LayoutProbeSwapped")
+    assert swapped.returncode == 1
+    assert "Deleted `holder`" in swapped.stdout
+    appended = upgrade_safety("--contract", "LayoutProbeAppended")
+    assert appended.returncode == 0, appended.stdout + appended.stderr
+
+
+def test_hardhat_builds_the_same_bytecode(
+    fresh_documents: dict[Path, str], hardhat_build: Path
+) -> None:
+    """Hardhat (the npm solc under contracts/compiler.json) and py-solc-x produce identical
+    bytecode."""
+    artifacts = hardhat_build / "contracts"
     by_name = {
         json.loads(text)["contractName"]: json.loads(text) for text in fresh_documents.values()
     }
