@@ -173,11 +173,10 @@ contract Certificates is ICertificates, SuiteContract {
         uint256 length = certificateIds.length;
         if (length == 0 || numbers.length != length) revert CertificatesInvalidBatch(length, numbers.length);
         if (expiries.length != length) revert CertificatesInvalidBatch(length, expiries.length);
-        address[] memory holders = new address[](length);
         for (uint256 i = 0; i < length; ++i) {
-            holders[i] = _issue(certificateIds[i], numbers[i], expiries[i]);
+            uint256 certificateId = certificateIds[i];
+            _rights.mintIssued(certificateId, _issue(certificateId, numbers[i], expiries[i]));
         }
-        _rights.mintIssuedBatch(certificateIds, holders);
     }
 
     /// @inheritdoc ICertificates
@@ -188,13 +187,10 @@ contract Certificates is ICertificates, SuiteContract {
         CertificatesStorage storage $ = _store();
         firstId = $.certificateCount + 1;
         $.certificateCount += length;
-        uint256[] memory ids = new uint256[](length);
-        address[] memory holders = new address[](length);
         for (uint256 i = 0; i < length; ++i) {
-            ids[i] = firstId + i;
-            holders[i] = _import($, ids[i], items[i]);
+            uint256 certificateId = firstId + i;
+            _rights.mintIssued(certificateId, _import($, certificateId, items[i]));
         }
-        _rights.mintIssuedBatch(ids, holders);
     }
 
     /// @inheritdoc ICertificates

@@ -170,17 +170,6 @@ contract Rights is IRights, ERC165, SuiteContract {
     }
 
     /// @inheritdoc IRights
-    function mintIssuedBatch(uint256[] calldata certificateIds, address[] calldata holders)
-        external
-        onlyCaller(address(_certificates))
-    {
-        if (certificateIds.length != holders.length) revert RightsInvalidBatch(certificateIds.length, holders.length);
-        for (uint256 i = 0; i < certificateIds.length; ++i) {
-            _mint(certificateIds[i], holders[i]);
-        }
-    }
-
-    /// @inheritdoc IRights
     function lockShares(uint256 certificateId, Right right, address owner, uint256 shares, uint256 pledgeId)
         external
         onlyCaller(address(_pledges))

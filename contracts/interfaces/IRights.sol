@@ -178,9 +178,6 @@ interface IRights is IERC1155 {
     /// @notice Mint 10,000 shares of each right to `holder` when `certificateId` is issued. Only Certificates.
     function mintIssued(uint256 certificateId, address holder) external;
 
-    /// @notice {mintIssued} for each certificate and its holder. Only Certificates (batch issue and import).
-    function mintIssuedBatch(uint256[] calldata certificateIds, address[] calldata holders) external;
-
     /// @notice Lock `shares` of `owner` on `right` of a certificate in force for pledge `pledgeId`. Only Pledges.
     /// @return previousPledgeId The owner's previous most recent pledge on that right (0 if none): the next senior
     /// in the pledge chain.

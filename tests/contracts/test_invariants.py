@@ -38,6 +38,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from web3.contract.contract import ContractFunction
 
+from ledger.chain.artifacts import DEPLOYED_CONTRACTS, load_artifact
+from ledger.chain.compiler import TESTING_ARTIFACTS_DIR
+from ledger.chain.deploy import implementation_of
+
 HALF_DAY = DAY // 2
 ISSUED, SUSPENDED, CANCELLED = 7, 8, 9
 ACTIVE, RELEASED, ENFORCED = 1, 2, 3
@@ -155,6 +159,8 @@ class Context:
     base_time: int
     snapshot: str
     replay: EventReplay
+    #: contract name -> (its first implementation, its second edition), both deployed
+    editions: dict[str, tuple[str, str]]
 
 
 CONTEXT: Context | None = None
@@ -176,6 +182,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.model = model_from_events(self.replay, self.ledger)
         self.enforced_keys: set[tuple[int, int, str]] = set()
         self.previous: tuple[dict[Any, int], dict[Any, int], dict[int, bool]] | None = None
+        self.upgrades = 0
 
     # -- sending -----------------------------------------------------------------------------------
 
@@ -528,6 +535,22 @@ class LedgerMachine(RuleBasedStateMachine):
         ):
             m.licences[licence_id].revoked = True
 
+    # -- governance --------------------------------------------------------------------------------
+
+    @rule(name=st.sampled_from(DEPLOYED_CONTRACTS))
+    def upgrade(self, name: str) -> None:
+        """Governance switches a contract between its two editions through the timelock (a day's
+        delay): every record stays, and the events still rebuild everything."""
+        proxy = self.ledger.contracts[name]
+        first, second = self.ctx.editions[name]
+        target = second if implementation_of(self.ledger.w3, proxy.address) == first else first
+        self.upgrades += 1
+        self.ledger.govern(
+            [proxy.functions.upgradeToAndCall(target, b"")], salt=keccak(text=f"upgrade {self.upgrades}")
+        )
+        assert implementation_of(self.ledger.w3, proxy.address) == target
+        OUTCOMES[f"upgrade {name}: ok"] += 1
+
     # -- anchors -----------------------------------------------------------------------------------
 
     @rule(label=st.integers(0, 10**9), count=st.integers(1, 100_000))
@@ -607,6 +630,14 @@ class LedgerMachine(RuleBasedStateMachine):
         self.enforced_keys = set()
 
 
+def second_edition(ledger: Ledger, name: str) -> str:
+    """Deploy the second edition of contract ``name``'s implementation; its address."""
+    artifact = load_artifact(f"{name}V2", TESTING_ARTIFACTS_DIR)
+    factory = ledger.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+    args = () if name == "Consortium" else (ledger.consortium.address,)
+    return str(ledger.send(factory.constructor(*args), "admin")["contractAddress"])
+
+
 def test_random_operation_sequences_keep_every_invariant(ledger: Ledger) -> None:
     global CONTEXT
     c1 = ledger.issue(holder="merchant_a", expiry_in=5 * YEAR)
@@ -640,9 +671,11 @@ def test_random_operation_sequences_keep_every_invariant(ledger: Ledger) -> None
         ),
         "merchant_b",
     )
+    editions = {name: (implementation_of(ledger.w3, contract.address), second_edition(ledger, name))
+                for name, contract in ledger.contracts.items()}
     replay = EventReplay(ledger.w3, ledger.contracts)
     replay.catch_up()
-    CONTEXT = Context(ledger, [c1, c2], ledger.now(), rpc(ledger.w3, "evm_snapshot", []), replay)
+    CONTEXT = Context(ledger, [c1, c2], ledger.now(), rpc(ledger.w3, "evm_snapshot", []), replay, editions)
     try:
         run_state_machine_as_test(
             LedgerMachine,
@@ -664,6 +697,9 @@ def test_random_operation_sequences_keep_every_invariant(ledger: Ledger) -> None
     )
     assert moved > 0, f"no share moved: {OUTCOMES}"
     assert OUTCOMES["recordPledge: ok"] > 0, f"no pledge was recorded: {OUTCOMES}"
+    assert sum(count for outcome, count in OUTCOMES.items() if outcome.startswith("upgrade")) > 0, (
+        f"no upgrade ran: {OUTCOMES}"
+    )
 
 
 def test_the_rebuild_from_events_matches_a_fresh_suite(ledger: Ledger) -> None:

@@ -392,12 +392,6 @@ CASES: list[Case] = [
     ),
     Case(
         "Rights",
-        "mintIssuedBatch",
-        lambda l, x, c: l.rights.functions.mintIssuedBatch([x["issued"]], [l.address(c)]),
-        "certificates",
-    ),
-    Case(
-        "Rights",
         "lockShares",
         lambda l, x, c: l.rights.functions.lockShares(
             x["issued"], HOLDING, l.address("merchant_a"), 1, 99
