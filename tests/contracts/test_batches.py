@@ -8,6 +8,7 @@ from typing import Any
 
 from contract_harness import DAY, MERCHANT, REGISTRAR, YEAR, Ledger
 from eth_utils.crypto import keccak
+from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 SUBMITTED, ACCEPTED, UNDER_NOTICE, ISSUED = 1, 3, 4, 7
@@ -20,18 +21,15 @@ def catalogs(count: int, label: str = "batch") -> list[bytes]:
 def suite_events(ledger: Ledger, receipt: TxReceipt) -> list[tuple[str, dict[str, Any]]]:
     """Every event of the Certificates and Rights contracts in ``receipt``, in log order."""
     found = []
-    for log in receipt["logs"]:
-        for name in ("Certificates", "Rights"):
-            contract = ledger.contracts[name]
-            if log["address"] != contract.address:
+    for name in ("Certificates", "Rights"):
+        contract = ledger.contracts[name]
+        for item in contract.abi:
+            if item.get("type") != "event":
                 continue
-            for event in contract.events:
-                try:
-                    decoded = event().process_log(log)
-                except Exception:  # noqa: BLE001 - not this event's topic
-                    continue
-                found.append((decoded["event"], dict(decoded["args"])))
-    return found
+            for log in contract.events[item["name"]]().process_receipt(receipt, errors=DISCARD):
+                if log["address"] == contract.address:
+                    found.append((log["logIndex"], log["event"], dict(log["args"])))
+    return [(event, args) for _, event, args in sorted(found, key=lambda entry: entry[0])]
 
 
 def test_a_batch_walks_many_applications_through_review_with_the_single_calls_events(
