@@ -39,6 +39,8 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check ledger oracle cli tests bench
 	$(BIN)/mypy ledger oracle cli
+	npx hardhat clean && npx hardhat compile --quiet
+	node ledger/chain/upgrade-safety.js build/hardhat/artifacts/build-info --exclude 'contracts/testing/LayoutProbe.sol'
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

@@ -434,7 +434,7 @@ def render_markdown(gas: dict[str, int]) -> str:
         "  the certificate, and the pledgor's first signed consent, each create a storage slot",
         "  (22,100 gas). `pledge_create` is also the ledger's very first pledge, so it creates",
         "  the pledge counter too (17,100 gas more than any later pledge pays); a later pledge",
-        "  with a first consent costs about 194,500 gas, and `pledge_create_junior` shows a",
+        "  with a first consent costs about 196,000 gas, and `pledge_create_junior` shows a",
         "  pledge with neither first.",
         "- Over target: `issue` by the proxy hop into Rights (its mint) and the stored number;",
         "  `pledge_create` by the two slots that store the amount and the external reference",

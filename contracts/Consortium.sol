@@ -86,13 +86,13 @@ contract Consortium is IConsortium, Ownable2StepUpgradeable, UUPSUpgradeable {
         if (identityHash == bytes32(0)) revert ConsortiumInvalidIdentity(identityHash);
         _checkRoles(roles);
         ConsortiumStorage storage $ = _store();
-        if ($.members[account].status() != MemberStatus.None) revert ConsortiumMemberExists(account);
+        // Members are never removed, so the list already holds every account that ever was one.
+        if (!$.memberList.add(account)) revert ConsortiumMemberExists(account);
         address holder = $.accounts[identityHash];
         if (holder != address(0)) revert ConsortiumIdentityTaken(identityHash, holder);
 
         $.identities[account] = identityHash;
         $.accounts[identityHash] = account;
-        $.memberList.add(account);
         _update(account, MemberStatus.Active, roles);
         emit MemberAdded(account, identityHash, name, roles);
         _replicate(account, MemberStatus.Active, roles);
@@ -201,8 +201,8 @@ contract Consortium is IConsortium, Ownable2StepUpgradeable, UUPSUpgradeable {
                 break;
             }
         }
-        $.replicas.remove(account);
-        emit ContractRemoved(name, account);
+        bool wasReplica = $.replicas.remove(account);
+        emit ContractRemoved(name, account, wasReplica);
     }
 
     /// @inheritdoc IConsortium
@@ -247,9 +247,10 @@ contract Consortium is IConsortium, Ownable2StepUpgradeable, UUPSUpgradeable {
         ConsortiumStorage storage $ = _store();
         address current = $.contracts[name];
         if (current != address(0)) revert ConsortiumContractExists(name, current);
+        // A replica gets each member write once: it cannot be listed twice.
+        if (replica && !$.replicas.add(account)) revert ConsortiumInvalidContract(name, account);
         $.contracts[name] = account;
         $.contractNames.push(name);
-        if (replica) $.replicas.add(account);
         emit ContractRegistered(name, account, replica);
     }
 

@@ -94,9 +94,11 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         if (terms.maturity <= block.timestamp) revert PledgesInvalidMaturity(terms.maturity);
         _useSignature(pledgor, _consentDigest(msg.sender, terms, nonce, deadline), nonce, deadline, signature);
 
+        // Effects before the interaction: the pledge is stored, ranked behind the pledgor's most recent one on
+        // that right, then Rights locks the shares (or refuses, and the whole call reverts).
         pledgeId = ++_store().pledgeCount;
-        uint256 seniorPledgeId = _rights.lockShares(terms.certificateId, terms.right, pledgor, terms.shares, pledgeId);
-        _record(pledgeId, terms, seniorPledgeId);
+        _record(pledgeId, terms, _rights.lastPledgeOf(terms.certificateId, terms.right, pledgor));
+        _rights.lockShares(terms.certificateId, terms.right, pledgor, terms.shares, pledgeId);
     }
 
     /// @inheritdoc IPledges

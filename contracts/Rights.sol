@@ -173,13 +173,11 @@ contract Rights is IRights, ERC165, SuiteContract {
     function lockShares(uint256 certificateId, Right right, address owner, uint256 shares, uint256 pledgeId)
         external
         onlyCaller(address(_pledges))
-        returns (uint256 previousPledgeId)
     {
         _requireInForce(certificateId);
         Position position = _store().positions[certificateId][owner];
         uint256 balance = position.shares(right);
         if (balance < shares) revert RightsInsufficientShares(certificateId, right, owner, balance, shares);
-        previousPledgeId = position.lastPledge(right);
         _store().positions[certificateId][owner] =
             position.withPledged(right, position.pledged(right) + shares).withLastPledge(right, pledgeId);
     }

@@ -93,7 +93,8 @@ interface IConsortium {
     /// @notice The timelock cannot be the zero address.
     error ConsortiumInvalidTimelock(address timelock);
 
-    /// @notice A directory entry needs a non-empty name and a contract address with code.
+    /// @notice A directory entry needs a non-empty name and a contract address with code, and a replica is listed
+    /// once.
     error ConsortiumInvalidContract(bytes32 name, address account);
 
     /// @notice The directory already lists `account` under `name`.
@@ -111,8 +112,9 @@ interface IConsortium {
     /// @notice The directory now lists `account` under `name`; `replica` says whether it keeps member copies.
     event ContractRegistered(bytes32 indexed name, address indexed account, bool replica);
 
-    /// @notice The directory no longer lists `account` under `name`.
-    event ContractRemoved(bytes32 indexed name, address indexed account);
+    /// @notice The directory no longer lists `account` under `name`; `replica` says whether it was getting member
+    /// copies (it gets no more).
+    event ContractRemoved(bytes32 indexed name, address indexed account, bool replica);
 
     /// @notice The member records `start` to `start + count - 1` (in {memberAt} order) were copied to `replica`.
     event ReplicaSeeded(address indexed replica, uint256 start, uint256 count);

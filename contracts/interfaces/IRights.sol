@@ -179,11 +179,10 @@ interface IRights is IERC1155 {
     function mintIssued(uint256 certificateId, address holder) external;
 
     /// @notice Lock `shares` of `owner` on `right` of a certificate in force for pledge `pledgeId`. Only Pledges.
-    /// @return previousPledgeId The owner's previous most recent pledge on that right (0 if none): the next senior
-    /// in the pledge chain.
+    /// Pledge `pledgeId` becomes the owner's most recent pledge on that right ({lastPledgeOf}), which the next one
+    /// names as its senior.
     function lockShares(uint256 certificateId, Right right, address owner, uint256 shares, uint256 pledgeId)
-        external
-        returns (uint256 previousPledgeId);
+        external;
 
     /// @notice Unlock `shares` of `owner` when a pledge is released. Only Pledges.
     function unlockShares(uint256 certificateId, Right right, address owner, uint256 shares) external;

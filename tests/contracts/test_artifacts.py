@@ -29,7 +29,7 @@ def test_artifacts_cover_every_deployed_contract(fresh_documents: dict[Path, str
     assert set(DEPLOYED_CONTRACTS) <= names
     for text in fresh_documents.values():
         document = json.loads(text)
-        assert list(document) == ["contractName", "abi", "bytecode", "deployedBytecode"]
+        assert list(document) == ["contractName", "abi", "bytecode", "deployedBytecode", "immutableRanges"]
         assert document["bytecode"].startswith("0x") and len(document["bytecode"]) > 2
         assert text.endswith("}\n")
 

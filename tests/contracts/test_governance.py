@@ -155,7 +155,10 @@ def test_a_new_contract_joins_a_live_suite_and_acts_under_the_same_roles(ledger:
     ledger.reverts(probe.functions.act(), "registrar", "ConsortiumMemberSuspended", "registrar")
 
     # Removed from the directory, it gets no more member writes.
-    ledger.govern([c.removeContract(name)], salt=b"\x03" * 32)
+    receipt = ledger.govern([c.removeContract(name)], salt=b"\x03" * 32)
+    assert ledger.events(receipt, "Consortium", "ContractRemoved") == [
+        {"name": name, "account": probe.address, "replica": True}
+    ]
     assert c.contractOf(name).call() == "0x" + "00" * 20
     ledger.send(c.reinstateMember(ledger.address("registrar")), "admin")
     ledger.reverts(probe.functions.act(), "registrar", "ConsortiumMemberSuspended", "registrar")
@@ -171,6 +174,8 @@ def test_the_directory_refuses_empty_names_taken_names_and_accounts_without_code
          "ConsortiumInvalidContract", (directory_name("Nobody"), ledger.address("stranger"))),
         (c.registerContract(anchors, ledger.rights.address, False), "ConsortiumContractExists",
          (anchors, ledger.anchors.address)),
+        (c.registerContract(directory_name("Again"), ledger.anchors.address, True), "ConsortiumInvalidContract",
+         (directory_name("Again"), ledger.anchors.address)),
         (c.removeContract(directory_name("Nobody")), "ConsortiumUnknownContract", (directory_name("Nobody"),)),
         (c.setTimelock("0x" + "00" * 20), "ConsortiumInvalidTimelock", ("0x" + "00" * 20,)),
     ]:
