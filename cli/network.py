@@ -1,0 +1,144 @@
+"""`dal network`: generate, deploy onto and run the consortium's own Besu QBFT network."""
+
+from __future__ import annotations
+
+import dataclasses
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cli.state import current
+from ledger.accounts import Keystore
+from ledger.network.deployment import deploy_to_network
+from ledger.network.layout import NetworkPlan, init_network
+from ledger.network.permissions import PERMISSIONS_FILE, allow as allow_entry
+from ledger.network.validators import propose_validator_vote, validators_at
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="The consortium's Besu QBFT network: generate its files, deploy the suite, change validators "
+    "and allowlists. See docs/network.md.",
+    no_args_is_help=True,
+)
+
+
+@app.command()
+def init(
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="DIR", help="The new folder to write the network into.")],
+    validators: Annotated[int, typer.Option("--validators", metavar="N", help="How many validator nodes (4+ in "
+                                            "production: QBFT tolerates f faults among 3f+1).")],
+    member: Annotated[list[str], typer.Option("--member", metavar="NAME", help="An account (see `dal account "
+                                              "list`) allowed to transact; repeat for each member.")],
+    block_period: Annotated[int, typer.Option("--block-period", metavar="S", help="Seconds between blocks.")] = 2,
+    gas_limit: Annotated[int | None, typer.Option("--gas-limit", metavar="G", help="Block gas limit (default: "
+                                                  "sized for the throughput goal, see gas-limit.md).")] = None,
+    chain_id: Annotated[int, typer.Option("--chain-id", help="The network's chain id.")] = 1337,
+    name: Annotated[str, typer.Option("--name", help="The profile (and compose project) name.")] = "consortium",
+    log_range: Annotated[int, typer.Option("--log-range", metavar="BLOCKS", help="The nodes' "
+                                           "--rpc-max-logs-range and the profile's log_range.")] = 5000,
+    force: Annotated[bool, typer.Option("--force", help="Set a non-empty DIR aside (renamed, never deleted) "
+                                        "and write a new network.")] = False,
+) -> None:
+    """Write a QBFT genesis, one key per validator (0600, never printed), permissions_config.toml, a
+    docker-compose.yml (Besu validators, PostgreSQL, `dal oracle run`, `dal serve`) and a dal profile into DIR.
+    """
+    state = current()
+    plan = NetworkPlan(directory=out, validators=validators, members=member, block_period=block_period,
+                       gas_limit=gas_limit, chain_id=chain_id, name=name, log_range=log_range, force=force)
+    written = init_network(plan, Keystore(state.profile().keystore_dir))
+    answer: dict[str, Any] = {
+        "directory": str(written.directory),
+        "profile": written.name,
+        "chain_id": written.chain_id,
+        "validators": [{"name": v.name, "address": v.address, "enode": v.enode} for v in written.validators],
+        "members": written.members,
+        "gas_limit": written.sizing.gas_limit,
+        "gas_limit_meets_goal": written.sizing.meets_goal,
+        "besu_image": written.besu_image,
+        "files": list(written.files),
+        "replaced": str(written.replaced) if written.replaced else None,
+    }
+    if state.json:
+        state.out.record(answer)
+        return
+    state.out.records(answer["validators"], columns=["name", "address", "enode"],
+                      title=f"network {written.name} (chain {written.chain_id}) in {written.directory}")
+    state.out.note(written.sizing.note())
+    if written.replaced:
+        state.out.note(f"the previous folder was kept as {written.replaced}")
+    state.out.note(f"next: start it with `docker compose up -d` in {written.directory}, then "
+                   f"`DAL_CONFIG={written.directory / 'dal.toml'} dal --as NAME network deploy --admin SAFE`")
+
+
+@app.command()
+def deploy(
+    admin: Annotated[str, typer.Option("--admin", metavar="ADDRESS", help="The consortium's multisig wallet "
+                                       "(a Safe already deployed on the network).")],
+) -> None:
+    """Deploy the ledger's contracts onto the network as the acting account (--as), governed by --admin,
+    and record their addresses in the deployments file."""
+    state = current()
+    ledger = state.ledger()
+    deploy_to_network(ledger, admin=admin)
+    state.out.record(dataclasses.asdict(ledger.status()), title="deployed")
+
+
+@app.command("validators")
+def list_validators(
+    block: Annotated[str, typer.Option("--block", help="A block number, or latest.")] = "latest",
+) -> None:
+    """List the validators of a block, as the node reports them (qbft_getValidatorsByBlockNumber)."""
+    state = current()
+    ledger = state.ledger()
+    at: int | str = int(block, 0) if block[:1].isdigit() else block
+    addresses = validators_at(ledger.w3, at)
+    rows = [{"validator": index, "address": address} for index, address in enumerate(addresses, start=1)]
+    if state.json:
+        state.out.record({"block": block, "validators": addresses})
+    else:
+        state.out.records(rows, columns=["validator", "address"], title=f"validators at block {block}")
+
+
+class Vote(str, Enum):
+    add = "add"
+    remove = "remove"
+
+
+@app.command()
+def propose(
+    vote: Annotated[Vote, typer.Argument(help="add or remove.")],
+    address: Annotated[str, typer.Argument(metavar="ADDRESS", help="The validator's node address.")],
+) -> None:
+    """Have the profile's node vote to add or remove a validator (qbft_proposeValidatorVote); it changes
+    once more than half of the validators voted the same way."""
+    state = current()
+    taken = propose_validator_vote(state.ledger().w3, address, add=vote is Vote.add)
+    state.out.record({"vote": vote.value, "address": address, "accepted_by_node": taken,
+                      "node": state.profile().rpc_url})
+
+
+class Entry(str, Enum):
+    node = "node"
+    account = "account"
+
+
+@app.command()
+def allow(
+    kind: Annotated[Entry, typer.Argument(help="node (an enode URL) or account (an address).")],
+    value: Annotated[str, typer.Argument(metavar="ENODE|ADDRESS")],
+    directory: Annotated[Path, typer.Option("--dir", metavar="DIR", help="The network's folder "
+                                            "(holding permissions_config.toml).")] = Path("."),
+) -> None:
+    """Add a node or an account to the network's permissions_config.toml (checked first; written atomically).
+    Copy the file to every node and reload it there (perm_reloadPermissionsFromFile)."""
+    state = current()
+    path = directory / PERMISSIONS_FILE
+    if kind is Entry.node:
+        lists, changed = allow_entry(path, node=value)
+    else:
+        lists, changed = allow_entry(path, account=value)
+    state.out.record({"file": str(path), "added": changed, "kind": kind.value, "value": value,
+                      "nodes": len(lists.nodes), "accounts": len(lists.accounts)})
