@@ -45,3 +45,9 @@ def member_addresses() -> dict[str, str]:
     from eth_account import Account
 
     return {name: str(Account.from_key(key).address).lower() for name, key in MEMBER_KEYS.items()}
+
+
+@pytest.fixture
+def member_password() -> str:
+    """The password of the members' keystores."""
+    return PASSWORD
