@@ -13,7 +13,8 @@ from cli.state import current
 from ledger.accounts import Keystore
 from ledger.network.deployment import deploy_to_network
 from ledger.network.layout import NetworkPlan, init_network
-from ledger.network.permissions import PERMISSIONS_FILE, allow as allow_entry
+from ledger.network.permissions import PERMISSIONS_FILE
+from ledger.network.permissions import allow as allow_entry
 from ledger.network.validators import propose_validator_vote, validators_at
 
 __all__ = ["app"]

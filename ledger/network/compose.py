@@ -174,4 +174,5 @@ def render_compose(document: dict[str, Any]) -> str:
         "# The consortium's network, written by `dal network init` (see docs/network.md).\n"
         "# Needs POSTGRES_PASSWORD, DAL_PASSWORD and DAL_IMAGE in the environment or in .env.\n"
     )
-    return header + yaml.safe_dump(document, sort_keys=False, default_flow_style=False, width=120)
+    body: str = yaml.safe_dump(document, sort_keys=False, default_flow_style=False, width=120)
+    return header + body

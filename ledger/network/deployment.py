@@ -30,7 +30,8 @@ def deploy_to_network(ledger: LedgerContext, *, admin: str) -> Deployment:
         )
     if not is_address(admin):
         raise ValidationError(f"--admin {admin!r} is not an address: give the multisig wallet's 0x address")
-    admin = str(to_checksum_address(admin))
+    checksummed = to_checksum_address(admin)
+    admin = str(checksummed)
     recorded = ledger.recorded_deployment()
     if recorded is not None and is_live(ledger.w3, recorded):
         raise ConfigError(
@@ -38,7 +39,7 @@ def deploy_to_network(ledger: LedgerContext, *, admin: str) -> Deployment:
             f"{recorded.addresses.get('Consortium', '?')}, recorded in {ledger.deployments.path}); "
             "a second deployment would split the ledger"
         )
-    if len(ledger.w3.eth.get_code(admin)) == 0:
+    if len(ledger.w3.eth.get_code(checksummed)) == 0:
         raise ValidationError(
             f"--admin {admin} has no code on chain {profile.chain_id}: the admin must be the consortium's "
             "multisig wallet (a Safe); deploy it first and give its address"

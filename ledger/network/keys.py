@@ -19,8 +19,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eth_keys import keys
 from eth_keys.constants import SECPK1_N
+from eth_keys.datatypes import PrivateKey
 
 from ledger.errors import ConfigError, ValidationError
 
@@ -48,12 +48,12 @@ class NodeKey:
     @property
     def public_key(self) -> bytes:
         """The 64-byte public key (x and y, no ``04`` prefix): the node's id on the network."""
-        return bytes(keys.PrivateKey(self.private_key).public_key.to_bytes())
+        return bytes(PrivateKey(self.private_key).public_key.to_bytes())
 
     @property
     def address(self) -> str:
         """The node's checksummed address (what QBFT lists among the validators)."""
-        return str(keys.PrivateKey(self.private_key).public_key.to_checksum_address())
+        return str(PrivateKey(self.private_key).public_key.to_checksum_address())
 
     def enode(self, host: str, port: int = 30303) -> str:
         """The node's enode URL at ``host:port``."""

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import rlp
-from eth_keys import keys
+from eth_keys.datatypes import Signature
 from eth_utils.crypto import keccak
 
 from ledger.errors import ValidationError
@@ -107,7 +107,7 @@ def test_stripping_the_seals_of_a_real_besu_block_gives_the_header_its_seals_sig
 
     signers = set()
     for seal in extra.seals:
-        signature = keys.Signature(vrs=(seal[64], int.from_bytes(seal[:32], "big"), int.from_bytes(seal[32:64], "big")))
+        signature = Signature(vrs=(seal[64], int.from_bytes(seal[:32], "big"), int.from_bytes(seal[32:64], "big")))
         signers.add(signature.recover_public_key_from_msg_hash(COMMIT_SEAL_HASH).to_checksum_address().lower())
     assert len(signers) == 3 and signers <= set(VALIDATORS_7528)
 

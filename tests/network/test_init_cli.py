@@ -24,7 +24,11 @@ from ledger.chain.compiler import DEPLOYED_CONTRACTS
 from ledger.config import load_profile
 from ledger.network.compose import RPC_APIS
 from ledger.network.extra_data import QbftExtraData
-from ledger.network.genesis import BFT_MIX_HASH, GAS_PER_REGISTRATION, GOAL_BATCHED_CERTIFICATES_PER_SECOND
+from ledger.network.genesis import (
+    BFT_MIX_HASH,
+    GAS_PER_REGISTRATION,
+    GOAL_BATCHED_CERTIFICATES_PER_SECOND,
+)
 from ledger.network.keys import read_node_key
 
 runner = CliRunner()

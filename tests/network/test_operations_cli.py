@@ -38,7 +38,7 @@ class BesuLike:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server interface
+            def do_POST(self) -> None:
                 request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 owner.requests.append(request)
                 body = json.dumps({"jsonrpc": "2.0", "id": request["id"], **owner.answer(request)}).encode()
