@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -103,32 +102,23 @@ def list_validators(
         state.out.records(rows, columns=["validator", "address"], title=f"validators at block {block}")
 
 
-class Vote(str, Enum):
-    add = "add"
-    remove = "remove"
-
-
 @app.command()
 def propose(
-    vote: Annotated[Vote, typer.Argument(help="add or remove.")],
+    vote: Annotated[Literal["add", "remove"], typer.Argument(metavar="add|remove", help="add or remove.")],
     address: Annotated[str, typer.Argument(metavar="ADDRESS", help="The validator's node address.")],
 ) -> None:
     """Have the profile's node vote to add or remove a validator (qbft_proposeValidatorVote); it changes
     once more than half of the validators voted the same way."""
     state = current()
-    taken = propose_validator_vote(state.ledger().w3, address, add=vote is Vote.add)
-    state.out.record({"vote": vote.value, "address": address, "accepted_by_node": taken,
+    taken = propose_validator_vote(state.ledger().w3, address, add=vote == "add")
+    state.out.record({"vote": vote, "address": address, "accepted_by_node": taken,
                       "node": state.profile().rpc_url})
-
-
-class Entry(str, Enum):
-    node = "node"
-    account = "account"
 
 
 @app.command()
 def allow(
-    kind: Annotated[Entry, typer.Argument(help="node (an enode URL) or account (an address).")],
+    kind: Annotated[Literal["node", "account"], typer.Argument(
+        metavar="node|account", help="node (an enode URL) or account (an address).")],
     value: Annotated[str, typer.Argument(metavar="ENODE|ADDRESS")],
     directory: Annotated[Path, typer.Option("--dir", metavar="DIR", help="The network's folder "
                                             "(holding permissions_config.toml).")] = Path("."),
@@ -137,9 +127,9 @@ def allow(
     Copy the file to every node and reload it there (perm_reloadPermissionsFromFile)."""
     state = current()
     path = directory / PERMISSIONS_FILE
-    if kind is Entry.node:
+    if kind == "node":
         lists, changed = allow_entry(path, node=value)
     else:
         lists, changed = allow_entry(path, account=value)
-    state.out.record({"file": str(path), "added": changed, "kind": kind.value, "value": value,
+    state.out.record({"file": str(path), "added": changed, "kind": kind, "value": value,
                       "nodes": len(lists.nodes), "accounts": len(lists.accounts)})

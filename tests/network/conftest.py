@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dal_environment import clean_environment  # noqa: F401 - a fixture, used by name
 
 from ledger.accounts import Keystore
 
@@ -18,15 +17,6 @@ MEMBER_KEYS = {
     "regulator": "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
 }
 PASSWORD = "network test password"
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No DAL_* setting of the machine running the tests leaks into them."""
-    for name in list(os.environ):
-        if name.startswith("DAL_"):
-            monkeypatch.delenv(name)
-    yield
 
 
 @pytest.fixture
