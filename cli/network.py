@@ -14,7 +14,7 @@ from ledger.network.deployment import deploy_to_network
 from ledger.network.layout import NetworkPlan, init_network
 from ledger.network.permissions import PERMISSIONS_FILE
 from ledger.network.permissions import allow as allow_entry
-from ledger.network.validators import propose_validator_vote, validators_at
+from ledger.network.validators import propose_validator_vote, reload_permissions, validators_at
 
 __all__ = ["app"]
 
@@ -122,6 +122,8 @@ def allow(
     value: Annotated[str, typer.Argument(metavar="ENODE|ADDRESS")],
     directory: Annotated[Path, typer.Option("--dir", metavar="DIR", help="The network's folder "
                                             "(holding permissions_config.toml).")] = Path("."),
+    reload: Annotated[bool, typer.Option("--reload", help="Then have the profile's node read the file again "
+                                         "(perm_reloadPermissionsFromFile), when it reads this very file.")] = False,
 ) -> None:
     """Add a node or an account to the network's permissions_config.toml (checked first; written atomically).
     Copy the file to every node and reload it there (perm_reloadPermissionsFromFile)."""
@@ -131,5 +133,7 @@ def allow(
         lists, changed = allow_entry(path, node=value)
     else:
         lists, changed = allow_entry(path, account=value)
+    if reload:
+        reload_permissions(state.ledger().w3)
     state.out.record({"file": str(path), "added": changed, "kind": kind, "value": value,
-                      "nodes": len(lists.nodes), "accounts": len(lists.accounts)})
+                      "nodes": len(lists.nodes), "accounts": len(lists.accounts), "reloaded": reload})

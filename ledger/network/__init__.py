@@ -12,6 +12,8 @@ One module per idea:
   the oracle and the HTTP service;
 - :mod:`ledger.network.profile`: the ``dal`` profile that points at the network;
 - :mod:`ledger.network.layout`: ``dal network init``, writing all of the above into one folder;
+- :mod:`ledger.network.deployment`: ``dal network deploy``, the suite onto the network under its
+  multisig wallet;
 - :mod:`ledger.network.validators`: the validator set from the chain and votes to change it
   (Besu's ``qbft_*`` JSON-RPC methods).
 """

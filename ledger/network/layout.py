@@ -96,8 +96,11 @@ def _check_plan(plan: NetworkPlan) -> None:
         raise ValidationError(f"--log-range must be at least 1 block, got {plan.log_range}")
     check_profile_name(plan.name)
     target = plan.directory
-    if target.exists() and not target.is_dir():
-        raise ValidationError(f"{target} exists and is not a folder; choose another -o DIR")
+    for place in (target, *target.absolute().parents):
+        if place.exists():
+            if not place.is_dir():
+                raise ValidationError(f"{place} is a file, not a folder; choose another -o DIR")
+            break
     if target.exists() and any(target.iterdir()) and not plan.force:
         raise ValidationError(
             f"{target} is not empty; choose a new folder, or pass --force to set the old one aside"
@@ -123,8 +126,11 @@ def init_network(plan: NetworkPlan, keystore: Keystore, *, now: int | None = Non
     sizing = size_gas_limit(plan.block_period, plan.gas_limit)
     members = _member_addresses(keystore, plan.members)
     target = plan.directory.absolute()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    except OSError as exc:
+        raise ConfigError(f"cannot write into {target.parent}: {exc.strerror}; choose another -o DIR") from None
     try:
         written = _write(staging, plan, members, sizing, now if now is not None else int(time.time()))
         _check_written(staging, plan)
@@ -136,6 +142,9 @@ def init_network(plan: NetworkPlan, keystore: Keystore, *, now: int | None = Non
             else:
                 target.rmdir()
         os.rename(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ConfigError(f"cannot write the network into {target}: {exc.strerror}; nothing was written") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

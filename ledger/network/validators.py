@@ -1,4 +1,4 @@
-"""The validator set, read from the chain and changed by vote, through Besu's ``qbft_*`` JSON-RPC methods.
+"""The validator set and the allowlists as a node holds them, through Besu's ``qbft_*`` and ``perm_*`` methods.
 
 - ``qbft_getValidatorsByBlockNumber([block])`` answers the addresses of the validators of a block
   (``"latest"`` or a hex block number);
@@ -6,7 +6,10 @@
   add (``true``) or remove (``false``) ``address``; a validator joins or leaves once more than half
   of the validators voted for it. It answers ``true``.
 
-The methods need the ``QBFT`` API enabled on the node (``--rpc-http-api=...,QBFT``); a node without
+``perm_reloadPermissionsFromFile([])`` makes the node read its ``permissions_config.toml`` again
+(after ``dal network allow``); it answers ``"Success"``.
+
+The methods need the ``QBFT`` (or ``PERM``) API enabled on the node (``--rpc-http-api=...,QBFT``); a node without
 it answers "Method not enabled" (Besu) or "Method not found", said here as one line naming the
 flag. Besu: https://besu.hyperledger.org/private-networks/reference/api#qbft-methods.
 """
@@ -21,7 +24,7 @@ from web3.types import RPCEndpoint
 
 from ledger.errors import ChainError, ConfigError, ValidationError
 
-__all__ = ["propose_validator_vote", "validators_at"]
+__all__ = ["propose_validator_vote", "reload_permissions", "validators_at"]
 
 # JSON-RPC error codes a node gives for a method it does not offer (Besu: -32604 "Method not enabled").
 _NOT_OFFERED = {-32601, -32604}
@@ -34,9 +37,10 @@ def _request(w3: Web3, method: str, params: list[Any]) -> Any:
         code = error.get("code") if isinstance(error, dict) else None
         message = error.get("message", error) if isinstance(error, dict) else error
         if code in _NOT_OFFERED:
+            api = method.split("_", 1)[0].upper()
             raise ConfigError(
-                f"the node does not offer {method} ({message}); enable the QBFT API on it "
-                "(--rpc-http-api=ETH,NET,WEB3,QBFT,...) or point the profile at a validator that has it"
+                f"the node does not offer {method} ({message}); enable the {api} API on it "
+                f"(--rpc-http-api=ETH,NET,WEB3,{api},...) or point the profile at a node that has it"
             )
         raise ChainError(f"the node refused {method}: {message}")
     return response.get("result")
@@ -68,3 +72,10 @@ def propose_validator_vote(w3: Web3, address: str, *, add: bool) -> bool:
     if not isinstance(result, bool):
         raise ChainError(f"qbft_proposeValidatorVote answered {result!r}, not true or false")
     return result
+
+
+def reload_permissions(w3: Web3) -> None:
+    """Have the node read its permissioning file again."""
+    result = _request(w3, "perm_reloadPermissionsFromFile", [])
+    if result != "Success":
+        raise ChainError(f"perm_reloadPermissionsFromFile answered {result!r}, not Success")

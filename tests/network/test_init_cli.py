@@ -208,3 +208,12 @@ def test_a_gas_limit_below_the_goal_is_written_and_said_to_fall_short(home: Path
     genesis = json.loads((tmp_path / "net" / "genesis.json").read_text())
     assert int(genesis["gasLimit"], 16) == 30_000_000
     assert "below that: the goal cannot be met" in (tmp_path / "net" / "gas-limit.md").read_text()
+
+
+def test_a_folder_under_a_file_is_refused_in_one_line(home: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = _init(home, "-o", str(blocker / "net"), "--validators", "1", "--member", "bank")
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {blocker} is a file, not a folder; choose another -o DIR\n"
+    assert blocker.read_text() == "not a folder"

@@ -4,8 +4,9 @@ The qbft_* calls are a protocol test of our client: anvil does not implement QBF
 run here, so a small real JSON-RPC server on 127.0.0.1 answers as Besu's API reference documents
 (https://besu.hyperledger.org/private-networks/reference/api#qbft-methods: qbft_getValidatorsByBlockNumber
 takes a block number or tag and returns the validators' addresses; qbft_proposeValidatorVote takes
-an address and true to add or false to remove, and returns true; a method whose API is not enabled
-is refused with code -32604, "Method not enabled"). The test checks the exact requests dal sends
+an address and true to add or false to remove, and returns true; perm_reloadPermissionsFromFile takes
+no parameters and returns "Success"; a method whose API is not enabled is refused with code -32604,
+"Method not enabled"). The test checks the exact requests dal sends
 and how it reads the answers.
 """
 
@@ -64,10 +65,12 @@ class BesuLike:
             return {"result": VALIDATORS}
         if method == "qbft_proposeValidatorVote":
             return {"result": True}
+        if method == "perm_reloadPermissionsFromFile":
+            return {"result": "Success"}
         return {"error": {"code": -32601, "message": "Method not found"}}
 
-    def qbft_requests(self) -> list[tuple[str, list[Any]]]:
-        return [(r["method"], r["params"]) for r in self.requests if r["method"].startswith("qbft_")]
+    def qbft_requests(self, prefix: str = "qbft_") -> list[tuple[str, list[Any]]]:
+        return [(r["method"], r["params"]) for r in self.requests if r["method"].startswith(prefix)]
 
 
 @pytest.fixture
@@ -128,7 +131,7 @@ def test_a_node_without_the_qbft_api_is_one_line_naming_the_flag(tmp_path: Path)
     assert result.exit_code == 1
     assert result.stderr == (
         "error: the node does not offer qbft_getValidatorsByBlockNumber (Method not enabled); enable the QBFT API "
-        "on it (--rpc-http-api=ETH,NET,WEB3,QBFT,...) or point the profile at a validator that has it\n"
+        "on it (--rpc-http-api=ETH,NET,WEB3,QBFT,...) or point the profile at a node that has it\n"
     )
 
 
@@ -164,6 +167,17 @@ def test_allow_adds_a_node_and_an_account_to_the_permissioning_file(tmp_path: Pa
     assert lists.accounts == tuple(VALIDATORS)
     again = runner.invoke(app, ["--json", "network", "allow", "account", VALIDATORS[1], "--dir", str(folder)])
     assert json.loads(again.stdout)["added"] is False
+
+
+def test_allow_with_reload_has_the_node_read_the_file_again(besu: BesuLike, tmp_path: Path) -> None:
+    folder = _network(tmp_path)
+    env = _env(tmp_path / "h", besu.url)
+    result = runner.invoke(app, ["--json", "network", "allow", "account", VALIDATORS[1], "--dir", str(folder),
+                                 "--reload"], env=env)
+    assert result.exit_code == 0, result.stderr
+    assert besu.qbft_requests("perm_") == [("perm_reloadPermissionsFromFile", [])]
+    assert json.loads(result.stdout)["reloaded"] is True
+    assert read_allowlists(folder / "permissions_config.toml").accounts == tuple(VALIDATORS)
 
 
 def test_allow_moves_a_known_node_to_its_new_address(tmp_path: Path) -> None:
