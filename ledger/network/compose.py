@@ -46,8 +46,9 @@ __all__ = [
 ]
 
 BESU_IMAGE = "hyperledger/besu"
-#: The Besu release the network is tested against; any later release keeps the flags used here.
-BESU_VERSION = "24.5.0"
+#: The pinned Besu release (its Docker tag). The genesis activates Shanghai and Cancun at genesis by time
+#: (the contracts are compiled for Cancun), which needs a recent release with time-based milestones on QBFT.
+BESU_VERSION = "25.1.0"
 RPC_APIS = ("ETH", "NET", "WEB3", "QBFT", "PERM", "TXPOOL")
 SUBNET = "172.28.0.0/24"
 RPC_PORT = 8545
