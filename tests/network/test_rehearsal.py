@@ -4,7 +4,8 @@ Besu cannot run here, so a local anvil node stands in for the network with what 
 profile tells dal about it: the genesis's chain id, zero gas price (anvil's base fee and gas price
 are 0, like zeroBaseFee with --min-gas-price=0), the proof-of-authority header handling and the
 eth_getLogs window. On it, `dal network deploy` deploys the suite governed by a real Safe, and the
-end-to-end demo plays through `dal demo --like PROFILE`.
+end-to-end demo plays through `dal demo --like PROFILE`, after which `dal verify --proof` checks the
+bank's answer against the state root on that chain.
 """
 
 from __future__ import annotations
@@ -132,3 +133,16 @@ def test_the_demo_plays_through_on_a_local_chain_set_up_like_the_generated_netwo
     windows = int(re.search(r"in (\d+) window", indexed["what happened"]).group(1))  # type: ignore[union-attr]
     head = summary["checks"]["read_model"]["head"]
     assert windows >= head // LOG_RANGE > 1
+
+    # The bank's check without trusting the node holds on that chain too, with the network's client settings.
+    rehearsed = {"DAL_HOME": str(demo_home), "DAL_RPC_URL": f"http://127.0.0.1:{free_port()}",
+                 "DAL_CHAIN_ID": str(CHAIN_ID), "DAL_POA": "true", "DAL_GAS_PRICE": "0",
+                 "DAL_LOG_RANGE": str(LOG_RANGE)}
+    try:
+        verified = runner.invoke(app, ["--json", "verify", "1", "--proof"], env=rehearsed)
+    finally:
+        runner.invoke(app, ["chain", "down"], env=rehearsed)
+    assert verified.exit_code == 0, verified.stderr
+    proof = json.loads(verified.stdout)["proof"]
+    assert proof["verified"] is True, proof
+    assert proof["reads_re_executed"] > 0 and proof["storage_slots_proven"] > 0
