@@ -10,6 +10,7 @@ import typer
 
 from cli.state import current
 from ledger.accounts import Keystore
+from ledger.errors import ChainError
 from ledger.network.deployment import deploy_to_network
 from ledger.network.layout import NetworkPlan, init_network
 from ledger.network.permissions import PERMISSIONS_FILE
@@ -100,6 +101,29 @@ def list_validators(
         state.out.record({"block": block, "validators": addresses})
     else:
         state.out.records(rows, columns=["validator", "address"], title=f"validators at block {block}")
+
+
+@app.command()
+def seals(
+    trusted: Annotated[Path, typer.Option("--trusted", metavar="FILE", help="The validator set you trust: the "
+                                          "network's network.json or genesis.json, or a JSON list of addresses.")],
+    block: Annotated[str, typer.Option("--block", help="A block number, or latest.")] = "latest",
+) -> None:
+    """Check that a block is final without trusting the node: its header hashes to its hash and a quorum
+    (2/3) of the trusted validators sealed it. Exit code 1 when it is not."""
+    # Imported here: checking seals hashes headers with the proof code, which pulls in the EVM.
+    from ledger.network.seals import check_seals, raw_header, trusted_validators
+
+    state = current()
+    validators = trusted_validators(trusted)
+    at: int | str = int(block, 0) if block[:1].isdigit() else block
+    checked = check_seals(raw_header(state.ledger().w3, at), validators)
+    state.out.record(checked.as_dict(), title=f"seals of block {checked.number}")
+    if not checked.final:
+        why = "its header does not hash to its hash" if not checked.hash_matches else (
+            f"{len(set(checked.trusted_signers))} of its seals are from trusted validators, and it needs "
+            f"{checked.quorum}")
+        raise ChainError(f"block {checked.number} is not shown final by the trusted validators: {why}")
 
 
 @app.command()

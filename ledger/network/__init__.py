@@ -14,6 +14,7 @@ One module per idea:
 - :mod:`ledger.network.layout`: ``dal network init``, writing all of the above into one folder;
 - :mod:`ledger.network.deployment`: ``dal network deploy``, the suite onto the network under its
   multisig wallet;
+- :mod:`ledger.network.seals`: whether a quorum of trusted validators sealed a block;
 - :mod:`ledger.network.validators`: the validator set from the chain and votes to change it
   (Besu's ``qbft_*`` JSON-RPC methods).
 """

@@ -13,74 +13,24 @@ and how it reads the answers.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
+from besu_rpc import VALIDATORS, BesuLike
 from typer.testing import CliRunner
 
 from cli.main import app
 from ledger.network.permissions import read_allowlists
 
 runner = CliRunner()
-VALIDATORS = ["0x647bfdd19655e51e69d35454ff3a92f8828e6302", "0xa5c8416b9d13417b45b45ada76408f39d1e504ef"]
 NODE_ID = "6f8a80d14311c39f35f516fa664deaaaa13e85b2f7493f37f6144d86991ec012937307647bd3b9a82abe2974e1407241d54947bbb39763a4cac9f77166ad92a0"
-
-
-class BesuLike:
-    """A JSON-RPC server answering the qbft_* methods as Besu documents them; it records every request."""
-
-    def __init__(self, *, qbft_enabled: bool = True) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.qbft_enabled = qbft_enabled
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                owner.requests.append(request)
-                body = json.dumps({"jsonrpc": "2.0", "id": request["id"], **owner.answer(request)}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def answer(self, request: dict[str, Any]) -> dict[str, Any]:
-        method = request["method"]
-        if method == "eth_chainId":
-            return {"result": hex(2026)}
-        if method.startswith("qbft_") and not self.qbft_enabled:
-            return {"error": {"code": -32604, "message": "Method not enabled"}}
-        if method == "qbft_getValidatorsByBlockNumber":
-            return {"result": VALIDATORS}
-        if method == "qbft_proposeValidatorVote":
-            return {"result": True}
-        if method == "perm_reloadPermissionsFromFile":
-            return {"result": "Success"}
-        return {"error": {"code": -32601, "message": "Method not found"}}
-
-    def qbft_requests(self, prefix: str = "qbft_") -> list[tuple[str, list[Any]]]:
-        return [(r["method"], r["params"]) for r in self.requests if r["method"].startswith(prefix)]
 
 
 @pytest.fixture
 def besu() -> Iterator[BesuLike]:
-    node = BesuLike()
-    thread = threading.Thread(target=node.server.serve_forever, daemon=True)
-    thread.start()
-    yield node
-    node.server.shutdown()
-    node.server.server_close()
+    with BesuLike() as node:
+        yield node
 
 
 def _env(home: Path, url: str) -> dict[str, str]:
@@ -120,14 +70,8 @@ def test_propose_votes_through_qbft_propose_validator_vote(
 
 
 def test_a_node_without_the_qbft_api_is_one_line_naming_the_flag(tmp_path: Path) -> None:
-    node = BesuLike(qbft_enabled=False)
-    thread = threading.Thread(target=node.server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with BesuLike(qbft_enabled=False) as node:
         result = runner.invoke(app, ["network", "validators"], env=_env(tmp_path / "h", node.url))
-    finally:
-        node.server.shutdown()
-        node.server.server_close()
     assert result.exit_code == 1
     assert result.stderr == (
         "error: the node does not offer qbft_getValidatorsByBlockNumber (Method not enabled); enable the QBFT API "
