@@ -10,7 +10,7 @@ import typer
 
 from cli.state import current
 from ledger.accounts import Keystore
-from ledger.errors import ChainError
+from ledger.errors import ChainError, ValidationError
 from ledger.network.deployment import deploy_to_network
 from ledger.network.layout import NetworkPlan, init_network
 from ledger.network.permissions import PERMISSIONS_FILE
@@ -24,6 +24,16 @@ app = typer.Typer(
     "and allowlists. See docs/network.md.",
     no_args_is_help=True,
 )
+
+
+def _block(text: str) -> int | str:
+    """A block number (decimal or 0x hex) or a tag, as the user typed it."""
+    if text in {"latest", "earliest", "pending"}:
+        return text
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise ValidationError(f"--block {text!r} is not a block number or 'latest'") from None
 
 
 @app.command()
@@ -94,7 +104,7 @@ def list_validators(
     """List the validators of a block, as the node reports them (qbft_getValidatorsByBlockNumber)."""
     state = current()
     ledger = state.ledger()
-    at: int | str = int(block, 0) if block[:1].isdigit() else block
+    at = _block(block)
     addresses = validators_at(ledger.w3, at)
     rows = [{"validator": index, "address": address} for index, address in enumerate(addresses, start=1)]
     if state.json:
@@ -116,7 +126,7 @@ def seals(
 
     state = current()
     validators = trusted_validators(trusted)
-    at: int | str = int(block, 0) if block[:1].isdigit() else block
+    at = _block(block)
     checked = check_seals(raw_header(state.ledger().w3, at), validators)
     state.out.record(checked.as_dict(), title=f"seals of block {checked.number}")
     if not checked.final:

@@ -79,6 +79,13 @@ def test_a_node_without_the_qbft_api_is_one_line_naming_the_flag(tmp_path: Path)
     )
 
 
+def test_a_bad_block_is_refused_in_one_line(besu: BesuLike, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["network", "validators", "--block", "12a"], env=_env(tmp_path / "h", besu.url))
+    assert result.exit_code == 1
+    assert result.stderr == "error: --block '12a' is not a block number or 'latest'\n"
+    assert besu.qbft_requests() == []
+
+
 def test_a_bad_validator_address_is_refused_before_any_vote(besu: BesuLike, tmp_path: Path) -> None:
     result = runner.invoke(app, ["network", "propose", "add", "0x1234"], env=_env(tmp_path / "h", besu.url))
     assert result.exit_code == 1
