@@ -10,7 +10,9 @@ Sources (facts and vectors only):
   (genesis as it is); commit seals sign the header with no seals and the round kept.
 - A block (number 7528, round 1, four validators, three commit seals) of a Besu QBFT network, in the
   light-client tests of datachainlab/besu-qbft-elc, ``elc/src/header.rs``: the header with and
-  without its seals, and the hash the seals sign (0x75ea18...0a32); kept in ``tests/besu_vectors.py``.
+  without its seals, and the hash the seals sign (0x75ea18...0a32); and the genesis extraData Besu's
+  tooling wrote for a four-validator network (``e2e/chains/chain1/network/genesis.json``); kept in
+  ``tests/besu_vectors.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import pytest
 import rlp
 from besu_vectors import (
     COMMIT_SEAL_HASH,
+    GENERATED_GENESIS_EXTRA_DATA,
+    GENERATED_VALIDATORS,
     SEALED_HEADER,
     UNSEALED_HEADER,
     VALIDATORS_7528,
@@ -106,3 +110,9 @@ def test_the_genesis_extra_data_lists_the_validators_with_no_vote_round_zero_and
         genesis_extra_data([])
     with pytest.raises(ValidationError, match="listed twice"):
         genesis_extra_data([validators[0], validators[0].upper().replace("0X", "0x")])
+
+
+def test_the_genesis_extra_data_is_byte_for_byte_what_besus_tooling_writes() -> None:
+    assert genesis_extra_data(GENERATED_VALIDATORS) == GENERATED_GENESIS_EXTRA_DATA
+    decoded = QbftExtraData.decode(bytes.fromhex(GENERATED_GENESIS_EXTRA_DATA[2:]))
+    assert [v.lower() for v in decoded.validators] == GENERATED_VALIDATORS

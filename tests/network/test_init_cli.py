@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
+from besu_vectors import GENERATED_VALIDATORS, NODE_0_KEY_FILE, NODE_0_PUBLIC_KEY_FILE
 from eth_account import Account
 from typer.testing import CliRunner
 
@@ -22,6 +23,7 @@ from cli.main import app
 from ledger.chain.artifacts import load_artifact
 from ledger.chain.compiler import DEPLOYED_CONTRACTS
 from ledger.config import load_profile
+from ledger.errors import ConfigError
 from ledger.network.compose import RPC_APIS
 from ledger.network.extra_data import QbftExtraData
 from ledger.network.genesis import (
@@ -29,7 +31,7 @@ from ledger.network.genesis import (
     GAS_PER_REGISTRATION,
     GOAL_BATCHED_CERTIFICATES_PER_SECOND,
 )
-from ledger.network.keys import read_node_key
+from ledger.network.keys import NodeKey, read_node_key, write_node_key
 
 runner = CliRunner()
 
@@ -217,3 +219,29 @@ def test_a_folder_under_a_file_is_refused_in_one_line(home: Path, tmp_path: Path
     assert result.exit_code == 1
     assert result.stderr == f"error: {blocker} is a file, not a folder; choose another -o DIR\n"
     assert blocker.read_text() == "not a folder"
+
+
+def test_a_key_file_written_by_besu_reads_as_the_node_its_public_key_file_names(tmp_path: Path) -> None:
+    path = tmp_path / "key"
+    path.write_text(NODE_0_KEY_FILE)
+    path.chmod(0o600)
+    key = read_node_key(path)
+    assert "0x" + key.public_key.hex() == NODE_0_PUBLIC_KEY_FILE
+    assert key.address.lower() in GENERATED_VALIDATORS  # the node is one of its network's validators
+    assert NODE_0_KEY_FILE.removeprefix("0x") not in repr(key)
+
+
+def test_a_key_file_others_can_read_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "key"
+    path.write_text(NODE_0_KEY_FILE)
+    path.chmod(0o644)
+    with pytest.raises(ConfigError, match=f"{path} can be read by others than its owner: run `chmod 600 {path}`"):
+        read_node_key(path)
+
+
+def test_a_node_key_is_never_overwritten(tmp_path: Path) -> None:
+    write_node_key(tmp_path, NodeKey.generate())
+    before = (tmp_path / "key").read_text()
+    with pytest.raises(ConfigError, match="already exists: a node key is never overwritten"):
+        write_node_key(tmp_path, NodeKey.generate())
+    assert (tmp_path / "key").read_text() == before
