@@ -15,6 +15,7 @@ from ledger.network.deployment import deploy_to_network
 from ledger.network.layout import NetworkPlan, init_network
 from ledger.network.permissions import PERMISSIONS_FILE
 from ledger.network.permissions import allow as allow_entry
+from ledger.network.permissions import disallow as disallow_entry
 from ledger.network.validators import propose_validator_vote, reload_permissions, validators_at
 
 __all__ = ["app"]
@@ -149,25 +150,37 @@ def propose(
                       "node": state.profile().rpc_url})
 
 
-@app.command()
-def allow(
-    kind: Annotated[Literal["node", "account"], typer.Argument(
-        metavar="node|account", help="node (an enode URL) or account (an address).")],
-    value: Annotated[str, typer.Argument(metavar="ENODE|ADDRESS")],
-    directory: Annotated[Path, typer.Option("--dir", metavar="DIR", help="The network's folder "
-                                            "(holding permissions_config.toml).")] = Path("."),
-    reload: Annotated[bool, typer.Option("--reload", help="Then have the profile's node read the file again "
-                                         "(perm_reloadPermissionsFromFile), when it reads this very file.")] = False,
-) -> None:
-    """Add a node or an account to the network's permissions_config.toml (checked first; written atomically).
-    Copy the file to every node and reload it there (perm_reloadPermissionsFromFile)."""
+KindArgument = Annotated[Literal["node", "account"], typer.Argument(
+    metavar="node|account", help="node (an enode URL) or account (an address).")]
+ValueArgument = Annotated[str, typer.Argument(metavar="ENODE|ADDRESS")]
+DirOption = Annotated[Path, typer.Option("--dir", metavar="DIR", help="The network's folder "
+                                         "(holding permissions_config.toml).")]
+ReloadOption = Annotated[bool, typer.Option("--reload", help="Then have the profile's node read the file again "
+                                            "(perm_reloadPermissionsFromFile), when it reads this very file.")]
+
+
+def _change_allowlist(kind: str, value: str, directory: Path, reload: bool, *, add: bool) -> None:
     state = current()
     path = directory / PERMISSIONS_FILE
-    if kind == "node":
-        lists, changed = allow_entry(path, node=value)
-    else:
-        lists, changed = allow_entry(path, account=value)
+    change = allow_entry if add else disallow_entry
+    lists, changed = change(path, node=value) if kind == "node" else change(path, account=value)
     if reload:
         reload_permissions(state.ledger().w3)
-    state.out.record({"file": str(path), "added": changed, "kind": kind, "value": value,
+    state.out.record({"file": str(path), "added" if add else "removed": changed, "kind": kind, "value": value,
                       "nodes": len(lists.nodes), "accounts": len(lists.accounts), "reloaded": reload})
+
+
+@app.command()
+def allow(kind: KindArgument, value: ValueArgument, directory: DirOption = Path("."),
+          reload: ReloadOption = False) -> None:
+    """Add a node or an account to the network's permissions_config.toml (checked first; written atomically).
+    Copy the file to every node and reload it there (perm_reloadPermissionsFromFile)."""
+    _change_allowlist(kind, value, directory, reload, add=True)
+
+
+@app.command()
+def disallow(kind: KindArgument, value: ValueArgument, directory: DirOption = Path("."),
+             reload: ReloadOption = False) -> None:
+    """Remove a node (its whole enode URL) or an account from the network's permissions_config.toml.
+    Copy the file to every node and reload it there (perm_reloadPermissionsFromFile)."""
+    _change_allowlist(kind, value, directory, reload, add=False)

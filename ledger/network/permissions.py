@@ -32,6 +32,7 @@ __all__ = [
     "allow",
     "check_account",
     "check_enode",
+    "disallow",
     "read_allowlists",
     "write_allowlists",
 ]
@@ -98,6 +99,12 @@ def read_allowlists(path: Path) -> Allowlists:
         raise ConfigError(f"{path} does not exist: create the network with `dal network init`") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"cannot parse {path}: {exc}; fix the TOML syntax") from None
+    unknown = sorted(set(document) - {_NODES_KEY, _ACCOUNTS_KEY})
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown key {unknown[0]!r}; the file holds only {_ACCOUNTS_KEY} and {_NODES_KEY} "
+            "(Besu's older *-whitelist keys must be renamed *-allowlist)"
+        )
     lists: dict[str, tuple[str, ...]] = {}
     for key, check in ((_NODES_KEY, check_enode), (_ACCOUNTS_KEY, check_account)):
         raw = document.get(key, [])
@@ -120,22 +127,31 @@ def write_allowlists(path: Path, allowlists: Allowlists) -> None:
 def allow(path: Path, *, node: str | None = None, account: str | None = None) -> tuple[Allowlists, bool]:
     """Add an enode URL or an account to the file at ``path``.
 
-    Returns the new allowlists and whether anything changed (an entry already listed is left as
-    it is). A node is compared by its id, so the same node at a new address replaces its entry.
+    Returns the new allowlists and whether anything changed (an entry already listed is left as it
+    is). An entry is a whole enode URL, as Besu compares them: the same node at a new address is a
+    new entry, and its old one stays until it is removed with :func:`disallow`.
     """
+    return _change(path, node=node, account=account, add=True)
+
+
+def disallow(path: Path, *, node: str | None = None, account: str | None = None) -> tuple[Allowlists, bool]:
+    """Remove an enode URL or an account from the file at ``path`` (nothing changes when it is not listed)."""
+    return _change(path, node=node, account=account, add=False)
+
+
+def _change(path: Path, *, node: str | None, account: str | None, add: bool) -> tuple[Allowlists, bool]:
     current = read_allowlists(path)
     nodes, accounts = list(current.nodes), list(current.accounts)
-    if node is not None:
-        url = check_enode(node)
-        node_id = url[len("enode://"):len("enode://") + 128]
-        if url in nodes:
+    for entries, entry in ((nodes, check_enode(node) if node is not None else None),
+                           (accounts, check_account(account) if account is not None else None)):
+        if entry is None:
+            continue
+        if (entry in entries) == add:
             return current, False
-        nodes = [entry for entry in nodes if entry[len("enode://"):len("enode://") + 128] != node_id] + [url]
-    if account is not None:
-        address = check_account(account)
-        if address in accounts:
-            return current, False
-        accounts.append(address)
+        if add:
+            entries.append(entry)
+        else:
+            entries.remove(entry)
     updated = Allowlists(nodes=tuple(nodes), accounts=tuple(accounts))
     write_allowlists(path, updated)
     return updated, True

@@ -131,11 +131,27 @@ def test_allow_with_reload_has_the_node_read_the_file_again(besu: BesuLike, tmp_
     assert read_allowlists(folder / "permissions_config.toml").accounts == tuple(VALIDATORS)
 
 
-def test_allow_moves_a_known_node_to_its_new_address(tmp_path: Path) -> None:
+def test_a_node_at_a_new_address_is_a_new_entry_until_the_old_one_is_removed(tmp_path: Path) -> None:
     folder = _network(tmp_path)
-    result = runner.invoke(app, ["network", "allow", "node", f"enode://{NODE_ID}@10.9.9.9:30303", "--dir", str(folder)])
+    moved = f"enode://{NODE_ID}@10.9.9.9:30303"
+    result = runner.invoke(app, ["network", "allow", "node", moved, "--dir", str(folder)])
     assert result.exit_code == 0, result.stderr
-    assert read_allowlists(folder / "permissions_config.toml").nodes == (f"enode://{NODE_ID}@10.9.9.9:30303",)
+    old = f"enode://{NODE_ID}@172.28.0.11:30303"
+    assert read_allowlists(folder / "permissions_config.toml").nodes == (old, moved)
+    removed = runner.invoke(app, ["--json", "network", "disallow", "node", old, "--dir", str(folder)])
+    assert removed.exit_code == 0, removed.stderr
+    assert json.loads(removed.stdout)["removed"] is True
+    assert read_allowlists(folder / "permissions_config.toml").nodes == (moved,)
+    again = runner.invoke(app, ["--json", "network", "disallow", "node", old, "--dir", str(folder)])
+    assert json.loads(again.stdout)["removed"] is False
+
+
+def test_disallow_removes_an_account(tmp_path: Path) -> None:
+    folder = _network(tmp_path)
+    result = runner.invoke(app, ["network", "disallow", "account", VALIDATORS[0].upper().replace("0X", "0x"),
+                                 "--dir", str(folder)])
+    assert result.exit_code == 0, result.stderr
+    assert read_allowlists(folder / "permissions_config.toml").accounts == ()
 
 
 @pytest.mark.parametrize(
