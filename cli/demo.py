@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from cli.state import current
+from ledger.config import load_profile
 from ledger.demo import DEMO_STEPS, DemoStep, demo_context, run_demo
 from ledger.errors import LedgerError
 
@@ -30,6 +31,11 @@ def demo(
         typer.Option("--home", metavar="DIR", help="Keep the demo's data home (chain state, keystores, database) "
                      "in this new, empty folder instead of a temporary one that is removed afterwards."),
     ] = None,
+    like: Annotated[
+        str | None,
+        typer.Option("--like", metavar="PROFILE", help="Configure the demo's local chain like this network's "
+                     "profile (chain id, gas price, proof-of-authority headers, log range): a rehearsal."),
+    ] = None,
 ) -> None:
     """Set up a consortium, apply for, review and issue a certificate, license and transfer its rights, pledge
     it twice (one pledge released, one enforced after maturity) and trace its history.
@@ -40,11 +46,12 @@ def demo(
     """
     state = current()
     out = state.out
+    rehearsed = load_profile(like) if like else None
     temporary = home is None
     where = Path(tempfile.mkdtemp(prefix="dal-demo-")) if home is None else home
     live = not state.json and out.stderr.isatty()
     try:
-        ledger = demo_context(where)
+        ledger = demo_context(where, rehearsed)
         try:
             with out.progress("demo", DEMO_STEPS) as update:
 
@@ -71,6 +78,7 @@ def demo(
         out.record({
             "ok": summary.ok,
             "home": None if temporary else str(where),
+            "like": like,
             "certificate_id": summary.certificate_id,
             "number": summary.number,
             "steps": [{**row, "block": s.block} for row, s in zip(steps, summary.steps, strict=True)],

@@ -46,6 +46,7 @@ NOUNS: tuple[str, ...] = (
     "books",
     "anchor",
     "oracle",
+    "network",
     "demo",
 )
 

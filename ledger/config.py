@@ -45,6 +45,7 @@ __all__ = [
     "LOCAL_PROFILE",
     "LOCAL_RPC_URL",
     "Profile",
+    "check_profile_name",
     "config_path",
     "data_home",
     "load_profile",
@@ -145,6 +146,13 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
     if raw:
         return Path(raw).expanduser().absolute()
     return data_home(env) / "config.toml"
+
+
+def check_profile_name(name: object) -> str:
+    """``name`` if it can name a profile (lowercase letters, digits, '-' or '_'), else a ConfigError."""
+    if not isinstance(name, str) or not _PROFILE_NAME.match(name):
+        raise ConfigError(f"profile name {name!r} is not valid; use lowercase letters, digits, '-' or '_'")
+    return name
 
 
 # --- reading the file -------------------------------------------------------------------------
@@ -349,8 +357,7 @@ def load_profile(name: str | None = None, env: Mapping[str, str] | None = None) 
     profiles: dict[str, dict[str, Any]] = document.get("profiles", {})
 
     chosen = name or env.get("DAL_PROFILE", "").strip() or document.get("default_profile") or LOCAL_PROFILE
-    if not isinstance(chosen, str) or not _PROFILE_NAME.match(chosen):
-        raise ConfigError(f"profile name {chosen!r} is not valid; use lowercase letters, digits, '-' or '_'")
+    chosen = check_profile_name(chosen)
     if chosen != LOCAL_PROFILE and chosen not in profiles:
         known = ", ".join(sorted(set(profiles) | {LOCAL_PROFILE}))
         raise ConfigError(

@@ -41,6 +41,7 @@ from ledger.catalog import (
 )
 from ledger.chain.clock import DAY, MINUTE, YEAR, advance_time, chain_time
 from ledger.chain.node import free_port
+from ledger.config import Profile
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, ValidationError
 from ledger.licences import grant_licence
@@ -119,16 +120,27 @@ class DemoSummary:
         return bool(self.checks) and all(self.checks.get("passed", {}).values())
 
 
-def demo_context(home: Path) -> LedgerContext:
+def demo_context(home: Path, like: Profile | None = None) -> LedgerContext:
     """A local-profile context on an empty data home ``home``, with its own node on a free port.
 
     Nothing of the user's environment is used (no ``DAL_*`` settings), so the
-    demo never touches the user's chain, keystores or database.
+    demo never touches the user's chain, keystores or database. With ``like``
+    (a network's profile) the local chain and the client are set up the way
+    that network is: its chain id, its gas price, proof-of-authority block
+    headers and its ``eth_getLogs`` window: a rehearsal of the network's
+    settings before going live.
     """
     home.mkdir(parents=True, exist_ok=True)
     if any(home.iterdir()):
         raise ValidationError(f"the demo needs an empty data home, and {home} is not empty; give a new folder")
     env = {"DAL_HOME": str(home), "DAL_RPC_URL": f"http://127.0.0.1:{free_port()}"}
+    if like is not None:
+        env.update({
+            "DAL_CHAIN_ID": str(like.chain_id),
+            "DAL_POA": str(like.poa).lower(),
+            "DAL_GAS_PRICE": "auto" if like.gas_price is None else str(like.gas_price),
+            "DAL_LOG_RANGE": str(like.log_range),
+        })
     return LedgerContext.load("local", env=env)
 
 

@@ -68,9 +68,10 @@ from trie.hexary import HexaryTrie
 from web3.types import RPCEndpoint
 
 from ledger.context import LedgerContext
-from ledger.errors import LedgerError, StoreError
+from ledger.errors import LedgerError, StoreError, ValidationError
 from ledger.hashing import record_hash
 from ledger.licences import LicenceView, read_licences
+from ledger.network.extra_data import QbftExtraData
 from ledger.pledges import EVENT_FIELDS, PledgeView, read_pledges
 from ledger.rights import (
     CERTIFICATE_STATUSES,
@@ -229,13 +230,9 @@ def header_hash(header: Mapping[str, Any], *, qbft: bool = False) -> bytes:
 
 def _qbft_extra_data_for_hash(extra_data: bytes) -> bytes:
     try:
-        items = rlp.decode(extra_data)
-    except rlp.exceptions.DecodingError:
-        raise ProofError("the block's extraData is not QBFT's RLP list") from None
-    if not isinstance(items, list) or len(items) != 5:
-        raise ProofError("the block's extraData is not QBFT's (vanity, validators, vote, round, seals)")
-    vanity, validators, vote, _round, _seals = items
-    return bytes(rlp.encode([vanity, validators, vote, 0, []]))
+        return QbftExtraData.decode(extra_data).for_block_hash().encode()
+    except ValidationError as exc:
+        raise ProofError(f"the block header does not decode: {exc}") from None
 
 
 def _header_matches(header: Mapping[str, Any], block_hash: str) -> bool:

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No DAL_* setting of the machine running the tests leaks into them."""
-    for name in list(os.environ):
-        if name.startswith("DAL_"):
-            monkeypatch.delenv(name)
-    yield
+from dal_environment import clean_environment  # noqa: F401 - a fixture, used by name
 
 
 @pytest.fixture
