@@ -47,6 +47,7 @@ __all__ = [
     "ENTRY_SCHEMA",
     "card_balance",
     "card_movements",
+    "check_entry",
     "Correction",
     "EntryDraft",
     "EntryView",
@@ -391,13 +392,8 @@ def _check_cards(session: Session, entity: str, drafts: Sequence[EntryDraft]) ->
             raise ValidationError(f"asset card {card} is on another member's books, not {entity}")
 
 
-def post_many(session: Session, drafts: Sequence[EntryDraft]) -> list[EntryView]:
-    """Check every draft, then write them all (the caller commits); one bad draft refuses the lot.
-
-    All drafts are on the books of one member.
-    """
-    if not drafts:
-        return []
+def _prepare(session: Session, drafts: Sequence[EntryDraft]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Check every draft against the rules and the books; the rows to insert."""
     entity = drafts[0].entity
     if any(draft.entity != entity for draft in drafts):
         raise ValidationError("entries posted together must be on the books of one member")
@@ -428,6 +424,22 @@ def post_many(session: Session, drafts: Sequence[EntryDraft]) -> list[EntryView]
         }
         entry["record_hash"] = to_hex(record_hash(_form(entry, rows)))
         prepared.append((entry, rows))
+    return prepared
+
+
+def check_entry(session: Session, draft: EntryDraft) -> None:
+    """Check ``draft`` as :func:`post` would, writing nothing."""
+    _prepare(session, [draft])
+
+
+def post_many(session: Session, drafts: Sequence[EntryDraft]) -> list[EntryView]:
+    """Check every draft, then write them all (the caller commits); one bad draft refuses the lot.
+
+    All drafts are on the books of one member.
+    """
+    if not drafts:
+        return []
+    prepared = _prepare(session, drafts)
     ids = session.scalars(
         insert(JournalEntry).returning(JournalEntry.id, sort_by_parameter_order=True),  # type: ignore[arg-type]
         [entry for entry, _ in prepared],
