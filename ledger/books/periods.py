@@ -1,9 +1,7 @@
 """Accounting periods: months, the periods a report covers, and closing the books through a month.
 
 A member's books are closed *through* a month (``YYYY-MM``): that month and
-every month before it refuse new entries. Closes only move forward; a
-mistake found in a closed month is corrected by a reversing or red-ink
-voucher dated in an open month (:func:`ledger.books.journal.correct`).
+every month before it refuse new entries (see :mod:`ledger.books.closing`).
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ __all__ = [
     "parse_book_date",
     "parse_month",
     "parse_report_period",
-    "record_close",
 ]
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -117,17 +114,3 @@ def closed_through(session: Session, entity: str) -> str | None:
         select(PeriodClose.through).where(PeriodClose.entity == entity).order_by(col(PeriodClose.through).desc())
     ).first()
     return None if row is None else str(row)
-
-
-def record_close(session: Session, entity: str, through: str) -> PeriodClose:
-    """Close ``entity``'s books through month ``through`` (the caller has checked the schedule; commits later)."""
-    month = parse_month(through, what="the month to close through")
-    current = closed_through(session, entity)
-    if current is not None and month <= current:
-        raise ValidationError(
-            f"the books are already closed through {current}; closes only move forward, so name a later month"
-        )
-    row = PeriodClose(entity=entity, through=month)
-    session.add(row)
-    session.flush()
-    return row
