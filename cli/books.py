@@ -15,8 +15,8 @@ from sqlmodel import Session
 from cli.state import CliState, current
 from ledger.books import posting
 from ledger.books.accounts import CHART
-from ledger.books.chain_check import pledges_at
 from ledger.books.cards import card_row, get_card, link_card, list_cards, open_card
+from ledger.books.chain_check import pledges_at
 from ledger.books.closing import close_books
 from ledger.books.csv_import import import_csv
 from ledger.books.disclosure import disclosure

@@ -29,13 +29,13 @@ from eth_account.signers.local import LocalAccount
 from sqlalchemy import Connection, Engine, insert, select, update
 from web3.contract import Contract
 
+import oracle.entries  # noqa: F401 - registers the accounting-entry record source
 from ledger.chain.sender import Sender, TxRequest
 from ledger.errors import ContractRevertError, ValidationError
 from ledger.hashing import canonical_bytes
 from ledger.merkle import MerkleTree
 from ledger.store.anchors import AnchorBatch, AnchoredRecord, AnchorStatus
 from ledger.store.types import utc_now
-import oracle.entries  # noqa: F401 - registers the accounting-entry record source
 from oracle.handlers.registry import table
 from oracle.locking import hold_writer_lock
 from oracle.records import RecordSource, record_sources

@@ -51,7 +51,7 @@ def _current_hashes(connection: Connection, entity: str) -> dict[int, str]:
     hashes: dict[int, str] = {}
     for entry in connection.execute(select(_entries).where(_entries.c.entity == entity)).mappings():
         try:
-            hashes[int(entry["id"])] = to_hex(record_hash(entry_form(entry, lines[int(entry["id"])])))
+            hashes[int(entry["id"])] = to_hex(record_hash(entry_form(dict(entry), lines[int(entry["id"])])))
         except (ValueError, TypeError, AttributeError):
             hashes[int(entry["id"])] = "0x" + "00" * 32
     return hashes

@@ -29,7 +29,14 @@ from typing import Final
 from sqlmodel import Session
 
 from ledger.books.accounts import Side
-from ledger.books.journal import EntryDraft, EntryView, LineDraft, check_entry, parse_money, post_many
+from ledger.books.journal import (
+    EntryDraft,
+    EntryView,
+    LineDraft,
+    check_entry,
+    parse_money,
+    post_many,
+)
 from ledger.books.periods import parse_book_date
 from ledger.consent import parse_currency
 from ledger.errors import LedgerError, ValidationError

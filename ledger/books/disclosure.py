@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from sqlalchemy import and_, case, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ledger.books.accounts import (
     ACCUMULATED_AMORTISATION,
@@ -416,8 +416,8 @@ def disclosure(
     units; default 10% of all data resources' closing carrying amount).
     """
     if currency is None:
-        found = session.exec(  # type: ignore[call-overload]
-            select(JournalEntry.currency).where(JournalEntry.entity == entity).distinct()).scalars().all()
+        found = session.connection().execute(
+            select(col(JournalEntry.currency)).where(col(JournalEntry.entity) == entity).distinct()).scalars().all()
         if len(found) > 1:
             raise ValidationError(f"these books hold entries in {', '.join(sorted(found))}; choose one with --currency")
         currency = found[0] if found else "CNY"

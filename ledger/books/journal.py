@@ -45,14 +45,14 @@ from ledger.store.books import AssetCard, JournalEntry, JournalLine
 __all__ = [
     "DERECOGNITION_KINDS",
     "ENTRY_SCHEMA",
-    "card_balance",
-    "card_movements",
-    "check_entry",
     "Correction",
     "EntryDraft",
     "EntryView",
     "LineDraft",
     "LineView",
+    "card_balance",
+    "card_movements",
+    "check_entry",
     "correct",
     "entry_form",
     "entry_view",
@@ -440,15 +440,15 @@ def post_many(session: Session, drafts: Sequence[EntryDraft]) -> list[EntryView]
     if not drafts:
         return []
     prepared = _prepare(session, drafts)
-    ids = session.scalars(
-        insert(JournalEntry).returning(JournalEntry.id, sort_by_parameter_order=True),  # type: ignore[arg-type]
+    ids = [int(entry_id or 0) for entry_id in session.scalars(
+        insert(JournalEntry).returning(col(JournalEntry.id), sort_by_parameter_order=True),
         [entry for entry, _ in prepared],
-    ).all()
+    ).all()]
     session.execute(
         insert(JournalLine),
         [{**row, "entry_id": entry_id} for entry_id, (_, rows) in zip(ids, prepared, strict=True) for row in rows],
     )
-    return [_view(int(entry_id), entry, rows) for entry_id, (entry, rows) in zip(ids, prepared, strict=True)]
+    return [_view(entry_id, entry, rows) for entry_id, (entry, rows) in zip(ids, prepared, strict=True)]
 
 
 def post(session: Session, draft: EntryDraft) -> EntryView:
@@ -573,7 +573,8 @@ def card_movements(
     """Every movement of ``card_id`` on ``accounts``: (date, account, amount signed on the account's normal
     side), oldest first."""
     rows = session.exec(
-        select(JournalEntry.entry_date, JournalLine.account, JournalLine.side, JournalLine.book_amount_minor)
+        select(col(JournalEntry.entry_date), col(JournalLine.account), col(JournalLine.side),
+               col(JournalLine.book_amount_minor))
         .join(JournalEntry, col(JournalEntry.id) == col(JournalLine.entry_id))
         .where(JournalLine.card_id == card_id, col(JournalLine.account).in_(list(accounts)))
         .order_by(col(JournalEntry.entry_date), col(JournalEntry.id))
