@@ -31,8 +31,12 @@ from ledger.store.books import BookAccount, JournalEntry, JournalLine
 D = dt.date
 
 
-def _draft(entity: str, *lines: LineDraft, on: dt.date = D(2026, 5, 1), **fields: object) -> EntryDraft:
-    return EntryDraft(entity=entity, entry_date=on, description="test entry", lines=list(lines), **fields)  # type: ignore[arg-type]
+MAY_FIRST = D(2026, 5, 1)
+
+
+def _draft(entity: str, *lines: LineDraft, **fields: object) -> EntryDraft:
+    return EntryDraft(entity=entity, entry_date=MAY_FIRST, description="test entry", lines=list(lines),
+                      **fields)  # type: ignore[arg-type]
 
 
 def _count(session: Session) -> int:
