@@ -68,7 +68,7 @@ def check_anchored_entries(connection: Connection, chain: AnchorReader, entity: 
         .where(_records.c.record_kind == _KIND)
         .order_by(_records.c.record_id)
     ).all()
-    existing = {int(i) for i in connection.execute(select(_entries.c.id))}
+    existing = {int(i) for i in connection.execute(select(_entries.c.id)).scalars()}
     problems: list[str] = []
     roots: dict[str, int] = {}
     checked = 0

@@ -117,7 +117,7 @@ def _check(ledger: LedgerContext, card: AssetCard, entity: str, block: int | Non
             why = "expired"
         check.problems.append(f"{label}: the certificate is not in force ({why}) but the asset is carried")
     if check.holding_shares == 0 and not check.licences:
-        wanted = f"licence {card.licence_id} in force" if card.licence_id is not None else "a licence in force"
+        wanted = f"licence {card.licence_id} in force" if card.licence_id is not None else "licence in force"
         check.problems.append(
             f"{label}: the member holds no share of the holding right and no {wanted}: "
             f"{_why_no_holding(answer, entity, names)}"
