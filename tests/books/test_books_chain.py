@@ -104,8 +104,8 @@ def test_a_certificate_cancelled_under_a_carried_asset_is_drift(ledger: LedgerCo
     certificates.cancel(ledger, str(cid), reason="data source withdrawn", as_="registrar")
     result = audit_books(Oracle(ledger), merchant)
     assert result.drift == [
-        f"card 1 (Data asset of certificate {cid}), certificate {cid}: the certificate is not in force "
-        "(cancelled) but the asset is carried"
+        (f"card 1 (Data asset of certificate {cid}), certificate {cid}: the certificate is not in force "
+        "(cancelled) but the asset is carried")
     ]
 
 
@@ -124,8 +124,8 @@ def test_pledged_assets_are_flagged_and_holding_shares_realised_by_the_bank_are_
     ledger.send("Pledges", "enforcePledge", 1, ledger.address_of("bank"), as_="bank")
     realised = audit_books(Oracle(ledger), merchant)
     assert realised.drift == [
-        f"card 1 (Data asset of certificate {cid}), certificate {cid}: the member holds no share of the holding "
-        f"right and no licence in force: its holding shares were realised by {bank} under pledge 1"
+        (f"card 1 (Data asset of certificate {cid}), certificate {cid}: the member holds no share of the holding "
+        f"right and no licence in force: its holding shares were realised by {bank} under pledge 1")
     ]
 
 
