@@ -110,7 +110,7 @@ def test_a_closed_period_refuses_a_posting_from_the_command_line(workflow_env: d
     dal(workflow_env, "books", "cards", "open", "panel", "--class", "inventory")
     assert dal(workflow_env, "books", "close", "--through", "2026-03")[0] == 0
     code, out, err = dal(workflow_env, "books", "post", "purchase", "1", "--date", "2026-03-31", "--cost", "5")
-    assert code == 1 and "closed through 2026-03" in err and err.count("\n") == 1
+    assert code == 1 and out == "" and "closed through 2026-03" in err and err.count("\n") == 1
     assert _journal(workflow_env) == []
 
 
