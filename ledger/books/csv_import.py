@@ -41,11 +41,16 @@ from ledger.books.periods import parse_book_date
 from ledger.consent import parse_currency
 from ledger.errors import LedgerError, ValidationError
 
-__all__ = ["COLUMNS", "import_csv", "read_entries"]
+__all__ = ["COLUMNS", "IMPORT_KINDS", "import_csv", "read_entries"]
 
 #: The columns of an import file; the first five are required.
 COLUMNS: Final = ("voucher", "date", "description", "account", "debit", "credit", "currency", "rate", "card", "kind")
 _REQUIRED: Final = COLUMNS[:6]
+#: The kinds an imported entry may carry (for the disclosure's rows). Events that change a card (ready for use,
+#: a sale, a disposal, a lapse) and the amortisation schedule's entries are posted with `dal books post` and
+#: `dal books schedule`, which keep the card in step.
+IMPORT_KINDS: Final = ("import", "manual", "purchase", "processing", "finish", "research", "develop", "impair",
+                       "write-down", "reverse-write-down", "licence-revenue")
 #: How many problems the one-line refusal lists before counting the rest.
 _SHOWN: Final = 8
 
@@ -93,6 +98,10 @@ def _blocks(rows: Iterable[tuple[int, dict[str, str]]], currency: str, problems:
             blocks.append(_Block(voucher, number, (row.get("date") or "").strip(),
                                  (row.get("description") or "").strip(), (row.get("kind") or "").strip() or "import"))
         block = blocks[-1]
+        if block.line == number and block.kind not in IMPORT_KINDS:
+            problems.append(f"line {number}: kind {block.kind!r} cannot be imported; use one of "
+                            f"{', '.join(IMPORT_KINDS)}, and `dal books post` for the others")
+            block.broken = True
         for name, value in (("date", block.date), ("description", block.description)):
             given = (row.get(name) or "").strip()
             if given and given != value:

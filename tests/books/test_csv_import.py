@@ -53,6 +53,8 @@ def test_a_file_with_problems_imports_nothing_and_names_each_line(
         "BAD-3,2026-13-01,Bad date,1002,1.00,,,,,\n"
         "BAD-3,2026-13-01,,2202,,1.00,,,,\n"
         "BAD-4,2026-01-08,Both sides,1002,1.00,1.00,,,,\n"
+        "BAD-5,2026-01-09,Releases an impairment,1703.01,1.00,,,,,dispose\n"
+        "BAD-5,2026-01-09,,6701,,1.00,,,,\n"
     ))
     with pytest.raises(ValidationError) as caught:
         import_csv(session, entity, path)
@@ -62,6 +64,7 @@ def test_a_file_with_problems_imports_nothing_and_names_each_line(
     assert "line 6: account '9999' is not in the chart" in message
     assert "line 8: the date of voucher BAD-3 '2026-13-01' is not a date" in message
     assert "line 10: give an amount in exactly one of debit and credit" in message
+    assert "line 11: kind 'dispose' cannot be imported" in message
     assert _count(session) == 0
 
 
