@@ -87,14 +87,13 @@ def trace_(
                       empty="no right had a holder at that time")
 
 
+AT_BOOKS = "As the chain and the books were at that time (a date means the end of that day, UTC)."
+
+
 @app.command("books")
 def books(
     member: Annotated[str, typer.Argument(metavar="MEMBER", help="Whose books: an account name or 0x address.")],
-    at: Annotated[
-        str | None,
-        typer.Option("--at", metavar="WHEN", help="As the chain and the books were at that time (a date means the "
-                     "end of that day, UTC)."),
-    ] = None,
+    at: Annotated[str | None, typer.Option("--at", metavar="WHEN", help=AT_BOOKS)] = None,
 ) -> None:
     """Reconcile a member's books with the chain: linked cards rest on certificates in force and rights held,
     anchored entries are unchanged, pledged assets are flagged and unlinked cards listed. Exits with code 3

@@ -213,24 +213,52 @@ def post_purchase(
         description=description))
 
 
+def _registered(name: str, summary: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a command made by a factory as `dal books post NAME`, with ``summary`` as its help."""
+    def register(command: Callable[..., None]) -> Callable[..., None]:
+        command.__doc__ = summary
+        return post_app.command(name)(command)
+
+    return register
+
+
 def _cost_command(name: str, function: Callable[..., EntryView], summary: str) -> None:
-    def command(
-        card_id: CardArgument, date: DateOption,
-        cost: Annotated[str, typer.Option("--cost", metavar="AMOUNT", help="The cost.")],
-        paid: PaidOption = "bank", voucher: VoucherOption = None, description: DescriptionOption = None,
-        member: MemberOption = None,
-    ) -> None:
+    @_registered(name, summary)
+    def command(card_id: CardArgument, date: DateOption,
+                cost: Annotated[str, typer.Option("--cost", metavar="AMOUNT", help="The cost.")],
+                paid: PaidOption = "bank", voucher: VoucherOption = None, description: DescriptionOption = None,
+                member: MemberOption = None) -> None:
         _post(member, card_id, name, lambda b, money: function(
             b.session, b.entity, card_id, on=parse_book_date(date), cost=money(cost, "--cost"), paid=paid,
             voucher=voucher, description=description))
 
-    command.__doc__ = summary
-    post_app.command(name)(command)
+
+def _amount_command(name: str, function: Callable[..., EntryView], summary: str) -> None:
+    @_registered(name, summary)
+    def command(card_id: CardArgument, date: DateOption,
+                amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="The amount.")],
+                voucher: VoucherOption = None, description: DescriptionOption = None,
+                member: MemberOption = None) -> None:
+        _post(member, card_id, name, lambda b, money: function(
+            b.session, b.entity, card_id, on=parse_book_date(date), amount=money(amount, "--amount"),
+            voucher=voucher, description=description))
 
 
-_cost_command("processing", posting.processing, "Costs of collecting and processing data held for sale.")
-_cost_command("research", posting.research, "Research spending, expensed.")
-_cost_command("develop", posting.develop, "Development spending that qualifies for capitalisation.")
+_Event = tuple[str, Callable[..., EntryView], str]
+_COST_EVENTS: tuple[_Event, ...] = (
+    ("processing", posting.processing, "Costs of collecting and processing data held for sale."),
+    ("research", posting.research, "Research spending, expensed."),
+    ("develop", posting.develop, "Development spending that qualifies for capitalisation."),
+)
+_AMOUNT_EVENTS: tuple[_Event, ...] = (
+    ("impair", posting.impair, "Impairment of an intangible asset (never reversed)."),
+    ("write-down", posting.write_down, "Write inventory down to net realisable value."),
+    ("reverse-write-down", posting.reverse_write_down, "Reverse an inventory write-down."),
+)
+for _event in _COST_EVENTS:
+    _cost_command(*_event)
+for _event in _AMOUNT_EVENTS:
+    _amount_command(*_event)
 
 
 @post_app.command("finish")
@@ -253,25 +281,6 @@ def post_ready(
     _post(member, card_id, "ready for use", lambda b, money: posting.ready(
         b.session, b.entity, card_id, on=parse_book_date(date), life=life, serves_customers=serves_customers,
         voucher=voucher, description=description))
-
-
-def _amount_command(name: str, function: Callable[..., EntryView], summary: str) -> None:
-    def command(
-        card_id: CardArgument, date: DateOption,
-        amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="The amount.")],
-        voucher: VoucherOption = None, description: DescriptionOption = None, member: MemberOption = None,
-    ) -> None:
-        _post(member, card_id, name, lambda b, money: function(
-            b.session, b.entity, card_id, on=parse_book_date(date), amount=money(amount, "--amount"),
-            voucher=voucher, description=description))
-
-    command.__doc__ = summary
-    post_app.command(name)(command)
-
-
-_amount_command("impair", posting.impair, "Impairment of an intangible asset (never reversed).")
-_amount_command("write-down", posting.write_down, "Write inventory down to net realisable value.")
-_amount_command("reverse-write-down", posting.reverse_write_down, "Reverse an inventory write-down.")
 
 
 @post_app.command("sale")
