@@ -144,6 +144,9 @@ def open_(
     acquisition: Annotated[str | None, typer.Option("--acquisition", help="purchased, developed, processed or "
                                                     "other (default: developed for development, else purchased).")] = None,
     life: Annotated[str | None, typer.Option("--life", help="Useful life: 5y, 36m or indefinite.")] = None,
+    method: Annotated[str, typer.Option("--method", help="Amortisation: straight-line, or pattern.")] = "straight-line",
+    pattern: Annotated[str | None, typer.Option("--pattern", help="With --method pattern: the percentage of the cost "
+                                                "for each year of the life, e.g. 40,30,20,10.")] = None,
     currency: Annotated[str, typer.Option("--currency", help="The books' currency.")] = "CNY",
     serves_customers: Annotated[bool, typer.Option("--serves-customers/--internal-use",
                                                    help="Amortise to cost of sales, or to management expense.")] = False,
@@ -159,6 +162,7 @@ def open_(
             books.session, books.entity, name, asset_class=asset_class, acquisition=acquisition, life=life,
             currency=currency, serves_customers=serves_customers, certificate_id=certificate, licence_id=licence,
             rights_end=parse_book_date(rights_end, what="--rights-end") if rights_end else None,
+            method=method, pattern=pattern,
         )
         row = card_row(card)
     books.state.out.record(row, title="asset card opened")

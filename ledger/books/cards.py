@@ -17,6 +17,7 @@ never be registered; `dal audit books` lists the unlinked cards.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
@@ -36,12 +37,15 @@ __all__ = [
     "link_card",
     "list_cards",
     "open_card",
+    "check_method",
     "parse_life",
+    "pattern_percentages",
 ]
 
-#: Amortisation methods the books compute. Straight-line is the default of CAS 6 when the pattern of benefits
-#: cannot be determined reliably.
-METHODS = ("straight-line",)
+#: Amortisation methods the books compute: straight-line (the default of CAS 6 when the pattern of benefits
+#: cannot be determined reliably), or a pattern of benefits given as the percentage of the cost for each year
+#: of the useful life (``pattern`` with ``40,30,20,10``).
+METHODS = ("straight-line", "pattern")
 
 
 class AssetClass(StrEnum):
@@ -100,6 +104,7 @@ def open_card(
     licence_id: int | None = None,
     rights_end: dt.date | None = None,
     method: str = "straight-line",
+    pattern: str | None = None,
 ) -> AssetCard:
     """Put a new data resource on ``entity``'s books (the caller commits).
 
@@ -124,17 +129,49 @@ def open_card(
         raise ValidationError("a card needs a name of 1 to 200 characters")
     if kind is AssetClass.INTANGIBLE and life is None:
         raise ValidationError("an intangible asset needs a useful life: give --life 5y (or 36m), or --life indefinite")
-    if method not in METHODS:
-        raise ValidationError(f"amortisation method {method!r} is not one of {', '.join(METHODS)}")
     card = AssetCard(
         entity=entity, name=name.strip(), asset_class=kind.value, acquisition=how.value,
         currency=parse_currency(currency), useful_life_months=parse_life(life) if life is not None else None,
-        method=method, serves_customers=serves_customers, certificate_id=certificate_id, licence_id=licence_id,
-        rights_end=rights_end,
+        method=method, pattern=pattern, serves_customers=serves_customers, certificate_id=certificate_id,
+        licence_id=licence_id, rights_end=rights_end,
     )
+    check_method(card)
     session.add(card)
     session.flush()
     return card
+
+
+def pattern_percentages(text: str) -> list[Decimal]:
+    """The yearly percentages of a pattern (``"40,30,20,10"``), each positive, summing to 100."""
+    try:
+        values = [Decimal(part.strip()) for part in text.split(",")]
+    except InvalidOperation:
+        values = []
+    if not values or any(not value.is_finite() or value <= 0 for value in values) or sum(values) != 100:
+        raise ValidationError(
+            f"pattern {text!r} must list a positive percentage of the cost for each year of the life, "
+            "summing to 100, e.g. 40,30,20,10"
+        )
+    return values
+
+
+def check_method(card: AssetCard) -> None:
+    """Refuse an amortisation method the books cannot compute for ``card``, or a pattern that does not fit its
+    useful life (one percentage per year or part of a year)."""
+    if card.method not in METHODS:
+        raise ValidationError(f"amortisation method {card.method!r} is not one of {', '.join(METHODS)}")
+    if card.method == "straight-line":
+        if card.pattern is not None:
+            raise ValidationError("a pattern goes with the method 'pattern', not straight-line")
+        return
+    if card.pattern is None:
+        raise ValidationError("the method 'pattern' needs the percentage for each year: --pattern 40,30,20,10")
+    years = len(pattern_percentages(card.pattern))
+    life = card.useful_life_months
+    if life is not None and years != -(-life // 12):
+        raise ValidationError(
+            f"the pattern has {years} years but the useful life of {life} months has {-(-life // 12)}"
+        )
 
 
 def get_card(session: Session, card_id: int, entity: str | None = None) -> AssetCard:
@@ -181,7 +218,7 @@ def card_row(card: AssetCard) -> dict[str, Any]:
         "licence": card.licence_id,
         "life": "indefinite" if life is None and card.asset_class == AssetClass.INTANGIBLE
         else None if life is None else f"{life} months",
-        "method": card.method,
+        "method": card.method if card.pattern is None else f"{card.method} {card.pattern}",
         "charge_to": "cost of sales" if card.serves_customers else "management expense",
         "ready_on": card.ready_on,
         "rights_end": card.rights_end,

@@ -386,6 +386,14 @@ def _card_carrying(sums: _Sums, card: AssetCard) -> int:
     return sums.card_closing.get((key, "development"), 0)
 
 
+def _method_text(card: AssetCard) -> str:
+    if card.useful_life_months is None:
+        return "not amortised"
+    if card.method == "pattern":
+        return f"pattern of benefits: {card.pattern} per cent of the cost in the years of its life"
+    return "straight-line"
+
+
 def _life_text(card: AssetCard) -> str:
     if card.useful_life_months is None:
         return "indefinite: not amortised, tested for impairment every year"
@@ -430,7 +438,7 @@ def disclosure(
     threshold = materiality if materiality is not None else total // 10
     lives = [
         {"card": card.id, "name": card.name, "useful_life": _life_text(card),
-         "method": card.method if card.useful_life_months is not None else "not amortised",
+         "method": _method_text(card),
          "charged_to": "cost of sales" if card.serves_customers else "management expense",
          "ready_for_use": card.ready_on}
         for card in live if card.asset_class == AssetClass.INTANGIBLE

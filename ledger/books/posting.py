@@ -67,7 +67,7 @@ from ledger.books.accounts import (
     WORK_IN_PROCESS,
     Side,
 )
-from ledger.books.cards import AssetClass, get_card, parse_life
+from ledger.books.cards import AssetClass, check_method, get_card, parse_life
 from ledger.books.journal import EntryDraft, EntryView, LineDraft, card_balance, format_money, post
 from ledger.books.periods import month_of, next_month
 from ledger.books.schedule import amortise
@@ -218,14 +218,15 @@ def ready(
     assert card.id is not None
     if life is None and card.useful_life_months is None:
         raise ValidationError("say the useful life of the finished asset: --life 5y (or 36m), or --life indefinite")
+    months = parse_life(life) if life is not None else card.useful_life_months
+    check_method(AssetCard(method=card.method, pattern=card.pattern, useful_life_months=months))
     cost = card_balance(session, card.id, DEVELOPMENT_CAPITALISED)
     if cost <= 0:
         raise ValidationError(f"card {card_id} has no capitalised development cost; post development costs first")
     entry = _post(session, card, "ready", on, [(INTANGIBLE_COST, _D, cost), (DEVELOPMENT_CAPITALISED, _C, cost)],
                   description or f"{card.name} ready for use", voucher)
     card.asset_class, card.ready_on = AssetClass.INTANGIBLE.value, on
-    if life is not None:
-        card.useful_life_months = parse_life(life)
+    card.useful_life_months = months
     if serves_customers is not None:
         card.serves_customers = serves_customers
     session.add(card)

@@ -1,16 +1,21 @@
 """The amortisation schedule of intangible data resources, in Chinese practice.
 
-- Straight-line, residual value zero, over the useful life capped at the term
-  of the rights held (the card's ``rights_end``: the certificate's validity or
-  the licence's period). An indefinite life is not amortised.
+- Straight-line by default, or following a pattern of benefits (the card's
+  percentage of the cost for each year of its life); residual value zero;
+  over the useful life capped at the term of the rights held (the card's
+  ``rights_end``: the certificate's validity or the licence's period). An
+  indefinite life is not amortised.
 - Amortisation starts in the month the asset becomes ready for use, a
   mid-month start included, and stops before the month it is derecognised
   (当月增加当月摊销，当月减少当月不再摊销).
 - Each month's charge is the carrying amount at the start of the month (cost
   booked by the month's end, less amortisation and impairment booked before
-  it) spread evenly over the months left, rounded half up to the minor unit;
-  the last month takes what is left, so the total is exact, and an impairment
-  re-spreads the rest over the remaining life (CAS 8).
+  it) times the month's weight over the weights of the months left, rounded
+  half up to the minor unit. Straight-line weighs every month alike (the
+  carrying amount spread evenly over the months left); a pattern weighs each
+  month with its year's percentage shared among that year's months. The last
+  month takes what is left, so the total is exact, and an impairment spreads
+  the rest over the remaining life in the same proportions (CAS 8).
 - The charge goes to cost of sales (6401) when the data serves customers,
   else to management expense (6602), against accumulated amortisation (1702.01).
 - Each month's entry carries the key ``amortise:CARD:YYYY-MM``: running the
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from sqlmodel import Session, col, select
 
@@ -32,12 +38,12 @@ from ledger.books.accounts import (
     INTANGIBLE_COST,
     Side,
 )
-from ledger.books.cards import AssetClass
+from ledger.books.cards import AssetClass, pattern_percentages
 from ledger.books.journal import EntryDraft, EntryView, LineDraft, card_movements, post_many
 from ledger.books.periods import month_end, month_of, month_start, next_month, parse_month
 from ledger.store.books import AssetCard, JournalEntry
 
-__all__ = ["amortisation_months", "amortise", "due_months", "schedule_key"]
+__all__ = ["amortisation_months", "amortise", "due_months", "month_weights", "schedule_key"]
 
 
 def schedule_key(card_id: int, month: str) -> str:
@@ -62,8 +68,22 @@ def amortisation_months(card: AssetCard) -> list[str]:
     return [next_month(first, index) for index in range(life)]
 
 
-def _round(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def _round(value: Fraction) -> int:
+    return int((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def month_weights(card: AssetCard, count: int) -> list[Fraction]:
+    """How much of the cost each of the first ``count`` months of the life bears, relative to the others."""
+    if card.method != "pattern" or card.pattern is None or card.useful_life_months is None:
+        return [Fraction(1)] * count
+    percentages = pattern_percentages(card.pattern)
+    life = card.useful_life_months
+    weights = []
+    for index in range(count):
+        year = index // 12
+        months_in_year = min(12, life - 12 * year)
+        weights.append(Fraction(percentages[year]) / months_in_year)
+    return weights
 
 
 def due_months(session: Session, card: AssetCard, through: str) -> list[tuple[str, int]]:
@@ -79,6 +99,7 @@ def due_months(session: Session, card: AssetCard, through: str) -> list[tuple[st
         )
     ).all())
     moves = card_movements(session, card.id, [INTANGIBLE_COST, ACCUMULATED_AMORTISATION, IMPAIRMENT_PROVISION])
+    weights = month_weights(card, len(plan))
     charged: dict[str, int] = {}
     due: list[tuple[str, int]] = []
     for index, month in enumerate(plan):
@@ -91,7 +112,7 @@ def due_months(session: Session, card: AssetCard, through: str) -> list[tuple[st
         taken = sum(amount for day, code, amount in moves if code != INTANGIBLE_COST and day < start)
         taken += sum(amount for earlier, amount in charged.items() if earlier < month)
         carrying = cost - taken
-        charge = _round(Decimal(carrying) / Decimal(len(plan) - index))
+        charge = _round(carrying * weights[index] / sum(weights[index:]))
         if charge <= 0:
             continue
         charged[month] = charge

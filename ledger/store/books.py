@@ -50,6 +50,8 @@ class AssetCard(SQLModel, table=True):
     #: ``None`` for an indefinite useful life (never amortised).
     useful_life_months: int | None = Field(default=None, nullable=True)
     method: str = Field(default="straight-line", max_length=20)
+    #: For the ``pattern`` method: the percentage of the cost amortised in each year of the life (``40,30,20,10``).
+    pattern: str | None = Field(default=None, max_length=200, nullable=True)
     #: Whether the data serves customers (amortisation to cost of sales) or the company (management expense).
     serves_customers: bool = False
     #: The day the asset became ready for its intended use: amortisation starts that month.

@@ -80,6 +80,7 @@ def upgrade() -> None:
     sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
     sa.Column('useful_life_months', sa.Integer(), nullable=True),
     sa.Column('method', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('pattern', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('serves_customers', sa.Boolean(), nullable=False),
     sa.Column('ready_on', sa.Date(), nullable=True),
     sa.Column('rights_end', sa.Date(), nullable=True),

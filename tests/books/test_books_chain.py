@@ -101,7 +101,10 @@ def test_an_entry_edited_after_anchoring_and_a_deleted_entry_are_drift(ledger: L
 
 def test_a_certificate_cancelled_under_a_carried_asset_is_drift(ledger: LedgerContext, tmp_path: Path) -> None:
     cid, merchant = _booked(ledger, tmp_path)
+    before = chain_time(ledger.w3)
+    advance_time(ledger.w3, ledger.profile, 60)
     certificates.cancel(ledger, str(cid), reason="data source withdrawn", as_="registrar")
+    assert audit_books(Oracle(ledger), merchant, at=before).ok
     result = audit_books(Oracle(ledger), merchant)
     assert result.drift == [
         (f"card 1 (Data asset of certificate {cid}), certificate {cid}: the certificate is not in force "

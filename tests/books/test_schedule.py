@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlmodel import Session
 
 from ledger.books import posting
 from ledger.books.cards import open_card
 from ledger.books.journal import card_balance, list_entries
 from ledger.books.schedule import amortisation_months, amortise
+from ledger.errors import ValidationError
 
 D = dt.date
 
@@ -82,3 +84,24 @@ def test_an_impairment_spreads_the_rest_over_the_remaining_life(session: Session
     charges = [entry.lines[0].amount_minor for entry in amortise(session, entity, "2026-12")]
     assert charges[0] == 10_000 and charges[1] == 6_667
     assert card_balance(session, card, "1702.01") + 30_000 == 120_000
+
+
+def test_a_pattern_of_benefits_amortises_each_year_its_share_of_the_cost(session: Session, entity: str) -> None:
+    """240,000.00 over two years in the pattern 60,40: 144,000.00 in the first year (12,000.00 a month) and
+    96,000.00 in the second (8,000.00 a month)."""
+    card = _intangible(session, entity, 24_000_000, D(2026, 1, 20), life="2y", method="pattern", pattern="60,40")
+    charges = [entry.lines[0].amount_minor for entry in amortise(session, entity, "2027-12")]
+    assert charges == [1_200_000] * 12 + [800_000] * 12
+    assert card_balance(session, card, "1702.01") == 24_000_000
+
+
+@pytest.mark.parametrize(("life", "pattern", "message"), [
+    ("2y", "50,40", "summing to 100"),
+    ("3y", "60,40", "the pattern has 2 years but the useful life of 36 months has 3"),
+    ("2y", None, "needs the percentage for each year"),
+])
+def test_a_pattern_that_does_not_fit_the_life_is_refused(
+    session: Session, entity: str, life: str, pattern: str | None, message: str,
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        open_card(session, entity, "data", asset_class="intangible", life=life, method="pattern", pattern=pattern)
