@@ -33,11 +33,11 @@ __all__ = [
     "Acquisition",
     "AssetClass",
     "card_row",
+    "check_method",
     "get_card",
     "link_card",
     "list_cards",
     "open_card",
-    "check_method",
     "parse_life",
     "pattern_percentages",
 ]
