@@ -135,7 +135,7 @@ def open_card(
         method=method, pattern=pattern, serves_customers=serves_customers, certificate_id=certificate_id,
         licence_id=licence_id, rights_end=rights_end,
     )
-    check_method(card)
+    check_method(card.method, card.pattern, card.useful_life_months)
     session.add(card)
     session.flush()
     return card
@@ -155,19 +155,18 @@ def pattern_percentages(text: str) -> list[Decimal]:
     return values
 
 
-def check_method(card: AssetCard) -> None:
-    """Refuse an amortisation method the books cannot compute for ``card``, or a pattern that does not fit its
-    useful life (one percentage per year or part of a year)."""
-    if card.method not in METHODS:
-        raise ValidationError(f"amortisation method {card.method!r} is not one of {', '.join(METHODS)}")
-    if card.method == "straight-line":
-        if card.pattern is not None:
+def check_method(method: str, pattern: str | None, life: int | None) -> None:
+    """Refuse an amortisation method the books cannot compute, or a pattern that does not fit the useful life of
+    ``life`` months (one percentage per year or part of a year)."""
+    if method not in METHODS:
+        raise ValidationError(f"amortisation method {method!r} is not one of {', '.join(METHODS)}")
+    if method == "straight-line":
+        if pattern is not None:
             raise ValidationError("a pattern goes with the method 'pattern', not straight-line")
         return
-    if card.pattern is None:
+    if pattern is None:
         raise ValidationError("the method 'pattern' needs the percentage for each year: --pattern 40,30,20,10")
-    years = len(pattern_percentages(card.pattern))
-    life = card.useful_life_months
+    years = len(pattern_percentages(pattern))
     if life is not None and years != -(-life // 12):
         raise ValidationError(
             f"the pattern has {years} years but the useful life of {life} months has {-(-life // 12)}"

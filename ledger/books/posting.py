@@ -219,7 +219,7 @@ def ready(
     if life is None and card.useful_life_months is None:
         raise ValidationError("say the useful life of the finished asset: --life 5y (or 36m), or --life indefinite")
     months = parse_life(life) if life is not None else card.useful_life_months
-    check_method(AssetCard(method=card.method, pattern=card.pattern, useful_life_months=months))
+    check_method(card.method, card.pattern, months)
     cost = card_balance(session, card.id, DEVELOPMENT_CAPITALISED)
     if cost <= 0:
         raise ValidationError(f"card {card_id} has no capitalised development cost; post development costs first")
