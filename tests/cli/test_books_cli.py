@@ -62,6 +62,24 @@ def test_a_year_of_books_from_the_command_line(workflow_env: dict[str, str], tmp
     assert (tmp_path / "r.xlsx").stat().st_size > 0
     code, out, err = dal(workflow_env, "books", "accounts")
     assert code == 0 and "无形资产—数据资源" in out
+    code, out, err = dal(workflow_env, "--json", "books", "cards", "link", "1", "--certificate", "5",
+                         "--rights-end", "2031-12-31")
+    assert code == 0, err
+    assert (json.loads(out)["certificate"], json.loads(out)["rights_end"]) == (5, "2031-12-31")
+
+
+def test_a_posted_entry_is_corrected_by_a_red_ink_voucher(workflow_env: dict[str, str]) -> None:
+    dal(workflow_env, "books", "cards", "open", "panel", "--class", "inventory")
+    code, out, err = dal(workflow_env, "--json", "books", "post", "purchase", "1", "--date", "2026-02-01",
+                         "--cost", "500.00", "--voucher", "P-1")
+    assert code == 0, err
+    code, out, err = dal(workflow_env, "--json", "books", "correct", "P-1", "--date", "2026-02-02",
+                         "--style", "red-ink")
+    assert code == 0, err
+    (red,) = json.loads(out)
+    assert (red["correction"], red["kind"]) == ("red-ink", "purchase")
+    assert [line["debit"] or line["credit"] for line in red["lines"]] == ["-500.00", "-500.00"]
+    assert [entry["voucher"] for entry in _journal(workflow_env)] == ["P-1", red["voucher"]]
 
 
 @pytest.mark.parametrize(("args", "message", "exit_code"), [
