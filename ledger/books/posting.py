@@ -247,34 +247,35 @@ def _carrying(session: Session, card: AssetCard) -> tuple[int, int, int]:
     return cost, provisions, cost - provisions
 
 
-def impair(session: Session, entity: str, card_id: int, *, on: dt.date, amount: int, voucher: str | None = None,
-           description: str | None = None) -> EntryView:
-    """Impairment of an intangible asset to its recoverable amount (CAS 8: never reversed later)."""
-    card = _card(session, entity, card_id, AssetClass.INTANGIBLE, event="impairment")
-    _positive(amount, "the impairment")
+def _provide(session: Session, entity: str, card_id: int, asset_class: AssetClass, kind: str, what: str,
+             provision: str, on: dt.date, amount: int, description: str | None, voucher: str | None,
+             template: str) -> EntryView:
+    """Charge ``amount`` to asset impairment losses against ``provision``, at most the carrying amount;
+    ``template`` is the default description, with ``{name}`` for the card's name."""
+    card = _card(session, entity, card_id, asset_class, event=what)
+    _positive(amount, f"the {what}")
     _, _, carrying = _carrying(session, card)
     if amount > carrying:
         raise ValidationError(
-            f"the impairment {format_money(amount, card.currency)} exceeds the carrying amount "
+            f"the {what} {format_money(amount, card.currency)} exceeds the carrying amount "
             f"{format_money(carrying, card.currency)} of card {card_id}"
         )
-    return _post(session, card, "impair", on, [(IMPAIRMENT_LOSS, _D, amount), (IMPAIRMENT_PROVISION, _C, amount)],
-                 description or f"Impairment of {card.name}", voucher)
+    return _post(session, card, kind, on, [(IMPAIRMENT_LOSS, _D, amount), (provision, _C, amount)],
+                 description or template.format(name=card.name), voucher)
+
+
+def impair(session: Session, entity: str, card_id: int, *, on: dt.date, amount: int, voucher: str | None = None,
+           description: str | None = None) -> EntryView:
+    """Impairment of an intangible asset to its recoverable amount (CAS 8: never reversed later)."""
+    return _provide(session, entity, card_id, AssetClass.INTANGIBLE, "impair", "impairment", IMPAIRMENT_PROVISION,
+                    on, amount, description, voucher, "Impairment of {name}")
 
 
 def write_down(session: Session, entity: str, card_id: int, *, on: dt.date, amount: int,
                voucher: str | None = None, description: str | None = None) -> EntryView:
     """Write inventory down to its net realisable value."""
-    card = _card(session, entity, card_id, AssetClass.INVENTORY, event="a write-down")
-    _positive(amount, "the write-down")
-    _, _, carrying = _carrying(session, card)
-    if amount > carrying:
-        raise ValidationError(
-            f"the write-down {format_money(amount, card.currency)} exceeds the carrying amount "
-            f"{format_money(carrying, card.currency)} of card {card_id}"
-        )
-    return _post(session, card, "write-down", on, [(IMPAIRMENT_LOSS, _D, amount), (INVENTORY_WRITE_DOWN, _C, amount)],
-                 description or f"Write-down of {card.name} to net realisable value", voucher)
+    return _provide(session, entity, card_id, AssetClass.INVENTORY, "write-down", "write-down", INVENTORY_WRITE_DOWN,
+                    on, amount, description, voucher, "Write-down of {name} to net realisable value")
 
 
 def reverse_write_down(session: Session, entity: str, card_id: int, *, on: dt.date, amount: int,
