@@ -21,7 +21,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from ledger.books.cards import list_cards
 from ledger.books.disclosure import PledgeFact
@@ -29,7 +30,7 @@ from ledger.context import LedgerContext
 from ledger.errors import NotFoundError
 from ledger.pledges import PledgeView, read_pledges
 from ledger.rights import ChainReader, Right, party_label, party_names
-from ledger.store.books import AssetCard
+from ledger.store.books import AssetCard, JournalEntry
 from ledger.verify import Verification, verify_certificate
 
 __all__ = ["CardCheck", "check_cards", "pledge_facts", "pledges_at"]
@@ -74,9 +75,12 @@ def pledges_at(ledger: LedgerContext, entity: str, certificate_ids: Iterable[int
             for certificate in sorted(set(certificate_ids))}
 
 
-def _carried(card: AssetCard, day: dt.date | None) -> bool:
-    """Whether ``card`` is still on the books on ``day`` (now, when ``None``)."""
-    return card.derecognised_on is None or (day is not None and card.derecognised_on > day)
+def _carried(card: AssetCard, first_entry: dt.date | None, day: dt.date | None) -> bool:
+    """Whether ``card`` is on the books on ``day`` (now, when ``None``): booked by then, not yet derecognised."""
+    if day is None:
+        return card.derecognised_on is None
+    booked = first_entry is not None and first_entry <= day
+    return booked and (card.derecognised_on is None or card.derecognised_on > day)
 
 
 def _why_no_holding(answer: Verification, entity: str, names: Mapping[str, str]) -> str:
@@ -129,7 +133,13 @@ def _check(ledger: LedgerContext, card: AssetCard, entity: str, block: int | Non
 
 def check_cards(ledger: LedgerContext, session: Session, entity: str, *, day: dt.date | None = None,
                 block: int | None = None) -> list[CardCheck]:
-    """Check every card ``entity`` carries on ``day`` (default: now) against the chain at ``block``."""
+    """Check every card ``entity`` carries on ``day`` (default: now; on a past day, the cards booked by then and
+    not yet derecognised) against the chain at ``block``."""
     names = party_names(ledger)
+    first_entries = dict(session.exec(
+        select(col(JournalEntry.card_id), func.min(JournalEntry.entry_date))
+        .where(col(JournalEntry.entity) == entity, col(JournalEntry.card_id).is_not(None))
+        .group_by(col(JournalEntry.card_id))
+    ).all())
     return [_check(ledger, card, entity, block, names) for card in list_cards(session, entity)
-            if _carried(card, day)]
+            if _carried(card, first_entries.get(card.id), day)]
