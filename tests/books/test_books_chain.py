@@ -154,3 +154,11 @@ def test_unlinked_cards_are_listed_and_the_cli_exits_3_on_drift(
     proven = runner.invoke(app, ["--json", "anchor", "verify", "--record", "accounting-entry:2"], env=env)
     assert proven.exit_code == 0, proven.stderr
     assert json.loads(proven.stdout)["verdict"] == "anchored and unchanged"
+
+
+def test_a_check_at_a_past_time_leaves_out_cards_booked_later(ledger: LedgerContext, tmp_path: Path) -> None:
+    cid = _issued(ledger, tmp_path)
+    book_certificate(ledger, cid, cost=1_000_000, on=D(2099, 1, 10), as_="merchant-a")
+    merchant = ledger.address_of("merchant-a")
+    assert audit_books(Oracle(ledger), merchant, at=chain_time(ledger.w3)).cards == []
+    assert [card.certificate_id for card in audit_books(Oracle(ledger), merchant).cards] == [cid]
