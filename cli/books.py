@@ -15,6 +15,7 @@ from sqlmodel import Session
 from cli.state import CliState, current
 from ledger.books import posting
 from ledger.books.accounts import CHART
+from ledger.books.booking import rights_end_of
 from ledger.books.cards import card_row, get_card, link_card, list_cards, open_card
 from ledger.books.chain_check import pledges_at
 from ledger.books.closing import close_books
@@ -123,6 +124,14 @@ def accounts() -> None:
     )
 
 
+def _rights_end(ledger: LedgerContext, given: str | None, certificate: int | None,
+                licence: int | None) -> dt.date | None:
+    """--rights-end as given, else the end of the certificate's (or licence's) term read from the chain."""
+    if given is not None:
+        return parse_book_date(given, what="--rights-end")
+    return rights_end_of(ledger, certificate, licence) if certificate is not None else None
+
+
 @cards_app.callback(invoke_without_command=True)
 def cards(ctx: typer.Context, member: MemberOption = None) -> None:
     """List the member's asset cards."""
@@ -153,7 +162,8 @@ def open_(
     certificate: Annotated[int | None, typer.Option("--certificate", help="The certificate id it rests on.")] = None,
     licence: Annotated[int | None, typer.Option("--licence", help="The licence id it rests on, if any.")] = None,
     rights_end: Annotated[str | None, typer.Option("--rights-end", metavar="YYYY-MM-DD",
-                                                   help="When the rights held end (caps the useful life).")] = None,
+                                                   help="When the rights held end, capping the useful life (default: "
+                                                        "the certificate's expiry or the licence's end).")] = None,
     member: MemberOption = None,
 ) -> None:
     """Open an asset card for a data resource on the member's books."""
@@ -161,7 +171,7 @@ def open_(
         card = open_card(
             books.session, books.entity, name, asset_class=asset_class, acquisition=acquisition, life=life,
             currency=currency, serves_customers=serves_customers, certificate_id=certificate, licence_id=licence,
-            rights_end=parse_book_date(rights_end, what="--rights-end") if rights_end else None,
+            rights_end=_rights_end(books.ledger, rights_end, certificate, licence),
             method=method, pattern=pattern,
         )
         row = card_row(card)
@@ -174,14 +184,14 @@ def link(
     certificate: Annotated[int, typer.Option("--certificate", help="The certificate id.")],
     licence: Annotated[int | None, typer.Option("--licence", help="The licence id it rests on, if any.")] = None,
     rights_end: Annotated[str | None, typer.Option("--rights-end", metavar="YYYY-MM-DD",
-                                                   help="When the rights held end (caps the useful life).")] = None,
+                                                   help="When the rights held end, capping the useful life (default: "
+                                                        "the certificate's expiry or the licence's end).")] = None,
     member: MemberOption = None,
 ) -> None:
     """Link a card to the certificate (and licence) its data rests on."""
     with _books(member) as books:
         card = link_card(books.session, get_card(books.session, card_id, books.entity), certificate_id=certificate,
-                         licence_id=licence,
-                         rights_end=parse_book_date(rights_end, what="--rights-end") if rights_end else None)
+                         licence_id=licence, rights_end=_rights_end(books.ledger, rights_end, certificate, licence))
         row = card_row(card)
     books.state.out.record(row, title="asset card linked")
 

@@ -22,10 +22,30 @@ from ledger.books.schedule import amortise
 from ledger.certificates import catalog_store
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
+from ledger.licences import show_licence
 from ledger.rights import ChainReader, certificate_exists
 from ledger.store.books import AssetCard
 
-__all__ = ["BookedCertificate", "book_certificate"]
+__all__ = ["BookedCertificate", "book_certificate", "rights_end_of"]
+
+
+def _day(timestamp: int) -> dt.date | None:
+    return dt.datetime.fromtimestamp(timestamp, dt.UTC).date() if timestamp else None
+
+
+def rights_end_of(ledger: LedgerContext, certificate_id: int, licence_id: int | None = None) -> dt.date | None:
+    """The last day of the rights a card on ``certificate_id`` rests on, read from the chain: the certificate's
+    expiry, or the licence's end when it is earlier (``None``: the certificate does not expire)."""
+    expiry = _day(int(certificate_exists(ChainReader(ledger), certificate_id)["expiry"]))
+    if licence_id is None:
+        return expiry
+    licence = show_licence(ledger, licence_id)
+    if licence.certificate_id != certificate_id:
+        raise ValidationError(
+            f"licence {licence_id} is a licence of certificate {licence.certificate_id}, not {certificate_id}"
+        )
+    end = _day(licence.end)
+    return min(day for day in (expiry, end) if day is not None) if expiry or end else None
 
 
 @dataclass(frozen=True)
@@ -57,9 +77,7 @@ def book_certificate(
     if acquisition not in (Acquisition.DEVELOPED, Acquisition.PURCHASED):
         raise ValidationError(f"book a certificate as developed or purchased, not {acquisition!r}")
     entity = ledger.address_of(as_)
-    record = certificate_exists(ChainReader(ledger), certificate_id)
-    expiry = int(record["expiry"])
-    rights_end = dt.datetime.fromtimestamp(expiry, dt.UTC).date() if expiry else None
+    rights_end = rights_end_of(ledger, certificate_id)
     with Session(catalog_store(ledger), expire_on_commit=False) as session:
         card = open_card(
             session, entity, name or f"Data asset of certificate {certificate_id}",

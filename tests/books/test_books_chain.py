@@ -23,12 +23,14 @@ from workflow_chain import (  # noqa: F401 - fixtures
 
 from cli.main import app
 from ledger import certificates
-from ledger.books.booking import book_certificate
+from ledger.books.booking import book_certificate, rights_end_of
 from ledger.books.cards import open_card
 from ledger.books.chain_check import pledges_at
 from ledger.certificates import catalog_store
 from ledger.chain.clock import DAY, YEAR, advance_time, chain_time
 from ledger.context import LedgerContext
+from ledger.licences import grant_licence
+from ledger.rights import ChainReader, certificate_exists
 from ledger.store.books import JournalEntry, JournalLine
 from oracle.books_audit import audit_books
 from oracle.service import Oracle
@@ -162,3 +164,25 @@ def test_a_check_at_a_past_time_leaves_out_cards_booked_later(ledger: LedgerCont
     merchant = ledger.address_of("merchant-a")
     assert audit_books(Oracle(ledger), merchant, at=chain_time(ledger.w3)).cards == []
     assert [card.certificate_id for card in audit_books(Oracle(ledger), merchant).cards] == [cid]
+
+
+def test_a_card_resting_on_a_licence_has_its_life_capped_at_the_licence_and_is_checked_against_it(
+    ledger: LedgerContext, tmp_path: Path, workflow_chain: object,
+) -> None:
+    cid = _issued(ledger, tmp_path)
+    end = chain_time(ledger.w3) + YEAR
+    granted = grant_licence(ledger, cid, "development", "merchant-b", "0x" + "7e" * 32, end=end, as_="merchant-a")
+    licensee = ledger.address_of("merchant-b")
+    expiry = int(certificate_exists(ChainReader(ledger), cid)["expiry"])
+    assert rights_end_of(ledger, cid) == dt.datetime.fromtimestamp(expiry, dt.UTC).date()
+    assert rights_end_of(ledger, cid, granted.licence.licence_id) == dt.datetime.fromtimestamp(end, dt.UTC).date()
+    env = {"DAL_HOME": str(workflow_chain.home), "DAL_RPC_URL": workflow_chain.rpc_url,  # type: ignore[attr-defined]
+           "DAL_DATABASE_URL": ledger.profile.database_url}
+    opened = runner.invoke(app, ["--as", "merchant-b", "--json", "books", "cards", "open", "licensed analytics data",
+                                 "--class", "intangible", "--life", "5y", "--certificate", str(cid),
+                                 "--licence", str(granted.licence.licence_id)], env=env)
+    assert opened.exit_code == 0, opened.stderr
+    assert json.loads(opened.stdout)["rights_end"] == dt.datetime.fromtimestamp(end, dt.UTC).date().isoformat()
+    result = audit_books(Oracle(ledger), licensee)
+    assert result.ok and [(card.holding_shares, card.licences) for card in result.cards] == [
+        (0, [granted.licence.licence_id])]
