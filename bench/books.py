@@ -12,6 +12,11 @@ median time printed, with the CSV and XLSX files written once.
 
 The goal: the year's report in at most 2 s on SQLite.
 
+On PostgreSQL the journal's check that voucher numbers are new uses the
+unique index on (entity, voucher) only when the planner's statistics know the
+table's size: with autovacuum off (as on the test machines' server) posting
+slows as the table grows, since each batch's check then scans it.
+
 Run: ``.venv/bin/python bench/books.py [--entries 100000] [--database URL]``
 """
 
