@@ -30,7 +30,7 @@ HashOption = Annotated[str | None, typer.Option("--hash", help="A record hash (0
 RecordOption = Annotated[
     str | None,
     typer.Option("--record", metavar="KIND:ID",
-                 help="A stored record, e.g. catalog-version:3 or document:7 (also checks it is unchanged)."),
+                 help="A stored record, e.g. catalog-version:3, document:7 or accounting-entry:12 (also checks it is unchanged)."),
 ]
 
 

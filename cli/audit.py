@@ -6,11 +6,15 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.oracle import DRIFT_EXIT_CODE
 from cli.output import to_jsonable
 from cli.state import current
 from ledger import audit
 from ledger.audit import Acquisition, HistoryAt
 from ledger.chain.clock import chain_time, parse_moment
+from ledger.members import resolve_address
+from oracle.books_audit import audit_books
+from oracle.service import Oracle
 
 __all__ = ["app"]
 
@@ -81,3 +85,44 @@ def trace_(
     state.out.records(_holding_rows(history), columns=["right", "holder", "name", "shares", "how"],
                       title=f"holders at {history.at:%Y-%m-%d %H:%M} UTC",
                       empty="no right had a holder at that time")
+
+
+AT_BOOKS = "As the chain and the books were at that time (a date means the end of that day, UTC)."
+
+
+@app.command("books")
+def books(
+    member: Annotated[str, typer.Argument(metavar="MEMBER", help="Whose books: an account name or 0x address.")],
+    at: Annotated[str | None, typer.Option("--at", metavar="WHEN", help=AT_BOOKS)] = None,
+) -> None:
+    """Reconcile a member's books with the chain: linked cards rest on certificates in force and rights held,
+    anchored entries are unchanged, pledged assets are flagged and unlinked cards listed. Exits with code 3
+    when anything drifted."""
+    state = current()
+    ledger = state.ledger()
+    when = parse_moment(at, chain_time(ledger.w3)) if at is not None else None
+    result = audit_books(Oracle(ledger), resolve_address(ledger, member), at=when)
+    rows = [
+        {"card": card.card_id, "name": card.name, "certificate": card.certificate_id, "state": card.state,
+         "holding_shares": card.holding_shares, "licences": card.licences,
+         "pledged": [f"pledge {p.pledge_id} to {p.pledgee}" for p in card.pledged]}
+        for card in result.cards
+    ]
+    if state.json:
+        state.out.record({
+            "member": result.entity, "block": result.block, "ok": result.ok, "drift": result.drift,
+            "cards": rows, "unlinked_cards": [card.card_id for card in result.cards if card.state == "unlinked"],
+            "pledged_cards": [card.card_id for card in result.cards if card.flagged],
+            "entries_checked": result.entries_checked, "entries_not_anchored": result.entries_unanchored,
+        })
+    else:
+        for line in result.drift:
+            state.out.note(f"drift: {line}")
+        state.out.note(f"{len(result.cards)} cards, {result.entries_checked} anchored entries checked, "
+                       f"{result.entries_unanchored} not anchored yet; "
+                       + ("books and chain agree" if result.ok else f"{len(result.drift)} drift"))
+        state.out.records(rows, columns=["card", "name", "certificate", "state", "holding_shares", "licences",
+                                         "pledged"], title=f"books of {result.entity} against the chain",
+                          empty="no asset cards on these books")
+    if not result.ok:
+        raise typer.Exit(DRIFT_EXIT_CODE)

@@ -68,6 +68,15 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _table(names: Sequence[str], rows: Sequence[Mapping[str, Any]], title: str | None) -> Table:
+    table = Table(title=title)
+    for name in names:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(name)) for name in names))
+    return table
+
+
 class Output:
     """The one answer of a command, and its notes and progress on stderr."""
 
@@ -125,12 +134,26 @@ class Output:
             self.note(empty)
             return
         names = list(columns) if columns is not None else list(dict.fromkeys(k for row in rows for k in row))
-        table = Table(title=title)
-        for name in names:
-            table.add_column(name, overflow="fold")
-        for row in rows:
-            table.add_row(*(_cell(row.get(name)) for name in names))
-        self._console(self.stdout).print(table)
+        self._console(self.stdout).print(_table(names, rows, title))
+
+    def sections(
+        self, document: Any, sections: Sequence[tuple[str, Sequence[str], Sequence[Mapping[str, Any]]]]
+    ) -> None:
+        """Answer with a report: ``document`` as one JSON document, or each section as a table of its own
+        (title, columns, rows)."""
+        self._claim()
+        if self.json_mode:
+            self._json(document)
+            return
+        console = self._console(self.stdout)
+        for title, columns, rows in sections:
+            console.print(_table(columns, rows or [{}], title))
+
+    def text(self, text: str) -> None:
+        """Answer with text in a format of its own (CSV, say), written to stdout as it is."""
+        self._claim()
+        self.stdout.write(text)
+        self.stdout.flush()
 
     def _json(self, value: Any) -> None:
         json.dump(to_jsonable(value), self.stdout, indent=2, ensure_ascii=False)

@@ -29,6 +29,7 @@ from eth_account.signers.local import LocalAccount
 from sqlalchemy import Connection, Engine, insert, select, update
 from web3.contract import Contract
 
+import oracle.entries  # noqa: F401 - registers the accounting-entry record source
 from ledger.chain.sender import Sender, TxRequest
 from ledger.errors import ContractRevertError, ValidationError
 from ledger.hashing import canonical_bytes

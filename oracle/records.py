@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from ledger.hashing import record_hash
 from ledger.store.anchors import AnchoredRecord, RecordKind
@@ -21,7 +21,7 @@ from ledger.store.catalog import CatalogVersion
 from ledger.store.documents import Document, DocumentBase
 from oracle.handlers.registry import table
 
-__all__ = ["RecordSource", "record_sources", "register_source"]
+__all__ = ["RecordSource", "record_sources", "register_source", "table_source"]
 
 _anchored = table(AnchoredRecord)
 
@@ -39,8 +39,9 @@ class RecordSource:
     all_records: Callable[[Connection], list[tuple[int, str]]]
 
 
-def _table_source(kind: str, model: type[CatalogVersion | Document],
-                  recompute: Callable[[Connection, int], str | None]) -> RecordSource:
+def table_source(kind: str, model: type[SQLModel],
+                 recompute: Callable[[Connection, int], str | None]) -> RecordSource:
+    """The source of records kept one per row of ``model``'s table, with ``id`` and ``record_hash`` columns."""
     rows = table(model)
 
     def unanchored(connection: Connection, limit: int) -> list[tuple[int, str]]:
@@ -84,8 +85,8 @@ def _document_hash(connection: Connection, record_id: int) -> str | None:
 
 
 _SOURCES: dict[str, RecordSource] = {
-    RecordKind.CATALOG_VERSION.value: _table_source(RecordKind.CATALOG_VERSION.value, CatalogVersion, _catalog_hash),
-    RecordKind.DOCUMENT.value: _table_source(RecordKind.DOCUMENT.value, Document, _document_hash),
+    RecordKind.CATALOG_VERSION.value: table_source(RecordKind.CATALOG_VERSION.value, CatalogVersion, _catalog_hash),
+    RecordKind.DOCUMENT.value: table_source(RecordKind.DOCUMENT.value, Document, _document_hash),
 }
 
 

@@ -7,6 +7,7 @@ what the Alembic environment compares revisions against.
 from __future__ import annotations
 
 from ledger.store.anchors import AnchorBatch, AnchoredRecord, AnchorStatus, RecordKind
+from ledger.store.books import AssetCard, BookAccount, JournalEntry, JournalLine, PeriodClose
 from ledger.store.catalog import CatalogRecord, CatalogVersion, add_catalog_version
 from ledger.store.cursor import CHAIN_CURSOR, IndexedBlock, OracleCursor
 from ledger.store.documents import Document, DocumentCreate, add_document
@@ -29,6 +30,8 @@ __all__ = [
     "AnchorBatch",
     "AnchorStatus",
     "AnchoredRecord",
+    "AssetCard",
+    "BookAccount",
     "CatalogRecord",
     "CatalogVersion",
     "Certificate",
@@ -38,9 +41,12 @@ __all__ = [
     "Document",
     "DocumentCreate",
     "IndexedBlock",
+    "JournalEntry",
+    "JournalLine",
     "Licence",
     "Member",
     "OracleCursor",
+    "PeriodClose",
     "Pledge",
     "RecordKind",
     "ShareHolding",

@@ -198,3 +198,41 @@ def test_share_movements_and_links_survive_the_event_log_rekeying_both_ways(empt
         }
     engine.dispose()
     assert after == before
+
+
+def test_the_books_revision_seeds_the_chart_and_leaves_earlier_rows_both_ways(empty_database_url: str) -> None:
+    from sqlalchemy import text
+
+    from ledger.books.accounts import CHART
+
+    upgrade_to(empty_database_url, "0003")
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(text("insert into catalog_entries (id, created_at) values (41, '2026-01-01 00:00:00')"))
+    engine.dispose()
+    upgrade_to(empty_database_url, "0004")
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        assert connection.execute(text("select count(*) from book_accounts")).scalar_one() == len(CHART)
+        connection.execute(text(
+            "insert into book_cards (id, entity, name, asset_class, acquisition, currency, method, serves_customers,"
+            " created_at) values (1, '0xabc', 'port data', 'intangible', 'purchased', 'CNY', 'straight-line', false,"
+            " '2026-01-01 00:00:00')"))
+        connection.execute(text(
+            "insert into book_entries (id, entity, voucher, entry_date, description, kind, card_id, currency,"
+            " record_hash, created_at) values (1, '0xabc', 'V-1', '2026-01-05', 'purchase', 'purchase', 1, 'CNY',"
+            " :h, '2026-01-05 00:00:00')"), {"h": "0x" + "ab" * 32})
+        connection.execute(text(
+            "insert into book_lines (entry_id, line_no, account, side, amount_minor, currency, book_amount_minor)"
+            " values (1, 1, '1701.01', 'debit', 9007199254740993, 'CNY', 9007199254740993)"))
+        assert connection.execute(text("select amount_minor from book_lines")).scalar_one() == 9007199254740993
+        assert connection.execute(text("select id from catalog_entries")).scalar_one() == 41
+    engine.dispose()
+    downgrade_to(empty_database_url, "0003")
+    assert not {"book_accounts", "book_cards", "book_entries", "book_lines", "book_period_closes"} & _tables(
+        empty_database_url)
+    engine = make_engine(empty_database_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("select id from catalog_entries")).scalar_one() == 41
+    engine.dispose()
+    upgrade_to_head(empty_database_url)
