@@ -244,14 +244,17 @@ def import_(
     registrar: Annotated[str, typer.Option("--registrar", metavar="NAME",
                                            help="The registrar that reviews them (account name or 0x address).")],
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Transactions in flight.")] = 64,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1,
+                                            help="Applications per transaction (one submitBatch call).")] = 100,
 ) -> None:
     """Apply for many certificates at once (a merchant acts): every file is checked first, the applications
-    are signed here and sent concurrently, every receipt is checked, and a rerun skips what is done."""
+    go in batch calls signed here and sent concurrently, every receipt is checked, and a rerun skips what
+    is done."""
     state = current()
     ledger = state.ledger()
     with state.out.progress("applying", None) as update:
         report = registration.import_catalogs(
-            ledger, path, registrar=registrar, concurrency=concurrency, on_progress=update
+            ledger, path, registrar=registrar, concurrency=concurrency, batch_size=batch_size, on_progress=update
         )
     items = [
         {"source": item.source, "certificate_id": item.certificate_id, "state": item.state,
@@ -275,3 +278,35 @@ def import_(
         + (f", {report.transactions_per_second} tx/s" if report.transactions_per_second else "")
     )
     state.out.records(items, columns=["source", "certificate_id", "state", "transaction"], title="import")
+
+
+@app.command()
+def migrate(
+    manifest: Annotated[Path, typer.Argument(
+        metavar="MANIFEST", help="A CSV file with the columns catalog, holder, number, submitted, issued, expiry.")],
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1,
+                                            help="Certificates per transaction (one importIssued call).")] = 100,
+) -> None:
+    """Import the certificates a legacy registry already issued (a registrar acts), with their numbers and dates.
+
+    Each row of MANIFEST names a catalog file (relative to the manifest), the holder (an account name or
+    address), the number the legacy registry gave, and when it was submitted, issued and expires (a date
+    such as 2021-03-01, or a date and time). Every row is checked before anything is sent; each certificate
+    becomes issued here, marked imported, its three rights minted to its holder and its catalog entry
+    stored. A rerun skips the numbers already imported.
+    """
+    state = current()
+    ledger = state.ledger()
+    with state.out.progress("importing", None) as update:
+        report = registration.import_issued(ledger, manifest, batch_size=batch_size, on_progress=update)
+    items = [
+        {"source": item.source, "certificate_id": item.certificate_id, "state": item.state,
+         "catalog_hash": item.catalog_hash, "transaction": item.tx_hash}
+        for item in report.items
+    ]
+    if state.json:
+        state.out.record({"registrar": report.registrar, "imported": report.imported,
+                          "already_imported": report.skipped, "items": items})
+        return
+    state.out.note(f"{report.imported} certificates imported, {report.skipped} imported before")
+    state.out.records(items, columns=["source", "certificate_id", "state", "transaction"], title="migration")

@@ -31,6 +31,7 @@ from typing import Any
 from eth_utils.crypto import keccak
 
 from ledger import audit, certificates
+from ledger.books.booking import book_certificate
 from ledger.catalog import (
     CatalogEntry,
     ClassificationLevel,
@@ -55,6 +56,7 @@ from ledger.pledges import enforce_pledge, record_pledge, release_pledge, show_p
 from ledger.rights import transfer_shares
 from ledger.store.anchors import RecordKind
 from ledger.verify import verify_certificate
+from oracle.books_audit import audit_books
 from oracle.service import Oracle
 
 __all__ = ["DEMO_CATALOG", "DEMO_NUMBER", "DEMO_STEPS", "DemoStep", "DemoSummary", "demo_context", "run_demo"]
@@ -87,8 +89,10 @@ _TRACED_EVENTS = {
     "CertificateSubmitted", "CertificateAccepted", "CertificatePublicized", "CertificateIssued", "TransferBatch",
     "TransferSingle", "LicenceGranted", "PledgeRecorded", "PledgeReleased", "PledgeEnforced",
 }
+#: What merchant-a capitalised developing the data asset, in minor units (1,200,000.00 CNY).
+_BOOKED_COST = 1_200_000_00
 #: How many steps the scenario has (for progress displays).
-DEMO_STEPS = 21
+DEMO_STEPS = 24
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,18 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
          f"{moved.sender_shares_after / 100:g}%, merchant-c {moved.recipient_shares_after / 100:g}%",
          moved.written.tx_hash, moved.written.block)
 
+    today = dt.datetime.fromtimestamp(chain_time(ledger.w3), dt.UTC).date()
+    booked = book_certificate(ledger, cid, cost=_BOOKED_COST, on=today, life="5y", as_="merchant-a")
+    step("merchant-a", "books the asset", f"put certificate {cid} on its balance sheet as an intangible data "
+         f"resource (无形资产—数据资源) of {_BOOKED_COST / 100:,.2f} CNY, development cost capitalised and ready "
+         f"for use on {today:%Y-%m-%d}, amortised straight-line over 5 years: {len(booked.entries)} journal "
+         "entries")
+    oracle = Oracle(ledger)
+    merchant = ledger.address_of("merchant-a")
+    books_before = audit_books(oracle, merchant)
+    step("auditor", "checks the books", f"checked merchant-a's books against the chain: {len(books_before.cards)} "
+         f"asset card(s), {'no drift' if books_before.ok else '; '.join(books_before.drift)}")
+
     checked = verify_certificate(ledger, cid)
     step("bank", "verifies", f"checked {DEMO_NUMBER} before lending: "
          f"{'genuine' if checked.genuine else 'NOT genuine'}, {'in force' if checked.in_force else 'NOT in force'}, "
@@ -260,7 +276,6 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
     step("bank", "enforces", f"enforced pledge {second_id}: the pledged shares went to bank, which now holds "
          f"{holding.get('bank', 0) / 100:g}% of the holding right", enforced.written.tx_hash, enforced.written.block)
 
-    oracle = Oracle(ledger)
     batches = oracle.anchor()
     step("oracle", "anchors off-chain records", "; ".join(
         f"{batch.count} {batch.kind.replace('-', ' ')} record(s) under Merkle root {batch.root}" for batch in batches
@@ -282,6 +297,10 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
     drifts = oracle.reconcile()
     step("oracle", "reconciles", "no drift between the off-chain store and the chain" if not drifts else
          f"{len(drifts)} drift(s): " + "; ".join(f"{drift.kind}: {drift.subject}" for drift in drifts))
+
+    books_after = audit_books(oracle, merchant)
+    step("auditor", "checks the books again", "checked merchant-a's books after the enforcement: " + (
+        "; ".join(books_after.drift) if books_after.drift else "no drift (the realised holding went unnoticed)"))
 
     traced = audit.trace(ledger, DEMO_NUMBER)
     step("auditor", "traces", f"traced {DEMO_NUMBER}: {len(traced.events)} events from the application to the "
@@ -306,6 +325,8 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
         "read_model": {"cursor": synced.cursor, "head": synced.head, "events": synced.events},
         "catalog_entry": entry.as_dict(),
         "drift": [drift.as_dict() for drift in drifts],
+        "books": {"card": booked.card.id, "entries": len(booked.entries), "drift_before": books_before.drift,
+                  "drift_after": books_after.drift},
         "trace_source": traced.source,
         "trace_events": len(traced.events),
         "trace": [f"{event.event}: {event.summary}" for event in traced.events],
@@ -324,6 +345,8 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
         "read_model_in_step": synced.cursor == synced.head,
         "catalog_entry_proven_unchanged": entry.ok and entry.unchanged is True,
         "no_drift": not drifts,
+        "books_match_the_chain": books_before.ok,
+        "books_flag_the_realised_holding": any("realised" in line for line in books_after.drift),
         "history_traced": _TRACED_EVENTS <= {event.event for event in traced.events},
         "trace_from_read_model": traced.source.startswith("read model"),
     }

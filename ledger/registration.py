@@ -1,10 +1,14 @@
-"""Bulk registration: applying for many certificates at once from a folder of catalog files.
+"""Bulk registration: applying for many certificates at once from a folder of catalog files, and a
+registrar's migration of the certificates a legacy registry issued.
 
 A merchant with hundreds of data assets does not send hundreds of
 applications one by one. :func:`import_catalogs` reads every catalog file of
 a folder (or one file), checks them all before anything is sent, and submits
-the applications through the sender's batch API: nonces assigned locally,
-transactions signed locally and sent concurrently, then every receipt checked.
+the applications in ``Certificates.submitBatch`` calls of up to
+:data:`BATCH_SIZE` applications each (one transaction, all or nothing, with
+the events of the single calls), sent through the sender's batch API: nonces
+assigned locally, transactions signed locally and sent concurrently, then
+every receipt checked.
 
 **Reruns.** An application is recognised as already made when the chain has a
 ``CertificateSubmitted`` event from the same applicant with the same catalog
@@ -14,8 +18,8 @@ so a run interrupted between the chain and the database heals on the next
 run. Two files with the same catalog hash in one import are refused: a rerun
 could not tell them apart.
 
-**Failures.** One record that fails (the contract refuses it, the node drops
-it) does not stop the others. The entries of every application that went
+**Failures.** One batch that fails (the contract refuses one of its records,
+the node drops it) does not stop the others; its records are all unsent. The entries of every application that went
 through are saved off chain, then a :class:`~ledger.errors.BatchError` names
 the record that failed, why, and what was already done; running the same
 import again submits only what is missing.
@@ -23,6 +27,7 @@ import again submits only what is missing.
 
 from __future__ import annotations
 
+import csv
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +39,7 @@ from eth_utils.crypto import keccak
 
 from ledger.catalog import CatalogEntry, load_catalog_entry
 from ledger.certificates import catalog_store, save_submitted_entries
+from ledger.chain.clock import parse_moment
 from ledger.chain.logs import address_topic
 from ledger.chain.sender import TxRequest
 from ledger.context import LedgerContext
@@ -41,12 +47,27 @@ from ledger.errors import BatchError, LedgerError, TransactionError, ValidationE
 from ledger.hashing import record_hash, to_hex
 from ledger.members import event_log, resolve_address
 
-__all__ = ["CATALOG_SUFFIXES", "CatalogFile", "ImportItem", "ImportReport", "catalog_files", "import_catalogs"]
+__all__ = [
+    "BATCH_SIZE",
+    "CATALOG_SUFFIXES",
+    "MANIFEST_COLUMNS",
+    "CatalogFile",
+    "ImportItem",
+    "ImportReport",
+    "LegacyCertificate",
+    "MigrationReport",
+    "catalog_files",
+    "import_catalogs",
+    "import_issued",
+    "read_manifest",
+]
 
 #: The file names a catalog entry may have.
 CATALOG_SUFFIXES = (".json", ".yaml", ".yml")
 # How many problems a refused import lists before summing up the rest.
 _PROBLEMS_SHOWN = 10
+#: Applications per ``submitBatch`` transaction (about 70,000 gas each: 7 million gas a transaction).
+BATCH_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -127,23 +148,24 @@ def catalog_files(path: Path) -> list[CatalogFile]:
     return files
 
 
-# submit(address,bytes32) and CertificateSubmitted(uint256,address,address,bytes32): the one call and the
-# one event an import deals in, encoded and decoded here directly (thousands of times per import).
-_SUBMIT_SELECTOR = keccak(text="submit(address,bytes32)")[:4]
+# submitBatch(address,bytes32[]) and CertificateSubmitted(uint256,address,address,bytes32): the one call
+# and the one event an import deals in, encoded and decoded here directly (thousands of times per import).
+_SUBMIT_BATCH_SELECTOR = keccak(text="submitBatch(address,bytes32[])")[:4]
 _SUBMITTED_TOPIC = keccak(text="CertificateSubmitted(uint256,address,address,bytes32)")
 
 
-def _submit_calldata(registrar: str, catalog_hash: bytes) -> bytes:
-    return _SUBMIT_SELECTOR + abi_encode(["address", "bytes32"], [registrar, catalog_hash])
+def _submit_batch_calldata(registrar: str, catalog_hashes: list[bytes]) -> bytes:
+    return _SUBMIT_BATCH_SELECTOR + abi_encode(["address", "bytes32[]"], [registrar, catalog_hashes])
 
 
-def _submitted_id(receipt: Mapping[str, Any], certificates_address: str) -> int | None:
-    """The certificate id in the ``CertificateSubmitted`` log of an application's receipt."""
+def _submitted_ids(receipt: Mapping[str, Any], certificates_address: str) -> list[int]:
+    """The certificate ids of the ``CertificateSubmitted`` logs of a batch's receipt, in order."""
+    ids = []
     for log in receipt["logs"]:
         topics = [bytes(topic) for topic in log["topics"]]
         if str(log["address"]).lower() == certificates_address.lower() and topics and topics[0] == _SUBMITTED_TOPIC:
-            return int.from_bytes(topics[1], "big")
-    return None
+            ids.append(int.from_bytes(topics[1], "big"))
+    return ids
 
 
 def _already_submitted(ledger: LedgerContext, applicant: str) -> dict[bytes, int]:
@@ -173,14 +195,17 @@ def import_catalogs(
     registrar: str,
     as_: str | None = None,
     concurrency: int = 64,
+    batch_size: int = BATCH_SIZE,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Apply for a certificate for every catalog file of ``path`` not yet applied for (a merchant acts).
 
-    ``on_progress(done, total)`` follows the transactions of this run.
+    ``on_progress(done, total)`` follows the batch transactions of this run.
     """
     if concurrency < 1:
         raise ValidationError(f"concurrency must be at least 1, not {concurrency}")
+    if batch_size < 1:
+        raise ValidationError(f"a batch holds at least 1 application, not {batch_size}")
     files = catalog_files(path)
     registrar_address = resolve_address(ledger, registrar)
     ledger.deployment  # noqa: B018 - the node and the contracts are reachable
@@ -200,10 +225,14 @@ def import_catalogs(
     failed: list[tuple[str, LedgerError]] = []
     if pending:
         certificates_address = ledger.contract("Certificates").address
+        batches = [pending[start : start + batch_size] for start in range(0, len(pending), batch_size)]
         requests = [
-            TxRequest(to=certificates_address, data=_submit_calldata(registrar_address, item.catalog_hash),
-                      label=item.source)
-            for item in pending
+            TxRequest(
+                to=certificates_address,
+                data=_submit_batch_calldata(registrar_address, [item.catalog_hash for item in batch]),
+                label=batch[0].source if len(batch) == 1 else f"{batch[0].source} and {len(batch) - 1} more",
+            )
+            for batch in batches
         ]
         # One refusal that would hit every record (not a merchant, no such registrar) stops here, unsent.
         ledger.sender.estimate(requests[0], applicant)
@@ -211,18 +240,19 @@ def import_catalogs(
         results = ledger.send_batch(requests, as_=as_, concurrency=concurrency, on_progress=on_progress)
         report.seconds = time.perf_counter() - start
         went_through: list[tuple[int, CatalogEntry]] = []
-        for item, result in zip(pending, results, strict=True):
-            if not result.ok or result.receipt is None:
-                failed.append((item.source, result.error or TransactionError("no receipt")))
+        for batch, result in zip(batches, results, strict=True):
+            ids = _submitted_ids(result.receipt, certificates_address) if result.ok and result.receipt else []
+            if len(ids) != len(batch):
+                error = result.error or TransactionError(
+                    f"mined with {len(ids)} CertificateSubmitted events for {len(batch)} applications"
+                )
+                failed.extend((item.source, error) for item in batch)
                 continue
-            certificate_id = _submitted_id(result.receipt, certificates_address)
-            if certificate_id is None:
-                failed.append((item.source, TransactionError("mined without a CertificateSubmitted event")))
-                continue
-            went_through.append((certificate_id, item.entry))
-            results_by_source[item.source] = ImportItem(
-                item.source, certificate_id, to_hex(item.catalog_hash), "submitted", result.tx_hash
-            )
+            for item, certificate_id in zip(batch, ids, strict=True):
+                went_through.append((certificate_id, item.entry))
+                results_by_source[item.source] = ImportItem(
+                    item.source, certificate_id, to_hex(item.catalog_hash), "submitted", result.tx_hash
+                )
         save_submitted_entries(ledger, went_through)
 
     report.items = [results_by_source[item.source] for item in files if item.source in results_by_source]
@@ -233,6 +263,188 @@ def import_catalogs(
         raise BatchError(
             f"{source} failed: {error}{others}; {_describe_done(report.submitted, report.skipped, new_ids)}; "
             "fix it and run the same import again: what is done is skipped",
+            done=[item.source for item in report.items],
+            failed=failed,
+        )
+    return report
+
+
+# --- a registrar's migration from a legacy registry ------------------------------------------------
+
+#: The columns of a migration manifest, in order.
+MANIFEST_COLUMNS = ("catalog", "holder", "number", "submitted", "issued", "expiry")
+
+
+@dataclass(frozen=True)
+class LegacyCertificate:
+    """One row of a migration manifest, checked: the certificate a legacy registry issued."""
+
+    line: int
+    catalog: CatalogFile
+    holder: str
+    number: str
+    submitted_at: int
+    issued_at: int
+    expiry: int
+
+
+@dataclass
+class MigrationReport:
+    """The outcome of a migration: each row imported now, or found imported before."""
+
+    registrar: str
+    items: list[ImportItem] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return sum(1 for item in self.items if item.state == "imported")
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for item in self.items if item.state == "already imported")
+
+
+def read_manifest(ledger: LedgerContext, manifest: Path) -> list[LegacyCertificate]:
+    """The rows of a migration manifest (CSV with a header: catalog, holder, number, submitted, issued,
+    expiry), every one checked before anything is sent.
+
+    ``catalog`` is a catalog file, relative to the manifest's folder; ``holder`` an account name or
+    address; the dates are written as everywhere in ``dal`` (``2021-03-01``, or a date and time).
+    Every problem is reported at once, with its line.
+    """
+    try:
+        text = manifest.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ValidationError(f"{manifest} cannot be read ({exc.strerror}); give a CSV manifest") from None
+    rows = list(csv.DictReader(text.splitlines()))
+    header = tuple(rows[0].keys()) if rows else tuple(next(csv.reader(text.splitlines()), []))
+    missing = [column for column in MANIFEST_COLUMNS if column not in header]
+    if missing:
+        raise ValidationError(
+            f"{manifest}: the header lacks {', '.join(missing)}; it must name {', '.join(MANIFEST_COLUMNS)}"
+        )
+    if not rows:
+        raise ValidationError(f"{manifest} lists no certificate; add one row per certificate")
+    now = int(ledger.w3.eth.get_block("latest")["timestamp"])
+    found: list[LegacyCertificate] = []
+    problems: list[str] = []
+    numbers: dict[str, int] = {}
+    for line, row in enumerate(rows, start=2):
+        where = f"{manifest.name} line {line}"
+        try:
+            catalog = catalog_files(manifest.parent / (row["catalog"] or "").strip())[0]
+            item = LegacyCertificate(
+                line=line,
+                catalog=catalog,
+                holder=resolve_address(ledger, (row["holder"] or "").strip()),
+                number=(row["number"] or "").strip(),
+                submitted_at=parse_moment(row["submitted"] or "", now),
+                issued_at=parse_moment(row["issued"] or "", now),
+                expiry=parse_moment(row["expiry"] or "", now),
+            )
+        except LedgerError as exc:
+            problems.append(f"{where}: {str(exc).split('; nothing was sent')[0]}")
+            continue
+        if not item.number:
+            problems.append(f"{where}: the number is empty; give the number the legacy registry issued")
+        elif item.number in numbers:
+            problems.append(f"{where}: number {item.number} is on line {numbers[item.number]} too")
+        numbers.setdefault(item.number, line)
+        found.append(item)
+    if problems:
+        shown = problems[:_PROBLEMS_SHOWN]
+        more = len(problems) - len(shown)
+        suffix = [f"and {more} more problems"] if more else []
+        raise ValidationError("; ".join(shown + suffix) + "; nothing was sent, fix the manifest and migrate again")
+    return found
+
+
+_IMPORTED_TOPIC = keccak(text="CertificateImported(uint256,address,address,bytes32,string,uint64,uint64,uint64)")
+
+
+def _imported_ids(receipt: Mapping[str, Any], certificates_address: str) -> list[int]:
+    """The certificate ids of the ``CertificateImported`` logs of a migration batch's receipt, in order."""
+    return [
+        int.from_bytes(bytes(log["topics"][1]), "big")
+        for log in receipt["logs"]
+        if str(log["address"]).lower() == certificates_address.lower()
+        and log["topics"] and bytes(log["topics"][0]) == _IMPORTED_TOPIC
+    ]
+
+
+def import_issued(
+    ledger: LedgerContext,
+    manifest: Path,
+    *,
+    as_: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> MigrationReport:
+    """Import the certificates a legacy registry issued, as listed in ``manifest`` (a registrar acts).
+
+    Each becomes an issued certificate of this ledger, marked imported, with its number and dates, its
+    three rights minted to its holder, and its catalog entry stored off chain. They go in
+    ``Certificates.importIssued`` calls of up to ``batch_size`` each, all or nothing per call. A row
+    whose number the registrar already holds on chain is skipped, so a rerun imports only what is
+    missing.
+    """
+    if batch_size < 1:
+        raise ValidationError(f"a batch holds at least 1 certificate, not {batch_size}")
+    rows = read_manifest(ledger, manifest)
+    registrar = ledger.account(as_).address
+    catalog_store(ledger)
+    report = MigrationReport(registrar=registrar)
+    by_line: dict[int, ImportItem] = {}
+    pending: list[LegacyCertificate] = []
+    already: list[tuple[int, CatalogEntry]] = []
+    for row in rows:
+        held = int(ledger.call("Certificates", "certificateByNumber", registrar, row.number))
+        if held:
+            already.append((held, row.catalog.entry))
+            by_line[row.line] = ImportItem(row.catalog.source, held, to_hex(row.catalog.catalog_hash),
+                                           "already imported", None)
+        else:
+            pending.append(row)
+    save_submitted_entries(ledger, already)
+
+    failed: list[tuple[str, LedgerError]] = []
+    if pending:
+        certificates = ledger.contract("Certificates")
+        batches = [pending[start : start + batch_size] for start in range(0, len(pending), batch_size)]
+        requests = [
+            TxRequest.call(
+                certificates, "importIssued",
+                [(row.holder, row.catalog.catalog_hash, row.number, row.submitted_at, row.issued_at, row.expiry)
+                 for row in batch],
+                label=f"{manifest.name} lines {batch[0].line}-{batch[-1].line}",
+            )
+            for batch in batches
+        ]
+        # A refusal of the first batch (not a registrar, a bad row) stops here, unsent.
+        ledger.sender.estimate(requests[0], registrar)
+        results = ledger.send_batch(requests, as_=as_, on_progress=on_progress)
+        went_through: list[tuple[int, CatalogEntry]] = []
+        for batch, result in zip(batches, results, strict=True):
+            ids = _imported_ids(result.receipt, certificates.address) if result.ok and result.receipt else []
+            if len(ids) != len(batch):
+                error = result.error or TransactionError(
+                    f"mined with {len(ids)} CertificateImported events for {len(batch)} certificates"
+                )
+                failed.extend((f"{manifest.name} line {row.line}", error) for row in batch)
+                continue
+            for row, certificate_id in zip(batch, ids, strict=True):
+                went_through.append((certificate_id, row.catalog.entry))
+                by_line[row.line] = ImportItem(row.catalog.source, certificate_id,
+                                               to_hex(row.catalog.catalog_hash), "imported", result.tx_hash)
+        save_submitted_entries(ledger, went_through)
+
+    report.items = [by_line[row.line] for row in rows if row.line in by_line]
+    if failed:
+        where, error = failed[0]
+        others = f" ({len(failed) - 1} more rows failed too)" if len(failed) > 1 else ""
+        raise BatchError(
+            f"{where} failed: {error}{others}; {report.imported} certificates were imported in this run and "
+            f"{report.skipped} before; fix it and migrate again: what is done is skipped",
             done=[item.source for item in report.items],
             failed=failed,
         )

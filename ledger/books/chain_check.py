@@ -94,8 +94,12 @@ def _why_no_holding(answer: Verification, entity: str, names: Mapping[str, str])
     return "its holding shares were transferred away"
 
 
+#: The entries by which the books take a loss of the asset into account.
+_ADJUSTMENTS = ("impair", "write-down", "dispose", "lapse", "sale")
+
+
 def _check(ledger: LedgerContext, card: AssetCard, entity: str, block: int | None,
-           names: Mapping[str, str]) -> CardCheck:
+           names: Mapping[str, str], adjusted: bool) -> CardCheck:
     assert card.id is not None
     check = CardCheck(card.id, card.name, card.certificate_id, "ok")
     if card.certificate_id is None:
@@ -126,6 +130,16 @@ def _check(ledger: LedgerContext, card: AssetCard, entity: str, block: int | Non
             f"{label}: the member holds no share of the holding right and no {wanted}: "
             f"{_why_no_holding(answer, entity, names)}"
         )
+    elif not adjusted:
+        # Part of the holding right left the member by enforcement, and the books carry the asset unchanged.
+        for pledge in answer.pledges:
+            if (pledge.status == "enforced" and pledge.pledgor.lower() == entity.lower()
+                    and pledge.right is Right.HOLDING and pledge.enforced_shares):
+                check.problems.append(
+                    f"{label}: {pledge.enforced_shares / 100:g}% of the holding right was realised by "
+                    f"{party_label(pledge.pledgee, names)} under pledge {pledge.pledge_id}, but the books carry "
+                    "the asset unchanged (post its impairment or disposal)"
+                )
     if check.problems:
         check.state = "drift"
     return check
@@ -141,5 +155,9 @@ def check_cards(ledger: LedgerContext, session: Session, entity: str, *, day: dt
         .where(col(JournalEntry.entity) == entity, col(JournalEntry.card_id).is_not(None))
         .group_by(col(JournalEntry.card_id))
     ).all())
-    return [_check(ledger, card, entity, block, names) for card in list_cards(session, entity)
+    adjusted = set(session.exec(
+        select(col(JournalEntry.card_id))
+        .where(col(JournalEntry.entity) == entity, col(JournalEntry.kind).in_(_ADJUSTMENTS))
+    ).all())
+    return [_check(ledger, card, entity, block, names, card.id in adjusted) for card in list_cards(session, entity)
             if _carried(card, first_entries.get(card.id), day)]

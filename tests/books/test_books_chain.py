@@ -186,3 +186,24 @@ def test_a_card_resting_on_a_licence_has_its_life_capped_at_the_licence_and_is_c
     result = audit_books(Oracle(ledger), licensee)
     assert result.ok and [(card.holding_shares, card.licences) for card in result.cards] == [
         (0, [granted.licence.licence_id])]
+
+
+def test_a_partly_realised_holding_is_drift_until_the_books_take_the_loss(
+    ledger: LedgerContext, tmp_path: Path,
+) -> None:
+    from ledger.books import posting
+
+    cid, merchant = _booked(ledger, tmp_path)
+    _pledge(ledger, cid, 6_000, maturity=chain_time(ledger.w3) + DAY)
+    advance_time(ledger.w3, ledger.profile, 2 * DAY)
+    ledger.send("Pledges", "enforcePledge", 1, ledger.address_of("bank"), as_="bank")
+    bank = f"bank ({ledger.address_of('bank')})"
+    partly = audit_books(Oracle(ledger), merchant)
+    assert partly.drift == [
+        (f"card 1 (Data asset of certificate {cid}), certificate {cid}: 60% of the holding right was realised by "
+         f"{bank} under pledge 1, but the books carry the asset unchanged (post its impairment or disposal)")
+    ]
+    with Session(catalog_store(ledger)) as session:
+        posting.impair(session, merchant, 1, on=D(2026, 6, 30), amount=60_000_000)
+        session.commit()
+    assert audit_books(Oracle(ledger), merchant).ok

@@ -1,4 +1,5 @@
-"""Bulk import: many applications signed locally and sent concurrently, every receipt checked, reruns skip."""
+"""Bulk import: many applications in batch calls, signed locally and sent concurrently, every receipt checked,
+reruns skip."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from ledger.context import LedgerContext
 from ledger.errors import BatchError, ContractRevertError, ValidationError
 from ledger.hashing import record_hash, to_hex
 from ledger.members import resolve_address
-from ledger.registration import import_catalogs
+from ledger.registration import MANIFEST_COLUMNS, import_catalogs, import_issued
 from ledger.store.catalog import CatalogRecord, CatalogVersion
 
 
@@ -46,14 +47,18 @@ def _stored(ledger: LedgerContext) -> dict[int, str]:
     return {int(cid): digest for cid, digest in rows if cid is not None}
 
 
-def test_a_folder_is_submitted_in_one_batch_and_saved_off_chain(ledger: LedgerContext, tmp_path: Path) -> None:
+def test_a_folder_is_submitted_in_batch_calls_and_saved_off_chain(ledger: LedgerContext, tmp_path: Path) -> None:
     folder = _folder(tmp_path, 12)
     progress: list[tuple[int, int]] = []
-    report = import_catalogs(ledger, folder, registrar="registrar", as_="merchant-a",
+    block = ledger.w3.eth.block_number
+    report = import_catalogs(ledger, folder, registrar="registrar", as_="merchant-a", batch_size=5,
                              on_progress=lambda done, total: progress.append((done, total)))
     assert (report.submitted, report.skipped, len(report.items)) == (12, 0, 12)
     assert report.applicant == resolve_address(ledger, "merchant-a")
-    assert progress[-1] == (12, 12)
+    assert progress[-1] == (3, 3)  # three submitBatch transactions: 5, 5 and 2 applications
+    transactions = {item.tx_hash for item in report.items}
+    assert len(transactions) == 3
+    assert ledger.w3.eth.block_number - block == 3
     stored = _stored(ledger)
     for item in report.items:
         on_chain = ledger.call("Certificates", "certificate", item.certificate_id)
@@ -142,7 +147,7 @@ def test_a_failed_record_is_named_with_what_was_done_and_a_rerun_submits_only_th
 
     def run() -> None:
         try:
-            import_catalogs(ledger, folder, registrar="registrar", as_="merchant-a")
+            import_catalogs(ledger, folder, registrar="registrar", as_="merchant-a", batch_size=1)
         except BaseException as exc:  # noqa: BLE001 - handed to the test thread
             outcome["error"] = exc
 
@@ -187,3 +192,80 @@ def test_a_failed_record_is_named_with_what_was_done_and_a_rerun_submits_only_th
     assert len(_stored(ledger)) == 5
     with Session(catalog_store(ledger)) as session:
         assert session.exec(select(func.count()).select_from(CatalogRecord)).one() == 5
+
+
+# --- a registrar's migration from a legacy registry ---------------------------------------------------------
+
+
+def _manifest(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
+    folder = tmp_path / "legacy"
+    folder.mkdir(exist_ok=True)
+    for index, row in enumerate(rows):
+        if row.get("catalog", "").startswith("legacy-"):
+            write_catalog(folder, row["catalog"], name=f"Legacy asset {index}")
+    lines = [",".join(MANIFEST_COLUMNS)] + [",".join(row.get(column, "") for column in MANIFEST_COLUMNS) for row in rows]
+    path = folder / "manifest.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _legacy_row(index: int, holder: str = "merchant-b", **changes: str) -> dict[str, str]:
+    return {"catalog": f"legacy-{index}.json", "holder": holder, "number": f"GZ-2021-{index:04d}",
+            "submitted": "2021-03-01", "issued": "2021-04-01", "expiry": "5y"} | changes
+
+
+def test_a_registrar_migrates_certificates_a_legacy_registry_issued(ledger: LedgerContext, tmp_path: Path) -> None:
+    manifest = _manifest(tmp_path, [_legacy_row(1), _legacy_row(2, "merchant-c"), _legacy_row(3)])
+    report = import_issued(ledger, manifest, as_="registrar", batch_size=2)
+    assert (report.imported, report.skipped) == (3, 0)
+    assert len({item.tx_hash for item in report.items}) == 2
+    registrar = resolve_address(ledger, "registrar")
+    for index, item in enumerate(report.items, start=1):
+        record = ledger.call("Certificates", "certificate", item.certificate_id)
+        assert (record[0], record[10], record[13]) == (7, f"GZ-2021-{index:04d}", True)
+        assert int(ledger.call("Certificates", "certificateByNumber", registrar, f"GZ-2021-{index:04d}")) \
+            == item.certificate_id
+    holder = resolve_address(ledger, "merchant-c")
+    assert int(ledger.call("Rights", "sharesOf", report.items[1].certificate_id, 0, holder)) == 10_000
+    assert _stored(ledger) == {item.certificate_id: item.catalog_hash for item in report.items}
+    block = ledger.w3.eth.block_number
+    again = import_issued(ledger, manifest, as_="registrar")
+    assert (again.imported, again.skipped) == (0, 3)
+    assert ledger.w3.eth.block_number == block
+
+
+def test_a_manifest_with_bad_rows_is_refused_whole_with_each_line(ledger: LedgerContext, tmp_path: Path) -> None:
+    manifest = _manifest(tmp_path, [
+        _legacy_row(1),
+        _legacy_row(2, holder="nobody-at-all"),
+        _legacy_row(3, issued="last spring"),
+        _legacy_row(4, number="GZ-2021-0001"),
+        {"catalog": "missing.json", "holder": "merchant-b", "number": "X-1", "submitted": "2021-01-01",
+         "issued": "2021-02-01", "expiry": "1y"},
+    ])
+    block = ledger.w3.eth.block_number
+    with pytest.raises(ValidationError) as refused:
+        import_issued(ledger, manifest, as_="registrar")
+    message = str(refused.value)
+    assert "manifest.csv line 3: " in message and "nobody-at-all" in message
+    assert "manifest.csv line 4: 'last spring' is not a time" in message
+    assert "manifest.csv line 5: number GZ-2021-0001 is on line 2 too" in message
+    assert "manifest.csv line 6: " in message and "missing.json does not exist" in message
+    assert message.endswith("nothing was sent, fix the manifest and migrate again")
+    assert ledger.w3.eth.block_number == block
+    assert _stored(ledger) == {}
+
+
+def test_a_migration_the_contract_refuses_is_decoded_before_anything_is_sent(
+    ledger: LedgerContext, tmp_path: Path
+) -> None:
+    manifest = _manifest(tmp_path, [_legacy_row(1, issued="2099-01-01")])
+    with pytest.raises(ContractRevertError) as refused:
+        import_issued(ledger, manifest, as_="registrar")
+    assert refused.value.name == "CertificatesInvalidImportDates"
+    with pytest.raises(ContractRevertError) as not_registrar:
+        import_issued(ledger, _manifest(tmp_path, [_legacy_row(2)]), as_="merchant-a")
+    assert not_registrar.value.name == "ConsortiumMissingRole"
+    with pytest.raises(ValidationError, match="the header lacks issued, expiry"):
+        (tmp_path / "short.csv").write_text("catalog,holder,number,submitted\n")
+        import_issued(ledger, tmp_path / "short.csv", as_="registrar")

@@ -41,11 +41,20 @@ def test_the_demo_plays_the_whole_scenario_on_its_own_chain_and_its_summary_chec
     assert "release the pledge first" in refused["message"]
     assert checks["pledges"] == {"1": "released", "2": "enforced"}
     assert checks["holding_shares"] == {"merchant-a": 4000, "bank": 6000}
-    assert [(batch["kind"], batch["count"]) for batch in checks["anchored"]] == [("catalog-version", 1)]
+    assert [(batch["kind"], batch["count"]) for batch in checks["anchored"]] == [
+        ("catalog-version", 1), ("accounting-entry", 3)
+    ]
     assert checks["catalog_entry"]["root"] == checks["anchored"][0]["root"]
     assert (checks["catalog_entry"]["unchanged"], checks["catalog_entry"]["ok"]) == (True, True)
     assert checks["read_model"]["cursor"] == checks["read_model"]["head"] and checks["read_model"]["events"] > 0
     assert checks["drift"] == []
+    books = checks["books"]
+    assert (books["card"], books["entries"], books["drift_before"]) == (1, 3, [])
+    (after,) = books["drift_after"]
+    assert after.startswith(
+        "card 1 (Data asset of certificate 1), certificate 1: 60% of the holding right was realised by bank (0x"
+    )
+    assert after.endswith("under pledge 2, but the books carry the asset unchanged (post its impairment or disposal)")
     assert checks["trace_source"] == "read model (0 blocks behind the head)"
     assert checks["trace"][0].startswith("CertificateSubmitted: merchant-a applied to registrar")
     assert checks["trace"][-1] == (
