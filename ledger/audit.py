@@ -35,6 +35,7 @@ from ledger.context import LedgerContext
 from ledger.errors import ValidationError
 from ledger.history import certificate_events, named_events, transfer_items
 from ledger.members import event_log, name_of
+from ledger.types import CertificateRequest, Right
 
 __all__ = [
     "Acquisition",
@@ -47,7 +48,6 @@ __all__ = [
     "trace",
 ]
 
-_RIGHTS = ("holding", "development", "operation")
 _ZERO = "0x0000000000000000000000000000000000000000"
 # The status each lifecycle event leaves the certificate in (types/CertificateStatus.sol).
 _STATUS_AFTER: dict[str, CertificateStatus] = {
@@ -64,7 +64,6 @@ _STATUS_AFTER: dict[str, CertificateStatus] = {
     "CertificateReinstated": CertificateStatus.ISSUED,
     "CertificateCancelled": CertificateStatus.CANCELLED,
 }
-_REQUESTS = ("none", "change", "renewal", "cancellation")
 
 
 @dataclass(frozen=True)
@@ -146,7 +145,7 @@ class HistoryAt:
 
 def _transfer_items(event: ChainLog, certificate_id: int) -> list[tuple[str, int]]:
     """The (right, shares) this share movement moves of ``certificate_id``."""
-    return [(_RIGHTS[right], shares) for right, shares in transfer_items(event, certificate_id)]
+    return [(Right(right).label, shares) for right, shares in transfer_items(event, certificate_id)]
 
 
 class _Names:
@@ -225,7 +224,7 @@ def _summary(event: ChainLog, names: _Names, enforced_in_tx: Mapping[str, int], 
         case "CertificateCancellationRequested":
             return f"the holder applied for cancellation (reason {_short(a['reasonHash'])})"
         case "CertificateRequestDeclined":
-            return f"the registrar declined the {_REQUESTS[int(a['request'])]} request"
+            return f"the registrar declined the {CertificateRequest(int(a['request'])).key} request"
         case "CertificateChanged":
             return f"catalog entry changed: version {a['version']} is {_short(a['catalogHash'])}"
         case "CertificateRenewed":
@@ -238,7 +237,7 @@ def _summary(event: ChainLog, names: _Names, enforced_in_tx: Mapping[str, int], 
             return f"cancelled (reason {_short(a['reasonHash'])})"
         case "TransferSingle" | "TransferBatch":
             items = _transfer_items(event, certificate_id)
-            if len(items) == len(_RIGHTS) and len({shares for _, shares in items}) == 1:
+            if len(items) == len(Right) and len({shares for _, shares in items}) == 1:
                 moves = f"{_percent(items[0][1])} of each of the three rights"
             else:
                 moves = ", ".join(f"{_percent(shares)} of the {right} right" for right, shares in items)
@@ -251,7 +250,7 @@ def _summary(event: ChainLog, names: _Names, enforced_in_tx: Mapping[str, int], 
             kind = "exclusive" if a["exclusive"] else "non-exclusive"
             sub = ", sub-licensable" if a["sublicensable"] else ""
             parent = f" under licence {a['parentId']}" if int(a["parentId"]) else ""
-            return (f"{n(a['grantor'])} licensed the {_RIGHTS[int(a['right'])]} right to {n(a['licensee'])} "
+            return (f"{n(a['grantor'])} licensed the {Right(int(a['right'])).label} right to {n(a['licensee'])} "
                     f"from {_date(a['start'])} to {_date(a['end'])} ({kind}{sub}): licence {a['licenceId']}{parent}")
         case "LicenceRevoked":
             root = "" if a["rootLicenceId"] == a["licenceId"] else f" with licence {a['rootLicenceId']}"
@@ -262,7 +261,7 @@ def _summary(event: ChainLog, names: _Names, enforced_in_tx: Mapping[str, int], 
             reference = reference_text(bytes(a["externalRef"]))
             ref = f", registered as {reference}" if reference else ""
             return (f"{n(a['pledgee'])} recorded pledge {a['pledgeId']} over {_percent(int(a['shares']))} of the "
-                    f"{_RIGHTS[int(a['right'])]} right of {n(a['pledgor'])}, securing {amount} {currency} until "
+                    f"{Right(int(a['right'])).label} right of {n(a['pledgor'])}, securing {amount} {currency} until "
                     f"{_date(a['maturity'])}{ref}")
         case "PledgeReleased":
             return f"pledge {a['pledgeId']} released"
@@ -312,7 +311,7 @@ def _paths(
     events: Sequence[ChainLog], certificate_id: int, log: EventLog, names: _Names
 ) -> tuple[dict[str, dict[str, int]], dict[tuple[str, str], list[Acquisition]]]:
     """Balances per right and owner after ``events``, and every owner's movements per right."""
-    balances: dict[str, dict[str, int]] = {right: defaultdict(int) for right in _RIGHTS}
+    balances: dict[str, dict[str, int]] = {right.label: defaultdict(int) for right in Right}
     paths: dict[tuple[str, str], list[Acquisition]] = defaultdict(list)
     enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeEnforced"}
     for event in events:
@@ -349,7 +348,7 @@ def _licences_then(events: Sequence[ChainLog], when: int, names: _Names) -> list
             continue
         licences.append({
             "licence_id": licence_id,
-            "right": _RIGHTS[int(a["right"])],
+            "right": Right(int(a["right"])).label,
             "grantor": to_checksum_address(a["grantor"]),
             "licensee": to_checksum_address(a["licensee"]),
             "licensee_name": names.name(a["licensee"]),
@@ -374,7 +373,7 @@ def _pledges_then(events: Sequence[ChainLog], names: _Names) -> list[dict[str, A
         currency = bytes(a["currency"]).decode("ascii", "replace")
         pledges.append({
             "pledge_id": pledge_id,
-            "right": _RIGHTS[int(a["right"])],
+            "right": Right(int(a["right"])).label,
             "pledgor": to_checksum_address(a["pledgor"]),
             "pledgee": to_checksum_address(a["pledgee"]),
             "pledgee_name": names.name(a["pledgee"]),
@@ -409,7 +408,7 @@ def holdings_at(ledger: LedgerContext, ref: str, when: int) -> HistoryAt:
             for owner, shares in sorted(balances[right].items(), key=lambda item: (-item[1], item[0]))
             if shares > 0
         ])
-        for right in _RIGHTS
+        for right in (item.label for item in Right)
     ]
     label = "not yet applied for" if status is CertificateStatus.NONE else status.label
     block_time = log.block_time(block)

@@ -42,7 +42,6 @@ import re
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +70,7 @@ from ledger.store.catalog import (
     add_catalog_version,
 )
 from ledger.store.session import open_store
+from ledger.types import CertificateRequest, CertificateStatus
 
 __all__ = [
     "CertificateRequest",
@@ -99,35 +99,6 @@ __all__ = [
     "show",
     "suspend",
 ]
-
-
-class CertificateStatus(IntEnum):
-    """The lifecycle of a certificate (``types/CertificateStatus.sol``)."""
-
-    NONE = 0
-    SUBMITTED = 1
-    RETURNED = 2
-    ACCEPTED = 3
-    UNDER_NOTICE = 4
-    OBJECTED = 5
-    REJECTED = 6
-    ISSUED = 7
-    SUSPENDED = 8
-    CANCELLED = 9
-
-    @property
-    def label(self) -> str:
-        """The status as users read it (``under notice``)."""
-        return self.name.lower().replace("_", " ")
-
-
-class CertificateRequest(IntEnum):
-    """A holder's pending application on an issued certificate (``types/CertificateRequest.sol``)."""
-
-    NONE = 0
-    CHANGE = 1
-    RENEWAL = 2
-    CANCELLATION = 3
 
 
 @dataclass(frozen=True)

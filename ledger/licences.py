@@ -43,6 +43,7 @@ from ledger.rights import (
     resolve_party,
     transact_named,
 )
+from ledger.types import LicenceRecord
 
 __all__ = [
     "GrantedLicence",
@@ -128,31 +129,31 @@ class LicenceView:
         }
 
 
-def _state(record: Mapping[str, Any], now: int) -> str:
-    if record["revoked"]:
+def _state(record: LicenceRecord, now: int) -> str:
+    if record.revoked:
         return "revoked"
-    if now < int(record["start"]):
+    if now < record.start:
         return "upcoming"
-    if now >= int(record["end"]):
+    if now >= record.end:
         return "ended"
     return "live"
 
 
 def _view(reader: ChainReader, licence_id: int) -> LicenceView:
-    record = reader.call("Rights", "licence", licence_id)
+    record = reader.licence(licence_id)
     return LicenceView(
         licence_id=licence_id,
-        certificate_id=int(record["certificateId"]),
-        right=Right(int(record["right"])),
-        grantor=to_checksum_address(record["grantor"]),
-        licensee=to_checksum_address(record["licensee"]),
-        parent_id=int(record["parentId"]),
-        terms_hash="0x" + bytes(record["termsHash"]).hex(),
-        start=int(record["start"]),
-        end=int(record["end"]),
-        exclusive=bool(record["exclusive"]),
-        sublicensable=bool(record["sublicensable"]),
-        revoked=bool(record["revoked"]),
+        certificate_id=record.certificate_id,
+        right=record.right,
+        grantor=record.grantor,
+        licensee=record.licensee,
+        parent_id=record.parent_id,
+        terms_hash=record.terms_hash,
+        start=record.start,
+        end=record.end,
+        exclusive=record.exclusive,
+        sublicensable=record.sublicensable,
+        revoked=record.revoked,
         state=_state(record, reader.block_time),
     )
 
@@ -253,11 +254,11 @@ def grant_licence(
         )
     else:
         _require_licence(reader, parent)
-        record = reader.call("Rights", "licence", parent)
-        if int(record["certificateId"]) != certificate_id or Right(int(record["right"])) is not right:
+        record = reader.licence(parent)
+        if record.certificate_id != certificate_id or record.right is not right:
             raise ValidationError(
-                f"licence {parent} is over the {Right(int(record['right'])).label} right of certificate "
-                f"{record['certificateId']}, not the {right.label} right of certificate {certificate_id}"
+                f"licence {parent} is over the {record.right.label} right of certificate "
+                f"{record.certificate_id}, not the {right.label} right of certificate {certificate_id}"
             )
         receipt = transact_named(ctx, "Rights", "grantSublicence", parent, licence_terms, as_=as_)
     (event,) = events_in(ctx, receipt, "Rights", "LicenceGranted")
@@ -284,12 +285,12 @@ def revoke_licence(
     caller = to_checksum_address(ctx.account(as_).address)
     reader = ChainReader(ctx)
     _require_licence(reader, licence_id)
-    record = reader.call("Rights", "licence", licence_id)
-    if record["revoked"]:
+    record = reader.licence(licence_id)
+    if record.revoked:
         raise ValidationError(f"licence {licence_id} is already revoked; nothing to do")
-    if to_checksum_address(record["grantor"]) != caller:
+    if record.grantor != caller:
         raise ValidationError(
-            f"licence {licence_id} was granted by {party_label(record['grantor'], names)}; only its grantor may "
+            f"licence {licence_id} was granted by {party_label(record.grantor, names)}; only its grantor may "
             f"revoke it (acting as {party_label(caller, names)})"
         )
     reason_hash = bytes(keccak(text=reason)) if reason else bytes(32)

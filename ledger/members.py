@@ -29,7 +29,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import IntEnum, IntFlag
 from typing import Any
 
 from eth_typing import ChecksumAddress
@@ -41,6 +40,7 @@ from ledger.chain.logs import EventLog, address_topic
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError, ValidationError
 from ledger.reasons import reason_hash
+from ledger.types import MemberStatus, Role
 
 __all__ = [
     "DEVELOPMENT_MEMBERS",
@@ -68,25 +68,7 @@ __all__ = [
 SUITE_CONTRACTS = DEPLOYED_CONTRACTS  # the suite, in deployment order
 
 
-class Role(IntFlag):
-    """The consortium's role bits, as the contracts define them (``types/Roles.sol``)."""
-
-    REGISTRAR = 1
-    MERCHANT = 2
-    BANK = 4
-    AUDITOR = 8
-    ORACLE = 16
-
-
-_ALL_ROLES = int(Role.REGISTRAR | Role.MERCHANT | Role.BANK | Role.AUDITOR | Role.ORACLE)
-
-
-class MemberStatus(IntEnum):
-    """Where a member stands (``types/MemberStatus.sol``)."""
-
-    NONE = 0
-    ACTIVE = 1
-    SUSPENDED = 2
+_ALL_ROLES = int(Role.any())
 
 
 def event_log(ledger: LedgerContext, *contracts: str) -> EventLog:

@@ -60,10 +60,9 @@ from ledger.rights import (
     resolve_party,
     transact_named,
 )
+from ledger.types import PledgeRecord, PledgeStatus, Role
 
 __all__ = [
-    "BANK_ROLE",
-    "PLEDGE_STATUSES",
     "PledgeView",
     "PledgeWrite",
     "check_consent",
@@ -80,11 +79,8 @@ __all__ = [
     "sign_extension",
 ]
 
-#: The Consortium role bit of banks.
-BANK_ROLE = 4
 
 #: ``PledgeStatus`` as the contracts encode it.
-PLEDGE_STATUSES: tuple[str, ...] = ("none", "active", "released", "enforced")
 
 
 @dataclass(frozen=True)
@@ -155,21 +151,21 @@ def _pledge_events(reader: ChainReader, certificate_id: int | None) -> list[Chai
 
 
 def _view(reader: ChainReader, pledge_id: int, recorded: ChainLog, enforced: ChainLog | None) -> PledgeView:
-    state = reader.call("Pledges", "pledge", pledge_id)
-    status = PLEDGE_STATUSES[int(state["status"])]
+    state = reader.pledge(pledge_id)
+    status = state.status.key
     seniors = [int(item) for item in reader.call("Pledges", "activeSeniorPledges", pledge_id)] if status == "active" else []
     return PledgeView(
         pledge_id=pledge_id,
-        certificate_id=int(state["certificateId"]),
-        right=Right(int(state["right"])),
-        pledgor=to_checksum_address(state["pledgor"]),
-        pledgee=to_checksum_address(state["pledgee"]),
-        shares=int(state["shares"]),
-        amount=int(state["amount"]),
-        currency=bytes(state["currency"]).decode("ascii"),
-        maturity=int(state["maturity"]),
-        external_ref=bytes(state["externalRef"]),
-        senior_pledge_id=int(state["seniorPledgeId"]),
+        certificate_id=state.certificate_id,
+        right=state.right,
+        pledgor=state.pledgor,
+        pledgee=state.pledgee,
+        shares=state.shares,
+        amount=state.amount,
+        currency=state.currency,
+        maturity=state.maturity,
+        external_ref=bytes.fromhex(state.external_ref[2:]),
+        senior_pledge_id=state.senior_pledge_id,
         status=status,
         recorded_block=recorded.block_number,
         recorded_tx=recorded.tx_hash,
@@ -212,7 +208,7 @@ def _require_pledge(reader: ChainReader, pledge_id: int) -> None:
 def read_pledge(reader: ChainReader, pledge_id: int) -> PledgeView:
     """One pledge at the reader's block, ranked among the active pledges on its right."""
     _require_pledge(reader, pledge_id)
-    certificate_id = int(reader.call("Pledges", "pledge", pledge_id)["certificateId"])
+    certificate_id = reader.pledge(pledge_id).certificate_id
     for view in read_pledges(reader, certificate_id):
         if view.pledge_id == pledge_id:
             return view
@@ -242,7 +238,7 @@ def _domain(ctx: LedgerContext) -> Domain:
 
 
 def _require_bank(reader: ChainReader, address: str, names: Mapping[str, str]) -> None:
-    if not reader.call("Consortium", "isActive", address, BANK_ROLE):
+    if not reader.call("Consortium", "isActive", address, int(Role.BANK)):
         raise ValidationError(
             f"{party_label(address, names)} is not an active BANK member, so it cannot take a pledge"
         )
@@ -392,19 +388,20 @@ def record_pledge(ctx: LedgerContext, consent: PledgeConsent, *, as_: str | None
     return _after(ctx, int(event["pledgeId"]), Written.of(receipt))
 
 
-def _as_pledgee(ctx: LedgerContext, reader: ChainReader, pledge_id: int, as_: str | None, action: str) -> dict[str, Any]:
+def _as_pledgee(ctx: LedgerContext, reader: ChainReader, pledge_id: int, as_: str | None, action: str) -> PledgeRecord:
     names = party_names(ctx)
     _require_pledge(reader, pledge_id)
-    state: dict[str, Any] = reader.call("Pledges", "pledge", pledge_id)
+    state = reader.pledge(pledge_id)
     caller = to_checksum_address(ctx.account(as_).address)
-    if to_checksum_address(state["pledgee"]) != caller:
+    if state.pledgee != caller:
         raise ValidationError(
-            f"pledge {pledge_id} was taken by {party_label(state['pledgee'], names)}; only that bank may "
+            f"pledge {pledge_id} was taken by {party_label(state.pledgee, names)}; only that bank may "
             f"{action} it (acting as {party_label(caller, names)})"
         )
-    status = PLEDGE_STATUSES[int(state["status"])]
-    if status != "active":
-        raise ValidationError(f"pledge {pledge_id} is already {status}; only an active pledge can be {action}d")
+    if state.status is not PledgeStatus.ACTIVE:
+        raise ValidationError(
+            f"pledge {pledge_id} is already {state.status.label}; only an active pledge can be {action}d"
+        )
     return state
 
 
@@ -422,17 +419,16 @@ def sign_extension(
     names = party_names(ctx)
     reader = ChainReader(ctx)
     _require_pledge(reader, pledge_id)
-    state = reader.call("Pledges", "pledge", pledge_id)
+    state = reader.pledge(pledge_id)
     pledgor = to_checksum_address(ctx.account(as_).address)
-    if to_checksum_address(state["pledgor"]) != pledgor:
+    if state.pledgor != pledgor:
         raise ValidationError(
-            f"pledge {pledge_id} is over the shares of {party_label(state['pledgor'], names)}; only that pledgor "
+            f"pledge {pledge_id} is over the shares of {party_label(state.pledgor, names)}; only that pledgor "
             f"signs its extension (acting as {party_label(pledgor, names)})"
         )
-    status = PLEDGE_STATUSES[int(state["status"])]
-    if status != "active":
-        raise ValidationError(f"pledge {pledge_id} is {status}; only an active pledge can be extended")
-    _check_new_maturity(reader, pledge_id, int(state["maturity"]), new_maturity)
+    if state.status is not PledgeStatus.ACTIVE:
+        raise ValidationError(f"pledge {pledge_id} is {state.status.label}; only an active pledge can be extended")
+    _check_new_maturity(reader, pledge_id, state.maturity, new_maturity)
     extension = ExtensionConsent(
         domain=_domain(ctx),
         pledgor=pledgor,
@@ -460,13 +456,13 @@ def check_extension(ctx: LedgerContext, extension: ExtensionConsent, *, as_: str
     _check_domain(ctx, extension.domain)
     reader = ChainReader(ctx)
     state = _as_pledgee(ctx, reader, extension.pledge_id, as_, "extend")
-    pledgor = to_checksum_address(state["pledgor"])
+    pledgor = state.pledgor
     if extension.recovered_signer() != pledgor or to_checksum_address(extension.pledgor) != pledgor:
         raise ValidationError(
             f"the extension is not signed by the pledgor of pledge {extension.pledge_id}, "
             f"{party_label(pledgor, names)}; ask the pledgor to sign it"
         )
-    _check_new_maturity(reader, extension.pledge_id, int(state["maturity"]), extension.new_maturity)
+    _check_new_maturity(reader, extension.pledge_id, state.maturity, extension.new_maturity)
     _check_signature_window(reader, pledgor, extension.nonce, extension.deadline, names, "extension consent")
 
 
@@ -500,17 +496,17 @@ def enforce_pledge(
     names = party_names(ctx)
     reader = ChainReader(ctx)
     state = _as_pledgee(ctx, reader, pledge_id, as_, "enforce")
-    maturity = int(state["maturity"])
+    maturity = state.maturity
     if reader.block_time < maturity:
         raise ValidationError(
             f"pledge {pledge_id} matures on {format_time(maturity)}; it cannot be enforced before"
         )
     caller = to_checksum_address(ctx.address_of(as_))
     recipient = resolve_party(ctx, to, what="recipient") if to else caller
-    if recipient == to_checksum_address(state["pledgor"]):
+    if recipient == state.pledgor:
         raise ValidationError("enforced shares cannot go back to the pledgor; name the bank or a buyer")
     if recipient != caller:
         require_holder_member(reader, recipient, names, role="recipient of the enforced shares")
-    require_in_force(reader, int(state["certificateId"]))
+    require_in_force(reader, state.certificate_id)
     receipt = transact_named(ctx, "Pledges", "enforcePledge", pledge_id, recipient, as_=as_)
     return _after(ctx, pledge_id, Written.of(receipt))

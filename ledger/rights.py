@@ -30,7 +30,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from eth_abi.abi import decode as abi_decode
@@ -48,13 +47,22 @@ from ledger.chain.revert import render_message
 from ledger.chain.sender import TxRequest
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, LedgerError, NotFoundError, ValidationError
+from ledger.types import (
+    TOTAL_SHARES,
+    CertificateRecord,
+    CertificateStatus,
+    LicenceRecord,
+    MemberRecord,
+    MemberStatus,
+    PledgeRecord,
+    Right,
+    Role,
+)
 
 if TYPE_CHECKING:
     from ledger.history import History
 
 __all__ = [
-    "CERTIFICATE_STATUSES",
-    "HOLDERS_ROLES",
     "TOTAL_SHARES",
     "CertificateRights",
     "ChainReader",
@@ -87,43 +95,6 @@ __all__ = [
     "transfer_shares",
 ]
 
-#: A right is owned in basis points summing to this.
-TOTAL_SHARES = 10_000
-
-#: The Consortium role bits that may own, receive and license shares (MERCHANT | BANK).
-HOLDERS_ROLES = 2 | 4
-
-#: ``CertificateStatus`` as the contracts encode it (index = uint8 value).
-CERTIFICATE_STATUSES: tuple[str, ...] = (
-    "none",
-    "submitted",
-    "returned",
-    "accepted",
-    "under_notice",
-    "objected",
-    "rejected",
-    "issued",
-    "suspended",
-    "cancelled",
-)
-
-
-class Right(IntEnum):
-    """The three rights, with the values of the contracts' ``Right`` enum."""
-
-    HOLDING = 0
-    DEVELOPMENT = 1
-    OPERATION = 2
-
-    @property
-    def label(self) -> str:
-        """The right's name as users type and read it (``holding`` ...)."""
-        return self.name.lower()
-
-    @property
-    def licensable(self) -> bool:
-        """Whether licences may be granted over it (development and operation)."""
-        return self is not Right.HOLDING
 
 
 # --- reading user input ---------------------------------------------------------------------
@@ -377,6 +348,18 @@ class ChainReader:
         sources = sorted({history.source for history in self._histories.values()})
         return "; ".join(sources) if sources else None
 
+    def certificate(self, certificate_id: int) -> CertificateRecord:
+        """The stored certificate at the pinned block, typed."""
+        return CertificateRecord.from_abi(list(self.call("Certificates", "certificate", certificate_id).values()))
+
+    def pledge(self, pledge_id: int) -> PledgeRecord:
+        """The stored pledge at the pinned block, typed."""
+        return PledgeRecord.from_abi(list(self.call("Pledges", "pledge", pledge_id).values()))
+
+    def licence(self, licence_id: int) -> LicenceRecord:
+        """The stored licence at the pinned block, typed."""
+        return LicenceRecord.from_abi(list(self.call("Rights", "licence", licence_id).values()))
+
     def call(self, contract: str, function: str, *args: Any) -> Any:
         """``contract.function(*args)`` at the pinned block; a refusal is the decoded error."""
         bound = self.contract(contract)
@@ -398,43 +381,40 @@ class ChainReader:
 # --- checks shared by the finance workflows ------------------------------------------------------
 
 
-def certificate_exists(reader: ChainReader, certificate_id: int) -> dict[str, Any]:
+def certificate_exists(reader: ChainReader, certificate_id: int) -> CertificateRecord:
     """The stored certificate, or :class:`NotFoundError` with what to do."""
     count = int(reader.call("Certificates", "certificateCount"))
     if certificate_id > count:
         raise NotFoundError(
             f"certificate {certificate_id} does not exist (the ledger has {count}); check the id with `dal asset list`"
         )
-    record: dict[str, Any] = reader.call("Certificates", "certificate", certificate_id)
-    return record
+    return reader.certificate(certificate_id)
 
 
-def require_in_force(reader: ChainReader, certificate_id: int) -> dict[str, Any]:
+def require_in_force(reader: ChainReader, certificate_id: int) -> CertificateRecord:
     """The certificate, if it is in force; else a :class:`ValidationError` saying why not."""
     record = certificate_exists(reader, certificate_id)
     if not reader.call("Certificates", "isInForce", certificate_id):
-        status = CERTIFICATE_STATUSES[int(record["status"])]
-        expiry = int(record["expiry"])
-        if status == "issued" and expiry and expiry <= reader.block_time:
+        expiry = record.expiry
+        if record.status is CertificateStatus.ISSUED and expiry and expiry <= reader.block_time:
             why = f"it expired on {format_time(expiry)}; its holder must have it renewed"
-        elif status == "issued":
+        elif record.status is CertificateStatus.ISSUED:
             why = "it is not in force"
         else:
-            why = f"it is {status.replace('_', ' ')}, not issued"
+            why = f"it is {record.status.label}, not issued"
         raise ValidationError(f"certificate {certificate_id} is not in force: {why}; nothing can move under it")
     return record
 
 
 def require_holder_member(reader: ChainReader, address: str, names: Mapping[str, str], *, role: str) -> None:
     """Refuse an address that is not an active MERCHANT or BANK member (``role`` says what it is for)."""
-    member = reader.call("Consortium", "member", address)
-    status = int(member["status"])
+    member = MemberRecord.from_abi(list(reader.call("Consortium", "member", address).values()))
     who = party_label(address, names)
-    if status == 0:
+    if member.status is MemberStatus.NONE:
         raise ValidationError(f"{who} is not a member of the consortium, so it cannot be the {role}")
-    if status != 1:
+    if member.status is not MemberStatus.ACTIVE:
         raise ValidationError(f"{who} is a suspended member, so it cannot be the {role} until reinstated")
-    if not int(member["roles"]) & HOLDERS_ROLES:
+    if not member.roles & Role.holders():
         raise ValidationError(f"{who} is neither a MERCHANT nor a BANK member, so it cannot be the {role}")
 
 
@@ -580,7 +560,7 @@ def read_rights(reader: ChainReader, certificate_id: int, names: Mapping[str, st
         rights.append(RightHoldings(right, holdings))
     return CertificateRights(
         certificate_id=certificate_id,
-        status=CERTIFICATE_STATUSES[int(record["status"])],
+        status=record.status.key,
         in_force=in_force,
         block_number=reader.block_number,
         block_hash=reader.block_hash,

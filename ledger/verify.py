@@ -74,7 +74,6 @@ from ledger.licences import LicenceView, read_licences
 from ledger.network.extra_data import QbftExtraData
 from ledger.pledges import EVENT_FIELDS, PledgeView, read_pledges
 from ledger.rights import (
-    CERTIFICATE_STATUSES,
     CertificateRights,
     ChainReader,
     RecordedCall,
@@ -84,9 +83,9 @@ from ledger.rights import (
     party_names,
     read_rights,
 )
+from ledger.types import Role
 
 __all__ = [
-    "REGISTRAR_ROLE",
     "CatalogCheck",
     "ProofError",
     "ProofReport",
@@ -100,8 +99,6 @@ __all__ = [
     "verify_storage_proof",
 ]
 
-#: The Consortium role bit of registrars.
-REGISTRAR_ROLE = 1
 
 #: What an answer's proof covers: every field, since each is read from contract state.
 PROOF_COVERS = "every field of the answer (each is read from contract state at the block)"
@@ -632,18 +629,18 @@ def verify_certificate(
     names = party_names(ctx)
     reader = ChainReader(ctx, block)
     record = certificate_exists(reader, certificate_id)
-    status = CERTIFICATE_STATUSES[int(record["status"])]
+    status = record.status.key
     in_force = bool(reader.call("Certificates", "isInForce", certificate_id))
-    registrar = to_checksum_address(record["registrar"])
-    holder = to_checksum_address(record["holder"])
-    registrar_active = bool(reader.call("Consortium", "isActive", registrar, REGISTRAR_ROLE))
-    version = int(record["version"])
-    catalog_hash = "0x" + bytes(record["catalogHash"]).hex()
+    registrar = record.registrar
+    holder = record.holder
+    registrar_active = bool(reader.call("Consortium", "isActive", registrar, int(Role.REGISTRAR)))
+    version = record.version
+    catalog_hash = record.catalog_hash
     version_hash = "0x" + bytes(reader.call("Certificates", "catalogHashAt", certificate_id, version)).hex()
     rights = read_rights(reader, certificate_id, names)
     licences = read_licences(reader, certificate_id)
     pledges = read_pledges(reader, certificate_id)
-    number = str(record["number"]) or None
+    number = record.number or None
 
     problems: list[str] = []
     if status not in ("issued", "suspended", "cancelled"):
@@ -674,7 +671,7 @@ def verify_certificate(
         number=number,
         status=status,
         in_force=in_force,
-        expiry=int(record["expiry"]),
+        expiry=record.expiry,
         holder=holder,
         registrar=registrar,
         registrar_active=registrar_active,

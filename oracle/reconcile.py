@@ -28,15 +28,13 @@ from web3.contract import Contract
 from ledger.store.anchors import AnchorBatch, AnchoredRecord, AnchorStatus
 from ledger.store.catalog import CatalogRecord, CatalogVersion
 from ledger.store.read_model import Certificate, Licence, Member, Pledge, ShareHolding
+from ledger.types import CertificateRecord, LicenceRecord, MemberRecord, PledgeRecord, Right
 from oracle.anchoring import AnchorReader
-from oracle.handlers.certificates import REQUESTS, STATUSES
-from oracle.handlers.registry import RIGHTS, table
+from oracle.handlers.registry import table
 from oracle.records import record_sources
 
 __all__ = ["Drift", "reconcile"]
 
-_MEMBER_STATUSES = ("none", "active", "suspended")
-_PLEDGE_STATUSES = ("none", "active", "released", "enforced")
 
 
 @dataclass(frozen=True)
@@ -71,13 +69,12 @@ def _catalog_drift(connection: Connection, certificates: Contract | None) -> Ite
         ).first()
         if newest is None:
             continue
-        on_chain = certificates.functions.certificate(int(certificate_id)).call()
-        chain_hash = _hex(on_chain[4])
-        if chain_hash != newest.record_hash:
+        on_chain = CertificateRecord.from_abi(certificates.functions.certificate(int(certificate_id)).call())
+        if on_chain.catalog_hash != newest.record_hash:
             yield Drift(
                 "catalog-hash", f"certificate {certificate_id}",
                 f"catalog entry {entry_id} version {newest.version} hashes to {newest.record_hash}, "
-                f"the certificate carries {chain_hash} (version {on_chain[3]})",
+                f"the certificate carries {on_chain.catalog_hash} (version {on_chain.version})",
             )
 
 
@@ -118,11 +115,11 @@ def _read_model_drift(connection: Connection, contracts: Mapping[str, Contract],
     if "Consortium" in contracts:
         consortium = contracts["Consortium"]
         for row in connection.execute(select(table(Member))).mappings():
-            status, roles, identity = consortium.functions.member(row["account"]).call(block_identifier=block)
+            member = MemberRecord.from_abi(consortium.functions.member(row["account"]).call(block_identifier=block))
             yield from _compare(
                 f"member {row['account']}",
                 {"status": row["status"], "roles": row["roles"], "identity_hash": row["identity_hash"]},
-                {"status": _MEMBER_STATUSES[status], "roles": roles, "identity_hash": _hex(identity)},
+                {"status": member.status.key, "roles": int(member.roles), "identity_hash": member.identity_hash},
             )
     if "Certificates" in contracts:
         certificates = contracts["Certificates"]
@@ -130,16 +127,18 @@ def _read_model_drift(connection: Connection, contracts: Mapping[str, Contract],
         seen = 0
         for row in rows:
             seen += 1
-            c = certificates.functions.certificate(row["certificate_id"]).call(block_identifier=block)
+            c = CertificateRecord.from_abi(
+                certificates.functions.certificate(row["certificate_id"]).call(block_identifier=block)
+            )
             yield from _compare(
                 f"certificate {row['certificate_id']}",
                 {"status": row["status"], "holder": row["holder"], "registrar": row["registrar"],
                  "version": row["version"], "catalog_hash": row["catalog_hash"],
                  "notice_deadline": row["notice_deadline"], "expiry": row["expiry"],
                  "pending_request": row["pending_request"]},
-                {"status": STATUSES[c[0]], "holder": c[1], "registrar": c[2], "version": c[3],
-                 "catalog_hash": _hex(c[4]), "notice_deadline": c[5], "expiry": c[6],
-                 "pending_request": REQUESTS[c[7]]},
+                {"status": c.status.key, "holder": c.holder, "registrar": c.registrar, "version": c.version,
+                 "catalog_hash": c.catalog_hash, "notice_deadline": c.notice_deadline, "expiry": c.expiry,
+                 "pending_request": c.pending_request.key},
             )
         count = certificates.functions.certificateCount().call(block_identifier=block)
         if count != seen:
@@ -147,21 +146,21 @@ def _read_model_drift(connection: Connection, contracts: Mapping[str, Contract],
     if "Rights" in contracts:
         rights = contracts["Rights"]
         for row in connection.execute(select(table(ShareHolding))).mappings():
-            shares = rights.functions.sharesOf(row["certificate_id"], RIGHTS.index(row["right"]), row["owner"]).call(block_identifier=block)
+            shares = rights.functions.sharesOf(row["certificate_id"], Right.from_key(row["right"]), row["owner"]).call(block_identifier=block)
             yield from _compare(f"shares of {row['owner']} in {row['right']} of certificate {row['certificate_id']}",
                                 {"shares": row["shares"]}, {"shares": shares})
         for row in connection.execute(select(table(Licence))).mappings():
-            licence = rights.functions.licence(row["licence_id"]).call(block_identifier=block)
+            licence = LicenceRecord.from_abi(rights.functions.licence(row["licence_id"]).call(block_identifier=block))
             yield from _compare(f"licence {row['licence_id']}",
                                 {"licensee": row["licensee"], "revoked": row["revoked"], "end": row["end"]},
-                                {"licensee": licence[3], "revoked": licence[9], "end": licence[6]})
+                                {"licensee": licence.licensee, "revoked": licence.revoked, "end": licence.end})
     if "Pledges" in contracts:
         pledges = contracts["Pledges"]
         for row in connection.execute(select(table(Pledge))).mappings():
-            p = pledges.functions.pledge(row["pledge_id"]).call(block_identifier=block)
+            p = PledgeRecord.from_abi(pledges.functions.pledge(row["pledge_id"]).call(block_identifier=block))
             yield from _compare(f"pledge {row['pledge_id']}",
                                 {"status": row["status"], "shares": row["shares"], "maturity": row["maturity"]},
-                                {"status": _PLEDGE_STATUSES[p[0]], "shares": p[5], "maturity": p[6]})
+                                {"status": p.status.key, "shares": p.shares, "maturity": p.maturity})
 
 
 def reconcile(

@@ -36,7 +36,7 @@ def _day(timestamp: int) -> dt.date | None:
 def rights_end_of(ledger: LedgerContext, certificate_id: int, licence_id: int | None = None) -> dt.date | None:
     """The last day of the rights a card on ``certificate_id`` rests on, read from the chain: the certificate's
     expiry, or the licence's end when it is earlier (``None``: the certificate does not expire)."""
-    expiry = _day(int(certificate_exists(ChainReader(ledger), certificate_id)["expiry"]))
+    expiry = _day(certificate_exists(ChainReader(ledger), certificate_id).expiry)
     if licence_id is None:
         return expiry
     licence = show_licence(ledger, licence_id)

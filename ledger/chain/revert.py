@@ -35,6 +35,14 @@ from eth_utils.crypto import keccak
 
 from ledger.chain.artifacts import ARTIFACTS_DIR, iter_artifacts
 from ledger.errors import ContractRevertError
+from ledger.types import (
+    CertificateRequest,
+    CertificateStatus,
+    MemberStatus,
+    PledgeStatus,
+    Right,
+    Role,
+)
 
 __all__ = [
     "MESSAGES",
@@ -324,23 +332,18 @@ PANIC_REASONS: dict[int, str] = {
     0x51: "a call to an uninitialised internal function",
 }
 
-# The contracts' enums, by format spec: value -> name (types/*.sol, in declaration order).
+# The contracts' enums, by format spec: value -> name (users' words; "no" request, "not a member").
 _ENUM_NAMES: dict[str, tuple[str, ...]] = {
-    "certificate_status": (
-        "none", "submitted", "returned", "accepted", "under notice", "objected", "rejected", "issued",
-        "suspended", "cancelled",
-    ),
-    "certificate_request": ("no", "change", "renewal", "cancellation"),
-    "member_status": ("not a member", "active", "suspended"),
-    "right": ("holding", "development", "operation"),
-    "pledge_status": ("none", "active", "released", "enforced"),
+    "certificate_status": tuple(status.label for status in CertificateStatus),
+    "certificate_request": ("no", *(request.label for request in list(CertificateRequest)[1:])),
+    "member_status": ("not a member", *(status.label for status in list(MemberStatus)[1:])),
+    "right": tuple(right.label for right in Right),
+    "pledge_status": tuple(status.label for status in PledgeStatus),
 }
 # OpenZeppelin TimelockController's operation states, by bit of its state bitmap.
 _TIMELOCK_STATES: tuple[str, ...] = ("unset", "waiting for its delay", "ready", "done")
 # The consortium's role bits (types/Roles.sol).
-_ROLE_BITS: tuple[tuple[int, str], ...] = (
-    (1, "REGISTRAR"), (2, "MERCHANT"), (4, "BANK"), (8, "AUDITOR"), (16, "ORACLE"),
-)
+_ROLE_BITS: tuple[tuple[int, str], ...] = tuple((int(role), str(role.name)) for role in Role)
 
 _ROLE_NAMES: dict[bytes, str] = {bytes(32): "admin"}
 for _role in ("ADMIN", "REGISTRAR", "MERCHANT", "BANK", "AUDITOR", "ORACLE", "PROPOSER", "EXECUTOR", "CANCELLER"):

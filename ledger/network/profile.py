@@ -48,6 +48,9 @@ log_range = {profile.log_range}
 confirmations = 0
 # Besu runs the calls of one JSON-RPC request in order: imports send 100 transactions a request.
 tx_batch_size = 100
+# Every upgrade of the contracts and change of their directory waits this long (seconds) in the
+# governance timelock after the multisig schedules it, in public: two days (see docs/upgrades.md).
+timelock_delay = 172800
 # The compose file's PostgreSQL; give the password through DAL_DATABASE_URL, never here.
 database_url = "{profile.database_url}"
 '''

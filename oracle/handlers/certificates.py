@@ -10,15 +10,7 @@ from ledger.store.read_model import Certificate, CertificateVersion
 from oracle.decoding import LoggedEvent
 from oracle.handlers.registry import handles, link_certificate, update_row, upsert
 
-__all__ = ["REQUESTS", "STATUSES"]
-
-#: The ``CertificateStatus`` enum, by value.
-STATUSES: Final = (
-    "none", "submitted", "returned", "accepted", "under_notice",
-    "objected", "rejected", "issued", "suspended", "cancelled",
-)
-#: The ``CertificateRequest`` enum, by value.
-REQUESTS: Final = ("none", "change", "renewal", "cancellation")
+__all__: list[str] = []
 
 _NO_REQUEST: Final[dict[str, Any]] = {"pending_request": "none", "requested_hash": None, "requested_expiry": 0}
 

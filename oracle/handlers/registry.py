@@ -13,11 +13,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel
 
 from ledger.store.types import CounterId, Uint256, counter_id
+from ledger.types import Right
 from oracle.decoding import LoggedEvent
 
 __all__ = [
     "LOG_ONLY",
-    "RIGHTS",
     "BatchHandler",
     "Handler",
     "HandlerRegistry",
@@ -66,13 +66,9 @@ LOG_ONLY: Final = frozenset(
     }
 )
 
-#: The ``Right`` enum of the contracts, by value.
-RIGHTS: Final = ("holding", "development", "operation")
-
-
 def right_name(value: str | int) -> str:
     """The read model's name of a ``Right`` enum value."""
-    return RIGHTS[int(value)]
+    return Right(int(value)).key
 
 
 class HandlerRegistry:

@@ -12,7 +12,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ledger.store.read_model import Licence, ShareHolding
 from oracle.decoding import LoggedEvent
 from oracle.handlers.registry import (
-    RIGHTS,
     buffered,
     certificate_links,
     deferred,
@@ -40,7 +39,7 @@ def _move(connection: Connection, moves: Iterable[tuple[LoggedEvent, int, int]])
     deltas: dict[tuple[int, str, str], int] = deferred(connection, _DELTAS, dict)
     links = certificate_links(connection)
     for event, token_id, shares in moves:
-        certificate_id, right = token_id >> 2, RIGHTS[token_id & 3]
+        certificate_id, right = token_id >> 2, right_name(token_id & 3)
         args = event.args
         sender, recipient = args["from"], args["to"]
         if sender != ZERO_ADDRESS:

@@ -173,7 +173,7 @@ def test_a_card_resting_on_a_licence_has_its_life_capped_at_the_licence_and_is_c
     end = chain_time(ledger.w3) + YEAR
     granted = grant_licence(ledger, cid, "development", "merchant-b", "0x" + "7e" * 32, end=end, as_="merchant-a")
     licensee = ledger.address_of("merchant-b")
-    expiry = int(certificate_exists(ChainReader(ledger), cid)["expiry"])
+    expiry = certificate_exists(ChainReader(ledger), cid).expiry
     assert rights_end_of(ledger, cid) == dt.datetime.fromtimestamp(expiry, dt.UTC).date()
     assert rights_end_of(ledger, cid, granted.licence.licence_id) == dt.datetime.fromtimestamp(end, dt.UTC).date()
     env = {"DAL_HOME": str(workflow_chain.home), "DAL_RPC_URL": workflow_chain.rpc_url,  # type: ignore[attr-defined]

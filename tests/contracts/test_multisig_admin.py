@@ -169,3 +169,45 @@ def test_the_safe_hands_governance_on_in_two_steps_as_well(
     assert c.admin().call() == multisig.address
     ledger.send(c.acceptOwnership(), "auditor")
     assert c.admin().call() == ledger.address("auditor")
+
+
+def test_a_suite_governed_by_the_multisig_is_upgraded_only_through_it_and_the_timelock(
+    ledger: Ledger, multisig: Multisig
+) -> None:
+    from contract_harness import DAY
+
+    from ledger.chain.artifacts import load_artifact
+    from ledger.chain.compiler import TESTING_ARTIFACTS_DIR
+    from ledger.chain.deploy import TIMELOCK, deploy_suite, implementation_of
+
+    w3 = ledger.w3
+    addresses = deploy_suite(w3, ledger.address("admin"), multisig.address, timelock_delay=DAY)
+    timelock = w3.eth.contract(address=addresses[TIMELOCK], abi=load_artifact("Timelock").abi)
+    anchors = w3.eth.contract(address=addresses["Anchors"], abi=load_artifact("Anchors").abi)
+    second = load_artifact("AnchorsV2", TESTING_ARTIFACTS_DIR)
+    factory = w3.eth.contract(abi=second.abi, bytecode=second.bytecode)
+    implementation = ledger.send(factory.constructor(addresses["Consortium"]), "admin")["contractAddress"]
+    upgrade = HexBytes(anchors.encode_abi("upgradeToAndCall", args=[implementation, b""]))
+    operation = ([anchors.address], [0], [upgrade], b"\x00" * 32, keccak(text="edition 2"))
+    schedule = HexBytes(timelock.encode_abi("scheduleBatch", args=[*operation, DAY]))
+    execute = HexBytes(timelock.encode_abi("executeBatch", args=list(operation)))
+
+    # The deployer keeps no power, and one owner's signature is not the multisig's.
+    ledger.reverts(timelock.functions.scheduleBatch(*operation, DAY), "admin", "AccessControlUnauthorizedAccount",
+                   "admin", keccak(text="PROPOSER_ROLE"))
+    assert multisig.refusal(timelock.address, schedule, multisig.owners[:1]) == "GS020"
+    receipt = multisig.execute(timelock.address, schedule, multisig.owners[:2])
+    scheduled = timelock.events.CallScheduled().process_receipt(receipt, errors=DISCARD)
+    assert [log["args"]["target"] for log in scheduled] == [anchors.address]
+    # Not before the delay; then the multisig runs it and the proxy runs the second edition.
+    early = multisig.safe.functions.execTransaction(
+        timelock.address, 0, execute, 0, 0, 0, 0, ZERO, ZERO,
+        multisig.signatures(timelock.address, execute, multisig.owners[:2]),
+    )
+    name, _ = ledger.decode(ledger.revert_data(early, "stranger"))
+    assert name == "TimelockUnexpectedOperationState"
+    ledger.advance(DAY)
+    multisig.execute(timelock.address, execute, multisig.owners[1:])
+    assert implementation_of(w3, anchors.address) == implementation
+    upgraded = w3.eth.contract(address=anchors.address, abi=second.abi)
+    assert upgraded.functions.edition().call() == 2
