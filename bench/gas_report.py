@@ -199,6 +199,7 @@ class Scenario:
         )
         nonce = pledges.nonces(self.address(pledgor)).call()
         message = {
+            "pledgor": self.address(pledgor),
             "pledgee": self.address(pledgee),
             "certificateId": certificate_id,
             "right": DEVELOPMENT,

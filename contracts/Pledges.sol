@@ -21,8 +21,8 @@ import {SuiteNames} from "./types/SuiteNames.sol";
 contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContract {
     /// @notice The EIP-712 type hash of a pledgor's consent to a pledge.
     bytes32 public constant CONSENT_TYPEHASH = keccak256(
-        "PledgeConsent(address pledgee,uint256 certificateId,uint8 right,uint256 shares,uint256 amount,"
-        "bytes3 currency,uint64 maturity,bytes32 externalRef,uint256 nonce,uint256 deadline)"
+        "PledgeConsent(address pledgor,address pledgee,uint256 certificateId,uint8 right,uint256 shares,"
+        "uint256 amount,bytes3 currency,uint64 maturity,bytes32 externalRef,uint256 nonce,uint256 deadline)"
     );
 
     /// @notice The EIP-712 type hash of a pledgor's consent to extend a pledge.
@@ -118,6 +118,8 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         bytes calldata signature
     ) external {
         PledgeRecord storage record = _asPledgee(pledgeId);
+        // Both parties act in an extension: a suspended pledgor can consent to nothing.
+        _requireActive(record.pledgor, Roles.HOLDERS);
         if (newMaturity <= record.maturity || newMaturity <= block.timestamp) {
             revert PledgesInvalidMaturity(newMaturity);
         }
@@ -297,6 +299,7 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         bytes32 structHash = keccak256(
             abi.encode(
                 CONSENT_TYPEHASH,
+                terms.pledgor,
                 pledgee,
                 terms.certificateId,
                 uint8(terms.right),

@@ -270,6 +270,8 @@ contract Rights is IRights, ERC165, SuiteContract {
         if (terms.start < parent.start || terms.end > parent.end) {
             revert RightsPeriodOutsideParent(parentId, terms.start, terms.end);
         }
+        // A sub-licence grants no more than its parent: an exclusive one needs an exclusive parent.
+        if (terms.exclusive && !parent.exclusive) revert RightsExclusiveBeyondParent(parentId);
         _checkExclusivity(_store().sublicences[parentId], terms);
         licenceId = _grant(certificateId, parent.right, parentId, terms);
         _store().sublicences[parentId].push(licenceId);

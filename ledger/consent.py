@@ -3,7 +3,7 @@
 A pledge is recorded by the bank with the pledgor's signature over
 ``PledgeConsent``; an extension needs the pledgor's signature over
 ``PledgeExtension``. Both are signed here, locally, with the pledgor's key
-(eth-account), and travel as a JSON file (``dal.pledge-consent/1`` or
+(eth-account), and travel as a JSON file (``dal.pledge-consent/2`` or
 ``dal.pledge-extension/1``) that holds the EIP-712 domain, the signed
 message, the signer and the signature, plus a readable summary.
 
@@ -59,10 +59,12 @@ __all__ = [
 DOMAIN_NAME = "DataAssetLedger Pledges"
 DOMAIN_VERSION = "1"
 
-CONSENT_KIND = "dal.pledge-consent/1"
+# /2: the consent names its pledgor (a signature binds the one account whose shares it pledges).
+CONSENT_KIND = "dal.pledge-consent/2"
 EXTENSION_KIND = "dal.pledge-extension/1"
 
 CONSENT_TYPES: list[dict[str, str]] = [
+    {"name": "pledgor", "type": "address"},
     {"name": "pledgee", "type": "address"},
     {"name": "certificateId", "type": "uint256"},
     {"name": "right", "type": "uint8"},
@@ -261,6 +263,7 @@ class PledgeConsent:
     def message(self) -> dict[str, Any]:
         """The EIP-712 ``PledgeConsent`` message."""
         return {
+            "pledgor": to_checksum_address(self.pledgor),
             "pledgee": to_checksum_address(self.pledgee),
             "certificateId": self.certificate_id,
             "right": int(self.right),

@@ -146,7 +146,7 @@ def _pledge(ledger: LedgerContext, certificate_id: int, shares: int, maturity: i
     nonce = int(ledger.call("Pledges", "nonces", pledgor.address))
     deadline = chain_time(ledger.w3) + DAY
     message = {
-        "pledgee": pledgee, "certificateId": certificate_id, "right": _HOLDING, "shares": shares,
+        "pledgor": pledgor.address, "pledgee": pledgee, "certificateId": certificate_id, "right": _HOLDING, "shares": shares,
         "amount": 500_000_000, "currency": b"CNY", "maturity": maturity, "externalRef": reference,
         "nonce": nonce, "deadline": deadline,
     }

@@ -12,12 +12,14 @@ import {Right} from "../types/Right.sol";
 /// signature over `PledgeConsent`. The pledgor, an active MERCHANT or BANK, may be an externally owned account
 /// (ECDSA) or a contract wallet (ERC-1271). The signed data binds the chain id and this contract (EIP-712 domain
 /// `name = "DataAssetLedger Pledges"`, `version = "1"`), the pledgor's current nonce and a deadline, so a signature
-/// is used once and only here. The shares must not exceed the pledgor's balance of that right; they may already
+/// is used once and only here. It names the pledgor too, so it pledges the shares of that one account: a wallet
+/// owner's signature for one ERC-1271 wallet cannot pledge a sibling wallet's shares, nor its own. An extension
+/// needs both parties active. The shares must not exceed the pledgor's balance of that right; they may already
 /// be covered by earlier pledges (a junior pledge). The certificate must be in force.
 ///
 /// EIP-712 types (`right` is the enum as uint8, `currency` an ISO 4217 code such as "CNY" as bytes3):
-/// `PledgeConsent(address pledgee,uint256 certificateId,uint8 right,uint256 shares,uint256 amount,bytes3 currency,
-/// uint64 maturity,bytes32 externalRef,uint256 nonce,uint256 deadline)` and
+/// `PledgeConsent(address pledgor,address pledgee,uint256 certificateId,uint8 right,uint256 shares,uint256 amount,
+/// bytes3 currency,uint64 maturity,bytes32 externalRef,uint256 nonce,uint256 deadline)` and
 /// `PledgeExtension(uint256 pledgeId,uint64 newMaturity,uint256 nonce,uint256 deadline)`.
 /// Both kinds of signature consume the same per-pledgor nonce ({nonces}).
 ///

@@ -148,6 +148,10 @@ interface IRights is IERC1155 {
     /// @notice Licence `licenceId` may not be sub-licensed.
     error RightsNotSublicensable(uint256 licenceId);
 
+    /// @notice A sub-licence grants no more than its parent: it cannot be exclusive under a non-exclusive parent
+    /// licence `parentId`.
+    error RightsExclusiveBeyondParent(uint256 parentId);
+
     /// @notice The period [start, end) is not within the period of the parent licence `parentId`.
     error RightsPeriodOutsideParent(uint256 parentId, uint64 start, uint64 end);
 

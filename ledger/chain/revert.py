@@ -272,6 +272,10 @@ MESSAGES: dict[str, str] = {
         "{account} is not the licensee of licence {licenceId}, so it cannot sub-license under it"
     ),
     "RightsNotSublicensable": "licence {licenceId} may not be sub-licensed",
+    "RightsExclusiveBeyondParent": (
+        "licence {parentId} is not exclusive, so a sub-licence under it cannot be exclusive; grant a "
+        "non-exclusive one"
+    ),
     "RightsPeriodOutsideParent": (
         "the period {start:date} to {end:date} is not within the period of licence {parentId}; shorten it"
     ),

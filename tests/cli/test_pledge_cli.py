@@ -51,7 +51,7 @@ def test_consent_create_refused_transfer_and_release(chain: FinanceChain, tmp_pa
     consent_file = tmp_path / "consent.json"
     signed = _consent(chain, certificate_id, consent_file, shares="60%")
     assert (signed["amount"], signed["currency"], signed["shares"], signed["nonce"]) == ("1000000.00", "CNY", 6000, 0)
-    assert json.loads(consent_file.read_text())["type"] == "dal.pledge-consent/1"
+    assert json.loads(consent_file.read_text())["type"] == "dal.pledge-consent/2"
 
     pledge = _dal(chain, "--as", "bank", "pledge", "create", str(consent_file))
     assert (pledge["status"], pledge["rank"], pledge["amount_minor"], pledge["reference"]) == (

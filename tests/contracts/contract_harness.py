@@ -286,12 +286,13 @@ class Ledger:
     # -- pledges -----------------------------------------------------------------------------------
 
     def consent_signature(
-        self, pledgor: str, pledgee: str, terms: tuple[Any, ...], nonce: int, deadline: int
+        self, signer: str, pledgee: str, terms: tuple[Any, ...], nonce: int, deadline: int
     ) -> bytes:
-        """The pledgor's EIP-712 signature of a ``PledgeConsent`` (terms as the ``PledgeTerms``
-        tuple)."""
-        _, certificate_id, right, shares, amount, currency, maturity, external_ref = terms
+        """``signer``'s EIP-712 signature of a ``PledgeConsent`` (terms as the ``PledgeTerms``
+        tuple, whose pledgor the consent names)."""
+        pledgor, certificate_id, right, shares, amount, currency, maturity, external_ref = terms
         message = {
+            "pledgor": self.address(pledgor),
             "pledgee": self.address(pledgee),
             "certificateId": certificate_id,
             "right": right,
@@ -303,7 +304,7 @@ class Ledger:
             "nonce": nonce,
             "deadline": deadline,
         }
-        return self._sign(pledgor, "PledgeConsent", CONSENT_TYPES, message)
+        return self._sign(signer, "PledgeConsent", CONSENT_TYPES, message)
 
     def extension_signature(
         self, pledgor: str, pledge_id: int, new_maturity: int, nonce: int, deadline: int

@@ -337,6 +337,8 @@ class LedgerMachine(RuleBasedStateMachine):
         error = self._as_pledgee(pledge_id, caller)
         pledge = self.model.pledges.get(pledge_id)
         new_maturity = (pledge.maturity if pledge else self.now()) + extra_days * DAY
+        if error is None and pledge is not None:
+            error = self.model.role_error(pledge.pledgor, HOLDERS)  # both parties act in an extension
         if error is None and new_maturity <= self.now():
             error = "PledgesInvalidMaturity"
         ledger = self.ledger

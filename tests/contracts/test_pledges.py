@@ -59,6 +59,7 @@ def test_the_contract_hashes_consents_and_extensions_as_eip712_says(ledger: Ledg
     }
     _, certificate_id, right, shares, amount, currency, maturity, external_ref = pledge_terms
     message = {
+        "pledgor": ledger.address("merchant_a"),
         "pledgee": ledger.address("bank"),
         "certificateId": certificate_id,
         "right": right,
@@ -81,7 +82,7 @@ def test_the_contract_hashes_consents_and_extensions_as_eip712_says(ledger: Ledg
         b"\x19\x01" + encoded.header + encoded.body
     )
     assert p.CONSENT_TYPEHASH().call() == keccak(
-        text="PledgeConsent(address pledgee,uint256 certificateId,uint8 right,uint256 shares,"
+        text="PledgeConsent(address pledgor,address pledgee,uint256 certificateId,uint8 right,uint256 shares,"
         "uint256 amount,"
         "bytes3 currency,uint64 maturity,bytes32 externalRef,uint256 nonce,uint256 deadline)"
     )
@@ -234,6 +235,7 @@ def test_a_consent_signed_for_another_chain_or_contract_is_refused(ledger: Ledge
     pledge_terms = ledger.pledge_terms("merchant_a", certificate_id)
     deadline = ledger.now() + DAY
     message = {
+        "pledgor": ledger.address("merchant_a"),
         "pledgee": ledger.address("bank"),
         "certificateId": certificate_id,
         "right": DEVELOPMENT,
@@ -592,3 +594,53 @@ def test_enforcement_needs_the_certificate_in_force(ledger: Ledger) -> None:
         "RightsCertificateNotInForce",
         certificate_id,
     )
+
+
+# -- holes closed: a consent names its pledgor, and both parties act in an extension ------------------
+
+
+def test_a_wallet_owners_consent_pledges_only_the_wallet_it_names(
+    ledger: Ledger, deploy_wallet: Callable[[str], Contract]
+) -> None:
+    """One owner, two ERC-1271 wallets: a consent for one cannot pledge the sibling's shares, and an
+    owner's consent for its own shares cannot pledge a wallet it owns."""
+    first, sibling = deploy_wallet("merchant_c"), deploy_wallet("merchant_c")
+    for index, wallet in enumerate((first, sibling)):
+        ledger.send(
+            ledger.consortium.functions.addMember(wallet.address, keccak(text=f"wallet {index}"), "W", 2),
+            "admin",
+        )
+    certificate_id = ledger.issue()
+    r = ledger.rights.functions
+    for wallet in (first, sibling):
+        ledger.send(r.transferShares(certificate_id, HOLDING, wallet.address, 3_000), "merchant_a")
+    ledger.send(r.transferShares(certificate_id, HOLDING, ledger.address("merchant_c"), 1_000), "merchant_a")
+    deadline = ledger.now() + DAY
+    for_first = ledger.pledge_terms(first.address, certificate_id, right=HOLDING, shares=3_000)
+    signature = ledger.consent_signature("merchant_c", "bank", for_first, 0, deadline)
+    on_sibling = (sibling.address, *for_first[1:])
+    ledger.reverts(ledger.pledges.functions.recordPledge(on_sibling, 0, deadline, signature), "bank",
+                   "PledgesInvalidSignature", sibling.address)
+    own = ledger.pledge_terms("merchant_c", certificate_id, right=HOLDING, shares=1_000)
+    own_signature = ledger.consent_signature("merchant_c", "bank", own, 0, deadline)
+    on_wallet = (first.address, *own[1:])
+    ledger.reverts(ledger.pledges.functions.recordPledge(on_wallet, 0, deadline, own_signature), "bank",
+                   "PledgesInvalidSignature", first.address)
+    # Each consent still pledges exactly what it names.
+    ledger.send(ledger.pledges.functions.recordPledge(for_first, 0, deadline, signature), "bank")
+    ledger.send(ledger.pledges.functions.recordPledge(own, 0, deadline, own_signature), "bank")
+
+
+def test_a_suspended_pledgor_cannot_extend_a_pledge(ledger: Ledger) -> None:
+    p = ledger.pledges.functions
+    certificate_id = ledger.issue(holder="merchant_b")
+    pledge_id = ledger.record_pledge("merchant_b", "bank", certificate_id)
+    new_maturity = pledge(ledger, pledge_id)["maturity"] + YEAR
+    nonce = p.nonces(ledger.address("merchant_b")).call()
+    deadline = ledger.now() + DAY
+    signature = ledger.extension_signature("merchant_b", pledge_id, new_maturity, nonce, deadline)
+    ledger.send(ledger.consortium.functions.suspendMember(ledger.address("merchant_b"), keccak(text="audit")), "admin")
+    ledger.reverts(p.extendPledge(pledge_id, new_maturity, nonce, deadline, signature), "bank",
+                   "ConsortiumMemberSuspended", "merchant_b")
+    ledger.send(ledger.consortium.functions.reinstateMember(ledger.address("merchant_b")), "admin")
+    ledger.send(p.extendPledge(pledge_id, new_maturity, nonce, deadline, signature), "bank")

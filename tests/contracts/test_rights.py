@@ -728,3 +728,16 @@ def test_a_former_owner_keeps_its_licences_and_a_new_owner_may_grant(ledger: Led
         terms(ledger, "merchant_c", t0 + DAY, t0 + 2 * DAY),
     )
     assert not licence(ledger, licence_id)["revoked"]
+
+
+def test_an_exclusive_sublicence_cannot_sit_under_a_non_exclusive_parent(ledger: Ledger) -> None:
+    certificate_id = ledger.issue()
+    t0 = ledger.now()
+    parent = grant(ledger, "merchant_a", certificate_id, DEVELOPMENT,
+                   terms(ledger, "merchant_b", t0, t0 + 100 * DAY, exclusive=False, sublicensable=True))
+    ledger.reverts(
+        ledger.rights.functions.grantSublicence(parent, terms(ledger, "merchant_c", t0, t0 + DAY, True, False)),
+        "merchant_b", "RightsExclusiveBeyondParent", parent,
+    )
+    # A non-exclusive one is within the parent's scope.
+    sublicense(ledger, "merchant_b", parent, terms(ledger, "merchant_c", t0, t0 + DAY, False, False))

@@ -33,7 +33,7 @@ from oracle.reconcile import reconcile
 REGISTRAR, MERCHANT, BANK = 1, 2, 4
 HOLDING, DEVELOPMENT, OPERATION = 0, 1, 2
 CONSENT_TYPES = [
-    {"name": "pledgee", "type": "address"}, {"name": "certificateId", "type": "uint256"},
+    {"name": "pledgor", "type": "address"}, {"name": "pledgee", "type": "address"}, {"name": "certificateId", "type": "uint256"},
     {"name": "right", "type": "uint8"}, {"name": "shares", "type": "uint256"},
     {"name": "amount", "type": "uint256"}, {"name": "currency", "type": "bytes3"},
     {"name": "maturity", "type": "uint64"}, {"name": "externalRef", "type": "bytes32"},
@@ -111,7 +111,7 @@ class Story:
 
     def _pledge(self, cid: int, pledges: Contract) -> None:
         maturity, deadline = self.now() + 3600, self.now() + 3600
-        message = {"pledgee": self.bank, "certificateId": cid, "right": HOLDING, "shares": 4_000,
+        message = {"pledgor": self.merchant_a, "pledgee": self.bank, "certificateId": cid, "right": HOLDING, "shares": 4_000,
                    "amount": 10**12, "currency": b"CNY", "maturity": maturity,
                    "externalRef": bytes(32), "nonce": 0, "deadline": deadline}
         domain = {"name": "DataAssetLedger Pledges", "version": "1", "chainId": self.w3.eth.chain_id,
