@@ -243,7 +243,8 @@ def import_(
     path: Annotated[Path, typer.Argument(metavar="FILE_OR_DIR", help="A catalog file, or a folder of them.")],
     registrar: Annotated[str, typer.Option("--registrar", metavar="NAME",
                                            help="The registrar that reviews them (account name or 0x address).")],
-    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Transactions in flight.")] = 64,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", min=1, help="Most transactions in flight (default: sized from the chain's block time).")] = None,
 ) -> None:
     """Apply for many certificates at once (a merchant acts): every file is checked first, the applications
     are signed here and sent concurrently, every receipt is checked, and a rerun skips what is done."""

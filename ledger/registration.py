@@ -24,10 +24,9 @@ import again submits only what is missing.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from eth_abi.abi import encode as abi_encode
 from eth_utils.crypto import keccak
@@ -35,7 +34,7 @@ from eth_utils.crypto import keccak
 from ledger.catalog import CatalogEntry, load_catalog_entry
 from ledger.certificates import catalog_store, save_submitted_entries
 from ledger.chain.logs import address_topic
-from ledger.chain.sender import TxRequest
+from ledger.chain.sender import Receipt, TxRequest
 from ledger.context import LedgerContext
 from ledger.errors import BatchError, LedgerError, TransactionError, ValidationError
 from ledger.hashing import record_hash, to_hex
@@ -137,11 +136,11 @@ def _submit_calldata(registrar: str, catalog_hash: bytes) -> bytes:
     return _SUBMIT_SELECTOR + abi_encode(["address", "bytes32"], [registrar, catalog_hash])
 
 
-def _submitted_id(receipt: Mapping[str, Any], certificates_address: str) -> int | None:
+def _submitted_id(receipt: Receipt, certificates_address: str) -> int | None:
     """The certificate id in the ``CertificateSubmitted`` log of an application's receipt."""
-    for log in receipt["logs"]:
-        topics = [bytes(topic) for topic in log["topics"]]
-        if str(log["address"]).lower() == certificates_address.lower() and topics and topics[0] == _SUBMITTED_TOPIC:
+    for log in receipt.logs:
+        topics = log.topics
+        if log.address.lower() == certificates_address.lower() and topics and topics[0] == _SUBMITTED_TOPIC:
             return int.from_bytes(topics[1], "big")
     return None
 
@@ -172,14 +171,14 @@ def import_catalogs(
     *,
     registrar: str,
     as_: str | None = None,
-    concurrency: int = 64,
+    concurrency: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Apply for a certificate for every catalog file of ``path`` not yet applied for (a merchant acts).
 
     ``on_progress(done, total)`` follows the transactions of this run.
     """
-    if concurrency < 1:
+    if concurrency is not None and concurrency < 1:
         raise ValidationError(f"concurrency must be at least 1, not {concurrency}")
     files = catalog_files(path)
     registrar_address = resolve_address(ledger, registrar)

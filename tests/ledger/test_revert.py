@@ -319,5 +319,5 @@ def test_a_batch_reports_each_item_s_outcome_in_order(probe: Probe) -> None:
     assert isinstance(results[1].error, ContractRevertError) and results[1].error.name == "Error"
     assert results[1].tx_hash is None
     assert isinstance(results[2].error, ContractRevertError) and results[2].error.name == "ProbeRefused"
-    assert results[2].receipt is not None and results[2].receipt["status"] == 0
+    assert results[2].receipt is not None and results[2].receipt.status == 0
     assert probe.contract.functions.counter().call() == 4
