@@ -182,7 +182,6 @@ class RawPlan:
 
     url: str
     sender: str
-    first_nonce: int
     window: int
     per_request: int
     stall_after: float
@@ -191,10 +190,11 @@ class RawPlan:
     timeout: float = 300.0
 
 
-def _raw_run(plan: RawPlan, sign: Callable[[], list[str]]) -> float:
+def _raw_run(plan: RawPlan, sign: Callable[[], tuple[int, list[str]]]) -> float:
     """Sign, send and check every receipt; returns the seconds taken, signing included.
 
-    The transactions are signed in one go, then go out ``per_request`` per
+    ``sign`` gives the first nonce and the transactions, signed in one go
+    (with one gas estimate for all). They then go out ``per_request`` per
     request in nonce order, with at most ``window`` sent but not yet mined
     (the account's mined nonce tells how far the chain is), as the library
     does. When everything is mined, ``threads`` threads fetch the receipts
@@ -213,7 +213,7 @@ def _raw_run(plan: RawPlan, sign: Callable[[], list[str]]) -> float:
             now = time.monotonic()
             if now > deadline:
                 raise RuntimeError(f"raw transactions not mined within {plan.timeout:g}s")
-            latest = int(client.call("eth_getTransactionCount", [plan.sender, "latest"]), 16) - plan.first_nonce
+            latest = int(client.call("eth_getTransactionCount", [plan.sender, "latest"]), 16) - first_nonce
             if latest > mined:
                 mined, progress_at = latest, now
             elif plan.on_stall is not None and now - progress_at > plan.stall_after:
@@ -223,7 +223,7 @@ def _raw_run(plan: RawPlan, sign: Callable[[], list[str]]) -> float:
                 time.sleep(0.002)
 
     start = time.perf_counter()
-    raw_transactions = sign()
+    first_nonce, raw_transactions = sign()
     hashes: list[str] = []
     position = 0
     while position < len(raw_transactions):
@@ -282,7 +282,9 @@ def _bench(setting: Setting, url: str, node: LocalNode | None, nudges: dict[str,
             node.mine_pending()
 
     w3 = connect(profile)
-    sender = Sender(w3, profile, RevertDecoder.from_artifacts(), on_stall=mine, target_rate=setting.target_rate)
+    # The nudge makes up for anvil's auto-miner missing transactions; a node that mines at an interval needs none.
+    on_stall = mine if setting.block_time is None else None
+    sender = Sender(w3, profile, RevertDecoder.from_artifacts(), on_stall=on_stall, target_rate=setting.target_rate)
     return Bench(profile=profile, w3=w3, sender=sender, admin=_development_account(0))
 
 
@@ -315,17 +317,17 @@ def _raw_side(bench: Bench, workload: Workload, count: int) -> float:
     requests = [factory(i) for i in range(count)]
     sender = bench.sender
     _settled(bench, bench.setting_block_time)
-    gas = sender.estimate(requests[0], account.address)
-    first = sender.nonces.resync(account.address)
     timing = sender.timing()
-    plan = RawPlan(url=bench.profile.rpc_url, sender=account.address, first_nonce=first,
-                   window=sender.window(gas, timing), per_request=bench.profile.tx_batch_size,
-                   stall_after=timing.stall_after, on_stall=sender.on_stall)
+    plan = RawPlan(url=bench.profile.rpc_url, sender=account.address,
+                   window=sender.window(sender.estimate(requests[0], account.address), timing),
+                   per_request=bench.profile.tx_batch_size, stall_after=timing.stall_after, on_stall=sender.on_stall)
 
-    def sign() -> list[str]:
+    def sign() -> tuple[int, list[str]]:
+        gas = sender.estimate(requests[0], account.address)
         fees = sender.fees.fields(bench.w3)
-        return ["0x" + bytes(sender.sign(account, request, first + i, gas, fees)).hex()
-                for i, request in enumerate(requests)]
+        first = sender.nonces.resync(account.address)
+        return first, ["0x" + bytes(sender.sign(account, request, first + i, gas, fees)).hex()
+                       for i, request in enumerate(requests)]
 
     return _raw_run(plan, sign)
 

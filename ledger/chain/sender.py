@@ -26,7 +26,7 @@ import statistics
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import requests
@@ -41,6 +41,7 @@ from web3.types import TxReceipt
 
 from ledger.chain.connect import unreachable
 from ledger.chain.revert import RevertDecoder, revert_data_of
+from ledger.chain.signing import TransactionSigner, UnsignedTransaction
 from ledger.config import Profile
 from ledger.errors import LedgerError, TransactionError
 
@@ -74,6 +75,7 @@ _WINDOW_BLOCKS = 3
 _RECEIPT_LAG = 0.25
 # The block time is the median interval over this many recent blocks, measured again after this long.
 _BLOCK_SAMPLE = 16
+_MIN_INTERVALS = 4
 _TIMING_TTL = 60.0
 # Node messages that mean "this nonce is already taken" (anvil, geth, Besu spellings).
 _NONCE_TAKEN = ("nonce too low", "nonce is too low", "replacement transaction underpriced",
@@ -191,6 +193,16 @@ class NonceManager:
             self._next[key] = start + count
         return range(start, start + count)
 
+    def release(self, address: str, unused: range) -> None:
+        """Give back the unused end of a reservation (the count goes back unless more was reserved since)."""
+        key = address.lower()
+        with self._lock:
+            if unused and self._next.get(key) == unused.stop:
+                self._next[key] = unused.start
+                return
+        if unused:
+            self.resync(address)
+
     def resync(self, address: str) -> int:
         """Forget the local count and read the node's pending nonce again."""
         key = address.lower()
@@ -225,13 +237,15 @@ class ChainTiming:
     block_time: float  # seconds between blocks (median); 0 when blocks come with every transaction
     gas_limit: int  # the latest block's gas limit
     measured_at: float  # time.monotonic() of the measurement
+    intervals: int = _BLOCK_SAMPLE  # how many block intervals the median is of
 
     @classmethod
     def of(cls, timestamps: Sequence[int], gas_limit: int) -> ChainTiming:
         """The timing of blocks with ``timestamps`` (consecutive, oldest first)."""
         intervals = [later - earlier for earlier, later in itertools.pairwise(timestamps)]
         block_time = float(statistics.median(intervals)) if intervals else 0.0
-        return cls(block_time=max(block_time, 0.0), gas_limit=gas_limit, measured_at=time.monotonic())
+        return cls(block_time=max(block_time, 0.0), gas_limit=gas_limit, measured_at=time.monotonic(),
+                   intervals=len(intervals))
 
     @property
     def stall_after(self) -> float:
@@ -281,13 +295,19 @@ class Sender:
         self.target_rate = target_rate
         self._timing: ChainTiming | None = None
         self._timing_lock = threading.Lock()
+        self._signers: dict[str, TransactionSigner] = {}
 
     # --- the chain's pace -------------------------------------------------------------------
 
     def timing(self, *, refresh: bool = False) -> ChainTiming:
-        """The chain's block time and gas limit, measured over its last blocks (kept for a minute)."""
+        """The chain's block time and gas limit, measured over its last blocks.
+
+        A measurement is kept for a minute, unless the chain was too young
+        to tell (fewer than four blocks after the first).
+        """
         with self._timing_lock:
-            stale = self._timing is None or time.monotonic() - self._timing.measured_at > _TIMING_TTL
+            stale = (self._timing is None or time.monotonic() - self._timing.measured_at > _TIMING_TTL
+                     or self._timing.intervals < _MIN_INTERVALS)
             if refresh or stale:
                 self._timing = self._measure()
             assert self._timing is not None
@@ -370,18 +390,17 @@ class Sender:
     def sign(self, account: LocalAccount, request: TxRequest, nonce: int, gas: int,
              fees: dict[str, int]) -> HexBytes:
         """The raw signed transaction."""
-        tx: dict[str, Any] = {
-            "chainId": self.profile.chain_id,
-            "nonce": nonce,
-            "gas": gas,
-            "value": request.value,
-            "data": request.data,
-            **fees,
-        }
-        if request.to is not None:
-            tx["to"] = to_checksum_address(request.to)
-        signed = account.sign_transaction(tx)
-        return HexBytes(signed.raw_transaction)
+        signer = self._signers.get(account.address)
+        if signer is None:
+            signer = self._signers[account.address] = TransactionSigner(bytes(account.key))
+        to = bytes.fromhex(request.to[2:]) if request.to is not None else b""
+        if len(to) not in (0, 20):
+            raise TransactionError(f"{request.to} is not a 20-byte address")
+        return HexBytes(signer.sign(UnsignedTransaction(
+            chain_id=self.profile.chain_id, nonce=nonce, gas=gas, to=to, value=request.value, data=request.data,
+            gas_price=fees.get("gasPrice"), max_fee_per_gas=fees.get("maxFeePerGas"),
+            max_priority_fee_per_gas=fees.get("maxPriorityFeePerGas"),
+        )))
 
     def transact(self, account: LocalAccount, request: TxRequest, *, nonce: int | None = None) -> TxReceipt:
         """Send ``request`` as ``account`` and wait for it to be mined (and confirmed).
@@ -536,6 +555,7 @@ class Sender:
 # node, is what limits a client, and anvil, geth and Besu (up to --rpc-http-max-batch-size,
 # 1024 by default) all answer them. Transactions are sent tx_batch_size per request.
 _CALLS_PER_REQUEST = 100
+_FIRST_ESTIMATES = 10
 # Seconds between looks at the account's mined nonce while transactions are unmined (at most).
 _POLL_MIN = 0.005
 _POLL_MAX = 0.1
@@ -612,6 +632,10 @@ class _Batch:
         self.window = max(1, concurrency or _MIN_WINDOW)
         self.timing: ChainTiming | None = None
         self.gas: dict[int, int] = {}
+        self.gas_high = 0  # the most gas of any item so far: what sizes the window
+        self.next_block: int | None = None  # the first block whose receipts were not read yet
+        self.unmined = 0  # sent, and not below the account's mined nonce at the last look
+        self.waiting = False  # the sending waits for room in the window
         self.nonce: dict[int, int] = {}
         self.raw: dict[int, str] = {}
         self.sent_at: dict[int, float] = {}
@@ -634,18 +658,18 @@ class _Batch:
         return [answer for chunk_answers in answers for answer in chunk_answers]
 
     async def run(self) -> None:
-        estimating = asyncio.create_task(self._estimate())
+        # Estimates go ahead of the sending, a request of them at a time, so neither waits for all of the other.
+        estimates = self._estimating(list(range(len(self.results))))
         self.timing = await asyncio.to_thread(self.sender.timing)
-        await estimating
-        if self.concurrency is None and self.gas:
-            self.window = self.sender.window(max(self.gas.values()), self.timing)
-        taken = await self._pipeline([i for i, result in enumerate(self.results) if result.error is None])
+        _, head = await self._chain_position()
+        self.next_block = head + 1 if head is not None else None
+        taken = await self._pipeline(estimates)
         if taken:
             # Someone else used some of our nonces: take fresh ones, once.
             await asyncio.to_thread(self.sender.nonces.resync, self.account.address)
             for index in taken:
                 self.results[index].error = None
-            for _ in await self._pipeline(taken):
+            for _ in await self._pipeline([(taken, None)]):
                 self._progress()
         blocks = [r.receipt.block_number for r in self.results if r.receipt is not None]
         if blocks:
@@ -659,42 +683,71 @@ class _Batch:
             return TransactionError(f"the node refused the call: {_error_message(answer)}")
         return self.sender.decoder.decode(data)
 
-    async def _estimate(self) -> None:
-        needed = []
-        for index, result in enumerate(self.results):
-            if result.request.gas is not None:
-                self.gas[index] = result.request.gas
-            else:
-                needed.append(index)
+    def _estimating(self, indices: list[int]) -> list[tuple[list[int], asyncio.Task[None] | None]]:
+        """The items in chunks, each with the task estimating its gas (a few requests at once)."""
+        limit = asyncio.Semaphore(1)  # estimates keep ahead of the sending without crowding it out
         sender = self.account.address
-        calls = [("eth_estimateGas", [_rpc_fields(self.results[i].request, sender)]) for i in needed]
-        for index, answer in zip(needed, await self._calls(calls), strict=True):
-            if "result" in answer:
-                self.gas[index] = gas_with_margin(int(answer["result"], 16))
-            else:
-                self.results[index].error = self._refusal(answer)
-                self._progress()
+
+        async def estimate(chunk: list[int]) -> None:
+            needed = []
+            for index in chunk:
+                request = self.results[index].request
+                if request.gas is not None:
+                    self.gas[index] = request.gas
+                else:
+                    needed.append(index)
+            if not needed:
+                return
+            calls = [("eth_estimateGas", [_rpc_fields(self.results[i].request, sender)]) for i in needed]
+            async with limit:
+                answers = await self.rpc.calls(calls)
+            for index, answer in zip(needed, answers, strict=True):
+                if "result" in answer:
+                    self.gas[index] = gas_with_margin(int(answer["result"], 16))
+                else:
+                    self.results[index].error = self._refusal(answer)
+                    self._progress()
+
+        # A small first request, so that sending starts at once.
+        bounds = [0, *range(_FIRST_ESTIMATES, len(indices), _CALLS_PER_REQUEST), len(indices)]
+        chunks = [indices[low:high] for low, high in itertools.pairwise(bounds) if high > low]
+        return [(chunk, asyncio.create_task(estimate(chunk))) for chunk in chunks]
 
     # --- sending and collecting -------------------------------------------------------------
 
-    async def _pipeline(self, indices: list[int]) -> list[int]:
-        """Send ``indices`` with consecutive nonces, in order, and collect their receipts.
+    async def _pipeline(self, chunks: list[tuple[list[int], asyncio.Task[None] | None]]) -> list[int]:
+        """Send the chunks' items with consecutive nonces, in order, and collect their receipts.
 
-        Returns the items whose nonce another sender had taken.
+        Each chunk is sent once its gas is estimated; an item refused at
+        estimation takes no nonce. Returns the items whose nonce another
+        sender had taken.
         """
-        if not indices:
+        total = sum(len(chunk) for chunk, _ in chunks)
+        if not total:
             return []
         fees = await asyncio.to_thread(self.sender.fees.fields, self.sender.w3)
-        nonces = await asyncio.to_thread(self.sender.nonces.reserve, self.account.address, len(indices))
-        self.nonce.update(zip(indices, nonces, strict=True))
+        nonces = await asyncio.to_thread(self.sender.nonces.reserve, self.account.address, total)
+        used = 0
         self.taken = []
         sending_done = asyncio.Event()
         collector = asyncio.create_task(self._collect(sending_done))
         try:
-            await self._send(indices, fees)
+            for chunk, estimating in chunks:
+                if estimating is not None:
+                    await estimating
+                ready = [index for index in chunk if self.results[index].error is None]
+                for index in ready:
+                    self.nonce[index] = nonces[used]
+                    used += 1
+                if ready:
+                    self.gas_high = max(self.gas_high, *(self.gas[i] for i in ready))
+                    self._size_window()
+                await self._send(ready, fees)
         finally:
             sending_done.set()
             self.freed.set()
+            if used < total:
+                await asyncio.to_thread(self.sender.nonces.release, self.account.address, nonces[used:])
         await collector
         return self.taken
 
@@ -708,10 +761,12 @@ class _Batch:
         size = self.sender.profile.tx_batch_size
         position = 0
         while position < len(indices):
-            room = self.window - len(self.pending)
+            room = self.window - self.unmined
             if room <= 0:
                 self.freed.clear()
+                self.waiting = True
                 await self.freed.wait()
+                self.waiting = False
                 continue
             chunk = indices[position : position + min(size, room)]
             position += len(chunk)
@@ -737,6 +792,7 @@ class _Batch:
             return False
         self.pending[index] = result.tx_hash
         self.sent_at[index] = time.monotonic()
+        self.unmined += 1
         return True
 
     async def _fill_gaps(self, nonces: list[int], fees: dict[str, int]) -> None:
@@ -750,15 +806,23 @@ class _Batch:
             # The node refuses even a plain transfer here: start from its view next time.
             await asyncio.to_thread(self.sender.nonces.resync, self.account.address)
 
-    async def _mined_nonce(self) -> int | None:
-        (answer,) = await self.rpc.calls([("eth_getTransactionCount", [self.account.address, "latest"])])
-        return int(answer["result"], 16) if isinstance(answer.get("result"), str) else None
+    async def _chain_position(self) -> tuple[int | None, int | None]:
+        """The account's mined nonce and the head block's number (None where the node did not say)."""
+        answers = await self.rpc.calls([("eth_getTransactionCount", [self.account.address, "latest"]),
+                                        ("eth_blockNumber", [])])
+        return tuple(  # type: ignore[return-value]
+            int(answer["result"], 16) if isinstance(answer.get("result"), str) else None for answer in answers
+        )
 
     async def _collect(self, sending_done: asyncio.Event) -> None:
-        """Follow the account's mined nonce; fetch the receipts of what it passed, freeing the window.
+        """Follow the account's mined nonce, freeing the window; fetch the receipts of what it passed.
 
         One call per look tells what was mined, so receipts are asked for
-        only once they exist, however large the window.
+        only once they exist, however large the window. Reading receipts
+        costs a node more than taking transactions (about half a millisecond
+        each on anvil), so they are read when that delays no sending: after
+        the last send, while the sending waits for room, or once twice a
+        window of them has piled up.
         """
         assert self.timing is not None
         progress_at = time.monotonic()
@@ -769,9 +833,20 @@ class _Batch:
                 await asyncio.sleep(_POLL_MIN)
                 progress_at = time.monotonic()
                 continue
-            now_mined = await self._mined_nonce()
+            now_mined, head = await self._chain_position()
+            if now_mined is not None:
+                self.unmined = sum(1 for i in self.pending if self.nonce[i] >= now_mined)
+                if self.unmined < self.window:
+                    self.freed.set()
             due = [i for i in self.pending if now_mined is None or self.nonce[i] < now_mined]
-            found = await self._receipts(due) if due else 0
+            if not (sending_done.is_set() or self.waiting or len(due) >= 2 * self.window):
+                due = []
+            found = 0
+            if due and head is not None:
+                found += await self._block_receipts(head)
+                due = [i for i in due if i in self.pending]
+            if due:
+                found += await self._receipts(due)
             now = time.monotonic()
             if found or (now_mined is not None and now_mined > mined):
                 mined = now_mined if now_mined is not None else mined
@@ -800,9 +875,39 @@ class _Batch:
         recent = self.progress_times[-9:]
         observed = statistics.median(b - a for a, b in itertools.pairwise(recent))
         if observed < self.timing.block_time / 2:
-            self.timing = ChainTiming(observed, self.timing.gas_limit, self.timing.measured_at)
-            if self.concurrency is None and self.gas:
-                self.window = self.sender.window(max(self.gas.values()), self.timing)
+            self.timing = replace(self.timing, block_time=observed)
+            self._size_window()
+
+    def _size_window(self) -> None:
+        if self.concurrency is None and self.gas_high:
+            self.window = self.sender.window(self.gas_high, self.timing)
+
+    async def _block_receipts(self, head: int) -> int:
+        """Settle what the blocks up to ``head`` took, one ``eth_getBlockReceipts`` per block; how many.
+
+        A request per block rather than per transaction, whatever the
+        window. A node without the method is asked per transaction instead.
+        """
+        if self.next_block is None or head < self.next_block:
+            return 0
+        blocks = list(range(self.next_block, head + 1))
+        answers = await self._calls([("eth_getBlockReceipts", [hex(number)]) for number in blocks])
+        if any(not isinstance(answer.get("result"), list) for answer in answers):
+            self.next_block = None  # not answered: receipts by transaction from now on
+            return 0
+        self.next_block = head + 1
+        by_hash = {self.pending[i]: i for i in self.pending}
+        found = 0
+        for answer in answers:
+            for raw in answer["result"]:
+                index = by_hash.get(raw.get("transactionHash"))
+                if index is not None and index in self.pending:
+                    del self.pending[index]
+                    found += 1
+                    await self._settle(index, Receipt.from_rpc(raw))
+        if found:
+            self.freed.set()
+        return found
 
     async def _receipts(self, indices: list[int]) -> int:
         """Settle those of ``indices`` that have a receipt; how many did."""

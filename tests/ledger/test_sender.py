@@ -18,7 +18,14 @@ from web3 import Web3
 from ledger.accounts import DEVELOPMENT_MNEMONIC
 from ledger.chain.node import LocalNode, free_port
 from ledger.chain.revert import RevertDecoder
-from ledger.chain.sender import BatchResult, ChainTiming, NonceManager, Sender, TxRequest, gas_with_margin
+from ledger.chain.sender import (
+    BatchResult,
+    ChainTiming,
+    NonceManager,
+    Sender,
+    TxRequest,
+    gas_with_margin,
+)
 from ledger.config import Profile
 from ledger.errors import TransactionError
 
@@ -90,6 +97,18 @@ def test_nonces_are_counted_locally_after_one_read(sender: Sender, w3: Web3) -> 
     assert nonces.reserve(PAYER.address) == range(first, first + 1)
     assert nonces.reserve(PAYER.address, 3) == range(first + 1, first + 4)
     assert nonces.resync(PAYER.address) == first
+
+
+def test_the_unused_end_of_a_reservation_is_given_back_unless_more_was_reserved(sender: Sender, w3: Web3) -> None:
+    nonces = NonceManager(w3)
+    first = w3.eth.get_transaction_count(PAYER.address, "pending")
+    taken = nonces.reserve(PAYER.address, 5)
+    nonces.release(PAYER.address, taken[3:])
+    assert nonces.reserve(PAYER.address) == range(first + 3, first + 4)
+    later = nonces.reserve(PAYER.address, 2)
+    nonces.release(PAYER.address, range(first + 3, first + 4))  # not the end any more: read the node again
+    assert nonces.reserve(PAYER.address) == range(first, first + 1)
+    assert later == range(first + 4, first + 6)
 
 
 def test_a_nonce_taken_by_another_sender_is_resynchronised(sender: Sender, w3: Web3) -> None:
