@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from aiohttp import ClientError, ClientSession, ClientTimeout, TCPConnector
@@ -41,9 +41,11 @@ from web3.types import TxReceipt
 
 from ledger.chain.connect import unreachable
 from ledger.chain.revert import RevertDecoder, revert_data_of
-from ledger.chain.signing import TransactionSigner, UnsignedTransaction
 from ledger.config import Profile
 from ledger.errors import LedgerError, TransactionError
+
+if TYPE_CHECKING:
+    from ledger.chain.signing import TransactionSigner
 
 __all__ = [
     "DEFAULT_TARGET_RATE",
@@ -390,6 +392,11 @@ class Sender:
     def sign(self, account: LocalAccount, request: TxRequest, nonce: int, gas: int,
              fees: dict[str, int]) -> HexBytes:
         """The raw signed transaction."""
+        from ledger.chain.signing import (  # only for commands that sign
+            TransactionSigner,
+            UnsignedTransaction,
+        )
+
         signer = self._signers.get(account.address)
         if signer is None:
             signer = self._signers[account.address] = TransactionSigner(bytes(account.key))
