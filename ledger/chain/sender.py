@@ -904,31 +904,26 @@ class _Batch:
             return 0
         self.next_block = head + 1
         by_hash = {self.pending[i]: i for i in self.pending}
-        found = 0
-        for answer in answers:
-            for raw in answer["result"]:
-                index = by_hash.get(raw.get("transactionHash"))
-                if index is not None and index in self.pending:
-                    del self.pending[index]
-                    found += 1
-                    await self._settle(index, Receipt.from_rpc(raw))
-        if found:
-            self.freed.set()
-        return found
+        return await self._settle_found(
+            (by_hash.get(raw.get("transactionHash")), raw) for answer in answers for raw in answer["result"]
+        )
 
     async def _receipts(self, indices: list[int]) -> int:
         """Settle those of ``indices`` that have a receipt; how many did."""
         answers = await self._calls([("eth_getTransactionReceipt", [self.pending[i]]) for i in indices])
-        found = 0
-        for index, answer in zip(indices, answers, strict=True):
-            raw = answer.get("result")
-            if isinstance(raw, dict) and index in self.pending:
+        return await self._settle_found(zip(indices, (answer.get("result") for answer in answers), strict=True))
+
+    async def _settle_found(self, found: Iterable[tuple[int | None, Any]]) -> int:
+        """Settle the pending items among ``found`` (item, raw receipt or None); how many."""
+        settled = 0
+        for index, raw in found:
+            if index is not None and isinstance(raw, dict) and index in self.pending:
                 del self.pending[index]
-                found += 1
+                settled += 1
                 await self._settle(index, Receipt.from_rpc(raw))
-        if found:
+        if settled:
             self.freed.set()
-        return found
+        return settled
 
     def _expire(self, now: float) -> None:
         """Give up on transactions not mined within the profile's receipt timeout."""
