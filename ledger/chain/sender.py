@@ -1,7 +1,7 @@
 """Sending transactions: signed here, never by the node.
 
 Every transaction is signed locally with the acting account's key
-(eth-account) and sent with ``eth_sendRawTransaction``; nothing relies on
+(:mod:`ledger.chain.signing`) and sent with ``eth_sendRawTransaction``; nothing relies on
 accounts unlocked in the node. Gas is estimated first, so a call the
 contract would refuse is reported (decoded, see :mod:`ledger.chain.revert`)
 before anything is sent. Fees follow the profile: legacy ``gasPrice`` (``0``
@@ -12,7 +12,7 @@ read per account, then counting), which is what lets :meth:`Sender.send_batch`
 pipeline a batch: transactions are signed just ahead of sending and go out in
 nonce order while earlier ones are being mined, within a window of unmined
 ones sized from a target rate and the chain's measured block time (see
-:meth:`Sender.window`), and receipts are collected as blocks take them. A
+:meth:`Sender.window`), and receipts are collected once blocks took them. A
 batch reports, item by item, a lean :class:`Receipt` or the decoded error, so
 a caller can say which record failed and what was already done.
 """
@@ -523,11 +523,13 @@ class Sender:
     ) -> list[BatchResult]:
         """Send many transactions from one account, pipelined; one result per request, in order.
 
-        Gas is estimated for all (many calls per JSON-RPC request) and nonces
-        are assigned locally; each transaction is signed just before it is
-        sent, in nonce order, ``tx_batch_size`` per request (the profile's:
-        a node that runs the calls of one request concurrently gets one),
-        while the receipts of earlier ones are collected as blocks take them.
+        Gas is found for every item just ahead of its sending (many calls per
+        JSON-RPC request; see ``_Batch._estimating``) and nonces are assigned
+        locally; each transaction is signed just before it is sent, in nonce
+        order, ``tx_batch_size`` per request (the profile's: a node that runs
+        the calls of one request concurrently gets one), while the account's
+        mined nonce tells which ones blocks took; their receipts are read
+        when that delays no sending.
         At most ``concurrency`` are sent but not yet mined (by default
         :meth:`window`, from the target rate and the measured block time).
         An item that fails (refused at estimation, refused by the node,
