@@ -78,6 +78,8 @@ _RECEIPT_LAG = 0.25
 # The block time is the median interval over this many recent blocks, measured again after this long.
 _BLOCK_SAMPLE = 16
 _MIN_INTERVALS = 4
+# Blocks seen closer together than this (seconds) are mined on demand, one per transaction or so.
+_ON_DEMAND = 0.1
 _TIMING_TTL = 60.0
 # Node messages that mean "this nonce is already taken" (anvil, geth, Besu spellings).
 _NONCE_TAKEN = ("nonce too low", "nonce is too low", "replacement transaction underpriced",
@@ -333,12 +335,17 @@ class Sender:
         """How many sent but unmined transactions a batch keeps, to reach the target rate.
 
         Transactions sent during one block interval wait for the next block,
-        and a slot frees only when its receipt is seen, so the window holds
-        ``target_rate`` x (block time + receipt lag) transactions, with half
-        again as headroom. More than three blocks' worth of gas would only
-        wait in the node's pool, so that caps it; 64 and 10,000 bound it.
+        and a slot frees only when the account's mined nonce passes it, so the
+        window holds ``target_rate`` x (block time + lag of seeing it)
+        transactions, with half again as headroom. More than three blocks'
+        worth of gas would only wait in the node's pool, so that caps it; 64
+        and 10,000 bound it. On a chain that mines a block per transaction
+        (a development node), a transaction waits only for its own block,
+        and a long queue only slows the node down: 64.
         """
         timing = timing or self.timing()
+        if timing.block_time == 0:
+            return _MIN_WINDOW
         wanted = math.ceil(self.target_rate * (timing.block_time + _RECEIPT_LAG) * 1.5)
         per_block = max(1, timing.gas_limit // max(gas_per_transaction, 21_000))
         return max(_MIN_WINDOW, min(wanted, _WINDOW_BLOCKS * per_block, _MAX_WINDOW))
@@ -921,7 +928,8 @@ class _Batch:
         recent = self.progress_times[-9:]
         observed = statistics.median(b - a for a, b in itertools.pairwise(recent))
         if observed < self.timing.block_time / 2:
-            self.timing = replace(self.timing, block_time=observed)
+            # Blocks faster than ten a second come with the transactions themselves (a development node).
+            self.timing = replace(self.timing, block_time=observed if observed >= _ON_DEMAND else 0.0)
             self._size_window()
 
     def _size_window(self) -> None:

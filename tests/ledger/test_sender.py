@@ -267,9 +267,9 @@ def test_the_window_holds_the_target_rate_for_a_block_time_within_the_block_gas_
     assert sender.window(100_000, two_seconds) == 1688
     # Three blocks' worth of gas at most: more would only wait in the node's pool.
     assert sender.window(100_000, replace(one_second, gas_limit=30_000_000)) == 900
-    # Every block with every transaction (automine): the floor.
-    assert sender.window(100_000, replace(one_second, block_time=0.0)) == 188
-    assert sender.window(100_000, replace(one_second, block_time=0.0, gas_limit=2_000_000)) == 64
+    # A block with every transaction (automine): the floor.
+    assert sender.window(100_000, replace(one_second, block_time=0.0)) == 64
+    assert sender.window(100_000, replace(one_second, gas_limit=2_000_000)) == 64
 
 
 def test_a_batch_call_within_the_gas_budget_fits_a_block_with_its_margin(
