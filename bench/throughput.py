@@ -107,8 +107,11 @@ def _ledger_suite(bench: Bench) -> dict[str, str]:
     if id(bench) not in _SUITES:
 
         def send(w3: Web3, transaction: Any) -> Any:
-            request = TxRequest(to=None, data=bytes(HexBytes(transaction["data"])), label="deployment")
-            return bench.sender.transact(bench.admin, request, nonce=int(transaction["nonce"]))
+            to = transaction.get("to")
+            request = TxRequest(to=str(to) if to else None, data=bytes(HexBytes(transaction.get("data", b""))),
+                                value=int(transaction.get("value", 0)), label="deployment")
+            nonce = transaction.get("nonce")
+            return bench.sender.transact(bench.admin, request, nonce=int(nonce) if nonce is not None else None)
 
         addresses = dict(deploy_suite(bench.w3, bench.admin.address, bench.admin.address, send=send))
         _admit(bench, addresses["Consortium"], _development_account(1).address, 1, "bench registrar")
