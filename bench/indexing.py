@@ -6,12 +6,17 @@ rights) and shares move back and forth between two merchants (one
 ``TransferSingle`` each), many transactions per block. Then, in the same run:
 
 * **fetch**: the logs of the suite's contracts, fetched with ``eth_getLogs`` in
-  the same windows the indexer uses, and nothing else (median of three runs);
+  the same windows the indexer uses, and nothing else;
 * **sqlite** / **postgresql**: :meth:`oracle.indexer.Indexer.sync` from the
   deployment block into a fresh, migrated database: fetch, decode, sort, apply
   every handler, and commit events, read model and cursor per window. The
   indexer fetches a window of several blocks in requests sized by log density,
   in a worker thread, while it writes.
+
+Every step runs ``--runs`` times (three by default; each indexing run into a
+database of its own), the rounds taking turns (fetch, SQLite, PostgreSQL,
+then again) so that a busy spell of the machine hits every side alike, and
+each step's figure is the median of its runs.
 
 Each timed step starts as ``dal oracle sync`` starts indexing: after
 :func:`oracle.service.keep_startup_objects` (a full collection, then the
@@ -22,9 +27,10 @@ the block headers around them), decoding, and writing (the window
 transactions, commit included); fetching and decoding overlap writing, so the
 parts may add up to more than the whole.
 
-The goal is an indexing rate of at least half the fetch rate. PostgreSQL is the
-server on 127.0.0.1:5432 (a fresh database is made and dropped); it is skipped
-with a note if it is not reachable.
+The goal is an indexing rate of at least half the fetch rate, on SQLite and on
+PostgreSQL; the bench prints each ratio against it and says when one is missed.
+PostgreSQL is the server on 127.0.0.1:5432 (fresh databases are made and
+dropped); it is skipped with a note if it is not reachable.
 
 The default run indexes about 30,000 events: enough that what a sync pays once
 (opening the database connection, the first requests of the fetch-ahead
@@ -32,7 +38,7 @@ pipeline, draining it at the end, about 0.05 s together) weighs little against
 the per-event work, as in a catch-up sync of a busy chain. A small run
 (``--transfers 6000``) shows those fixed costs: its ratio is lower.
 
-Run: ``.venv/bin/python bench/indexing.py [--transfers 30000] [--log-range 5000]``
+Run: ``.venv/bin/python bench/indexing.py [--transfers 30000] [--log-range 5000] [--runs 3]``
 """
 
 from __future__ import annotations
@@ -67,6 +73,10 @@ REGISTRAR, MERCHANT = 1, 2
 OPERATION = 2
 
 
+# The goal of issue 10: indexing at least half as fast as fetching the same logs.
+GOAL_RATIO = 0.5
+
+
 @dataclass
 class Measured:
     name: str
@@ -78,6 +88,12 @@ class Measured:
     @property
     def rate(self) -> float:
         return self.events / self.seconds if self.seconds > 0 else float("inf")
+
+
+def median_run(runs: list[Measured]) -> Measured:
+    """The run of median time (the lower middle one of an even count)."""
+    ordered = sorted(runs, key=lambda run: run.seconds)
+    return ordered[(len(ordered) - 1) // 2]
 
 
 def _send_all(w3: Web3, calls: list[tuple[Any, str]], per_block: int) -> None:
@@ -133,20 +149,20 @@ def _decoder(addresses: dict[str, str]) -> LogDecoder:
     return LogDecoder({name: (address, load_artifact(name).abi) for name, address in addresses.items()})
 
 
-def measure_fetch(w3: Web3, addresses: dict[str, str], start: int, end: int, log_range: int,
-                  rounds: int = 3) -> Measured:
-    """The median of ``rounds`` timings of fetching the logs alone, window by window."""
-    indexer = Indexer(w3, open_store("sqlite://", create_if_empty=True), _decoder(addresses),
-                      chain_id=w3.eth.chain_id, log_range=log_range, start_block=start)
-    timings, events = [], 0
-    for _ in range(rounds):
+def measure_fetch(w3: Web3, addresses: dict[str, str], start: int, end: int, log_range: int) -> Measured:
+    """One timing of fetching the logs alone, window by window."""
+    engine = open_store("sqlite://", create_if_empty=True)
+    try:
+        indexer = Indexer(w3, engine, _decoder(addresses), chain_id=w3.eth.chain_id, log_range=log_range,
+                          start_block=start)
         keep_startup_objects()
         began = time.perf_counter()
         events = 0
         for first in range(start, end + 1, log_range):
             events += len(indexer.fetch_logs(first, min(first + log_range - 1, end)))
-        timings.append(time.perf_counter() - began)
-    return Measured("fetch only (eth_getLogs)", events, sorted(timings)[len(timings) // 2])
+        return Measured("fetch only (eth_getLogs)", events, time.perf_counter() - began)
+    finally:
+        engine.dispose()
 
 
 def measure_index(name: str, url: str, w3: Web3, addresses: dict[str, str], start: int, end: int,
@@ -183,67 +199,99 @@ def _postgres_database() -> tuple[str, Callable[[], None]] | None:
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", drop
 
 
+def _sqlite_run(w3: Web3, addresses: dict[str, str], start: int, end: int, log_range: int) -> Measured:
+    with tempfile.TemporaryDirectory() as directory:
+        return measure_index("index into SQLite", f"sqlite:///{Path(directory) / 'bench.db'}", w3, addresses,
+                             start, end, log_range)
+
+
+def _postgres_run(w3: Web3, addresses: dict[str, str], start: int, end: int, log_range: int) -> Measured | None:
+    postgres = _postgres_database()
+    if postgres is None:
+        return None
+    url, drop = postgres
+    try:
+        return measure_index("index into PostgreSQL", url, w3, addresses, start, end, log_range)
+    finally:
+        drop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--certificates", type=int, default=20)
     parser.add_argument("--transfers", type=int, default=30000, help="share transfers (one event each)")
     parser.add_argument("--per-block", type=int, default=200, help="transactions per block")
     parser.add_argument("--log-range", type=int, default=5000, help="blocks per eth_getLogs (Besu's default cap)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of every step; each figure is their median")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     options = parser.parse_args(argv)
+    if options.runs < 1:
+        parser.error("--runs must be at least 1")
 
     node = LocalNode(port=free_port())
     node.start()
+    runs: dict[str, list[Measured]] = {"fetch": [], "sqlite": [], "postgresql": []}
+    notes = []
+    postgres_reachable = True
     try:
         w3 = Web3(Web3.HTTPProvider(node.url, request_kwargs={"timeout": 60}))
         addresses, start = prepare(w3, options.certificates, options.transfers, options.per_block)
         end = w3.eth.block_number
-        results = [measure_fetch(w3, addresses, start, end, options.log_range)]
-        with tempfile.TemporaryDirectory() as directory:
-            results.append(measure_index("index into SQLite", f"sqlite:///{Path(directory) / 'bench.db'}", w3,
-                                         addresses, start, end, options.log_range))
-        postgres = _postgres_database()
-        notes = []
-        if postgres is None:
-            notes.append("PostgreSQL on 127.0.0.1:5432 is not reachable: skipped")
-        else:
-            url, drop = postgres
-            try:
-                results.append(measure_index("index into PostgreSQL", url, w3, addresses, start, end,
-                                             options.log_range))
-            finally:
-                drop()
+        for _ in range(options.runs):
+            runs["fetch"].append(measure_fetch(w3, addresses, start, end, options.log_range))
+            runs["sqlite"].append(_sqlite_run(w3, addresses, start, end, options.log_range))
+            if postgres_reachable:
+                postgres = _postgres_run(w3, addresses, start, end, options.log_range)
+                if postgres is None:
+                    postgres_reachable = False
+                    notes.append("PostgreSQL on 127.0.0.1:5432 is not reachable: skipped")
+                else:
+                    runs["postgresql"].append(postgres)
     finally:
         node.stop()
 
+    results = [median_run(measured) for measured in runs.values() if measured]
     fetch = results[0].rate
-    rows: list[dict[str, Any]] = [
-        {"step": r.name, "events": r.events, "seconds": round(r.seconds, 3), "events_per_s": round(r.rate),
-         "of_fetch_rate": round(r.rate / fetch, 2)} for r in results
-    ]
-    for row, result in zip(rows, results, strict=True):
+    rows: list[dict[str, Any]] = []
+    for result, measured in zip(results, [m for m in runs.values() if m], strict=True):
+        row: dict[str, Any] = {
+            "step": result.name, "events": result.events, "seconds": round(result.seconds, 3),
+            "events_per_s": round(result.rate), "of_fetch_rate": round(result.rate / fetch, 2),
+            "runs_seconds": [round(run.seconds, 3) for run in measured],
+        }
         if result.parts is not None and result.events:
             row["us_per_event"] = {part: round(1e6 * seconds / result.events, 1)
                                    for part, seconds in result.parts.items()}
-    goal_met = all(r.rate >= 0.5 * fetch for r in results[1:])
+        rows.append(row)
+    missed = [f"GOAL MISSED: {row['step']} at {row['of_fetch_rate']} x the fetch rate, under {GOAL_RATIO}"
+              for row in rows[1:] if row["of_fetch_rate"] < GOAL_RATIO]
+    # Every run's own ratio, against the fetch run of its round: the goal holds in every run, or it is said.
+    for key in ("sqlite", "postgresql"):
+        for number, (fetched, indexed) in enumerate(zip(runs["fetch"], runs[key], strict=False), start=1):
+            if indexed.rate < GOAL_RATIO * fetched.rate:
+                missed.append(f"GOAL MISSED in run {number}: {indexed.name} at "
+                              f"{indexed.rate / fetched.rate:.2f} x that run's fetch rate")
     if options.json:
-        print(json.dumps({"blocks": end - start + 1, "log_range": options.log_range, "results": rows,
-                          "goal": "index rate >= 0.5 x fetch rate", "goal_met": goal_met, "notes": notes},
-                         indent=2))
+        print(json.dumps({"blocks": end - start + 1, "log_range": options.log_range, "runs": options.runs,
+                          "results": rows, "goal": f"index rate >= {GOAL_RATIO} x fetch rate",
+                          "goal_met": not missed, "missed": missed, "notes": notes}, indent=2))
     else:
-        print(f"{end - start + 1} blocks, eth_getLogs windows of {options.log_range} blocks")
-        print(f"{'step':<28}{'events':>8}{'seconds':>10}{'events/s':>11}{'x fetch':>9}")
+        print(f"{end - start + 1} blocks, eth_getLogs windows of {options.log_range} blocks, "
+              f"median of {options.runs} runs per step")
+        print(f"{'step':<28}{'events':>8}{'seconds':>10}{'events/s':>11}{'x fetch':>9}   runs (s)")
         for row in rows:
             print(f"{row['step']:<28}{row['events']:>8}{row['seconds']:>10}{row['events_per_s']:>11}"
-                  f"{row['of_fetch_rate']:>9}")
+                  f"{row['of_fetch_rate']:>9}   {', '.join(map(str, row['runs_seconds']))}")
         for row in rows:
             if "us_per_event" in row:
                 print(f"  {row['step']}: " + ", ".join(f"{part} {us} us" for part, us in row["us_per_event"].items())
                       + " per event")
         for note in notes:
             print(note)
-        print(f"goal (index >= 0.5 x fetch): {'met' if goal_met else 'NOT met'}")
-    return 0 if goal_met else 1
+        print(f"goal (index >= {GOAL_RATIO} x fetch, SQLite and PostgreSQL): {'met' if not missed else 'NOT met'}")
+        for line in missed:
+            print(f"  {line}")
+    return 0
 
 
 if __name__ == "__main__":

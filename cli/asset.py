@@ -243,7 +243,8 @@ def import_(
     path: Annotated[Path, typer.Argument(metavar="FILE_OR_DIR", help="A catalog file, or a folder of them.")],
     registrar: Annotated[str, typer.Option("--registrar", metavar="NAME",
                                            help="The registrar that reviews them (account name or 0x address).")],
-    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Transactions in flight.")] = 64,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", min=1, help="Most transactions in flight (default: sized from the chain's block time).")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1,
                                             help="Applications per transaction (one submitBatch call).")] = 100,
 ) -> None:

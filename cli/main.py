@@ -13,10 +13,12 @@ unexpected is one line too, with the traceback available under
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import os
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -33,7 +35,8 @@ __all__ = ["NOUNS", "app"]
 # joined as `dal <noun>`. (A single-command noun such as `demo` gives its Typer
 # a callback with `invoke_without_command=True`.) A noun's module is imported
 # only when the noun is used, so `dal chain status` does not pay for the
-# libraries behind `dal asset`.
+# libraries behind `dal asset`; `dal --help` lists the nouns with the
+# ``help=`` text of their Typer, read from the source without importing it.
 NOUNS: tuple[str, ...] = (
     "chain",
     "account",
@@ -60,6 +63,20 @@ def _noun_exists(noun: str) -> bool:
     return importlib.util.find_spec(f"cli.{noun}") is not None
 
 
+def _declared_help(noun: str) -> str | None:
+    """The literal ``help=`` of ``app = typer.Typer(...)`` in ``cli/<noun>.py``, read without importing it."""
+    spec = importlib.util.find_spec(f"cli.{noun}")
+    if spec is None or spec.origin is None:
+        return None
+    for node in ast.parse(Path(spec.origin).read_text(encoding="utf-8")).body:
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                and any(isinstance(target, ast.Name) and target.id == "app" for target in node.targets)):
+            for keyword in node.value.keywords:
+                if keyword.arg == "help" and isinstance(keyword.value, ast.Constant):
+                    return str(keyword.value.value)
+    return None
+
+
 class _LedgerGroup(TyperGroup):
     """The top-level group: loads nouns on use; turns errors into one line on stderr and an exit code."""
 
@@ -67,8 +84,20 @@ class _LedgerGroup(TyperGroup):
         listed = list(super().list_commands(ctx))
         return listed + [noun for noun in NOUNS if noun not in listed and _noun_exists(noun)]
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        # Listing the nouns needs their help text only: stand-ins carry it, nothing is imported.
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
+        if command is None and getattr(self, "_listing", False) and cmd_name in NOUNS:
+            text = _declared_help(cmd_name)
+            if text is not None:
+                return TyperGroup(name=cmd_name, help=text)
         if command is None and cmd_name in NOUNS and _noun_exists(cmd_name):
             module = importlib.import_module(f"cli.{cmd_name}")
             # Built exactly as `add_typer` would join it, then kept.

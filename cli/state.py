@@ -18,12 +18,15 @@ from __future__ import annotations
 import sys
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import typer
 
 from cli.output import Output
 from ledger.config import Profile, load_profile
-from ledger.context import LedgerContext
+
+if TYPE_CHECKING:  # the ledger (web3, keystores) is imported only by commands that use it
+    from ledger.context import LedgerContext
 
 __all__ = ["CliState", "begin", "current", "prompt_password"]
 
@@ -52,6 +55,8 @@ class CliState:
     def ledger(self) -> LedgerContext:
         """The ledger of the chosen profile, acting as ``--as``; made on first use."""
         if self._ledger is None:
+            from ledger.context import LedgerContext
+
             prompt = prompt_password if sys.stdin.isatty() else None
             self._ledger = LedgerContext.load(self.profile_name, acting_as=self.as_name, prompt=prompt)
         return self._ledger

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cli.state import current
-from ledger import certificates
-from ledger.verify import Verification, verify_certificate
+
+if TYPE_CHECKING:  # the ledger is imported when the command runs, not for its help
+    from ledger.verify import Verification
 
 __all__ = ["app"]
 
@@ -94,6 +95,9 @@ def verify(
     ] = False,
 ) -> None:
     """Can I lend against CERT? Genuine, in force, who holds what, licences and pledges in priority order."""
+    from ledger import certificates
+    from ledger.verify import verify_certificate
+
     state = current()
     ledger = state.ledger()
     certificate_id = certificates.resolve(ledger, cert)

@@ -269,7 +269,7 @@ class LedgerContext:
         requests: Sequence[TxRequest],
         *,
         as_: str | None = None,
-        concurrency: int = 64,
+        concurrency: int | None = None,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> list[BatchResult]:
         """Send many transactions concurrently; one result (receipt or decoded error) per request."""

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
 
 import rfc8785
-from eth_utils.crypto import keccak
+from sha3 import keccak_256
 
 from ledger.errors import ValidationError
 
@@ -30,12 +30,19 @@ __all__ = [
     "canonical_bytes",
     "canonical_value",
     "document_form",
+    "keccak256",
     "record_hash",
     "to_hex",
 ]
 
 #: The record type of a document record (a report or evidence file kept off chain).
 DOCUMENT_SCHEMA = "dal.document/1"
+
+
+def keccak256(data: bytes) -> bytes:
+    """keccak-256 of ``data`` (Ethereum's hash, not the standardised SHA3-256), computed in C."""
+    digest: bytes = keccak_256(data).digest()
+    return digest
 
 
 @runtime_checkable
@@ -91,7 +98,7 @@ def canonical_bytes(record: CanonicalRecord | Mapping[str, Any]) -> bytes:
 
 def record_hash(record: CanonicalRecord | Mapping[str, Any]) -> bytes:
     """keccak-256 of the canonical form: the 32 bytes put on chain."""
-    return bytes(keccak(canonical_bytes(record)))
+    return keccak256(canonical_bytes(record))
 
 
 def to_hex(digest: bytes) -> str:

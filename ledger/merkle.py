@@ -11,6 +11,11 @@ package: leaves are sorted by hash and stored at the end of a flat array of
 ``2n - 1`` nodes, node ``i`` has children ``2i + 1`` and ``2i + 2``, and the
 root is node 0. So :meth:`MerkleTree.dump` can be loaded by that package, and a
 proof made here verifies with it and with the contract, and the other way round.
+
+Batches run to a hundred thousand records, so the hashing goes through a C
+keccak (:func:`ledger.hashing.keccak256`) and :meth:`MerkleTree.proofs_json`
+writes every proof from shared suffixes rather than walking the tree once per
+record.
 """
 
 from __future__ import annotations
@@ -19,9 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from eth_utils.crypto import keccak
-
 from ledger.errors import ValidationError
+from ledger.hashing import keccak256
 
 __all__ = ["MerkleTree", "hash_pair", "leaf_hash", "process_proof", "verify_proof"]
 
@@ -36,12 +40,12 @@ def _check_bytes32(value: bytes, what: str) -> bytes:
 
 def leaf_hash(record_hash: bytes) -> bytes:
     """The leaf of a record: keccak-256 twice over its 32-byte hash."""
-    return bytes(keccak(keccak(_check_bytes32(record_hash, "a record hash"))))
+    return keccak256(keccak256(_check_bytes32(record_hash, "a record hash")))
 
 
 def hash_pair(a: bytes, b: bytes) -> bytes:
     """An internal node: keccak-256 of the two children, smaller first."""
-    return bytes(keccak(a + b if a <= b else b + a))
+    return keccak256(a + b if a <= b else b + a)
 
 
 def process_proof(leaf: bytes, proof: Sequence[bytes]) -> bytes:
@@ -79,18 +83,19 @@ class MerkleTree:
         if not record_hashes:
             raise ValidationError("a Merkle tree needs at least one record")
         values = tuple(_check_bytes32(value, "a record hash") for value in record_hashes)
-        hashed = sorted(
-            ((leaf_hash(value), position) for position, value in enumerate(values)),
-            key=lambda item: item[0],
-        )
-        size = 2 * len(values) - 1
-        nodes: list[bytes] = [b""] * size
-        tree_indices = [0] * len(values)
-        for leaf_number, (leaf, position) in enumerate(hashed):
-            nodes[size - 1 - leaf_number] = leaf
+        count = len(values)
+        leaves = [keccak256(keccak256(value)) for value in values]
+        # Sorted by hash (stable: equal records keep their order), stored from the end of the array.
+        order = sorted(range(count), key=leaves.__getitem__)
+        size = 2 * count - 1
+        nodes: list[bytes] = [b""] * (size - count) + [leaves[position] for position in reversed(order)]
+        tree_indices = [0] * count
+        for leaf_number, position in enumerate(order):
             tree_indices[position] = size - 1 - leaf_number
-        for index in range(size - 1 - len(values), -1, -1):
-            nodes[index] = hash_pair(nodes[2 * index + 1], nodes[2 * index + 2])
+        hash_ = keccak256
+        for index in range(size - 1 - count, -1, -1):
+            left, right = nodes[2 * index + 1], nodes[2 * index + 2]
+            nodes[index] = hash_(left + right if left <= right else right + left)
         return cls(tuple(nodes), values, tuple(tree_indices))
 
     @property
@@ -110,6 +115,32 @@ class MerkleTree:
             proof.append(self.nodes[_sibling(index)])
             index = _parent(index)
         return proof
+
+    def proofs_json(self) -> list[str]:
+        """Every record's proof as a JSON array of hex strings, by position.
+
+        Each is what ``json.dumps`` gives for the hex of :meth:`proof`. The
+        proofs of sibling leaves share everything above them, so each inner
+        node's path to the root is written once and extended downwards, and
+        each leaf's proof is copied only once, when it is complete.
+        """
+        size = len(self.nodes)
+        if size == 1:
+            return ["[]"]
+        hexes = ['"0x' + node.hex() + '"' for node in self.nodes]
+        first_leaf = size - len(self.values)
+        # tail[i]: the proof of node i without its opening bracket (children of the root end it).
+        tail: list[str] = ["]"] + [""] * (first_leaf - 1)
+        for index in range(1, first_leaf):
+            parent = (index - 1) // 2
+            sibling = index + 1 if index % 2 == 1 else index - 1
+            tail[index] = hexes[sibling] + ", " + tail[parent] if parent else hexes[sibling] + "]"
+        leaves: list[str] = []
+        for index in range(first_leaf, size):
+            parent = (index - 1) // 2
+            sibling = index + 1 if index % 2 == 1 else index - 1
+            leaves.append("[" + hexes[sibling] + ", " + tail[parent] if parent else "[" + hexes[sibling] + "]")
+        return [leaves[index - first_leaf] for index in self.tree_indices]
 
     def dump(self) -> dict[str, Any]:
         """The tree in the ``standard-v1`` JSON format of ``@openzeppelin/merkle-tree``."""

@@ -29,10 +29,9 @@ from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from eth_abi.abi import encode as abi_encode
 from eth_utils.crypto import keccak
@@ -41,7 +40,7 @@ from ledger.catalog import CatalogEntry, load_catalog_entry
 from ledger.certificates import catalog_store, save_submitted_entries
 from ledger.chain.clock import parse_moment
 from ledger.chain.logs import address_topic
-from ledger.chain.sender import TxRequest
+from ledger.chain.sender import Receipt, TxRequest
 from ledger.context import LedgerContext
 from ledger.errors import BatchError, LedgerError, TransactionError, ValidationError
 from ledger.hashing import record_hash, to_hex
@@ -158,14 +157,13 @@ def _submit_batch_calldata(registrar: str, catalog_hashes: list[bytes]) -> bytes
     return _SUBMIT_BATCH_SELECTOR + abi_encode(["address", "bytes32[]"], [registrar, catalog_hashes])
 
 
-def _submitted_ids(receipt: Mapping[str, Any], certificates_address: str) -> list[int]:
-    """The certificate ids of the ``CertificateSubmitted`` logs of a batch's receipt, in order."""
-    ids = []
-    for log in receipt["logs"]:
-        topics = [bytes(topic) for topic in log["topics"]]
-        if str(log["address"]).lower() == certificates_address.lower() and topics and topics[0] == _SUBMITTED_TOPIC:
-            ids.append(int.from_bytes(topics[1], "big"))
-    return ids
+def _event_ids(receipt: Receipt, address: str, topic: bytes) -> list[int]:
+    """The ids (first indexed argument) of the ``topic`` logs that ``address`` emitted in ``receipt``, in order."""
+    return [
+        int.from_bytes(log.topics[1], "big")
+        for log in receipt.logs
+        if log.address.lower() == address.lower() and log.topics and log.topics[0] == topic
+    ]
 
 
 def _already_submitted(ledger: LedgerContext, applicant: str) -> dict[bytes, int]:
@@ -194,7 +192,7 @@ def import_catalogs(
     *,
     registrar: str,
     as_: str | None = None,
-    concurrency: int = 64,
+    concurrency: int | None = None,
     batch_size: int = BATCH_SIZE,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
@@ -202,7 +200,7 @@ def import_catalogs(
 
     ``on_progress(done, total)`` follows the batch transactions of this run.
     """
-    if concurrency < 1:
+    if concurrency is not None and concurrency < 1:
         raise ValidationError(f"concurrency must be at least 1, not {concurrency}")
     if batch_size < 1:
         raise ValidationError(f"a batch holds at least 1 application, not {batch_size}")
@@ -241,7 +239,8 @@ def import_catalogs(
         report.seconds = time.perf_counter() - start
         went_through: list[tuple[int, CatalogEntry]] = []
         for batch, result in zip(batches, results, strict=True):
-            ids = _submitted_ids(result.receipt, certificates_address) if result.ok and result.receipt else []
+            ids = (_event_ids(result.receipt, certificates_address, _SUBMITTED_TOPIC)
+                   if result.ok and result.receipt else [])
             if len(ids) != len(batch):
                 error = result.error or TransactionError(
                     f"mined with {len(ids)} CertificateSubmitted events for {len(batch)} applications"
@@ -362,16 +361,6 @@ def read_manifest(ledger: LedgerContext, manifest: Path) -> list[LegacyCertifica
 _IMPORTED_TOPIC = keccak(text="CertificateImported(uint256,address,address,bytes32,string,uint64,uint64,uint64)")
 
 
-def _imported_ids(receipt: Mapping[str, Any], certificates_address: str) -> list[int]:
-    """The certificate ids of the ``CertificateImported`` logs of a migration batch's receipt, in order."""
-    return [
-        int.from_bytes(bytes(log["topics"][1]), "big")
-        for log in receipt["logs"]
-        if str(log["address"]).lower() == certificates_address.lower()
-        and log["topics"] and bytes(log["topics"][0]) == _IMPORTED_TOPIC
-    ]
-
-
 def import_issued(
     ledger: LedgerContext,
     manifest: Path,
@@ -425,7 +414,8 @@ def import_issued(
         results = ledger.send_batch(requests, as_=as_, on_progress=on_progress)
         went_through: list[tuple[int, CatalogEntry]] = []
         for batch, result in zip(batches, results, strict=True):
-            ids = _imported_ids(result.receipt, certificates.address) if result.ok and result.receipt else []
+            ids = (_event_ids(result.receipt, certificates.address, _IMPORTED_TOPIC)
+                   if result.ok and result.receipt else [])
             if len(ids) != len(batch):
                 error = result.error or TransactionError(
                     f"mined with {len(ids)} CertificateImported events for {len(batch)} certificates"

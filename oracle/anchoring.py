@@ -20,7 +20,6 @@ whose hash is already anchored (an identical copy) gets the existing proof.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
@@ -189,11 +188,11 @@ def _write_batch(engine: Engine, source: RecordSource, limit: int) -> tuple[int 
                 status=AnchorStatus.PENDING.value, created_at=utc_now(),
             ).returning(_batches.c.id)
         ).scalar_one()
+        proofs = tree.proofs_json()
         connection.execute(insert(_records), [
             {
                 "batch_id": batch_id, "record_kind": source.kind, "record_id": record_id,
-                "record_hash": record_hash, "position": position,
-                "proof": json.dumps(["0x" + node.hex() for node in tree.proof(position)]),
+                "record_hash": record_hash, "position": position, "proof": proofs[position],
             }
             for position, (record_id, record_hash) in enumerate(gathered.fresh)
         ])

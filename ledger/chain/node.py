@@ -77,13 +77,16 @@ class LocalNode:
     With ``data_dir`` set, the node keeps its pid, log and state there, so the
     chain survives restarts (``--state`` loads at start and dumps at exit, and
     ``--state-interval`` dumps while it runs). Without it, the node is ephemeral
-    (tests).
+    (tests). ``block_time`` makes it mine a block every that many seconds
+    instead of one per transaction, as a production network does;
+    ``gas_limit`` sets the block gas limit.
     """
 
     port: int
     chain_id: int = 31337
     data_dir: Path | None = None
     block_time: float | None = None
+    gas_limit: int | None = None
     mining: bool = True
     _process: subprocess.Popen[bytes] | None = None
 
@@ -106,6 +109,8 @@ class LocalNode:
         ]
         if self.block_time:
             command += ["--block-time", str(self.block_time)]
+        if self.gas_limit:
+            command += ["--gas-limit", str(self.gas_limit)]
         if not self.mining:
             command += ["--no-mining"]  # blocks only on request (tests of pending transactions)
         if self.data_dir:

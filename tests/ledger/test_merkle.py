@@ -85,3 +85,9 @@ def test_every_proof_verifies_and_no_other_record_does(values: list[bytes], data
     outsider = bytes(keccak(b"".join(values)))
     if outsider not in values:
         assert not verify_proof(tree.root, outsider, proof)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 7, 64, 100])
+def test_proofs_as_json_are_the_json_of_each_proof(count: int) -> None:
+    tree = MerkleTree.of(_record_hashes(count))
+    assert tree.proofs_json() == [json.dumps(["0x" + node.hex() for node in tree.proof(i)]) for i in range(count)]

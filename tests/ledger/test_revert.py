@@ -319,5 +319,16 @@ def test_a_batch_reports_each_item_s_outcome_in_order(probe: Probe) -> None:
     assert isinstance(results[1].error, ContractRevertError) and results[1].error.name == "Error"
     assert results[1].tx_hash is None
     assert isinstance(results[2].error, ContractRevertError) and results[2].error.name == "ProbeRefused"
-    assert results[2].receipt is not None and results[2].receipt["status"] == 0
+    assert results[2].receipt is not None and results[2].receipt.status == 0
     assert probe.contract.functions.counter().call() == 4
+
+
+def test_a_batch_item_needing_more_gas_than_its_kind_is_estimated_on_its_own(probe: Probe, w3: Web3) -> None:
+    # Writing 0 over 0 is cheap; writing 5 over 0 costs some 20,000 gas more: the first call's estimate
+    # (with its margin) is not enough for the second, which is then estimated by itself.
+    requests = [TxRequest.call(probe.contract, "setSmall", 0), TxRequest.call(probe.contract, "setSmall", 5)]
+    results = probe.sender.send_batch(CALLER, requests)
+    assert [r.ok for r in results] == [True, True]
+    cheap, dear = (w3.eth.get_transaction(r.receipt.tx_hash)["gas"] for r in results if r.receipt is not None)
+    assert dear > cheap + 15_000
+    assert probe.contract.functions.counter().call() == 5

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from eth_account import Account
@@ -13,7 +18,14 @@ from web3 import Web3
 from ledger.accounts import DEVELOPMENT_MNEMONIC
 from ledger.chain.node import LocalNode, free_port
 from ledger.chain.revert import RevertDecoder
-from ledger.chain.sender import NonceManager, Sender, TxRequest
+from ledger.chain.sender import (
+    BatchResult,
+    ChainTiming,
+    NonceManager,
+    Sender,
+    TxRequest,
+    gas_with_margin,
+)
 from ledger.config import Profile
 from ledger.errors import TransactionError
 
@@ -87,6 +99,18 @@ def test_nonces_are_counted_locally_after_one_read(sender: Sender, w3: Web3) -> 
     assert nonces.resync(PAYER.address) == first
 
 
+def test_the_unused_end_of_a_reservation_is_given_back_unless_more_was_reserved(sender: Sender, w3: Web3) -> None:
+    nonces = NonceManager(w3)
+    first = w3.eth.get_transaction_count(PAYER.address, "pending")
+    taken = nonces.reserve(PAYER.address, 5)
+    nonces.release(PAYER.address, taken[3:])
+    assert nonces.reserve(PAYER.address) == range(first + 3, first + 4)
+    later = nonces.reserve(PAYER.address, 2)
+    nonces.release(PAYER.address, range(first + 3, first + 4))  # not the end any more: read the node again
+    assert nonces.reserve(PAYER.address) == range(first, first + 1)
+    assert later == range(first + 4, first + 6)
+
+
 def test_a_nonce_taken_by_another_sender_is_resynchronised(sender: Sender, w3: Web3) -> None:
     sender.transact(PAYER, TxRequest(to=PAYEE, value=1))
     # Another program (here: a second sender with its own nonce manager) uses the next nonce.
@@ -116,7 +140,7 @@ def test_a_batch_returns_one_receipt_per_request_in_order(sender: Sender, w3: We
     results = sender.send_batch(PAYER, requests, concurrency=8, on_progress=lambda d, t: progress.append((d, t)))
     assert all(result.ok for result in results)
     assert [result.request.label for result in results] == [f"payment {i}" for i in range(40)]
-    nonces = [w3.eth.get_transaction(result.receipt["transactionHash"])["nonce"] for result in results if result.receipt]
+    nonces = [w3.eth.get_transaction(result.receipt.tx_hash)["nonce"] for result in results if result.receipt]
     assert nonces == list(range(start_nonce, start_nonce + 40))
     assert progress[-1] == (40, 40)
     assert len(progress) == 40
@@ -137,7 +161,7 @@ def test_a_failing_item_does_not_stop_the_batch_and_leaves_no_nonce_gap(sender: 
     assert results[1].tx_hash is None
     assert isinstance(results[2].error, TransactionError)
     assert f"{PAYER.address} cannot pay for this transaction (far too much)" in str(results[2].error)
-    assert results[3].receipt is not None and results[3].receipt["status"] == 1
+    assert results[3].receipt is not None and results[3].receipt.status == 1
 
 
 def test_an_empty_batch_is_empty(sender: Sender) -> None:
@@ -193,3 +217,143 @@ def test_a_batch_sends_again_what_the_node_lost(idle_node: LocalNode, tmp_path: 
     assert stalls[1:] == ["mined"]
     assert results[0].tx_hash == stalls[0]
     assert all(result.ok for result in results)
+
+
+# --- a chain that mines at an interval, as a production network does -------------------------------
+
+
+@pytest.fixture(scope="module")
+def interval_node() -> Iterator[LocalNode]:
+    """A node that mines a block every second, whatever is pending."""
+    node = LocalNode(port=free_port(), block_time=1)
+    node.start()
+    try:
+        yield node
+    finally:
+        node.stop()
+
+
+def _interval_sender(node: LocalNode, tmp_path: Path, nudges: list[int], **settings: Any) -> tuple[Sender, Web3]:
+    w3 = Web3(Web3.HTTPProvider(node.url))
+    profile = replace(_profile(node, tmp_path), **settings)
+    return Sender(w3, profile, RevertDecoder(), on_stall=lambda: nudges.append(1)), w3
+
+
+def _mined_once_each(w3: Web3, results: list[BatchResult], first_nonce: int) -> list[int]:
+    """The nonces of the results' transactions, after checking none is doubled."""
+    hashes = [result.receipt.tx_hash for result in results if result.receipt is not None]
+    assert len(set(hashes)) == len(hashes)
+    return [int(w3.eth.get_transaction(tx_hash)["nonce"]) - first_nonce for tx_hash in hashes]
+
+
+def test_the_block_time_is_measured_from_the_chain(interval_node: LocalNode, tmp_path: Path) -> None:
+    sender, w3 = _interval_sender(interval_node, tmp_path, [])
+    while w3.eth.block_number < 4:
+        time.sleep(0.2)
+    timing = sender.timing()
+    assert timing.block_time == 1.0
+    assert timing.stall_after == 2.5
+    assert timing.gas_limit == w3.eth.get_block("latest")["gasLimit"]
+
+
+def test_the_window_holds_the_target_rate_for_a_block_time_within_the_block_gas_limit(
+    interval_node: LocalNode, tmp_path: Path
+) -> None:
+    sender, _ = _interval_sender(interval_node, tmp_path, [])
+    sender.target_rate = 500
+    one_second = ChainTiming(block_time=1.0, gas_limit=3_000_000_000, measured_at=0.0)
+    two_seconds = replace(one_second, block_time=2.0)
+    assert sender.window(100_000, one_second) == 938  # 500/s x (1 s + 0.25 s) x 1.5
+    assert sender.window(100_000, two_seconds) == 1688
+    # Three blocks' worth of gas at most: more would only wait in the node's pool.
+    assert sender.window(100_000, replace(one_second, gas_limit=30_000_000)) == 900
+    # A block with every transaction (automine): the floor.
+    assert sender.window(100_000, replace(one_second, block_time=0.0)) == 64
+    assert sender.window(100_000, replace(one_second, gas_limit=2_000_000)) == 64
+
+
+def test_a_batch_call_within_the_gas_budget_fits_a_block_with_its_margin(
+    interval_node: LocalNode, tmp_path: Path
+) -> None:
+    sender, w3 = _interval_sender(interval_node, tmp_path, [])
+    limit = int(w3.eth.get_block("latest")["gasLimit"])
+    budget = sender.gas_budget()
+    assert gas_with_margin(budget) <= limit < gas_with_margin(budget + 10)
+    assert gas_with_margin(sender.gas_budget(0.5)) <= limit // 2
+
+
+def test_a_full_window_on_interval_mining_loses_and_doubles_nothing(
+    interval_node: LocalNode, tmp_path: Path
+) -> None:
+    nudges: list[int] = []
+    sender, w3 = _interval_sender(interval_node, tmp_path, nudges)
+    first = w3.eth.get_transaction_count(PAYER.address)
+    results = sender.send_batch(PAYER, [TxRequest(to=PAYEE, value=i + 1) for i in range(100)], concurrency=25)
+    assert all(result.ok for result in results)
+    assert _mined_once_each(w3, results, first) == list(range(100))
+    assert w3.eth.get_transaction_count(PAYER.address) == first + 100
+    # The window held: no block took more than 25 of them, so at least 4 blocks did.
+    per_block = Counter(result.receipt.block_number for result in results if result.receipt is not None)
+    assert max(per_block.values()) <= 25
+    assert len(per_block) >= 4
+    assert nudges == []  # the chain mines by itself: it is never nudged
+
+
+def test_a_transaction_the_node_drops_is_sent_again_on_interval_mining(
+    interval_node: LocalNode, tmp_path: Path
+) -> None:
+    nudges: list[int] = []
+    sender, w3 = _interval_sender(interval_node, tmp_path, nudges)
+    first = w3.eth.get_transaction_count(PAYER.address)
+    dropped: list[str] = []
+    stop = threading.Event()
+
+    def drop_the_eleventh() -> None:
+        # As a busy network may evict a transaction from its pool, before any block takes it.
+        while not stop.is_set() and not dropped:
+            pending = w3.provider.make_request("txpool_content", [])["result"]["pending"]  # type: ignore[arg-type]
+            for transactions in pending.values():
+                for tx in transactions.values():
+                    if int(tx["nonce"], 16) == first + 10:
+                        w3.provider.make_request("anvil_dropTransaction", [tx["hash"]])  # type: ignore[arg-type]
+                        dropped.append(tx["hash"])
+            time.sleep(0.002)
+
+    watcher = threading.Thread(target=drop_the_eleventh)
+    watcher.start()
+    try:
+        results = sender.send_batch(PAYER, [TxRequest(to=PAYEE, value=i + 1) for i in range(30)])
+    finally:
+        stop.set()
+        watcher.join()
+    assert dropped == [results[10].tx_hash]
+    assert all(result.ok for result in results)
+    assert _mined_once_each(w3, results, first) == list(range(30))
+    assert w3.eth.get_transaction_count(PAYER.address) == first + 30
+    assert nudges == [1]  # one stall seen; the hook here mines nothing, the batch's sending again did
+
+
+def test_a_request_of_transactions_refused_half_way_loses_and_doubles_nothing(
+    interval_node: LocalNode, tmp_path: Path
+) -> None:
+    sender, w3 = _interval_sender(interval_node, tmp_path, [], tx_batch_size=8)
+    first = w3.eth.get_transaction_count(PAYER.address)
+    balance = w3.eth.get_balance(PAYER.address)
+    # The first request of 8 transactions: the node takes the first half and refuses the second.
+    requests = [
+        TxRequest(to=PAYEE, value=balance * 2 if 4 <= i < 8 else i + 1, gas=21_000, label=f"payment {i}")
+        for i in range(24)
+    ]
+    results = sender.send_batch(PAYER, requests)
+    assert [result.ok for result in results] == [not 4 <= i < 8 for i in range(24)]
+    assert all("cannot pay for this transaction" in str(result.error) for result in results[4:8])
+    assert all(result.tx_hash is None for result in results[4:8])
+    # The refused nonces went to fillers, so the rest followed in order, each once.
+    assert _mined_once_each(w3, results, first) == [*range(4), *range(8, 24)]
+    assert w3.eth.get_transaction_count(PAYER.address) == first + 24
+
+
+def test_off_the_local_profile_the_mining_nudge_is_never_used(interval_node: LocalNode, tmp_path: Path) -> None:
+    nudges: list[int] = []
+    sender, _ = _interval_sender(interval_node, tmp_path, nudges, managed_node=False, name="besu")
+    assert sender.on_stall is None
