@@ -34,6 +34,7 @@ gas: setup
 
 bench: setup
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/registrations.py
 	$(BIN)/python bench/indexing.py
 	$(BIN)/python bench/merkle.py
 	$(BIN)/python bench/books.py

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import math
 import statistics
 import threading
@@ -596,9 +597,27 @@ class _RpcSession:
     async def calls(self, calls: Sequence[tuple[str, list[Any]]]) -> list[_Answer]:
         """Answers (``{"result": ...}`` or ``{"error": ...}``) to ``calls``, in their order.
 
-        A node that refuses the request as a whole (too large a batch, say)
-        gives each call its refusal as the answer.
+        Calls go in JSON-RPC batches of at most :data:`_REQUEST_BYTES` of
+        parameters each (a node refuses a larger request whole: batch calls
+        carry hundreds of records each). A node that refuses a request as a
+        whole gives each of its calls its refusal as the answer.
         """
+        answers: list[_Answer] = []
+        chunk: list[tuple[str, list[Any]]] = []
+        size = 0
+        for method, params in calls:
+            weight = len(json.dumps(params, default=str))
+            if chunk and size + weight > _REQUEST_BYTES:
+                answers += await self._request(chunk)
+                chunk, size = [], 0
+            chunk.append((method, params))
+            size += weight
+        if chunk:
+            answers += await self._request(chunk)
+        return answers
+
+    async def _request(self, calls: Sequence[tuple[str, list[Any]]]) -> list[_Answer]:
+        """One JSON-RPC batch request of ``calls``; their answers in order."""
         payload = []
         for method, params in calls:
             self._ids += 1
@@ -620,6 +639,10 @@ class _RpcSession:
         by_id = {item.get("id"): item for item in answer if isinstance(item, dict)}
         missing: _Answer = {"error": {"message": "the node gave no answer to this call"}}
         return [by_id.get(call["id"], missing) for call in payload]
+
+
+#: The most parameter bytes one JSON-RPC batch request carries (nodes cap request bodies).
+_REQUEST_BYTES = 256 * 1024
 
 
 def _error_message(answer: _Answer) -> str:

@@ -269,3 +269,23 @@ def test_a_migration_the_contract_refuses_is_decoded_before_anything_is_sent(
     with pytest.raises(ValidationError, match="the header lacks issued, expiry"):
         (tmp_path / "short.csv").write_text("catalog,holder,number,submitted\n")
         import_issued(ledger, tmp_path / "short.csv", as_="registrar")
+
+
+def test_many_large_batch_calls_all_go_through_the_sender(ledger: LedgerContext) -> None:
+    """Forty calls of 250 applications each (10,000 certificates): every call is estimated, sent and mined."""
+    from eth_abi.abi import encode as abi_encode
+    from eth_utils.crypto import keccak as hash_of
+
+    from ledger.chain.sender import TxRequest
+
+    certificates = ledger.contract("Certificates").address
+    registrar = resolve_address(ledger, "registrar")
+    selector = hash_of(text="submitBatch(address,bytes32[])")[:4]
+    requests = [
+        TxRequest(to=certificates, label=f"batch {batch}", data=selector + abi_encode(
+            ["address", "bytes32[]"], [registrar, [hash_of(text=f"{batch}:{i}") for i in range(250)]]))
+        for batch in range(40)
+    ]
+    results = ledger.send_batch(requests, as_="merchant-a")
+    assert all(result.ok for result in results), [str(r.error) for r in results if not r.ok][:1]
+    assert int(ledger.call("Certificates", "certificateCount")) == 40 * 250
