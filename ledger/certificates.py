@@ -553,7 +553,7 @@ def request_change(
     certificate_id = resolve(ledger, ref)
     _ready(ledger, as_)
     digest = record_hash(entry)
-    current = int(ledger.call("Certificates", "certificate", certificate_id)[3])
+    current = ledger.certificate(certificate_id).version
     if bytes(ledger.call("Certificates", "catalogHashAt", certificate_id, current)) == digest:
         raise ValidationError(
             f"the catalog entry is the same as version {current} of certificate {certificate_id}; change it first"
@@ -572,7 +572,7 @@ def request_renewal(ledger: LedgerContext, ref: str, *, expiry: int, as_: str | 
 def approve(ledger: LedgerContext, ref: str, *, as_: str | None = None) -> StepResult:
     """Approve the holder's pending change, renewal or cancellation (the registrar acts)."""
     certificate_id = resolve(ledger, ref)
-    pending = CertificateRequest(int(ledger.call("Certificates", "certificate", certificate_id)[7]))
+    pending = ledger.certificate(certificate_id).pending_request
     action = {
         CertificateRequest.CHANGE: "changed",
         CertificateRequest.RENEWAL: "renewed",
@@ -606,7 +606,8 @@ def cancel(ledger: LedgerContext, ref: str, *, reason: str, as_: str | None = No
     certificate_id = resolve(ledger, ref)
     digest = reason_hash(reason)
     acting = ledger.address_of(as_)
-    _, holder, registrar, *_ = ledger.call("Certificates", "certificate", certificate_id)
+    record = ledger.certificate(certificate_id)
+    holder, registrar = record.holder, record.registrar
     if acting == to_checksum_address(registrar):
         return _step(ledger, "cancelled", certificate_id, "cancel", certificate_id, digest, as_=as_)[0]
     if acting == to_checksum_address(holder):

@@ -41,6 +41,7 @@ from ledger.chain.revert import RevertDecoder, revert_data_of
 from ledger.chain.sender import BatchResult, Sender, TxRequest
 from ledger.config import Profile, load_profile
 from ledger.errors import AccountError, ConfigError, TransactionError
+from ledger.types import CertificateRecord, MemberRecord
 
 __all__ = ["LOCAL_DEPLOYER", "ChainStatus", "LedgerContext"]
 
@@ -251,6 +252,14 @@ class LedgerContext:
             if data is None:
                 raise TransactionError(f"the node refused the call {contract}.{function}: {exc}") from None
             raise self.decoder.decode(data) from None
+
+    def certificate(self, certificate_id: int, *, block: BlockIdentifier = "latest") -> CertificateRecord:
+        """The stored certificate, typed (a refusal is the decoded error, as for :meth:`call`)."""
+        return CertificateRecord.from_abi(self.call("Certificates", "certificate", certificate_id, block=block))
+
+    def member(self, account: str, *, block: BlockIdentifier = "latest") -> MemberRecord:
+        """The Consortium's record of ``account``, typed (status NONE for a stranger)."""
+        return MemberRecord.from_abi(self.call("Consortium", "member", account, block=block))
 
     def request(self, contract: str, function: str, *args: Any, value: int = 0, label: str = "") -> TxRequest:
         """A transaction request calling ``contract.function(*args)``."""

@@ -219,14 +219,14 @@ def _view(
     ledger: LedgerContext, account: str, added: Mapping[str, Any] | None, names: Mapping[str, str],
     suspension: bytes | None = None,
 ) -> MemberView:
-    status, roles, identity = ledger.call("Consortium", "member", account)
-    member_status = MemberStatus(int(status))
+    record = ledger.member(account)
+    member_status = record.status
     return MemberView(
         account=to_checksum_address(account),
         name=str(added["args"]["name"]) if added else "",
-        roles=role_names(int(roles)),
-        status=member_status.name.lower(),
-        identity_hash="0x" + bytes(identity).hex(),
+        roles=role_names(int(record.roles)),
+        status=member_status.key,
+        identity_hash=record.identity_hash,
         local_name=names.get(account.lower()),
         added_block=int(added["block"]) if added else None,
         suspension_reason_hash=(
@@ -255,7 +255,7 @@ def _history(ledger: LedgerContext, account: str | None) -> tuple[dict[str, dict
 def show_member(ledger: LedgerContext, who: str) -> MemberView:
     """The member named by ``who``; :class:`NotFoundError` for an address that is not one."""
     account = resolve_address(ledger, who)
-    status = MemberStatus(int(ledger.call("Consortium", "member", account)[0]))
+    status = ledger.member(account).status
     if status is MemberStatus.NONE:
         named = account if who.strip().lower() == account.lower() else f"{who.strip()} ({account})"
         raise NotFoundError(f"{named} is not a member of the consortium; see `dal member list`")
@@ -341,7 +341,7 @@ def admit_development_consortium(ledger: LedgerContext, *, as_: str = "admin") -
     admitted = []
     for account_name, (display, roles) in DEVELOPMENT_MEMBERS.items():
         account = resolve_address(ledger, account_name)
-        if MemberStatus(int(ledger.call("Consortium", "member", account)[0])) is MemberStatus.NONE:
+        if ledger.member(account).status is MemberStatus.NONE:
             identity = bytes(keccak(text="DEV:" + account_name))
             admitted.append(add_member(ledger, account_name, name=display, roles=int(roles), identity=identity,
                                        as_=as_))
