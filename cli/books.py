@@ -16,7 +16,7 @@ from cli.state import CliState, current
 from ledger.books import posting
 from ledger.books.accounts import CHART
 from ledger.books.booking import rights_end_of
-from ledger.books.cards import card_row, get_card, link_card, list_cards, open_card
+from ledger.books.cards import card_row, get_card, link_card, list_cards, open_card, revise_card
 from ledger.books.chain_check import pledges_at
 from ledger.books.closing import close_books
 from ledger.books.csv_import import import_csv
@@ -194,6 +194,30 @@ def link(
                          licence_id=licence, rights_end=_rights_end(books.ledger, rights_end, certificate, licence))
         row = card_row(card)
     books.state.out.record(row, title="asset card linked")
+
+
+@cards_app.command("revise")
+def revise(
+    card_id: CardArgument,
+    effective: Annotated[str, typer.Option("--from", metavar="YYYY-MM",
+                                           help="The first month amortised under the new estimate.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the estimate changed (the disclosure says it).")],
+    life: Annotated[str | None, typer.Option("--life", help="The new useful life from the month the asset was "
+                                             "ready for use: 8y, 96m or indefinite.")] = None,
+    method: Annotated[str | None, typer.Option("--method", help="The new method: straight-line, or pattern.")] = None,
+    pattern: Annotated[str | None, typer.Option("--pattern", help="With --method pattern: the percentage of the "
+                                                "cost for each year of the life, e.g. 40,30,20,10.")] = None,
+    member: MemberOption = None,
+) -> None:
+    """Change an intangible's useful life or amortisation method from a month on (a change in estimate, applied
+    prospectively: months already amortised stay; the carrying amount left is spread over the new remainder)."""
+    with _books(member) as books:
+        revision = revise_card(books.session, books.entity, card_id, effective=effective, reason=reason,
+                               life=life, method=method, pattern=pattern)
+        row = {"card": revision.card_id, "from": revision.effective_month,
+               "useful_life_months": [revision.previous_life_months, revision.useful_life_months],
+               "method": [revision.previous_method, revision.method], "reason": revision.reason}
+    books.state.out.record(row, title="estimate revised")
 
 
 # --- posting the standard events ----------------------------------------------------------------

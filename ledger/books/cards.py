@@ -23,10 +23,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from ledger.books.periods import month_of, next_month, parse_month
 from ledger.consent import parse_currency
 from ledger.errors import NotFoundError, ValidationError
 from ledger.rights import parse_duration
-from ledger.store.books import AssetCard
+from ledger.store.books import AssetCard, CardRevision, JournalEntry
 
 __all__ = [
     "METHODS",
@@ -40,6 +41,7 @@ __all__ = [
     "open_card",
     "parse_life",
     "pattern_percentages",
+    "revise_card",
 ]
 
 #: Amortisation methods the books compute: straight-line (the default of CAS 6 when the pattern of benefits
@@ -226,3 +228,76 @@ def card_row(card: AssetCard) -> dict[str, Any]:
         "currency": card.currency,
         "entity": card.entity,
     }
+
+
+def revise_card(
+    session: Session,
+    entity: str,
+    card_id: int,
+    *,
+    effective: str,
+    reason: str,
+    life: str | None = None,
+    method: str | None = None,
+    pattern: str | None = None,
+) -> CardRevision:
+    """Change the estimate of an intangible's useful life (``life``: ``8y``, ``indefinite``) or amortisation
+    method from month ``effective`` on (CAS 6 and 28: prospectively; the months already amortised stay as
+    they are, and the carrying amount left is spread over the months the new estimate leaves). The change is
+    recorded for the disclosure; the caller commits.
+
+    ``life`` counts from the month the asset became ready for use, as when the card was opened; what is not
+    given stays as it was.
+    """
+    card = get_card(session, card_id, entity)
+    if card.asset_class != AssetClass.INTANGIBLE or card.ready_on is None:
+        raise ValidationError(
+            f"card {card_id} is not an intangible asset in use; only the life and method of one can be revised"
+        )
+    if not reason.strip():
+        raise ValidationError("say why the estimate changed (--reason), as the disclosure must")
+    month = parse_month(effective, what="the month the new estimate applies from")
+    keys = session.exec(
+        select(JournalEntry.schedule_key).where(
+            JournalEntry.card_id == card_id, col(JournalEntry.schedule_key).is_not(None)
+        )
+    ).all()
+    amortised = sorted(str(key).rsplit(":", 1)[1] for key in keys if key)
+    if amortised and month <= amortised[-1]:
+        raise ValidationError(
+            f"card {card_id} is amortised through {amortised[-1]}; a change of estimate applies from a later "
+            f"month, {next_month(amortised[-1], 1)} or after"
+        )
+    if month < month_of(card.ready_on):
+        raise ValidationError(f"card {card_id} became ready for use in {month_of(card.ready_on)}; revise from then on")
+    due_from = next_month(amortised[-1], 1) if amortised else month_of(card.ready_on)
+    old_end = (next_month(month_of(card.ready_on), card.useful_life_months - 1)
+               if card.useful_life_months is not None else None)
+    if old_end is not None and due_from < month and due_from <= old_end:
+        previous = next_month(month, -1)
+        raise ValidationError(
+            f"card {card_id} is not amortised through {previous} yet; post the schedule under the old estimate "
+            f"first (`dal books schedule --through {previous}`)"
+        )
+    new_life = parse_life(life) if life is not None else card.useful_life_months
+    new_method = method if method is not None else card.method
+    new_pattern = pattern if pattern is not None else (card.pattern if new_method == "pattern" else None)
+    check_method(new_method, new_pattern, new_life)
+    if new_life is not None and next_month(month_of(card.ready_on), new_life - 1) < month:
+        raise ValidationError(
+            f"a useful life of {new_life} months from {month_of(card.ready_on)} ends before {month}; "
+            "give a longer life, or derecognise or impair the asset instead"
+        )
+    if (new_life, new_method, new_pattern) == (card.useful_life_months, card.method, card.pattern):
+        raise ValidationError(f"card {card_id} already has that life and method; nothing to revise")
+    revision = CardRevision(
+        card_id=card_id, entity=entity, effective_month=month, previous_life_months=card.useful_life_months,
+        useful_life_months=new_life, previous_method=card.method, method=new_method,
+        previous_pattern=card.pattern, pattern=new_pattern, reason=reason.strip(),
+    )
+    card.useful_life_months, card.method, card.pattern = new_life, new_method, new_pattern
+    session.add(card)
+    session.add(revision)
+    session.flush()
+    return revision
+

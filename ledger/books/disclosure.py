@@ -38,6 +38,7 @@ from typing import Any, Final
 
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session, col
+from sqlmodel import select as sqlmodel_select
 
 from ledger.books.accounts import (
     ACCUMULATED_AMORTISATION,
@@ -55,7 +56,7 @@ from ledger.books.journal import format_money
 from ledger.books.periods import ReportPeriod
 from ledger.books.schedule import amortisation_months
 from ledger.errors import ValidationError
-from ledger.store.books import AssetCard, JournalEntry, JournalLine
+from ledger.store.books import AssetCard, CardRevision, JournalEntry, JournalLine
 
 __all__ = [
     "DEFAULT_COST_FORMULA",
@@ -134,6 +135,7 @@ class Disclosure:
     inventory: DisclosureTable
     balance_sheet: DisclosureTable
     lives_and_methods: list[dict[str, Any]]
+    changes: list[dict[str, Any]]
     material_items: list[dict[str, Any]]
     materiality_threshold: int
     research_expensed: int
@@ -170,7 +172,7 @@ class Disclosure:
             ],
             "narrative": {
                 "useful_lives_and_methods": self.lives_and_methods,
-                "changes_of_useful_life_or_method": [],
+                "changes_of_useful_life_or_method": self.changes,
                 "individually_material_items": {"threshold": self.money(self.materiality_threshold),
                                                 "items": self.material_items},
                 "research_expensed": self.money(self.research_expensed),
@@ -394,6 +396,10 @@ def _method_text(card: AssetCard) -> str:
     return "straight-line"
 
 
+def _months_text(months: int | None) -> str:
+    return "indefinite" if months is None else f"{months} months"
+
+
 def _life_text(card: AssetCard) -> str:
     if card.useful_life_months is None:
         return "indefinite: not amortised, tested for impairment every year"
@@ -443,6 +449,20 @@ def disclosure(
          "ready_for_use": card.ready_on}
         for card in live if card.asset_class == AssetClass.INTANGIBLE
     ]
+    first, last = f"{period.start:%Y-%m}", f"{period.end:%Y-%m}"
+    revisions = session.exec(
+        sqlmodel_select(CardRevision).where(
+            col(CardRevision.entity) == entity, col(CardRevision.effective_month) >= first,
+            col(CardRevision.effective_month) <= last,
+        ).order_by(col(CardRevision.effective_month), col(CardRevision.id))
+    ).all()
+    changes = [
+        {"card": revision.card_id, "name": cards[revision.card_id].name if revision.card_id in cards else None,
+         "from": revision.effective_month,
+         "useful_life": f"{_months_text(revision.previous_life_months)} -> {_months_text(revision.useful_life_months)}",
+         "method": f"{revision.previous_method} -> {revision.method}", "reason": revision.reason}
+        for revision in revisions
+    ]
     material = [
         {"card": card.id, "name": card.name, "class": card.asset_class, "certificate": card.certificate_id,
          "carrying_amount": format_money(carrying[int(card.id or 0)], currency),
@@ -463,7 +483,7 @@ def disclosure(
             })
     return Disclosure(
         entity=entity, period=period, currency=currency, intangible=intangible, inventory=inventory,
-        balance_sheet=balance_sheet, lives_and_methods=lives, material_items=material,
+        balance_sheet=balance_sheet, lives_and_methods=lives, changes=changes, material_items=material,
         materiality_threshold=threshold, research_expensed=sums.research,
         development_capitalised=sums.capitalised, cost_formula=cost_formula, nrv_basis=nrv_basis,
         pledged=pledged, pledges_read=pledges is not None,

@@ -7,7 +7,14 @@ what the Alembic environment compares revisions against.
 from __future__ import annotations
 
 from ledger.store.anchors import AnchorBatch, AnchoredRecord, AnchorStatus, RecordKind
-from ledger.store.books import AssetCard, BookAccount, JournalEntry, JournalLine, PeriodClose
+from ledger.store.books import (
+    AssetCard,
+    BookAccount,
+    CardRevision,
+    JournalEntry,
+    JournalLine,
+    PeriodClose,
+)
 from ledger.store.catalog import CatalogRecord, CatalogVersion, add_catalog_version
 from ledger.store.cursor import CHAIN_CURSOR, IndexedBlock, OracleCursor
 from ledger.store.documents import Document, DocumentCreate, add_document
@@ -32,6 +39,7 @@ __all__ = [
     "AnchoredRecord",
     "AssetCard",
     "BookAccount",
+    "CardRevision",
     "CatalogRecord",
     "CatalogVersion",
     "Certificate",

@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 
 from ledger.store.types import Bytes32, CounterId, utc_now
 
-__all__ = ["AssetCard", "BookAccount", "JournalEntry", "JournalLine", "PeriodClose"]
+__all__ = ["AssetCard", "BookAccount", "CardRevision", "JournalEntry", "JournalLine", "PeriodClose"]
 
 
 class BookAccount(SQLModel, table=True):
@@ -60,6 +60,27 @@ class AssetCard(SQLModel, table=True):
     rights_end: dt.date | None = None
     derecognised_on: dt.date | None = None
     derecognition_reason: str | None = Field(default=None, max_length=20, nullable=True)
+    created_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class CardRevision(SQLModel, table=True):
+    """A change in the estimate of an intangible's useful life or amortisation method (CAS 6 and 28: applied
+    prospectively from ``effective_month``), kept for the disclosure of such changes."""
+
+    __tablename__ = "book_card_revisions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(sa_column=Column(Integer, ForeignKey("book_cards.id"), nullable=False, index=True))
+    entity: str = Field(max_length=42)
+    #: The first month amortised under the new estimate (``YYYY-MM``).
+    effective_month: str = Field(max_length=7)
+    previous_life_months: int | None = Field(default=None, nullable=True)
+    useful_life_months: int | None = Field(default=None, nullable=True)
+    previous_method: str = Field(max_length=20)
+    method: str = Field(max_length=20)
+    previous_pattern: str | None = Field(default=None, max_length=200, nullable=True)
+    pattern: str | None = Field(default=None, max_length=200, nullable=True)
+    reason: str = Field(max_length=500)
     created_at: dt.datetime = Field(default_factory=utc_now)
 
 

@@ -105,3 +105,37 @@ def test_a_pattern_that_does_not_fit_the_life_is_refused(
 ) -> None:
     with pytest.raises(ValidationError, match=message):
         open_card(session, entity, "data", asset_class="intangible", life=life, method="pattern", pattern=pattern)
+
+
+def test_a_revised_useful_life_spreads_what_is_left_over_the_new_remainder(session: Session, entity: str) -> None:
+    """120,000.00 bought on 1 January 2026 over 5 years: 2,000.00 a month through June (12,000.00 charged,
+    108,000.00 left). Reviewed in July, the life becomes 3 years from January 2026: the 108,000.00 left is spread
+    over the 30 months July 2026 to December 2028, 3,600.00 a month (a change in estimate: prospective)."""
+    from ledger.books.cards import revise_card
+    from ledger.books.disclosure import disclosure
+    from ledger.books.periods import parse_report_period
+
+    card = _intangible(session, entity, 12_000_000, D(2026, 1, 1), life="5y")
+    assert [entry.lines[0].amount_minor for entry in amortise(session, entity, "2026-06")] == [200_000] * 6
+    with pytest.raises(ValidationError, match="amortised through 2026-06; a change of estimate applies from a later "
+                                              "month, 2026-07 or after"):
+        revise_card(session, entity, card, effective="2026-06", reason="review", life="3y")
+    with pytest.raises(ValidationError, match="not amortised through 2026-07 yet"):
+        revise_card(session, entity, card, effective="2026-08", reason="review", life="3y")
+    with pytest.raises(ValidationError, match="ends before 2026-07"):
+        revise_card(session, entity, card, effective="2026-07", reason="review", life="6m")
+    with pytest.raises(ValidationError, match="say why"):
+        revise_card(session, entity, card, effective="2026-07", reason=" ", life="3y")
+    revision = revise_card(session, entity, card, effective="2026-07", reason="faster obsolescence of port data",
+                           life="3y")
+    assert (revision.previous_life_months, revision.useful_life_months) == (60, 36)
+    later = amortise(session, entity, "2028-12")
+    assert [entry.lines[0].amount_minor for entry in later] == [360_000] * 30
+    assert card_balance(session, card, "1702.01") == 12_000_000
+    report = disclosure(session, entity, parse_report_period("2026")).document()
+    assert report["narrative"]["changes_of_useful_life_or_method"] == [
+        {"card": card, "name": "data", "from": "2026-07", "useful_life": "60 months -> 36 months",
+         "method": "straight-line -> straight-line", "reason": "faster obsolescence of port data"}
+    ]
+    assert disclosure(session, entity, parse_report_period("2027")).document()["narrative"][
+        "changes_of_useful_life_or_method"] == []

@@ -236,3 +236,31 @@ def test_the_books_revision_seeds_the_chart_and_leaves_earlier_rows_both_ways(em
         assert connection.execute(text("select id from catalog_entries")).scalar_one() == 41
     engine.dispose()
     upgrade_to_head(empty_database_url)
+
+
+def test_the_card_revisions_table_comes_and_goes_with_its_revision_and_cards_stay(empty_database_url: str) -> None:
+    from sqlalchemy import text
+
+    upgrade_to(empty_database_url, "0004")
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "insert into book_cards (id, entity, name, asset_class, acquisition, currency, method, serves_customers,"
+            " useful_life_months, created_at) values (1, '0xabc', 'port data', 'intangible', 'purchased', 'CNY',"
+            " 'straight-line', false, 60, '2026-01-01 00:00:00')"))
+    engine.dispose()
+    upgrade_to(empty_database_url, "0005")
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "insert into book_card_revisions (card_id, entity, effective_month, previous_life_months,"
+            " useful_life_months, previous_method, method, reason, created_at) values (1, '0xabc', '2026-07', 60, 36,"
+            " 'straight-line', 'straight-line', 'review', '2026-07-01 00:00:00')"))
+        assert connection.execute(text("select useful_life_months from book_card_revisions")).scalar_one() == 36
+    engine.dispose()
+    downgrade_to(empty_database_url, "0004")
+    assert "book_card_revisions" not in _tables(empty_database_url)
+    engine = make_engine(empty_database_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("select useful_life_months from book_cards")).scalar_one() == 60
+    engine.dispose()
