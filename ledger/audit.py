@@ -29,7 +29,7 @@ from eth_utils.address import to_checksum_address
 
 from ledger.certificates import CertificateStatus, resolve
 from ledger.chain.clock import as_datetime
-from ledger.chain.logs import ChainLog, EventLog
+from ledger.chain.logs import ChainLog, EventLog, plain_value
 from ledger.consent import format_amount, reference_text
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
@@ -169,19 +169,8 @@ class _Names:
         return self.name(address) or to_checksum_address(address)
 
 
-def _plain(value: Any) -> Any:
-    """An event argument in JSON-safe form: bytes as 0x hex, addresses checksummed."""
-    if isinstance(value, bytes | bytearray):
-        return "0x" + bytes(value).hex()
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, str) and len(value) == 42 and value.startswith("0x"):
-        return to_checksum_address(value)
-    return value
-
-
 def _short(digest: Any) -> str:
-    text = _plain(digest)
+    text = plain_value(digest)
     return f"{text[:10]}…{text[-4:]}" if isinstance(text, str) and len(text) == 66 else str(text)
 
 
@@ -297,7 +286,7 @@ def trace(ledger: LedgerContext, ref: str) -> Trace:
             contract=event.contract,
             event=event.event,
             summary=_summary(event, names, enforced, certificate_id),
-            args={key: _plain(value) for key, value in event.args.items()},
+            args=event.plain_args(),
         )
         for event in events
     ]
