@@ -69,6 +69,12 @@ def transfer_items(event: ChainLog, certificate_id: int) -> list[tuple[int, int]
     return [(token & 3, value) for token, value in pairs if token >> 2 == certificate_id and token & 3 < 3]
 
 
+def certificates_moved(event: ChainLog) -> set[int]:
+    """The certificates whose shares a ``TransferSingle``/``TransferBatch`` moves."""
+    tokens = [int(event.args["id"])] if event.event == "TransferSingle" else [int(t) for t in event.args["ids"]]
+    return {token >> 2 for token in tokens if token & 3 < 3}
+
+
 def certificate_events(
     ctx: LedgerContext, certificate_id: int, *, to_block: int | None = None, log: EventLog | None = None
 ) -> History:
