@@ -82,7 +82,7 @@ def _alter_account_proof(document: dict[str, Any]) -> None:
 def _alter_storage_proof(document: dict[str, Any]) -> None:
     rights = document["contracts"]["Rights"]["address"]
     storage = document["accounts"][rights]["storageProof"]
-    slot = sorted(storage)[0]
+    slot = min(storage)
     storage[slot][-1] = _flip(storage[slot][-1])
 
 
@@ -126,10 +126,13 @@ def test_each_kind_of_tampering_is_refused_with_its_reason(ledger: LedgerContext
         ("a storage proof altered", _alter_storage_proof, "the proof of storage slot 0x"),
         ("the state root of another block", _state_root_of_another_block(other_root),
          "the block header kept does not hash to the answer's block hash"),
-        ("a free share count edited", _edit_shares, "the answer was edited: rights[0].holders[0].free: the answer "
-         "says 4000, the proven state gives 3000"),
-        ("a pledge amount edited", _edit_amount, 'the answer was edited: pledges[0].amount: the answer says '
-         '"500000.00", the proven state gives "5000000.00"'),
+        ("a free share count edited", _edit_shares, (
+            "the answer was edited: rights[0].holders[0].free: the answer says 4000, the proven state gives 3000"
+        )),
+        ("a pledge amount edited", _edit_amount, (
+            'the answer was edited: pledges[0].amount: the answer says "500000.00", the proven state gives '
+            '"5000000.00"'
+        )),
         ("a code hash changed", _change_code_hash, "the code hash of contract Pledges in the evidence (0xeeee"),
         ("the code changed", _change_code, f"the code kept for {pledges} does not hash to its proven code hash"),
         ("a read's answer changed", _change_a_read,

@@ -117,11 +117,10 @@ def test_the_answer_at_the_head_gives_holders_pledges_licences_and_room_for_the_
         (story.junior, 2, "bank-b", "1200000.50", "CNY", "LOAN-bank-b"),
     ]
     assert all(row["maturity"].endswith("Z") for row in summary["pledges"])
+    yours = "ranking behind 2 pledges (1 of them yours)"
     assert _room(answer) == [
-        f"up to 1000 basis points of the holding right held by merchant-a ({a}), ranking behind 2 pledges "
-        "(1 of them yours)",
-        f"up to 3000 basis points of the holding right held by merchant-b ({b}), ranking behind 2 pledges "
-        "(1 of them yours)",
+        f"up to 1000 basis points of the holding right held by merchant-a ({a}), {yours}",
+        f"up to 3000 basis points of the holding right held by merchant-b ({b}), {yours}",
     ]
     for_bank = verify_certificate(ledger, story.certificate_id, bank="bank")
     assert for_bank.summary()["security"]["for_bank"] == f"bank ({ledger.address_of('bank')})"
