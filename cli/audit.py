@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -13,6 +14,8 @@ from ledger import audit
 from ledger.audit import Acquisition, HistoryAt
 from ledger.chain.clock import chain_time, parse_moment
 from ledger.members import resolve_address
+from ledger.report import build_report, write_report
+from ledger.rights import parse_date
 from oracle.books_audit import audit_books
 from oracle.service import Oracle
 
@@ -122,6 +125,48 @@ def trace_(
     state.out.records(_holding_rows(history), columns=["right", "holder", "name", "shares", "how"],
                       title=f"holders at {table_time(history.at)}",
                       empty="no right had a holder at that time")
+
+
+@app.command("report")
+def report(
+    cert: Annotated[
+        str | None,
+        typer.Argument(metavar="[CERT]", help="The certificate: id, REGISTRAR:NUMBER or number (may be left out "
+                       "with --member)."),
+    ] = None,
+    member: Annotated[
+        str | None,
+        typer.Option("--member", metavar="M", help="A member's part (in CERT, or across every certificate)."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help="From this date (YYYY-MM-DD, UTC) or ISO time."),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="Up to this date (its end, UTC) or ISO time."),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("-o", "--out", metavar="DIR", help="The directory to write report.html and the CSV "
+                           "files into (made if missing)."),
+    ] = Path("report"),
+) -> None:
+    """Write an audit report readable offline: the certificate's facts, a chart of each right's shares over
+    time, the licences and pledges with their periods and the events with block, time, transaction and
+    parties, as one self-contained HTML page and the same tables as CSV files."""
+    if cert is None and member is None:
+        raise typer.BadParameter("give the certificate, or --member M", param_hint="CERT")
+    state = current()
+    ledger = state.ledger()
+    now = chain_time(ledger.w3)
+    built = build_report(
+        ledger, ref=cert, member=member,
+        start=parse_date(start, what="--from") if start is not None else None,
+        end=parse_moment(end, now) if end is not None else None,
+    )
+    written = write_report(built, out)
+    rows = [{"file": str(path), "rows": len(built.table(path.stem)) if path.suffix == ".csv" else None}
+            for path in written]
+    state.out.note(f"{built.title}; period {built.window}")
+    state.out.records(rows, columns=["file", "rows"], title=f"report written to {out}")
 
 
 AT_BOOKS = "As the chain and the books were at that time (a date means the end of that day, UTC)."
