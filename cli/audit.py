@@ -48,6 +48,14 @@ def _holding_rows(history: HistoryAt) -> list[dict[str, Any]]:
     ]
 
 
+#: CERT of the commands that also answer for a member across certificates (--member).
+CertOrMember = Annotated[
+    str | None,
+    typer.Argument(metavar="[CERT]", help="The certificate: id, REGISTRAR:NUMBER or number (may be left out with "
+                   "--member)."),
+]
+
+
 def _member_trace(cert: str | None, member: str) -> None:
     state = current()
     traced = audit.member_trace(state.ledger(), member, cert)
@@ -68,11 +76,7 @@ def _member_trace(cert: str | None, member: str) -> None:
 
 @app.command("trace")
 def trace_(
-    cert: Annotated[
-        str | None,
-        typer.Argument(metavar="[CERT]", help="The certificate: id, REGISTRAR:NUMBER or number (may be left out "
-                       "with --member)."),
-    ] = None,
+    cert: CertOrMember = None,
     member: Annotated[
         str | None,
         typer.Option("--member", metavar="M", help="Only what this member (account name or 0x address) held, "
@@ -129,11 +133,7 @@ def trace_(
 
 @app.command("report")
 def report(
-    cert: Annotated[
-        str | None,
-        typer.Argument(metavar="[CERT]", help="The certificate: id, REGISTRAR:NUMBER or number (may be left out "
-                       "with --member)."),
-    ] = None,
+    cert: CertOrMember = None,
     member: Annotated[
         str | None,
         typer.Option("--member", metavar="M", help="A member's part (in CERT, or across every certificate)."),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,6 +18,7 @@ from ledger.pledges import record_pledge, sign_consent
 from ledger.rights import transfer_shares
 from ledger.verify import Verification, verify_certificate
 from tests.finance.support import (  # noqa: F401 - fixtures
+    CATALOG,
     YEAR,
     FinanceChain,
     block_number,
@@ -29,19 +29,6 @@ from tests.finance.support import (  # noqa: F401 - fixtures
     ledger_fixture,
     now,
 )
-
-CATALOG: dict[str, Any] = {
-    "name": "Port logistics container movements",
-    "description": "Container gate-in and gate-out events at the port terminals",
-    "source": "Terminal operating systems of the port group",
-    "scale": "1.2 billion records",
-    "update_frequency": "daily",
-    "format": "Parquet",
-    "coverage": "2019-2025, all terminals",
-    "classification_level": "important",
-    "contains_personal_data": False,
-    "compliance_report": {"hash": "0x" + "11" * 32, "reference": "CR-2025-0042"},
-}
 
 
 @dataclass(frozen=True)
