@@ -36,6 +36,7 @@ bench: setup
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/indexing.py
 	$(BIN)/python bench/books.py
+	$(BIN)/python bench/evidence.py
 
 lint: setup
 	$(BIN)/ruff check ledger oracle cli tests bench
