@@ -12,7 +12,16 @@ block:
   pledged and how much may still move;
 - which **licences** bind it (live or upcoming, with exclusivity);
 - which **pledges** bind it, in priority order per right (rank, pledgee,
-  shares, amount, currency, maturity, status).
+  shares, amount, currency, maturity, status);
+- what the **asking bank could still take** as security: per holder of the
+  holding right, "up to N basis points of the holding right held by M,
+  ranking behind K pledges" (none when the asker is not an active bank);
+- with a **catalog file**, whether it is the certificate's current version.
+
+The answer is "lendable" when the certificate is genuine, in force, proven
+(when asked) and nothing stands in the bank's way; otherwise the reasons are
+listed (:attr:`Verification.reasons`). :mod:`ledger.evidence` keeps a proven
+answer with its proofs and re-checks it offline.
 
 Every contract read is made at the same block, whose number, hash, time and
 state root come with the answer. With ``proof=True`` the answer is also
