@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.output import table_time
 from cli.state import current
 from ledger import certificates
 from ledger.evidence import check_evidence, load_evidence, save_evidence
@@ -41,14 +42,14 @@ def _readable(summary: dict[str, Any]) -> dict[str, Any]:
         for holder in item["holders"]
     ]
     licences = [
-        f"#{row['licence']} {row['right']} to {row['licensee']}, {row['start']} to {row['end']}"
+        f"#{row['licence']} {row['right']} to {row['licensee']}, {table_time(row['start'])} to {table_time(row['end'])}"
         f"{', exclusive' if row['exclusive'] else ''}{', sub-licensable' if row['sublicensable'] else ''} ({row['state']})"
         for row in summary["licences"]
     ]
     exclusive = [item["right"] for item in summary["rights"] if item["exclusive_licence"]]
     pledges = [
         f"rank {row['rank']} on {row['right']}: pledge #{row['pledge']} to {row['pledgee']}, {row['shares']} shares "
-        f"of {row['pledgor']}, {row['amount']} {row['currency']}, matures {row['maturity']}"
+        f"of {row['pledgor']}, {row['amount']} {row['currency']}, matures {table_time(row['maturity'])}"
         for row in summary["pledges"]
     ]
     security = summary["security"]
@@ -60,7 +61,7 @@ def _readable(summary: dict[str, Any]) -> dict[str, Any]:
         "reasons": _lines(summary["reasons"], "none"),
         "certificate": f"{summary['certificate']} ({summary['number'] or 'no number'})",
         "status": f"{summary['status']}, {'in force' if summary['in_force'] else 'not in force'}, "
-                  f"expires {summary['expiry']}",
+                  f"expires {table_time(summary['expiry']) if summary['expiry'] else 'never'}",
         "registrar": f"{summary['registrar']} ({'active' if summary['registrar_active'] else 'NOT ACTIVE'})",
         "holder of record": summary["holder"],
         "catalog": f"version {summary['catalog_version']}, {summary['catalog_hash']}; "
@@ -71,7 +72,7 @@ def _readable(summary: dict[str, Any]) -> dict[str, Any]:
         "pledges": _lines(pledges, "none"),
         "ended pledges": len(summary["ended_pledges"]),
         f"{asker} could take": _lines([room["sentence"] for room in security["room"]], "nothing"),
-        "read at": f"block {block['number']} {block['hash']} ({block['time']})",
+        "read at": f"block {block['number']} {block['hash']} ({table_time(block['time'])})",
         "state root": block["state_root"],
         "events from": block["events_from"],
     }
@@ -109,8 +110,13 @@ def _check(file: Path, validators: Path | None) -> None:
             "evidence": f"holds: {checked.calls} reads re-executed on {checked.slots} storage slots of "
                         f"{checked.accounts} accounts proven against the state root; the answer equals the one "
                         "composed from the proven reads",
-            "contracts": _lines([f"{name} {item['address']} code {item['code_hash']}"
-                                 for name, item in checked.contracts.items()], "none"),
+            "contracts": _lines([
+                f"{name} {item['address']} code {item['code_hash']}" + (
+                    f", implementation {item['implementation']['address']} code {item['implementation']['code_hash']}"
+                    if "implementation" in item else ""
+                )
+                for name, item in checked.contracts.items()
+            ], "none"),
             "saved": f"{checked.saved_at} by dal {checked.tool_version}",
             "still trusted": _lines(checked.trusted, "nothing"),
             **_readable(answer),

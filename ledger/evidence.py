@@ -66,6 +66,7 @@ from ledger.verify import (
 
 __all__ = [
     "EVIDENCE_FORMAT",
+    "IMPLEMENTATION_SLOT",
     "EvidenceCheck",
     "EvidenceError",
     "check_evidence",
@@ -89,6 +90,22 @@ def _tool_version() -> str:
         return "unknown"
 
 
+#: The ERC-1967 storage slot where a proxy keeps the address of its implementation.
+IMPLEMENTATION_SLOT = 0x360894A13BA1A3210667C828492DB98DCA3E2076CC3735A920A3CA505D382BBC
+
+
+def _implementation(witness: Mapping[str, Any], proxy: str) -> str | None:
+    """The implementation behind ``proxy``, from the value its storage proof gives its ERC-1967 slot."""
+    proof = witness["accounts"].get(proxy, {}).get("storageProof", {}).get(hex(IMPLEMENTATION_SLOT))
+    if proof is None:
+        return None
+    header = witness["header"]
+    root = bytes.fromhex(str(header["stateRoot"])[2:])
+    account = verify_account_proof(root, proxy, witness["accounts"][proxy]["accountProof"])
+    value = verify_storage_proof(account.storage_root, IMPLEMENTATION_SLOT, proof)
+    return to_checksum_address(value.to_bytes(32, "big")[12:]) if value else None
+
+
 def evidence_document(answer: Verification, chain_id: int) -> dict[str, Any]:
     """The evidence of ``answer`` as one JSON-ready document; the answer must have been proven."""
     proof = answer.proof
@@ -102,6 +119,16 @@ def evidence_document(answer: Verification, chain_id: int) -> dict[str, Any]:
         call.contract: to_checksum_address(call.address) for call in reader.calls
     }
     accounts = witness["accounts"]
+
+    def code_hash(address: str) -> str:
+        return "0x" + bytes(keccak(bytes.fromhex(accounts[address]["code"][2:]))).hex()
+
+    listed: dict[str, dict[str, Any]] = {}
+    for name, address in sorted(contracts.items()):
+        listed[name] = {"address": address, "code_hash": code_hash(address)}
+        implementation = _implementation(proof.witness, address)
+        if implementation is not None and implementation in accounts:
+            listed[name]["implementation"] = {"address": implementation, "code_hash": code_hash(implementation)}
     summary = answer.summary()
     return {
         "format": EVIDENCE_FORMAT,
@@ -118,13 +145,7 @@ def evidence_document(answer: Verification, chain_id: int) -> dict[str, Any]:
         "catalog_hash": answer.catalog_hash,
         "chain_id": chain_id,
         "header": witness["header"],
-        "contracts": {
-            name: {
-                "address": address,
-                "code_hash": "0x" + bytes(keccak(bytes.fromhex(accounts[address]["code"][2:]))).hex(),
-            }
-            for name, address in sorted(contracts.items())
-        },
+        "contracts": listed,
         "accounts": accounts,
         "calls": [
             {
@@ -224,7 +245,7 @@ class EvidenceCheck:
     block_number: int
     block_hash: str
     state_root: str
-    contracts: dict[str, dict[str, str]]
+    contracts: dict[str, dict[str, Any]]
     accounts: int
     slots: int
     calls: int
@@ -310,16 +331,31 @@ def _prove_state(document: Mapping[str, Any], state_root: bytes) -> tuple[
             slot = int(key, 16)
             slots[(address, slot)] = verify_storage_proof(account.storage_root, slot, list(proof))
     for name, contract in _field(document, "contracts", dict).items():
+        _check_code_hash(name, contract, accounts)
         address = to_checksum_address(str(contract.get("address")))
-        if address not in accounts:
-            raise EvidenceError(f"contract {name} at {address} has no account proof in the evidence")
-        proven = "0x" + accounts[address].code_hash.hex()
-        if str(contract.get("code_hash")).lower() != proven:
-            raise EvidenceError(
-                f"the code hash of contract {name} in the evidence ({contract.get('code_hash')}) is not its "
-                f"proven code hash ({proven})"
-            )
+        implementation = contract.get("implementation")
+        if isinstance(implementation, dict):
+            pointer = slots.get((address, IMPLEMENTATION_SLOT), 0)
+            if to_checksum_address(pointer.to_bytes(32, "big")[12:]) != to_checksum_address(
+                str(implementation.get("address"))
+            ):
+                raise EvidenceError(f"the implementation the evidence names for contract {name} is not the one its "
+                                    "proxy points to in the proven state")
+            _check_code_hash(f"{name} (implementation)", implementation, accounts)
     return accounts, codes, slots
+
+
+def _check_code_hash(name: str, contract: Mapping[str, Any], accounts: Mapping[str, ProvenAccount]) -> None:
+    """The code hash the evidence lists for contract ``name`` must be its proven one."""
+    address = to_checksum_address(str(contract.get("address")))
+    if address not in accounts:
+        raise EvidenceError(f"contract {name} at {address} has no account proof in the evidence")
+    proven = "0x" + accounts[address].code_hash.hex()
+    if str(contract.get("code_hash")).lower() != proven:
+        raise EvidenceError(
+            f"the code hash of contract {name} in the evidence ({contract.get('code_hash')}) is not its "
+            f"proven code hash ({proven})"
+        )
 
 
 def check_evidence(document: Mapping[str, Any], *, validators: Sequence[str] | None = None) -> EvidenceCheck:

@@ -563,7 +563,7 @@ class PledgeRoom:
         yours = f" ({self.behind_yours} of them yours)" if self.behind_yours else ""
         return (
             f"up to {self.shares} basis points of the holding right held by {party_label(self.owner, names)}, "
-            f"ranking behind {self.ranking_behind} pledges{yours}"
+            f"ranking behind {self.ranking_behind} pledge{'' if self.ranking_behind == 1 else 's'}{yours}"
         )
 
 

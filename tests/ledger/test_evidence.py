@@ -51,6 +51,8 @@ def test_saved_evidence_holds_offline_and_says_what_is_still_trusted(ledger: Led
     path, document = _proven_evidence(ledger, tmp_path)
     assert document["format"] == EVIDENCE_FORMAT and document["tool"]["version"]
     assert set(document["contracts"]) >= {"Certificates", "Rights", "Pledges", "Consortium"}
+    implementations = {item["implementation"]["address"] for item in document["contracts"].values()}
+    assert len(implementations) == len(document["contracts"])  # each proxy's own implementation, proven
     assert document["catalog_hash"] == document["answer"]["catalog_hash"]
     checked = check_evidence(document)  # a pure function of the file: no ledger, no node
     assert checked.lendable and checked.calls == len(document["calls"]) and checked.slots > 0
@@ -105,6 +107,14 @@ def _change_code_hash(document: dict[str, Any]) -> None:
     document["contracts"]["Pledges"]["code_hash"] = "0x" + "ee" * 32
 
 
+def _change_implementation_code_hash(document: dict[str, Any]) -> None:
+    document["contracts"]["Rights"]["implementation"]["code_hash"] = "0x" + "dd" * 32
+
+
+def _name_another_implementation(document: dict[str, Any]) -> None:
+    document["contracts"]["Rights"]["implementation"] = dict(document["contracts"]["Pledges"]["implementation"])
+
+
 def _change_code(document: dict[str, Any]) -> None:
     pledges = document["contracts"]["Pledges"]["address"]
     code = document["accounts"][pledges]["code"]
@@ -134,6 +144,10 @@ def test_each_kind_of_tampering_is_refused_with_its_reason(ledger: LedgerContext
             '"5000000.00"'
         )),
         ("a code hash changed", _change_code_hash, "the code hash of contract Pledges in the evidence (0xeeee"),
+        ("an implementation's code hash changed", _change_implementation_code_hash,
+         "the code hash of contract Rights (implementation) in the evidence (0xdddd"),
+        ("another implementation named", _name_another_implementation,
+         "the implementation the evidence names for contract Rights is not the one its proxy points to"),
         ("the code changed", _change_code, f"the code kept for {pledges} does not hash to its proven code hash"),
         ("a read's answer changed", _change_a_read,
          "Rights.sharesOf returns something else on the proven state than the evidence says"),

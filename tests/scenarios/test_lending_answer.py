@@ -131,7 +131,7 @@ def test_answers_between_the_events_show_the_certificate_as_it_was(ledger: Ledge
     assert [p.pledge_id for p in senior_only.binding_pledges()] == [story.senior]
     assert _holders(senior_only, 0)["merchant-a"] == (7000, 3000, 4000, 0)
     assert _room(senior_only)[0] == (
-        f"up to 3000 basis points of the holding right held by merchant-a ({a}), ranking behind 1 pledges"
+        f"up to 3000 basis points of the holding right held by merchant-a ({a}), ranking behind 1 pledge"
     )
 
 
