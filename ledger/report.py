@@ -269,10 +269,12 @@ def build_report(
         certificate_ids = traced_member.certificates
         wanted = {(item.certificate_id, item.event.tx_hash, item.event.log_index) for item in traced_member.events}
         who = party_label(traced_member.member, names)
+        mine: str | None = who
         subject = f"{who} on certificate {certificate_ids[0]}" if ref is not None else f"{who}, all certificates"
     else:
         certificate_ids = [resolve(ctx, str(ref))]
         wanted = None
+        mine = None
         subject = f"certificate {certificate_ids[0]}"
     window_start = as_datetime(start) if start is not None else None
     window_end = as_datetime(min(end, head)) if end is not None else as_datetime(head)
@@ -283,11 +285,16 @@ def build_report(
         traced = trace(ctx, str(certificate_id))
         facts.append(_facts(reader, certificate_id, names))
         periods = _share_periods(traced, names, window_end or dt.datetime.now(dt.UTC))
-        shares += [row for row in periods if _in_window(window_start, window_end, row["from"], row["to"])]
+        # A member's report keeps, in its tables, the rows the member is a party to; its charts show every
+        # holder, for context.
+        shares += [row for row in periods if _in_window(window_start, window_end, row["from"], row["to"])
+                   and mine in (None, row["holder"])]
         licences += [row for row in _licence_periods(traced, names)
-                     if _in_window(window_start, window_end, row["granted"], row["revoked"] or row["to"])]
+                     if _in_window(window_start, window_end, row["granted"], row["revoked"] or row["to"])
+                     and mine in (None, row["grantor"], row["licensee"])]
         pledges += [row for row in _pledge_periods(traced, names)
-                    if _in_window(window_start, window_end, row["from"], row["to"])]
+                    if _in_window(window_start, window_end, row["from"], row["to"])
+                    and mine in (None, row["pledgor"], row["pledgee"])]
         for event in traced.events:
             if wanted is not None and (certificate_id, event.tx_hash, event.log_index) not in wanted:
                 continue

@@ -73,6 +73,10 @@ def test_a_members_report_and_a_window_keep_only_their_rows(workflow_env: dict[s
     assert [row["event"] for row in _rows(out / "events.csv")] == [
         "PledgeRecorded", "PledgeEnforced", "TransferSingle"
     ]
+    assert [(row["right"], row["shares"]) for row in _rows(out / "shares.csv")] == [("holding", "6000")]
+    assert [row["pledge"] for row in _rows(out / "pledges.csv")] == ["1"]
+    assert _rows(out / "licences.csv") == []
+    assert (out / "report.html").read_text().count("<svg") == 3
     before = runner.invoke(app, ["audit", "report", "1", "--to", "2000-01-01", "-o", str(tmp_path / "early")],
                            env=workflow_env)
     assert before.exit_code == 0, before.stderr
