@@ -14,8 +14,6 @@ from ledger import audit
 from ledger.audit import Acquisition, HistoryAt
 from ledger.chain.clock import chain_time, parse_moment
 from ledger.members import resolve_address
-from ledger.report import build_report, write_report
-from ledger.rights import parse_date
 from oracle.books_audit import audit_books
 from oracle.service import Oracle
 
@@ -154,6 +152,10 @@ def report(
     parties, as one self-contained HTML page and the same tables as CSV files."""
     if cert is None and member is None:
         raise typer.BadParameter("give the certificate, or --member M", param_hint="CERT")
+    # Imported when a report is asked for: Jinja2 is for this command only.
+    from ledger.report import build_report, write_report
+    from ledger.rights import parse_date
+
     state = current()
     ledger = state.ledger()
     now = chain_time(ledger.w3)

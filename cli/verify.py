@@ -9,10 +9,6 @@ import typer
 
 from cli.output import table_time
 from cli.state import current
-from ledger import certificates
-from ledger.evidence import check_evidence, load_evidence, save_evidence
-from ledger.network.seals import trusted_validators
-from ledger.verify import verify_certificate
 
 __all__ = ["EXIT_CODES", "NOT_LENDABLE", "app"]
 
@@ -97,6 +93,10 @@ def _readable(summary: dict[str, Any]) -> dict[str, Any]:
 
 def _check(file: Path, validators: Path | None) -> None:
     """Re-check kept evidence offline and answer with what it holds and what is still trusted."""
+    # Imported when the command runs, not for its help (see cli/main.py).
+    from ledger.evidence import check_evidence, load_evidence
+    from ledger.network.seals import trusted_validators
+
     state = current()
     document = load_evidence(file)
     trusted = trusted_validators(validators) if validators is not None else None
@@ -183,6 +183,10 @@ def verify(
         raise typer.BadParameter("give the certificate to verify, or --check FILE", param_hint="CERT")
     if validators is not None:
         raise typer.BadParameter("--validators goes with --check FILE", param_hint="--validators")
+    from ledger import certificates
+    from ledger.evidence import save_evidence
+    from ledger.verify import verify_certificate
+
     state = current()
     ledger = state.ledger()
     certificate_id = certificates.resolve(ledger, cert)
