@@ -145,7 +145,7 @@ def verify(
     ] = False,
     for_bank: Annotated[
         str | None,
-        typer.Option("--for-bank", metavar="NAME", help="Answer for this bank (default: the --as account, if any): "
+        typer.Option("--for-bank", metavar="NAME", help="Answer for this bank (default: the --as account, if it is a bank): "
                      "what it could still take as security, and behind how many pledges."),
     ] = None,
     catalog: Annotated[
@@ -193,7 +193,7 @@ def verify(
     pinned: int | str | None = int(block) if block is not None and block.isdigit() else block
     answer = verify_certificate(
         ledger, certificate_id, block=pinned, proof=proof or save is not None,
-        bank=for_bank or state.as_name, catalog_file=catalog,
+        bank=for_bank, acting=state.as_name, catalog_file=catalog,
     )
     if save is not None:
         save_evidence(answer, ledger.profile.chain_id, save)

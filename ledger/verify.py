@@ -884,6 +884,7 @@ def verify_certificate(
     block: int | str | None = None,
     proof: bool = False,
     bank: str | None = None,
+    acting: str | None = None,
     catalog_file: Path | None = None,
 ) -> Verification:
     """Answer "can I lend against ``certificate_id``?" at ``block`` (default: the latest).
@@ -892,7 +893,9 @@ def verify_certificate(
     read at that block, and with ``proof`` it is proven against that hash.
     ``bank`` (an account name or address) is the bank asking: the answer says
     what it could still take as security and how many pledges would rank
-    ahead. ``catalog_file`` is held against the certificate's current catalog
+    ahead. Without ``bank``, the answer is for ``acting`` (the acting
+    account) when that is an active bank, else for any new pledgee.
+    ``catalog_file`` is held against the certificate's current catalog
     hash.
 
     An unknown certificate is a :class:`~ledger.errors.NotFoundError`; a bad
@@ -903,6 +906,9 @@ def verify_certificate(
     names = party_names(ctx)
     file = (catalog_file.name, catalog_file_hash(catalog_file)) if catalog_file is not None else None
     asker = resolve_party(ctx, bank, what="bank") if bank is not None else None
+    if asker is None and acting is not None:
+        account = resolve_party(ctx, acting, what="acting account")
+        asker = account if ctx.call("Consortium", "isActive", account, int(Role.BANK)) else None
     reader = ChainReader(ctx, block)
     answer = read_verification(
         reader, certificate_id, names, lambda onchain: check_catalog(ctx, certificate_id, onchain),

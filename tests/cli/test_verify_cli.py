@@ -110,8 +110,12 @@ def test_verify_at_a_block_hash_the_bank_trusts(chain: FinanceChain) -> None:
 def test_exit_codes_are_0_when_lendable_3_when_not_and_1_on_an_error(chain: FinanceChain) -> None:
     ledger = chain.context()
     certificate_id = issued_certificate(ledger)
-    lendable = runner.invoke(app, ["--as", "bank", "verify", str(certificate_id)], env=chain.env)
+    lendable = runner.invoke(app, ["--json", "--as", "bank", "verify", str(certificate_id)], env=chain.env)
     assert lendable.exit_code == 0, lendable.stderr
+    assert json.loads(lendable.stdout)["security"]["for_bank"] == f"bank ({ledger.address_of('bank')})"
+    registrar = runner.invoke(app, ["--json", "--as", "registrar", "verify", str(certificate_id)], env=chain.env)
+    assert registrar.exit_code == 0, registrar.stderr  # answered for any new pledgee, not refused
+    assert json.loads(registrar.stdout)["security"]["for_bank"] is None
     for_merchant = runner.invoke(app, ["--json", "verify", str(certificate_id), "--for-bank", "merchant-c"],
                                  env=chain.env)
     assert for_merchant.exit_code == 3, for_merchant.stderr
@@ -126,6 +130,12 @@ def test_exit_codes_are_0_when_lendable_3_when_not_and_1_on_an_error(chain: Fina
     pledged = runner.invoke(app, ["verify", str(certificate_id), "--for-bank", "bank-b"], env=chain.env)
     assert pledged.exit_code == 3
     assert "not lendable" in pledged.stdout and "no share of the holding right is left to pledge" in pledged.stdout
+    # The real program: `dal verify X && lend` does not lend.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DAL_")} | chain.env
+    script = f"{Path(sys.executable).with_name('dal')} verify {certificate_id} --for-bank bank-b >/dev/null && echo lend"
+    completed = subprocess.run(["sh", "-c", script], capture_output=True, text=True, env=env, timeout=180,
+                               check=False)
+    assert (completed.returncode, completed.stdout) == (3, "")
     unknown = runner.invoke(app, ["verify", "999"], env=chain.env)
     assert (unknown.exit_code, unknown.stdout) == (1, "")
     assert unknown.stderr.startswith("error: certificate 999 does not exist")
