@@ -38,6 +38,7 @@ bench: setup
 	$(BIN)/python bench/indexing.py
 	$(BIN)/python bench/merkle.py
 	$(BIN)/python bench/books.py
+	$(BIN)/python bench/evidence.py
 
 lint: setup
 	$(BIN)/ruff check ledger oracle cli tests bench

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from cli.oracle import DRIFT_EXIT_CODE
-from cli.output import to_jsonable
+from cli.output import table_time, to_jsonable
 from cli.state import current
 from ledger import audit
 from ledger.audit import Acquisition, HistoryAt
@@ -23,7 +24,7 @@ app = typer.Typer(help="Audit: trace a certificate's events, or who held each ri
 
 
 def _movement(step: Acquisition) -> str:
-    moment = step.time.strftime("%Y-%m-%d")
+    moment = table_time(step.time)
     if step.counterparty is None:
         return f"{moment} +{step.shares} at issue"
     who = step.counterparty_name or step.counterparty
@@ -45,17 +46,58 @@ def _holding_rows(history: HistoryAt) -> list[dict[str, Any]]:
     ]
 
 
+#: CERT of the commands that also answer for a member across certificates (--member).
+CertOrMember = Annotated[
+    str | None,
+    typer.Argument(metavar="[CERT]", help="The certificate: id, REGISTRAR:NUMBER or number (may be left out with "
+                   "--member)."),
+]
+
+
+def _member_trace(cert: str | None, member: str) -> None:
+    state = current()
+    traced = audit.member_trace(state.ledger(), member, cert)
+    if state.json:
+        state.out.record(to_jsonable(traced))
+        return
+    rows = [
+        {"certificate": item.certificate_id, "block": item.event.block, "time": table_time(item.event.time),
+         "role": item.role, "what happened": item.event.summary, "transaction": item.event.tx_hash}
+        for item in traced.events
+    ]
+    who = f"{traced.name} ({traced.member})" if traced.name else traced.member
+    where = f"certificate {traced.certificates[0]}" if cert is not None else f"{len(traced.certificates)} certificates"
+    state.out.note(f"read from the {traced.source}")
+    state.out.records(rows, title=f"{who} on {where}: {len(rows)} events",
+                      empty=f"{who} was never a party to {where}")
+
+
 @app.command("trace")
 def trace_(
-    cert: Annotated[str, typer.Argument(metavar="CERT", help="The certificate: id, REGISTRAR:NUMBER or number.")],
+    cert: CertOrMember = None,
+    member: Annotated[
+        str | None,
+        typer.Option("--member", metavar="M", help="Only what this member (account name or 0x address) held, "
+                     "granted, pledged or lost; without CERT, across every certificate."),
+    ] = None,
     at: Annotated[
         str | None,
         typer.Option("--at", metavar="WHEN", help="Instead: who held each right at that time (a date means the "
-                     "end of that day, UTC; or an ISO date and time), and how they got there."),
+                     "end of that day, UTC; or an ISO date and time), and how they got there. Refused in the "
+                     "future or before the chain began."),
     ] = None,
 ) -> None:
     """Every event of a certificate, its rights, licences and pledges, oldest first, with block, time and
-    transaction; or, with --at, the holders of each right at that time."""
+    transaction; with --member, one member's part in them; or, with --at, the holders of each right at that
+    time. Times: ISO 8601 UTC under --json, YYYY-MM-DD HH:MM UTC in tables."""
+    if member is not None:
+        if at is not None:
+            raise typer.BadParameter("--at goes with CERT alone, not with --member", param_hint="--at")
+        _member_trace(cert, member)
+        return
+    if cert is None:
+        raise typer.BadParameter("give the certificate, or --member M for a member's whole history",
+                                 param_hint="CERT")
     state = current()
     ledger = state.ledger()
     if at is None:
@@ -64,7 +106,7 @@ def trace_(
             state.out.record(to_jsonable(traced))
             return
         rows = [
-            {"block": event.block, "time": event.time.strftime("%Y-%m-%d %H:%M:%S"), "event": event.event,
+            {"block": event.block, "time": table_time(event.time), "event": event.event,
              "what happened": event.summary, "transaction": event.tx_hash}
             for event in traced.events
         ]
@@ -77,14 +119,56 @@ def trace_(
         state.out.record(to_jsonable(history))
         return
     state.out.note(
-        f"certificate {history.certificate_id} at {history.at:%Y-%m-%d %H:%M:%S} UTC (block {history.block}): "
+        f"certificate {history.certificate_id} at {table_time(history.at)} (block {history.block}): "
         f"{history.status}{', in force' if history.in_force else ''}; "
         f"{len(history.licences)} licences in force, {len(history.pledges)} active pledges; "
         f"read from the {history.source}"
     )
     state.out.records(_holding_rows(history), columns=["right", "holder", "name", "shares", "how"],
-                      title=f"holders at {history.at:%Y-%m-%d %H:%M} UTC",
+                      title=f"holders at {table_time(history.at)}",
                       empty="no right had a holder at that time")
+
+
+@app.command("report")
+def report(
+    cert: CertOrMember = None,
+    member: Annotated[
+        str | None,
+        typer.Option("--member", metavar="M", help="A member's part (in CERT, or across every certificate)."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help="From this date (YYYY-MM-DD, UTC) or ISO time."),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="Up to this date (its end, UTC) or ISO time."),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("-o", "--out", metavar="DIR", help="The directory to write report.html and the CSV "
+                           "files into (made if missing)."),
+    ] = Path("report"),
+) -> None:
+    """Write an audit report readable offline: the certificate's facts, a chart of each right's shares over
+    time, the licences and pledges with their periods and the events with block, time, transaction and
+    parties, as one self-contained HTML page and the same tables as CSV files."""
+    if cert is None and member is None:
+        raise typer.BadParameter("give the certificate, or --member M", param_hint="CERT")
+    # Imported when a report is asked for: Jinja2 is for this command only.
+    from ledger.report import build_report, write_report
+    from ledger.rights import parse_date
+
+    state = current()
+    ledger = state.ledger()
+    now = chain_time(ledger.w3)
+    built = build_report(
+        ledger, ref=cert, member=member,
+        start=parse_date(start, what="--from") if start is not None else None,
+        end=parse_moment(end, now) if end is not None else None,
+    )
+    written = write_report(built, out)
+    rows = [{"file": str(path), "rows": len(built.table(path.stem)) if path.suffix == ".csv" else None}
+            for path in written]
+    state.out.note(f"{built.title}; period {built.window}")
+    state.out.records(rows, columns=["file", "rows"], title=f"report written to {out}")
 
 
 AT_BOOKS = "As the chain and the books were at that time (a date means the end of that day, UTC)."

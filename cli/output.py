@@ -14,7 +14,7 @@ import json
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-__all__ = ["Output", "ProgressUpdate", "to_jsonable"]
+__all__ = ["Output", "ProgressUpdate", "table_time", "to_jsonable"]
 
 
 class ProgressUpdate(Protocol):
@@ -41,6 +41,8 @@ def to_jsonable(value: Any) -> Any:
         return "0x" + bytes(value).hex()
     if isinstance(value, Enum):
         return value.name.lower()
+    if isinstance(value, datetime) and value.utcoffset() is not None and not value.utcoffset():
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")  # one form for UTC times, as ledger.rights.format_time
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal | Path):
@@ -52,6 +54,14 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, Sequence | set | frozenset):
         return [to_jsonable(item) for item in value]
     return str(value)
+
+
+def table_time(value: datetime | str) -> str:
+    """A time as tables show it, ``YYYY-MM-DD HH:MM UTC`` (from a datetime or an ISO 8601 string)."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _cell(value: Any) -> str:

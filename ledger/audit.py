@@ -29,22 +29,25 @@ from eth_utils.address import to_checksum_address
 
 from ledger.certificates import CertificateStatus, resolve
 from ledger.chain.clock import as_datetime
-from ledger.chain.logs import ChainLog, EventLog
+from ledger.chain.logs import ChainLog, EventLog, plain_value
 from ledger.consent import format_amount, reference_text
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
-from ledger.history import certificate_events, named_events, transfer_items
-from ledger.members import event_log, name_of
+from ledger.history import certificate_events, certificates_moved, named_events, transfer_items
+from ledger.members import event_log, name_of, resolve_address
 from ledger.types import CertificateRequest, Right
 
 __all__ = [
     "Acquisition",
     "HistoryAt",
     "HoldingAt",
+    "MemberEvent",
+    "MemberTrace",
     "RightAt",
     "Trace",
     "TraceEvent",
     "holdings_at",
+    "member_trace",
     "trace",
 ]
 
@@ -169,19 +172,8 @@ class _Names:
         return self.name(address) or to_checksum_address(address)
 
 
-def _plain(value: Any) -> Any:
-    """An event argument in JSON-safe form: bytes as 0x hex, addresses checksummed."""
-    if isinstance(value, bytes | bytearray):
-        return "0x" + bytes(value).hex()
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, str) and len(value) == 42 and value.startswith("0x"):
-        return to_checksum_address(value)
-    return value
-
-
 def _short(digest: Any) -> str:
-    text = _plain(digest)
+    text = plain_value(digest)
     return f"{text[:10]}…{text[-4:]}" if isinstance(text, str) and len(text) == 66 else str(text)
 
 
@@ -297,7 +289,7 @@ def trace(ledger: LedgerContext, ref: str) -> Trace:
             contract=event.contract,
             event=event.event,
             summary=_summary(event, names, enforced, certificate_id),
-            args={key: _plain(value) for key, value in event.args.items()},
+            args=event.plain_args(),
         )
         for event in events
     ]
@@ -392,6 +384,12 @@ def holdings_at(ledger: LedgerContext, ref: str, when: int) -> HistoryAt:
     block = log.block_at(when)
     if block is None:
         raise ValidationError(f"the chain did not exist yet at {_date(when)}; ask about a later time")
+    head_time = log.block_time(block)
+    if block == log.head() and when > head_time:
+        raise ValidationError(
+            f"{_date(when)} is in the future: the chain's latest block is of {_date(head_time)}; "
+            "ask about a time up to then, or leave out --at for the whole history"
+        )
     read = certificate_events(ledger, certificate_id, to_block=block, log=log)
     events = read.events
     names = _Names(ledger, log)
@@ -425,4 +423,125 @@ def holdings_at(ledger: LedgerContext, ref: str, when: int) -> HistoryAt:
         licences=_licences_then(events, when, names),
         pledges=_pledges_then(events, names),
         source=read.source,
+    )
+
+
+# --- one member's history ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberEvent:
+    """An event of a member's history: the certificate, what the member did or underwent, and the event."""
+
+    certificate_id: int
+    number: str | None
+    role: str
+    event: TraceEvent
+
+
+@dataclass(frozen=True)
+class MemberTrace:
+    """Everything a member held, granted, pledged or lost, oldest first (of one certificate, or of all)."""
+
+    member: str
+    name: str | None
+    certificates: list[int]
+    events: list[MemberEvent]
+    source: str = "chain logs"
+
+
+#: The events that can make a member a party to a certificate, and where each names the certificate.
+_PARTY_EVENTS = (
+    ("Certificates", "CertificateSubmitted"), ("Certificates", "CertificateIssued"),
+    ("Certificates", "CertificateObjected"), ("Rights", "TransferSingle"), ("Rights", "TransferBatch"),
+    ("Rights", "LicenceGranted"), ("Pledges", "PledgeRecorded"), ("Pledges", "PledgeEnforced"),
+)
+
+
+def _role(
+    event: TraceEvent, member: str, licences: set[int], pledges: set[int], enforced_in: set[str]
+) -> str | None:
+    """What ``member`` did or underwent in ``event`` (``None`` when it is not a party to it)."""
+    a = event.args
+
+    def is_member(key: str) -> bool:
+        return isinstance(a.get(key), str) and to_checksum_address(str(a[key])) == member
+
+    match event.event:
+        case "CertificateSubmitted":
+            return "applied" if is_member("applicant") else ("registrar" if is_member("registrar") else None)
+        case "CertificateIssued":
+            return "holder of record at issue" if is_member("holder") else None
+        case "CertificateObjected":
+            return "objected" if is_member("objector") else None
+        case "TransferSingle" | "TransferBatch":
+            enforced = event.tx_hash in enforced_in
+            if is_member("to"):
+                return "received at issue" if str(a["from"]) == _ZERO else (
+                    "received by enforcement" if enforced else "received")
+            if is_member("from"):
+                return "lost by enforcement" if enforced else "transferred"
+            return None
+        case "LicenceGranted":
+            if is_member("grantor") or is_member("licensee"):
+                licences.add(int(a["licenceId"]))
+                return "granted a licence" if is_member("grantor") else "was licensed"
+            return None
+        case "LicenceRevoked":
+            if int(a["licenceId"]) in licences or int(a["rootLicenceId"]) in licences:
+                return "revoked a licence" if is_member("revokedBy") else "licence revoked"
+            return None
+        case "PledgeRecorded":
+            if is_member("pledgor") or is_member("pledgee"):
+                pledges.add(int(a["pledgeId"]))
+                return "pledged" if is_member("pledgor") else "took a pledge"
+            return None
+        case "PledgeReleased" | "PledgeExtended" | "PledgeEnforced":
+            if int(a["pledgeId"]) in pledges:
+                return {"PledgeReleased": "pledge released", "PledgeExtended": "pledge extended",
+                        "PledgeEnforced": "pledge enforced"}[event.event]
+            return "received by enforcement" if event.event == "PledgeEnforced" and is_member("recipient") else None
+    return None
+
+
+def _party_certificates(ledger: LedgerContext, member: str, log: EventLog) -> list[int]:
+    """The certificates whose events name ``member`` as a party."""
+    found: set[int] = set()
+    for event in named_events(ledger, _PARTY_EVENTS, log=log).events:
+        parties = {to_checksum_address(str(value)) for value in event.args.values()
+                   if isinstance(value, str) and len(value) == 42 and value.startswith("0x")}
+        if member not in parties:
+            continue
+        if event.event in ("TransferSingle", "TransferBatch"):
+            found |= certificates_moved(event)
+        elif "certificateId" in event.args:
+            found.add(int(event.args["certificateId"]))
+    return sorted(found)
+
+
+def member_trace(ledger: LedgerContext, member: str, ref: str | None = None) -> MemberTrace:
+    """Everything ``member`` (an account name or address) held, granted, pledged or lost: on the certificate
+    named by ``ref``, or on every certificate it was ever a party to; oldest first."""
+    address = to_checksum_address(resolve_address(ledger, member))
+    log = event_log(ledger)
+    certificate_ids = [resolve(ledger, ref)] if ref is not None else _party_certificates(ledger, address, log)
+    events: list[MemberEvent] = []
+    sources: set[str] = set()
+    for certificate_id in certificate_ids:
+        traced = trace(ledger, str(certificate_id))
+        sources.add(traced.source)
+        licences: set[int] = set()
+        pledges: set[int] = set()
+        enforced_in = {event.tx_hash for event in traced.events if event.event == "PledgeEnforced"}
+        for event in traced.events:
+            role = _role(event, address, licences, pledges, enforced_in)
+            if role is not None:
+                events.append(MemberEvent(certificate_id, traced.number, role, event))
+    events.sort(key=lambda item: (item.event.block, item.event.log_index))
+    return MemberTrace(
+        member=address,
+        name=_Names(ledger, log).name(address),
+        certificates=certificate_ids,
+        events=events,
+        source="; ".join(sorted(sources)) or "chain logs",
     )

@@ -23,9 +23,10 @@ block, which the check then sees.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from sqlalchemy import Engine
 from web3.exceptions import BlockNotFound
@@ -37,7 +38,10 @@ from ledger.members import event_log
 from ledger.store import history as indexed
 from ledger.store.session import open_store
 
-__all__ = ["CERTIFICATE_EVENTS", "History", "certificate_events", "named_events", "transfer_items"]
+__all__ = [
+    "CERTIFICATE_EVENTS", "History", "Logged", "certificate_events", "certificates_moved", "named_events",
+    "transfer_items",
+]
 
 #: The Certificates events of one certificate's lifecycle (each indexes ``certificateId`` first).
 CERTIFICATE_EVENTS = (
@@ -60,13 +64,29 @@ class History:
     source: str
 
 
-def transfer_items(event: ChainLog, certificate_id: int) -> list[tuple[int, int]]:
+class Logged(Protocol):
+    """An event with its name and arguments: a :class:`ChainLog`, or an event of an audit trace."""
+
+    @property
+    def event(self) -> str: ...
+
+    @property
+    def args(self) -> Mapping[str, Any]: ...
+
+
+def transfer_items(event: Logged, certificate_id: int) -> list[tuple[int, int]]:
     """The (right, shares) pairs a ``TransferSingle``/``TransferBatch`` moves of ``certificate_id``."""
     if event.event == "TransferSingle":
         pairs = [(int(event.args["id"]), int(event.args["value"]))]
     else:
         pairs = list(zip(map(int, event.args["ids"]), map(int, event.args["values"]), strict=True))
     return [(token & 3, value) for token, value in pairs if token >> 2 == certificate_id and token & 3 < 3]
+
+
+def certificates_moved(event: Logged) -> set[int]:
+    """The certificates whose shares a ``TransferSingle``/``TransferBatch`` moves."""
+    tokens = [int(event.args["id"])] if event.event == "TransferSingle" else [int(t) for t in event.args["ids"]]
+    return {token >> 2 for token in tokens if token & 3 < 3}
 
 
 def certificate_events(

@@ -360,13 +360,16 @@ class ChainReader:
         """The stored licence at the pinned block, typed."""
         return LicenceRecord.from_abi(list(self.call("Rights", "licence", licence_id).values()))
 
+    def _fetch(self, address: str, calldata: bytes, label: str) -> bytes:
+        """What the node answers to ``calldata`` sent to ``address`` at the pinned block."""
+        return self.ctx.sender.call(TxRequest(to=address, data=calldata, label=label), block=self.block_number)
+
     def call(self, contract: str, function: str, *args: Any) -> Any:
         """``contract.function(*args)`` at the pinned block; a refusal is the decoded error."""
         bound = self.contract(contract)
         fn = bound.functions[function](*args)
         calldata = bytes(HexBytes(fn._encode_transaction_data()))
-        request = TxRequest(to=bound.address, data=calldata, label=f"{contract}.{function}")
-        output = self.ctx.sender.call(request, block=self.block_number)
+        output = self._fetch(bound.address, calldata, f"{contract}.{function}")
         self.calls.append(RecordedCall(contract, bound.address, function, calldata, output))
         outputs = list(fn.abi.get("outputs", []))
         types = [collapse_if_tuple(dict(item)) for item in outputs]

@@ -12,7 +12,16 @@ block:
   pledged and how much may still move;
 - which **licences** bind it (live or upcoming, with exclusivity);
 - which **pledges** bind it, in priority order per right (rank, pledgee,
-  shares, amount, currency, maturity, status).
+  shares, amount, currency, maturity, status);
+- what the **asking bank could still take** as security: per holder of the
+  holding right, "up to N basis points of the holding right held by M,
+  ranking behind K pledges" (none when the asker is not an active bank);
+- with a **catalog file**, whether it is the certificate's current version.
+
+The answer is "lendable" when the certificate is genuine, in force, proven
+(when asked) and nothing stands in the bank's way; otherwise the reasons are
+listed (:attr:`Verification.reasons`). :mod:`ledger.evidence` keeps a proven
+answer with its proofs and re-checks it offline.
 
 Every contract read is made at the same block, whose number, hash, time and
 state root come with the answer. With ``proof=True`` the answer is also
@@ -55,8 +64,8 @@ pledges found must lock exactly the shares each holder has pledged.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -82,18 +91,25 @@ from ledger.rights import (
     party_label,
     party_names,
     read_rights,
+    resolve_party,
 )
-from ledger.types import Role
+from ledger.types import Right, Role
 
 __all__ = [
     "CatalogCheck",
+    "CatalogFileCheck",
+    "PledgeRoom",
     "ProofError",
     "ProofReport",
     "ProvenAccount",
     "Verification",
+    "catalog_file_hash",
     "check_catalog",
+    "execute_reads",
     "header_hash",
+    "header_matches",
     "prove_reads",
+    "read_verification",
     "verify_account_proof",
     "verify_certificate",
     "verify_storage_proof",
@@ -232,7 +248,7 @@ def _qbft_extra_data_for_hash(extra_data: bytes) -> bytes:
         raise ProofError(f"the block header does not decode: {exc}") from None
 
 
-def _header_matches(header: Mapping[str, Any], block_hash: str) -> bool:
+def header_matches(header: Mapping[str, Any], block_hash: str) -> bool:
     """Whether the header hashes to ``block_hash``, in the standard form or in QBFT's."""
     if "0x" + header_hash(header).hex() == block_hash:
         return True
@@ -299,6 +315,9 @@ class ProofReport:
     calls: int
     rounds: int
     failure: str | None = None
+    #: What the proof was checked with (the header, the account and storage proofs, the code), for
+    #: :mod:`ledger.evidence` to keep; not part of the summary.
+    witness: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -329,6 +348,22 @@ class _Prover:
         self.accounts: dict[str, ProvenAccount] = {}
         self.codes: dict[str, bytes] = {}
         self.slots: dict[tuple[str, int], int] = {}
+        #: address -> {"accountProof": [...], "storageProof": {slot (0x hex): [...]}}, as the node gave them.
+        self.proofs: dict[str, dict[str, Any]] = {}
+
+    def witness(self) -> dict[str, Any]:
+        """The header and every proof and code checked, in JSON form."""
+        return {
+            "header": dict(self.header),
+            "accounts": {
+                address: {
+                    "accountProof": list(self.proofs[address]["accountProof"]),
+                    "code": "0x" + self.codes.get(address, b"").hex(),
+                    "storageProof": dict(self.proofs[address]["storageProof"]),
+                }
+                for address in sorted(self.accounts)
+            },
+        }
 
     def rpc(self, method: str, params: list[Any]) -> Any:
         response = self.ctx.w3.provider.make_request(RPCEndpoint(method), params)
@@ -363,6 +398,8 @@ class _Prover:
             if claimed != account.storage_root and account.code_hash != _EMPTY_CODE_HASH:
                 raise ProofError(f"the node's storage root of {address} differs from the proven one")
             self.accounts[address] = account
+            kept = self.proofs.setdefault(address, {"storageProof": {}})
+            kept["accountProof"] = [str(node) for node in answer["accountProof"]]
             if address not in self.codes:
                 code = bytes.fromhex(str(self.rpc("eth_getCode", [address, self.block_tag]))[2:])
                 if bytes(keccak(code)) != account.code_hash:
@@ -376,38 +413,57 @@ class _Prover:
                 if value != int(str(proofs[key]["value"]), 16):
                     raise ProofError(f"the node's value of storage slot {key:#x} of {address} is not the proven one")
                 self.slots[(address, key)] = value
+                kept["storageProof"][hex(key)] = [str(node) for node in proofs[key]["proof"]]
 
     def execute(self) -> tuple[list[bytes | None], dict[str, set[int]]]:
         """Run every recorded read on the proven state; the outputs, and the slots read that lack a proof."""
-        from pyrevm import EVM, AccountInfo, BlockEnv, CfgEnv, Env
-
-        block = BlockEnv(
-            number=int(str(self.header["number"]), 16),
-            timestamp=int(str(self.header["timestamp"]), 16),
-            basefee=int(str(self.header.get("baseFeePerGas") or "0x0"), 16),
-            gas_limit=int(str(self.header["gasLimit"]), 16),
-            coinbase=to_checksum_address(str(self.header["miner"])),
+        return execute_reads(
+            self.header, self.ctx.profile.chain_id, self.accounts, self.codes, self.slots, self.reader.calls
         )
-        evm = EVM(env=Env(cfg=CfgEnv(chain_id=self.ctx.profile.chain_id), block=block), spec_id="CANCUN")
-        for address, account in self.accounts.items():
-            evm.insert_account_info(address, AccountInfo(nonce=account.nonce, code=self.codes.get(address) or None))
-            evm.set_balance(address, account.balance)
-        for (address, key), value in self.slots.items():
-            evm.insert_account_storage(address, key, value)
-        outputs: list[bytes | None] = []
-        for call in self.reader.calls:
-            try:
-                outputs.append(bytes(evm.message_call(
-                    caller="0x" + "00" * 20, to=call.address, calldata=call.calldata, is_static=True
-                )))
-            except Exception:  # noqa: BLE001 - a revert or halt is a mismatch, reported by the caller
-                outputs.append(None)
-        unproven: dict[str, set[int]] = {}
-        for address, keys in _journal_reads(evm.journal_str).items():
-            missing = {key for key in keys if (address, key) not in self.slots}
-            if address not in self.accounts or missing:
-                unproven[address] = missing
-        return outputs, unproven
+
+
+def execute_reads(
+    header: Mapping[str, Any],
+    chain_id: int,
+    accounts: Mapping[str, ProvenAccount],
+    codes: Mapping[str, bytes],
+    slots: Mapping[tuple[str, int], int],
+    calls: Sequence[RecordedCall],
+) -> tuple[list[bytes | None], dict[str, set[int]]]:
+    """Run ``calls`` in a local EVM (revm) holding only the proven state, with the block's number and time.
+
+    Returns each call's output (``None`` when it reverts or halts) and the accounts and storage slots the
+    calls read that are not among the proven ones.
+    """
+    from pyrevm import EVM, AccountInfo, BlockEnv, CfgEnv, Env
+
+    block = BlockEnv(
+        number=int(str(header["number"]), 16),
+        timestamp=int(str(header["timestamp"]), 16),
+        basefee=int(str(header.get("baseFeePerGas") or "0x0"), 16),
+        gas_limit=int(str(header["gasLimit"]), 16),
+        coinbase=to_checksum_address(str(header["miner"])),
+    )
+    evm = EVM(env=Env(cfg=CfgEnv(chain_id=chain_id), block=block), spec_id="CANCUN")
+    for address, account in accounts.items():
+        evm.insert_account_info(address, AccountInfo(nonce=account.nonce, code=codes.get(address) or None))
+        evm.set_balance(address, account.balance)
+    for (address, key), value in slots.items():
+        evm.insert_account_storage(address, key, value)
+    outputs: list[bytes | None] = []
+    for call in calls:
+        try:
+            outputs.append(bytes(evm.message_call(
+                caller="0x" + "00" * 20, to=call.address, calldata=call.calldata, is_static=True
+            )))
+        except Exception:  # noqa: BLE001 - a revert or halt is a mismatch, reported by the caller
+            outputs.append(None)
+    unproven: dict[str, set[int]] = {}
+    for address, keys in _journal_reads(evm.journal_str).items():
+        missing = {key for key in keys if (address, key) not in slots}
+        if address not in accounts or missing:
+            unproven[address] = missing
+    return outputs, unproven
 
 
 # An account in revm's journal, as pyrevm shows it: ``0x..: Account { info: AccountInfo { .. }, storage: { 5:
@@ -449,9 +505,10 @@ def prove_reads(ctx: LedgerContext, reader: ChainReader) -> ProofReport:
             calls=len(reader.calls) if prover else 0,
             rounds=rounds,
             failure=failure,
+            witness=prover.witness() if prover is not None and verified else {},
         )
 
-    if not header or not _header_matches(header, reader.block_hash):
+    if not header or not header_matches(header, reader.block_hash):
         failure = f"the header of block {reader.block_number} does not hash to its block hash {reader.block_hash}"
         return report(False, None, 0, failure)
     prover = _Prover(ctx, reader, header)
@@ -477,6 +534,37 @@ def prove_reads(ctx: LedgerContext, reader: ChainReader) -> ProofReport:
     except ProofError as exc:
         return report(False, prover, rounds, str(exc))
     return report(True, prover, rounds, None)
+
+
+@dataclass(frozen=True)
+class CatalogFileCheck:
+    """A catalog file (``dal verify --catalog FILE``) held against the certificate's current catalog hash."""
+
+    file: str
+    file_hash: str
+    matches: bool
+
+
+@dataclass(frozen=True)
+class PledgeRoom:
+    """What a bank could still take as security from one holder of the holding right.
+
+    ``shares`` are the holder's shares of the holding right not pledged yet; a new pledge over them would
+    rank behind the ``ranking_behind`` active pledges on the holding right (``behind_yours`` of them the
+    asking bank's own).
+    """
+
+    owner: str
+    shares: int
+    ranking_behind: int
+    behind_yours: int
+
+    def sentence(self, names: Mapping[str, str]) -> str:
+        yours = f" ({self.behind_yours} of them yours)" if self.behind_yours else ""
+        return (
+            f"up to {self.shares} basis points of the holding right held by {party_label(self.owner, names)}, "
+            f"ranking behind {self.ranking_behind} pledge{'' if self.ranking_behind == 1 else 's'}{yours}"
+        )
 
 
 @dataclass(frozen=True)
@@ -506,6 +594,13 @@ class Verification:
     problems: list[str] = field(default_factory=list)
     proof: ProofReport | None = None
     names: dict[str, str] = field(default_factory=dict)
+    bank: str | None = None
+    bank_active: bool | None = None
+    catalog_file: CatalogFileCheck | None = None
+    #: What stands in the asking bank's way although the certificate is genuine.
+    obstacles: list[str] = field(default_factory=list)
+    #: The reader the answer was read with: its recorded calls and events are what evidence keeps.
+    reader: ChainReader | None = field(default=None, compare=False, repr=False)
 
     @property
     def genuine(self) -> bool:
@@ -514,9 +609,22 @@ class Verification:
 
     @property
     def lendable(self) -> bool:
-        """Genuine and in force (and, when a proof was asked for, proven)."""
+        """Genuine, in force, proven when a proof was asked for, and nothing stands in the asking bank's way
+        (a share of the holding right left to pledge, the asker an active bank, the catalog file matching)."""
         proven = self.proof is None or self.proof.verified
-        return self.genuine and self.in_force and proven
+        return self.genuine and self.in_force and proven and not self.obstacles
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the answer is "not lendable", one sentence each (none when it is lendable)."""
+        reasons = list(self.problems)
+        if not self.in_force:
+            expired = self.status == "issued" and 0 < self.expiry <= self.block_time
+            reasons.append(
+                f"the certificate is not in force: it expired on {format_time(self.expiry)}" if expired
+                else f"the certificate is not in force: it is {self.status.replace('_', ' ')}"
+            )
+        return reasons + self.obstacles
 
     def binding_pledges(self) -> list[PledgeView]:
         """The active pledges, per right in priority order (rank 1 first)."""
@@ -527,9 +635,30 @@ class Verification:
         """The licences that are live now or start later (not revoked, not ended)."""
         return [licence for licence in self.licences if licence.state in ("live", "upcoming")]
 
+    def licences_granted(self, right: Right, owner: str) -> list[int]:
+        """The licences in force over ``right`` that ``owner`` granted."""
+        return [
+            licence.licence_id for licence in self.licences
+            if licence.state == "live" and licence.right == right and licence.grantor == owner
+        ]
+
+    def room(self) -> list[PledgeRoom]:
+        """What the asking bank (or any new pledgee) could still take as security, per holder of the holding
+        right; nothing while the certificate is not in force or the asker is not an active bank."""
+        if not self.in_force or self.bank_active is False:
+            return []
+        ahead = [pledge for pledge in self.binding_pledges() if pledge.right == Right.HOLDING]
+        yours = sum(1 for pledge in ahead if self.bank is not None and pledge.pledgee == self.bank)
+        return [
+            PledgeRoom(holding.owner, holding.shares - holding.pledged, len(ahead), yours)
+            for holding in self.rights.holdings(Right.HOLDING)
+            if holding.shares > holding.pledged
+        ]
+
     def summary(self) -> dict[str, Any]:
         """The answer as one JSON-ready document (what `dal verify --json` prints)."""
         names = self.names
+        licences = self.binding_licences()
         return {
             "certificate": self.certificate_id,
             "number": self.number,
@@ -537,6 +666,7 @@ class Verification:
             "genuine": self.genuine,
             "in_force": self.in_force,
             "problems": self.problems,
+            "reasons": self.reasons,
             "status": self.status,
             "expiry": format_time(self.expiry) if self.expiry else None,
             "holder": party_label(self.holder, names),
@@ -549,6 +679,11 @@ class Verification:
                 "detail": self.catalog.detail,
                 "stored_version": self.catalog.stored_version,
             },
+            "catalog_file": None if self.catalog_file is None else {
+                "file": self.catalog_file.file,
+                "hash": self.catalog_file.file_hash,
+                "matches": self.catalog_file.matches,
+            },
             "rights": [
                 {
                     "right": item.right.label,
@@ -559,19 +694,48 @@ class Verification:
                             "address": holding.owner,
                             "shares": holding.shares,
                             "percent": holding.percent,
+                            "free": holding.shares - holding.pledged,
                             "pledged": holding.pledged,
+                            "licensed": holding.shares if self.licences_granted(item.right, holding.owner) else 0,
+                            "licences": self.licences_granted(item.right, holding.owner),
                             "transferable": holding.transferable,
                         }
                         for holding in item.holdings
                     ],
+                    "pledges": [
+                        pledge.pledge_id for pledge in self.binding_pledges() if pledge.right == item.right
+                    ],
+                    "licences_in_force": [
+                        licence.licence_id for licence in licences
+                        if licence.right == item.right and licence.state == "live"
+                    ],
+                    "exclusive_licence": any(
+                        licence.exclusive for licence in licences
+                        if licence.right == item.right and licence.state == "live"
+                    ),
                 }
                 for item in self.rights.rights
             ],
-            "licences": [licence.row(names) for licence in self.binding_licences()],
+            "licences": [licence.row(names) for licence in licences],
             "pledges": [_stored_terms(pledge, names) for pledge in self.binding_pledges()],
             "ended_pledges": [
                 _stored_terms(pledge, names) for pledge in self.pledges if pledge.status != "active"
             ],
+            "security": {
+                "for_bank": party_label(self.bank, names) if self.bank else None,
+                "bank_active": self.bank_active,
+                "room": [
+                    {
+                        "holder": party_label(room.owner, names),
+                        "address": room.owner,
+                        "shares": room.shares,
+                        "ranking_behind": room.ranking_behind,
+                        "behind_yours": room.behind_yours,
+                        "sentence": room.sentence(names),
+                    }
+                    for room in self.room()
+                ],
+            },
             "block": {
                 "number": self.block_number,
                 "hash": self.block_hash,
@@ -614,33 +778,40 @@ def _unmatched_pledges(
     return problems
 
 
-def verify_certificate(
-    ctx: LedgerContext, certificate_id: int, *, block: int | str | None = None, proof: bool = False
+def catalog_file_hash(path: Path) -> str:
+    """The canonical hash (0x hex) of the catalog entry in ``path``; a bad file is a ValidationError."""
+    from ledger.catalog import load_catalog_entry
+
+    return "0x" + record_hash(load_catalog_entry(path)).hex()
+
+
+def read_verification(
+    reader: ChainReader,
+    certificate_id: int,
+    names: dict[str, str],
+    catalog_check: Callable[[str], CatalogCheck],
+    *,
+    bank: str | None = None,
+    catalog_file: tuple[str, str] | None = None,
 ) -> Verification:
-    """Answer "can I lend against ``certificate_id``?" at ``block`` (default: the latest).
+    """The answer composed from ``reader``'s reads alone (the node's, or the proven ones of kept evidence).
 
-    ``block`` may be a block hash the bank already trusts: the answer is then
-    read at that block, and with ``proof`` it is proven against that hash.
-
-    An unknown certificate is a :class:`~ledger.errors.NotFoundError`; every
-    other finding (not issued, suspended, expired, an inactive registrar, a
-    catalog mismatch, a failed proof) is part of the answer.
+    ``catalog_check`` gives the off-chain store's finding on the on-chain catalog hash; ``bank`` the asking bank's address; ``catalog_file`` the
+    name and canonical hash of a catalog file to hold against the certificate's current catalog hash.
     """
-    names = party_names(ctx)
-    reader = ChainReader(ctx, block)
     record = certificate_exists(reader, certificate_id)
     status = record.status.key
     in_force = bool(reader.call("Certificates", "isInForce", certificate_id))
     registrar = record.registrar
-    holder = record.holder
     registrar_active = bool(reader.call("Consortium", "isActive", registrar, int(Role.REGISTRAR)))
     version = record.version
     catalog_hash = record.catalog_hash
+    catalog = catalog_check(catalog_hash)
     version_hash = "0x" + bytes(reader.call("Certificates", "catalogHashAt", certificate_id, version)).hex()
     rights = read_rights(reader, certificate_id, names)
     licences = read_licences(reader, certificate_id)
     pledges = read_pledges(reader, certificate_id)
-    number = record.number or None
+    bank_active = bool(reader.call("Consortium", "isActive", bank, int(Role.BANK))) if bank else None
 
     problems: list[str] = []
     if status not in ("issued", "suspended", "cancelled"):
@@ -651,9 +822,17 @@ def verify_certificate(
         problems.append(
             f"the catalog hash of version {version} ({version_hash}) differs from the certificate's ({catalog_hash})"
         )
-    catalog = check_catalog(ctx, certificate_id, catalog_hash)
     if catalog.status == "differs":
         problems.append(f"the stored catalog entry does not match the chain: {catalog.detail}")
+    obstacles: list[str] = []
+    file_check = None
+    if catalog_file is not None:
+        file_check = CatalogFileCheck(catalog_file[0], catalog_file[1], catalog_file[1] == catalog_hash)
+        if not file_check.matches:
+            obstacles.append(
+                f"the catalog file {catalog_file[0]} hashes to {catalog_file[1]}, not to the catalog hash of the "
+                f"certificate's current version {version} ({catalog_hash})"
+            )
     source = reader.history_source or "chain logs"
     for item in rights.rights:
         if status in ("issued", "suspended") and item.total != 10_000:
@@ -662,17 +841,15 @@ def verify_certificate(
                 f"the events read ({source}) are incomplete"
             )
     problems += _unmatched_pledges(rights, pledges, names, source)
-
-    report = prove_reads(ctx, reader) if proof else None
-    if report is not None and not report.verified:
-        problems.append(f"the answer could not be proven: {report.failure}")
-    return Verification(
+    if bank is not None and not bank_active:
+        obstacles.append(f"{party_label(bank, names)} is not an active BANK member, so it cannot take a pledge")
+    answer = Verification(
         certificate_id=certificate_id,
-        number=number,
+        number=record.number or None,
         status=status,
         in_force=in_force,
         expiry=record.expiry,
-        holder=holder,
+        holder=record.holder,
         registrar=registrar,
         registrar_active=registrar_active,
         version=version,
@@ -686,8 +863,61 @@ def verify_certificate(
         block_time=reader.block_time,
         state_root=reader.state_root,
         reads=len(reader.calls),
-        events_source=reader.history_source or "chain logs",
+        events_source=source,
         problems=problems,
-        proof=report,
         names=names,
+        bank=bank,
+        bank_active=bank_active,
+        catalog_file=file_check,
+        obstacles=obstacles,
+        reader=reader,
     )
+    if in_force and bank_active is not False and not answer.room():
+        obstacles.append("no share of the holding right is left to pledge: every holder's shares are pledged")
+    return answer
+
+
+def verify_certificate(
+    ctx: LedgerContext,
+    certificate_id: int,
+    *,
+    block: int | str | None = None,
+    proof: bool = False,
+    bank: str | None = None,
+    acting: str | None = None,
+    catalog_file: Path | None = None,
+) -> Verification:
+    """Answer "can I lend against ``certificate_id``?" at ``block`` (default: the latest).
+
+    ``block`` may be a block hash the bank already trusts: the answer is then
+    read at that block, and with ``proof`` it is proven against that hash.
+    ``bank`` (an account name or address) is the bank asking: the answer says
+    what it could still take as security and how many pledges would rank
+    ahead. Without ``bank``, the answer is for ``acting`` (the acting
+    account) when that is an active bank, else for any new pledgee.
+    ``catalog_file`` is held against the certificate's current catalog
+    hash.
+
+    An unknown certificate is a :class:`~ledger.errors.NotFoundError`; a bad
+    catalog file a :class:`~ledger.errors.ValidationError`; every other
+    finding (not issued, suspended, expired, an inactive registrar, a catalog
+    mismatch, nothing left to pledge, a failed proof) is part of the answer.
+    """
+    names = party_names(ctx)
+    file = (catalog_file.name, catalog_file_hash(catalog_file)) if catalog_file is not None else None
+    asker = resolve_party(ctx, bank, what="bank") if bank is not None else None
+    if asker is None and acting is not None:
+        account = resolve_party(ctx, acting, what="acting account")
+        asker = account if ctx.call("Consortium", "isActive", account, int(Role.BANK)) else None
+    reader = ChainReader(ctx, block)
+    answer = read_verification(
+        reader, certificate_id, names, lambda onchain: check_catalog(ctx, certificate_id, onchain),
+        bank=asker, catalog_file=file,
+    )
+    if not proof:
+        return answer
+    report = prove_reads(ctx, reader)
+    problems = list(answer.problems)
+    if not report.verified:
+        problems.append(f"the answer could not be proven: {report.failure}")
+    return replace(answer, proof=report, problems=problems, reads=len(reader.calls))

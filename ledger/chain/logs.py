@@ -30,12 +30,23 @@ from web3.exceptions import Web3RPCError
 
 from ledger.errors import ChainError, NodeUnavailableError
 
-__all__ = ["ChainLog", "EventLog", "address_topic", "uint_topic"]
+__all__ = ["ChainLog", "EventLog", "address_topic", "plain_value", "uint_topic"]
 
 
 def uint_topic(value: int) -> str:
     """The topic of an indexed ``uint256`` argument."""
     return "0x" + value.to_bytes(32, "big").hex()
+
+
+def plain_value(value: Any) -> Any:
+    """An event argument in JSON-safe form: bytes as 0x hex, addresses checksummed."""
+    if isinstance(value, bytes | bytearray):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, list | tuple):
+        return [plain_value(item) for item in value]
+    if isinstance(value, str) and len(value) == 42 and value.startswith("0x"):
+        return to_checksum_address(value)
+    return value
 
 
 def address_topic(address: str) -> str:
@@ -115,6 +126,10 @@ class ChainLog:
     tx_index: int
     log_index: int
     tx_hash: str
+
+    def plain_args(self) -> dict[str, Any]:
+        """The arguments in JSON-safe form (see :func:`plain_value`)."""
+        return {key: plain_value(value) for key, value in self.args.items()}
 
     @property
     def order(self) -> tuple[int, int, int]:

@@ -68,7 +68,7 @@ def test_the_whole_review_runs_from_the_command_line(workflow_env: dict[str, str
     renewal = _dal(env, "--as", "merchant-a", "asset", "renew", "SZDEX-2025-0100", "--expiry", "2099-12-31")
     assert renewal["pending_request"] == "renewal"
     renewed = _dal(env, "--as", "registrar", "asset", "approve", "registrar:SZDEX-2025-0100")
-    assert (renewed["action"], renewed["expiry"]) == ("renewed", "2099-12-31T23:59:59+00:00")
+    assert (renewed["action"], renewed["expiry"]) == ("renewed", "2099-12-31T23:59:59Z")
 
     changed_file = write_catalog(tmp_path, "v2.json", scale="1.5 billion records")
     _dal(env, "--as", "merchant-a", "asset", "change", cert, str(changed_file))

@@ -61,3 +61,50 @@ def test_a_malformed_time_is_one_line(workflow_env: dict[str, str], tmp_path: Pa
     result = runner.invoke(app, ["audit", "trace", "1", "--at", "30 June"], env=workflow_env)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.startswith("error: '30 June' is not a time: give a date (2030-12-31)")
+
+
+def test_a_members_part_in_a_certificate_and_its_whole_history(workflow_env: dict[str, str], tmp_path: Path) -> None:
+    build_history(LedgerContext.load(env=workflow_env), tmp_path)
+    one = runner.invoke(app, ["--json", "audit", "trace", "1", "--member", "merchant-a"], env=workflow_env)
+    assert one.exit_code == 0, one.stderr
+    document = json.loads(one.stdout)
+    roles = [(item["role"], item["event"]["event"]) for item in document["events"]]
+    assert roles == [
+        ("applied", "CertificateSubmitted"),
+        ("holder of record at issue", "CertificateIssued"),
+        ("received at issue", "TransferBatch"),
+        ("transferred", "TransferSingle"),
+        ("granted a licence", "LicenceGranted"),
+        ("pledged", "PledgeRecorded"),
+        ("pledge enforced", "PledgeEnforced"),
+        ("lost by enforcement", "TransferSingle"),
+    ]
+    assert all(item["event"]["time"].endswith("Z") for item in document["events"])
+    bank = runner.invoke(app, ["--json", "audit", "trace", "--member", "bank"], env=workflow_env)
+    assert bank.exit_code == 0, bank.stderr
+    history = json.loads(bank.stdout)
+    assert history["certificates"] == [1]
+    assert [item["role"] for item in history["events"]] == [
+        "took a pledge", "pledge enforced", "received by enforcement"
+    ]
+    table = runner.invoke(app, ["audit", "trace", "--member", "merchant-c"], env=workflow_env)
+    assert table.exit_code == 0, table.stderr
+    assert "on 1 certificates: 1 events" in table.stdout and " UTC" in table.stdout
+    nobody = runner.invoke(app, ["audit", "trace", "--member", "auditor"], env=workflow_env)
+    assert nobody.exit_code == 0 and "was never a party to 0 certificates" in nobody.stderr
+
+
+def test_a_time_in_the_future_or_before_the_chain_is_refused_in_one_line(
+    workflow_env: dict[str, str], tmp_path: Path
+) -> None:
+    build_history(LedgerContext.load(env=workflow_env), tmp_path)
+    future = runner.invoke(app, ["audit", "trace", "1", "--at", "2999-01-01"], env=workflow_env)
+    assert (future.exit_code, future.stdout) == (1, "")
+    assert future.stderr.startswith("error: 2999-01-01 23:59 UTC is in the future: the chain's latest block is of ")
+    past = runner.invoke(app, ["audit", "trace", "1", "--at", "2000-01-01T00:00:00"], env=workflow_env)
+    assert (past.exit_code, past.stdout) == (1, "")
+    assert past.stderr == "error: the chain did not exist yet at 2000-01-01 00:00 UTC; ask about a later time\n"
+    both = runner.invoke(app, ["audit", "trace", "1", "--member", "bank", "--at", "2030-01-01"], env=workflow_env)
+    assert both.exit_code == 2
+    neither = runner.invoke(app, ["audit", "trace"], env=workflow_env)
+    assert neither.exit_code == 2

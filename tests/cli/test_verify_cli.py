@@ -105,3 +105,69 @@ def test_verify_at_a_block_hash_the_bank_trusts(chain: FinanceChain) -> None:
     unknown = runner.invoke(app, ["verify", str(certificate_id), "--block", "0x" + "12" * 32], env=chain.env)
     assert unknown.exit_code == 1
     assert unknown.stderr.startswith(f"error: the node does not know block 0x{'12' * 32}; it may follow another chain")
+
+
+def test_exit_codes_are_0_when_lendable_3_when_not_and_1_on_an_error(chain: FinanceChain) -> None:
+    ledger = chain.context()
+    certificate_id = issued_certificate(ledger)
+    lendable = runner.invoke(app, ["--json", "--as", "bank", "verify", str(certificate_id)], env=chain.env)
+    assert lendable.exit_code == 0, lendable.stderr
+    assert json.loads(lendable.stdout)["security"]["for_bank"] == f"bank ({ledger.address_of('bank')})"
+    registrar = runner.invoke(app, ["--json", "--as", "registrar", "verify", str(certificate_id)], env=chain.env)
+    assert registrar.exit_code == 0, registrar.stderr  # answered for any new pledgee, not refused
+    assert json.loads(registrar.stdout)["security"]["for_bank"] is None
+    for_merchant = runner.invoke(app, ["--json", "verify", str(certificate_id), "--for-bank", "merchant-c"],
+                                 env=chain.env)
+    assert for_merchant.exit_code == 3, for_merchant.stderr
+    answer = json.loads(for_merchant.stdout)
+    assert answer["answer"] == "not lendable"
+    assert answer["reasons"] == [
+        f"merchant-c ({ledger.address_of('merchant-c')}) is not an active BANK member, so it cannot take a pledge"
+    ]
+    consent = sign_consent(ledger, certificate_id, "holding", 10000, "bank", "1.00", "CNY", now(ledger) + YEAR,
+                           as_="merchant-a")
+    record_pledge(ledger, consent, as_="bank")
+    pledged = runner.invoke(app, ["verify", str(certificate_id), "--for-bank", "bank-b"], env=chain.env)
+    assert pledged.exit_code == 3
+    assert "not lendable" in pledged.stdout and "no share of the holding right is left to pledge" in pledged.stdout
+    # The real program: `dal verify X && lend` does not lend.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DAL_")} | chain.env
+    script = f"{Path(sys.executable).with_name('dal')} verify {certificate_id} --for-bank bank-b >/dev/null && echo lend"
+    completed = subprocess.run(["sh", "-c", script], capture_output=True, text=True, env=env, timeout=180,
+                               check=False)
+    assert (completed.returncode, completed.stdout) == (3, "")
+    unknown = runner.invoke(app, ["verify", "999"], env=chain.env)
+    assert (unknown.exit_code, unknown.stdout) == (1, "")
+    assert unknown.stderr.startswith("error: certificate 999 does not exist")
+    neither = runner.invoke(app, ["verify"], env=chain.env)
+    assert neither.exit_code == 2
+    assert "Exit codes: 0 lendable" in runner.invoke(app, ["verify", "--help"], env=chain.env).stdout
+
+
+def test_saved_evidence_is_rechecked_with_no_node_and_a_tampered_copy_is_refused(
+    chain: FinanceChain, tmp_path: Path
+) -> None:
+    certificate_id = issued_certificate(chain.context())
+    kept = tmp_path / "kept.json"
+    saved = runner.invoke(app, ["--json", "--as", "bank", "verify", str(certificate_id), "--save", str(kept)],
+                          env=chain.env)
+    assert saved.exit_code == 0, saved.stderr
+    assert json.loads(saved.stdout)["proof"]["verified"] is True
+    assert f"evidence saved to {kept}" in saved.stderr
+    offline = {**chain.env, "DAL_RPC_URL": "http://127.0.0.1:9"}  # nothing listens there
+    checked = runner.invoke(app, ["--json", "verify", "--check", str(kept)], env=offline)
+    assert checked.exit_code == 0, checked.stderr
+    document = json.loads(checked.stdout)
+    assert document["evidence"] == "holds" and document["answer"]["answer"] == "lendable"
+    assert document["still_trusted"][0].startswith("the block header of block")
+    table = runner.invoke(app, ["verify", "--check", str(kept)], env=offline)
+    assert table.exit_code == 0 and "still trusted" in table.stdout
+    tampered = json.loads(kept.read_text())
+    tampered["answer"]["rights"][0]["holders"][0]["shares"] = 9000
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(tampered))
+    refused = runner.invoke(app, ["verify", "--check", str(forged)], env=offline)
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.stderr.startswith("error: the answer was edited: rights[0].holders[0].shares: the answer says 9000")
+    both = runner.invoke(app, ["verify", "1", "--check", str(kept)], env=offline)
+    assert both.exit_code == 2

@@ -38,6 +38,20 @@ MEMBERS: dict[str, int] = {
     "auditor": 8,
 }
 
+#: A complete catalog entry, for certificates whose catalog hash a test checks against a file or the store.
+CATALOG: dict[str, Any] = {
+    "name": "Port logistics container movements",
+    "description": "Container gate-in and gate-out events at the port terminals",
+    "source": "Terminal operating systems of the port group",
+    "scale": "1.2 billion records",
+    "update_frequency": "daily",
+    "format": "Parquet",
+    "coverage": "2019-2025, all terminals",
+    "classification_level": "important",
+    "contains_personal_data": False,
+    "compliance_report": {"hash": "0x" + "11" * 32, "reference": "CR-2025-0042"},
+}
+
 _numbers = itertools.count(1)
 
 #: The id of the certificate issued at setup (the first one the finance chain's suite ever saw).

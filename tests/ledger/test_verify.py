@@ -30,6 +30,7 @@ from ledger.verify import (
 )
 from oracle.service import Oracle
 from tests.finance.support import (  # noqa: F401 - fixtures
+    CATALOG,
     DAY,
     YEAR,
     FinanceChain,
@@ -42,19 +43,6 @@ from tests.finance.support import (  # noqa: F401 - fixtures
     ledger_fixture,
     now,
 )
-
-CATALOG = {
-    "name": "Port logistics container movements",
-    "description": "Container gate-in and gate-out events at the port terminals",
-    "source": "Terminal operating systems of the port group",
-    "scale": "1.2 billion records",
-    "update_frequency": "daily",
-    "format": "Parquet",
-    "coverage": "2019-2025, all terminals",
-    "classification_level": "important",
-    "contains_personal_data": False,
-    "compliance_report": {"hash": "0x" + "11" * 32, "reference": "CR-2025-0042"},
-}
 
 
 def _pledge(ledger: LedgerContext, certificate_id: int, shares: int, bank: str, *, maturity_in: int = YEAR) -> int:
