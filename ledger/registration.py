@@ -111,6 +111,14 @@ class ImportReport:
         return round(self.submitted / self.seconds, 1) if self.submitted and self.seconds > 0 else None
 
 
+def _refusal(problems: list[str], what_to_do: str) -> ValidationError:
+    """Every problem found before sending, in one line (the first few, then how many more)."""
+    shown = problems[:_PROBLEMS_SHOWN]
+    more = len(problems) - len(shown)
+    suffix = [f"and {more} more problems"] if more else []
+    return ValidationError("; ".join(shown + suffix) + f"; nothing was sent, {what_to_do}")
+
+
 def catalog_files(path: Path) -> list[CatalogFile]:
     """Every catalog entry of ``path`` (a file, or a folder's ``.json``/``.yaml``/``.yml`` files, by name).
 
@@ -140,10 +148,7 @@ def catalog_files(path: Path) -> list[CatalogFile]:
             problems.append(f"{item.source}: the same catalog entry as {seen[item.catalog_hash]}; keep one of them")
         seen.setdefault(item.catalog_hash, item.source)
     if problems:
-        shown = problems[:_PROBLEMS_SHOWN]
-        more = len(problems) - len(shown)
-        suffix = [f"and {more} more problems"] if more else []
-        raise ValidationError("; ".join(shown + suffix) + "; nothing was sent, fix the files and import again")
+        raise _refusal(problems, "fix the files and import again")
     return files
 
 
@@ -351,10 +356,7 @@ def read_manifest(ledger: LedgerContext, manifest: Path) -> list[LegacyCertifica
         numbers.setdefault(item.number, line)
         found.append(item)
     if problems:
-        shown = problems[:_PROBLEMS_SHOWN]
-        more = len(problems) - len(shown)
-        suffix = [f"and {more} more problems"] if more else []
-        raise ValidationError("; ".join(shown + suffix) + "; nothing was sent, fix the manifest and migrate again")
+        raise _refusal(problems, "fix the manifest and migrate again")
     return found
 
 
