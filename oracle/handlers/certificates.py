@@ -34,28 +34,30 @@ def _version(connection: Connection, event: LoggedEvent, version: int, catalog_h
     upsert(connection, CertificateVersion, values, ["catalog_hash", "block_number", "tx_hash"])
 
 
-@handles("Certificates", "CertificateSubmitted")
-def submitted(connection: Connection, event: LoggedEvent) -> None:
+def _new(connection: Connection, event: LoggedEvent, holder: str, **values: Any) -> None:
+    """The one write path of a certificate entering the read model, at version 1, with its link."""
     args = event.args
-    values = {
+    row = {
         "certificate_id": int(args["certificateId"]),
-        "status": "submitted",
-        "holder": args["applicant"],
+        "holder": holder,
         "registrar": args["registrar"],
-        "number": None,
         "version": 1,
         "catalog_hash": args["catalogHash"],
         "notice_deadline": 0,
-        "expiry": 0,
         "last_reason_hash": None,
         "submitted_block": event.block_number,
-        "issued_block": None,
         "updated_block": event.block_number,
         **_NO_REQUEST,
+        **values,
     }
-    upsert(connection, Certificate, values, [k for k in values if k != "certificate_id"])
+    upsert(connection, Certificate, row, [k for k in row if k != "certificate_id"])
     _version(connection, event, 1, args["catalogHash"])
     link_certificate(connection, event, int(args["certificateId"]))
+
+
+@handles("Certificates", "CertificateSubmitted")
+def submitted(connection: Connection, event: LoggedEvent) -> None:
+    _new(connection, event, event.args["applicant"], status="submitted", number=None, expiry=0, issued_block=None)
 
 
 @handles("Certificates", "CertificateReturned")
@@ -107,25 +109,8 @@ def issued(connection: Connection, event: LoggedEvent) -> None:
 def imported(connection: Connection, event: LoggedEvent) -> None:
     """A certificate a legacy registry issued: it enters the read model already issued."""
     args = event.args
-    values = {
-        "certificate_id": int(args["certificateId"]),
-        "status": "issued",
-        "holder": args["holder"],
-        "registrar": args["registrar"],
-        "number": args["number"],
-        "version": 1,
-        "catalog_hash": args["catalogHash"],
-        "notice_deadline": 0,
-        "expiry": int(args["expiry"]),
-        "last_reason_hash": None,
-        "submitted_block": event.block_number,
-        "issued_block": event.block_number,
-        "updated_block": event.block_number,
-        **_NO_REQUEST,
-    }
-    upsert(connection, Certificate, values, [k for k in values if k != "certificate_id"])
-    _version(connection, event, 1, args["catalogHash"])
-    link_certificate(connection, event, int(args["certificateId"]))
+    _new(connection, event, args["holder"], status="issued", number=args["number"], expiry=int(args["expiry"]),
+         issued_block=event.block_number)
 
 
 @handles("Certificates", "CertificateChangeRequested")

@@ -260,3 +260,24 @@ def test_reconcile_reports_a_catalog_entry_that_differs_from_its_certificate(sui
         add_catalog_version(session, parse_catalog_entry(dict(entry, name="edited off chain")), entry_id=entry_id)
         session.commit()
     assert catalog_drift() == [f"certificate {cid}"]
+
+
+def test_an_imported_certificate_enters_the_read_model_issued_like_any_other(suite: Suite, store: Engine) -> None:
+    story = Story(suite)
+    consortium, certificates = story.c["Consortium"], story.c["Certificates"]
+    for account, roles in ((story.registrar, REGISTRAR), (story.merchant_a, MERCHANT)):
+        story.send(consortium.functions.addMember(account, keccak(text=account), "member", roles), story.admin)
+    now, number = story.now(), f"LEGACY-{uuid.uuid4().hex[:8]}"
+    item = (story.merchant_a, keccak(text=number), number, now - 2 * 10**7, now - 10**7, now + 10**8)
+    receipt = story.send(certificates.functions.importIssued([item]), story.registrar)
+    (event,) = certificates.events.CertificateImported().process_receipt(receipt)
+    cid = int(event["args"]["certificateId"])
+    Indexer(suite.w3, store, suite_decoder(suite), chain_id=suite.w3.eth.chain_id, log_range=50,
+            start_block=suite.block).sync()
+    (row,) = _rows(store, Certificate, certificate_id=cid)
+    assert (row["status"], row["number"], row["holder"], row["registrar"], row["expiry"], row["version"]) == (
+        "issued", number, story.merchant_a, story.registrar, now + 10**8, 1)
+    assert [(v["version"], v["catalog_hash"]) for v in _rows(store, CertificateVersion, certificate_id=cid)] == [
+        (1, "0x" + keccak(text=number).hex())]
+    holdings = {(h["right"], h["owner"]): h["shares"] for h in _rows(store, ShareHolding, certificate_id=cid)}
+    assert holdings == {(right, story.merchant_a): 10_000 for right in ("holding", "development", "operation")}
