@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -89,6 +90,8 @@ class LocalNode:
     gas_limit: int | None = None
     mining: bool = True
     _process: subprocess.Popen[bytes] | None = None
+    #: Where an ephemeral node keeps the states it evicts from memory; removed when it stops.
+    _cache_dir: Path | None = None
 
     @property
     def url(self) -> str:
@@ -113,10 +116,14 @@ class LocalNode:
             command += ["--gas-limit", str(self.gas_limit)]
         if not self.mining:
             command += ["--no-mining"]  # blocks only on request (tests of pending transactions)
+        # anvil moves the states it evicts from memory to disk (otherwise into ~/.foundry/anvil/tmp, which it
+        # never cleans): into the data directory for a kept chain, into a directory removed at stop otherwise.
         if self.data_dir:
-            command += ["--state", str(self.data_dir / "anvil-state.json"), "--state-interval", "2"]
+            command += ["--state", str(self.data_dir / "anvil-state.json"), "--state-interval", "2",
+                        "--cache-path", str(self.data_dir / "states")]
         else:
-            command += ["--silent"]
+            self._cache_dir = Path(tempfile.mkdtemp(prefix="dal-anvil-states-"))
+            command += ["--silent", "--cache-path", str(self._cache_dir)]
         return command
 
     @property
@@ -261,6 +268,9 @@ class LocalNode:
         self._process = None
         if self.pid_file and self.pid_file.exists():
             self.pid_file.unlink()
+        if self._cache_dir is not None:
+            shutil.rmtree(self._cache_dir, ignore_errors=True)
+            self._cache_dir = None
 
 
 def _exited(pid: int) -> bool:
