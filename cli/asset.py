@@ -21,8 +21,8 @@ import typer
 from cli.state import current
 from ledger import certificates, registration
 from ledger.certificates import CertificateView, StepResult
-from ledger.chain.clock import DAY, chain_time, parse_moment
-from ledger.context import LedgerContext
+from ledger.chain.clock import DAY
+from ledger.inputs import DATE_HELP, parse_chain_moment
 
 __all__ = ["app"]
 
@@ -48,8 +48,7 @@ ReasonOption = Annotated[
 ]
 ExpiryOption = Annotated[
     str,
-    typer.Option("--expiry", metavar="WHEN",
-                 help="A date (2030-12-31), an ISO date and time, or a duration from now on chain (5y, 90d)."),
+    typer.Option("--expiry", metavar="WHEN", help=f"When the certificate expires: {DATE_HELP}."),
 ]
 LIST_COLUMNS = ["certificate_id", "number", "name", "status", "in_force", "holder", "version", "expiry"]
 
@@ -78,10 +77,6 @@ def _answer(result: StepResult) -> None:
     row = {"action": result.action, **_row(result.certificate), "transaction": result.tx_hash,
            "block": result.block}
     current().out.record(row, title=f"certificate {result.certificate.certificate_id}: {result.action}")
-
-
-def _moment(ledger: LedgerContext, text: str) -> int:
-    return parse_moment(text, chain_time(ledger.w3))
 
 
 @app.command("apply")
@@ -164,7 +159,7 @@ def issue(
     """Issue a certificate whose public notice has ended; its three rights go to the holder (its registrar acts)."""
     state = current()
     ledger = state.ledger()
-    _answer(certificates.issue(ledger, cert, number=number, expiry=_moment(ledger, expiry)))
+    _answer(certificates.issue(ledger, cert, number=number, expiry=parse_chain_moment(ledger, expiry, what="--expiry")))
 
 
 @app.command()
@@ -179,7 +174,7 @@ def renew(cert: CertArgument, expiry: ExpiryOption) -> None:
     """Apply to renew an issued certificate until a later expiry (the holder acts; the registrar approves)."""
     state = current()
     ledger = state.ledger()
-    _answer(certificates.request_renewal(ledger, cert, expiry=_moment(ledger, expiry)))
+    _answer(certificates.request_renewal(ledger, cert, expiry=parse_chain_moment(ledger, expiry, what="--expiry")))
 
 
 @app.command()

@@ -11,8 +11,7 @@ from cli.output import to_jsonable
 from cli.state import current
 from ledger import audit
 from ledger.audit import Acquisition, HistoryAt
-from ledger.chain.clock import chain_time, parse_moment
-from ledger.members import resolve_address
+from ledger.inputs import parse_chain_moment, resolve_party
 from oracle.books_audit import audit_books
 from oracle.service import Oracle
 
@@ -72,7 +71,7 @@ def trace_(
         state.out.note(f"read from the {traced.source}")
         state.out.records(rows, title=f"certificate {traced.certificate_id}{number}: {len(rows)} events")
         return
-    history = audit.holdings_at(ledger, cert, parse_moment(at, chain_time(ledger.w3)))
+    history = audit.holdings_at(ledger, cert, parse_chain_moment(ledger, at, what="--at"))
     if state.json:
         state.out.record(to_jsonable(history))
         return
@@ -100,8 +99,8 @@ def books(
     when anything drifted."""
     state = current()
     ledger = state.ledger()
-    when = parse_moment(at, chain_time(ledger.w3)) if at is not None else None
-    result = audit_books(Oracle(ledger), resolve_address(ledger, member), at=when)
+    when = parse_chain_moment(ledger, at, what="--at") if at is not None else None
+    result = audit_books(Oracle(ledger), resolve_party(ledger, member), at=when)
     rows = [
         {"card": card.card_id, "name": card.name, "certificate": card.certificate_id, "state": card.state,
          "holding_shares": card.holding_shares, "licences": card.licences,

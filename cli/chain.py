@@ -97,8 +97,8 @@ def upgrade(
     delay with --execute OPERATION. Scheduling and executing are governance's (the admin's): act as it
     with --as. When governance is a multisig, the answer is the timelock call for its owners to submit.
     """
+    from ledger.chain.clock import format_time
     from ledger.governance import execute_upgrade, upgrade_suite
-    from ledger.rights import format_time
 
     state = current()
     ledger = state.ledger()
@@ -126,8 +126,8 @@ def upgrade(
 def governance() -> None:
     """Who governs the suite: the admin, the timelock and its delay, the code behind each contract,
     the directory, and every operation scheduled through the timelock (pending, executed, cancelled)."""
+    from ledger.chain.clock import format_time
     from ledger.governance import suite_governance
-    from ledger.rights import format_time
 
     state = current()
     view = suite_governance(state.ledger())

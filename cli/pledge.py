@@ -10,9 +10,12 @@ from typing import Annotated, Any
 import typer
 
 from cli.state import current
-from ledger import certificates, pledges, rights
+from ledger import certificates, pledges
+from ledger.chain.clock import format_time
 from ledger.consent import ExtensionConsent, PledgeConsent, read_consent_file
 from ledger.errors import ValidationError
+from ledger.inputs import DATE_HELP, DURATION_HELP, parse_chain_moment, parse_shares
+from ledger.parties import party_names
 from ledger.pledges import PledgeWrite
 
 __all__ = ["app"]
@@ -31,7 +34,7 @@ OutputOption = Annotated[
     Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the signed consent (a new file).")
 ]
 ValidForOption = Annotated[
-    str, typer.Option("--valid-for", metavar="DURATION", help="How long the bank may use the signature: 1d, 12h ...")
+    str, typer.Option("--valid-for", metavar="DURATION", help=f"How long the bank may use the signature: {DURATION_HELP}.")
 ]
 LIST_COLUMNS = ["pledge", "rank", "certificate", "right", "pledgor", "pledgee", "shares", "amount", "currency",
                 "maturity", "status"]
@@ -50,7 +53,7 @@ def _write_new(path: Path, document: dict[str, Any]) -> None:
 
 def _answer(done: PledgeWrite, title: str) -> None:
     state = current()
-    row = done.pledge.row(rights.party_names(state.ledger()))
+    row = done.pledge.row(party_names(state.ledger()))
     state.out.record({**row, "tx": done.written.tx_hash, "block": done.written.block}, title=title)
 
 
@@ -61,7 +64,7 @@ def consent(
     pledgee: Annotated[str, typer.Option("--pledgee", metavar="BANK", help="The bank: an account name or 0x address.")],
     amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="The secured amount, e.g. 1000000.00.")],
     currency: Annotated[str, typer.Option("--currency", metavar="CODE", help="ISO 4217 code, e.g. CNY.")],
-    maturity: Annotated[str, typer.Option("--maturity", metavar="DATE", help="When the debt falls due (YYYY-MM-DD).")],
+    maturity: Annotated[str, typer.Option("--maturity", metavar="DATE", help=f"When the debt falls due: {DATE_HELP}.")],
     output: OutputOption,
     reference: Annotated[
         str | None,
@@ -74,8 +77,8 @@ def consent(
     """Sign, as the pledgor, your consent to pledge shares of CERT to a bank; hand the file to the bank."""
     state = current()
     ledger = state.ledger()
-    pledged = rights.parse_shares(shares=shares, percent=percent)
-    maturity_time = rights.parse_date(maturity, what="--maturity")
+    pledged = parse_shares(shares=shares, percent=percent)
+    maturity_time = parse_chain_moment(ledger, maturity, what="--maturity")
     certificate_id = certificates.resolve(ledger, cert)
     signed = pledges.sign_consent(
         ledger, certificate_id, right, pledged, pledgee, amount, currency, maturity_time,
@@ -105,14 +108,14 @@ def release(pledge_id: PledgeArgument) -> None:
 @app.command("consent-extension")
 def consent_extension(
     pledge_id: PledgeArgument,
-    maturity: Annotated[str, typer.Option("--maturity", metavar="DATE", help="The new, later maturity.")],
+    maturity: Annotated[str, typer.Option("--maturity", metavar="DATE", help=f"The new, later maturity: {DATE_HELP}.")],
     output: OutputOption,
     valid_for: ValidForOption = "1d",
 ) -> None:
     """Sign, as the pledgor, your consent to extend pledge ID to a later maturity; hand the file to the bank."""
     state = current()
     signed = pledges.sign_extension(
-        state.ledger(), pledge_id, rights.parse_date(maturity, what="--maturity"), valid_for=valid_for,
+        state.ledger(), pledge_id, parse_chain_moment(state.ledger(), maturity, what="--maturity"), valid_for=valid_for,
         as_=state.as_name,
     )
     _write_new(output, signed.to_document())
@@ -122,18 +125,18 @@ def consent_extension(
 @app.command()
 def extend(
     pledge_id: PledgeArgument,
-    maturity: Annotated[str, typer.Option("--maturity", metavar="DATE", help="The new maturity, as consented.")],
+    maturity: Annotated[str, typer.Option("--maturity", metavar="DATE", help="The new maturity, exactly as the pledgor signed it.")],
     consent_file: Annotated[
         Path, typer.Option("--consent", metavar="FILE", help="The pledgor's signed extension consent.")
     ],
 ) -> None:
     """Extend, as the bank, pledge ID to the new maturity the pledgor signed."""
     state = current()
-    new_maturity = rights.parse_date(maturity, what="--maturity")
+    new_maturity = parse_chain_moment(state.ledger(), maturity, what="--maturity")
     signed = ExtensionConsent.from_document(read_consent_file(consent_file))
     if signed.new_maturity != new_maturity:
         raise ValidationError(
-            f"the extension consent is for {rights.format_time(signed.new_maturity)}, not {maturity}; "
+            f"the extension consent is for {format_time(signed.new_maturity)}, not {maturity}; "
             "give the maturity the pledgor signed"
         )
     _answer(pledges.extend_pledge(state.ledger(), pledge_id, signed, as_=state.as_name), "pledge extended")
@@ -159,7 +162,7 @@ def list_(
     state = current()
     ledger = state.ledger()
     certificate_id = certificates.resolve(ledger, cert) if cert is not None else None
-    names = rights.party_names(ledger)
+    names = party_names(ledger)
     rows = [pledge.row(names) for pledge in pledges.list_pledges(ledger, certificate_id)]
     state.out.records(rows, columns=LIST_COLUMNS, empty="no pledge recorded")
 
@@ -170,4 +173,4 @@ def show(pledge_id: PledgeArgument) -> None:
     state = current()
     ledger = state.ledger()
     pledge = pledges.show_pledge(ledger, pledge_id)
-    state.out.record(pledge.row(rights.party_names(ledger)), title=f"pledge {pledge_id}")
+    state.out.record(pledge.row(party_names(ledger)), title=f"pledge {pledge_id}")

@@ -124,7 +124,8 @@ class Keystore:
         return self.directory / f"{_check_name(name)}.json"
 
     def exists(self, name: str) -> bool:
-        return self.path(name).exists()
+        """Whether an account ``name`` exists (a text that cannot be an account name never does)."""
+        return bool(_NAME.match(name)) and self.path(name).exists()
 
     def _load(self, name: str) -> dict[str, Any]:
         path = self.path(name)

@@ -30,11 +30,13 @@ from eth_utils.address import to_checksum_address
 from ledger.certificates import CertificateStatus, resolve
 from ledger.chain.clock import as_datetime
 from ledger.chain.logs import ChainLog, EventLog
-from ledger.consent import format_amount, reference_text
+from ledger.consent import reference_text
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
 from ledger.history import certificate_events, named_events, transfer_items
-from ledger.members import event_log, name_of
+from ledger.inputs import format_amount
+from ledger.members import event_log
+from ledger.parties import name_of
 from ledger.types import CertificateRequest, Right
 
 __all__ = [

@@ -61,7 +61,8 @@ from ledger.chain.logs import EventLog, address_topic, uint_topic
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError, StoreError, TransactionError, ValidationError
 from ledger.hashing import record_hash, to_hex
-from ledger.members import event_log, resolve_address
+from ledger.inputs import resolve_party
+from ledger.members import event_log
 from ledger.reasons import reason_hash
 from ledger.store.catalog import (
     CatalogRecord,
@@ -270,7 +271,7 @@ def resolve(ledger: LedgerContext, ref: str) -> int:
         return certificate_id
     registrar_part, _, number = text.partition(":")
     if number and (registrar_part.lower().startswith("0x") or re.fullmatch(r"[a-z][a-z0-9-]{0,31}", registrar_part)):
-        registrar = resolve_address(ledger, registrar_part)
+        registrar = resolve_party(ledger, registrar_part, what="registrar")
         certificate_id = int(ledger.call("Certificates", "certificateByNumber", registrar, number))
         if certificate_id == 0:
             raise NotFoundError(
@@ -395,8 +396,8 @@ def list_certificates(
         except KeyError:
             known = ", ".join(s.label for s in CertificateStatus if s is not CertificateStatus.NONE)
             raise ValidationError(f"unknown status {status!r}; use one of {known}") from None
-    holder_address = resolve_address(ledger, holder) if holder else None
-    registrar_address = resolve_address(ledger, registrar) if registrar else None
+    holder_address = resolve_party(ledger, holder, what="holder") if holder else None
+    registrar_address = resolve_party(ledger, registrar, what="registrar") if registrar else None
     # The holder of record is the applicant: both filters are indexed arguments of CertificateSubmitted.
     topics: list[str | None] = [
         None,
@@ -443,7 +444,7 @@ def apply(
     application is mined.
     """
     entry = _load(catalog)
-    registrar_address = resolve_address(ledger, registrar)
+    registrar_address = resolve_party(ledger, registrar, what="registrar")
     _ready(ledger, as_)
     digest = record_hash(entry)
     receipt = ledger.send("Certificates", "submit", registrar_address, digest, as_=as_)

@@ -30,36 +30,24 @@ from typing import Any
 
 from eth_utils.address import to_checksum_address
 
+from ledger.chain.clock import format_time
 from ledger.chain.logs import ChainLog
-from ledger.consent import (
-    Domain,
-    ExtensionConsent,
-    PledgeConsent,
+from ledger.consent import Domain, ExtensionConsent, PledgeConsent, reference_bytes, reference_text
+from ledger.context import LedgerContext
+from ledger.errors import NotFoundError, ValidationError
+from ledger.inputs import (
+    add_duration,
     format_amount,
     parse_amount,
     parse_currency,
-    reference_bytes,
-    reference_text,
-)
-from ledger.context import LedgerContext
-from ledger.errors import NotFoundError, ValidationError
-from ledger.rights import (
-    ChainReader,
-    Right,
-    Written,
-    add_duration,
-    certificate_exists,
-    events_in,
-    format_time,
     parse_right,
     parse_shares,
-    party_label,
-    party_names,
-    require_holder_member,
-    require_in_force,
     resolve_party,
-    transact_named,
 )
+from ledger.parties import party_label, party_names
+from ledger.reader import ChainReader, certificate_exists, require_holder_member, require_in_force
+from ledger.rights import Right
+from ledger.transactions import Written, events_in, transact_named
 from ledger.types import PledgeRecord, PledgeStatus, Role
 
 __all__ = [

@@ -23,7 +23,8 @@ from ledger.chain.clock import DAY, YEAR, advance_time, chain_time
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, NotFoundError, ValidationError
 from ledger.hashing import record_hash, to_hex
-from ledger.members import parse_roles, resolve_address
+from ledger.inputs import resolve_party
+from ledger.members import parse_roles
 from ledger.registration import import_catalogs
 from ledger.store.catalog import CatalogRecord, CatalogVersion
 
@@ -75,8 +76,8 @@ def test_applying_puts_the_catalog_hash_on_chain_and_the_entry_off_chain(
     digest = to_hex(record_hash(load_catalog_entry(path)))
     assert result.action == "applied"
     assert view.status == "submitted"
-    assert view.holder == resolve_address(ledger, "merchant-a")
-    assert view.registrar == resolve_address(ledger, "registrar")
+    assert view.holder == resolve_party(ledger, "merchant-a")
+    assert view.registrar == resolve_party(ledger, "registrar")
     assert (view.version, view.catalog_hash, view.number, view.in_force) == (1, digest, None, False)
     assert (view.name, view.catalog_stored) == (CATALOG["name"], True)
     [stored] = _stored(ledger, view.certificate_id)
@@ -99,7 +100,7 @@ def test_only_a_merchant_applies_and_a_refusal_writes_nothing(ledger: LedgerCont
     with pytest.raises(ContractRevertError) as refused:
         certificates.apply(ledger, write_catalog(tmp_path), registrar="registrar", as_="bank")
     assert _revert(refused) == (
-        "ConsortiumMissingRole", {"account": resolve_address(ledger, "bank"), "roles": parse_roles("merchant")}
+        "ConsortiumMissingRole", {"account": resolve_party(ledger, "bank"), "roles": parse_roles("merchant")}
     )
     assert ledger.w3.eth.block_number == block
     assert _row_count(ledger) == 0
@@ -109,7 +110,7 @@ def test_an_application_names_an_active_registrar(ledger: LedgerContext, tmp_pat
     with pytest.raises(ContractRevertError) as refused:
         certificates.apply(ledger, write_catalog(tmp_path), registrar="merchant-b", as_="merchant-a")
     assert _revert(refused) == (
-        "ConsortiumMissingRole", {"account": resolve_address(ledger, "merchant-b"), "roles": 1}
+        "ConsortiumMissingRole", {"account": resolve_party(ledger, "merchant-b"), "roles": 1}
     )
 
 
@@ -135,7 +136,7 @@ def test_the_review_goes_through_notice_objection_and_issue(ledger: LedgerContex
     view = issued.certificate
     assert (view.status, view.in_force, view.number) == ("issued", True, "SZDEX-2025-0007")
     assert view.expiry is not None and int(view.expiry.timestamp()) == expiry
-    shares = ledger.call("Rights", "sharesOf", certificate_id, 0, resolve_address(ledger, "merchant-a"))
+    shares = ledger.call("Rights", "sharesOf", certificate_id, 0, resolve_party(ledger, "merchant-a"))
     assert shares == 10_000
 
 
@@ -182,7 +183,7 @@ def test_a_resubmission_replaces_version_one_off_chain_as_on_chain(ledger: Ledge
         certificates.resubmit(ledger, str(certificate_id), corrected, as_="merchant-b")
     assert _revert(refused) == (
         "CertificatesUnauthorizedHolder",
-        {"certificateId": certificate_id, "account": resolve_address(ledger, "merchant-b")},
+        {"certificateId": certificate_id, "account": resolve_party(ledger, "merchant-b")},
     )
     result = certificates.resubmit(ledger, str(certificate_id), corrected, as_="merchant-a")
     digest = to_hex(record_hash(load_catalog_entry(corrected)))
@@ -273,7 +274,7 @@ def test_a_number_is_issued_once_per_registrar(ledger: LedgerContext, tmp_path: 
                            as_="registrar")
     assert _revert(refused) == (
         "CertificatesNumberTaken",
-        {"registrar": resolve_address(ledger, "registrar"), "number": "SZDEX-1", "certificateId": first},
+        {"registrar": resolve_party(ledger, "registrar"), "number": "SZDEX-1", "certificateId": first},
     )
 
 
@@ -281,7 +282,7 @@ def test_a_certificate_is_named_by_id_by_registrar_and_number_or_by_a_unique_num
     ledger: LedgerContext, tmp_path: Path
 ) -> None:
     certificate_id = _issued(ledger, tmp_path, number="SZDEX-2025-0042")
-    registrar = resolve_address(ledger, "registrar")
+    registrar = resolve_party(ledger, "registrar")
     for ref in (str(certificate_id), "SZDEX-2025-0042", "registrar:SZDEX-2025-0042", f"{registrar}:SZDEX-2025-0042"):
         assert certificates.resolve(ledger, ref) == certificate_id
     assert certificates.show(ledger, "SZDEX-2025-0042").number == "SZDEX-2025-0042"
