@@ -18,6 +18,10 @@ is also an end-to-end check of the ledger. :func:`demo_context` makes the
 fresh data home and chain (never the user's own); :func:`run_demo` plays the
 scenario on it and returns a :class:`DemoSummary` whose ``checks`` a program
 can verify.
+
+It lives with the CLI because it drives both the library and the oracle, and
+only the CLI sits above both: ``ledger`` never imports ``oracle`` or ``cli``
+(an import-linter contract, checked by ``make lint``).
 """
 
 from __future__ import annotations
