@@ -18,10 +18,13 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.output import write_new_file
 from cli.state import current
 from ledger import certificates, registration
+from ledger.catalog import CATALOG_FORMAT, CATALOG_TEMPLATE
 from ledger.certificates import CertificateView, StepResult
 from ledger.chain.clock import DAY
+from ledger.errors import ValidationError
 from ledger.inputs import DATE_HELP, parse_chain_moment
 
 __all__ = ["app"]
@@ -41,7 +44,7 @@ CertArgument = Annotated[
                    "registrars."),
 ]
 CatalogArgument = Annotated[
-    Path, typer.Argument(metavar="CATALOG_FILE", help="The catalog entry, a .json, .yaml or .yml file.")
+    Path, typer.Argument(metavar="CATALOG_FILE", help="The catalog entry, a .json, .yaml or .yml file (see below).")
 ]
 ReasonOption = Annotated[
     str, typer.Option("--reason", help="Why, as text (its keccak-256 is recorded) or as a 0x hash.")
@@ -79,7 +82,22 @@ def _answer(result: StepResult) -> None:
     current().out.record(row, title=f"certificate {result.certificate.certificate_id}: {result.action}")
 
 
-@app.command("apply")
+@app.command()
+def template(
+    catalog_file: Annotated[
+        Path, typer.Argument(metavar="CATALOG_FILE", help="Where to write the example (a new .yaml file).")
+    ],
+) -> None:
+    """Write an example catalog file with every field explained, to edit and then apply."""
+    if catalog_file.suffix.lower() not in (".yaml", ".yml"):
+        raise ValidationError(f"{catalog_file}: the template is YAML; name the file with .yaml or .yml")
+    write_new_file(catalog_file, CATALOG_TEMPLATE, option="CATALOG_FILE")
+    current().out.record({"file": str(catalog_file), "next": f"edit it, then: dal --as MERCHANT asset apply "
+                          f"{catalog_file} --registrar REGISTRAR"}, title="catalog template written")
+
+
+@app.command("apply", help="Apply for a certificate with a catalog entry (a merchant acts); the entry is saved "
+             f"off chain.\n\n{CATALOG_FORMAT}")
 def apply_(
     catalog_file: CatalogArgument,
     registrar: Annotated[str, typer.Option("--registrar", metavar="NAME",

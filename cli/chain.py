@@ -9,6 +9,7 @@ import typer
 
 from cli.state import current
 from ledger.errors import ConfigError
+from ledger.inputs import DURATION_HELP
 
 __all__ = ["app"]
 
@@ -55,6 +56,28 @@ def down() -> None:
     pid = node.running_pid()
     node.stop()
     state.out.record({"profile": state.profile().name, "stopped": pid is not None, "pid": pid})
+
+
+@app.command()
+def advance(
+    duration: Annotated[str, typer.Argument(metavar="DURATION", help=f"How far: {DURATION_HELP}.")],
+) -> None:
+    """Move the local chain's clock forward and mine a block at the new time (local profile only).
+
+    Deadlines on the ledger (public notice, expiry, pledge maturity) follow the chain's clock, so this is how
+    a notice period ends on a laptop without waiting for it. Networks' clocks are their validators'.
+    """
+    from ledger.chain.clock import advance_time, chain_time, format_time
+    from ledger.inputs import parse_duration
+
+    _require_local("advance")
+    span = parse_duration(duration)  # a typo stops here, before the node is started
+    state = current()
+    ledger = state.ledger()
+    before = chain_time(ledger.w3)
+    after = advance_time(ledger.w3, ledger.profile, span.after(before) - before)
+    state.out.record({"from": format_time(before), "to": format_time(after), "seconds": after - before,
+                      "block": int(ledger.w3.eth.block_number)}, title="chain clock advanced")
 
 
 @app.command()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from cli.output import write_new_file
 from cli.state import current
 from ledger import certificates, pledges
 from ledger.chain.clock import format_time
@@ -38,17 +38,6 @@ ValidForOption = Annotated[
 ]
 LIST_COLUMNS = ["pledge", "rank", "certificate", "right", "pledgor", "pledgee", "shares", "amount", "currency",
                 "maturity", "status"]
-
-
-def _write_new(path: Path, document: dict[str, Any]) -> None:
-    """Write ``document`` to a new file, atomically; an existing file is never overwritten."""
-    if path.exists():
-        raise ValidationError(f"{path} already exists; choose another --output or remove it first")
-    if not path.parent.is_dir():
-        raise ValidationError(f"cannot write {path}: the folder {path.parent} does not exist")
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def _answer(done: PledgeWrite, title: str) -> None:
@@ -84,7 +73,7 @@ def consent(
         ledger, certificate_id, right, pledged, pledgee, amount, currency, maturity_time,
         reference=reference, valid_for=valid_for, as_=state.as_name,
     )
-    _write_new(output, signed.to_document())
+    write_new_file(output, json.dumps(signed.to_document(), indent=2) + "\n")
     state.out.record({**signed.summary(), "nonce": signed.nonce, "file": str(output)}, title="consent signed")
 
 
@@ -118,7 +107,7 @@ def consent_extension(
         state.ledger(), pledge_id, parse_chain_moment(state.ledger(), maturity, what="--maturity"), valid_for=valid_for,
         as_=state.as_name,
     )
-    _write_new(output, signed.to_document())
+    write_new_file(output, json.dumps(signed.to_document(), indent=2) + "\n")
     state.out.record({**signed.summary(), "nonce": signed.nonce, "file": str(output)}, title="extension signed")
 
 

@@ -146,10 +146,11 @@ def test_acting_without_an_account_says_how_to_name_one(home: Path) -> None:
     assert result.stderr == "error: no account to act as: name one with --as NAME (see `dal account list`)\n"
 
 
-def test_the_local_node_commands_refuse_a_remote_profile(home: Path) -> None:
-    result = runner.invoke(app, ["chain", "up"], env=_remote_profile(home))
+@pytest.mark.parametrize("command", [["up"], ["advance", "10d"]])
+def test_the_local_node_commands_refuse_a_remote_profile(home: Path, command: list[str]) -> None:
+    result = runner.invoke(app, ["chain", *command], env=_remote_profile(home))
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: `dal chain up` manages the local node only; profile 'qbft'")
+    assert result.stderr.startswith(f"error: `dal chain {command[0]}` manages the local node only; profile 'qbft'")
 
 
 def _frame_with(command: typer.Typer) -> typer.Typer:
