@@ -63,6 +63,7 @@ def table(workflow_chain: WorkflowChain, w3: Web3, tmp_path_factory: pytest.Temp
     certificates.accept(ledger, "1", as_="registrar")
     certificates.publicize(ledger, "1", notice_seconds=7 * DAY, as_="registrar")
     write_catalog(files, "bad.json", contains_personal_data="no", compliance_report={"hash": "0x12"})
+    write_catalog(files, "other.json", name="Another data set")
     folder = files / "folder"
     folder.mkdir()
     write_catalog(folder, "a.json", name="A")
@@ -99,8 +100,13 @@ CASES: list[tuple[list[str], str]] = [
      f"registrar address {WRONG_CASE} has a wrong checksum"),
     (["--as", "merchant-a", "asset", "apply", "FILES/good.json", "--registrar", "0x1234"],
      "registrar '0x1234' is not an address: it must be 0x and 40 hex digits"),
-    (["--as", "merchant-a", "asset", "apply", "FILES/good.json", "--registrar", "merchant-b"],
+    (["--as", "merchant-a", "asset", "apply", "FILES/other.json", "--registrar", "merchant-b"],
      "0x90F79bf6EB2c4f870365E785982E1f101E93b906 does not hold the REGISTRAR role this needs"),
+    (["--as", "merchant-a", "asset", "apply", "FILES/good.json", "--registrar", "registrar"],
+     ("this catalog entry was already applied for as certificate 1, which is under notice; follow it with "
+      "`dal asset show 1` instead of applying twice")),
+    (["--as", "registrar", "asset", "publicize", "1", "--notice-days", "400"],
+     "a notice period of 400 days is beyond the ceiling of 365 days"),
     (["--as", "bank", "asset", "apply", "FILES/good.json", "--registrar", "registrar"],
      "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc does not hold the MERCHANT role this needs"),
     (["--as", "ops", "asset", "apply", "FILES/good.json", "--registrar", "registrar"],

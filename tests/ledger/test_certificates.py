@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from workflow_chain import (  # noqa: F401 - fixtures
     CATALOG,
     WorkflowChain,
+    build_history,
     chain_snapshot_fixture,
     ledger_fixture,
     workflow_chain_fixture,
@@ -334,3 +335,59 @@ def test_applications_are_stored_on_sqlite_and_postgresql_alike(
     assert [view.name for view in certificates.list_certificates(ledger)] == [
         CATALOG["name"], "More 0", "More 1", "More 2"
     ]
+
+
+def test_the_same_entry_applied_for_twice_by_one_applicant_is_refused_while_pending(
+    ledger: LedgerContext, tmp_path: Path,
+) -> None:
+    path = write_catalog(tmp_path)
+    first = certificates.apply(ledger, path, registrar="registrar", as_="merchant-a").certificate.certificate_id
+    block = ledger.w3.eth.block_number
+    with pytest.raises(ValidationError, match=(
+        f"this catalog entry was already applied for as certificate {first}, which is submitted; "
+        f"follow it with `dal asset show {first}`"
+    )):
+        certificates.apply(ledger, path, registrar="registrar", as_="merchant-a")
+    assert ledger.w3.eth.block_number == block  # nothing was sent
+    # Another applicant may apply with the same entry (the registrar decides between them).
+    other = certificates.apply(ledger, path, registrar="registrar", as_="merchant-b").certificate
+    assert other.certificate_id == first + 1
+
+
+def test_the_same_entry_may_be_applied_for_again_once_the_first_is_rejected(
+    ledger: LedgerContext, tmp_path: Path,
+) -> None:
+    path = write_catalog(tmp_path)
+    first = certificates.apply(ledger, path, registrar="registrar", as_="merchant-a").certificate.certificate_id
+    certificates.accept(ledger, str(first), as_="registrar")
+    certificates.publicize(ledger, str(first), notice_seconds=DAY, as_="registrar")
+    certificates.object_to(ledger, str(first), reason="source unclear", as_="auditor")
+    certificates.reject(ledger, str(first), reason="incomplete", as_="registrar")
+    again = certificates.apply(ledger, path, registrar="registrar", as_="merchant-a").certificate
+    assert again.certificate_id == first + 1 and again.status == "submitted"
+
+
+def test_a_notice_period_beyond_a_year_is_refused(ledger: LedgerContext, tmp_path: Path) -> None:
+    cid = certificates.apply(ledger, write_catalog(tmp_path), registrar="registrar", as_="merchant-a") \
+        .certificate.certificate_id
+    certificates.accept(ledger, str(cid), as_="registrar")
+    block = ledger.w3.eth.block_number
+    with pytest.raises(ValidationError, match="a notice period of 366 days is beyond the ceiling of 365 days"):
+        certificates.publicize(ledger, str(cid), notice_seconds=366 * DAY, as_="registrar")
+    assert ledger.w3.eth.block_number == block
+    assert certificates.publicize(ledger, str(cid), notice_seconds=365 * DAY, as_="registrar").certificate.status \
+        == "under notice"
+
+
+def test_a_holder_finds_every_certificate_where_it_holds_shares_of_any_right(
+    ledger: LedgerContext, tmp_path: Path,
+) -> None:
+    cid = build_history(ledger, tmp_path)["certificate"]
+    listed = {name: [view.certificate_id for view in certificates.list_certificates(ledger, holder=name)]
+              for name in ("merchant-a", "merchant-c", "bank", "merchant-b")}
+    assert cid in listed["merchant-a"]  # the applicant, holder of record
+    assert cid in listed["merchant-c"]  # 40% of the operation right, by transfer
+    assert cid in listed["bank"]  # the holding shares it took by enforcing its pledge
+    assert cid not in listed["merchant-b"]  # a licensee holds no shares
+    by_registrar = certificates.list_certificates(ledger, holder="merchant-c", registrar="merchant-b")
+    assert by_registrar == []
