@@ -26,6 +26,7 @@ from ledger.certificates import CertificateView, StepResult
 from ledger.chain.clock import DAY
 from ledger.errors import ValidationError
 from ledger.inputs import DATE_HELP, parse_chain_moment
+from ledger.parties import party_label, party_names
 
 __all__ = ["app"]
 
@@ -56,6 +57,16 @@ ExpiryOption = Annotated[
 LIST_COLUMNS = ["certificate_id", "number", "name", "status", "in_force", "holder", "version", "expiry"]
 
 
+def _party(address: str) -> str:
+    """An address as a table shows it: with its member's name where one is known (JSON keeps the address)."""
+    state = current()
+    if state.json:
+        return address
+    if state.names is None:
+        state.names = party_names(state.ledger())
+    return party_label(address, state.names)
+
+
 def _row(view: CertificateView) -> dict[str, Any]:
     return {
         "certificate_id": view.certificate_id,
@@ -63,8 +74,8 @@ def _row(view: CertificateView) -> dict[str, Any]:
         "name": view.name,
         "status": view.status,
         "in_force": view.in_force,
-        "holder": view.holder,
-        "registrar": view.registrar,
+        "holder": _party(view.holder),
+        "registrar": _party(view.registrar),
         "version": view.version,
         "catalog_hash": view.catalog_hash,
         "catalog_stored": view.catalog_stored,

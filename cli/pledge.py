@@ -146,13 +146,24 @@ def enforce(
 @app.command("list")
 def list_(
     cert: Annotated[str | None, typer.Argument(metavar="[CERT]", help="Only the pledges of this certificate.")] = None,
+    bank: Annotated[
+        str | None, typer.Option("--bank", metavar="MEMBER", help="Only the pledges this bank took.")
+    ] = None,
+    pledgor: Annotated[
+        str | None, typer.Option("--pledgor", metavar="MEMBER", help="Only the pledges this member gave.")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", metavar="STATUS", help="Only pledges in this status: active, "
+                                 "released or enforced.")
+    ] = None,
 ) -> None:
     """List the pledges (of one certificate, or all), oldest first; active ones are ranked per right."""
     state = current()
     ledger = state.ledger()
     certificate_id = certificates.resolve(ledger, cert) if cert is not None else None
     names = party_names(ledger)
-    rows = [pledge.row(names) for pledge in pledges.list_pledges(ledger, certificate_id)]
+    found = pledges.list_pledges(ledger, certificate_id, pledgee=bank, pledgor=pledgor, status=status)
+    rows = [pledge.row(names) for pledge in found]
     state.out.records(rows, columns=LIST_COLUMNS, empty="no pledge recorded")
 
 

@@ -73,13 +73,18 @@ def show(
 
 
 @app.command("licences")
-def licences_(cert: CertArgument) -> None:
+def licences_(
+    cert: CertArgument,
+    licensee: Annotated[
+        str | None, typer.Option("--licensee", metavar="MEMBER", help="Only the licences granted to this member.")
+    ] = None,
+) -> None:
     """List the licences granted over CERT's development and operation rights, sub-licences under their parent."""
     state = current()
     ledger = state.ledger()
     certificate_id = certificates.resolve(ledger, cert)
     names = party_names(ledger)
-    rows = [licence.row(names) for licence in licences.licences_of(ledger, certificate_id)]
+    rows = [licence.row(names) for licence in licences.licences_of(ledger, certificate_id, licensee=licensee)]
     state.out.records(rows, columns=LICENCE_COLUMNS, title=f"licences of certificate {certificate_id}",
                       empty=f"no licence was granted over certificate {certificate_id}")
 

@@ -41,6 +41,8 @@ class CliState:
     as_name: str | None = None
     profile_name: str | None = None
     out: Output = field(default_factory=lambda: Output(False))
+    #: The names of parties (address -> name) for tables, read once per run when first needed.
+    names: dict[str, str] | None = None
     _ledger: LedgerContext | None = None
 
     def profile(self) -> Profile:

@@ -71,6 +71,7 @@ from ledger.store.catalog import (
     add_catalog_version,
 )
 from ledger.store.session import open_store
+from ledger.transactions import transact_named
 from ledger.types import CertificateRequest, CertificateStatus, Right, decode_token_id
 
 __all__ = [
@@ -440,7 +441,7 @@ def _certificates_with_shares(ledger: LedgerContext, owner: str) -> set[int]:
 
 def _step(ledger: LedgerContext, action: str, certificate_id: int, function: str, *args: object,
           as_: str | None) -> tuple[StepResult, TxReceipt]:
-    receipt = ledger.send("Certificates", function, *args, as_=as_)
+    receipt = transact_named(ledger, "Certificates", function, *args, as_=as_)
     view = _views(ledger, [certificate_id])[0]
     result = StepResult(action, view, receipt["transactionHash"].to_0x_hex(), int(receipt["blockNumber"]))
     return result, receipt
@@ -474,7 +475,7 @@ def apply(
     _ready(ledger, as_)
     digest = record_hash(entry)
     _refuse_duplicate(ledger, ledger.address_of(as_), digest)
-    receipt = ledger.send("Certificates", "submit", registrar_address, digest, as_=as_)
+    receipt = transact_named(ledger, "Certificates", "submit", registrar_address, digest, as_=as_)
     submitted = event_log(ledger, "Certificates").decode_receipt(receipt, "Certificates", "CertificateSubmitted")
     if not submitted:
         raise TransactionError("the application was mined but recorded no CertificateSubmitted event; "

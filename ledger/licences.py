@@ -166,9 +166,16 @@ def read_licences(reader: ChainReader, certificate_id: int) -> list[LicenceView]
     return found
 
 
-def licences_of(ctx: LedgerContext, certificate_id: int, *, block: int | None = None) -> list[LicenceView]:
-    """Every licence granted over ``certificate_id``'s rights, with its state now (or at ``block``)."""
-    return read_licences(ChainReader(ctx, block), certificate_id)
+def licences_of(
+    ctx: LedgerContext, certificate_id: int, *, block: int | None = None, licensee: str | None = None
+) -> list[LicenceView]:
+    """Every licence granted over ``certificate_id``'s rights (only those of ``licensee``, if named), with its
+    state now (or at ``block``)."""
+    grantee = resolve_party(ctx, licensee, what="licensee") if licensee is not None else None
+    return [
+        licence for licence in read_licences(ChainReader(ctx, block), certificate_id)
+        if grantee is None or to_checksum_address(licence.licensee) == grantee
+    ]
 
 
 def show_licence(ctx: LedgerContext, licence_id: int, *, block: int | None = None) -> LicenceView:

@@ -40,6 +40,7 @@ from ledger.context import LedgerContext
 from ledger.errors import NotFoundError, ValidationError
 from ledger.inputs import resolve_party
 from ledger.reasons import reason_hash
+from ledger.transactions import transact_named
 from ledger.types import MemberStatus, Role
 
 __all__ = [
@@ -260,21 +261,21 @@ def add_member(
         raise ValidationError(f"role mask {roles} is not valid; use registrar, merchant, bank, auditor, oracle")
     if len(identity) != 32 or identity == bytes(32):
         raise ValidationError("the identity hash must be 32 bytes and not zero")
-    ledger.send("Consortium", "addMember", account, identity, display, int(roles), as_=as_)
+    transact_named(ledger, "Consortium", "addMember", account, identity, display, int(roles), as_=as_)
     return show_member(ledger, account)
 
 
 def suspend_member(ledger: LedgerContext, who: str, *, reason: str | None, as_: str | None = None) -> MemberView:
     """Suspend the active member ``who``: it can do nothing until reinstated (the admin acts)."""
     account = resolve_party(ledger, who)
-    ledger.send("Consortium", "suspendMember", account, reason_hash(reason), as_=as_)
+    transact_named(ledger, "Consortium", "suspendMember", account, reason_hash(reason), as_=as_)
     return show_member(ledger, account)
 
 
 def reinstate_member(ledger: LedgerContext, who: str, *, as_: str | None = None) -> MemberView:
     """Reinstate the suspended member ``who`` (the admin acts)."""
     account = resolve_party(ledger, who)
-    ledger.send("Consortium", "reinstateMember", account, as_=as_)
+    transact_named(ledger, "Consortium", "reinstateMember", account, as_=as_)
     return show_member(ledger, account)
 
 
