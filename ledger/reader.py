@@ -20,7 +20,7 @@ from eth_utils.abi import collapse_if_tuple
 from eth_utils.address import to_checksum_address
 from hexbytes import HexBytes
 from web3.contract import Contract
-from web3.exceptions import BlockNotFound
+from web3.exceptions import BlockNotFound, Web3RPCError
 from web3.types import BlockIdentifier
 
 from ledger.chain.clock import format_time
@@ -40,6 +40,8 @@ from ledger.types import (
 
 if TYPE_CHECKING:
     from ledger.history import History
+
+_ZERO_ADDRESS = to_checksum_address("0x" + "00" * 20)
 
 __all__ = [
     "ChainReader",
@@ -91,6 +93,8 @@ class ChainReader:
         self.block_hash = "0x" + bytes(header["hash"]).hex()
         self.block_time = int(header["timestamp"])
         self.state_root = "0x" + bytes(header["stateRoot"]).hex()
+        if block is not None:
+            self._require_state()
         self.calls: list[RecordedCall] = []
         self._contracts: dict[str, Contract] = {}
         self._histories: dict[int, History] = {}
@@ -120,6 +124,19 @@ class ChainReader:
                     f"0x{bytes(canonical['hash']).hex()}"
                 )
         return header
+
+    def _require_state(self) -> None:
+        """Refuse, in one sentence, a block whose state the node no longer holds (instead of its raw error)."""
+        try:
+            self.ctx.w3.eth.get_balance(_ZERO_ADDRESS, self.block_number)
+        except Web3RPCError as exc:
+            latest = int(self.ctx.w3.eth.block_number)
+            raise ValidationError(
+                f"the node no longer holds the state of block {self.block_number} (it answers: "
+                f"{' '.join(str(exc.message or exc).split())}); a node that is not an archive node, or a local "
+                "chain restarted with `dal chain up`, keeps its blocks but not every block's state; ask about a "
+                f"later block (the chain is at {latest}), or trace the history from events with `dal audit trace`"
+            ) from None
 
     def contract(self, name: str) -> Contract:
         """The deployed contract ``name`` (made once per reader)."""
