@@ -104,7 +104,7 @@ def upgrade(
     contracts: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[CONTRACT]...",
+            metavar="CONTRACT",
             help="Consortium, Certificates, Rights, Pledges or Anchors (default: every one whose code changed).",
         ),
     ] = None,

@@ -202,4 +202,4 @@ class Output:
         )
         task = bar.add_task(description, total=total)
         with bar:
-            yield lambda done, total: bar.update(task, completed=done, total=total)
+            yield lambda done, total: bar.update(task, completed=done, total=total, refresh=True)

@@ -62,6 +62,12 @@ def test_consent_create_refused_transfer_and_release(chain: FinanceChain, tmp_pa
     assert refused.exit_code == 1
     assert refused.stderr.startswith("error: the shares are pledged to bank (0x")
     assert f"under pledge #{pledge['pledge']} until {pledge['maturity'][:10]}" in refused.stderr
+    as_json = runner.invoke(app, ["--as", "merchant-a", "rights", "transfer", str(certificate_id), "--right",
+                                  "holding", "--to", "merchant-b", "--percent", "50", "--json"], env=chain.env)
+    assert as_json.exit_code == 1
+    # A program reads the contract's own error name as the code, and the same sentence as the message.
+    assert json.loads(as_json.stdout) == {"error": {"code": "RightsSharesPledged",
+                                                    "message": refused.stderr.removeprefix("error: ").strip()}}
 
     again = runner.invoke(app, ["--as", "bank", "pledge", "create", str(consent_file)], env=chain.env)
     assert again.exit_code == 1 and "the consent was already used" in again.stderr
