@@ -33,7 +33,7 @@ from cli.errors import (
 )
 from cli.help import as_single_command, readable_help
 from cli.output import Output
-from cli.state import CliState, begin, global_options_first
+from cli.state import CliState, begin, current, global_options_first
 from ledger.errors import LedgerError
 
 __all__ = ["NOUNS", "app"]
@@ -63,6 +63,16 @@ NOUNS: tuple[str, ...] = (
 
 def _noun_exists(noun: str) -> bool:
     return importlib.util.find_spec(f"cli.{noun}") is not None
+
+
+def _json_error(ctx: Any) -> bool:
+    """Whether an error is also a JSON document on stdout: under --json, unless the answer is already there."""
+    if not ctx.meta.get("dal.json"):
+        return False
+    try:
+        return not current().out.answered
+    except RuntimeError:  # the main callback did not run
+        return True
 
 
 class _LedgerGroup(TyperGroup):
@@ -100,18 +110,17 @@ class _LedgerGroup(TyperGroup):
         return ctx
 
     def invoke(self, ctx: Any) -> Any:
-        json_output = bool(ctx.meta.get("dal.json"))
         try:
             return super().invoke(ctx)
         except LedgerError as exc:
-            raise fail(str(exc), code=error_code(exc), json_output=json_output) from None
+            raise fail(str(exc), code=error_code(exc), json_output=_json_error(ctx)) from None
         except KeyboardInterrupt:
-            raise fail("interrupted", code="Interrupted", exit_code=130, json_output=json_output) from None
+            raise fail("interrupted", code="Interrupted", exit_code=130, json_output=_json_error(ctx)) from None
         except typer.TyperException as exc:
             if not is_usage_error(exc):
                 raise  # `dal NOUN` alone shows the noun's help; typer reports the rest itself
             raise fail(usage_message(exc), code="UsageError", exit_code=USAGE_EXIT_CODE,
-                       json_output=json_output) from None
+                       json_output=_json_error(ctx)) from None
         except (typer.Exit, typer.Abort, BrokenPipeError):
             raise  # typer reports these itself (a closed pipe ends quietly)
         except Exception as exc:
@@ -122,7 +131,7 @@ class _LedgerGroup(TyperGroup):
             message = advice or (
                 f"unexpected {type(exc).__name__}: {first_line} (rerun with DAL_DEBUG=1 for the traceback)"
             )
-            raise fail(message, code=error_code(exc), json_output=json_output) from None
+            raise fail(message, code=error_code(exc), json_output=_json_error(ctx)) from None
 
 
 app = typer.Typer(

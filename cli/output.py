@@ -105,6 +105,11 @@ class Output:
         self._answered = False
 
     @property
+    def answered(self) -> bool:
+        """Whether the command has given its answer on stdout (an error after it adds no second document)."""
+        return self._answered
+
+    @property
     def stdout(self) -> IO[str]:
         return self._stdout or sys.stdout
 

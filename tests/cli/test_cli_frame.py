@@ -47,7 +47,7 @@ def test_a_new_account_is_one_json_document_and_then_listed(home: Path) -> None:
     assert (home / "keystores" / "treasury.json").exists()
 
     listed = runner.invoke(app, ["--json", "account", "list"], env=env)
-    assert json.loads(listed.stdout) == [created]
+    assert json.loads(listed.stdout) == [{**created, "damaged": None}]
     table = runner.invoke(app, ["account", "list"], env=env)
     assert created["address"] in table.stdout
 
@@ -121,7 +121,7 @@ def test_a_malformed_config_is_one_line_and_exit_1(home: Path) -> None:
 
 def test_an_unreachable_remote_node_is_one_line_and_exit_1(home: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"
-    result = runner.invoke(app, ["chain", "status"], env=_remote_profile(home, url))
+    result = runner.invoke(app, ["asset", "list"], env=_remote_profile(home, url))
     assert result.exit_code == 1
     assert result.stderr == (
         f"error: cannot reach the node at {url} (connection refused); "

@@ -173,8 +173,10 @@ def test_a_real_process_prints_one_line_and_exits_1(table: Table) -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DAL_")} | table.env
     result = subprocess.run([str(dal), "--json", "asset", "show", "99"], env=env, capture_output=True, text=True,
                             timeout=120, check=False)
-    assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == "error: certificate 99 does not exist; see the certificates with `dal asset list`\n"
+    message = "certificate 99 does not exist; see the certificates with `dal asset list`"
+    assert result.returncode == 1
+    assert result.stderr == f"error: {message}\n"
+    assert json.loads(result.stdout) == {"error": {"code": "NotFoundError", "message": message}}
 
 
 def test_the_table_starts_from_a_stored_certificate(table: Table) -> None:
