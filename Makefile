@@ -43,6 +43,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check ledger oracle cli tests bench
 	$(BIN)/mypy ledger oracle cli
+	$(BIN)/lint-imports
 	npx hardhat clean && npx hardhat compile --quiet
 	node ledger/chain/upgrade-safety.js build/hardhat/artifacts/build-info --exclude 'contracts/testing/LayoutProbe.sol'
 

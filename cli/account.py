@@ -70,8 +70,15 @@ def import_(name: NameArgument) -> None:
 
 @app.command("list")
 def list_() -> None:
-    """List the accounts of the data directory (development accounts on the local profile)."""
+    """List the accounts of the data directory (development accounts on the local profile); a damaged
+    keystore is listed as damaged, with the others."""
     state = current()
-    rows = [_row(info) for info in state.ledger().keystore.accounts()]
-    state.out.records(rows, columns=["name", "address", "development"],
-                      empty="no accounts yet: create one with `dal account new NAME`")
+    readable, damaged = state.ledger().keystore.survey()
+    rows = [{**_row(info), "damaged": None} for info in readable] + [
+        {"name": name, "address": None, "development": None, "damaged": problem} for name, problem in damaged.items()
+    ]
+    rows.sort(key=lambda row: str(row["name"]))
+    for problem in damaged.values():
+        state.out.note(f"warning: {problem}")
+    columns = ["name", "address", "development"] + (["damaged"] if damaged else [])
+    state.out.records(rows, columns=columns, empty="no accounts yet: create one with `dal account new NAME`")

@@ -18,11 +18,15 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.output import write_new_file
 from cli.state import current
 from ledger import certificates, registration
+from ledger.catalog import CATALOG_FORMAT, CATALOG_TEMPLATE
 from ledger.certificates import CertificateView, StepResult
-from ledger.chain.clock import DAY, chain_time, parse_moment
-from ledger.context import LedgerContext
+from ledger.chain.clock import DAY
+from ledger.errors import ValidationError
+from ledger.inputs import DATE_HELP, parse_chain_moment
+from ledger.parties import party_label, party_names
 
 __all__ = ["app"]
 
@@ -41,17 +45,26 @@ CertArgument = Annotated[
                    "registrars."),
 ]
 CatalogArgument = Annotated[
-    Path, typer.Argument(metavar="CATALOG_FILE", help="The catalog entry, a .json, .yaml or .yml file.")
+    Path, typer.Argument(metavar="CATALOG_FILE", help="The catalog entry, a .json, .yaml or .yml file (see below).")
 ]
 ReasonOption = Annotated[
     str, typer.Option("--reason", help="Why, as text (its keccak-256 is recorded) or as a 0x hash.")
 ]
 ExpiryOption = Annotated[
     str,
-    typer.Option("--expiry", metavar="WHEN",
-                 help="A date (2030-12-31), an ISO date and time, or a duration from now on chain (5y, 90d)."),
+    typer.Option("--expiry", metavar="WHEN", help=f"When the certificate expires: {DATE_HELP}."),
 ]
 LIST_COLUMNS = ["certificate_id", "number", "name", "status", "in_force", "holder", "version", "expiry"]
+
+
+def _party(address: str) -> str:
+    """An address as a table shows it: with its member's name where one is known (JSON keeps the address)."""
+    state = current()
+    if state.json:
+        return address
+    if state.names is None:
+        state.names = party_names(state.ledger())
+    return party_label(address, state.names)
 
 
 def _row(view: CertificateView) -> dict[str, Any]:
@@ -61,8 +74,8 @@ def _row(view: CertificateView) -> dict[str, Any]:
         "name": view.name,
         "status": view.status,
         "in_force": view.in_force,
-        "holder": view.holder,
-        "registrar": view.registrar,
+        "holder": _party(view.holder),
+        "registrar": _party(view.registrar),
         "version": view.version,
         "catalog_hash": view.catalog_hash,
         "catalog_stored": view.catalog_stored,
@@ -80,11 +93,22 @@ def _answer(result: StepResult) -> None:
     current().out.record(row, title=f"certificate {result.certificate.certificate_id}: {result.action}")
 
 
-def _moment(ledger: LedgerContext, text: str) -> int:
-    return parse_moment(text, chain_time(ledger.w3))
+@app.command()
+def template(
+    catalog_file: Annotated[
+        Path, typer.Argument(metavar="CATALOG_FILE", help="Where to write the example (a new .yaml file).")
+    ],
+) -> None:
+    """Write an example catalog file with every field explained, to edit and then apply."""
+    if catalog_file.suffix.lower() not in (".yaml", ".yml"):
+        raise ValidationError(f"{catalog_file}: the template is YAML; name the file with .yaml or .yml")
+    write_new_file(catalog_file, CATALOG_TEMPLATE, option="CATALOG_FILE")
+    current().out.record({"file": str(catalog_file), "next": f"edit it, then: dal --as MERCHANT asset apply "
+                          f"{catalog_file} --registrar REGISTRAR"}, title="catalog template written")
 
 
-@app.command("apply")
+@app.command("apply", help="Apply for a certificate with a catalog entry (a merchant acts); the entry is saved "
+             f"off chain.\n\n{CATALOG_FORMAT}")
 def apply_(
     catalog_file: CatalogArgument,
     registrar: Annotated[str, typer.Option("--registrar", metavar="NAME",
@@ -164,7 +188,7 @@ def issue(
     """Issue a certificate whose public notice has ended; its three rights go to the holder (its registrar acts)."""
     state = current()
     ledger = state.ledger()
-    _answer(certificates.issue(ledger, cert, number=number, expiry=_moment(ledger, expiry)))
+    _answer(certificates.issue(ledger, cert, number=number, expiry=parse_chain_moment(ledger, expiry, what="--expiry")))
 
 
 @app.command()
@@ -179,7 +203,7 @@ def renew(cert: CertArgument, expiry: ExpiryOption) -> None:
     """Apply to renew an issued certificate until a later expiry (the holder acts; the registrar approves)."""
     state = current()
     ledger = state.ledger()
-    _answer(certificates.request_renewal(ledger, cert, expiry=_moment(ledger, expiry)))
+    _answer(certificates.request_renewal(ledger, cert, expiry=parse_chain_moment(ledger, expiry, what="--expiry")))
 
 
 @app.command()

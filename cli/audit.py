@@ -12,8 +12,7 @@ from cli.output import table_time, to_jsonable
 from cli.state import current
 from ledger import audit
 from ledger.audit import Acquisition, HistoryAt
-from ledger.chain.clock import chain_time, parse_moment
-from ledger.members import resolve_address
+from ledger.inputs import parse_chain_moment, parse_since, resolve_party
 from oracle.books_audit import audit_books
 from oracle.service import Oracle
 
@@ -114,7 +113,7 @@ def trace_(
         state.out.note(f"read from the {traced.source}")
         state.out.records(rows, title=f"certificate {traced.certificate_id}{number}: {len(rows)} events")
         return
-    history = audit.holdings_at(ledger, cert, parse_moment(at, chain_time(ledger.w3)))
+    history = audit.holdings_at(ledger, cert, parse_chain_moment(ledger, at, what="--at"))
     if state.json:
         state.out.record(to_jsonable(history))
         return
@@ -154,15 +153,13 @@ def report(
         raise typer.BadParameter("give the certificate, or --member M", param_hint="CERT")
     # Imported when a report is asked for: Jinja2 is for this command only.
     from ledger.report import build_report, write_report
-    from ledger.rights import parse_date
 
     state = current()
     ledger = state.ledger()
-    now = chain_time(ledger.w3)
     built = build_report(
         ledger, ref=cert, member=member,
-        start=parse_date(start, what="--from") if start is not None else None,
-        end=parse_moment(end, now) if end is not None else None,
+        start=parse_since(ledger, start, what="--from") if start is not None else None,
+        end=parse_chain_moment(ledger, end, what="--to") if end is not None else None,
     )
     written = write_report(built, out)
     rows = [{"file": str(path), "rows": len(built.table(path.stem)) if path.suffix == ".csv" else None}
@@ -184,8 +181,8 @@ def books(
     when anything drifted."""
     state = current()
     ledger = state.ledger()
-    when = parse_moment(at, chain_time(ledger.w3)) if at is not None else None
-    result = audit_books(Oracle(ledger), resolve_address(ledger, member), at=when)
+    when = parse_chain_moment(ledger, at, what="--at") if at is not None else None
+    result = audit_books(Oracle(ledger), resolve_party(ledger, member), at=when)
     rows = [
         {"card": card.card_id, "name": card.name, "certificate": card.certificate_id, "state": card.state,
          "holding_shares": card.holding_shares, "licences": card.licences,

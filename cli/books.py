@@ -22,14 +22,15 @@ from ledger.books.closing import close_books
 from ledger.books.csv_import import import_csv
 from ledger.books.disclosure import disclosure
 from ledger.books.journal import Correction, EntryView, correct, list_entries, parse_money
-from ledger.books.periods import parse_book_date, parse_month, parse_report_period
+from ledger.books.periods import parse_month, parse_report_period
 from ledger.books.schedule import amortise
 from ledger.books.workbook import csv_text, write_report
 from ledger.certificates import catalog_store
 from ledger.chain.clock import chain_time
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
-from ledger.members import event_log, resolve_address
+from ledger.inputs import parse_day, resolve_party
+from ledger.members import event_log
 
 __all__ = ["app"]
 
@@ -61,7 +62,7 @@ ENTRY_COLUMNS = ["voucher", "date", "kind", "description", "card", "account", "d
 
 def _entity(ledger: LedgerContext, member: str | None) -> str:
     if member is not None:
-        return str(resolve_address(ledger, member))
+        return str(resolve_party(ledger, member))
     if ledger.acting_as is None:
         raise ValidationError("say whose books: --member NAME, or act as the member with --as NAME")
     return str(ledger.address_of())
@@ -128,7 +129,7 @@ def _rights_end(ledger: LedgerContext, given: str | None, certificate: int | Non
                 licence: int | None) -> dt.date | None:
     """--rights-end as given, else the end of the certificate's (or licence's) term read from the chain."""
     if given is not None:
-        return parse_book_date(given, what="--rights-end")
+        return parse_day(given, what="--rights-end")
     return rights_end_of(ledger, certificate, licence) if certificate is not None else None
 
 
@@ -246,8 +247,8 @@ def post_purchase(
 ) -> None:
     """Purchase for own use (intangible) or for sale (inventory)."""
     _post(member, card_id, "purchase", lambda b, money: posting.purchase(
-        b.session, b.entity, card_id, on=parse_book_date(date), cost=money(cost, "--cost"), vat=money(vat, "--vat"),
-        paid=paid, ready_on=parse_book_date(ready, what="--ready") if ready else None, voucher=voucher,
+        b.session, b.entity, card_id, on=parse_day(date), cost=money(cost, "--cost"), vat=money(vat, "--vat"),
+        paid=paid, ready_on=parse_day(ready, what="--ready") if ready else None, voucher=voucher,
         description=description))
 
 
@@ -267,7 +268,7 @@ def _cost_command(name: str, function: Callable[..., EntryView], summary: str) -
                 paid: PaidOption = "bank", voucher: VoucherOption = None, description: DescriptionOption = None,
                 member: MemberOption = None) -> None:
         _post(member, card_id, name, lambda b, money: function(
-            b.session, b.entity, card_id, on=parse_book_date(date), cost=money(cost, "--cost"), paid=paid,
+            b.session, b.entity, card_id, on=parse_day(date), cost=money(cost, "--cost"), paid=paid,
             voucher=voucher, description=description))
 
 
@@ -278,7 +279,7 @@ def _amount_command(name: str, function: Callable[..., EntryView], summary: str)
                 voucher: VoucherOption = None, description: DescriptionOption = None,
                 member: MemberOption = None) -> None:
         _post(member, card_id, name, lambda b, money: function(
-            b.session, b.entity, card_id, on=parse_book_date(date), amount=money(amount, "--amount"),
+            b.session, b.entity, card_id, on=parse_day(date), amount=money(amount, "--amount"),
             voucher=voucher, description=description))
 
 
@@ -304,7 +305,7 @@ def post_finish(card_id: CardArgument, date: DateOption, voucher: VoucherOption 
                 description: DescriptionOption = None, member: MemberOption = None) -> None:
     """Processing finished: the processing cost becomes finished goods."""
     _post(member, card_id, "finish", lambda b, money: posting.finish(
-        b.session, b.entity, card_id, on=parse_book_date(date), voucher=voucher, description=description))
+        b.session, b.entity, card_id, on=parse_day(date), voucher=voucher, description=description))
 
 
 @post_app.command("ready")
@@ -317,7 +318,7 @@ def post_ready(
 ) -> None:
     """The developed resource is ready for use: it becomes an intangible asset, amortised from this month."""
     _post(member, card_id, "ready for use", lambda b, money: posting.ready(
-        b.session, b.entity, card_id, on=parse_book_date(date), life=life, serves_customers=serves_customers,
+        b.session, b.entity, card_id, on=parse_day(date), life=life, serves_customers=serves_customers,
         voucher=voucher, description=description))
 
 
@@ -332,7 +333,7 @@ def post_sale(
 ) -> None:
     """Sale of inventory, with its cost of sales."""
     _post(member, card_id, "sale", lambda b, money: posting.sale(
-        b.session, b.entity, card_id, on=parse_book_date(date), proceeds=money(proceeds, "--proceeds"),
+        b.session, b.entity, card_id, on=parse_day(date), proceeds=money(proceeds, "--proceeds"),
         vat=money(vat, "--vat"), received=received, cost=money(cost, "--cost") if cost else None, voucher=voucher,
         description=description))
 
@@ -346,7 +347,7 @@ def post_licence_revenue(
 ) -> None:
     """Revenue from licensing the data."""
     _post(member, card_id, "licence revenue", lambda b, money: posting.licence_revenue(
-        b.session, b.entity, card_id, on=parse_book_date(date), amount=money(amount, "--amount"),
+        b.session, b.entity, card_id, on=parse_day(date), amount=money(amount, "--amount"),
         vat=money(vat, "--vat"), received=received, voucher=voucher, description=description))
 
 
@@ -360,7 +361,7 @@ def post_dispose(
 ) -> None:
     """Disposal of an intangible asset; the gain or loss goes to 资产处置收益."""
     _post(member, card_id, "disposal", lambda b, money: posting.dispose(
-        b.session, b.entity, card_id, on=parse_book_date(date), proceeds=money(proceeds, "--proceeds"),
+        b.session, b.entity, card_id, on=parse_day(date), proceeds=money(proceeds, "--proceeds"),
         vat=money(vat, "--vat"), received=received, voucher=voucher, description=description))
 
 
@@ -373,7 +374,7 @@ def post_lapse(
 ) -> None:
     """The resource lapses and is derecognised; its carrying amount goes to 营业外支出."""
     _post(member, card_id, "lapse", lambda b, money: posting.lapse(
-        b.session, b.entity, card_id, on=parse_book_date(date), reason=reason, voucher=voucher,
+        b.session, b.entity, card_id, on=parse_day(date), reason=reason, voucher=voucher,
         description=description))
 
 
@@ -406,7 +407,7 @@ def correct_(
 ) -> None:
     """Correct a posted entry by a reversing or red-ink (红字) voucher in an open period."""
     with _books(member) as books:
-        entry = correct(books.session, books.entity, voucher, style=style, on=parse_book_date(date),
+        entry = correct(books.session, books.entity, voucher, style=style, on=parse_day(date),
                         description=description, new_voucher=new_voucher)
     _answer(books.state, [entry], f"correction of {voucher}")
 

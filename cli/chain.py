@@ -9,6 +9,7 @@ import typer
 
 from cli.state import current
 from ledger.errors import ConfigError
+from ledger.inputs import DURATION_HELP
 
 __all__ = ["app"]
 
@@ -58,6 +59,28 @@ def down() -> None:
 
 
 @app.command()
+def advance(
+    duration: Annotated[str, typer.Argument(metavar="DURATION", help=f"How far: {DURATION_HELP}.")],
+) -> None:
+    """Move the local chain's clock forward and mine a block at the new time (local profile only).
+
+    Deadlines on the ledger (public notice, expiry, pledge maturity) follow the chain's clock, so this is how
+    a notice period ends on a laptop without waiting for it. Networks' clocks are their validators'.
+    """
+    from ledger.chain.clock import advance_time, chain_time, format_time
+    from ledger.inputs import parse_duration
+
+    _require_local("advance")
+    span = parse_duration(duration)  # a typo stops here, before the node is started
+    state = current()
+    ledger = state.ledger()
+    before = chain_time(ledger.w3)
+    after = advance_time(ledger.w3, ledger.profile, span.after(before) - before)
+    state.out.record({"from": format_time(before), "to": format_time(after), "seconds": after - before,
+                      "block": int(ledger.w3.eth.block_number)}, title="chain clock advanced")
+
+
+@app.command()
 def status() -> None:
     """Show the profile, the node, its chain and block, and the deployed contracts (starts nothing)."""
     _answer_status("chain")
@@ -81,7 +104,7 @@ def upgrade(
     contracts: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[CONTRACT]...",
+            metavar="CONTRACT",
             help="Consortium, Certificates, Rights, Pledges or Anchors (default: every one whose code changed).",
         ),
     ] = None,
@@ -97,8 +120,8 @@ def upgrade(
     delay with --execute OPERATION. Scheduling and executing are governance's (the admin's): act as it
     with --as. When governance is a multisig, the answer is the timelock call for its owners to submit.
     """
+    from ledger.chain.clock import format_time
     from ledger.governance import execute_upgrade, upgrade_suite
-    from ledger.rights import format_time
 
     state = current()
     ledger = state.ledger()
@@ -126,8 +149,8 @@ def upgrade(
 def governance() -> None:
     """Who governs the suite: the admin, the timelock and its delay, the code behind each contract,
     the directory, and every operation scheduled through the timelock (pending, executed, cancelled)."""
+    from ledger.chain.clock import format_time
     from ledger.governance import suite_governance
-    from ledger.rights import format_time
 
     state = current()
     view = suite_governance(state.ledger())

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.demo_scenario import DEMO_STEPS, DemoStep, demo_context, run_demo
 from cli.state import current
 from ledger.config import load_profile
-from ledger.demo import DEMO_STEPS, DemoStep, demo_context, run_demo
 from ledger.errors import LedgerError
 
 __all__ = ["app"]

@@ -6,9 +6,11 @@ name. The CLI stays thin: commands parse input, call the ``ledger`` library
 and hand the answer to :mod:`cli.output`.
 
 Every error the ledger raises ends the command with its message as one line
-on stderr (``error: ...``) and exit code 1; Ctrl-C exits with 130; anything
-unexpected is one line too, with the traceback available under
-``DAL_DEBUG=1``.
+on stderr (``error: ...``) and exit code 1 (2 for a usage error), and under
+``--json`` also as one JSON document on stdout (see :mod:`cli.errors`);
+Ctrl-C exits with 130; anything unexpected is one line too, with the
+traceback available under ``DAL_DEBUG=1``. The global options (``--json``,
+``--as``, ``--profile``) may also be given after the noun.
 """
 
 from __future__ import annotations
@@ -17,15 +19,23 @@ import ast
 import importlib
 import importlib.util
 import os
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
+from cli.errors import (
+    USAGE_EXIT_CODE,
+    environment_advice,
+    error_code,
+    fail,
+    is_usage_error,
+    usage_message,
+)
+from cli.help import as_single_command, readable_help
 from cli.output import Output
-from cli.state import CliState, begin
+from cli.state import CliState, begin, current, global_options_first
 from ledger.errors import LedgerError
 
 __all__ = ["NOUNS", "app"]
@@ -54,11 +64,6 @@ NOUNS: tuple[str, ...] = (
 )
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    print(f"error: {message}", file=sys.stderr)
-    return typer.Exit(code)
-
-
 def _noun_exists(noun: str) -> bool:
     return importlib.util.find_spec(f"cli.{noun}") is not None
 
@@ -75,6 +80,16 @@ def _declared_help(noun: str) -> str | None:
                 if keyword.arg == "help" and isinstance(keyword.value, ast.Constant):
                     return str(keyword.value.value)
     return None
+
+
+def _json_error(ctx: Any) -> bool:
+    """Whether an error is also a JSON document on stdout: under --json, unless the answer is already there."""
+    if not ctx.meta.get("dal.json"):
+        return False
+    try:
+        return not current().out.answered
+    except RuntimeError:  # the main callback did not run
+        return True
 
 
 class _LedgerGroup(TyperGroup):
@@ -105,26 +120,47 @@ class _LedgerGroup(TyperGroup):
             holder.add_typer(module.app, name=cmd_name)
             command = typer.main.get_group(holder).get_command(ctx, cmd_name)
             if command is not None:
+                command = readable_help(as_single_command(command, cmd_name))
                 self.add_command(command, cmd_name)
         return command
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        readable_help(self)  # the global options' help (the nouns are made readable when loaded)
+        args = global_options_first(list(args))
+        wants_json = "--json" in args[: args.index("--")] if "--" in args else "--json" in args
+        try:
+            ctx = super().make_context(info_name, args, parent=parent, **extra)
+        except typer.TyperException as exc:
+            if not is_usage_error(exc):
+                raise
+            raise fail(usage_message(exc), code="UsageError", exit_code=USAGE_EXIT_CODE,
+                       json_output=wants_json) from None
+        ctx.meta["dal.json"] = wants_json
+        return ctx
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except LedgerError as exc:
-            raise _fail(" ".join(str(exc).split()) or type(exc).__name__) from None
+            raise fail(str(exc), code=error_code(exc), json_output=_json_error(ctx)) from None
         except KeyboardInterrupt:
-            print("interrupted", file=sys.stderr)
-            raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort, typer.TyperException, BrokenPipeError):
+            raise fail("interrupted", code="Interrupted", exit_code=130, json_output=_json_error(ctx)) from None
+        except typer.TyperException as exc:
+            if not is_usage_error(exc):
+                raise  # `dal NOUN` alone shows the noun's help; typer reports the rest itself
+            raise fail(usage_message(exc), code="UsageError", exit_code=USAGE_EXIT_CODE,
+                       json_output=_json_error(ctx)) from None
+        except (typer.Exit, typer.Abort, BrokenPipeError):
             raise  # typer reports these itself (a closed pipe ends quietly)
         except Exception as exc:
             if os.environ.get("DAL_DEBUG"):
                 raise
+            advice = environment_advice(exc) if isinstance(exc, OSError) else None
             first_line = (str(exc).splitlines() or [""])[0]
-            raise _fail(
+            message = advice or (
                 f"unexpected {type(exc).__name__}: {first_line} (rerun with DAL_DEBUG=1 for the traceback)"
-            ) from None
+            )
+            raise fail(message, code=error_code(exc), json_output=_json_error(ctx)) from None
 
 
 app = typer.Typer(
@@ -135,6 +171,14 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"dal {version('data-asset-ledger')}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -152,6 +196,10 @@ def main(
             "--profile", metavar="NAME", help="Use this profile (default: DAL_PROFILE, the config's default, local)."
         ),
     ] = None,
+    _version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_show_version, help="Show dal's version and exit."),
+    ] = False,
 ) -> None:
     """The data-asset ledger: certificates, rights, licences and pledges on a permissioned chain."""
     begin(CliState(json=json_output, as_name=as_name, profile_name=profile, out=Output(json_output)))

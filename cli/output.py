@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,7 +25,24 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-__all__ = ["Output", "ProgressUpdate", "table_time", "to_jsonable"]
+from ledger.errors import ValidationError
+
+__all__ = ["Output", "ProgressUpdate", "table_time", "to_jsonable", "write_new_file"]
+
+
+def write_new_file(path: Path, text: str, *, option: str = "--output") -> None:
+    """Write ``text`` to the new file ``path``, atomically; an existing file is never overwritten."""
+    if path.exists():
+        raise ValidationError(f"{path} already exists; choose another {option} or remove it first")
+    if not path.parent.is_dir():
+        raise ValidationError(f"cannot write {path}: the folder {path.parent} does not exist")
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ValidationError(f"cannot write {path}: {exc.strerror}; choose a folder you can write to") from None
 
 
 class ProgressUpdate(Protocol):
@@ -95,6 +113,11 @@ class Output:
         self._stdout = stdout
         self._stderr = stderr
         self._answered = False
+
+    @property
+    def answered(self) -> bool:
+        """Whether the command has given its answer on stdout (an error after it adds no second document)."""
+        return self._answered
 
     @property
     def stdout(self) -> IO[str]:
@@ -194,4 +217,4 @@ class Output:
         )
         task = bar.add_task(description, total=total)
         with bar:
-            yield lambda done, total: bar.update(task, completed=done, total=total)
+            yield lambda done, total: bar.update(task, completed=done, total=total, refresh=True)

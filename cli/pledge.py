@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from cli.output import write_new_file
 from cli.state import current
-from ledger import certificates, pledges, rights
+from ledger import certificates, pledges
+from ledger.chain.clock import format_time
 from ledger.consent import ExtensionConsent, PledgeConsent, read_consent_file
 from ledger.errors import ValidationError
+from ledger.inputs import DATE_HELP, DURATION_HELP, parse_chain_moment, parse_shares
+from ledger.parties import party_names
 from ledger.pledges import PledgeWrite
 
 __all__ = ["app"]
@@ -31,26 +34,15 @@ OutputOption = Annotated[
     Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the signed consent (a new file).")
 ]
 ValidForOption = Annotated[
-    str, typer.Option("--valid-for", metavar="DURATION", help="How long the bank may use the signature: 1d, 12h ...")
+    str, typer.Option("--valid-for", metavar="DURATION", help=f"How long the bank may use the signature: {DURATION_HELP}.")
 ]
 LIST_COLUMNS = ["pledge", "rank", "certificate", "right", "pledgor", "pledgee", "shares", "amount", "currency",
                 "maturity", "status"]
 
 
-def _write_new(path: Path, document: dict[str, Any]) -> None:
-    """Write ``document`` to a new file, atomically; an existing file is never overwritten."""
-    if path.exists():
-        raise ValidationError(f"{path} already exists; choose another --output or remove it first")
-    if not path.parent.is_dir():
-        raise ValidationError(f"cannot write {path}: the folder {path.parent} does not exist")
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
-
-
 def _answer(done: PledgeWrite, title: str) -> None:
     state = current()
-    row = done.pledge.row(rights.party_names(state.ledger()))
+    row = done.pledge.row(party_names(state.ledger()))
     state.out.record({**row, "tx": done.written.tx_hash, "block": done.written.block}, title=title)
 
 
@@ -61,7 +53,7 @@ def consent(
     pledgee: Annotated[str, typer.Option("--pledgee", metavar="BANK", help="The bank: an account name or 0x address.")],
     amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="The secured amount, e.g. 1000000.00.")],
     currency: Annotated[str, typer.Option("--currency", metavar="CODE", help="ISO 4217 code, e.g. CNY.")],
-    maturity: Annotated[str, typer.Option("--maturity", metavar="DATE", help="When the debt falls due (YYYY-MM-DD).")],
+    maturity: Annotated[str, typer.Option("--maturity", metavar="DATE", help=f"When the debt falls due: {DATE_HELP}.")],
     output: OutputOption,
     reference: Annotated[
         str | None,
@@ -74,14 +66,14 @@ def consent(
     """Sign, as the pledgor, your consent to pledge shares of CERT to a bank; hand the file to the bank."""
     state = current()
     ledger = state.ledger()
-    pledged = rights.parse_shares(shares=shares, percent=percent)
-    maturity_time = rights.parse_date(maturity, what="--maturity")
+    pledged = parse_shares(shares=shares, percent=percent)
+    maturity_time = parse_chain_moment(ledger, maturity, what="--maturity")
     certificate_id = certificates.resolve(ledger, cert)
     signed = pledges.sign_consent(
         ledger, certificate_id, right, pledged, pledgee, amount, currency, maturity_time,
         reference=reference, valid_for=valid_for, as_=state.as_name,
     )
-    _write_new(output, signed.to_document())
+    write_new_file(output, json.dumps(signed.to_document(), indent=2) + "\n")
     state.out.record({**signed.summary(), "nonce": signed.nonce, "file": str(output)}, title="consent signed")
 
 
@@ -105,35 +97,35 @@ def release(pledge_id: PledgeArgument) -> None:
 @app.command("consent-extension")
 def consent_extension(
     pledge_id: PledgeArgument,
-    maturity: Annotated[str, typer.Option("--maturity", metavar="DATE", help="The new, later maturity.")],
+    maturity: Annotated[str, typer.Option("--maturity", metavar="DATE", help=f"The new, later maturity: {DATE_HELP}.")],
     output: OutputOption,
     valid_for: ValidForOption = "1d",
 ) -> None:
     """Sign, as the pledgor, your consent to extend pledge ID to a later maturity; hand the file to the bank."""
     state = current()
     signed = pledges.sign_extension(
-        state.ledger(), pledge_id, rights.parse_date(maturity, what="--maturity"), valid_for=valid_for,
+        state.ledger(), pledge_id, parse_chain_moment(state.ledger(), maturity, what="--maturity"), valid_for=valid_for,
         as_=state.as_name,
     )
-    _write_new(output, signed.to_document())
+    write_new_file(output, json.dumps(signed.to_document(), indent=2) + "\n")
     state.out.record({**signed.summary(), "nonce": signed.nonce, "file": str(output)}, title="extension signed")
 
 
 @app.command()
 def extend(
     pledge_id: PledgeArgument,
-    maturity: Annotated[str, typer.Option("--maturity", metavar="DATE", help="The new maturity, as consented.")],
+    maturity: Annotated[str, typer.Option("--maturity", metavar="DATE", help="The new maturity, exactly as the pledgor signed it.")],
     consent_file: Annotated[
         Path, typer.Option("--consent", metavar="FILE", help="The pledgor's signed extension consent.")
     ],
 ) -> None:
     """Extend, as the bank, pledge ID to the new maturity the pledgor signed."""
     state = current()
-    new_maturity = rights.parse_date(maturity, what="--maturity")
+    new_maturity = parse_chain_moment(state.ledger(), maturity, what="--maturity")
     signed = ExtensionConsent.from_document(read_consent_file(consent_file))
     if signed.new_maturity != new_maturity:
         raise ValidationError(
-            f"the extension consent is for {rights.format_time(signed.new_maturity)}, not {maturity}; "
+            f"the extension consent is for {format_time(signed.new_maturity)}, not {maturity}; "
             "give the maturity the pledgor signed"
         )
     _answer(pledges.extend_pledge(state.ledger(), pledge_id, signed, as_=state.as_name), "pledge extended")
@@ -154,13 +146,24 @@ def enforce(
 @app.command("list")
 def list_(
     cert: Annotated[str | None, typer.Argument(metavar="[CERT]", help="Only the pledges of this certificate.")] = None,
+    bank: Annotated[
+        str | None, typer.Option("--bank", metavar="MEMBER", help="Only the pledges this bank took.")
+    ] = None,
+    pledgor: Annotated[
+        str | None, typer.Option("--pledgor", metavar="MEMBER", help="Only the pledges this member gave.")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", metavar="STATUS", help="Only pledges in this status: active, "
+                                 "released or enforced.")
+    ] = None,
 ) -> None:
     """List the pledges (of one certificate, or all), oldest first; active ones are ranked per right."""
     state = current()
     ledger = state.ledger()
     certificate_id = certificates.resolve(ledger, cert) if cert is not None else None
-    names = rights.party_names(ledger)
-    rows = [pledge.row(names) for pledge in pledges.list_pledges(ledger, certificate_id)]
+    names = party_names(ledger)
+    found = pledges.list_pledges(ledger, certificate_id, pledgee=bank, pledgor=pledgor, status=status)
+    rows = [pledge.row(names) for pledge in found]
     state.out.records(rows, columns=LIST_COLUMNS, empty="no pledge recorded")
 
 
@@ -170,4 +173,4 @@ def show(pledge_id: PledgeArgument) -> None:
     state = current()
     ledger = state.ledger()
     pledge = pledges.show_pledge(ledger, pledge_id)
-    state.out.record(pledge.row(rights.party_names(ledger)), title=f"pledge {pledge_id}")
+    state.out.record(pledge.row(party_names(ledger)), title=f"pledge {pledge_id}")

@@ -8,7 +8,10 @@ import typer
 
 from cli.state import current
 from ledger import certificates, licences, rights
-from ledger.rights import Written
+from ledger.inputs import DATE_HELP, DURATION_HELP, parse_right, parse_shares
+from ledger.parties import party_label, party_names
+from ledger.reader import ChainReader
+from ledger.transactions import Written
 
 __all__ = ["app"]
 
@@ -70,13 +73,18 @@ def show(
 
 
 @app.command("licences")
-def licences_(cert: CertArgument) -> None:
+def licences_(
+    cert: CertArgument,
+    licensee: Annotated[
+        str | None, typer.Option("--licensee", metavar="MEMBER", help="Only the licences granted to this member.")
+    ] = None,
+) -> None:
     """List the licences granted over CERT's development and operation rights, sub-licences under their parent."""
     state = current()
     ledger = state.ledger()
     certificate_id = certificates.resolve(ledger, cert)
-    names = rights.party_names(ledger)
-    rows = [licence.row(names) for licence in licences.licences_of(ledger, certificate_id)]
+    names = party_names(ledger)
+    rows = [licence.row(names) for licence in licences.licences_of(ledger, certificate_id, licensee=licensee)]
     state.out.records(rows, columns=LICENCE_COLUMNS, title=f"licences of certificate {certificate_id}",
                       empty=f"no licence was granted over certificate {certificate_id}")
 
@@ -92,16 +100,16 @@ def transfer(
     """Transfer part of your shares of a right of CERT to another member (a transfer registration)."""
     state = current()
     ledger = state.ledger()
-    amount = rights.parse_shares(shares=shares, percent=percent)
-    chosen = rights.parse_right(right)
+    amount = parse_shares(shares=shares, percent=percent)
+    chosen = parse_right(right)
     certificate_id = certificates.resolve(ledger, cert)
     done = rights.transfer_shares(ledger, certificate_id, chosen, to, amount, as_=state.as_name)
-    names = rights.party_names(ledger)
+    names = party_names(ledger)
     state.out.record({
         "certificate": certificate_id,
         "right": done.right.label,
-        "from": rights.party_label(done.sender, names),
-        "to": rights.party_label(done.recipient, names),
+        "from": party_label(done.sender, names),
+        "to": party_label(done.recipient, names),
         "shares": done.shares,
         "from_shares_after": done.sender_shares_after,
         "to_shares_after": done.recipient_shares_after,
@@ -118,11 +126,11 @@ def license_(
         str, typer.Option("--terms", metavar="FILE_OR_HASH", help="The licence terms: a file (hashed) or its 0x hash.")
     ],
     start: Annotated[
-        str | None, typer.Option("--from", metavar="DATE", help="Start (YYYY-MM-DD, UTC); default: now.")
+        str | None, typer.Option("--from", metavar="DATE", help=f"Start: {DATE_HELP}. Default: now.")
     ] = None,
-    until: Annotated[str | None, typer.Option("--until", metavar="DATE", help="End (exclusive), YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="DATE", help=f"End: {DATE_HELP}.")] = None,
     duration: Annotated[
-        str | None, typer.Option("--for", metavar="DURATION", help="Length instead of --until: 1y, 6m, 30d ...")
+        str | None, typer.Option("--for", metavar="DURATION", help=f"Length instead of --until, from the start: {DURATION_HELP}.")
     ] = None,
     exclusive: Annotated[bool, typer.Option("--exclusive", help="No other licence may overlap it.")] = False,
     sublicensable: Annotated[
@@ -135,16 +143,16 @@ def license_(
     """License the development or operation right of CERT to another member for a period."""
     state = current()
     ledger = state.ledger()
-    chosen = rights.parse_right(right)
+    chosen = parse_right(right)
     terms_hash = licences.terms_hash_of(terms)
     certificate_id = certificates.resolve(ledger, cert)
-    now = rights.ChainReader(ledger).block_time
+    now = ChainReader(ledger).block_time
     begin, end = licences.licence_period(now, start, until, duration)
     granted = licences.grant_licence(
         ledger, certificate_id, chosen, to, terms_hash, start=begin, end=end, exclusive=exclusive,
         sublicensable=sublicensable, parent=parent, as_=state.as_name,
     )
-    row = granted.licence.row(rights.party_names(ledger))
+    row = granted.licence.row(party_names(ledger))
     state.out.record({**row, **_written(granted.written)}, title="licence granted")
 
 

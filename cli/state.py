@@ -28,7 +28,37 @@ from ledger.config import Profile, load_profile
 if TYPE_CHECKING:  # the ledger (web3, keystores) is imported only by commands that use it
     from ledger.context import LedgerContext
 
-__all__ = ["CliState", "begin", "current", "prompt_password"]
+__all__ = ["GLOBAL_FLAGS", "GLOBAL_OPTIONS", "CliState", "begin", "current", "global_options_first", "prompt_password"]
+
+#: The global options that take a value, and those that do not; they may be given after the noun too.
+GLOBAL_OPTIONS = ("--as", "--profile")
+GLOBAL_FLAGS = ("--json",)
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """``args`` with the global options moved before the noun, so that ``dal verify 1 --json`` and
+    ``dal asset show 1 --as bank`` mean ``dal --json verify 1`` and ``dal --as bank asset show 1``.
+
+    Nothing after ``--`` moves (it is a command's own text).
+    """
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        item = args[index]
+        if item == "--":
+            rest.extend(args[index:])
+            break
+        name = item.split("=", 1)[0]
+        if item in GLOBAL_FLAGS or name in GLOBAL_OPTIONS and "=" in item:
+            front.append(item)
+        elif item in GLOBAL_OPTIONS and index + 1 < len(args):
+            front.extend(args[index:index + 2])
+            index += 1
+        else:
+            rest.append(item)
+        index += 1
+    return front + rest
 
 
 def prompt_password(name: str) -> str:
@@ -44,6 +74,8 @@ class CliState:
     as_name: str | None = None
     profile_name: str | None = None
     out: Output = field(default_factory=lambda: Output(False))
+    #: The names of parties (address -> name) for tables, read once per run when first needed.
+    names: dict[str, str] | None = None
     _ledger: LedgerContext | None = None
 
     def profile(self) -> Profile:

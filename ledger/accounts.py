@@ -18,6 +18,7 @@ other profile.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -113,6 +114,29 @@ def _parse_private_key(text: str) -> bytes:
 _SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 
+#: The field of a keystore written by dal that holds the SHA-256 of its ``crypto`` section as written, so that
+#: an altered ciphertext is told apart from a wrong password (both fail the keystore's MAC). Wallets ignore it.
+_INTEGRITY = "x-dal-crypto-sha256"
+
+
+def _crypto_digest(crypto: Any) -> str:
+    return hashlib.sha256(json.dumps(crypto, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _damage(document: Mapping[str, Any]) -> str | None:
+    """What is wrong with a keystore whose decryption failed, if it is damaged rather than the password wrong."""
+    crypto = document.get("crypto")
+    if not isinstance(crypto, Mapping):
+        return "it has no encrypted key"
+    ciphertext = str(crypto.get("ciphertext", ""))
+    if not re.fullmatch(r"(0x)?[0-9a-fA-F]{64}", ciphertext):
+        return "its encrypted key is not 32 bytes of hex"
+    recorded = document.get(_INTEGRITY)
+    if isinstance(recorded, str) and recorded != _crypto_digest(crypto):
+        return "its encrypted key was altered since dal wrote it"
+    return None
+
+
 class Keystore:
     """The keystore directory of one data home."""
 
@@ -124,7 +148,8 @@ class Keystore:
         return self.directory / f"{_check_name(name)}.json"
 
     def exists(self, name: str) -> bool:
-        return self.path(name).exists()
+        """Whether an account ``name`` exists (a text that cannot be an account name never does)."""
+        return bool(_NAME.match(name)) and self.path(name).exists()
 
     def _load(self, name: str) -> dict[str, Any]:
         path = self.path(name)
@@ -152,11 +177,23 @@ class Keystore:
         )
 
     def accounts(self) -> list[AccountInfo]:
-        """Every account in the directory, by name."""
+        """Every readable account in the directory, by name (see :meth:`survey` for the damaged ones)."""
+        return self.survey()[0]
+
+    def survey(self) -> tuple[list[AccountInfo], dict[str, str]]:
+        """Every account in the directory, by name, and the damaged keystores with what is wrong with each:
+        one damaged keystore does not hide the others."""
         if not self.directory.exists():
-            return []
+            return [], {}
         names = sorted(path.stem for path in self.directory.glob("*.json") if _NAME.match(path.stem))
-        return [self.info(name) for name in names]
+        readable: list[AccountInfo] = []
+        damaged: dict[str, str] = {}
+        for name in names:
+            try:
+                readable.append(self.info(name))
+            except AccountError as exc:
+                damaged[name] = str(exc)
+        return readable, damaged
 
     def _write(self, name: str, document: dict[str, Any]) -> AccountInfo:
         path = self.path(name)
@@ -181,7 +218,8 @@ class Keystore:
             raise ValidationError("the password must not be empty")
         if self.exists(name):
             raise AccountError(f"an account named {name!r} already exists ({self.path(name)}); choose another name")
-        document = {**extra, **Account.encrypt(key, password, kdf="scrypt", iterations=scrypt_n)}
+        encrypted = Account.encrypt(key, password, kdf="scrypt", iterations=scrypt_n)
+        document = {**extra, **encrypted, _INTEGRITY: _crypto_digest(encrypted["crypto"])}
         return self._write(name, document)
 
     def create(self, name: str, password: str, *, scrypt_n: int | None = None) -> AccountInfo:
@@ -206,6 +244,12 @@ class Keystore:
         try:
             key = Account.decrypt(document, password)
         except ValueError:
+            damage = _damage(document)
+            if damage is not None:
+                raise AccountError(
+                    f"the keystore of account {name!r} ({self.path(name)}) is damaged: {damage}; no password can "
+                    "open it, restore it from a backup"
+                ) from None
             raise AccountError(
                 f"wrong password for account {name!r}; check DAL_PASSWORD_{name.upper().replace('-', '_')} "
                 "or DAL_PASSWORD, or type it again"

@@ -30,11 +30,13 @@ from eth_utils.address import to_checksum_address
 from ledger.certificates import CertificateStatus, resolve
 from ledger.chain.clock import as_datetime
 from ledger.chain.logs import ChainLog, EventLog, plain_value
-from ledger.consent import format_amount, reference_text
+from ledger.consent import reference_text
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
 from ledger.history import certificate_events, certificates_moved, named_events, transfer_items
-from ledger.members import event_log, name_of, resolve_address
+from ledger.inputs import format_amount, resolve_party
+from ledger.members import event_log
+from ledger.parties import name_of
 from ledger.types import CertificateRequest, Right
 
 __all__ = [
@@ -522,7 +524,7 @@ def _party_certificates(ledger: LedgerContext, member: str, log: EventLog) -> li
 def member_trace(ledger: LedgerContext, member: str, ref: str | None = None) -> MemberTrace:
     """Everything ``member`` (an account name or address) held, granted, pledged or lost: on the certificate
     named by ``ref``, or on every certificate it was ever a party to; oldest first."""
-    address = to_checksum_address(resolve_address(ledger, member))
+    address = to_checksum_address(resolve_party(ledger, member))
     log = event_log(ledger)
     certificate_ids = [resolve(ledger, ref)] if ref is not None else _party_certificates(ledger, address, log)
     events: list[MemberEvent] = []

@@ -28,6 +28,8 @@ from ledger.errors import ValidationError
 
 __all__ = [
     "CATALOG_ENTRY_SCHEMA",
+    "CATALOG_FORMAT",
+    "CATALOG_TEMPLATE",
     "CatalogEntry",
     "ClassificationLevel",
     "DocumentRef",
@@ -158,6 +160,60 @@ _EXPECTATIONS: Final[dict[str, str]] = {
     "valuation.date": "a date as YYYY-MM-DD",
     "valuation.amount_minor": f"a whole number of minor units between 0 and {MAX_SAFE_INTEGER}",
 }
+
+
+#: What `dal asset apply --help` says of the file it reads.
+CATALOG_FORMAT: Final = (
+    "A catalog file is YAML (.yaml, .yml) or JSON (.json) with the fields: name, description, source, scale, "
+    "update_frequency (real-time, daily, weekly, monthly, quarterly, yearly, irregular, static), format, "
+    "coverage, classification_level (core, important, general), contains_personal_data (true or false), "
+    "compliance_report (hash: 0x and 64 lower-case hex digits, the keccak-256 of the report; reference: where "
+    "it is kept) and, optionally, quality_report (the same two fields) and valuation (amount_minor, currency, "
+    "method: cost, income or market; date YYYY-MM-DD). `dal asset template FILE` writes an example with "
+    "every field explained."
+)
+
+#: The example catalog file `dal asset template` writes: every field, each one explained.
+CATALOG_TEMPLATE: Final = """\
+# A catalog entry: what the data asset is. Its keccak-256 hash goes on chain with
+# the application; the entry itself stays off chain. Edit every value, then apply:
+#   dal --as MERCHANT asset apply THIS_FILE --registrar REGISTRAR
+
+# The asset's name, as the certificate will show it (at most 200 characters).
+name: Container port throughput, daily
+# What the data set holds, in plain words (at most 4000 characters).
+description: Daily container throughput of the port's terminals, by terminal and vessel class.
+# Where the data comes from, and how it was collected.
+source: Terminal operating systems of the port, exported nightly.
+# How big the data set is (rows, files, gigabytes ...).
+scale: 12 million rows, 3.2 GB
+# How often it is refreshed: real-time, daily, weekly, monthly, quarterly, yearly, irregular or static.
+update_frequency: daily
+# The form it is delivered in (CSV files, an API, a database view ...).
+format: CSV files over SFTP
+# What it covers: the period, the places, the population.
+coverage: All terminals of the port, 2019 to date
+# The data-security classification: core, important or general.
+classification_level: general
+# Whether it contains personal information: true or false.
+contains_personal_data: false
+# The compliance report: the keccak-256 hash of the report file (0x and 64 lower-case hex
+# digits) and where the report is kept. Replace both with your report's.
+compliance_report:
+  hash: "0x9c22ff5f21f0b81b113e63f7db6da94fedef11b2119b4088b89664fb9a3cb658"
+  reference: reports/compliance-2026.pdf
+# Optional: the data-quality report, in the same form (delete these lines if there is none).
+quality_report:
+  hash: "0x2a3f6b5c1d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a"
+  reference: reports/quality-2026.pdf
+# Optional: what the asset is worth: an amount in minor units (fen, cents) of a currency,
+# the valuation method (cost, income or market) and the valuation date (delete if none).
+valuation:
+  amount_minor: 1200000000
+  currency: CNY
+  method: cost
+  date: "2026-06-30"
+"""
 
 
 def _describe(error: Any) -> str:

@@ -43,7 +43,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from eth_abi.abi import decode as abi_decode
 from eth_utils.abi import collapse_if_tuple
@@ -56,12 +56,13 @@ from web3.types import TxReceipt
 
 from ledger.catalog import CatalogEntry, load_catalog_entry
 from ledger.chain.artifacts import load_artifact
-from ledger.chain.clock import as_datetime, chain_time
+from ledger.chain.clock import DAY, as_datetime, chain_time
 from ledger.chain.logs import EventLog, address_topic, uint_topic
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError, StoreError, TransactionError, ValidationError
 from ledger.hashing import record_hash, to_hex
-from ledger.members import event_log, resolve_address
+from ledger.inputs import resolve_party
+from ledger.members import event_log
 from ledger.reasons import reason_hash
 from ledger.store.catalog import (
     CatalogRecord,
@@ -70,7 +71,8 @@ from ledger.store.catalog import (
     add_catalog_version,
 )
 from ledger.store.session import open_store
-from ledger.types import CertificateRequest, CertificateStatus
+from ledger.transactions import transact_named
+from ledger.types import CertificateRequest, CertificateStatus, Right, decode_token_id
 
 __all__ = [
     "CertificateRequest",
@@ -270,7 +272,7 @@ def resolve(ledger: LedgerContext, ref: str) -> int:
         return certificate_id
     registrar_part, _, number = text.partition(":")
     if number and (registrar_part.lower().startswith("0x") or re.fullmatch(r"[a-z][a-z0-9-]{0,31}", registrar_part)):
-        registrar = resolve_address(ledger, registrar_part)
+        registrar = resolve_party(ledger, registrar_part, what="registrar")
         certificate_id = int(ledger.call("Certificates", "certificateByNumber", registrar, number))
         if certificate_id == 0:
             raise NotFoundError(
@@ -386,7 +388,11 @@ def list_certificates(
     registrar: str | None = None,
     status: str | None = None,
 ) -> list[CertificateView]:
-    """Every certificate, oldest first; optionally only those of a holder, a registrar, or in a status."""
+    """Every certificate, oldest first; optionally only those of a holder, a registrar, or in a status.
+
+    A holder's certificates are those it applied for (it is their holder of record) and those where it
+    holds shares of any of the three rights now.
+    """
     wanted_status: CertificateStatus | None = None
     if status is not None:
         key = status.strip().upper().replace(" ", "_").replace("-", "_")
@@ -395,17 +401,39 @@ def list_certificates(
         except KeyError:
             known = ", ".join(s.label for s in CertificateStatus if s is not CertificateStatus.NONE)
             raise ValidationError(f"unknown status {status!r}; use one of {known}") from None
-    holder_address = resolve_address(ledger, holder) if holder else None
-    registrar_address = resolve_address(ledger, registrar) if registrar else None
-    # The holder of record is the applicant: both filters are indexed arguments of CertificateSubmitted.
+    holder_address = resolve_party(ledger, holder, what="holder") if holder else None
+    registrar_address = resolve_party(ledger, registrar, what="registrar") if registrar else None
+    # The applicant and the registrar are indexed arguments of CertificateSubmitted.
     topics: list[str | None] = [
         None,
         address_topic(holder_address) if holder_address else None,
         address_topic(registrar_address) if registrar_address else None,
     ]
     submitted = event_log(ledger, "Certificates").fetch([("Certificates", "CertificateSubmitted")], topics=topics)
-    views = _views(ledger, [int(event.args["certificateId"]) for event in submitted])
-    return [view for view in views if wanted_status is None or view.status == wanted_status.label]
+    wanted = {int(event.args["certificateId"]) for event in submitted}
+    if holder_address is not None:
+        wanted |= _certificates_with_shares(ledger, holder_address)
+    views = _views(ledger, sorted(wanted))
+    return [
+        view for view in views
+        if (wanted_status is None or view.status == wanted_status.label)
+        and (registrar_address is None or view.registrar == registrar_address)
+    ]
+
+
+def _certificates_with_shares(ledger: LedgerContext, owner: str) -> set[int]:
+    """The certificates where ``owner`` holds shares of any right now (it received some, and still has them)."""
+    received = event_log(ledger, "Rights").fetch(
+        [("Rights", "TransferSingle"), ("Rights", "TransferBatch")], topics=[None, None, address_topic(owner)]
+    )
+    candidates: set[int] = set()
+    for event in received:
+        tokens = [event.args["id"]] if event.event == "TransferSingle" else list(event.args["ids"])
+        candidates.update(decoded[0] for token in tokens if (decoded := decode_token_id(int(token))) is not None)
+    return {
+        certificate_id for certificate_id in candidates
+        if any(int(ledger.call("Rights", "sharesOf", certificate_id, int(right), owner)) for right in Right)
+    }
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -413,7 +441,7 @@ def list_certificates(
 
 def _step(ledger: LedgerContext, action: str, certificate_id: int, function: str, *args: object,
           as_: str | None) -> tuple[StepResult, TxReceipt]:
-    receipt = ledger.send("Certificates", function, *args, as_=as_)
+    receipt = transact_named(ledger, "Certificates", function, *args, as_=as_)
     view = _views(ledger, [certificate_id])[0]
     result = StepResult(action, view, receipt["transactionHash"].to_0x_hex(), int(receipt["blockNumber"]))
     return result, receipt
@@ -443,10 +471,11 @@ def apply(
     application is mined.
     """
     entry = _load(catalog)
-    registrar_address = resolve_address(ledger, registrar)
+    registrar_address = resolve_party(ledger, registrar, what="registrar")
     _ready(ledger, as_)
     digest = record_hash(entry)
-    receipt = ledger.send("Certificates", "submit", registrar_address, digest, as_=as_)
+    _refuse_duplicate(ledger, ledger.address_of(as_), digest)
+    receipt = transact_named(ledger, "Certificates", "submit", registrar_address, digest, as_=as_)
     submitted = event_log(ledger, "Certificates").decode_receipt(receipt, "Certificates", "CertificateSubmitted")
     if not submitted:
         raise TransactionError("the application was mined but recorded no CertificateSubmitted event; "
@@ -455,6 +484,31 @@ def apply(
     _write(ledger, "the application", [(certificate_id, 1, entry)])
     view = _views(ledger, [certificate_id])[0]
     return StepResult("applied", view, receipt["transactionHash"].to_0x_hex(), int(receipt["blockNumber"]))
+
+
+#: The longest public notice a registrar may set, in days: a year.
+NOTICE_CEILING_DAYS: Final = 365
+
+_PENDING: Final = frozenset(status.label for status in (
+    CertificateStatus.SUBMITTED, CertificateStatus.RETURNED, CertificateStatus.ACCEPTED,
+    CertificateStatus.UNDER_NOTICE, CertificateStatus.OBJECTED,
+))
+
+
+def _refuse_duplicate(ledger: LedgerContext, applicant: str, digest: bytes) -> None:
+    """Refuse a second application for the same catalog entry by the same applicant while the first is
+    pending (submitted, returned, accepted, under notice, objected) or in force."""
+    mine = event_log(ledger, "Certificates").fetch(
+        [("Certificates", "CertificateSubmitted")], topics=[None, address_topic(applicant)]
+    )
+    wanted = to_hex(digest)
+    for view in _views(ledger, [int(event.args["certificateId"]) for event in mine]):
+        if view.catalog_hash == wanted and (view.status in _PENDING or view.in_force):
+            where = f"is {view.status}" if view.status in _PENDING else f"is in force as {view.number}"
+            raise ValidationError(
+                f"this catalog entry was already applied for as certificate {view.certificate_id}, which {where}; "
+                f"follow it with `dal asset show {view.certificate_id}` instead of applying twice"
+            )
 
 
 def return_for_correction(ledger: LedgerContext, ref: str, *, reason: str, as_: str | None = None) -> StepResult:
@@ -486,16 +540,22 @@ def accept(ledger: LedgerContext, ref: str, *, as_: str | None = None) -> StepRe
     return _step(ledger, "accepted", certificate_id, "accept", certificate_id, as_=as_)[0]
 
 
-def _positive(seconds: int, what: str) -> int:
+def _notice(seconds: int) -> int:
+    """A notice period, checked: longer than zero and within :data:`NOTICE_CEILING_DAYS`."""
     if seconds <= 0:
-        raise ValidationError(f"the {what} must be longer than zero")
+        raise ValidationError("the notice period must be longer than zero")
+    if seconds > NOTICE_CEILING_DAYS * DAY:
+        raise ValidationError(
+            f"a notice period of {seconds / DAY:g} days is beyond the ceiling of {NOTICE_CEILING_DAYS} days; "
+            "public notice runs for days or weeks (10 days is usual)"
+        )
     return seconds
 
 
 def publicize(ledger: LedgerContext, ref: str, *, notice_seconds: int, as_: str | None = None) -> StepResult:
     """Publish an accepted application for objections, for ``notice_seconds`` from the chain's time."""
     certificate_id = resolve(ledger, ref)
-    deadline = chain_time(ledger.w3) + _positive(notice_seconds, "notice period")
+    deadline = chain_time(ledger.w3) + _notice(notice_seconds)
     return _step(ledger, "publicized", certificate_id, "publicize", certificate_id, deadline, as_=as_)[0]
 
 
@@ -513,7 +573,7 @@ def resolve_objection(
     certificate_id = resolve(ledger, ref)
     deadline = 0
     if notice_seconds is not None:
-        deadline = chain_time(ledger.w3) + _positive(notice_seconds, "notice period")
+        deadline = chain_time(ledger.w3) + _notice(notice_seconds)
     return _step(ledger, "objection resolved", certificate_id, "resolveObjection", certificate_id, deadline,
                  as_=as_)[0]
 

@@ -12,9 +12,9 @@ the summary from it and refuses the file if the two differ, and recovers the
 signer from the signature, so an edited amount, maturity or share count is
 caught before anything is sent.
 
-Amounts are decimals in the currency's minor units (ISO 4217 exponent:
-CNY, USD, EUR 2; JPY, KRW 0; BHD, KWD 3 ...), converted losslessly to an
-integer: ``1000000.00 CNY`` is ``100000000`` fen on chain.
+Amounts are read by :mod:`ledger.inputs`: decimals in the currency's minor
+units, converted losslessly to an integer (``1000000.00 CNY`` is
+``100000000`` fen on chain).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,13 +32,14 @@ from eth_account.signers.local import LocalAccount
 from eth_utils.address import is_hex_address, to_checksum_address
 from eth_utils.crypto import keccak
 
+from ledger.chain.clock import format_time
 from ledger.errors import ValidationError
-from ledger.rights import Right, format_time
+from ledger.inputs import format_amount, parse_currency
+from ledger.types import Right
 
 __all__ = [
     "CONSENT_KIND",
     "CONSENT_TYPES",
-    "CURRENCY_EXPONENTS",
     "DOMAIN_NAME",
     "DOMAIN_VERSION",
     "EXTENSION_KIND",
@@ -47,9 +47,6 @@ __all__ = [
     "Domain",
     "ExtensionConsent",
     "PledgeConsent",
-    "format_amount",
-    "parse_amount",
-    "parse_currency",
     "read_consent_file",
     "reference_bytes",
     "reference_text",
@@ -84,66 +81,10 @@ EXTENSION_TYPES: list[dict[str, str]] = [
     {"name": "deadline", "type": "uint256"},
 ]
 
-#: ISO 4217 minor-unit exponents of the currencies a pledge may be expressed in.
-CURRENCY_EXPONENTS: dict[str, int] = {
-    "CNY": 2, "HKD": 2, "MOP": 2, "TWD": 2, "USD": 2, "EUR": 2, "GBP": 2, "CHF": 2, "SGD": 2,
-    "AUD": 2, "CAD": 2, "NZD": 2, "SEK": 2, "NOK": 2, "DKK": 2, "INR": 2, "MYR": 2, "THB": 2,
-    "PHP": 2, "IDR": 2, "AED": 2, "SAR": 2, "BRL": 2, "MXN": 2, "ZAR": 2, "RUB": 2, "TRY": 2,
-    "PLN": 2, "CZK": 2, "HUF": 2, "ILS": 2, "XDR": 0,
-    "JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "PYG": 0, "UGX": 0, "XAF": 0, "XOF": 0,
-    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
-    "CLF": 4, "UYW": 4,
-}
-
-_UINT256_MAX = 2**256 - 1
-# Decimal arithmetic wide enough for any uint256 amount (78 digits) and its decimals: no rounding ever.
-_EXACT = Context(prec=120)
 _HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 
 
 # --- amounts and currencies ----------------------------------------------------------------------
-
-
-def parse_currency(text: str) -> str:
-    """An ISO 4217 code this ledger knows the minor units of (``CNY``)."""
-    code = text.strip().upper()
-    if code not in CURRENCY_EXPONENTS:
-        known = ", ".join(sorted(CURRENCY_EXPONENTS)[:12])
-        raise ValidationError(f"unknown currency {text!r}; use an ISO 4217 code such as {known} ...")
-    return code
-
-
-def parse_amount(text: str | Decimal, currency: str) -> int:
-    """``text`` in ``currency`` as an integer of minor units, exactly (``"1000000.00"`` CNY -> 100000000)."""
-    code = parse_currency(currency)
-    exponent = CURRENCY_EXPONENTS[code]
-    cleaned = str(text).strip().replace(",", "").replace("_", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValidationError(f"amount {text!r} is not a number; write it like 1000000.00") from None
-    if not value.is_finite():
-        raise ValidationError(f"amount {text!r} is not a number; write it like 1000000.00")
-    minor = value.scaleb(exponent, context=_EXACT)
-    if minor != minor.to_integral_value(context=_EXACT):
-        raise ValidationError(
-            f"amount {text} has more decimals than {code} allows ({exponent}); round it to the {code} minor unit"
-        )
-    result = int(minor)
-    if result <= 0:
-        raise ValidationError(f"the secured amount must be greater than zero, got {text}")
-    if result > _UINT256_MAX:
-        raise ValidationError(f"amount {text} is too large")
-    return result
-
-
-def format_amount(minor: int, currency: str) -> str:
-    """Minor units as the decimal amount (``100000000`` CNY -> ``"1000000.00"``)."""
-    exponent = CURRENCY_EXPONENTS.get(currency, 0)
-    if exponent == 0:
-        return str(minor)
-    whole, fraction = divmod(minor, 10**exponent)
-    return f"{whole}.{fraction:0{exponent}d}"
 
 
 def reference_bytes(reference: str | None) -> bytes:

@@ -40,7 +40,7 @@ from ledger.chain.node import LocalNode, node_for, rpc_ready
 from ledger.chain.revert import RevertDecoder, revert_data_of
 from ledger.chain.sender import BatchResult, Sender, TxRequest
 from ledger.config import Profile, load_profile
-from ledger.errors import AccountError, ConfigError, TransactionError
+from ledger.errors import AccountError, ConfigError, NodeUnavailableError, TransactionError
 from ledger.types import CertificateRecord, MemberRecord
 
 __all__ = ["LOCAL_DEPLOYER", "ChainStatus", "LedgerContext"]
@@ -56,7 +56,7 @@ class ChainStatus:
     profile: str
     rpc_url: str
     chain_id: int
-    node: str  # "running", "stopped" (local node) or "reachable" (remote network)
+    node: str  # "running", "stopped" (local node), "reachable" or "unreachable" (remote network)
     pid: int | None
     block: int | None
     database: str
@@ -64,6 +64,7 @@ class ChainStatus:
     contracts: dict[str, str]
     deployment_block: int | None
     contracts_live: bool | None
+    problem: str | None = None  # why the node is unreachable, and what to check
 
 
 def _default_deploy_function() -> DeployFunction:
@@ -155,21 +156,25 @@ class LedgerContext:
     def status(self) -> ChainStatus:
         """The chain's state, without starting or deploying anything.
 
-        A stopped local node is reported as such; an unreachable remote node
-        is a :class:`~ledger.errors.NodeUnavailableError`.
+        A stopped local node is reported as such, and so is an unreachable
+        remote node, with what to check.
         """
         node = self.node
         pid = node.running_pid() if node is not None else None
         recorded = self.recorded_deployment()
         block: int | None = None
         live: bool | None = None
+        problem: str | None = None
         if node is not None and not self.node_running():
             state = "stopped"
         else:
-            w3 = connect(self.profile)
-            block = int(w3.eth.block_number)
-            live = is_live(w3, recorded) if recorded is not None else None
-            state = "running" if node is not None else "reachable"
+            try:
+                w3 = connect(self.profile)
+                block = int(w3.eth.block_number)
+                live = is_live(w3, recorded) if recorded is not None else None
+                state = "running" if node is not None else "reachable"
+            except NodeUnavailableError as exc:
+                state, problem = "unreachable", str(exc)
         return ChainStatus(
             profile=self.profile.name,
             rpc_url=self.profile.rpc_url,
@@ -182,6 +187,7 @@ class LedgerContext:
             contracts=dict(recorded.addresses) if recorded else {},
             deployment_block=recorded.block if recorded else None,
             contracts_live=live,
+            problem=problem,
         )
 
     @cached_property

@@ -51,7 +51,7 @@ from ledger.chain.logs import ChainLog
 from ledger.errors import LedgerError, ValidationError
 from ledger.history import History
 from ledger.network.seals import SealCheck, check_seals
-from ledger.rights import ChainReader, RecordedCall
+from ledger.reader import ChainReader, RecordedCall
 from ledger.verify import (
     CatalogCheck,
     ProofError,

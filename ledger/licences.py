@@ -25,25 +25,14 @@ from typing import Any
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
+from ledger.chain.clock import format_time
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError, ValidationError
-from ledger.rights import (
-    ChainReader,
-    Right,
-    Written,
-    add_duration,
-    events_in,
-    format_time,
-    parse_date,
-    parse_right,
-    party_label,
-    party_names,
-    require_holder_member,
-    require_in_force,
-    resolve_party,
-    transact_named,
-)
-from ledger.types import LicenceRecord
+from ledger.inputs import add_duration, parse_moment, parse_right, resolve_party
+from ledger.parties import party_label, party_names
+from ledger.reader import ChainReader, require_holder_member, require_in_force
+from ledger.transactions import Written, events_in, transact_named
+from ledger.types import LicenceRecord, Right
 
 __all__ = [
     "GrantedLicence",
@@ -82,11 +71,15 @@ def terms_hash_of(value: str) -> bytes:
 
 
 def licence_period(now: int, start: str | None, until: str | None, duration: str | None) -> tuple[int, int]:
-    """``(start, end)`` in unix seconds from ``--from`` (default now), and ``--until`` or ``--for``."""
-    begin = parse_date(start, what="--from") if start else now
+    """``(start, end)`` in unix seconds from ``--from`` (default now), and ``--until`` or ``--for``.
+
+    ``--from`` and ``--until`` are moments as :func:`ledger.inputs.parse_moment` reads them (a bare date is
+    the end of that day, UTC; a duration counts from ``now``); ``--for`` is a duration from the start.
+    """
+    begin = parse_moment(start, now, what="--from") if start else now
     if (until is None) == (duration is None):
         raise ValidationError("give the end of the licence either as --until DATE or as --for DURATION (e.g. 1y)")
-    end = parse_date(until, what="--until") if until else add_duration(begin, str(duration))
+    end = parse_moment(until, now, what="--until") if until else add_duration(begin, str(duration), what="--for")
     if end <= begin:
         raise ValidationError(f"the licence must end after it starts ({format_time(begin)}); check --until")
     if end <= now:
@@ -173,9 +166,16 @@ def read_licences(reader: ChainReader, certificate_id: int) -> list[LicenceView]
     return found
 
 
-def licences_of(ctx: LedgerContext, certificate_id: int, *, block: int | None = None) -> list[LicenceView]:
-    """Every licence granted over ``certificate_id``'s rights, with its state now (or at ``block``)."""
-    return read_licences(ChainReader(ctx, block), certificate_id)
+def licences_of(
+    ctx: LedgerContext, certificate_id: int, *, block: int | None = None, licensee: str | None = None
+) -> list[LicenceView]:
+    """Every licence granted over ``certificate_id``'s rights (only those of ``licensee``, if named), with its
+    state now (or at ``block``)."""
+    grantee = resolve_party(ctx, licensee, what="licensee") if licensee is not None else None
+    return [
+        licence for licence in read_licences(ChainReader(ctx, block), certificate_id)
+        if grantee is None or to_checksum_address(licence.licensee) == grantee
+    ]
 
 
 def show_licence(ctx: LedgerContext, licence_id: int, *, block: int | None = None) -> LicenceView:

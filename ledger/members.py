@@ -15,9 +15,8 @@ can never collide with it. Anyone holding the code recomputes the hash; the
 code itself never goes on chain. An identity given directly as a hash (``0x``
 and 64 hex digits) is taken as is.
 
-**Who.** Wherever a member is named, :func:`resolve_address` accepts an
-account name of the data home's keystores (``merchant-a``) or a ``0x``
-address; a mixed-case address must carry a valid EIP-55 checksum.
+**Who.** Wherever a member is named, :func:`ledger.inputs.resolve_party`
+reads it (an account name, a member's display name or a ``0x`` address).
 
 The Consortium contract keeps no list of members, so the list and the display
 names come from its ``MemberAdded`` events; status and roles are read from
@@ -32,14 +31,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_typing import ChecksumAddress
-from eth_utils.address import is_checksum_address, to_checksum_address
+from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from ledger.chain.artifacts import DEPLOYED_CONTRACTS
 from ledger.chain.logs import EventLog, address_topic
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError, ValidationError
+from ledger.inputs import resolve_party
 from ledger.reasons import reason_hash
+from ledger.transactions import transact_named
 from ledger.types import MemberStatus, Role
 
 __all__ = [
@@ -54,10 +55,8 @@ __all__ = [
     "event_log",
     "identity_from",
     "list_members",
-    "name_of",
     "parse_roles",
     "reinstate_member",
-    "resolve_address",
     "role_names",
     "show_member",
     "suspend_member",
@@ -153,42 +152,6 @@ def identity_from(*, uscc: str | None = None, identity_hash: str | None = None) 
     return digest
 
 
-# --- naming accounts --------------------------------------------------------------------------
-
-
-def resolve_address(ledger: LedgerContext, who: str) -> ChecksumAddress:
-    """The address named by ``who``: an account name of the data home, or a ``0x`` address."""
-    text = who.strip()
-    if text.lower().startswith("0x"):
-        if not re.fullmatch(r"0x[0-9a-fA-F]{40}", text):
-            raise ValidationError(f"{text!r} is not an address: expected 0x and 40 hex digits")
-        body = text[2:]
-        if body != body.lower() and body != body.upper() and not is_checksum_address(text):
-            raise ValidationError(
-                f"address {text} has a wrong checksum (its upper and lower case letters do not match EIP-55); "
-                "copy it again"
-            )
-        return to_checksum_address(text)
-    if not re.fullmatch(r"[a-z][a-z0-9-]{0,31}", text):
-        raise ValidationError(
-            f"{text!r} is neither an account name (see `dal account list`) nor an address (0x and 40 hex digits)"
-        )
-    if not ledger.keystore.exists(text):
-        raise NotFoundError(
-            f"no account named {text!r} in this data home; give its 0x address or see `dal account list`"
-        )
-    return to_checksum_address(ledger.keystore.info(text).address)
-
-
-def name_of(ledger: LedgerContext, address: str) -> str | None:
-    """The account name of ``address`` in the data home's keystores, if there is one."""
-    wanted = address.lower()
-    for info in ledger.keystore.accounts():
-        if info.address.lower() == wanted:
-            return str(info.name)
-    return None
-
-
 # --- members ----------------------------------------------------------------------------------
 
 
@@ -254,7 +217,7 @@ def _history(ledger: LedgerContext, account: str | None) -> tuple[dict[str, dict
 
 def show_member(ledger: LedgerContext, who: str) -> MemberView:
     """The member named by ``who``; :class:`NotFoundError` for an address that is not one."""
-    account = resolve_address(ledger, who)
+    account = resolve_party(ledger, who)
     status = ledger.member(account).status
     if status is MemberStatus.NONE:
         named = account if who.strip().lower() == account.lower() else f"{who.strip()} ({account})"
@@ -292,27 +255,27 @@ def add_member(
     as_: str | None = None,
 ) -> MemberView:
     """Admit ``who`` as an active member with ``roles`` (the admin acts)."""
-    account = resolve_address(ledger, who)
+    account = resolve_party(ledger, who)
     display = _check_name(name)
     if roles == 0 or roles & ~_ALL_ROLES != 0:
         raise ValidationError(f"role mask {roles} is not valid; use registrar, merchant, bank, auditor, oracle")
     if len(identity) != 32 or identity == bytes(32):
         raise ValidationError("the identity hash must be 32 bytes and not zero")
-    ledger.send("Consortium", "addMember", account, identity, display, int(roles), as_=as_)
+    transact_named(ledger, "Consortium", "addMember", account, identity, display, int(roles), as_=as_)
     return show_member(ledger, account)
 
 
 def suspend_member(ledger: LedgerContext, who: str, *, reason: str | None, as_: str | None = None) -> MemberView:
     """Suspend the active member ``who``: it can do nothing until reinstated (the admin acts)."""
-    account = resolve_address(ledger, who)
-    ledger.send("Consortium", "suspendMember", account, reason_hash(reason), as_=as_)
+    account = resolve_party(ledger, who)
+    transact_named(ledger, "Consortium", "suspendMember", account, reason_hash(reason), as_=as_)
     return show_member(ledger, account)
 
 
 def reinstate_member(ledger: LedgerContext, who: str, *, as_: str | None = None) -> MemberView:
     """Reinstate the suspended member ``who`` (the admin acts)."""
-    account = resolve_address(ledger, who)
-    ledger.send("Consortium", "reinstateMember", account, as_=as_)
+    account = resolve_party(ledger, who)
+    transact_named(ledger, "Consortium", "reinstateMember", account, as_=as_)
     return show_member(ledger, account)
 
 
@@ -340,7 +303,7 @@ def admit_development_consortium(ledger: LedgerContext, *, as_: str = "admin") -
         )
     admitted = []
     for account_name, (display, roles) in DEVELOPMENT_MEMBERS.items():
-        account = resolve_address(ledger, account_name)
+        account = resolve_party(ledger, account_name)
         if ledger.member(account).status is MemberStatus.NONE:
             identity = bytes(keccak(text="DEV:" + account_name))
             admitted.append(add_member(ledger, account_name, name=display, roles=int(roles), identity=identity,

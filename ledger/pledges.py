@@ -30,36 +30,24 @@ from typing import Any
 
 from eth_utils.address import to_checksum_address
 
+from ledger.chain.clock import format_time
 from ledger.chain.logs import ChainLog
-from ledger.consent import (
-    Domain,
-    ExtensionConsent,
-    PledgeConsent,
+from ledger.consent import Domain, ExtensionConsent, PledgeConsent, reference_bytes, reference_text
+from ledger.context import LedgerContext
+from ledger.errors import NotFoundError, ValidationError
+from ledger.inputs import (
+    add_duration,
     format_amount,
     parse_amount,
     parse_currency,
-    reference_bytes,
-    reference_text,
-)
-from ledger.context import LedgerContext
-from ledger.errors import NotFoundError, ValidationError
-from ledger.rights import (
-    ChainReader,
-    Right,
-    Written,
-    add_duration,
-    certificate_exists,
-    events_in,
-    format_time,
     parse_right,
     parse_shares,
-    party_label,
-    party_names,
-    require_holder_member,
-    require_in_force,
     resolve_party,
-    transact_named,
 )
+from ledger.parties import party_label, party_names
+from ledger.reader import ChainReader, certificate_exists, require_holder_member, require_in_force
+from ledger.rights import Right
+from ledger.transactions import Written, events_in, transact_named
 from ledger.types import PledgeRecord, PledgeStatus, Role
 
 __all__ = [
@@ -216,13 +204,39 @@ def read_pledge(reader: ChainReader, pledge_id: int) -> PledgeView:
 
 
 def list_pledges(
-    ctx: LedgerContext, certificate_id: int | None = None, *, block: int | None = None
+    ctx: LedgerContext,
+    certificate_id: int | None = None,
+    *,
+    block: int | None = None,
+    pledgee: str | None = None,
+    pledgor: str | None = None,
+    status: str | None = None,
 ) -> list[PledgeView]:
-    """Every pledge (of ``certificate_id``, or of all certificates), oldest first."""
+    """Every pledge (of ``certificate_id``, or of all certificates), oldest first; optionally only those taken
+    by one bank (``pledgee``), given by one ``pledgor``, or in one ``status`` (active, released, enforced)."""
+    wanted_status = _pledge_status(status) if status is not None else None
+    bank = resolve_party(ctx, pledgee, what="bank") if pledgee is not None else None
+    owner = resolve_party(ctx, pledgor, what="pledgor") if pledgor is not None else None
     reader = ChainReader(ctx, block)
     if certificate_id is not None:
         certificate_exists(reader, certificate_id)
-    return read_pledges(reader, certificate_id)
+    return [
+        pledge for pledge in read_pledges(reader, certificate_id)
+        if (bank is None or to_checksum_address(pledge.pledgee) == bank)
+        and (owner is None or to_checksum_address(pledge.pledgor) == owner)
+        and (wanted_status is None or pledge.status == wanted_status)
+    ]
+
+
+def _pledge_status(text: str) -> str:
+    known = [status.label for status in PledgeStatus if status is not PledgeStatus.NONE]
+    try:
+        status = PledgeStatus.from_key(text)
+    except KeyError:
+        status = PledgeStatus.NONE
+    if status is PledgeStatus.NONE:
+        raise ValidationError(f"unknown pledge status {text!r}; use one of {', '.join(known)}")
+    return status.key
 
 
 def show_pledge(ctx: LedgerContext, pledge_id: int, *, block: int | None = None) -> PledgeView:

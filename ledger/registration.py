@@ -38,13 +38,13 @@ from eth_utils.crypto import keccak
 
 from ledger.catalog import CatalogEntry, load_catalog_entry
 from ledger.certificates import catalog_store, save_submitted_entries
-from ledger.chain.clock import parse_moment
 from ledger.chain.logs import address_topic
 from ledger.chain.sender import Receipt, TxRequest
 from ledger.context import LedgerContext
 from ledger.errors import BatchError, LedgerError, TransactionError, ValidationError
 from ledger.hashing import record_hash, to_hex
-from ledger.members import event_log, resolve_address
+from ledger.inputs import parse_moment, resolve_party
+from ledger.members import event_log
 
 __all__ = [
     "BATCH_SIZE",
@@ -210,7 +210,7 @@ def import_catalogs(
     if batch_size < 1:
         raise ValidationError(f"a batch holds at least 1 application, not {batch_size}")
     files = catalog_files(path)
-    registrar_address = resolve_address(ledger, registrar)
+    registrar_address = resolve_party(ledger, registrar, what="registrar")
     ledger.deployment  # noqa: B018 - the node and the contracts are reachable
     applicant = ledger.account(as_).address
     catalog_store(ledger)  # opened (created if empty) only once everything else is checked
@@ -340,11 +340,11 @@ def read_manifest(ledger: LedgerContext, manifest: Path) -> list[LegacyCertifica
             item = LegacyCertificate(
                 line=line,
                 catalog=catalog,
-                holder=resolve_address(ledger, (row["holder"] or "").strip()),
+                holder=resolve_party(ledger, (row["holder"] or "").strip(), what="holder"),
                 number=(row["number"] or "").strip(),
-                submitted_at=parse_moment(row["submitted"] or "", now),
-                issued_at=parse_moment(row["issued"] or "", now),
-                expiry=parse_moment(row["expiry"] or "", now),
+                submitted_at=parse_moment(row["submitted"] or "", now, what="submitted"),
+                issued_at=parse_moment(row["issued"] or "", now, what="issued"),
+                expiry=parse_moment(row["expiry"] or "", now, what="expiry"),
             )
         except LedgerError as exc:
             problems.append(f"{where}: {str(exc).split('; nothing was sent')[0]}")

@@ -35,12 +35,14 @@ from eth_utils.address import to_checksum_address
 
 from ledger.audit import Trace, TraceEvent, member_trace, trace
 from ledger.certificates import resolve
-from ledger.chain.clock import as_datetime, chain_time
-from ledger.consent import format_amount, reference_text
+from ledger.chain.clock import as_datetime, chain_time, format_time
+from ledger.consent import reference_text
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
 from ledger.history import transfer_items
-from ledger.rights import ChainReader, certificate_exists, format_time, party_label, party_names
+from ledger.inputs import format_amount
+from ledger.parties import party_label, party_names
+from ledger.reader import ChainReader, certificate_exists
 from ledger.types import Right
 
 __all__ = ["COLUMNS", "Chart", "Report", "build_report", "write_report"]

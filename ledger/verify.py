@@ -76,23 +76,17 @@ from trie.exceptions import BadTrieProof
 from trie.hexary import HexaryTrie
 from web3.types import RPCEndpoint
 
+from ledger.chain.clock import format_time
 from ledger.context import LedgerContext
 from ledger.errors import LedgerError, StoreError, ValidationError
 from ledger.hashing import record_hash
+from ledger.inputs import resolve_party
 from ledger.licences import LicenceView, read_licences
 from ledger.network.extra_data import QbftExtraData
+from ledger.parties import party_label, party_names
 from ledger.pledges import EVENT_FIELDS, PledgeView, read_pledges
-from ledger.rights import (
-    CertificateRights,
-    ChainReader,
-    RecordedCall,
-    certificate_exists,
-    format_time,
-    party_label,
-    party_names,
-    read_rights,
-    resolve_party,
-)
+from ledger.reader import ChainReader, RecordedCall, certificate_exists
+from ledger.rights import CertificateRights, read_rights
 from ledger.types import Right, Role
 
 __all__ = [

@@ -127,8 +127,13 @@ class Oracle:
     def anchor(self, *, kinds: Sequence[str] | None = None, max_batch: int = 10_000,
                account: str | None = None, progress: Callable[[AnchorOutcome], None] | None = None
                ) -> list[AnchorOutcome]:
-        return anchor_pending(self.engine, self.anchor_chain(account), kinds=kinds, max_batch=max_batch,
-                              progress=progress)
+        """Anchor the records not yet on chain; then, when the read model is kept (it was synced before),
+        bring it up to the head, so the blocks the anchoring itself added never show up as drift."""
+        outcomes = anchor_pending(self.engine, self.anchor_chain(account), kinds=kinds, max_batch=max_batch,
+                                  progress=progress)
+        if any(outcome.tx_hash for outcome in outcomes) and self.status().cursor is not None:
+            self.sync()
+        return outcomes
 
     def verify_hash(self, record_hash: str) -> RecordCheck:
         return check_record_hash(self.engine, self.reader(), record_hash)

@@ -30,7 +30,8 @@ from ledger.chain.clock import DAY, HOUR, YEAR, advance_time, chain_time
 from ledger.chain.node import LocalNode
 from ledger.consent import CONSENT_TYPES, DOMAIN_NAME, DOMAIN_VERSION
 from ledger.context import LedgerContext
-from ledger.members import admit_development_consortium, resolve_address
+from ledger.inputs import resolve_party
+from ledger.members import admit_development_consortium
 from ledger.store.session import upgrade_to_head
 
 __all__ = [
@@ -141,7 +142,7 @@ _HOLDING, _DEVELOPMENT, _OPERATION = 0, 1, 2
 def _pledge(ledger: LedgerContext, certificate_id: int, shares: int, maturity: int) -> None:
     """The bank records a pledge over merchant-a's holding shares with merchant-a's signed consent."""
     pledgor = ledger.account("merchant-a")
-    pledgee = resolve_address(ledger, "bank")
+    pledgee = resolve_party(ledger, "bank")
     reference = b"QH-2025-001".ljust(32, b"\x00")
     nonce = int(ledger.call("Pledges", "nonces", pledgor.address))
     deadline = chain_time(ledger.w3) + DAY
@@ -170,15 +171,15 @@ def build_history(ledger: LedgerContext, tmp_path: Path) -> dict[str, Any]:
                        as_="registrar")
     times["issued"] = chain_time(ledger.w3)
     advance_time(ledger.w3, ledger.profile, HOUR)
-    ledger.send("Rights", "transferShares", cid, _OPERATION, resolve_address(ledger, "merchant-c"), 4_000,
+    ledger.send("Rights", "transferShares", cid, _OPERATION, resolve_party(ledger, "merchant-c"), 4_000,
                 as_="merchant-a")
     now = chain_time(ledger.w3)
-    terms = (resolve_address(ledger, "merchant-b"), keccak(text="analytics only"), now, now + YEAR, False, False)
+    terms = (resolve_party(ledger, "merchant-b"), keccak(text="analytics only"), now, now + YEAR, False, False)
     ledger.send("Rights", "grantLicence", cid, _DEVELOPMENT, terms, as_="merchant-a")
     _pledge(ledger, cid, 6_000, maturity=now + DAY)
     times["pledged"] = chain_time(ledger.w3)
     advance_time(ledger.w3, ledger.profile, 2 * DAY)
-    ledger.send("Pledges", "enforcePledge", 1, resolve_address(ledger, "bank"), as_="bank")
+    ledger.send("Pledges", "enforcePledge", 1, resolve_party(ledger, "bank"), as_="bank")
     times["enforced"] = chain_time(ledger.w3)
     times["certificate"] = cid
     return times

@@ -23,7 +23,7 @@ from ledger.certificates import catalog_store
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
 from ledger.licences import show_licence
-from ledger.rights import ChainReader, certificate_exists
+from ledger.reader import ChainReader, certificate_exists
 from ledger.store.books import AssetCard
 
 __all__ = ["BookedCertificate", "book_certificate", "rights_end_of"]

@@ -24,9 +24,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ledger.books.periods import month_of, next_month, parse_month
-from ledger.consent import parse_currency
 from ledger.errors import NotFoundError, ValidationError
-from ledger.rights import parse_duration
+from ledger.inputs import parse_currency, parse_duration
 from ledger.store.books import AssetCard, CardRevision, JournalEntry
 
 __all__ = [
@@ -78,10 +77,10 @@ def parse_life(text: str | None) -> int | None:
     """A useful life as months (``5y`` -> 60, ``18m`` -> 18), or ``None`` for ``indefinite``."""
     if text is None or text.strip().lower() == "indefinite":
         return None
-    count, unit = parse_duration(text)
-    if unit not in ("y", "m"):
+    months = parse_duration(text, what="useful life").months
+    if months is None:
         raise ValidationError(f"useful life {text!r}: give years or months (5y, 36m) or 'indefinite'")
-    return count * 12 if unit == "y" else count
+    return months
 
 
 def _enum(kind: type[StrEnum], value: str, what: str) -> Any:

@@ -28,8 +28,10 @@ from ledger.books.cards import list_cards
 from ledger.books.disclosure import PledgeFact
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError
+from ledger.parties import party_label, party_names
 from ledger.pledges import PledgeView, read_pledges
-from ledger.rights import ChainReader, Right, party_label, party_names
+from ledger.reader import ChainReader
+from ledger.rights import Right
 from ledger.store.books import AssetCard, JournalEntry
 from ledger.verify import Verification, verify_certificate
 

@@ -37,9 +37,8 @@ from ledger.books.journal import (
     parse_money,
     post_many,
 )
-from ledger.books.periods import parse_book_date
-from ledger.consent import parse_currency
 from ledger.errors import LedgerError, ValidationError
+from ledger.inputs import parse_currency, parse_day
 
 __all__ = ["COLUMNS", "IMPORT_KINDS", "import_csv", "read_entries"]
 
@@ -136,7 +135,7 @@ def read_entries(session: Session, entity: str, text: str, *, currency: str = "C
     for block in blocks:
         try:
             draft = EntryDraft(
-                entity=entity, entry_date=parse_book_date(block.date, what=f"the date of voucher {block.voucher}"),
+                entity=entity, entry_date=parse_day(block.date, what=f"the date of voucher {block.voucher}"),
                 description=block.description, lines=[line for _, line in block.lines], kind=block.kind,
                 voucher=block.voucher, currency=currency,
             )

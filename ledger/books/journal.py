@@ -37,9 +37,9 @@ from sqlmodel import Session, col, select
 
 from ledger.books.accounts import IMPAIRMENT_PROVISION, Side, account, leaf_codes
 from ledger.books.periods import closed_through, month_of
-from ledger.consent import CURRENCY_EXPONENTS, format_amount, parse_amount, parse_currency
 from ledger.errors import NotFoundError, ValidationError
 from ledger.hashing import record_hash, to_hex
+from ledger.inputs import CURRENCY_EXPONENTS, format_amount, parse_amount, parse_currency
 from ledger.store.books import AssetCard, JournalEntry, JournalLine
 
 __all__ = [

@@ -23,22 +23,11 @@ __all__ = [
     "month_of",
     "month_start",
     "next_month",
-    "parse_book_date",
     "parse_month",
     "parse_report_period",
 ]
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def parse_book_date(text: str | dt.date, *, what: str = "date") -> dt.date:
-    """A calendar date of the books (``2026-06-30``)."""
-    if isinstance(text, dt.date):
-        return text
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(f"{what} {text!r} is not a date; write it as YYYY-MM-DD") from None
 
 
 def month_of(day: dt.date) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ledger.books.disclosure import Disclosure
-from ledger.consent import CURRENCY_EXPONENTS
 from ledger.errors import ValidationError
+from ledger.inputs import CURRENCY_EXPONENTS
 
 __all__ = ["FORMATS", "csv_text", "write_report"]
 

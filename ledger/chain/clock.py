@@ -15,7 +15,6 @@ ledger does not manage, since no production chain can or should do that.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import requests
@@ -35,13 +34,14 @@ __all__ = [
     "as_datetime",
     "block_time_at",
     "chain_time",
-    "parse_moment",
+    "format_time",
 ]
 
 MINUTE = 60
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR
-#: A calendar-neutral year (365 days), as used for durations such as ``--expiry 5y``.
+#: 365 days: a fixed span for tests and the demo; what users type as ``1y`` is a calendar year
+#: (see :mod:`ledger.inputs`).
 YEAR = 365 * DAY
 
 
@@ -81,37 +81,9 @@ def advance_time(w3: Web3, profile: Profile, seconds: int) -> int:
     return chain_time(w3)
 
 
-_DURATION = re.compile(r"^\+?(\d+)\s*([ydh])$")
-_UNITS = {"y": YEAR, "d": DAY, "h": HOUR}
-
-
-def parse_moment(text: str, now: int) -> int:
-    """A point in time given on the command line, as a Unix timestamp.
-
-    Accepted forms: a duration from ``now`` (the chain's time) such as ``5y``,
-    ``90d`` or ``12h`` (``+`` optional); a date ``YYYY-MM-DD``, meaning the end
-    of that day in UTC (23:59:59), so "on 30 June" includes all of 30 June; or
-    an ISO 8601 date and time, UTC unless it carries an offset
-    (``2026-06-30T18:00:00+08:00``).
-    """
-    raw = text.strip()
-    duration = _DURATION.match(raw.lower())
-    if duration:
-        return now + int(duration.group(1)) * _UNITS[duration.group(2)]
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-            day = dt.date.fromisoformat(raw)
-            moment = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.UTC)
-        else:
-            moment = dt.datetime.fromisoformat(raw)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=dt.UTC)
-    except ValueError:
-        raise ValidationError(
-            f"{raw!r} is not a time: give a date (2030-12-31), a date and time (2030-12-31T12:00:00+08:00) "
-            "or a duration from now (5y, 90d, 12h)"
-        ) from None
-    return int(moment.timestamp())
+def format_time(seconds: int) -> str:
+    """Unix seconds as an ISO 8601 UTC time (``2026-06-30T00:00:00Z``)."""
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def as_datetime(timestamp: int) -> dt.datetime | None:

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ledger.config import Profile
 from ledger.errors import ConfigError, NodeUnavailableError
@@ -221,10 +221,38 @@ class LocalNode:
                     f"see {self.log_file or 'its output'}"
                 )
             if rpc_ready(self.url, timeout=0.5):
+                if self.data_dir is not None:
+                    self._keep_clock()
                 return
             time.sleep(0.05)
         self.stop()
         raise NodeUnavailableError(f"the local node did not answer on {self.url} within {timeout:.0f}s")
+
+    def _rpc(self, method: str, params: list[Any]) -> Any:
+        """One JSON-RPC call to the node; ``None`` when it cannot be reached or refuses."""
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
+        request = urllib.request.Request(self.url, body, {"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return json.loads(response.read()).get("result")
+        except (OSError, urllib.error.URLError, ValueError):
+            return None
+
+    def _keep_clock(self) -> None:
+        """Never let a restarted chain's clock run behind its own blocks.
+
+        anvil reloads the blocks from its state file but restarts its clock
+        from the machine's: a chain whose clock was moved forward (``dal chain
+        advance``) would then mine blocks older than the last one, so deadlines
+        passed before the restart would appear not to have passed. The clock
+        is set to the last block's time when that is ahead of the machine's.
+        """
+        latest = self._rpc("eth_getBlockByNumber", ["latest", False])
+        if not isinstance(latest, dict) or "timestamp" not in latest:
+            return
+        last = int(str(latest["timestamp"]), 16)
+        if last >= int(time.time()):
+            self._rpc("evm_setTime", [last + 1])
 
     def mine_pending(self) -> None:
         """Mine a block now, taking every ready transaction.
@@ -234,13 +262,7 @@ class LocalNode:
         from one sender); they stay ready but unmined until a block is mined.
         The sender calls this when its transactions stop being mined.
         """
-        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "evm_mine", "params": []}).encode()
-        request = urllib.request.Request(self.url, body, {"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:
-                response.read()
-        except (OSError, urllib.error.URLError):
-            pass  # the node is gone; the sender reports what was not mined
+        self._rpc("evm_mine", [])  # a node that is gone answers None: the sender reports what was not mined
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the node gracefully (anvil dumps its state on SIGTERM)."""

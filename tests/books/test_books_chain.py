@@ -30,7 +30,7 @@ from ledger.certificates import catalog_store
 from ledger.chain.clock import DAY, YEAR, advance_time, chain_time
 from ledger.context import LedgerContext
 from ledger.licences import grant_licence
-from ledger.rights import ChainReader, certificate_exists
+from ledger.reader import ChainReader, certificate_exists
 from ledger.store.books import JournalEntry, JournalLine
 from oracle.books_audit import audit_books
 from oracle.service import Oracle

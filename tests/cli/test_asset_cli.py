@@ -102,6 +102,10 @@ def test_show_and_list_answer_as_tables_by_default(workflow_env: dict[str, str],
     shown = runner.invoke(app, ["asset", "show", "1"], env=env)
     assert shown.exit_code == 0, shown.stderr
     assert "submitted" in shown.stdout and CATALOG["name"] in shown.stdout
+    # Tables name the parties; JSON keeps the bare addresses for programs.
+    assert "merchant-a (0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC)" in shown.stdout
+    assert "registrar (0x70997970C51812dc3A010C7d01b50e0d17dc79C8)" in shown.stdout
+    assert _dal(env, "asset", "show", "1")["holder"] == "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
     listed = runner.invoke(app, ["asset", "list", "--status", "submitted"], env=env)
     assert CATALOG["name"] in listed.stdout
     assert json.loads(runner.invoke(app, ["--json", "asset", "list", "--holder", "merchant-b"], env=env).stdout) == []

@@ -60,7 +60,7 @@ def test_a_malformed_time_is_one_line(workflow_env: dict[str, str], tmp_path: Pa
     build_history(LedgerContext.load(env=workflow_env), tmp_path)
     result = runner.invoke(app, ["audit", "trace", "1", "--at", "30 June"], env=workflow_env)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr.startswith("error: '30 June' is not a time: give a date (2030-12-31)")
+    assert result.stderr.startswith("error: --at '30 June' is not a time; give a date YYYY-MM-DD (the end of that day, UTC)")
 
 
 def test_a_members_part_in_a_certificate_and_its_whole_history(workflow_env: dict[str, str], tmp_path: Path) -> None:

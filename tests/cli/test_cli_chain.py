@@ -12,7 +12,9 @@ from typer.testing import CliRunner
 from cli.main import app
 from ledger.chain.node import LocalNode, free_port, node_for
 from ledger.config import load_profile
-from ledger.errors import NodeUnavailableError
+from ledger.context import LedgerContext
+from ledger.errors import NodeUnavailableError, ValidationError
+from ledger.reader import ChainReader
 
 runner = CliRunner()
 
@@ -86,3 +88,35 @@ def test_a_node_this_home_did_not_start_is_used_but_never_replaced(local_env: di
             node_for(profile).start()
     finally:
         foreign.stop()
+
+
+def test_the_local_chain_keeps_its_clock_across_restarts(local_env: dict[str, str]) -> None:
+    _dal(local_env, "chain", "up")
+    moved = _dal(local_env, "chain", "advance", "30d")
+    assert int(str(moved["seconds"])) >= 30 * 86_400
+    _dal(local_env, "chain", "down")
+    _dal(local_env, "chain", "up")
+    later = _dal(local_env, "chain", "advance", "1h")
+    # The clock goes on from where the chain left it, not from the machine's time.
+    assert str(later["from"]) >= str(moved["to"])
+    assert str(later["to"]) > str(moved["to"])
+
+
+def test_a_block_whose_state_went_with_a_restart_is_refused_in_one_sentence(local_env: dict[str, str]) -> None:
+    _dal(local_env, "chain", "up")
+    _dal(local_env, "chain", "down")
+    _dal(local_env, "chain", "up")
+    ledger = LedgerContext.load(env=local_env)
+    with pytest.raises(ValidationError, match=(
+        r"^the node no longer holds the state of block 1 \(it answers: .*\); a node that is not an archive node, or "
+        r"a local chain restarted with `dal chain up`, keeps its blocks but not every block's state"
+    )):
+        ChainReader(ledger, 1)
+    assert ChainReader(ledger, int(ledger.w3.eth.block_number)).block_number > 1  # the latest state is there
+
+
+def test_moving_the_clock_needs_a_duration(local_env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["chain", "advance", "soon"], env=local_env)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("error: duration 'soon' is not a duration; give a count and a unit")
+    assert _dal(local_env, "chain", "status")["node"] == "stopped"  # nothing was started

@@ -47,7 +47,7 @@ def test_a_new_account_is_one_json_document_and_then_listed(home: Path) -> None:
     assert (home / "keystores" / "treasury.json").exists()
 
     listed = runner.invoke(app, ["--json", "account", "list"], env=env)
-    assert json.loads(listed.stdout) == [created]
+    assert json.loads(listed.stdout) == [{**created, "damaged": None}]
     table = runner.invoke(app, ["account", "list"], env=env)
     assert created["address"] in table.stdout
 
@@ -121,7 +121,7 @@ def test_a_malformed_config_is_one_line_and_exit_1(home: Path) -> None:
 
 def test_an_unreachable_remote_node_is_one_line_and_exit_1(home: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"
-    result = runner.invoke(app, ["chain", "status"], env=_remote_profile(home, url))
+    result = runner.invoke(app, ["asset", "list"], env=_remote_profile(home, url))
     assert result.exit_code == 1
     assert result.stderr == (
         f"error: cannot reach the node at {url} (connection refused); "
@@ -146,10 +146,11 @@ def test_acting_without_an_account_says_how_to_name_one(home: Path) -> None:
     assert result.stderr == "error: no account to act as: name one with --as NAME (see `dal account list`)\n"
 
 
-def test_the_local_node_commands_refuse_a_remote_profile(home: Path) -> None:
-    result = runner.invoke(app, ["chain", "up"], env=_remote_profile(home))
+@pytest.mark.parametrize("command", [["up"], ["advance", "10d"]])
+def test_the_local_node_commands_refuse_a_remote_profile(home: Path, command: list[str]) -> None:
+    result = runner.invoke(app, ["chain", *command], env=_remote_profile(home))
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: `dal chain up` manages the local node only; profile 'qbft'")
+    assert result.stderr.startswith(f"error: `dal chain {command[0]}` manages the local node only; profile 'qbft'")
 
 
 def _frame_with(command: typer.Typer) -> typer.Typer:

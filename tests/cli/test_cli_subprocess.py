@@ -69,7 +69,7 @@ def test_an_unknown_profile_exits_1_with_one_line(home: Path) -> None:
 def test_an_unreachable_node_exits_1_with_one_line_and_writes_nothing(home: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     (home / "config.toml").write_text(f'[profiles.qbft]\nrpc_url = "{url}"\nchain_id = 1337\ntimeout = 2\n')
-    result = _run({"DAL_HOME": str(home), "DAL_PROFILE": "qbft"}, "chain", "status")
+    result = _run({"DAL_HOME": str(home), "DAL_PROFILE": "qbft"}, "asset", "list")
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1

@@ -63,6 +63,7 @@ def table(workflow_chain: WorkflowChain, w3: Web3, tmp_path_factory: pytest.Temp
     certificates.accept(ledger, "1", as_="registrar")
     certificates.publicize(ledger, "1", notice_seconds=7 * DAY, as_="registrar")
     write_catalog(files, "bad.json", contains_personal_data="no", compliance_report={"hash": "0x12"})
+    write_catalog(files, "other.json", name="Another data set")
     folder = files / "folder"
     folder.mkdir()
     write_catalog(folder, "a.json", name="A")
@@ -90,19 +91,24 @@ CASES: list[tuple[list[str], str]] = [
     (["asset", "show", "99"], "certificate 99 does not exist; see the certificates with `dal asset list`"),
     (["--as", "registrar", "asset", "accept", "99"], "certificate 99 does not exist"),
     (["asset", "show", "SZDEX-404"], "no certificate was issued under number 'SZDEX-404'; check it"),
-    (["asset", "show", "nobody:SZDEX-1"], "no account named 'nobody' in this data home"),
+    (["asset", "show", "nobody:SZDEX-1"], "no account or member named 'nobody' for the registrar"),
     (["--as", "merchant-a", "asset", "apply", "FILES/bad.json", "--registrar", "registrar"],
      "FILES/bad.json: field 'contains_personal_data': expected true or false, got 'no'"),
     (["--as", "merchant-a", "asset", "apply", "FILES/missing.json", "--registrar", "registrar"],
      "FILES/missing.json: cannot read the catalog entry (No such file or directory)"),
     (["--as", "merchant-a", "asset", "apply", "FILES/good.json", "--registrar", WRONG_CASE],
-     f"address {WRONG_CASE} has a wrong checksum"),
+     f"registrar address {WRONG_CASE} has a wrong checksum"),
     (["--as", "merchant-a", "asset", "apply", "FILES/good.json", "--registrar", "0x1234"],
-     "'0x1234' is not an address: expected 0x and 40 hex digits"),
-    (["--as", "merchant-a", "asset", "apply", "FILES/good.json", "--registrar", "merchant-b"],
-     "0x90F79bf6EB2c4f870365E785982E1f101E93b906 does not hold the REGISTRAR role this needs"),
+     "registrar '0x1234' is not an address: it must be 0x and 40 hex digits"),
+    (["--as", "merchant-a", "asset", "apply", "FILES/other.json", "--registrar", "merchant-b"],
+     "merchant-b (0x90F79bf6EB2c4f870365E785982E1f101E93b906) does not hold the REGISTRAR role this needs"),
+    (["--as", "merchant-a", "asset", "apply", "FILES/good.json", "--registrar", "registrar"],
+     ("this catalog entry was already applied for as certificate 1, which is under notice; follow it with "
+      "`dal asset show 1` instead of applying twice")),
+    (["--as", "registrar", "asset", "publicize", "1", "--notice-days", "400"],
+     "a notice period of 400 days is beyond the ceiling of 365 days"),
     (["--as", "bank", "asset", "apply", "FILES/good.json", "--registrar", "registrar"],
-     "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc does not hold the MERCHANT role this needs"),
+     "bank (0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc) does not hold the MERCHANT role this needs"),
     (["--as", "ops", "asset", "apply", "FILES/good.json", "--registrar", "registrar"],
      "wrong password for account 'ops'; check DAL_PASSWORD_OPS or DAL_PASSWORD, or type it again"),
     (["asset", "apply", "FILES/good.json", "--registrar", "registrar"],
@@ -110,11 +116,11 @@ CASES: list[tuple[list[str], str]] = [
     (["--as", "registrar", "asset", "issue", "1", "--number", "SZDEX-1", "--expiry", "5y"],
      "the public notice of certificate 1 runs until "),
     (["--as", "registrar", "asset", "issue", "1", "--number", "SZDEX-1", "--expiry", "next year"],
-     "'next year' is not a time: give a date (2030-12-31)"),
+     "--expiry 'next year' is not a time; give a date YYYY-MM-DD (the end of that day, UTC)"),
     (["--as", "registrar", "asset", "accept", "1"],
      "certificate 1 is under notice, but this step needs it submitted; see where it stands with `dal asset show 1`"),
     (["--as", "merchant-b", "asset", "resubmit", "1", "FILES/good.json"],
-     "0x90F79bf6EB2c4f870365E785982E1f101E93b906 is not the holder of certificate 1"),
+     "merchant-b (0x90F79bf6EB2c4f870365E785982E1f101E93b906) is not the holder of certificate 1"),
     (["--as", "merchant-a", "asset", "import", "FILES/folder", "--registrar", "registrar"],
      "FILES/folder/b.yaml: not valid YAML at line 2"),
     (["--as", "merchant-a", "asset", "list", "--status", "lost"], "unknown status 'lost'; use one of submitted"),
@@ -122,7 +128,7 @@ CASES: list[tuple[list[str], str]] = [
       "--roles", "merchant", "--uscc", "91350100M000100Y44"],
      "91350100M000100Y44 is not a valid unified social credit code: its check character is '4'"),
     (["--as", "admin", "member", "reinstate", "bank"],
-     "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc is not suspended, so there is nothing to reinstate"),
+     "bank (0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc) is not suspended, so there is nothing to reinstate"),
     (["member", "show", "0x2546BcD3c84621e976D8185a91A922aE77ECEc30"],
      "0x2546BcD3c84621e976D8185a91A922aE77ECEc30 is not a member of the consortium; see `dal member list`"),
     (["audit", "trace", "99"], "certificate 99 does not exist"),
@@ -167,8 +173,10 @@ def test_a_real_process_prints_one_line_and_exits_1(table: Table) -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DAL_")} | table.env
     result = subprocess.run([str(dal), "--json", "asset", "show", "99"], env=env, capture_output=True, text=True,
                             timeout=120, check=False)
-    assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == "error: certificate 99 does not exist; see the certificates with `dal asset list`\n"
+    message = "certificate 99 does not exist; see the certificates with `dal asset list`"
+    assert result.returncode == 1
+    assert result.stderr == f"error: {message}\n"
+    assert json.loads(result.stdout) == {"error": {"code": "NotFoundError", "message": message}}
 
 
 def test_the_table_starts_from_a_stored_certificate(table: Table) -> None:

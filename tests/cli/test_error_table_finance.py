@@ -16,9 +16,10 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from ledger.accounts import DEVELOPMENT_MNEMONIC, Keystore
+from ledger.chain.clock import format_time
 from ledger.chain.node import free_port
 from ledger.pledges import record_pledge, sign_consent
-from ledger.rights import ChainReader, format_time
+from ledger.reader import ChainReader
 from tests.finance.support import (  # noqa: F401 - fixtures
     DAY,
     YEAR,
@@ -106,7 +107,8 @@ CASES: list[tuple[str, list[str], dict[str, str], str]] = [
      "error: recipient address {bad_address} has a wrong checksum (a mistyped character?); copy the address again"),
     ("unknown member name", ["--as", "merchant-a", "rights", "transfer", "{cert}", "--right", "holding", "--to",
                              "nobody", "--shares", "1"], {},
-     "error: unknown recipient 'nobody': give a 0x address or an account name (see `dal account list`)"),
+     ("error: no account or member named 'nobody' for the recipient; give a 0x address, an account name "
+      "(see `dal account list`) or a member's name (see `dal member list`)")),
     ("shares and percent together", ["--as", "merchant-a", "rights", "transfer", "{cert}", "--right", "holding",
                                      "--to", "merchant-b", "--shares", "1", "--percent", "1"], {},
      "error: give the shares either as --shares N (basis points) or as --percent P"),
@@ -141,7 +143,8 @@ CASES: list[tuple[str, list[str], dict[str, str], str]] = [
     ("bad maturity date", ["--as", "merchant-a", "pledge", "consent", "{cert}", "--right", "holding", "--shares",
                            "10", "--pledgee", "bank", "--amount", "1", "--currency", "CNY", "--maturity",
                            "next spring", "-o", "{folder}/new.json"], {},
-     "error: --maturity 'next spring' is not a date; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"),
+     ("error: --maturity 'next spring' is not a time; give a date YYYY-MM-DD (the end of that day, UTC), a date "
+      "and time (2030-12-31T12:00:00+08:00), or a duration from now (5y, 6m, 2w, 90d, 12h)")),
     ("release by another bank", ["--as", "bank-b", "pledge", "release", "{pledge}"], {},
      ("error: pledge {pledge} was taken by bank ({bank}); only that bank may release it "
      "(acting as bank-b ({bank_b}))")),

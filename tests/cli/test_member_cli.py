@@ -73,7 +73,7 @@ def test_a_refusal_by_the_contract_is_one_sentence_on_stderr(workflow_env: dict[
     )
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.startswith("error: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is not the consortium admin")
+    assert result.stderr.startswith("error: registrar (0x70997970C51812dc3A010C7d01b50e0d17dc79C8) is not the consortium admin")
     assert result.stderr.count("\n") == 1
 
 

@@ -62,6 +62,12 @@ def test_consent_create_refused_transfer_and_release(chain: FinanceChain, tmp_pa
     assert refused.exit_code == 1
     assert refused.stderr.startswith("error: the shares are pledged to bank (0x")
     assert f"under pledge #{pledge['pledge']} until {pledge['maturity'][:10]}" in refused.stderr
+    as_json = runner.invoke(app, ["--as", "merchant-a", "rights", "transfer", str(certificate_id), "--right",
+                                  "holding", "--to", "merchant-b", "--percent", "50", "--json"], env=chain.env)
+    assert as_json.exit_code == 1
+    # A program reads the contract's own error name as the code, and the same sentence as the message.
+    assert json.loads(as_json.stdout) == {"error": {"code": "RightsSharesPledged",
+                                                    "message": refused.stderr.removeprefix("error: ").strip()}}
 
     again = runner.invoke(app, ["--as", "bank", "pledge", "create", str(consent_file)], env=chain.env)
     assert again.exit_code == 1 and "the consent was already used" in again.stderr
@@ -122,3 +128,37 @@ def test_the_real_dal_program_records_a_pledge_from_a_consent_file(chain: Financ
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["status"] == "active"
+
+
+def test_pledges_are_found_by_bank_pledgor_and_status(chain: FinanceChain, tmp_path: Path) -> None:
+    certificate_id = issued_certificate(chain.context())
+    _consent(chain, certificate_id, tmp_path / "first.json", shares="2000")
+    first = _dal(chain, "--as", "bank", "pledge", "create", str(tmp_path / "first.json"))
+    _consent(chain, certificate_id, tmp_path / "second.json", shares="3000", bank="bank-b")
+    second = _dal(chain, "--as", "bank-b", "pledge", "create", str(tmp_path / "second.json"))
+    _dal(chain, "--as", "bank", "pledge", "release", str(first["pledge"]))
+
+    def ids(*filters: str) -> list[int]:
+        return [row["pledge"] for row in _dal(chain, "pledge", "list", *filters)]
+
+    assert ids("--bank", "bank") == [first["pledge"]]
+    assert ids("--bank", "bank-b", "--status", "active") == [second["pledge"]]
+    assert ids("--status", "released") == [first["pledge"]]
+    assert ids("--pledgor", "merchant-a", "--status", "enforced") == []
+    assert ids("--pledgor", "merchant-b") == []
+    assert set(ids("--pledgor", "merchant-a")) == {first["pledge"], second["pledge"]}
+    refused = runner.invoke(app, ["pledge", "list", "--status", "lost"], env=chain.env)
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.stderr == "error: unknown pledge status 'lost'; use one of active, released, enforced\n"
+
+
+def test_licences_are_found_by_licensee(chain: FinanceChain, tmp_path: Path) -> None:
+    certificate_id = issued_certificate(chain.context())
+    terms = "0x" + "ab" * 32
+    for licensee in ("merchant-b", "merchant-c"):
+        _dal(chain, "--as", "merchant-a", "rights", "license", str(certificate_id), "--right", "development",
+             "--to", licensee, "--for", "30d", "--terms", terms)
+    listed = _dal(chain, "rights", "licences", str(certificate_id), "--licensee", "merchant-c")
+    assert [row["licensee"].split()[0] for row in listed] == ["merchant-c"]
+    everyone = _dal(chain, "rights", "licences", str(certificate_id))
+    assert {row["licensee"].split()[0] for row in everyone} >= {"merchant-b", "merchant-c"}

@@ -42,7 +42,7 @@ _NOT_FOR_HELP = (
 # brings eth-account's keystore code with it whatever the command; the ledger's own stays out.)
 _NOT_FOR_VERIFY = (
     "ledger.chain.signing", "ledger.chain.deploy", "ledger.chain.compiler", "solcx", "ledger.registration",
-    "ledger.demo", "oracle",
+    "cli.demo_scenario", "oracle",
 )
 
 

@@ -17,7 +17,7 @@ from workflow_chain import (  # noqa: F401 - fixtures
 from ledger import audit, certificates
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
-from ledger.members import resolve_address
+from ledger.inputs import resolve_party
 
 HOLDING, DEVELOPMENT, OPERATION = 0, 1, 2
 
@@ -48,7 +48,7 @@ def test_a_trace_lists_every_event_oldest_first_with_block_time_and_transaction(
     assert summaries[7].endswith(", registered as QH-2025-001")
     assert summaries[8] == "pledge 1 enforced: 60% went to bank"
     assert summaries[9] == "merchant-a transferred 60% of the holding right to bank by enforcement of pledge 1"
-    assert traced.events[5].args["to"] == resolve_address(ledger, "merchant-c")
+    assert traced.events[5].args["to"] == resolve_party(ledger, "merchant-c")
 
 
 def test_holdings_at_a_time_are_replayed_with_how_each_holder_got_there(
@@ -56,7 +56,7 @@ def test_holdings_at_a_time_are_replayed_with_how_each_holder_got_there(
 ) -> None:
     history = build_history(ledger, tmp_path)
     cid = str(history["certificate"])
-    merchant_a, merchant_c, bank = (resolve_address(ledger, n) for n in ("merchant-a", "merchant-c", "bank"))
+    merchant_a, merchant_c, bank = (resolve_party(ledger, n) for n in ("merchant-a", "merchant-c", "bank"))
 
     at_issue = audit.holdings_at(ledger, cid, history["issued"])
     assert (at_issue.status, at_issue.in_force, at_issue.number) == ("issued", True, "SZDEX-AUDIT-1")
@@ -113,7 +113,7 @@ def test_a_trace_reads_the_read_model_up_to_its_cursor_and_the_chain_logs_after_
 
     ledger.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
     ledger.send("Rights", "transferShares", from_chain.certificate_id, OPERATION,
-                resolve_address(ledger, "merchant-a"), 1_000, as_="merchant-c")
+                resolve_party(ledger, "merchant-a"), 1_000, as_="merchant-c")
     behind = audit.trace(ledger, "SZDEX-AUDIT-1")
     assert behind.source == f"read model to block {cursor}, chain logs for the 2 blocks after it"
     assert behind.events[:-1] == from_chain.events

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from workflow_chain import (  # noqa: F401 - fixtures
     CATALOG,
     WorkflowChain,
+    build_history,
     chain_snapshot_fixture,
     ledger_fixture,
     workflow_chain_fixture,
@@ -23,7 +24,8 @@ from ledger.chain.clock import DAY, YEAR, advance_time, chain_time
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, NotFoundError, ValidationError
 from ledger.hashing import record_hash, to_hex
-from ledger.members import parse_roles, resolve_address
+from ledger.inputs import resolve_party
+from ledger.members import parse_roles
 from ledger.registration import import_catalogs
 from ledger.store.catalog import CatalogRecord, CatalogVersion
 
@@ -75,8 +77,8 @@ def test_applying_puts_the_catalog_hash_on_chain_and_the_entry_off_chain(
     digest = to_hex(record_hash(load_catalog_entry(path)))
     assert result.action == "applied"
     assert view.status == "submitted"
-    assert view.holder == resolve_address(ledger, "merchant-a")
-    assert view.registrar == resolve_address(ledger, "registrar")
+    assert view.holder == resolve_party(ledger, "merchant-a")
+    assert view.registrar == resolve_party(ledger, "registrar")
     assert (view.version, view.catalog_hash, view.number, view.in_force) == (1, digest, None, False)
     assert (view.name, view.catalog_stored) == (CATALOG["name"], True)
     [stored] = _stored(ledger, view.certificate_id)
@@ -99,7 +101,7 @@ def test_only_a_merchant_applies_and_a_refusal_writes_nothing(ledger: LedgerCont
     with pytest.raises(ContractRevertError) as refused:
         certificates.apply(ledger, write_catalog(tmp_path), registrar="registrar", as_="bank")
     assert _revert(refused) == (
-        "ConsortiumMissingRole", {"account": resolve_address(ledger, "bank"), "roles": parse_roles("merchant")}
+        "ConsortiumMissingRole", {"account": resolve_party(ledger, "bank"), "roles": parse_roles("merchant")}
     )
     assert ledger.w3.eth.block_number == block
     assert _row_count(ledger) == 0
@@ -109,7 +111,7 @@ def test_an_application_names_an_active_registrar(ledger: LedgerContext, tmp_pat
     with pytest.raises(ContractRevertError) as refused:
         certificates.apply(ledger, write_catalog(tmp_path), registrar="merchant-b", as_="merchant-a")
     assert _revert(refused) == (
-        "ConsortiumMissingRole", {"account": resolve_address(ledger, "merchant-b"), "roles": 1}
+        "ConsortiumMissingRole", {"account": resolve_party(ledger, "merchant-b"), "roles": 1}
     )
 
 
@@ -135,7 +137,7 @@ def test_the_review_goes_through_notice_objection_and_issue(ledger: LedgerContex
     view = issued.certificate
     assert (view.status, view.in_force, view.number) == ("issued", True, "SZDEX-2025-0007")
     assert view.expiry is not None and int(view.expiry.timestamp()) == expiry
-    shares = ledger.call("Rights", "sharesOf", certificate_id, 0, resolve_address(ledger, "merchant-a"))
+    shares = ledger.call("Rights", "sharesOf", certificate_id, 0, resolve_party(ledger, "merchant-a"))
     assert shares == 10_000
 
 
@@ -182,7 +184,7 @@ def test_a_resubmission_replaces_version_one_off_chain_as_on_chain(ledger: Ledge
         certificates.resubmit(ledger, str(certificate_id), corrected, as_="merchant-b")
     assert _revert(refused) == (
         "CertificatesUnauthorizedHolder",
-        {"certificateId": certificate_id, "account": resolve_address(ledger, "merchant-b")},
+        {"certificateId": certificate_id, "account": resolve_party(ledger, "merchant-b")},
     )
     result = certificates.resubmit(ledger, str(certificate_id), corrected, as_="merchant-a")
     digest = to_hex(record_hash(load_catalog_entry(corrected)))
@@ -273,7 +275,7 @@ def test_a_number_is_issued_once_per_registrar(ledger: LedgerContext, tmp_path: 
                            as_="registrar")
     assert _revert(refused) == (
         "CertificatesNumberTaken",
-        {"registrar": resolve_address(ledger, "registrar"), "number": "SZDEX-1", "certificateId": first},
+        {"registrar": resolve_party(ledger, "registrar"), "number": "SZDEX-1", "certificateId": first},
     )
 
 
@@ -281,7 +283,7 @@ def test_a_certificate_is_named_by_id_by_registrar_and_number_or_by_a_unique_num
     ledger: LedgerContext, tmp_path: Path
 ) -> None:
     certificate_id = _issued(ledger, tmp_path, number="SZDEX-2025-0042")
-    registrar = resolve_address(ledger, "registrar")
+    registrar = resolve_party(ledger, "registrar")
     for ref in (str(certificate_id), "SZDEX-2025-0042", "registrar:SZDEX-2025-0042", f"{registrar}:SZDEX-2025-0042"):
         assert certificates.resolve(ledger, ref) == certificate_id
     assert certificates.show(ledger, "SZDEX-2025-0042").number == "SZDEX-2025-0042"
@@ -333,3 +335,59 @@ def test_applications_are_stored_on_sqlite_and_postgresql_alike(
     assert [view.name for view in certificates.list_certificates(ledger)] == [
         CATALOG["name"], "More 0", "More 1", "More 2"
     ]
+
+
+def test_the_same_entry_applied_for_twice_by_one_applicant_is_refused_while_pending(
+    ledger: LedgerContext, tmp_path: Path,
+) -> None:
+    path = write_catalog(tmp_path)
+    first = certificates.apply(ledger, path, registrar="registrar", as_="merchant-a").certificate.certificate_id
+    block = ledger.w3.eth.block_number
+    with pytest.raises(ValidationError, match=(
+        f"this catalog entry was already applied for as certificate {first}, which is submitted; "
+        f"follow it with `dal asset show {first}`"
+    )):
+        certificates.apply(ledger, path, registrar="registrar", as_="merchant-a")
+    assert ledger.w3.eth.block_number == block  # nothing was sent
+    # Another applicant may apply with the same entry (the registrar decides between them).
+    other = certificates.apply(ledger, path, registrar="registrar", as_="merchant-b").certificate
+    assert other.certificate_id == first + 1
+
+
+def test_the_same_entry_may_be_applied_for_again_once_the_first_is_rejected(
+    ledger: LedgerContext, tmp_path: Path,
+) -> None:
+    path = write_catalog(tmp_path)
+    first = certificates.apply(ledger, path, registrar="registrar", as_="merchant-a").certificate.certificate_id
+    certificates.accept(ledger, str(first), as_="registrar")
+    certificates.publicize(ledger, str(first), notice_seconds=DAY, as_="registrar")
+    certificates.object_to(ledger, str(first), reason="source unclear", as_="auditor")
+    certificates.reject(ledger, str(first), reason="incomplete", as_="registrar")
+    again = certificates.apply(ledger, path, registrar="registrar", as_="merchant-a").certificate
+    assert again.certificate_id == first + 1 and again.status == "submitted"
+
+
+def test_a_notice_period_beyond_a_year_is_refused(ledger: LedgerContext, tmp_path: Path) -> None:
+    cid = certificates.apply(ledger, write_catalog(tmp_path), registrar="registrar", as_="merchant-a") \
+        .certificate.certificate_id
+    certificates.accept(ledger, str(cid), as_="registrar")
+    block = ledger.w3.eth.block_number
+    with pytest.raises(ValidationError, match="a notice period of 366 days is beyond the ceiling of 365 days"):
+        certificates.publicize(ledger, str(cid), notice_seconds=366 * DAY, as_="registrar")
+    assert ledger.w3.eth.block_number == block
+    assert certificates.publicize(ledger, str(cid), notice_seconds=365 * DAY, as_="registrar").certificate.status \
+        == "under notice"
+
+
+def test_a_holder_finds_every_certificate_where_it_holds_shares_of_any_right(
+    ledger: LedgerContext, tmp_path: Path,
+) -> None:
+    cid = build_history(ledger, tmp_path)["certificate"]
+    listed = {name: [view.certificate_id for view in certificates.list_certificates(ledger, holder=name)]
+              for name in ("merchant-a", "merchant-c", "bank", "merchant-b")}
+    assert cid in listed["merchant-a"]  # the applicant, holder of record
+    assert cid in listed["merchant-c"]  # 40% of the operation right, by transfer
+    assert cid in listed["bank"]  # the holding shares it took by enforcing its pledge
+    assert cid not in listed["merchant-b"]  # a licensee holds no shares
+    by_registrar = certificates.list_certificates(ledger, holder="merchant-c", registrar="merchant-b")
+    assert by_registrar == []

@@ -25,7 +25,7 @@ from ledger.certificates import catalog_store
 from ledger.context import LedgerContext
 from ledger.errors import BatchError, ContractRevertError, ValidationError
 from ledger.hashing import record_hash, to_hex
-from ledger.members import resolve_address
+from ledger.inputs import resolve_party
 from ledger.registration import MANIFEST_COLUMNS, import_catalogs, import_issued
 from ledger.store.catalog import CatalogRecord, CatalogVersion
 
@@ -54,7 +54,7 @@ def test_a_folder_is_submitted_in_batch_calls_and_saved_off_chain(ledger: Ledger
     report = import_catalogs(ledger, folder, registrar="registrar", as_="merchant-a", batch_size=5,
                              on_progress=lambda done, total: progress.append((done, total)))
     assert (report.submitted, report.skipped, len(report.items)) == (12, 0, 12)
-    assert report.applicant == resolve_address(ledger, "merchant-a")
+    assert report.applicant == resolve_party(ledger, "merchant-a")
     assert progress[-1] == (3, 3)  # three submitBatch transactions: 5, 5 and 2 applications
     transactions = {item.tx_hash for item in report.items}
     assert len(transactions) == 3
@@ -121,7 +121,7 @@ def test_a_refusal_that_hits_every_record_is_reported_before_sending(ledger: Led
     with pytest.raises(ContractRevertError) as refused:
         import_catalogs(ledger, folder, registrar="registrar", as_="bank")
     assert (refused.value.name, refused.value.args_by_name) == (
-        "ConsortiumMissingRole", {"account": resolve_address(ledger, "bank"), "roles": 2}
+        "ConsortiumMissingRole", {"account": resolve_party(ledger, "bank"), "roles": 2}
     )
     assert ledger.w3.eth.block_number == block
     assert _stored(ledger) == {}
@@ -140,8 +140,8 @@ def test_a_failed_record_is_named_with_what_was_done_and_a_rerun_submits_only_th
     # This test builds the blocks by hand: the sender must not mine on its own when receipts stall.
     ledger.sender.on_stall = None
     folder = _folder(tmp_path, 5)
-    merchant, registrar = resolve_address(ledger, "merchant-a"), resolve_address(ledger, "registrar")
-    admin = resolve_address(ledger, "admin")
+    merchant, registrar = resolve_party(ledger, "merchant-a"), resolve_party(ledger, "registrar")
+    admin = resolve_party(ledger, "admin")
     w3 = ledger.w3
     outcome: dict[str, BaseException] = {}
 
@@ -219,13 +219,13 @@ def test_a_registrar_migrates_certificates_a_legacy_registry_issued(ledger: Ledg
     report = import_issued(ledger, manifest, as_="registrar", batch_size=2)
     assert (report.imported, report.skipped) == (3, 0)
     assert len({item.tx_hash for item in report.items}) == 2
-    registrar = resolve_address(ledger, "registrar")
+    registrar = resolve_party(ledger, "registrar")
     for index, item in enumerate(report.items, start=1):
         record = ledger.call("Certificates", "certificate", item.certificate_id)
         assert (record[0], record[10], record[13]) == (7, f"GZ-2021-{index:04d}", True)
         assert int(ledger.call("Certificates", "certificateByNumber", registrar, f"GZ-2021-{index:04d}")) \
             == item.certificate_id
-    holder = resolve_address(ledger, "merchant-c")
+    holder = resolve_party(ledger, "merchant-c")
     assert int(ledger.call("Rights", "sharesOf", report.items[1].certificate_id, 0, holder)) == 10_000
     assert _stored(ledger) == {item.certificate_id: item.catalog_hash for item in report.items}
     block = ledger.w3.eth.block_number
@@ -248,7 +248,7 @@ def test_a_manifest_with_bad_rows_is_refused_whole_with_each_line(ledger: Ledger
         import_issued(ledger, manifest, as_="registrar")
     message = str(refused.value)
     assert "manifest.csv line 3: " in message and "nobody-at-all" in message
-    assert "manifest.csv line 4: 'last spring' is not a time" in message
+    assert "manifest.csv line 4: issued 'last spring' is not a time" in message
     assert "manifest.csv line 5: number GZ-2021-0001 is on line 2 too" in message
     assert "manifest.csv line 6: " in message and "missing.json does not exist" in message
     assert message.endswith("nothing was sent, fix the manifest and migrate again")
@@ -279,7 +279,7 @@ def test_many_large_batch_calls_all_go_through_the_sender(ledger: LedgerContext)
     from ledger.chain.sender import TxRequest
 
     certificates = ledger.contract("Certificates").address
-    registrar = resolve_address(ledger, "registrar")
+    registrar = resolve_party(ledger, "registrar")
     selector = hash_of(text="submitBatch(address,bytes32[])")[:4]
     requests = [
         TxRequest(to=certificates, label=f"batch {batch}", data=selector + abi_encode(

@@ -10,6 +10,7 @@ from workflow_chain import chain_snapshot_fixture, ledger_fixture, workflow_chai
 
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, NotFoundError, ValidationError
+from ledger.inputs import resolve_party
 from ledger.members import (
     DEVELOPMENT_MEMBERS,
     Role,
@@ -19,7 +20,6 @@ from ledger.members import (
     list_members,
     parse_roles,
     reinstate_member,
-    resolve_address,
     role_names,
     show_member,
     suspend_member,
@@ -91,15 +91,15 @@ def test_roles_are_parsed_by_name_and_named_back() -> None:
 
 def test_an_address_is_an_account_name_or_a_checksummed_address(ledger: LedgerContext) -> None:
     merchant = ledger.keystore.info("merchant-a").address
-    assert resolve_address(ledger, "merchant-a") == merchant
-    assert resolve_address(ledger, merchant.lower()) == merchant
+    assert resolve_party(ledger, "merchant-a") == merchant
+    assert resolve_party(ledger, merchant.lower()) == merchant
     wrong_case = merchant[:2] + merchant[2:].swapcase()
     with pytest.raises(ValidationError, match="has a wrong checksum"):
-        resolve_address(ledger, wrong_case)
-    with pytest.raises(ValidationError, match="expected 0x and 40 hex digits"):
-        resolve_address(ledger, "0x1234")
-    with pytest.raises(NotFoundError, match="no account named 'nobody'"):
-        resolve_address(ledger, "nobody")
+        resolve_party(ledger, wrong_case)
+    with pytest.raises(ValidationError, match="it must be 0x and 40 hex digits"):
+        resolve_party(ledger, "0x1234")
+    with pytest.raises(NotFoundError, match="no account or member named 'nobody'"):
+        resolve_party(ledger, "nobody")
 
 
 def test_the_development_consortium_is_listed_with_names_roles_and_local_accounts(ledger: LedgerContext) -> None:
@@ -129,7 +129,7 @@ def test_only_the_admin_admits_members(ledger: LedgerContext) -> None:
     with pytest.raises(ContractRevertError) as refused:
         add_member(ledger, NEWCOMER, name="X", roles=Role.MERCHANT, identity=b"\x01" * 32, as_="registrar")
     assert refused.value.name == "OwnableUnauthorizedAccount"
-    assert refused.value.args_by_name == {"account": resolve_address(ledger, "registrar")}
+    assert refused.value.args_by_name == {"account": resolve_party(ledger, "registrar")}
     assert "is not the consortium admin" in str(refused.value)
 
 
@@ -139,7 +139,7 @@ def test_an_identity_joins_once(ledger: LedgerContext) -> None:
         add_member(ledger, NEWCOMER, name="Copy", roles=Role.MERCHANT, identity=taken, as_="admin")
     assert refused.value.name == "ConsortiumIdentityTaken"
     assert refused.value.args_by_name == {
-        "identityHash": "0x" + taken.hex(), "account": resolve_address(ledger, "merchant-a")
+        "identityHash": "0x" + taken.hex(), "account": resolve_party(ledger, "merchant-a")
     }
 
 
@@ -147,7 +147,7 @@ def test_a_member_is_admitted_once(ledger: LedgerContext) -> None:
     with pytest.raises(ContractRevertError) as refused:
         add_member(ledger, "bank", name="Again", roles=Role.BANK, identity=b"\x02" * 32, as_="admin")
     assert (refused.value.name, refused.value.args_by_name) == (
-        "ConsortiumMemberExists", {"account": resolve_address(ledger, "bank")}
+        "ConsortiumMemberExists", {"account": resolve_party(ledger, "bank")}
     )
 
 
@@ -158,7 +158,7 @@ def test_a_suspended_member_can_do_nothing_until_reinstated(ledger: LedgerContex
     with pytest.raises(ContractRevertError) as refused:
         suspend_member(ledger, "merchant-b", reason="again", as_="admin")
     assert (refused.value.name, refused.value.args_by_name) == (
-        "ConsortiumMemberSuspended", {"account": resolve_address(ledger, "merchant-b")}
+        "ConsortiumMemberSuspended", {"account": resolve_party(ledger, "merchant-b")}
     )
     reinstated = reinstate_member(ledger, "merchant-b", as_="admin")
     assert reinstated.status == "active"
@@ -169,7 +169,7 @@ def test_reinstating_an_active_member_is_refused(ledger: LedgerContext) -> None:
     with pytest.raises(ContractRevertError) as refused:
         reinstate_member(ledger, "bank", as_="admin")
     assert (refused.value.name, refused.value.args_by_name) == (
-        "ConsortiumMemberNotSuspended", {"account": resolve_address(ledger, "bank")}
+        "ConsortiumMemberNotSuspended", {"account": resolve_party(ledger, "bank")}
     )
 
 
@@ -179,4 +179,4 @@ def test_showing_an_address_that_is_no_member_says_so(ledger: LedgerContext) -> 
 
 
 def test_the_admin_is_the_deploying_development_account(ledger: LedgerContext) -> None:
-    assert admin_address(ledger) == resolve_address(ledger, "admin")
+    assert admin_address(ledger) == resolve_party(ledger, "admin")

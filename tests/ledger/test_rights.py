@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, NotFoundError, ValidationError
+from ledger.inputs import add_duration, parse_moment, parse_right, parse_shares, resolve_party
 from ledger.licences import (
     grant_licence,
     licence_period,
@@ -19,16 +20,7 @@ from ledger.licences import (
     terms_hash_of,
 )
 from ledger.pledges import record_pledge, sign_consent
-from ledger.rights import (
-    Right,
-    add_duration,
-    parse_date,
-    parse_right,
-    parse_shares,
-    resolve_party,
-    show_rights,
-    transfer_shares,
-)
+from ledger.rights import Right, show_rights, transfer_shares
 from tests.finance.support import (  # noqa: F401 - fixtures
     DAY,
     YEAR,
@@ -89,11 +81,11 @@ def test_rights_are_named_by_word_or_prefix() -> None:
 
 
 def test_durations_follow_the_calendar() -> None:
-    start = parse_date("2024-01-31")
-    assert add_duration(start, "1m") == parse_date("2024-02-29")
-    assert add_duration(start, "1y") == parse_date("2025-01-31")
+    start = parse_moment("2024-01-31", 0)
+    assert add_duration(start, "1m") == parse_moment("2024-02-29", 0)
+    assert add_duration(start, "1y") == parse_moment("2025-01-31", 0)
     assert add_duration(start, "30d") == start + 30 * DAY
-    with pytest.raises(ValidationError, match="use a positive count and a unit"):
+    with pytest.raises(ValidationError, match="is not a duration"):
         add_duration(start, "soon")
 
 
@@ -105,7 +97,7 @@ def test_a_mistyped_checksum_address_is_refused(ledger: LedgerContext) -> None:
     typo = good[:first_letter] + good[first_letter].swapcase() + good[first_letter + 1:]
     with pytest.raises(ValidationError, match="wrong checksum"):
         resolve_party(ledger, typo)
-    with pytest.raises(ValidationError, match="unknown member 'nobody'"):
+    with pytest.raises(NotFoundError, match="no account or member named 'nobody'"):
         resolve_party(ledger, "nobody")
 
 
@@ -291,9 +283,9 @@ def test_a_licence_period_must_end_in_the_future() -> None:
     with pytest.raises(ValidationError, match="give the end of the licence either"):
         licence_period(1_000, None, None, None)
     with pytest.raises(ValidationError, match="which has passed"):
-        licence_period(parse_date("2030-01-01"), "2020-01-01", "2021-01-01", None)
-    assert licence_period(parse_date("2030-01-01"), None, None, "1y") == (
-        parse_date("2030-01-01"), parse_date("2031-01-01")
+        licence_period(parse_moment("2030-01-01", 0), "2020-01-01", "2021-01-01", None)
+    assert licence_period(parse_moment("2030-01-01", 0), None, None, "1y") == (
+        parse_moment("2030-01-01", 0), parse_moment("2031-01-01", 0)
     )
 
 
@@ -302,7 +294,7 @@ def test_members_without_a_local_account_are_named_by_their_display_name(ledger:
     from eth_utils.crypto import keccak
 
     from ledger.accounts import DEVELOPMENT_MNEMONIC
-    from ledger.rights import party_label, party_names
+    from ledger.parties import party_label, party_names
 
     Account.enable_unaudited_hdwallet_features()
     outsider = Account.from_mnemonic(DEVELOPMENT_MNEMONIC, account_path="m/44'/60'/0'/0/14").address

@@ -18,7 +18,8 @@ from ledger.errors import NotFoundError
 from ledger.hashing import record_hash
 from ledger.licences import grant_licence
 from ledger.pledges import record_pledge, sign_consent
-from ledger.rights import ChainReader, RecordedCall, transfer_shares
+from ledger.reader import ChainReader, RecordedCall
+from ledger.rights import transfer_shares
 from ledger.store import CatalogVersion, add_catalog_version, make_engine, upgrade_to_head
 from ledger.store.events import ChainEvent
 from ledger.verify import (

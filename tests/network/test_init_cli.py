@@ -171,7 +171,8 @@ def test_bad_input_is_one_line_and_writes_nothing(home: Path, tmp_path: Path, ar
     result = _init(home, "-o", str(out), *args)
     assert result.exit_code == 1
     assert result.stderr.startswith(message) and result.stderr.count("\n") == 1, result.stderr
-    assert result.stdout == ""
+    # Under --json the same error is the one document on stdout.
+    assert json.loads(result.stdout)["error"]["message"] == result.stderr.removeprefix("error: ").strip()
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["dal-home"]  # no staging folder left behind
 

@@ -91,6 +91,9 @@ def test_migrate_sync_anchor_verify_and_reconcile(env: dict[str, str], suite: Su
     code, answer = dal(env, "--as", "oracle", "oracle", "anchor")
     assert code == 0 and sorted((b["kind"], b["records"]) for b in answer) == [
         ("catalog-version", 1), ("document", 1)]
+    # The operator's order (sync, anchor, reconcile): the blocks anchoring added are not drift.
+    code, answer = dal(env, "oracle", "reconcile")
+    assert (code, answer) == (0, [])
     code, answer = dal(env, "anchor", "verify", str(entry_file))
     assert code == 0 and answer["verdict"] == "anchored and unchanged" and answer["on_chain"]
     code, answer = dal(env, "anchor", "verify", "--record", "document:1")

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ledger.demo import DEMO_NUMBER, DEMO_STEPS
+from cli.demo_scenario import DEMO_NUMBER, DEMO_STEPS
 
 
 def test_the_demo_plays_the_whole_scenario_on_its_own_chain_and_its_summary_checks_out(tmp_path: Path) -> None:

@@ -18,6 +18,10 @@ is also an end-to-end check of the ledger. :func:`demo_context` makes the
 fresh data home and chain (never the user's own); :func:`run_demo` plays the
 scenario on it and returns a :class:`DemoSummary` whose ``checks`` a program
 can verify.
+
+It lives with the CLI because it drives both the library and the oracle, and
+only the CLI sits above both: ``ledger`` never imports ``oracle`` or ``cli``
+(an import-linter contract, checked by ``make lint``).
 """
 
 from __future__ import annotations
@@ -45,13 +49,10 @@ from ledger.chain.node import free_port
 from ledger.config import Profile
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, ValidationError
+from ledger.inputs import resolve_party
 from ledger.licences import grant_licence
-from ledger.members import (
-    DEVELOPMENT_MEMBERS,
-    admit_development_consortium,
-    name_of,
-    resolve_address,
-)
+from ledger.members import DEVELOPMENT_MEMBERS, admit_development_consortium
+from ledger.parties import name_of
 from ledger.pledges import enforce_pledge, record_pledge, release_pledge, show_pledge, sign_consent
 from ledger.rights import transfer_shares
 from ledger.store.anchors import RecordKind
@@ -152,7 +153,7 @@ def _shares(ledger: LedgerContext, certificate_id: int, right: int) -> dict[str,
     """The named members' shares of ``right`` (only non-zero holdings)."""
     holdings = {}
     for name in ("merchant-a", "merchant-b", "merchant-c", "bank", "bank-b"):
-        shares = int(ledger.call("Rights", "sharesOf", certificate_id, right, resolve_address(ledger, name)))
+        shares = int(ledger.call("Rights", "sharesOf", certificate_id, right, resolve_party(ledger, name)))
         if shares:
             holdings[name] = shares
     return holdings

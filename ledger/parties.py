@@ -1,0 +1,67 @@
+"""Naming parties: the name to show for an address, wherever a name is known.
+
+An address is shown with the account name it has in the data home's
+keystores, else with the display name its member was admitted under (from
+the Consortium's ``MemberAdded`` events), so a bank sees its counterparties'
+names without holding their keystores. Reading a party's name *from* what a
+user typed is :func:`ledger.inputs.resolve_party`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from eth_typing import ChecksumAddress
+from eth_utils.address import to_checksum_address
+
+from ledger.context import LedgerContext
+from ledger.errors import LedgerError
+
+__all__ = ["member_addresses_named", "name_of", "party_label", "party_names"]
+
+
+def _member_names(ctx: LedgerContext) -> dict[str, str]:
+    """Checksum address -> display name of every member admitted on chain."""
+    # Imported here: the store's models load only when names are asked for.
+    from ledger.history import named_events
+
+    return {
+        to_checksum_address(event.args["account"]): str(event.args["name"])
+        for event in named_events(ctx, [("Consortium", "MemberAdded")]).events
+    }
+
+
+def party_names(ctx: LedgerContext) -> dict[str, str]:
+    """Checksum address -> the name to show: the account name in the data home's keystores, else the
+    member's display name from its ``MemberAdded`` event."""
+    names: dict[str, str] = {}
+    try:
+        names.update(_member_names(ctx))
+    except LedgerError:
+        pass  # names are a courtesy: without the chain's, the keystores' still help
+    try:
+        names.update({to_checksum_address(info.address): info.name for info in ctx.keystore.accounts()})
+    except LedgerError:
+        pass
+    return names
+
+
+def party_label(address: str, names: Mapping[str, str]) -> str:
+    """``bank (0xAbC...)`` where the address has a known name, else the address."""
+    checksum = to_checksum_address(address)
+    name = names.get(checksum)
+    return f"{name} ({checksum})" if name else checksum
+
+
+def name_of(ctx: LedgerContext, address: str) -> str | None:
+    """The account name of ``address`` in the data home's keystores, if there is one."""
+    wanted = address.lower()
+    for info in ctx.keystore.accounts():
+        if info.address.lower() == wanted:
+            return str(info.name)
+    return None
+
+
+def member_addresses_named(ctx: LedgerContext, name: str) -> list[ChecksumAddress]:
+    """The addresses of the members admitted on chain under the display name ``name`` (exactly)."""
+    return sorted(to_checksum_address(address) for address, shown in _member_names(ctx).items() if shown == name)

@@ -1,0 +1,232 @@
+"""Reading the ledger's contracts at one block, each call recorded, and the checks the workflows share.
+
+:class:`ChainReader` makes view calls pinned to one block, each call recorded
+(contract, calldata, answer) so that an answer can be re-checked against a
+proof of that block's state (see :mod:`ledger.verify`). The checks below it
+(the certificate exists, is in force; a party is an active member who may
+hold shares) read through it, so they describe the same block as the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from eth_abi.abi import decode as abi_decode
+from eth_typing import HexStr
+from eth_utils.abi import collapse_if_tuple
+from eth_utils.address import to_checksum_address
+from hexbytes import HexBytes
+from web3.contract import Contract
+from web3.exceptions import BlockNotFound, Web3RPCError
+from web3.types import BlockIdentifier
+
+from ledger.chain.clock import format_time
+from ledger.chain.sender import TxRequest
+from ledger.context import LedgerContext
+from ledger.errors import NotFoundError, ValidationError
+from ledger.parties import party_label
+from ledger.types import (
+    CertificateRecord,
+    CertificateStatus,
+    LicenceRecord,
+    MemberRecord,
+    MemberStatus,
+    PledgeRecord,
+    Role,
+)
+
+if TYPE_CHECKING:
+    from ledger.history import History
+
+_ZERO_ADDRESS = to_checksum_address("0x" + "00" * 20)
+
+__all__ = [
+    "ChainReader",
+    "RecordedCall",
+    "certificate_exists",
+    "require_holder_member",
+    "require_in_force",
+]
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    """One view call of an answer: what was asked of which contract, and what the node answered."""
+
+    contract: str
+    address: str
+    function: str
+    calldata: bytes
+    output: bytes
+
+
+def _plain(abi_type: str, components: Sequence[Mapping[str, Any]] | None, value: Any) -> Any:
+    """A decoded ABI value in plain Python: structs as dicts, addresses checksummed, bytes kept."""
+    if abi_type.endswith("]"):
+        inner = abi_type[: abi_type.rindex("[")]
+        return [_plain(inner, components, item) for item in value]
+    if abi_type == "tuple" and components is not None:
+        return {
+            str(part["name"]): _plain(str(part["type"]), part.get("components"), item)
+            for part, item in zip(components, value, strict=True)
+        }
+    if abi_type == "address":
+        return to_checksum_address(value)
+    return value
+
+
+class ChainReader:
+    """View calls of the ledger's contracts, all at one block, each one recorded.
+
+    The block is fixed when the reader is made (the latest one by default),
+    so every part of an answer describes the same state; its number, hash,
+    time and state root are reported with the answer.
+    """
+
+    def __init__(self, ctx: LedgerContext, block: int | str | None = None) -> None:
+        self.ctx = ctx
+        header = self._header(block)
+        self.block_number = int(header["number"])
+        self.block_hash = "0x" + bytes(header["hash"]).hex()
+        self.block_time = int(header["timestamp"])
+        self.state_root = "0x" + bytes(header["stateRoot"]).hex()
+        if block is not None:
+            self._require_state()
+        self.calls: list[RecordedCall] = []
+        self._contracts: dict[str, Contract] = {}
+        self._histories: dict[int, History] = {}
+
+    def _header(self, block: int | str | None) -> Any:
+        """The header of ``block``: a number, a ``0x`` block hash (which must be on the node's chain), or the
+        latest block."""
+        w3 = self.ctx.w3
+        if isinstance(block, str) and not re.fullmatch(r"0x[0-9a-fA-F]{64}", block):
+            raise ValidationError(f"block {block!r} is neither a block number nor a 0x block hash of 64 hex digits")
+        wanted: BlockIdentifier = "latest" if block is None else (HexStr(block) if isinstance(block, str) else block)
+        try:
+            header = w3.eth.get_block(wanted)
+        except BlockNotFound:
+            latest = int(w3.eth.block_number)
+            if isinstance(block, str):
+                raise ValidationError(
+                    f"the node does not know block {block}; it may follow another chain, or not have it yet "
+                    f"(it is at block {latest})"
+                ) from None
+            raise ValidationError(f"block {block} does not exist yet (the chain is at block {latest})") from None
+        if isinstance(block, str):
+            canonical = w3.eth.get_block(int(header["number"]))
+            if bytes(canonical["hash"]) != bytes(header["hash"]):
+                raise ValidationError(
+                    f"block {block} is not on the node's chain: its block {header['number']} is "
+                    f"0x{bytes(canonical['hash']).hex()}"
+                )
+        return header
+
+    def _require_state(self) -> None:
+        """Refuse, in one sentence, a block whose state the node no longer holds (instead of its raw error)."""
+        try:
+            self.ctx.w3.eth.get_balance(_ZERO_ADDRESS, self.block_number)
+        except Web3RPCError as exc:
+            latest = int(self.ctx.w3.eth.block_number)
+            raise ValidationError(
+                f"the node no longer holds the state of block {self.block_number} (it answers: "
+                f"{' '.join(str(exc.message or exc).split())}); a node that is not an archive node, or a local "
+                "chain restarted with `dal chain up`, keeps its blocks but not every block's state; ask about a "
+                f"later block (the chain is at {latest}), or trace the history from events with `dal audit trace`"
+            ) from None
+
+    def contract(self, name: str) -> Contract:
+        """The deployed contract ``name`` (made once per reader)."""
+        if name not in self._contracts:
+            self._contracts[name] = self.ctx.contract(name)
+        return self._contracts[name]
+
+    def history(self, certificate_id: int) -> History:
+        """The certificate's events up to the pinned block (read once per reader; see :mod:`ledger.history`)."""
+        if certificate_id not in self._histories:
+            # Imported here: the store's models load only when history is read.
+            from ledger.history import certificate_events
+
+            self._histories[certificate_id] = certificate_events(self.ctx, certificate_id, to_block=self.block_number)
+        return self._histories[certificate_id]
+
+    @property
+    def history_source(self) -> str | None:
+        """Where the events behind the answer were read (the read model, the chain's logs), if any were."""
+        sources = sorted({history.source for history in self._histories.values()})
+        return "; ".join(sources) if sources else None
+
+    def certificate(self, certificate_id: int) -> CertificateRecord:
+        """The stored certificate at the pinned block, typed."""
+        return CertificateRecord.from_abi(list(self.call("Certificates", "certificate", certificate_id).values()))
+
+    def pledge(self, pledge_id: int) -> PledgeRecord:
+        """The stored pledge at the pinned block, typed."""
+        return PledgeRecord.from_abi(list(self.call("Pledges", "pledge", pledge_id).values()))
+
+    def licence(self, licence_id: int) -> LicenceRecord:
+        """The stored licence at the pinned block, typed."""
+        return LicenceRecord.from_abi(list(self.call("Rights", "licence", licence_id).values()))
+
+    def _fetch(self, address: str, calldata: bytes, label: str) -> bytes:
+        """What the node answers to ``calldata`` sent to ``address`` at the pinned block."""
+        return self.ctx.sender.call(TxRequest(to=address, data=calldata, label=label), block=self.block_number)
+
+    def call(self, contract: str, function: str, *args: Any) -> Any:
+        """``contract.function(*args)`` at the pinned block; a refusal is the decoded error."""
+        bound = self.contract(contract)
+        fn = bound.functions[function](*args)
+        calldata = bytes(HexBytes(fn._encode_transaction_data()))
+        output = self._fetch(bound.address, calldata, f"{contract}.{function}")
+        self.calls.append(RecordedCall(contract, bound.address, function, calldata, output))
+        outputs = list(fn.abi.get("outputs", []))
+        types = [collapse_if_tuple(dict(item)) for item in outputs]
+        values = abi_decode(types, output)
+        plain = [
+            _plain(str(item["type"]), item.get("components"), value)
+            for item, value in zip(outputs, values, strict=True)
+        ]
+        return plain[0] if len(plain) == 1 else tuple(plain)
+
+
+# --- checks shared by the finance workflows ------------------------------------------------------
+
+
+def certificate_exists(reader: ChainReader, certificate_id: int) -> CertificateRecord:
+    """The stored certificate, or :class:`NotFoundError` with what to do."""
+    count = int(reader.call("Certificates", "certificateCount"))
+    if certificate_id > count:
+        raise NotFoundError(
+            f"certificate {certificate_id} does not exist (the ledger has {count}); check the id with `dal asset list`"
+        )
+    return reader.certificate(certificate_id)
+
+
+def require_in_force(reader: ChainReader, certificate_id: int) -> CertificateRecord:
+    """The certificate, if it is in force; else a :class:`ValidationError` saying why not."""
+    record = certificate_exists(reader, certificate_id)
+    if not reader.call("Certificates", "isInForce", certificate_id):
+        expiry = record.expiry
+        if record.status is CertificateStatus.ISSUED and expiry and expiry <= reader.block_time:
+            why = f"it expired on {format_time(expiry)}; its holder must have it renewed"
+        elif record.status is CertificateStatus.ISSUED:
+            why = "it is not in force"
+        else:
+            why = f"it is {record.status.label}, not issued"
+        raise ValidationError(f"certificate {certificate_id} is not in force: {why}; nothing can move under it")
+    return record
+
+
+def require_holder_member(reader: ChainReader, address: str, names: Mapping[str, str], *, role: str) -> None:
+    """Refuse an address that is not an active MERCHANT or BANK member (``role`` says what it is for)."""
+    member = MemberRecord.from_abi(list(reader.call("Consortium", "member", address).values()))
+    who = party_label(address, names)
+    if member.status is MemberStatus.NONE:
+        raise ValidationError(f"{who} is not a member of the consortium, so it cannot be the {role}")
+    if member.status is not MemberStatus.ACTIVE:
+        raise ValidationError(f"{who} is a suspended member, so it cannot be the {role} until reinstated")
+    if not member.roles & Role.holders():
+        raise ValidationError(f"{who} is neither a MERCHANT nor a BANK member, so it cannot be the {role}")
