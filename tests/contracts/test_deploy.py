@@ -129,3 +129,31 @@ def test_a_deployer_the_node_cannot_sign_for_is_refused_with_a_hint(ledger: Ledg
     unknown = Web3.to_checksum_address("0x" + "12" * 20)
     with pytest.raises(TransactionError, match="unlock that account"):
         deploy_suite(ledger.w3, unknown, ledger.address("admin"))
+
+
+def test_an_implementation_is_built_only_against_a_directory_that_lists_its_siblings(ledger: Ledger) -> None:
+    """A Consortium whose directory lacks Rights: Certificates cannot be built against it, and a directory whose
+    lists differ in length is refused when the Consortium is initialised."""
+    w3 = ledger.w3
+    consortium = load_artifact("Consortium")
+    implementation = ledger.send(
+        w3.eth.contract(abi=consortium.abi, bytecode=consortium.bytecode).constructor(), "admin"
+    )["contractAddress"]
+    proxy = load_artifact("SuiteProxy")
+    factory = w3.eth.contract(abi=proxy.abi, bytecode=proxy.bytecode)
+    admin = ledger.address("admin")
+
+    def initialise(names: list[bytes], accounts: list[str], flags: list[bool]) -> bytes:
+        return bytes.fromhex(w3.eth.contract(abi=consortium.abi).encode_abi(
+            "initialize", args=[admin, ledger.timelock.address, names, accounts, flags])[2:])
+
+    ledger.reverts(
+        factory.constructor(implementation, initialise([directory_name("Rights")], [], [True])), "admin",
+        "ConsortiumInvalidDirectory", 1, 0, 1,
+    )
+    empty = ledger.send(factory.constructor(implementation, initialise([], [], [])), "admin")["contractAddress"]
+    certificates = load_artifact("Certificates")
+    ledger.reverts(
+        w3.eth.contract(abi=certificates.abi, bytecode=certificates.bytecode).constructor(empty), "admin",
+        "SuiteUnknownContract", directory_name("Rights"),
+    )

@@ -199,6 +199,7 @@ def test_recording_refusals(ledger: Ledger) -> None:
     refused("bank", "PledgesInvalidShares", 0, shares=0)
     refused("bank", "PledgesInvalidShares", 10_001, shares=10_001)
     refused("bank", "PledgesInvalidAmount", 0, amount=0)
+    refused("bank", "PledgesInvalidAmount", 2**128, amount=2**128)
     refused("bank", "PledgesInvalidCurrency", b"cny", currency=b"cny")
     refused("bank", "PledgesInvalidCurrency", b"\x00\x00\x00", currency=b"\x00\x00\x00")
     refused("bank", "PledgesInvalidMaturity", now - 1, maturity=now - 1)
