@@ -237,6 +237,9 @@ def _operations(ctx: LedgerContext) -> dict[str, tuple[TimelockOperation, Operat
             executed[key] = entry.block_number
         else:
             cancelled.add(key)
+    names = {
+        str(to_checksum_address(ctx.deployment.address(name))): name for name in (*DEPLOYED_CONTRACTS, TIMELOCK)
+    }
     found: dict[str, tuple[TimelockOperation, OperationState]] = {}
     for key, entries in calls.items():
         entries.sort(key=lambda item: int(item.args["index"]))
@@ -249,7 +252,7 @@ def _operations(ctx: LedgerContext) -> dict[str, tuple[TimelockOperation, Operat
         first = entries[0]
         state = OperationState(
             operation_id=key,
-            calls=[_describe_call(ctx, item) for item in entries],
+            calls=[_describe_call(ctx, names, item) for item in entries],
             scheduled_block=first.block_number,
             ready_at=block_time_at(ctx.w3, first.block_number) + int(first.args["delay"]),
             executed_block=executed.get(key),
@@ -259,10 +262,10 @@ def _operations(ctx: LedgerContext) -> dict[str, tuple[TimelockOperation, Operat
     return found
 
 
-def _describe_call(ctx: LedgerContext, entry: ChainLog) -> dict[str, str]:
-    """A scheduled call in words: which contract, which function, with what."""
+def _describe_call(ctx: LedgerContext, names: dict[str, str], entry: ChainLog) -> dict[str, str]:
+    """A scheduled call in words: which contract (``names``: address -> contract name), which function, with
+    what."""
     target = to_checksum_address(entry.args["target"])
-    names = {to_checksum_address(ctx.deployment.address(name)): name for name in (*DEPLOYED_CONTRACTS, TIMELOCK)}
     name = names.get(target)
     description = {"target": f"{name} ({target})" if name else target}
     if name is not None:

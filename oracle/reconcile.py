@@ -49,10 +49,6 @@ class Drift:
         return asdict(self)
 
 
-def _hex(value: bytes) -> str:
-    return "0x" + bytes(value).hex()
-
-
 def _catalog_drift(connection: Connection, certificates: Contract | None) -> Iterator[Drift]:
     if certificates is None:
         return
