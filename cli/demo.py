@@ -38,7 +38,7 @@ def demo(
     ] = None,
 ) -> None:
     """Set up a consortium, apply for, review and issue a certificate, license and transfer its rights, pledge
-    it twice (one pledge released, one enforced after maturity) and trace its history.
+    it twice (one pledge released, one realised at an agreed price after maturity) and trace its history.
 
     It runs on a chain and in a data home of its own (a temporary folder unless --home is given), so it never
     touches your chain, accounts or database. Each step says what happened; --json prints one summary whose

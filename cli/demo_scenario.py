@@ -1,4 +1,4 @@
-"""The end-to-end scenario (`dal demo`): a data asset from application to an enforced pledge, on a fresh chain.
+"""The end-to-end scenario (`dal demo`): a data asset from application to a realised pledge, on a fresh chain.
 
 On a fresh local chain: the consortium is set up; a merchant applies with a
 catalog entry; the registrar accepts it, publishes it, and issues it after the
@@ -8,7 +8,8 @@ licenses the development right to a second merchant for a year and transfers
 the merchant's signed consent and records a pledge over the holding right; an
 attempt to transfer the pledged shares is refused with the contract's reason;
 the loan is repaid and the pledge released; a second pledge passes its
-maturity unpaid and is enforced. The oracle then anchors the off-chain records
+maturity unpaid and is realised at a price agreed with the pledgor (never a
+forfeiture), the surplus owed to it. The oracle then anchors the off-chain records
 (the catalog entry) on chain as Merkle roots, brings the read model in step
 with the chain and reconciles the two; the auditor checks the catalog entry
 against its anchor and traces the certificate's history from the read model.
@@ -49,11 +50,19 @@ from ledger.chain.node import free_port
 from ledger.config import Profile
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, ValidationError
-from ledger.inputs import resolve_party
+from ledger.hashing import keccak256
+from ledger.inputs import format_amount, resolve_party
 from ledger.licences import grant_licence
 from ledger.members import DEVELOPMENT_MEMBERS, admit_development_consortium
 from ledger.parties import name_of
-from ledger.pledges import enforce_pledge, record_pledge, release_pledge, show_pledge, sign_consent
+from ledger.pledges import (
+    realise_pledge,
+    record_pledge,
+    release_pledge,
+    show_pledge,
+    sign_consent,
+    sign_realisation,
+)
 from ledger.rights import transfer_shares
 from ledger.store.anchors import RecordKind
 from ledger.verify import verify_certificate
@@ -88,7 +97,7 @@ _PLEDGED_SHARES = 6_000  # 60% of the holding right
 # What the auditor's trace must show, at least.
 _TRACED_EVENTS = {
     "CertificateSubmitted", "CertificateAccepted", "CertificatePublicized", "CertificateIssued", "TransferBatch",
-    "TransferSingle", "LicenceGranted", "PledgeRecorded", "PledgeReleased", "PledgeEnforced",
+    "TransferSingle", "LicenceGranted", "PledgeRecorded", "PledgeReleased", "PledgeRealised",
 }
 #: What merchant-a capitalised developing the data asset, in minor units (1,200,000.00 CNY).
 _BOOKED_COST = 1_200_000_00
@@ -238,8 +247,10 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
          f"{'lendable' if checked.lendable else 'not lendable'}")
 
     maturity = chain_time(ledger.w3) + YEAR
+    registered = chain_time(ledger.w3)
     consent = sign_consent(ledger, cid, "holding", _PLEDGED_SHARES, "bank", "5000000.00", "CNY", maturity,
-                           reference="QH-LOAN-2025-001", as_="merchant-a")
+                           reference="04523456000123456789", registered_at=registered,
+                           registration_expiry=maturity + YEAR, as_="merchant-a")
     step("merchant-a", "consents", "signed its consent to pledge 60% of the holding right to bank for "
          f"5,000,000.00 CNY until {_when(maturity)} (EIP-712 typed data, nonce {consent.nonce})")
     first = record_pledge(ledger, consent, as_="bank")
@@ -262,7 +273,8 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
 
     maturity = chain_time(ledger.w3) + _SECOND_LOAN_DAYS * DAY
     consent = sign_consent(ledger, cid, "holding", _PLEDGED_SHARES, "bank", "3000000.00", "CNY", maturity,
-                           reference="QH-LOAN-2025-002", as_="merchant-a")
+                           reference="04523456000123459876", registered_at=chain_time(ledger.w3),
+                           registration_expiry=maturity + YEAR, as_="merchant-a")
     second = record_pledge(ledger, consent, as_="bank")
     second_id = second.pledge.pledge_id
     step("bank", "records a second pledge", f"recorded pledge {second_id} over 60% of the holding right for "
@@ -272,10 +284,18 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
     step("local chain", "moves its clock", f"moved the chain's clock to {_when(now)}: pledge {second_id} matured "
          "unpaid")
 
-    enforced = enforce_pledge(ledger, second_id, as_="bank")
+    agreement = "0x" + keccak256(f"price agreement for pledge {second_id}: 3,600,000.00 CNY".encode()).hex()
+    agreed = sign_realisation(ledger, second_id, buyer="bank", price="3600000.00", document=agreement,
+                              as_="merchant-a")
+    step("merchant-a", "agrees a price", f"after default, agreed with bank to convert the pledged shares at "
+         f"3,600,000.00 CNY (折价), signing the agreement {agreement[:10]}...")
+    realising = realise_pledge(ledger, second_id, method="agreed-price", consent=agreed, as_="bank")
     holding = _shares(ledger, cid, 0)
-    step("bank", "enforces", f"enforced pledge {second_id}: the pledged shares went to bank, which now holds "
-         f"{holding.get('bank', 0) / 100:g}% of the holding right", enforced.written.tx_hash, enforced.written.block)
+    realised = realising.pledge.realisation
+    step("bank", "realises", f"realised pledge {second_id} at the agreed price: the pledged shares went to bank, "
+         f"which now holds {holding.get('bank', 0) / 100:g}% of the holding right; a surplus of "
+         f"{format_amount(realised.surplus if realised else 0, 'CNY')} CNY is owed to merchant-a (art. 438)",
+         realising.written.tx_hash, realising.written.block)
 
     batches = oracle.anchor()
     step("oracle", "anchors off-chain records", "; ".join(
@@ -300,12 +320,12 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
          f"{len(drifts)} drift(s): " + "; ".join(f"{drift.kind}: {drift.subject}" for drift in drifts))
 
     books_after = audit_books(oracle, merchant)
-    step("auditor", "checks the books again", "checked merchant-a's books after the enforcement: " + (
+    step("auditor", "checks the books again", "checked merchant-a's books after the realisation: " + (
         "; ".join(books_after.drift) if books_after.drift else "no drift (the realised holding went unnoticed)"))
 
     traced = audit.trace(ledger, DEMO_NUMBER)
     step("auditor", "traces", f"traced {DEMO_NUMBER}: {len(traced.events)} events from the application to the "
-         f"enforcement, each with its block, time and transaction (read from the {traced.source})")
+         f"realisation, each with its block, time and transaction (read from the {traced.source})")
 
     final = certificates.show(ledger, ref)
     first_status = show_pledge(ledger, first_id).status
@@ -340,8 +360,9 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
         "verified_lendable": checked.lendable,
         "pledged_transfer_refused": refusal.get("error") == "RightsSharesPledged",
         "first_pledge_released": first_status == "released",
-        "second_pledge_enforced": second_status == "enforced",
-        "enforced_shares_moved": holding == {"merchant-a": 10_000 - _PLEDGED_SHARES, "bank": _PLEDGED_SHARES},
+        "second_pledge_realised": second_status == "realised",
+        "realised_shares_moved": holding == {"merchant-a": 10_000 - _PLEDGED_SHARES, "bank": _PLEDGED_SHARES},
+        "surplus_owed_to_pledgor": realised is not None and realised.surplus == 60_000_000,
         "catalog_anchored": any(batch.kind == RecordKind.CATALOG_VERSION.value for batch in batches),
         "read_model_in_step": synced.cursor == synced.head,
         "catalog_entry_proven_unchanged": entry.ok and entry.unchanged is True,

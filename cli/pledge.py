@@ -1,4 +1,4 @@
-"""`dal pledge`: pledges of shares to banks, from the pledgor's signed consent to release or enforcement."""
+"""`dal pledge`: pledges of shares to banks, from the pledgor's signed consent to release or realisation."""
 
 from __future__ import annotations
 
@@ -12,16 +12,22 @@ from cli.output import write_new_file
 from cli.state import current
 from ledger import certificates, pledges
 from ledger.chain.clock import format_time
-from ledger.consent import ExtensionConsent, PledgeConsent, read_consent_file
+from ledger.consent import (
+    ExtensionConsent,
+    PledgeConsent,
+    RealisationConsent,
+    read_consent_file,
+    reference_text,
+)
 from ledger.errors import ValidationError
-from ledger.inputs import DATE_HELP, DURATION_HELP, parse_chain_moment, parse_shares
+from ledger.inputs import DATE_HELP, DURATION_HELP, parse_chain_moment, parse_shares, parse_since
 from ledger.parties import party_names
 from ledger.pledges import PledgeWrite
 
 __all__ = ["app"]
 
 app = typer.Typer(
-    help="Pledges: the pledgor signs a consent, the bank records it, then releases, extends or enforces it.",
+    help="Pledges: the pledgor signs a consent, the bank records it, then releases, extends or realises it.",
     no_args_is_help=True,
 )
 
@@ -57,7 +63,18 @@ def consent(
     output: OutputOption,
     reference: Annotated[
         str | None,
-        typer.Option("--reference", metavar="TEXT", help="The pledge's registration elsewhere (at most 31 bytes) or a 0x hash."),
+        typer.Option(
+            "--registration", "--reference", metavar="NUMBER",
+            help="The pledge's public registration number (中登网; at most 31 bytes) or a 0x hash.",
+        ),
+    ] = None,
+    registered_at: Annotated[
+        str | None,
+        typer.Option("--registered-at", metavar="DATE", help=f"When it was publicly registered: {DATE_HELP}."),
+    ] = None,
+    registration_term: Annotated[
+        str | None,
+        typer.Option("--registration-term", metavar="DATE", help="When the public registration's term ends."),
     ] = None,
     valid_for: ValidForOption = "1d",
     shares: Annotated[int | None, typer.Option("--shares", metavar="N", help="Basis points pledged (10000 = all).")] = None,
@@ -71,7 +88,12 @@ def consent(
     certificate_id = certificates.resolve(ledger, cert)
     signed = pledges.sign_consent(
         ledger, certificate_id, right, pledged, pledgee, amount, currency, maturity_time,
-        reference=reference, valid_for=valid_for, as_=state.as_name,
+        reference=reference,
+        registered_at=parse_since(ledger, registered_at, what="--registered-at") if registered_at else None,
+        registration_expiry=(
+            parse_chain_moment(ledger, registration_term, what="--registration-term") if registration_term else None
+        ),
+        valid_for=valid_for, as_=state.as_name,
     )
     write_new_file(output, json.dumps(signed.to_document(), indent=2) + "\n")
     state.out.record({**signed.summary(), "nonce": signed.nonce, "file": str(output)}, title="consent signed")
@@ -91,7 +113,13 @@ def create(
 def release(pledge_id: PledgeArgument) -> None:
     """Release a pledge you hold (the loan is repaid): its shares are free again."""
     state = current()
-    _answer(pledges.release_pledge(state.ledger(), pledge_id, as_=state.as_name), "pledge released")
+    done = pledges.release_pledge(state.ledger(), pledge_id, as_=state.as_name)
+    _answer(done, "pledge released")
+    if done.pledge.external_ref != bytes(32):
+        state.out.note(
+            f"reminder: cancel the public registration {reference_text(done.pledge.external_ref)} of this pledge "
+            "(注销登记 at the unified registry, 中登网) so that it no longer shows against the pledgor"
+        )
 
 
 @app.command("consent-extension")
@@ -131,16 +159,76 @@ def extend(
     _answer(pledges.extend_pledge(state.ledger(), pledge_id, signed, as_=state.as_name), "pledge extended")
 
 
-@app.command()
-def enforce(
+@app.command("consent-realisation")
+def consent_realisation(
     pledge_id: PledgeArgument,
-    to: Annotated[
-        str | None, typer.Option("--to", metavar="MEMBER", help="A buyer to receive the shares (default: the bank).")
+    buyer: Annotated[str, typer.Option("--buyer", metavar="MEMBER", help="Who acquires the shares (the bank, or a buyer).")],
+    price: Annotated[str, typer.Option("--price", metavar="AMOUNT", help="The agreed price, in the pledge's currency.")],
+    document: Annotated[
+        str, typer.Option("--document", metavar="FILE", help="The price agreement, or its 0x keccak-256 hash.")
+    ],
+    output: OutputOption,
+    valid_for: ValidForOption = "1d",
+) -> None:
+    """Agree, as the pledgor after default, to a price for the pledged shares (折价); hand the file to the bank."""
+    state = current()
+    signed = pledges.sign_realisation(
+        state.ledger(), pledge_id, buyer=buyer, price=price, document=document, valid_for=valid_for,
+        as_=state.as_name,
+    )
+    write_new_file(output, json.dumps(signed.to_document(), indent=2) + "\n")
+    state.out.record({**signed.summary(), "nonce": signed.nonce, "file": str(output)}, title="realisation agreed")
+
+
+@app.command()
+def realise(
+    pledge_id: PledgeArgument,
+    method: Annotated[
+        str,
+        typer.Option("--method", metavar="METHOD", help="agreed-price (折价), auction, sale or court-ruling."),
+    ],
+    consent_file: Annotated[
+        Path | None,
+        typer.Option("--consent", metavar="FILE", help="For agreed-price: the pledgor's signed realisation."),
+    ] = None,
+    price: Annotated[
+        str | None, typer.Option("--price", metavar="AMOUNT", help="The price obtained, in the pledge's currency.")
+    ] = None,
+    document: Annotated[
+        str | None,
+        typer.Option("--document", metavar="FILE", help="The auction or sale record or ruling, or its 0x hash."),
+    ] = None,
+    buyer: Annotated[
+        str | None, typer.Option("--buyer", metavar="MEMBER", help="Who acquires the shares (default: the bank).")
     ] = None,
 ) -> None:
-    """Enforce a matured pledge you hold: its shares go to you, or to the member you name."""
+    """Realise a matured pledge you hold: the shares go to the buyer at a price, the surplus to the pledgor.
+
+    Never a forfeiture (Civil Code art. 428): the price and the document fixing it are recorded, with the
+    surplus owed to the pledgor or the shortfall still owed (art. 438).
+    """
     state = current()
-    _answer(pledges.enforce_pledge(state.ledger(), pledge_id, to=to, as_=state.as_name), "pledge enforced")
+    signed = RealisationConsent.from_document(read_consent_file(consent_file)) if consent_file else None
+    done = pledges.realise_pledge(
+        state.ledger(), pledge_id, method=method, price=price, document=document, buyer=buyer, consent=signed,
+        as_=state.as_name,
+    )
+    _answer(done, "pledge realised")
+
+
+@app.command("consent-act")
+def consent_act(
+    pledge_id: PledgeArgument,
+    act_hash: Annotated[
+        str, typer.Argument(metavar="ACT_HASH", help="The act's hash, e.g. from `dal rights license --act-hash`.")
+    ],
+) -> None:
+    """Consent, as the pledgee, to an act over the pledged shares (a licence over them)."""
+    state = current()
+    written = pledges.consent_to_act(state.ledger(), pledge_id, act_hash, as_=state.as_name)
+    state.out.record(
+        {"pledge": pledge_id, "act": act_hash, "tx": written.tx_hash, "block": written.block}, title="act consented"
+    )
 
 
 @app.command("list")
@@ -154,7 +242,7 @@ def list_(
     ] = None,
     status: Annotated[
         str | None, typer.Option("--status", metavar="STATUS", help="Only pledges in this status: active, "
-                                 "released or enforced.")
+                                 "released or realised.")
     ] = None,
 ) -> None:
     """List the pledges (of one certificate, or all), oldest first; active ones are ranked per right."""

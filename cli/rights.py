@@ -139,8 +139,17 @@ def license_(
     parent: Annotated[
         int | None, typer.Option("--parent", metavar="LICENCE_ID", help="Grant a sub-licence under this licence.")
     ] = None,
+    act_hash: Annotated[
+        bool,
+        typer.Option("--act-hash", help="Only print the licence's act hash (give --until, not --for), for the pledgee of pledged shares to "
+                     "consent to (`dal pledge consent-act`); nothing is sent."),
+    ] = False,
 ) -> None:
-    """License the development or operation right of CERT to another member for a period."""
+    """License the development or operation right of CERT to another member for a period.
+
+    A licence starts when it is granted (or at --from, never earlier). Only an owner of the whole right grants an
+    exclusive licence. While the shares are pledged, each pledgee first consents to the licence's act hash.
+    """
     state = current()
     ledger = state.ledger()
     chosen = parse_right(right)
@@ -148,8 +157,17 @@ def license_(
     certificate_id = certificates.resolve(ledger, cert)
     now = ChainReader(ledger).block_time
     begin, end = licences.licence_period(now, start, until, duration)
+    first = begin if start else None  # without --from, the licence starts at its grant
+    if act_hash:
+        digest = licences.licence_act_hash(
+            ledger, certificate_id, chosen, to, terms_hash, start=first, end=end, exclusive=exclusive,
+            sublicensable=sublicensable, parent=parent,
+        )
+        state.out.record({"certificate": certificate_id, "right": chosen.label, "act_hash": digest},
+                         title="licence act hash")
+        return
     granted = licences.grant_licence(
-        ledger, certificate_id, chosen, to, terms_hash, start=begin, end=end, exclusive=exclusive,
+        ledger, certificate_id, chosen, to, terms_hash, start=first, end=end, exclusive=exclusive,
         sublicensable=sublicensable, parent=parent, as_=state.as_name,
     )
     row = granted.licence.row(party_names(ledger))

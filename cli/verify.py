@@ -55,6 +55,7 @@ def _readable(summary: dict[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {
         "answer": summary["answer"],
         "reasons": _lines(summary["reasons"], "none"),
+        "warnings": _lines(summary["warnings"], "none"),
         "certificate": f"{summary['certificate']} ({summary['number'] or 'no number'})",
         "status": f"{summary['status']}, {'in force' if summary['in_force'] else 'not in force'}, "
                   f"expires {table_time(summary['expiry']) if summary['expiry'] else 'never'}",

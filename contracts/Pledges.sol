@@ -11,6 +11,7 @@ import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IPledges} from "./interfaces/IPledges.sol";
 import {IRights} from "./interfaces/IRights.sol";
 import {PledgeStatus} from "./types/PledgeStatus.sol";
+import {RealisationMethod} from "./types/RealisationMethod.sol";
 import {Right} from "./types/Right.sol";
 import {Roles} from "./types/Roles.sol";
 import {SuiteNames} from "./types/SuiteNames.sol";
@@ -22,12 +23,19 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     /// @notice The EIP-712 type hash of a pledgor's consent to a pledge.
     bytes32 public constant CONSENT_TYPEHASH = keccak256(
         "PledgeConsent(address pledgor,address pledgee,uint256 certificateId,uint8 right,uint256 shares,"
-        "uint256 amount,bytes3 currency,uint64 maturity,bytes32 externalRef,uint256 nonce,uint256 deadline)"
+        "uint256 amount,bytes3 currency,uint64 maturity,bytes32 externalRef,uint64 registeredAt,"
+        "uint64 registrationExpiry,uint256 nonce,uint256 deadline)"
     );
 
     /// @notice The EIP-712 type hash of a pledgor's consent to extend a pledge.
     bytes32 public constant EXTENSION_TYPEHASH =
         keccak256("PledgeExtension(uint256 pledgeId,uint64 newMaturity,uint256 nonce,uint256 deadline)");
+
+    /// @notice The EIP-712 type hash of a pledgor's agreement to realise a pledge at a price (折价).
+    bytes32 public constant REALISATION_TYPEHASH = keccak256(
+        "PledgeRealisation(uint256 pledgeId,address buyer,uint256 price,bytes32 documentHash,uint256 nonce,"
+        "uint256 deadline)"
+    );
 
     uint256 private constant _TOTAL_SHARES = 10_000;
 
@@ -36,7 +44,8 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     string private constant _DOMAIN_VERSION = "1";
 
     /// @dev Slot A: what release and extension read and write; slot B: the pledgor's side and the senior link;
-    /// slots C and D: the secured amount and the external reference, stored so that every term can be proved.
+    /// slots C and D: the secured amount, the public registration's time, term and number, stored so that every term
+    /// can be proved.
     struct PledgeRecord {
         address pledgee;
         uint40 maturity;
@@ -48,13 +57,28 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         uint40 certificateId;
         uint40 seniorPledgeId;
         uint128 amount;
+        uint40 registeredAt;
+        uint40 registrationExpiry;
         bytes32 externalRef;
+    }
+
+    /// @dev A realisation: slot A the buyer, method and time; slot B the price and the shares taken (the surplus and
+    /// shortfall follow from the price and the stored amount); slot C the document's hash.
+    struct RealisationStored {
+        address buyer;
+        RealisationMethod method;
+        uint40 realisedAt;
+        uint128 price;
+        uint16 shares;
+        bytes32 documentHash;
     }
 
     /// @custom:storage-location erc7201:dataassetledger.storage.Pledges
     struct PledgesStorage {
         uint256 pledgeCount;
         mapping(uint256 pledgeId => PledgeRecord) pledges;
+        mapping(uint256 pledgeId => RealisationStored) realisations;
+        mapping(uint256 pledgeId => mapping(bytes32 actHash => bool)) actConsents;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dataassetledger.storage.Pledges")) - 1)) & ~bytes32(uint256(0xff))
@@ -92,6 +116,7 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         if (terms.amount == 0 || terms.amount > type(uint128).max) revert PledgesInvalidAmount(terms.amount);
         _checkCurrency(terms.currency);
         if (terms.maturity <= block.timestamp) revert PledgesInvalidMaturity(terms.maturity);
+        _checkRegistration(terms);
         _useSignature(pledgor, _consentDigest(msg.sender, terms, nonce, deadline), nonce, deadline, signature);
 
         // Effects before the interaction: the pledge is stored, ranked behind the pledgor's most recent one on
@@ -131,28 +156,62 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     }
 
     /// @inheritdoc IPledges
-    function enforcePledge(uint256 pledgeId, address recipient) external {
+    function realisePledge(
+        uint256 pledgeId,
+        Realisation calldata realisation_,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
         PledgeRecord storage record = _asPledgee(pledgeId);
         if (block.timestamp < record.maturity) revert PledgesNotMatured(pledgeId, record.maturity);
-        address pledgor = record.pledgor;
-        if (recipient == pledgor) revert PledgesInvalidRecipient(recipient);
-        if (recipient != msg.sender) _requireActive(recipient, Roles.HOLDERS);
+        _checkRealisation(pledgeId, record.pledgor, realisation_, nonce, deadline, signature);
+        uint256 taken = _sharesToTake(pledgeId, record);
 
-        uint256 certificateId = record.certificateId;
-        Right right = record.right;
-        uint256 shares = record.shares;
-        (uint256 seniorShares, uint256 nearestSenior) = _activeSeniorShares(record.seniorPledgeId);
-        uint256 balance = _rights.sharesOf(certificateId, right, pledgor);
-        uint256 available = balance > seniorShares ? balance - seniorShares : 0;
-        uint256 taken = shares;
-        if (available < shares) {
-            if (nearestSenior != 0) revert PledgesSeniorPledgeOutstanding(pledgeId, nearestSenior);
-            taken = available;
+        _recordRealisation(pledgeId, record, realisation_, taken);
+        _rights.seizeShares(
+            record.certificateId, record.right, record.pledgor, realisation_.buyer, record.shares, taken
+        );
+    }
+
+    /// @inheritdoc IPledges
+    function consentToAct(uint256 pledgeId, bytes32 actHash) external {
+        _asPledgee(pledgeId);
+        _store().actConsents[pledgeId][actHash] = true;
+        emit PledgeActConsented(pledgeId, actHash);
+    }
+
+    /// @inheritdoc IPledges
+    function requireActConsent(uint256 lastPledgeId, bytes32 actHash) external view {
+        for (uint256 id = lastPledgeId; id != 0; id = _store().pledges[id].seniorPledgeId) {
+            PledgeRecord storage record = _store().pledges[id];
+            if (record.status == PledgeStatus.Active && !_store().actConsents[id][actHash]) {
+                revert PledgesActNotConsented(id, record.pledgee, actHash);
+            }
         }
+    }
 
-        _setStatus(record, PledgeStatus.Enforced);
-        emit PledgeEnforced(pledgeId, recipient, taken);
-        _rights.seizeShares(certificateId, right, pledgor, recipient, shares, taken);
+    /// @inheritdoc IPledges
+    function actConsented(uint256 pledgeId, bytes32 actHash) external view returns (bool) {
+        return _store().actConsents[pledgeId][actHash];
+    }
+
+    /// @inheritdoc IPledges
+    function realisation(uint256 pledgeId) external view returns (RealisationRecord memory) {
+        PledgeRecord storage record = _existing(pledgeId);
+        if (record.status != PledgeStatus.Realised) revert PledgesNotRealised(pledgeId);
+        RealisationStored storage stored = _store().realisations[pledgeId];
+        (uint256 surplus, uint256 shortfall) = _settlement(stored.price, record.amount);
+        return RealisationRecord({
+            method: stored.method,
+            buyer: stored.buyer,
+            realisedAt: stored.realisedAt,
+            shares: stored.shares,
+            price: stored.price,
+            surplus: surplus,
+            shortfall: shortfall,
+            documentHash: stored.documentHash
+        });
     }
 
     /// @inheritdoc IPledges
@@ -169,7 +228,9 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
             seniorPledgeId: record.seniorPledgeId,
             amount: record.amount,
             currency: record.currency,
-            externalRef: record.externalRef
+            externalRef: record.externalRef,
+            registeredAt: record.registeredAt,
+            registrationExpiry: record.registrationExpiry
         });
     }
 
@@ -206,6 +267,18 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     }
 
     /// @inheritdoc IPledges
+    function hashRealisation(
+        uint256 pledgeId,
+        address buyer,
+        uint256 price,
+        bytes32 documentHash,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32) {
+        return _realisationDigest(pledgeId, buyer, price, documentHash, nonce, deadline);
+    }
+
+    /// @inheritdoc IPledges
     function hashExtension(uint256 pledgeId, uint64 newMaturity, uint256 nonce, uint256 deadline)
         external
         view
@@ -233,6 +306,8 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
             certificateId: SafeCast.toUint40(terms.certificateId),
             seniorPledgeId: uint40(seniorPledgeId),
             amount: uint128(terms.amount),
+            registeredAt: uint40(terms.registeredAt),
+            registrationExpiry: uint40(terms.registrationExpiry),
             externalRef: terms.externalRef
         });
         emit PledgeRecorded(
@@ -246,6 +321,8 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
             terms.currency,
             terms.maturity,
             terms.externalRef,
+            terms.registeredAt,
+            terms.registrationExpiry,
             seniorPledgeId
         );
     }
@@ -266,6 +343,77 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     /// @dev The one write path of a pledge's end; the caller emits the end's event right after.
     function _setStatus(PledgeRecord storage record, PledgeStatus status) private {
         record.status = status;
+    }
+
+    /// @dev The one write path of a realisation, followed by its event.
+    function _recordRealisation(
+        uint256 pledgeId,
+        PledgeRecord storage record,
+        Realisation calldata realisation_,
+        uint256 taken
+    ) private {
+        _setStatus(record, PledgeStatus.Realised);
+        _store().realisations[pledgeId] = RealisationStored({
+            buyer: realisation_.buyer,
+            method: realisation_.method,
+            realisedAt: uint40(block.timestamp),
+            price: uint128(realisation_.price),
+            shares: uint16(taken),
+            documentHash: realisation_.documentHash
+        });
+        (uint256 surplus, uint256 shortfall) = _settlement(realisation_.price, record.amount);
+        emit PledgeRealised(
+            pledgeId,
+            realisation_.buyer,
+            realisation_.method,
+            taken,
+            realisation_.price,
+            surplus,
+            shortfall,
+            realisation_.documentHash
+        );
+    }
+
+    /// @dev A realisation's buyer, price and document, and for an agreed price the pledgor's signature.
+    function _checkRealisation(
+        uint256 pledgeId,
+        address pledgor,
+        Realisation calldata realisation_,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) private {
+        address buyer = realisation_.buyer;
+        if (buyer == pledgor) revert PledgesInvalidBuyer(buyer);
+        if (buyer != msg.sender) _requireActive(buyer, Roles.HOLDERS);
+        uint256 price = realisation_.price;
+        if (price == 0 || price > type(uint128).max) revert PledgesInvalidPrice(price);
+        if (realisation_.documentHash == bytes32(0)) revert PledgesMissingDocument();
+        if (realisation_.method == RealisationMethod.AgreedPrice) {
+            // 折价 is an agreement: the pledgor signs the price, the buyer and the document after default.
+            bytes32 digest = _realisationDigest(pledgeId, buyer, price, realisation_.documentHash, nonce, deadline);
+            _useSignature(pledgor, digest, nonce, deadline, signature);
+        } else if (signature.length != 0) {
+            revert PledgesUnexpectedSignature(realisation_.method);
+        }
+    }
+
+    /// @dev The shares a realisation takes: all pledged shares, unless active seniors claim them (refused) or, with
+    /// no active senior left, a senior's realisation took part of the balance (what is left).
+    function _sharesToTake(uint256 pledgeId, PledgeRecord storage record) private view returns (uint256 taken) {
+        (uint256 seniorShares, uint256 nearestSenior) = _activeSeniorShares(record.seniorPledgeId);
+        uint256 balance = _rights.sharesOf(record.certificateId, record.right, record.pledgor);
+        uint256 available = balance > seniorShares ? balance - seniorShares : 0;
+        taken = record.shares;
+        if (available < taken) {
+            if (nearestSenior != 0) revert PledgesSeniorPledgeOutstanding(pledgeId, nearestSenior);
+            taken = available;
+        }
+    }
+
+    /// @dev What the price leaves to the pledgor (surplus) or leaves owed by the debtor (shortfall) (art. 438).
+    function _settlement(uint256 price, uint256 amount) private pure returns (uint256 surplus, uint256 shortfall) {
+        return price > amount ? (price - amount, uint256(0)) : (uint256(0), amount - price);
     }
 
     /// @dev Sum of the shares of the active pledges along the senior chain, and the nearest active one.
@@ -308,6 +456,8 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
                 terms.currency,
                 terms.maturity,
                 terms.externalRef,
+                terms.registeredAt,
+                terms.registrationExpiry,
                 nonce,
                 deadline
             )
@@ -321,6 +471,31 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         returns (bytes32)
     {
         return _hashTypedDataV4(keccak256(abi.encode(EXTENSION_TYPEHASH, pledgeId, newMaturity, nonce, deadline)));
+    }
+
+    function _realisationDigest(
+        uint256 pledgeId,
+        address buyer,
+        uint256 price,
+        bytes32 documentHash,
+        uint256 nonce,
+        uint256 deadline
+    ) private view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(REALISATION_TYPEHASH, pledgeId, buyer, price, documentHash, nonce, deadline))
+        );
+    }
+
+    /// @dev A public registration has a number, a time not in the future and a term ending after it; or none at all.
+    function _checkRegistration(PledgeTerms calldata terms) private view {
+        bool registered = terms.externalRef != bytes32(0);
+        bool valid = registered
+            ? terms.registeredAt != 0 && terms.registeredAt <= block.timestamp
+                && terms.registrationExpiry > terms.registeredAt && terms.registrationExpiry <= type(uint40).max
+            : terms.registeredAt == 0 && terms.registrationExpiry == 0;
+        if (!valid) {
+            revert PledgesInvalidRegistration(terms.externalRef, terms.registeredAt, terms.registrationExpiry);
+        }
     }
 
     /// @dev Three upper-case ASCII letters, as ISO 4217 codes are.

@@ -8,6 +8,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {SuiteContract} from "./base/SuiteContract.sol";
 import {ICertificates} from "./interfaces/ICertificates.sol";
+import {CertificateStatus} from "./types/CertificateStatus.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IPledges} from "./interfaces/IPledges.sol";
 import {IRights} from "./interfaces/IRights.sol";
@@ -24,6 +25,12 @@ import {SuiteNames} from "./types/SuiteNames.sol";
 contract Rights is IRights, ERC165, SuiteContract {
     /// @notice The shares of a right: 10,000 basis points.
     uint256 public constant TOTAL_SHARES = 10_000;
+
+    /// @notice How deep sub-licences nest: a licence granted by an owner is at depth 1, its sub-licences at 2, ...
+    uint256 public constant MAX_LICENCE_DEPTH = 8;
+
+    /// @notice The domain tag of a licence's act hash, which a pledgee consents to ({licenceActHash}).
+    bytes32 public constant LICENCE_ACT = keccak256("dal.licence-act/1");
 
     /// @dev Slot A: what revocation and the period checks read; slot B: what sub-licensing and views read; slot C:
     /// the terms' hash, stored so that a licence's terms can be proved.
@@ -48,6 +55,8 @@ contract Rights is IRights, ERC165, SuiteContract {
         mapping(uint256 licenceId => LicenceRecord) licences;
         mapping(uint256 certificateId => mapping(Right right => uint256[] licenceIds)) rootLicences;
         mapping(uint256 parentId => uint256[] licenceIds) sublicences;
+        mapping(uint256 certificateId => mapping(Right right => uint256[] licenceIds)) rootExclusives;
+        mapping(uint256 parentId => uint256[] licenceIds) subExclusives;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dataassetledger.storage.Rights")) - 1)) & ~bytes32(uint256(0xff))
@@ -200,7 +209,12 @@ contract Rights is IRights, ERC165, SuiteContract {
         uint256 lockedShares,
         uint256 shares
     ) external onlyCaller(address(_pledges)) {
-        _requireInForce(certificateId);
+        // Expired or suspended, the collateral still secures the debt: only a certificate never issued or cancelled
+        // cannot be realised.
+        CertificateStatus status = _certificates.certificate(certificateId).status;
+        if (status != CertificateStatus.Issued && status != CertificateStatus.Suspended) {
+            revert RightsCertificateNotInForce(certificateId);
+        }
         Position position = _store().positions[certificateId][owner];
         _store().positions[certificateId][owner] = position.withPledged(right, position.pledged(right) - lockedShares);
         if (shares == 0) return;
@@ -248,72 +262,63 @@ contract Rights is IRights, ERC165, SuiteContract {
         _requireActive(msg.sender, Roles.HOLDERS);
         if (right == Right.Holding) revert RightsNotLicensable(right);
         _requireInForce(certificateId);
-        if (_store().positions[certificateId][msg.sender].shares(right) == 0) {
-            revert RightsNotRightOwner(certificateId, right, msg.sender);
+        Position position = _store().positions[certificateId][msg.sender];
+        uint256 owned = position.shares(right);
+        if (owned == 0) revert RightsNotRightOwner(certificateId, right, msg.sender);
+        // A partial holder grants non-exclusive licences only: exclusivity is the whole right's to give.
+        if (terms.exclusive && owned != TOTAL_SHARES) {
+            revert RightsExclusiveNeedsWholeRight(certificateId, right, msg.sender, owned);
         }
-        _checkTerms(terms);
-        _checkExclusivity(_store().rootLicences[certificateId][right], terms);
-        licenceId = _grant(certificateId, right, 0, terms);
-        _store().rootLicences[certificateId][right].push(licenceId);
+        (uint64 start, uint64 end) = _checkTerms(terms);
+        // Pledged shares: the pledgee of every active pledge on them consents to the licence (arts. 443-444).
+        if (position.pledged(right) != 0) {
+            _pledges.requireActConsent(position.lastPledge(right), licenceActHash(certificateId, right, 0, terms));
+        }
+        RightsStorage storage $ = _store();
+        _checkExclusivity($.rootLicences[certificateId][right], $.rootExclusives[certificateId][right], terms, start);
+        licenceId = _grant(certificateId, right, 0, terms, start, end);
+        $.rootLicences[certificateId][right].push(licenceId);
+        if (terms.exclusive) $.rootExclusives[certificateId][right].push(licenceId);
     }
 
     /// @inheritdoc IRights
     function grantSublicence(uint256 parentId, LicenceTerms calldata terms) external returns (uint256 licenceId) {
         _requireActive(msg.sender, Roles.HOLDERS);
         LicenceRecord storage parent = _existingLicence(parentId);
-        if (parent.revoked) revert RightsLicenceRevoked(parentId);
         if (parent.licensee != msg.sender) revert RightsNotLicensee(parentId, msg.sender);
         if (!parent.sublicensable) revert RightsNotSublicensable(parentId);
+        // The parent must be in force: neither it nor any ancestor revoked, and not nested too deep.
+        (uint256 revokedId, uint256 depth) = _lineage(parentId);
+        if (revokedId != 0) revert RightsLicenceRevoked(revokedId);
+        if (depth >= MAX_LICENCE_DEPTH) revert RightsLicenceTooDeep(parentId, MAX_LICENCE_DEPTH);
         uint256 certificateId = parent.certificateId;
         _requireInForce(certificateId);
-        _checkTerms(terms);
-        if (terms.start < parent.start || terms.end > parent.end) {
-            revert RightsPeriodOutsideParent(parentId, terms.start, terms.end);
-        }
+        (uint64 start, uint64 end) = _checkTerms(terms);
+        if (start < parent.start || end > parent.end) revert RightsPeriodOutsideParent(parentId, start, end);
         // A sub-licence grants no more than its parent: an exclusive one needs an exclusive parent.
         if (terms.exclusive && !parent.exclusive) revert RightsExclusiveBeyondParent(parentId);
-        _checkExclusivity(_store().sublicences[parentId], terms);
-        licenceId = _grant(certificateId, parent.right, parentId, terms);
-        _store().sublicences[parentId].push(licenceId);
+        RightsStorage storage $ = _store();
+        _checkExclusivity($.sublicences[parentId], $.subExclusives[parentId], terms, start);
+        licenceId = _grant(certificateId, parent.right, parentId, terms, start, end);
+        $.sublicences[parentId].push(licenceId);
+        if (terms.exclusive) $.subExclusives[parentId].push(licenceId);
     }
 
     /// @inheritdoc IRights
     function revokeLicence(uint256 licenceId, bytes32 reasonHash) external {
         _requireActive(msg.sender, Roles.HOLDERS);
         LicenceRecord storage record = _existingLicence(licenceId);
-        if (record.grantor != msg.sender) revert RightsNotGrantor(licenceId, msg.sender);
+        if (!_mayRevoke(record, msg.sender)) revert RightsNotGrantor(licenceId, msg.sender);
         if (record.revoked) revert RightsLicenceRevoked(licenceId);
-
-        _revoke(licenceId, licenceId, reasonHash);
-        // Revoke the subtree one generation at a time. A revoked licence's subtree is already revoked (nothing is
-        // granted under a revoked licence), so it is skipped.
-        uint256[] memory generation = new uint256[](1);
-        generation[0] = licenceId;
-        uint256 generationSize = 1;
-        while (generationSize != 0) {
-            uint256 childCount = 0;
-            for (uint256 i = 0; i < generationSize; ++i) {
-                childCount += _store().sublicences[generation[i]].length;
-            }
-            uint256[] memory next = new uint256[](childCount);
-            uint256 nextSize = 0;
-            for (uint256 i = 0; i < generationSize; ++i) {
-                uint256[] storage children = _store().sublicences[generation[i]];
-                for (uint256 j = 0; j < children.length; ++j) {
-                    uint256 child = children[j];
-                    if (_store().licences[child].revoked) continue;
-                    _revoke(child, licenceId, reasonHash);
-                    next[nextSize++] = child;
-                }
-            }
-            generation = next;
-            generationSize = nextSize;
-        }
+        // Revocation is lazy: a licence is in force only while its ancestors are, so revoking one licence ends its
+        // whole subtree in one write, however large the subtree.
+        _revoke(licenceId, reasonHash);
     }
 
     /// @inheritdoc IRights
     function licence(uint256 licenceId) external view returns (Licence memory) {
         LicenceRecord storage record = _existingLicence(licenceId);
+        (uint256 revokedId,) = _lineage(licenceId);
         return Licence({
             certificateId: record.certificateId,
             right: record.right,
@@ -324,7 +329,7 @@ contract Rights is IRights, ERC165, SuiteContract {
             end: record.end,
             exclusive: record.exclusive,
             sublicensable: record.sublicensable,
-            revoked: record.revoked,
+            revoked: revokedId != 0,
             termsHash: record.termsHash
         });
     }
@@ -342,6 +347,15 @@ contract Rights is IRights, ERC165, SuiteContract {
     /// @inheritdoc IRights
     function licenceCount() external view returns (uint256) {
         return _store().licenceCount;
+    }
+
+    /// @inheritdoc IRights
+    function licenceActHash(uint256 certificateId, Right right, uint256 parentId, LicenceTerms calldata terms)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(LICENCE_ACT, certificateId, right, parentId, terms));
     }
 
     // ----------------------------------------------------------------------------------------------------------
@@ -414,34 +428,67 @@ contract Rights is IRights, ERC165, SuiteContract {
         if (!valid) revert RightsInvalidTokenId(id);
     }
 
-    function _checkTerms(LicenceTerms calldata terms) private view {
+    /// @dev The licensee, and the period: a start of 0 means the grant's time; an earlier start than the grant
+    /// is refused (no back-dating), and the period must not be empty.
+    function _checkTerms(LicenceTerms calldata terms) private view returns (uint64 start, uint64 end) {
         _requireActive(terms.licensee, Roles.HOLDERS);
         if (terms.licensee == msg.sender) revert RightsInvalidRecipient(terms.licensee);
-        if (terms.start >= terms.end || terms.end <= block.timestamp) {
-            revert RightsInvalidPeriod(terms.start, terms.end);
+        start = terms.start == 0 ? uint64(block.timestamp) : terms.start;
+        end = terms.end;
+        if (start < block.timestamp) revert RightsLicenceBackdated(start, uint64(block.timestamp));
+        if (start >= end) revert RightsInvalidPeriod(start, end);
+    }
+
+    /// @dev Among siblings, an exclusive licence excludes every overlapping one. A non-exclusive grant compares
+    /// itself with the exclusive siblings only, so its cost does not grow with the number of non-exclusive ones.
+    function _checkExclusivity(
+        uint256[] storage siblings,
+        uint256[] storage exclusiveSiblings,
+        LicenceTerms calldata terms,
+        uint64 start
+    ) private view {
+        uint256[] storage candidates = terms.exclusive ? siblings : exclusiveSiblings;
+        for (uint256 i = 0; i < candidates.length; ++i) {
+            uint256 siblingId = candidates[i];
+            LicenceRecord storage sibling = _store().licences[siblingId];
+            if (sibling.revoked) continue;
+            if (start < sibling.end && sibling.start < terms.end) revert RightsExclusiveConflict(siblingId);
         }
     }
 
-    function _checkExclusivity(uint256[] storage siblings, LicenceTerms calldata terms) private view {
-        for (uint256 i = 0; i < siblings.length; ++i) {
-            uint256 siblingId = siblings[i];
-            LicenceRecord storage sibling = _store().licences[siblingId];
-            if (sibling.revoked) continue;
-            bool overlaps = terms.start < sibling.end && sibling.start < terms.end;
-            if (overlaps && (terms.exclusive || sibling.exclusive)) revert RightsExclusiveConflict(siblingId);
+    /// @dev The nearest revoked licence among `licenceId` and its ancestors (0 if none), and its depth (1 for a
+    /// licence granted by an owner). Bounded by {MAX_LICENCE_DEPTH}.
+    function _lineage(uint256 licenceId) private view returns (uint256 revokedId, uint256 depth) {
+        for (uint256 id = licenceId; id != 0; id = _store().licences[id].parentId) {
+            ++depth;
+            if (revokedId == 0 && _store().licences[id].revoked) revokedId = id;
         }
+    }
+
+    /// @dev Who may revoke: the grantor; for a licence granted by an owner of the right, once the grantor holds none
+    /// of it, the holder of more than half of the right (the licensor's position follows the right, as a lease
+    /// follows the thing let).
+    function _mayRevoke(LicenceRecord storage record, address account) private view returns (bool) {
+        if (record.parentId != 0) return record.grantor == account;
+        Position grantor = _store().positions[record.certificateId][record.grantor];
+        if (grantor.shares(record.right) != 0) return record.grantor == account;
+        return _store().positions[record.certificateId][account].shares(record.right) * 2 > TOTAL_SHARES;
     }
 
     /// @dev The one write path that creates a licence, followed by its event.
-    function _grant(uint256 certificateId, Right right, uint256 parentId, LicenceTerms calldata terms)
-        private
-        returns (uint256 licenceId)
-    {
+    function _grant(
+        uint256 certificateId,
+        Right right,
+        uint256 parentId,
+        LicenceTerms calldata terms,
+        uint64 start,
+        uint64 end
+    ) private returns (uint256 licenceId) {
         licenceId = ++_store().licenceCount;
         _store().licences[licenceId] = LicenceRecord({
             grantor: msg.sender,
-            start: SafeCast.toUint40(terms.start),
-            end: SafeCast.toUint40(terms.end),
+            start: SafeCast.toUint40(start),
+            end: SafeCast.toUint40(end),
             right: right,
             revoked: false,
             licensee: terms.licensee,
@@ -459,17 +506,17 @@ contract Rights is IRights, ERC165, SuiteContract {
             msg.sender,
             parentId,
             terms.termsHash,
-            terms.start,
-            terms.end,
+            start,
+            end,
             terms.exclusive,
             terms.sublicensable
         );
     }
 
     /// @dev The one write path that revokes a licence, followed by its event.
-    function _revoke(uint256 licenceId, uint256 rootLicenceId, bytes32 reasonHash) private {
+    function _revoke(uint256 licenceId, bytes32 reasonHash) private {
         _store().licences[licenceId].revoked = true;
-        emit LicenceRevoked(licenceId, rootLicenceId, msg.sender, reasonHash);
+        emit LicenceRevoked(licenceId, msg.sender, reasonHash);
     }
 
     function _existingLicence(uint256 licenceId) private view returns (LicenceRecord storage record) {

@@ -9,7 +9,7 @@ its block time and its transaction, and a sentence saying what happened.
 and how did it get there": the block in force at that time is found from block
 timestamps, the share movements up to it are replayed, and for every holder
 the movements that made its holding are listed (issue, transfer, or
-enforcement of a pledge). The certificate's status then, and the licences and
+realisation of a pledge). The certificate's status then, and the licences and
 pledges that bound it then, come from the same replay.
 
 Both read their events through :mod:`ledger.history`: from the oracle's read
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +37,7 @@ from ledger.history import certificate_events, certificates_moved, named_events,
 from ledger.inputs import format_amount, resolve_party
 from ledger.members import event_log
 from ledger.parties import name_of
-from ledger.types import CertificateRequest, Right
+from ledger.types import CertificateRequest, RealisationMethod, Right
 
 __all__ = [
     "Acquisition",
@@ -97,7 +97,7 @@ class Trace:
 
 @dataclass(frozen=True)
 class Acquisition:
-    """One movement of a holder's shares of a right: in (issue, transfer, enforcement) or out."""
+    """One movement of a holder's shares of a right: in (issue, transfer, realisation of a pledge) or out."""
 
     block: int
     time: dt.datetime
@@ -188,7 +188,29 @@ def _percent(shares: int) -> str:
     return f"{shares / 100:g}%"
 
 
-def _summary(event: ChainLog, names: _Names, enforced_in_tx: Mapping[str, int], certificate_id: int) -> str:
+def _realised(a: Mapping[str, Any], n: Callable[[str], str], currency: str) -> str:
+    """A realisation in the words of the Civil Code (arts. 436, 438)."""
+    method = RealisationMethod(int(a["method"]))
+    price = format_amount(int(a["price"]), currency) if currency else str(a["price"])
+    surplus, shortfall = int(a["surplus"]), int(a["shortfall"])
+    if surplus:
+        owed = f"the surplus of {format_amount(surplus, currency)} {currency} over the secured debt is owed to the pledgor"
+    elif shortfall:
+        owed = f"the debtor still owes the shortfall of {format_amount(shortfall, currency)} {currency}"
+    else:
+        owed = "the price equals the secured debt"
+    return (f"pledge {a['pledgeId']} realised by {method.legal_term} at {price} {currency}: "
+            f"{_percent(int(a['shares']))} went to the buyer {n(a['buyer'])} (document {_short(a['documentHash'])}); "
+            f"{owed}")
+
+
+def _summary(
+    event: ChainLog,
+    names: _Names,
+    enforced_in_tx: Mapping[str, int],
+    certificate_id: int,
+    currencies: Mapping[int, str],
+) -> str:
     a = event.args
     n = names.label
     match event.event:
@@ -237,7 +259,7 @@ def _summary(event: ChainLog, names: _Names, enforced_in_tx: Mapping[str, int], 
                 moves = ", ".join(f"{_percent(shares)} of the {right} right" for right, shares in items)
             if str(a["from"]) == _ZERO:
                 return f"{n(a['to'])} received {moves} at issue"
-            how = f" by enforcement of pledge {enforced_in_tx[event.tx_hash]}" if event.tx_hash in enforced_in_tx \
+            how = f" by realisation of pledge {enforced_in_tx[event.tx_hash]}" if event.tx_hash in enforced_in_tx \
                 else ""
             return f"{n(a['from'])} transferred {moves} to {n(a['to'])}{how}"
         case "LicenceGranted":
@@ -247,13 +269,13 @@ def _summary(event: ChainLog, names: _Names, enforced_in_tx: Mapping[str, int], 
             return (f"{n(a['grantor'])} licensed the {Right(int(a['right'])).label} right to {n(a['licensee'])} "
                     f"from {_date(a['start'])} to {_date(a['end'])} ({kind}{sub}): licence {a['licenceId']}{parent}")
         case "LicenceRevoked":
-            root = "" if a["rootLicenceId"] == a["licenceId"] else f" with licence {a['rootLicenceId']}"
-            return f"licence {a['licenceId']} revoked by {n(a['revokedBy'])}{root}"
+            return f"licence {a['licenceId']} revoked by {n(a['revokedBy'])}, and every licence granted under it"
         case "PledgeRecorded":
             amount = format_amount(int(a["amount"]), bytes(a["currency"]).decode("ascii", "replace"))
             currency = bytes(a["currency"]).decode("ascii", "replace")
             reference = reference_text(bytes(a["externalRef"]))
-            ref = f", registered as {reference}" if reference else ""
+            ref = (f", publicly registered as {reference} on {_date(a['registeredAt'])} until "
+                   f"{_date(a['registrationExpiry'])}") if reference else ", not publicly registered"
             return (f"{n(a['pledgee'])} recorded pledge {a['pledgeId']} over {_percent(int(a['shares']))} of the "
                     f"{Right(int(a['right'])).label} right of {n(a['pledgor'])}, securing {amount} {currency} until "
                     f"{_date(a['maturity'])}{ref}")
@@ -261,8 +283,10 @@ def _summary(event: ChainLog, names: _Names, enforced_in_tx: Mapping[str, int], 
             return f"pledge {a['pledgeId']} released"
         case "PledgeExtended":
             return f"pledge {a['pledgeId']} extended to {_date(a['maturity'])}"
-        case "PledgeEnforced":
-            return f"pledge {a['pledgeId']} enforced: {_percent(int(a['shares']))} went to {n(a['recipient'])}"
+        case "PledgeRealised":
+            return _realised(a, n, currencies.get(int(a["pledgeId"]), ""))
+        case "PledgeActConsented":
+            return f"the pledgee of pledge {a['pledgeId']} consented to an act over its collateral ({_short(a['actHash'])})"
     return event.event
 
 
@@ -280,7 +304,11 @@ def trace(ledger: LedgerContext, ref: str) -> Trace:
     read = certificate_events(ledger, certificate_id, log=log)
     events = read.events
     names = _Names(ledger, log)
-    enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeEnforced"}
+    enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeRealised"}
+    currencies = {
+        int(event.args["pledgeId"]): bytes(event.args["currency"]).decode("ascii", "replace")
+        for event in events if event.event == "PledgeRecorded"
+    }
     traced = [
         TraceEvent(
             block=event.block_number,
@@ -290,7 +318,7 @@ def trace(ledger: LedgerContext, ref: str) -> Trace:
             log_index=event.log_index,
             contract=event.contract,
             event=event.event,
-            summary=_summary(event, names, enforced, certificate_id),
+            summary=_summary(event, names, enforced, certificate_id, currencies),
             args=event.plain_args(),
         )
         for event in events
@@ -307,7 +335,7 @@ def _paths(
     """Balances per right and owner after ``events``, and every owner's movements per right."""
     balances: dict[str, dict[str, int]] = {right.label: defaultdict(int) for right in Right}
     paths: dict[tuple[str, str], list[Acquisition]] = defaultdict(list)
-    enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeEnforced"}
+    enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeRealised"}
     for event in events:
         if event.event not in ("TransferSingle", "TransferBatch"):
             continue
@@ -316,7 +344,7 @@ def _paths(
         time = as_datetime(log.block_time(event.block_number)) or dt.datetime.fromtimestamp(0, dt.UTC)
         minted = sender == _ZERO
         how = "issue" if minted else (
-            f"enforcement of pledge {enforced[event.tx_hash]}" if event.tx_hash in enforced else "transfer"
+            f"realisation of pledge {enforced[event.tx_hash]}" if event.tx_hash in enforced else "transfer"
         )
         for right, shares in _transfer_items(event, certificate_id):
             if not minted:
@@ -356,7 +384,7 @@ def _licences_then(events: Sequence[ChainLog], when: int, names: _Names) -> list
 
 
 def _pledges_then(events: Sequence[ChainLog], names: _Names) -> list[dict[str, Any]]:
-    ended = {int(e.args["pledgeId"]) for e in events if e.event in ("PledgeReleased", "PledgeEnforced")}
+    ended = {int(e.args["pledgeId"]) for e in events if e.event in ("PledgeReleased", "PledgeRealised")}
     maturity = {int(e.args["pledgeId"]): int(e.args["maturity"]) for e in events if e.event == "PledgeExtended"}
     pledges = []
     for event in events:
@@ -456,7 +484,7 @@ class MemberTrace:
 _PARTY_EVENTS = (
     ("Certificates", "CertificateSubmitted"), ("Certificates", "CertificateIssued"),
     ("Certificates", "CertificateObjected"), ("Rights", "TransferSingle"), ("Rights", "TransferBatch"),
-    ("Rights", "LicenceGranted"), ("Pledges", "PledgeRecorded"), ("Pledges", "PledgeEnforced"),
+    ("Rights", "LicenceGranted"), ("Pledges", "PledgeRecorded"), ("Pledges", "PledgeRealised"),
 )
 
 
@@ -480,9 +508,9 @@ def _role(
             enforced = event.tx_hash in enforced_in
             if is_member("to"):
                 return "received at issue" if str(a["from"]) == _ZERO else (
-                    "received by enforcement" if enforced else "received")
+                    "bought at the realisation of a pledge" if enforced else "received")
             if is_member("from"):
-                return "lost by enforcement" if enforced else "transferred"
+                return "lost by the realisation of a pledge" if enforced else "transferred"
             return None
         case "LicenceGranted":
             if is_member("grantor") or is_member("licensee"):
@@ -490,7 +518,7 @@ def _role(
                 return "granted a licence" if is_member("grantor") else "was licensed"
             return None
         case "LicenceRevoked":
-            if int(a["licenceId"]) in licences or int(a["rootLicenceId"]) in licences:
+            if int(a["licenceId"]) in licences:
                 return "revoked a licence" if is_member("revokedBy") else "licence revoked"
             return None
         case "PledgeRecorded":
@@ -498,11 +526,12 @@ def _role(
                 pledges.add(int(a["pledgeId"]))
                 return "pledged" if is_member("pledgor") else "took a pledge"
             return None
-        case "PledgeReleased" | "PledgeExtended" | "PledgeEnforced":
+        case "PledgeReleased" | "PledgeExtended" | "PledgeRealised":
             if int(a["pledgeId"]) in pledges:
                 return {"PledgeReleased": "pledge released", "PledgeExtended": "pledge extended",
-                        "PledgeEnforced": "pledge enforced"}[event.event]
-            return "received by enforcement" if event.event == "PledgeEnforced" and is_member("recipient") else None
+                        "PledgeRealised": "pledge realised"}[event.event]
+            return "bought at the realisation of a pledge" if event.event == "PledgeRealised" and is_member("buyer") \
+                else None
     return None
 
 
@@ -534,7 +563,7 @@ def member_trace(ledger: LedgerContext, member: str, ref: str | None = None) -> 
         sources.add(traced.source)
         licences: set[int] = set()
         pledges: set[int] = set()
-        enforced_in = {event.tx_hash for event in traced.events if event.event == "PledgeEnforced"}
+        enforced_in = {event.tx_hash for event in traced.events if event.event == "PledgeRealised"}
         for event in traced.events:
             role = _role(event, address, licences, pledges, enforced_in)
             if role is not None:

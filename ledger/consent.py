@@ -2,10 +2,12 @@
 
 A pledge is recorded by the bank with the pledgor's signature over
 ``PledgeConsent``; an extension needs the pledgor's signature over
-``PledgeExtension``. Both are signed here, locally, with the pledgor's key
-(eth-account), and travel as a JSON file (``dal.pledge-consent/2`` or
-``dal.pledge-extension/1``) that holds the EIP-712 domain, the signed
-message, the signer and the signature, plus a readable summary.
+``PledgeExtension``, and a realisation at an agreed price (折价) its signature
+over ``PledgeRealisation``. All are signed here, locally, with the pledgor's
+key (eth-account), and travel as a JSON file (``dal.pledge-consent/3``,
+``dal.pledge-extension/1`` or ``dal.pledge-realisation/1``) that holds the
+EIP-712 domain, the signed message, the signer and the signature, plus a
+readable summary.
 
 The signed message is the only source of truth: reading a file recomputes
 the summary from it and refuses the file if the two differ, and recovers the
@@ -44,9 +46,12 @@ __all__ = [
     "DOMAIN_VERSION",
     "EXTENSION_KIND",
     "EXTENSION_TYPES",
+    "REALISATION_KIND",
+    "REALISATION_TYPES",
     "Domain",
     "ExtensionConsent",
     "PledgeConsent",
+    "RealisationConsent",
     "read_consent_file",
     "reference_bytes",
     "reference_text",
@@ -57,8 +62,10 @@ DOMAIN_NAME = "DataAssetLedger Pledges"
 DOMAIN_VERSION = "1"
 
 # /2: the consent names its pledgor (a signature binds the one account whose shares it pledges).
-CONSENT_KIND = "dal.pledge-consent/2"
+# /3: it carries the pledge's public registration: number, time and term.
+CONSENT_KIND = "dal.pledge-consent/3"
 EXTENSION_KIND = "dal.pledge-extension/1"
+REALISATION_KIND = "dal.pledge-realisation/1"
 
 CONSENT_TYPES: list[dict[str, str]] = [
     {"name": "pledgor", "type": "address"},
@@ -70,6 +77,17 @@ CONSENT_TYPES: list[dict[str, str]] = [
     {"name": "currency", "type": "bytes3"},
     {"name": "maturity", "type": "uint64"},
     {"name": "externalRef", "type": "bytes32"},
+    {"name": "registeredAt", "type": "uint64"},
+    {"name": "registrationExpiry", "type": "uint64"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "deadline", "type": "uint256"},
+]
+
+REALISATION_TYPES: list[dict[str, str]] = [
+    {"name": "pledgeId", "type": "uint256"},
+    {"name": "buyer", "type": "address"},
+    {"name": "price", "type": "uint256"},
+    {"name": "documentHash", "type": "bytes32"},
     {"name": "nonce", "type": "uint256"},
     {"name": "deadline", "type": "uint256"},
 ]
@@ -197,6 +215,8 @@ class PledgeConsent:
     currency: str
     maturity: int
     external_ref: bytes
+    registered_at: int
+    registration_expiry: int
     nonce: int
     deadline: int
     signature: bytes = b""
@@ -213,6 +233,8 @@ class PledgeConsent:
             "currency": self.currency.encode("ascii"),
             "maturity": self.maturity,
             "externalRef": self.external_ref,
+            "registeredAt": self.registered_at,
+            "registrationExpiry": self.registration_expiry,
             "nonce": self.nonce,
             "deadline": self.deadline,
         }
@@ -239,6 +261,8 @@ class PledgeConsent:
             self.currency.encode("ascii"),
             self.maturity,
             self.external_ref,
+            self.registered_at,
+            self.registration_expiry,
         )
 
     def signed_by(self, account: LocalAccount) -> PledgeConsent:
@@ -265,7 +289,9 @@ class PledgeConsent:
             "amount": format_amount(self.amount, self.currency),
             "currency": self.currency,
             "maturity": format_time(self.maturity),
-            "reference": reference_text(self.external_ref),
+            "registration": reference_text(self.external_ref),
+            "registered_at": format_time(self.registered_at) if self.registered_at else None,
+            "registration_expiry": format_time(self.registration_expiry) if self.registration_expiry else None,
             "valid_until": format_time(self.deadline),
         }
 
@@ -274,7 +300,9 @@ class PledgeConsent:
         message = self.message()
         message["currency"] = "0x" + self.currency.encode("ascii").hex()
         message["externalRef"] = "0x" + self.external_ref.hex()
-        for key in ("certificateId", "shares", "amount", "nonce", "deadline", "maturity"):
+        for key in (
+            "certificateId", "shares", "amount", "nonce", "deadline", "maturity", "registeredAt", "registrationExpiry",
+        ):
             message[key] = str(message[key])
         return {
             "type": CONSENT_KIND,
@@ -314,6 +342,8 @@ class PledgeConsent:
             currency=currency,
             maturity=_int(message.get("maturity"), "message.maturity"),
             external_ref=_bytes(message.get("externalRef"), 32, "message.externalRef"),
+            registered_at=_int(message.get("registeredAt"), "message.registeredAt"),
+            registration_expiry=_int(message.get("registrationExpiry"), "message.registrationExpiry"),
             nonce=_int(message.get("nonce"), "message.nonce"),
             deadline=_int(message.get("deadline"), "message.deadline"),
             signature=_bytes(document.get("signature"), 65, "signature"),
@@ -404,7 +434,103 @@ class ExtensionConsent:
         return consent
 
 
-_Signed = TypeVar("_Signed", "PledgeConsent", "ExtensionConsent")
+@dataclass(frozen=True)
+class RealisationConsent:
+    """A pledgor's agreement (折价) that pledge ``pledge_id`` be realised by selling its shares to ``buyer`` at
+    ``price`` (minor units of the pledge's currency), as the document hashed ``document_hash`` records."""
+
+    domain: Domain
+    pledgor: str
+    pledge_id: int
+    buyer: str
+    price: int
+    document_hash: bytes
+    nonce: int
+    deadline: int
+    signature: bytes = b""
+
+    def message(self) -> dict[str, Any]:
+        return {
+            "pledgeId": self.pledge_id,
+            "buyer": to_checksum_address(self.buyer),
+            "price": self.price,
+            "documentHash": self.document_hash,
+            "nonce": self.nonce,
+            "deadline": self.deadline,
+        }
+
+    def signable(self) -> SignableMessage:
+        return encode_typed_data(
+            domain_data=self.domain.as_dict(),
+            message_types={"PledgeRealisation": REALISATION_TYPES},
+            message_data=self.message(),
+        )
+
+    def digest(self) -> bytes:
+        """The EIP-712 digest the pledgor signs (equals the contract's ``hashRealisation``)."""
+        return _digest(self.signable())
+
+    def signed_by(self, account: LocalAccount) -> RealisationConsent:
+        if to_checksum_address(account.address) != to_checksum_address(self.pledgor):
+            raise ValidationError("only the pledgor agrees to the price of its pledged shares")
+        signed = account.sign_typed_data(
+            self.domain.as_dict(), {"PledgeRealisation": REALISATION_TYPES}, self.message()
+        )
+        return _replace_signature(self, bytes(signed.signature))
+
+    def recovered_signer(self) -> str | None:
+        return _recover(self.signable(), self.signature)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "pledgor": to_checksum_address(self.pledgor),
+            "pledge": self.pledge_id,
+            "buyer": to_checksum_address(self.buyer),
+            "price": str(self.price),
+            "document": "0x" + self.document_hash.hex(),
+            "valid_until": format_time(self.deadline),
+        }
+
+    def to_document(self) -> dict[str, Any]:
+        message = self.message()
+        message["documentHash"] = "0x" + self.document_hash.hex()
+        for key in ("pledgeId", "price", "nonce", "deadline"):
+            message[key] = str(message[key])
+        return {
+            "type": REALISATION_KIND,
+            "summary": self.summary(),
+            "signer": to_checksum_address(self.pledgor),
+            "domain": self.domain.as_dict(),
+            "primaryType": "PledgeRealisation",
+            "message": message,
+            "digest": "0x" + self.digest().hex(),
+            "signature": "0x" + self.signature.hex(),
+        }
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> RealisationConsent:
+        if document.get("type") != REALISATION_KIND:
+            raise ValidationError(
+                f"this is not a pledge realisation file (type {document.get('type')!r}, "
+                f"expected {REALISATION_KIND!r})"
+            )
+        message = _mapping(document.get("message"), "message")
+        consent = cls(
+            domain=Domain.from_dict(_mapping(document.get("domain"), "domain")),
+            pledgor=_address(document.get("signer"), "signer"),
+            pledge_id=_int(message.get("pledgeId"), "message.pledgeId"),
+            buyer=_address(message.get("buyer"), "message.buyer"),
+            price=_int(message.get("price"), "message.price"),
+            document_hash=_bytes(message.get("documentHash"), 32, "message.documentHash"),
+            nonce=_int(message.get("nonce"), "message.nonce"),
+            deadline=_int(message.get("deadline"), "message.deadline"),
+            signature=_bytes(document.get("signature"), 65, "signature"),
+        )
+        _check_untampered(document, consent.summary(), consent.recovered_signer(), consent.pledgor)
+        return consent
+
+
+_Signed = TypeVar("_Signed", "PledgeConsent", "ExtensionConsent", "RealisationConsent")
 
 
 def _replace_signature(consent: _Signed, signature: bytes) -> _Signed:

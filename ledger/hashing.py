@@ -16,7 +16,9 @@ strings), so every language reads them back exactly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import rfc8785
@@ -29,6 +31,7 @@ __all__ = [
     "CanonicalRecord",
     "canonical_bytes",
     "canonical_value",
+    "digest_of",
     "document_form",
     "keccak256",
     "record_hash",
@@ -125,3 +128,25 @@ def _check_digest(digest: bytes) -> bytes:
     if len(digest) != 32:
         raise ValidationError(f"a document digest must be 32 bytes, got {len(digest)}")
     return digest
+
+
+_HEX_DIGEST = re.compile(r"^0x[0-9a-fA-F]{64}$")
+
+
+def digest_of(value: str, *, what: str, files: bool = True) -> bytes:
+    """The 32 bytes a user names for a document: a ``0x`` hash of 64 hex digits as given, or (with ``files``)
+    keccak-256 of the named file's bytes. A zero hash names nothing and is refused."""
+    raw = value.strip()
+    if _HEX_DIGEST.match(raw):
+        digest = bytes.fromhex(raw[2:])
+        if digest == bytes(32):
+            raise ValidationError(f"{what} must not be the zero hash; give the document's hash")
+        return digest
+    path = Path(raw).expanduser()
+    if not files or not path.is_file():
+        expected = "a 0x hash of 64 hex digits" + (" or a readable file" if files else "")
+        raise ValidationError(f"{what} {value!r} is not {expected}; give the document or its keccak-256 hash")
+    try:
+        return keccak256(path.read_bytes())
+    except OSError as exc:
+        raise ValidationError(f"cannot read {what} file {path}: {exc.strerror}") from None

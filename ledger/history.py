@@ -51,7 +51,7 @@ CERTIFICATE_EVENTS = (
     "CertificateCancellationRequested", "CertificateRequestDeclined", "CertificateChanged", "CertificateRenewed",
     "CertificateSuspended", "CertificateReinstated", "CertificateCancelled",
 )
-_PLEDGE_ENDS = ("PledgeReleased", "PledgeExtended", "PledgeEnforced")
+_PLEDGE_ENDS = ("PledgeReleased", "PledgeExtended", "PledgeRealised", "PledgeActConsented")
 _SHARE_MOVES = (("Rights", "TransferSingle"), ("Rights", "TransferBatch"))
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from eth_utils.address import to_checksum_address
@@ -28,6 +27,7 @@ from eth_utils.crypto import keccak
 from ledger.chain.clock import format_time
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError, ValidationError
+from ledger.hashing import digest_of
 from ledger.inputs import add_duration, parse_moment, parse_right, resolve_party
 from ledger.parties import party_label, party_names
 from ledger.reader import ChainReader, require_holder_member, require_in_force
@@ -39,6 +39,7 @@ __all__ = [
     "LicenceView",
     "RevokedLicences",
     "grant_licence",
+    "licence_act_hash",
     "licence_period",
     "licences_of",
     "read_licences",
@@ -52,22 +53,7 @@ _HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 
 def terms_hash_of(value: str) -> bytes:
     """The 32-byte scope of a licence: a ``0x`` hash as given, or keccak-256 of the named file's bytes."""
-    raw = value.strip()
-    if _HASH.match(raw):
-        digest = bytes.fromhex(raw[2:])
-        if digest == bytes(32):
-            raise ValidationError("the terms hash must not be zero; give the hash of the licence terms")
-        return digest
-    path = Path(raw).expanduser()
-    if not path.is_file():
-        raise ValidationError(
-            f"--terms {value!r} is neither a 0x hash of 64 hex digits nor a readable file; "
-            "give the licence terms document or its keccak-256 hash"
-        )
-    try:
-        return bytes(keccak(path.read_bytes()))
-    except OSError as exc:
-        raise ValidationError(f"cannot read the terms file {path}: {exc.strerror}") from None
+    return digest_of(value, what="--terms")
 
 
 def licence_period(now: int, start: str | None, until: str | None, duration: str | None) -> tuple[int, int]:
@@ -219,7 +205,7 @@ def grant_licence(
     """Grant a licence over ``right`` of ``certificate_id`` to ``licensee`` (or a sub-licence under ``parent``).
 
     ``terms`` is the terms' 32-byte hash, a ``0x`` hash or a file to hash.
-    ``start`` defaults to the chain's time now.
+    ``start`` defaults to the grant's own time (the block it lands in): a licence is never back-dated.
     """
     right = parse_right(right)
     if not right.licensable:
@@ -242,7 +228,7 @@ def grant_licence(
         raise ValidationError(f"{party_label(grantor, names)} cannot license itself; name another member")
     require_holder_member(reader, grantor, names, role="grantor of a licence")
     require_holder_member(reader, grantee, names, role="licensee")
-    licence_terms = (grantee, terms_hash, begin, end, exclusive, sublicensable)
+    licence_terms = _terms_tuple(grantee, terms_hash, start, end, exclusive, sublicensable)
     if parent is None:
         if int(reader.call("Rights", "sharesOf", certificate_id, int(right), grantor)) == 0:
             raise ValidationError(
@@ -268,6 +254,37 @@ def grant_licence(
     return GrantedLicence(view, Written.of(receipt))
 
 
+def _terms_tuple(
+    licensee: str, terms_hash: bytes, start: int | None, end: int, exclusive: bool, sublicensable: bool
+) -> tuple[Any, ...]:
+    """The contract's ``LicenceTerms``; a start of 0 makes the contract take the grant's block time."""
+    return (licensee, terms_hash, 0 if start is None else start, end, exclusive, sublicensable)
+
+
+def licence_act_hash(
+    ctx: LedgerContext,
+    certificate_id: int,
+    right: Right | str,
+    licensee: str,
+    terms: str | bytes,
+    *,
+    start: int | None = None,
+    end: int,
+    exclusive: bool = False,
+    sublicensable: bool = False,
+    parent: int | None = None,
+) -> str:
+    """The hash of a planned licence that the pledgee of pledged shares consents to (``dal pledge consent-act``)
+    before the owner grants it with exactly these terms; computed by the contract (``licenceActHash``)."""
+    terms_hash = terms if isinstance(terms, bytes) else terms_hash_of(terms)
+    grantee = resolve_party(ctx, licensee, what="licensee")
+    digest = ChainReader(ctx).call(
+        "Rights", "licenceActHash", certificate_id, int(parse_right(right)), parent or 0,
+        _terms_tuple(grantee, terms_hash, start, end, exclusive, sublicensable),
+    )
+    return "0x" + bytes(digest).hex()
+
+
 @dataclass(frozen=True)
 class RevokedLicences:
     """A revocation: the licence named and every licence under it, now revoked."""
@@ -280,20 +297,20 @@ class RevokedLicences:
 def revoke_licence(
     ctx: LedgerContext, licence_id: int, *, reason: str | None = None, as_: str | None = None
 ) -> RevokedLicences:
-    """Revoke ``licence_id`` and its whole subtree (caller: its grantor). ``reason`` is kept as its hash."""
-    names = party_names(ctx)
-    caller = to_checksum_address(ctx.account(as_).address)
+    """Revoke ``licence_id`` and its whole subtree (caller: its grantor; for a top-level licence whose grantor
+    holds none of the right any more, the owner of more than half of it). ``reason`` is kept as its hash."""
+    ctx.account(as_)  # a wrong password stops here, before any work
     reader = ChainReader(ctx)
     _require_licence(reader, licence_id)
     record = reader.licence(licence_id)
     if record.revoked:
         raise ValidationError(f"licence {licence_id} is already revoked; nothing to do")
-    if record.grantor != caller:
-        raise ValidationError(
-            f"licence {licence_id} was granted by {party_label(record.grantor, names)}; only its grantor may "
-            f"revoke it (acting as {party_label(caller, names)})"
-        )
     reason_hash = bytes(keccak(text=reason)) if reason else bytes(32)
     receipt = transact_named(ctx, "Rights", "revokeLicence", licence_id, reason_hash, as_=as_)
-    revoked = [int(event["licenceId"]) for event in events_in(ctx, receipt, "Rights", "LicenceRevoked")]
+    # Revocation is lazy on chain: one event, and every licence under the revoked one stops being in force.
+    after = ChainReader(ctx, int(receipt["blockNumber"]))
+    revoked = [licence_id]
+    for view in read_licences(after, record.certificate_id):
+        if view.parent_id in revoked and view.licence_id not in revoked:
+            revoked.append(view.licence_id)
     return RevokedLicences(licence_id, revoked, Written.of(receipt))

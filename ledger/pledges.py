@@ -1,4 +1,4 @@
-"""Pledges of shares to banks: consent, recording, release, extension, enforcement, and reading them.
+"""Pledges of shares to banks: consent, recording, release, extension, realisation, and reading them.
 
 The steps, and who takes them:
 
@@ -8,18 +8,27 @@ The steps, and who takes them:
 2. the bank (the pledgee, an active BANK) records the pledge with that
    signature (:func:`record_pledge`); pledges on the same right rank by the
    order they were recorded;
-3. the bank ends it: :func:`release_pledge` when the loan is repaid, or, from
-   maturity on, :func:`enforce_pledge`, which takes the pledged shares for
-   the bank or a buyer it names; or both parties extend it
-   (:func:`sign_extension` by the pledgor, :func:`extend_pledge` by the bank).
+3. the bank ends it: :func:`release_pledge` when the loan is repaid (then it
+   cancels the public registration), or, from maturity on,
+   :func:`realise_pledge`: never a forfeiture (Civil Code art. 428), but a
+   realisation at a price, with the document that fixes it: a price agreed
+   with the pledgor (折价, which the pledgor signs with
+   :func:`sign_realisation`), an auction, a sale, or a court's ruling. The
+   shares go to the buyer that document names; the surplus owed to the
+   pledgor, or the shortfall still owed, is recorded (art. 438). Or both
+   parties extend it (:func:`sign_extension` by the pledgor,
+   :func:`extend_pledge` by the bank).
+
+While shares are pledged, their holder licenses them only with the consent of
+each pledgee (:func:`consent_to_act`, arts. 443-444).
 
 Each write checks first what can be known beforehand (an expired, edited or
 already used consent, a pledge that is not the caller's or not active, a
 maturity not reached) and says so in one line; what only the contract knows
 is its refusal, decoded at gas estimation, so nothing is sent.
 
-The secured amount, currency and reference are kept on chain only in the
-``PledgeRecorded`` event; the rest is contract state.
+Every term is contract state, the public registration (中登网 number, time
+and term) and the realisation included, so a proof covers it.
 """
 
 from __future__ import annotations
@@ -32,9 +41,17 @@ from eth_utils.address import to_checksum_address
 
 from ledger.chain.clock import format_time
 from ledger.chain.logs import ChainLog
-from ledger.consent import Domain, ExtensionConsent, PledgeConsent, reference_bytes, reference_text
+from ledger.consent import (
+    Domain,
+    ExtensionConsent,
+    PledgeConsent,
+    RealisationConsent,
+    reference_bytes,
+    reference_text,
+)
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError, ValidationError
+from ledger.hashing import digest_of
 from ledger.inputs import (
     add_duration,
     format_amount,
@@ -48,23 +65,25 @@ from ledger.parties import party_label, party_names
 from ledger.reader import ChainReader, certificate_exists, require_holder_member, require_in_force
 from ledger.rights import Right
 from ledger.transactions import Written, events_in, transact_named
-from ledger.types import PledgeRecord, PledgeStatus, Role
+from ledger.types import PledgeRecord, PledgeStatus, RealisationMethod, RealisationRecord, Role
 
 __all__ = [
     "PledgeView",
     "PledgeWrite",
     "check_consent",
     "check_extension",
-    "enforce_pledge",
+    "consent_to_act",
     "extend_pledge",
     "list_pledges",
     "read_pledge",
     "read_pledges",
+    "realise_pledge",
     "record_pledge",
     "release_pledge",
     "show_pledge",
     "sign_consent",
     "sign_extension",
+    "sign_realisation",
 ]
 
 
@@ -85,14 +104,15 @@ class PledgeView:
     currency: str
     maturity: int
     external_ref: bytes
+    registered_at: int
+    registration_expiry: int
     senior_pledge_id: int
     status: str
     recorded_block: int
     recorded_tx: str
     rank: int | None = None  # 1 = first in priority among the active pledges on the same right
     active_seniors: list[int] = field(default_factory=list)
-    enforced_recipient: str | None = None
-    enforced_shares: int | None = None
+    realisation: RealisationRecord | None = None
 
     @property
     def amount_text(self) -> str:
@@ -113,32 +133,50 @@ class PledgeView:
             "currency": self.currency,
             "maturity": format_time(self.maturity),
             "status": self.status,
-            "reference": reference_text(self.external_ref),
+            "registration": reference_text(self.external_ref),
+            "registered_at": format_time(self.registered_at) if self.registered_at else None,
+            "registration_expiry": format_time(self.registration_expiry) if self.registration_expiry else None,
             "active_seniors": self.active_seniors,
-            "enforced_to": party_label(self.enforced_recipient, names) if self.enforced_recipient else None,
-            "enforced_shares": self.enforced_shares,
+            "realisation": self.realisation_row(names),
             "recorded_block": self.recorded_block,
             "recorded_tx": self.recorded_tx,
         }
 
+    def realisation_row(self, names: Mapping[str, str]) -> dict[str, Any] | None:
+        """How the pledge was realised, in the words of the Civil Code (``None`` unless it was)."""
+        done = self.realisation
+        if done is None:
+            return None
+        return {
+            "method": done.method.key,
+            "as": done.method.legal_term,
+            "buyer": party_label(done.buyer, names),
+            "shares": done.shares,
+            "price": format_amount(done.price, self.currency),
+            "surplus_to_pledgor": format_amount(done.surplus, self.currency),
+            "shortfall_owed": format_amount(done.shortfall, self.currency),
+            "document": done.document_hash,
+            "realised_at": format_time(done.realised_at),
+        }
 
-#: The fields of :meth:`PledgeView.row` that come from a pledge's events (where and how it was
-#: recorded and enforced) rather than from its stored terms.
-EVENT_FIELDS = ("enforced_to", "enforced_shares", "recorded_block", "recorded_tx")
+
+#: The fields of :meth:`PledgeView.row` that come from a pledge's events (where it was recorded) rather than
+#: from its stored terms.
+EVENT_FIELDS = ("recorded_block", "recorded_tx")
 
 
 def _pledge_events(reader: ChainReader, certificate_id: int | None) -> list[ChainLog]:
-    """``PledgeRecorded`` and ``PledgeEnforced`` up to the reader's block (of one certificate, or all)."""
+    """``PledgeRecorded`` up to the reader's block (of one certificate, or all)."""
     if certificate_id is not None:
         return reader.history(certificate_id).events
     # Imported here: the store's models load only when history is read.
     from ledger.history import named_events
 
-    wanted = [("Pledges", "PledgeRecorded"), ("Pledges", "PledgeEnforced")]
+    wanted = [("Pledges", "PledgeRecorded")]
     return named_events(reader.ctx, wanted, to_block=reader.block_number).events
 
 
-def _view(reader: ChainReader, pledge_id: int, recorded: ChainLog, enforced: ChainLog | None) -> PledgeView:
+def _view(reader: ChainReader, pledge_id: int, recorded: ChainLog) -> PledgeView:
     state = reader.pledge(pledge_id)
     status = state.status.key
     seniors = [int(item) for item in reader.call("Pledges", "activeSeniorPledges", pledge_id)] if status == "active" else []
@@ -153,13 +191,14 @@ def _view(reader: ChainReader, pledge_id: int, recorded: ChainLog, enforced: Cha
         currency=state.currency,
         maturity=state.maturity,
         external_ref=bytes.fromhex(state.external_ref[2:]),
+        registered_at=state.registered_at,
+        registration_expiry=state.registration_expiry,
         senior_pledge_id=state.senior_pledge_id,
         status=status,
         recorded_block=recorded.block_number,
         recorded_tx=recorded.tx_hash,
         active_seniors=seniors,
-        enforced_recipient=to_checksum_address(enforced.args["recipient"]) if enforced else None,
-        enforced_shares=int(enforced.args["shares"]) if enforced else None,
+        realisation=reader.realisation(pledge_id) if state.status is PledgeStatus.REALISED else None,
     )
 
 
@@ -180,8 +219,7 @@ def read_pledges(reader: ChainReader, certificate_id: int | None = None) -> list
     """The pledges (of one certificate, or all) at the reader's block, by id, active ones ranked."""
     events = _pledge_events(reader, certificate_id)
     recorded = {int(event.args["pledgeId"]): event for event in events if event.event == "PledgeRecorded"}
-    enforced = {int(event.args["pledgeId"]): event for event in events if event.event == "PledgeEnforced"}
-    views = [_view(reader, pledge_id, recorded[pledge_id], enforced.get(pledge_id)) for pledge_id in sorted(recorded)]
+    views = [_view(reader, pledge_id, recorded[pledge_id]) for pledge_id in sorted(recorded)]
     return _ranked(views)
 
 
@@ -213,7 +251,7 @@ def list_pledges(
     status: str | None = None,
 ) -> list[PledgeView]:
     """Every pledge (of ``certificate_id``, or of all certificates), oldest first; optionally only those taken
-    by one bank (``pledgee``), given by one ``pledgor``, or in one ``status`` (active, released, enforced)."""
+    by one bank (``pledgee``), given by one ``pledgor``, or in one ``status`` (active, released, realised)."""
     wanted_status = _pledge_status(status) if status is not None else None
     bank = resolve_party(ctx, pledgee, what="bank") if pledgee is not None else None
     owner = resolve_party(ctx, pledgor, what="pledgor") if pledgor is not None else None
@@ -269,14 +307,18 @@ def sign_consent(
     maturity: int,
     *,
     reference: str | None = None,
+    registered_at: int | None = None,
+    registration_expiry: int | None = None,
     valid_for: str = "1d",
     as_: str | None = None,
 ) -> PledgeConsent:
     """The acting member (the pledgor) signs its consent to pledge ``shares`` of ``right`` to ``pledgee``.
 
     ``amount`` is a decimal in ``currency`` (``"1000000.00"``); ``maturity``
-    unix seconds; the consent is valid for ``valid_for`` from the chain's
-    time now and carries the pledgor's current nonce. Nothing is sent.
+    unix seconds; ``reference`` the pledge's public registration number
+    (中登网), with ``registered_at`` and ``registration_expiry`` (its term);
+    the consent is valid for ``valid_for`` from the chain's time now and
+    carries the pledgor's current nonce. Nothing is sent.
     """
     right = parse_right(right)
     shares = parse_shares(shares=shares)
@@ -313,6 +355,8 @@ def sign_consent(
         currency=code,
         maturity=maturity,
         external_ref=external_ref,
+        registered_at=registered_at or 0,
+        registration_expiry=registration_expiry or 0,
         nonce=nonce,
         deadline=deadline,
     )
@@ -382,7 +426,7 @@ def check_consent(ctx: LedgerContext, consent: PledgeConsent, *, as_: str | None
 
 @dataclass(frozen=True)
 class PledgeWrite:
-    """A pledge after a write (recorded, released, extended or enforced), and where it landed."""
+    """A pledge after a write (recorded, released, extended or realised), and where it landed."""
 
     pledge: PledgeView
     written: Written
@@ -503,24 +547,103 @@ def extend_pledge(
     return _after(ctx, pledge_id, Written.of(receipt))
 
 
-def enforce_pledge(
-    ctx: LedgerContext, pledge_id: int, *, to: str | None = None, as_: str | None = None
-) -> PledgeWrite:
-    """The pledgee enforces a matured pledge: the pledged shares go to it, or to the member ``to``."""
+def sign_realisation(
+    ctx: LedgerContext,
+    pledge_id: int,
+    *,
+    buyer: str,
+    price: str,
+    document: str,
+    valid_for: str = "1d",
+    as_: str | None = None,
+) -> RealisationConsent:
+    """The pledgor (acting member) agrees, after default, that ``pledge_id`` be realised by selling its shares to
+    ``buyer`` at ``price`` (a decimal in the pledge's currency), as ``document`` (the agreement, a file or its
+    0x hash) records: 折价. Nothing is sent; the bank realises with this consent."""
     names = party_names(ctx)
     reader = ChainReader(ctx)
-    state = _as_pledgee(ctx, reader, pledge_id, as_, "enforce")
-    maturity = state.maturity
-    if reader.block_time < maturity:
+    _require_pledge(reader, pledge_id)
+    state = reader.pledge(pledge_id)
+    pledgor = to_checksum_address(ctx.account(as_).address)
+    if state.pledgor != pledgor:
         raise ValidationError(
-            f"pledge {pledge_id} matures on {format_time(maturity)}; it cannot be enforced before"
+            f"pledge {pledge_id} is over the shares of {party_label(state.pledgor, names)}; only that pledgor "
+            f"agrees to a price for them (acting as {party_label(pledgor, names)})"
         )
-    caller = to_checksum_address(ctx.address_of(as_))
-    recipient = resolve_party(ctx, to, what="recipient") if to else caller
-    if recipient == state.pledgor:
-        raise ValidationError("enforced shares cannot go back to the pledgor; name the bank or a buyer")
-    if recipient != caller:
-        require_holder_member(reader, recipient, names, role="recipient of the enforced shares")
-    require_in_force(reader, state.certificate_id)
-    receipt = transact_named(ctx, "Pledges", "enforcePledge", pledge_id, recipient, as_=as_)
+    consent = RealisationConsent(
+        domain=_domain(ctx),
+        pledgor=pledgor,
+        pledge_id=pledge_id,
+        buyer=resolve_party(ctx, buyer, what="buyer"),
+        price=parse_amount(price, state.currency, what="price"),
+        document_hash=digest_of(document, what="--document"),
+        nonce=int(reader.call("Pledges", "nonces", pledgor)),
+        deadline=add_duration(reader.block_time, valid_for),
+    )
+    return consent.signed_by(ctx.account(as_))
+
+
+def realise_pledge(
+    ctx: LedgerContext,
+    pledge_id: int,
+    *,
+    method: RealisationMethod | str,
+    price: str | None = None,
+    document: str | None = None,
+    buyer: str | None = None,
+    consent: RealisationConsent | None = None,
+    as_: str | None = None,
+) -> PledgeWrite:
+    """The pledgee realises a matured pledge (Civil Code art. 436): the shares go to the buyer the realising
+    document names (default: the bank) for ``price``; the surplus owed to the pledgor or the shortfall still owed
+    is recorded. An agreed price (``method`` ``agreed-price``) takes the pledgor's signed ``consent``, which fixes
+    buyer, price and document; the other methods (auction, sale, court ruling) take ``price`` and ``document``.
+    The contract judges the rest: a refusal is decoded before anything is sent."""
+    chosen = _realisation_method(method)
+    if chosen is RealisationMethod.AGREED_PRICE:
+        if consent is None:
+            raise ValidationError(
+                "a realisation at an agreed price (折价) needs the pledgor's signed agreement: give --consent FILE "
+                "(`dal pledge consent-realisation` by the pledgor)"
+            )
+        if consent.pledge_id != pledge_id:
+            raise ValidationError(f"the realisation consent is for pledge {consent.pledge_id}, not pledge {pledge_id}")
+        _check_domain(ctx, consent.domain)
+        terms = (int(chosen), consent.buyer, consent.price, consent.document_hash)
+        receipt = transact_named(
+            ctx, "Pledges", "realisePledge", pledge_id, terms, consent.nonce, consent.deadline, consent.signature,
+            as_=as_,
+        )
+        return _after(ctx, pledge_id, Written.of(receipt))
+    if consent is not None:
+        raise ValidationError(f"only a realisation at an agreed price carries the pledgor's consent, not {chosen.label}")
+    if price is None or document is None:
+        raise ValidationError(
+            f"a realisation by {chosen.legal_term} needs its price (--price) and the document that fixes it "
+            "(--document: the auction or sale record, or the ruling)"
+        )
+    reader = ChainReader(ctx)
+    _require_pledge(reader, pledge_id)
+    currency = reader.pledge(pledge_id).currency
+    recipient = resolve_party(ctx, buyer, what="buyer") if buyer else to_checksum_address(ctx.address_of(as_))
+    terms = (int(chosen), recipient, parse_amount(price, currency, what="price"), digest_of(document, what="--document"))
+    receipt = transact_named(ctx, "Pledges", "realisePledge", pledge_id, terms, 0, 0, b"", as_=as_)
     return _after(ctx, pledge_id, Written.of(receipt))
+
+
+def _realisation_method(method: RealisationMethod | str) -> RealisationMethod:
+    if isinstance(method, RealisationMethod):
+        return method
+    try:
+        return RealisationMethod.from_key(method.replace("-", "_"))
+    except KeyError:
+        known = ", ".join(item.key.replace("_", "-") for item in RealisationMethod)
+        raise ValidationError(f"unknown realisation method {method!r}; use one of {known}") from None
+
+
+def consent_to_act(ctx: LedgerContext, pledge_id: int, act_hash: str, *, as_: str | None = None) -> Written:
+    """The pledgee of ``pledge_id`` consents to the act hashed ``act_hash`` over its collateral (a licence
+    over the pledged right, shown by ``dal rights license --act-hash``)."""
+    digest = digest_of(act_hash, what="the act hash", files=False)
+    receipt = transact_named(ctx, "Pledges", "consentToAct", pledge_id, digest, as_=as_)
+    return Written.of(receipt)

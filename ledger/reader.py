@@ -35,6 +35,7 @@ from ledger.types import (
     MemberRecord,
     MemberStatus,
     PledgeRecord,
+    RealisationRecord,
     Role,
 )
 
@@ -166,6 +167,10 @@ class ChainReader:
     def pledge(self, pledge_id: int) -> PledgeRecord:
         """The stored pledge at the pinned block, typed."""
         return PledgeRecord.from_abi(list(self.call("Pledges", "pledge", pledge_id).values()))
+
+    def realisation(self, pledge_id: int) -> RealisationRecord:
+        """How a realised pledge was realised, at the pinned block, typed."""
+        return RealisationRecord.from_abi(list(self.call("Pledges", "realisation", pledge_id).values()))
 
     def licence(self, licence_id: int) -> LicenceRecord:
         """The stored licence at the pinned block, typed."""

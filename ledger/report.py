@@ -7,7 +7,7 @@
 - the **shares** of each right over time: one row per holder and period, and
   a step chart per right drawn as an inline SVG;
 - the **licences** and **pledges** with their periods (granted or recorded,
-  ended by revocation, release or enforcement);
+  ended by revocation, release or realisation);
 - the **events**, with block, time, transaction and parties.
 
 :func:`write_report` writes ``report.html`` (rendered with Jinja2 from
@@ -171,8 +171,8 @@ def _licence_periods(traced: Trace, names: dict[str, str]) -> list[dict[str, Any
 
 def _pledge_periods(traced: Trace, names: dict[str, str]) -> list[dict[str, Any]]:
     ended = {
-        int(e.args["pledgeId"]): (e.time, "released" if e.event == "PledgeReleased" else "enforced")
-        for e in traced.events if e.event in ("PledgeReleased", "PledgeEnforced")
+        int(e.args["pledgeId"]): (e.time, "released" if e.event == "PledgeReleased" else "realised")
+        for e in traced.events if e.event in ("PledgeReleased", "PledgeRealised")
     }
     maturity = {int(e.args["pledgeId"]): int(e.args["maturity"]) for e in traced.events if e.event == "PledgeExtended"}
     rows = []

@@ -26,6 +26,8 @@ __all__ = [
     "MemberStatus",
     "PledgeRecord",
     "PledgeStatus",
+    "RealisationMethod",
+    "RealisationRecord",
     "Right",
     "Role",
     "decode_token_id",
@@ -131,7 +133,29 @@ class PledgeStatus(_Named):
     NONE = 0
     ACTIVE = 1
     RELEASED = 2
-    ENFORCED = 3
+    REALISED = 3
+
+
+class RealisationMethod(_Named):
+    """How pledged shares were turned into value (``types/RealisationMethod.sol``; Civil Code art. 436)."""
+
+    AGREED_PRICE = 0
+    AUCTION = 1
+    SALE = 2
+    COURT_RULING = 3
+
+    @property
+    def legal_term(self) -> str:
+        """The act as the Civil Code names it, in English and Chinese."""
+        return _REALISATION_TERMS[self]
+
+
+_REALISATION_TERMS = {
+    RealisationMethod.AGREED_PRICE: "conversion at a price agreed with the pledgor (折价)",
+    RealisationMethod.AUCTION: "auction (拍卖)",
+    RealisationMethod.SALE: "sale (变卖)",
+    RealisationMethod.COURT_RULING: "a court's ruling",
+}
 
 
 def token_id(certificate_id: int, right: Right) -> int:
@@ -225,11 +249,29 @@ class PledgeRecord(_Struct):
     amount: int
     currency: str
     external_ref: str
+    registered_at: int
+    registration_expiry: int
 
     _CONVERT: ClassVar[dict[str, Any]] = {
         "status": PledgeStatus, "pledgor": _address, "pledgee": _address, "right": Right,
         "currency": lambda value: bytes(value).decode("ascii"), "external_ref": _hash,
     }
+
+
+@dataclass(frozen=True)
+class RealisationRecord(_Struct):
+    """``IPledges.RealisationRecord``: how a pledge was realised, its price and what it left owed."""
+
+    method: RealisationMethod
+    buyer: str
+    realised_at: int
+    shares: int
+    price: int
+    surplus: int
+    shortfall: int
+    document_hash: str
+
+    _CONVERT: ClassVar[dict[str, Any]] = {"method": RealisationMethod, "buyer": _address, "document_hash": _hash}
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ pledges found must lock exactly the shares each holder has pledged.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -620,6 +621,32 @@ class Verification:
             )
         return reasons + self.obstacles
 
+    @property
+    def warnings(self) -> list[str]:
+        """What a bank's lawyer should know although it does not make the answer "not lendable": active pledges
+        not publicly registered, and pledges whose rank on chain differs from the order of their public
+        registration, which is what priority follows in law (Civil Code art. 414)."""
+        names = self.names
+        found: list[str] = []
+        active = self.binding_pledges()
+        for pledge in active:
+            if pledge.registered_at == 0:
+                found.append(
+                    f"pledge #{pledge.pledge_id} to {party_label(pledge.pledgee, names)} carries no public "
+                    "registration (中登网): a pledge over a right is created by its registration (art. 443)"
+                )
+        for right in Right:
+            registered = [pledge for pledge in active if pledge.right == right and pledge.registered_at]
+            for earlier, later in itertools.pairwise(registered):
+                if later.registered_at < earlier.registered_at:
+                    found.append(
+                        f"on the {right.label} right, pledge #{later.pledge_id} ranks behind pledge "
+                        f"#{earlier.pledge_id} on chain but was publicly registered first "
+                        f"({format_time(later.registered_at)} against {format_time(earlier.registered_at)}); "
+                        "in law priority follows the public registration (art. 414)"
+                    )
+        return found
+
     def binding_pledges(self) -> list[PledgeView]:
         """The active pledges, per right in priority order (rank 1 first)."""
         active = [pledge for pledge in self.pledges if pledge.status == "active"]
@@ -661,6 +688,7 @@ class Verification:
             "in_force": self.in_force,
             "problems": self.problems,
             "reasons": self.reasons,
+            "warnings": self.warnings,
             "status": self.status,
             "expiry": format_time(self.expiry) if self.expiry else None,
             "holder": party_label(self.holder, names),

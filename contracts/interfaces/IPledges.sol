@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {PledgeStatus} from "../types/PledgeStatus.sol";
+import {RealisationMethod} from "../types/RealisationMethod.sol";
 import {Right} from "../types/Right.sol";
 
 /// @title IPledges
@@ -17,22 +18,37 @@ import {Right} from "../types/Right.sol";
 /// needs both parties active. The shares must not exceed the pledgor's balance of that right; they may already
 /// be covered by earlier pledges (a junior pledge). The certificate must be in force.
 ///
+/// Public registration. A pledge over a right is created by its registration (Civil Code art. 443), and priority
+/// between pledges follows the order of their public registration (art. 414): the terms carry the pledge's number
+/// in the People's Bank's unified registry of movables and rights (中登网, PBOC Order 〔2021〕 No. 7), its
+/// registration time and the term of that registration. The chain ranks by recording order; readers compare the two.
+///
 /// EIP-712 types (`right` is the enum as uint8, `currency` an ISO 4217 code such as "CNY" as bytes3):
 /// `PledgeConsent(address pledgor,address pledgee,uint256 certificateId,uint8 right,uint256 shares,uint256 amount,
-/// bytes3 currency,uint64 maturity,bytes32 externalRef,uint256 nonce,uint256 deadline)` and
-/// `PledgeExtension(uint256 pledgeId,uint64 newMaturity,uint256 nonce,uint256 deadline)`.
-/// Both kinds of signature consume the same per-pledgor nonce ({nonces}).
+/// bytes3 currency,uint64 maturity,bytes32 externalRef,uint64 registeredAt,uint64 registrationExpiry,uint256 nonce,
+/// uint256 deadline)`, `PledgeExtension(uint256 pledgeId,uint64 newMaturity,uint256 nonce,uint256 deadline)` and
+/// `PledgeRealisation(uint256 pledgeId,address buyer,uint256 price,bytes32 documentHash,uint256 nonce,
+/// uint256 deadline)`. Every kind of signature consumes the same per-pledgor nonce ({nonces}).
 ///
 /// Rank. Pledge ids grow with recording order, so on one (certificate, right) a smaller id ranks ahead. The pledges
 /// of one pledgor on one right form a chain, junior to senior, through `seniorPledgeId`.
 ///
-/// Ends. A pledge ends by release (the pledgee, at any time) or by enforcement (the pledgee, from maturity on,
-/// while the certificate is in force), each an explicit status with its event. An extension (new, later maturity,
-/// with the pledgor's signed `PledgeExtension`) keeps the pledge Active. Enforcement moves the pledged shares to the
-/// pledgee or to an active member it directs; a junior pledge cannot be enforced while active senior pledges of the
-/// same pledgor on that right claim the shares it needs (`balance - sum(active senior shares) < shares`). When no
-/// active senior remains but the balance fell below the pledged shares (a senior took its part), enforcement takes
-/// what is left, as {PledgeEnforced} says.
+/// Ends. A pledge ends by release (the pledgee, at any time) or by realisation (the pledgee, from maturity on), each
+/// an explicit status with its event. An extension (new, later maturity, with the pledgor's signed
+/// `PledgeExtension`) keeps the pledge Active. There is no forfeiture (art. 428): realisation records how the value
+/// was obtained (a price agreed with the pledgor, who signs it; an auction; a sale; a court's ruling), the hash of
+/// the document that fixes it, the price, and the buyer that document names, who receives the shares. The price
+/// pays the secured amount; what exceeds it is the surplus owed to the pledgor, and a shortfall stays owed by the
+/// debtor (art. 438); both are recorded. A junior pledge cannot be realised while active senior pledges of the
+/// same pledgor on that right claim the shares it needs (`balance - sum(active senior shares) < shares`): juniors
+/// rank in order. When no active senior remains but the balance fell below the pledged shares (a senior took its
+/// part), realisation takes what is left, as {PledgeRealised} says. A pledge on a certificate that has expired or
+/// is suspended can still be realised (the collateral is the pledgee's security precisely then); a cancelled
+/// certificate cannot carry an active pledge.
+///
+/// The collateral is protected (arts. 443-444 by analogy). While shares are pledged, their holder grants no licence
+/// over that right, and the certificate is neither changed nor cancelled, without the consent of the pledgee of
+/// every active pledge concerned, given by {consentToAct} for the act's hash.
 ///
 /// Stored per pledge, so that a bank can prove every term from storage: pledgor, pledgee, certificate, right, shares,
 /// amount, currency, maturity, status, the external reference and the senior link (the rank).
@@ -48,7 +64,10 @@ interface IPledges {
     /// @param amount The secured amount, in minor units of `currency` (greater than 0, below 2^128).
     /// @param currency ISO 4217 code, three ASCII letters (for example "CNY").
     /// @param maturity When the secured debt falls due; enforcement is possible from then on.
-    /// @param externalRef The pledge's registration elsewhere (for example a registry's filing hash), or zero.
+    /// @param externalRef The pledge's public registration number (中登网 登记编号, ASCII, left-aligned), or zero when
+    /// it is not yet publicly registered.
+    /// @param registeredAt When the public registration was made (zero with no registration number).
+    /// @param registrationExpiry The end of the public registration's term (zero with no registration number).
     struct PledgeTerms {
         address pledgor;
         uint256 certificateId;
@@ -58,6 +77,36 @@ interface IPledges {
         bytes3 currency;
         uint64 maturity;
         bytes32 externalRef;
+        uint64 registeredAt;
+        uint64 registrationExpiry;
+    }
+
+    /// @notice How a matured pledge is realised.
+    /// @param method How the value was obtained.
+    /// @param buyer The active member (MERCHANT or BANK) the document names as acquiring the shares; not the pledgor.
+    /// @param price The price, in minor units of the pledge's currency (greater than 0, below 2^128).
+    /// @param documentHash Hash of the document fixing price and buyer: the agreement, the auction or sale record, or
+    /// the ruling. Never zero.
+    struct Realisation {
+        RealisationMethod method;
+        address buyer;
+        uint256 price;
+        bytes32 documentHash;
+    }
+
+    /// @notice A realisation as stored.
+    /// @param shares The shares that moved to the buyer.
+    /// @param surplus What the price exceeds the secured amount by, owed to the pledgor (art. 438).
+    /// @param shortfall What the price falls short of the secured amount by, still owed by the debtor.
+    struct RealisationRecord {
+        RealisationMethod method;
+        address buyer;
+        uint64 realisedAt;
+        uint256 shares;
+        uint256 price;
+        uint256 surplus;
+        uint256 shortfall;
+        bytes32 documentHash;
     }
 
     /// @notice A pledge as stored.
@@ -75,6 +124,8 @@ interface IPledges {
         uint256 amount;
         bytes3 currency;
         bytes32 externalRef;
+        uint64 registeredAt;
+        uint64 registrationExpiry;
     }
 
     /// @notice `pledgee` recorded pledge `pledgeId` over `shares` of `right` of `certificateId` owned by `pledgor`.
@@ -90,6 +141,8 @@ interface IPledges {
         bytes3 currency,
         uint64 maturity,
         bytes32 externalRef,
+        uint64 registeredAt,
+        uint64 registrationExpiry,
         uint256 seniorPledgeId
     );
 
@@ -99,8 +152,23 @@ interface IPledges {
     /// @notice Both parties extended the pledge to `maturity`. Status stays Active.
     event PledgeExtended(uint256 indexed pledgeId, uint64 maturity);
 
-    /// @notice The pledgee enforced the pledge: `shares` moved from the pledgor to `recipient`. Status: Enforced.
-    event PledgeEnforced(uint256 indexed pledgeId, address indexed recipient, uint256 shares);
+    /// @notice The pledgee realised the pledge by `method`: `shares` moved from the pledgor to `buyer` for `price`,
+    /// as the document hashed `documentHash` fixes; `surplus` is owed to the pledgor and `shortfall` is still owed
+    /// by the debtor. Status: Realised.
+    event PledgeRealised(
+        uint256 indexed pledgeId,
+        address indexed buyer,
+        RealisationMethod method,
+        uint256 shares,
+        uint256 price,
+        uint256 surplus,
+        uint256 shortfall,
+        bytes32 documentHash
+    );
+
+    /// @notice The pledgee of `pledgeId` consented to the act hashed `actHash` over its collateral (a licence, or a
+    /// change or cancellation of the certificate).
+    event PledgeActConsented(uint256 indexed pledgeId, bytes32 indexed actHash);
 
     /// @notice No pledge has id `pledgeId`.
     error PledgesUnknownPledge(uint256 pledgeId);
@@ -135,14 +203,34 @@ interface IPledges {
     /// @notice The signature is not the pledgor's over these typed data.
     error PledgesInvalidSignature(address pledgor);
 
-    /// @notice The pledge matures at `maturity`; it cannot be enforced before.
+    /// @notice The public registration must have a number, a time not in the future and a term ending after it, or
+    /// be all zero.
+    error PledgesInvalidRegistration(bytes32 externalRef, uint64 registeredAt, uint64 registrationExpiry);
+
+    /// @notice The pledge matures at `maturity`; it cannot be realised before.
     error PledgesNotMatured(uint256 pledgeId, uint64 maturity);
 
     /// @notice The active senior pledge `seniorPledgeId` claims shares that `pledgeId` needs; it ranks ahead.
     error PledgesSeniorPledgeOutstanding(uint256 pledgeId, uint256 seniorPledgeId);
 
-    /// @notice Enforced shares cannot go to the pledgor itself.
-    error PledgesInvalidRecipient(address recipient);
+    /// @notice Realised shares cannot go to the pledgor itself.
+    error PledgesInvalidBuyer(address buyer);
+
+    /// @notice A realisation's price must be greater than zero and below 2^128.
+    error PledgesInvalidPrice(uint256 price);
+
+    /// @notice A realisation must name the document (agreement, auction or sale record, ruling) that fixes it.
+    error PledgesMissingDocument();
+
+    /// @notice An agreed price needs the pledgor's signed `PledgeRealisation`; other methods carry none.
+    error PledgesUnexpectedSignature(RealisationMethod method);
+
+    /// @notice Pledge `pledgeId` was not realised.
+    error PledgesNotRealised(uint256 pledgeId);
+
+    /// @notice The pledgee of the active pledge `pledgeId` has not consented to the act hashed `actHash` over its
+    /// collateral.
+    error PledgesActNotConsented(uint256 pledgeId, address pledgee, bytes32 actHash);
 
     /// @notice Record a pledge (caller: the pledgee, an active BANK) with the pledgor's signed consent.
     /// @param nonce The pledgor's current nonce, as signed.
@@ -166,9 +254,30 @@ interface IPledges {
         bytes calldata signature
     ) external;
 
-    /// @notice Enforce an Active, matured pledge, moving its shares to `recipient` (the pledgee itself or another
-    /// active MERCHANT or BANK). Caller: its pledgee, an active BANK.
-    function enforcePledge(uint256 pledgeId, address recipient) external;
+    /// @notice Realise an Active, matured pledge: its shares go to `realisation.buyer` for `realisation.price`.
+    /// Caller: its pledgee, an active BANK. With {RealisationMethod.AgreedPrice} the pledgor's signed
+    /// `PledgeRealisation` (with `nonce` and `deadline`) is required; other methods pass an empty signature and zeros.
+    function realisePledge(
+        uint256 pledgeId,
+        Realisation calldata realisation,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
+
+    /// @notice Consent, as the pledgee of the Active pledge `pledgeId`, to the act hashed `actHash` over the pledged
+    /// collateral (see {licenceActHash} in IRights and the certificate acts in ICertificates). Caller: its pledgee.
+    function consentToAct(uint256 pledgeId, bytes32 actHash) external;
+
+    /// @notice Reverts with {PledgesActNotConsented} unless the pledgee of every Active pledge along the chain that
+    /// starts at `lastPledgeId` (a member's most recent pledge on a right, then its seniors) consented to `actHash`.
+    function requireActConsent(uint256 lastPledgeId, bytes32 actHash) external view;
+
+    /// @notice Whether the pledgee of `pledgeId` consented to the act hashed `actHash`.
+    function actConsented(uint256 pledgeId, bytes32 actHash) external view returns (bool);
+
+    /// @notice How pledge `pledgeId` was realised; reverts with {PledgesNotRealised} if it was not.
+    function realisation(uint256 pledgeId) external view returns (RealisationRecord memory);
 
     /// @notice The stored pledge; reverts with {PledgesUnknownPledge} for an unknown id.
     function pledge(uint256 pledgeId) external view returns (Pledge memory);
@@ -187,6 +296,16 @@ interface IPledges {
         external
         view
         returns (bytes32);
+
+    /// @notice The EIP-712 digest the pledgor signs to agree to realise `pledgeId` by selling to `buyer` at `price`.
+    function hashRealisation(
+        uint256 pledgeId,
+        address buyer,
+        uint256 price,
+        bytes32 documentHash,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32);
 
     /// @notice The EIP-712 digest the pledgor signs to extend `pledgeId` to `newMaturity`.
     function hashExtension(uint256 pledgeId, uint64 newMaturity, uint256 nonce, uint256 deadline)

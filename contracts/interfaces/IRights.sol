@@ -23,12 +23,21 @@ import {Right} from "../types/Right.sol";
 /// cover, so that sum may exceed the balance. The member may transfer `balance - min(balance, pledged)`.
 ///
 /// Licences. An owner of development or operation shares grants licences over that right: a licensee, a terms
-/// hash, a period [start, end), exclusive or not, sub-licensable or not. The licensee of a sub-licensable licence
-/// grants sub-licences under it, within its period. Among the licences with the same parent (or the top-level
-/// licences of one certificate's right), an exclusive licence excludes every other unrevoked licence whose period
-/// overlaps, and no licence is granted over a period an exclusive sibling covers. Revoking a licence (by its
-/// grantor) revokes its whole subtree, with one {LicenceRevoked} per licence. Nothing is granted while the
-/// certificate is not in force; revoking is always possible.
+/// hash, a period [start, end), exclusive or not, sub-licensable or not. Only an owner of the whole right (all
+/// 10,000 shares) grants an exclusive licence; a partial owner grants non-exclusive ones. A period starts at the
+/// grant or later (a start of 0 means the grant's time; an earlier one is back-dating, refused). While the owner's
+/// shares of the right are pledged, the pledgee of every active pledge on them must first consent to the licence
+/// (`IPledges.consentToAct` with {licenceActHash}). The licensee of a sub-licensable licence grants sub-licences
+/// under it, within its period, exclusive only under an exclusive parent, at most {MAX_LICENCE_DEPTH} deep. Among
+/// the licences with the same parent (or the top-level licences of one certificate's right), an exclusive licence
+/// excludes every other unrevoked licence whose period overlaps, and no licence is granted over a period an
+/// exclusive sibling covers; a non-exclusive grant costs the same however many non-exclusive siblings it has.
+///
+/// Revocation is lazy: revoking a licence writes one flag and emits one {LicenceRevoked}, and a licence is in force
+/// only while neither it nor any ancestor is revoked ({licence} reports `revoked` for both). A top-level licence
+/// is revoked by its grantor; once the grantor holds no share of the right, by the owner of more than half of it
+/// (the licensor's position follows the right). A sub-licence is revoked by its grantor. Nothing is granted while
+/// the certificate is not in force; revoking is always possible.
 ///
 /// This contract sits behind an ERC-1967 proxy (UUPS, upgraded only by governance's timelock) with ERC-7201
 /// namespaced storage; see `ISuiteContract`.
@@ -80,10 +89,8 @@ interface IRights is IERC1155 {
         bool sublicensable
     );
 
-    /// @notice Licence `licenceId` was revoked, because `revokedBy` revoked `rootLicenceId` (itself or an ancestor).
-    event LicenceRevoked(
-        uint256 indexed licenceId, uint256 indexed rootLicenceId, address indexed revokedBy, bytes32 reasonHash
-    );
+    /// @notice `revokedBy` revoked licence `licenceId`, and with it every licence granted under it.
+    event LicenceRevoked(uint256 indexed licenceId, address indexed revokedBy, bytes32 reasonHash);
 
     /// @notice Only the Certificates contract mints and only the Pledges contract locks, unlocks and seizes.
     error RightsUnauthorizedCaller(address caller);
@@ -133,13 +140,22 @@ interface IRights is IERC1155 {
     /// @notice `account` owns no shares of `right` of the certificate, so it cannot grant a licence over it.
     error RightsNotRightOwner(uint256 certificateId, Right right, address account);
 
-    /// @notice The period [start, end) is empty or already over.
+    /// @notice The period [start, end) is empty.
     error RightsInvalidPeriod(uint64 start, uint64 end);
+
+    /// @notice A licence cannot start (`start`) before it is granted (`grantedAt`).
+    error RightsLicenceBackdated(uint64 start, uint64 grantedAt);
+
+    /// @notice `account` owns `shares` of `right`, not the whole right, so it grants non-exclusive licences only.
+    error RightsExclusiveNeedsWholeRight(uint256 certificateId, Right right, address account, uint256 shares);
+
+    /// @notice Licence `parentId` is already `maxDepth` deep: no sub-licence may be granted under it.
+    error RightsLicenceTooDeep(uint256 parentId, uint256 maxDepth);
 
     /// @notice No licence has id `licenceId`.
     error RightsUnknownLicence(uint256 licenceId);
 
-    /// @notice Licence `licenceId` is revoked.
+    /// @notice Licence `licenceId` is revoked (when sub-licensing: the parent or an ancestor of it).
     error RightsLicenceRevoked(uint256 licenceId);
 
     /// @notice `account` is not the licensee of `licenceId`, so it cannot sub-license under it.
@@ -158,7 +174,8 @@ interface IRights is IERC1155 {
     /// @notice The unrevoked licence `licenceId` overlaps the requested period and one of the two is exclusive.
     error RightsExclusiveConflict(uint256 licenceId);
 
-    /// @notice `account` did not grant licence `licenceId`, so it cannot revoke it.
+    /// @notice `account` may not revoke licence `licenceId`: it is not its grantor (nor, once the grantor of a top-level
+    /// licence holds none of the right, the owner of more than half of it).
     error RightsNotGrantor(uint256 licenceId, address account);
 
     /// @notice Move `shares` of `right` of `certificateId` from the caller to `to` (a transfer registration).
@@ -228,4 +245,10 @@ interface IRights is IERC1155 {
 
     /// @notice The number of licences ever granted (the highest id).
     function licenceCount() external view returns (uint256);
+
+    /// @notice The hash of a licence grant that a pledgee consents to: `parentId` 0 for a licence granted by an owner.
+    function licenceActHash(uint256 certificateId, Right right, uint256 parentId, LicenceTerms calldata terms)
+        external
+        pure
+        returns (bytes32);
 }

@@ -87,13 +87,17 @@ def _carried(card: AssetCard, first_entry: dt.date | None, day: dt.date | None) 
 
 def _why_no_holding(answer: Verification, entity: str, names: Mapping[str, str]) -> str:
     realised = [pledge for pledge in answer.pledges
-                if pledge.status == "enforced" and pledge.pledgor.lower() == entity.lower()
+                if pledge.status == "realised" and pledge.pledgor.lower() == entity.lower()
                 and pledge.right is Right.HOLDING]
     if realised:
         pledge = realised[-1]
         return (f"its holding shares were realised by {party_label(pledge.pledgee, names)} "
-                f"under pledge {pledge.pledge_id}")
+                f"under pledge {pledge.pledge_id} and sold to {_buyer(pledge, names)}")
     return "its holding shares were transferred away"
+
+
+def _buyer(pledge: PledgeView, names: Mapping[str, str]) -> str:
+    return party_label(pledge.realisation.buyer, names) if pledge.realisation else "a buyer"
 
 
 #: The entries by which the books take a loss of the asset into account.
@@ -133,12 +137,12 @@ def _check(ledger: LedgerContext, card: AssetCard, entity: str, block: int | Non
             f"{_why_no_holding(answer, entity, names)}"
         )
     elif not adjusted:
-        # Part of the holding right left the member by enforcement, and the books carry the asset unchanged.
+        # Part of the holding right left the member by realisation, and the books carry the asset unchanged.
         for pledge in answer.pledges:
-            if (pledge.status == "enforced" and pledge.pledgor.lower() == entity.lower()
-                    and pledge.right is Right.HOLDING and pledge.enforced_shares):
+            if (pledge.status == "realised" and pledge.pledgor.lower() == entity.lower()
+                    and pledge.right is Right.HOLDING and pledge.realisation and pledge.realisation.shares):
                 check.problems.append(
-                    f"{label}: {pledge.enforced_shares / 100:g}% of the holding right was realised by "
+                    f"{label}: {pledge.realisation.shares / 100:g}% of the holding right was realised by "
                     f"{party_label(pledge.pledgee, names)} under pledge {pledge.pledge_id}, but the books carry "
                     "the asset unchanged (post its impairment or disposal)"
                 )

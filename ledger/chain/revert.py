@@ -262,7 +262,18 @@ MESSAGES: dict[str, str] = {
         "so it cannot license it"
     ),
     "RightsInvalidPeriod": (
-        "the licence period {start:date} to {end:date} is empty or already over; choose a later end"
+        "the licence period {start:date} to {end:date} is empty; choose an end after the start"
+    ),
+    "RightsLicenceBackdated": (
+        "a licence cannot start ({start:datetime}) before it is granted ({grantedAt:datetime}); leave the start "
+        "out to start at the grant, or choose a later one"
+    ),
+    "RightsExclusiveNeedsWholeRight": (
+        "{account} owns {shares} of the 10000 shares of the {right:right} right of certificate {certificateId}; "
+        "only an owner of the whole right grants an exclusive licence, so grant a non-exclusive one"
+    ),
+    "RightsLicenceTooDeep": (
+        "licence {parentId} is already {maxDepth} levels deep; no sub-licence may be granted under it"
     ),
     "RightsUnknownLicence": (
         "licence {licenceId} does not exist; see the licences with `dal rights licences CERT`"
@@ -283,7 +294,10 @@ MESSAGES: dict[str, str] = {
         "licence {licenceId} overlaps this period and one of the two is exclusive; choose another period "
         "or have licence {licenceId} revoked first"
     ),
-    "RightsNotGrantor": "{account} did not grant licence {licenceId}; only its grantor may revoke it",
+    "RightsNotGrantor": (
+        "{account} may not revoke licence {licenceId}: only its grantor may (or, once the grantor of a top-level "
+        "licence holds none of the right, the owner of more than half of it)"
+    ),
     # Pledges.
     "PledgesUnknownPledge": "pledge {pledgeId} does not exist; list the pledges with `dal pledge list`",
     "PledgesNotActive": (
@@ -312,13 +326,30 @@ MESSAGES: dict[str, str] = {
     "PledgesInvalidSignature": (
         "the signature is not {pledgor}'s over these terms; ask the pledgor to sign again"
     ),
-    "PledgesNotMatured": "pledge {pledgeId} matures on {maturity:date}; it cannot be enforced before",
+    "PledgesNotMatured": "pledge {pledgeId} matures on {maturity:date}; it cannot be realised before",
     "PledgesSeniorPledgeOutstanding": (
         "pledge #{seniorPledgeId} ranks ahead of pledge #{pledgeId} and still claims the shares it "
-        "needs; it must be released or enforced first"
+        "needs; it must be released or realised first"
     ),
-    "PledgesInvalidRecipient": (
-        "enforced shares cannot go back to the pledgor {recipient}; name the bank or a buyer"
+    "PledgesInvalidBuyer": (
+        "the realised shares cannot go back to the pledgor {buyer}; name the buyer the realising document names"
+    ),
+    "PledgesInvalidPrice": "a realisation needs a price greater than zero (in minor units), got {price}",
+    "PledgesMissingDocument": (
+        "a realisation must name the document that fixes its price and buyer (agreement, auction or sale "
+        "record, or ruling); give --document"
+    ),
+    "PledgesUnexpectedSignature": (
+        "only a realisation at an agreed price carries the pledgor's signature; drop --consent for this method"
+    ),
+    "PledgesNotRealised": "pledge {pledgeId} was not realised",
+    "PledgesInvalidRegistration": (
+        "the pledge's public registration must have a number, a registration time not in the future and a "
+        "term ending after it (or none of the three); check --registration, --registered-at and --registration-term"
+    ),
+    "PledgesActNotConsented": (
+        "the shares are pledged under pledge #{pledgeId}: its pledgee {pledgee} must first consent to this act "
+        "(`dal pledge consent-act {pledgeId} {actHash}`)"
     ),
 }
 

@@ -1,4 +1,4 @@
-"""Handlers of the Pledges contract's events: recording, release, extension, enforcement."""
+"""Handlers of the Pledges contract's events: recording, release, extension, realisation."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from ledger.store.read_model import Pledge
+from ledger.types import RealisationMethod
 from oracle.decoding import LoggedEvent
 from oracle.handlers.registry import (
     handles,
@@ -46,10 +47,10 @@ def recorded(connection: Connection, event: LoggedEvent) -> None:
         "currency": bytes.fromhex(args["currency"][2:]).decode("ascii", errors="replace"),
         "maturity": int(args["maturity"]),
         "external_ref": args["externalRef"],
+        "registered_at": int(args["registeredAt"]),
+        "registration_expiry": int(args["registrationExpiry"]),
         "senior_pledge_id": int(args["seniorPledgeId"]),
         "status": "active",
-        "enforced_recipient": None,
-        "enforced_shares": None,
         "recorded_block": event.block_number,
         "updated_block": event.block_number,
     }
@@ -67,9 +68,13 @@ def extended(connection: Connection, event: LoggedEvent) -> None:
     _change(connection, event, maturity=int(event.args["maturity"]))
 
 
-@handles("Pledges", "PledgeEnforced")
-def enforced(connection: Connection, event: LoggedEvent) -> None:
+@handles("Pledges", "PledgeRealised")
+def realised(connection: Connection, event: LoggedEvent) -> None:
+    args = event.args
     _change(
-        connection, event, status="enforced",
-        enforced_recipient=event.args["recipient"], enforced_shares=int(event.args["shares"]),
+        connection, event, status="realised",
+        realised_buyer=args["buyer"], realised_shares=int(args["shares"]),
+        realisation_method=RealisationMethod(int(args["method"])).key,
+        price=int(args["price"]), surplus=int(args["surplus"]), shortfall=int(args["shortfall"]),
+        document_hash=args["documentHash"],
     )

@@ -128,16 +128,22 @@ def licence_granted(connection: Connection, event: LoggedEvent) -> None:
 
 @handles("Rights", "LicenceRevoked")
 def licence_revoked(connection: Connection, event: LoggedEvent) -> None:
+    """Revocation is lazy on chain (one event for the licence revoked); the read model marks the whole subtree
+    revoked, each licence naming the revoked ancestor (``root_licence_id``), as the contract's views answer."""
     args = event.args
-    granted = connection.execute(
-        select(_licences.c.certificate_id).where(_licences.c.licence_id == int(args["licenceId"]))
-    ).scalar()
+    root = int(args["licenceId"])
+    granted = connection.execute(select(_licences.c.certificate_id).where(_licences.c.licence_id == root)).scalar()
     if granted is not None:
         link_certificate(connection, event, int(granted))
-    update_row(
-        connection, Licence, "licence_id", int(args["licenceId"]),
-        revoked=True,
-        revoked_by=args["revokedBy"],
-        root_licence_id=int(args["rootLicenceId"]),
-        revoke_reason_hash=args["reasonHash"],
-    )
+    generation = [root]
+    while generation:
+        for licence_id in generation:
+            update_row(
+                connection, Licence, "licence_id", licence_id,
+                revoked=True, revoked_by=args["revokedBy"], root_licence_id=root, revoke_reason_hash=args["reasonHash"],
+            )
+        generation = list(connection.execute(
+            select(_licences.c.licence_id).where(
+                _licences.c.parent_id.in_(generation), _licences.c.revoked.is_(False)
+            )
+        ).scalars())
