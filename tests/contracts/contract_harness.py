@@ -23,7 +23,7 @@ from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
-from ledger.consent import CONSENT_TYPES, DOMAIN_NAME, DOMAIN_VERSION, EXTENSION_TYPES
+from ledger.consent import CONSENT_TYPES, DOMAIN_NAME, DOMAIN_VERSION, EXTENSION_TYPES, REALISATION_TYPES
 
 Account.enable_unaudited_hdwallet_features()
 
@@ -36,6 +36,7 @@ HOLDERS = MERCHANT | BANK
 # Right and status enums, as the contracts encode them.
 HOLDING, DEVELOPMENT, OPERATION = 0, 1, 2
 RIGHTS = (HOLDING, DEVELOPMENT, OPERATION)
+AGREED_PRICE, AUCTION, SALE, COURT_RULING = 0, 1, 2, 3
 TOTAL_SHARES = 10_000
 
 #: Signer name -> (index in the development mnemonic, roles; 0 = not a member).
@@ -130,6 +131,11 @@ class Ledger:
     def address(self, who: str) -> ChecksumAddress:
         """The address of signer ``who`` (or ``who`` itself when it is an address)."""
         return self.accounts[who] if who in self.accounts else Web3.to_checksum_address(who)
+
+    def name_of(self, address: str) -> str:
+        """The signer name of ``address`` (the address itself when no signer has it)."""
+        wanted = Web3.to_checksum_address(address)
+        return next((name for name, known in self.accounts.items() if known == wanted), wanted)
 
     # -- transactions ------------------------------------------------------------------------------
 
@@ -290,7 +296,8 @@ class Ledger:
     ) -> bytes:
         """``signer``'s EIP-712 signature of a ``PledgeConsent`` (terms as the ``PledgeTerms``
         tuple, whose pledgor the consent names)."""
-        pledgor, certificate_id, right, shares, amount, currency, maturity, external_ref = terms
+        (pledgor, certificate_id, right, shares, amount, currency, maturity, external_ref, registered_at,
+         registration_expiry) = terms
         message = {
             "pledgor": self.address(pledgor),
             "pledgee": self.address(pledgee),
@@ -301,6 +308,8 @@ class Ledger:
             "currency": currency,
             "maturity": maturity,
             "externalRef": external_ref,
+            "registeredAt": registered_at,
+            "registrationExpiry": registration_expiry,
             "nonce": nonce,
             "deadline": deadline,
         }
@@ -317,6 +326,43 @@ class Ledger:
             "deadline": deadline,
         }
         return self._sign(pledgor, "PledgeExtension", EXTENSION_TYPES, message)
+
+    def realisation_signature(
+        self, pledgor: str, pledge_id: int, buyer: str, price: int, document: bytes, nonce: int, deadline: int
+    ) -> bytes:
+        """The pledgor's EIP-712 signature of a ``PledgeRealisation`` (an agreed price)."""
+        message = {
+            "pledgeId": pledge_id,
+            "buyer": self.address(buyer),
+            "price": price,
+            "documentHash": document,
+            "nonce": nonce,
+            "deadline": deadline,
+        }
+        return self._sign(pledgor, "PledgeRealisation", REALISATION_TYPES, message)
+
+    def realise(
+        self,
+        pledge_id: int,
+        pledgee: str,
+        buyer: str | None = None,
+        price: int = 6_000_000_00,
+        method: int = AUCTION,
+        document: bytes = b"\x11" * 32,
+    ) -> Any:
+        """Realise a matured pledge by auction (no signature) or at an agreed price (the pledgor's signature)."""
+        buyer = buyer or pledgee
+        if method == AGREED_PRICE:
+            pledgor = self.name_of(self.pledges.functions.pledge(pledge_id).call()[1])
+            nonce = int(self.pledges.functions.nonces(self.address(pledgor)).call())
+            deadline = self.now() + DAY
+            signature = self.realisation_signature(pledgor, pledge_id, buyer, price, document, nonce, deadline)
+        else:
+            nonce, deadline, signature = 0, 0, b""
+        terms = (method, self.address(buyer), price, document)
+        return self.send(
+            self.pledges.functions.realisePledge(pledge_id, terms, nonce, deadline, signature), pledgee
+        )
 
     def _sign(
         self, signer: str, primary: str, types: list[dict[str, str]], message: dict[str, Any]
@@ -340,6 +386,8 @@ class Ledger:
         currency: bytes = b"CNY",
         maturity: int | None = None,
         external_ref: bytes = b"\x00" * 32,
+        registered_at: int = 0,
+        registration_expiry: int = 0,
     ) -> tuple[Any, ...]:
         """A ``PledgeTerms`` tuple (maturity defaults to a year from now)."""
         maturity = maturity if maturity is not None else self.now() + YEAR
@@ -352,6 +400,8 @@ class Ledger:
             currency,
             maturity,
             external_ref,
+            registered_at,
+            registration_expiry,
         )
 
     def record_pledge(self, pledgor: str, pledgee: str, certificate_id: int, **terms: Any) -> int:

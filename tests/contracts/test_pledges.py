@@ -7,7 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from contract_harness import (
+    AGREED_PRICE,
+    AUCTION,
     CONSENT_TYPES,
+    COURT_RULING,
+    REALISATION_TYPES,
+    SALE,
     DAY,
     DEVELOPMENT,
     EXTENSION_TYPES,
@@ -21,7 +26,7 @@ from eth_account.messages import encode_typed_data
 from eth_utils.crypto import keccak
 from web3.contract import Contract
 
-ACTIVE, RELEASED, ENFORCED = 1, 2, 3
+ACTIVE, RELEASED, REALISED = 1, 2, 3
 REGISTRATION = keccak(text="CCRC pledge registration 2025-000042")
 
 
@@ -57,7 +62,7 @@ def test_the_contract_hashes_consents_and_extensions_as_eip712_says(ledger: Ledg
         "chainId": ledger.w3.eth.chain_id,
         "verifyingContract": ledger.pledges.address,
     }
-    _, certificate_id, right, shares, amount, currency, maturity, external_ref = pledge_terms
+    _, certificate_id, right, shares, amount, currency, maturity, external_ref, _, _ = pledge_terms
     message = {
         "pledgor": ledger.address("merchant_a"),
         "pledgee": ledger.address("bank"),
@@ -68,6 +73,8 @@ def test_the_contract_hashes_consents_and_extensions_as_eip712_says(ledger: Ledg
         "currency": currency,
         "maturity": maturity,
         "externalRef": external_ref,
+        "registeredAt": 0,
+        "registrationExpiry": 0,
         "nonce": 3,
         "deadline": 12345,
     }
@@ -84,7 +91,16 @@ def test_the_contract_hashes_consents_and_extensions_as_eip712_says(ledger: Ledg
     assert p.CONSENT_TYPEHASH().call() == keccak(
         text="PledgeConsent(address pledgor,address pledgee,uint256 certificateId,uint8 right,uint256 shares,"
         "uint256 amount,"
-        "bytes3 currency,uint64 maturity,bytes32 externalRef,uint256 nonce,uint256 deadline)"
+        "bytes3 currency,uint64 maturity,bytes32 externalRef,uint64 registeredAt,uint64 registrationExpiry,"
+        "uint256 nonce,uint256 deadline)"
+    )
+    realisation = {
+        "pledgeId": 9, "buyer": ledger.address("bank"), "price": 10**6, "documentHash": b"\x22" * 32,
+        "nonce": 5, "deadline": 888,
+    }
+    encoded = encode_typed_data(domain, {"PledgeRealisation": REALISATION_TYPES}, realisation)
+    assert p.hashRealisation(9, ledger.address("bank"), 10**6, b"\x22" * 32, 5, 888).call() == keccak(
+        b"\x19\x01" + encoded.header + encoded.body
     )
 
 
@@ -94,6 +110,7 @@ def test_the_contract_hashes_consents_and_extensions_as_eip712_says(ledger: Ledg
 def test_a_bank_records_a_pledge_with_the_pledgors_signed_consent(ledger: Ledger) -> None:
     certificate_id = ledger.issue()
     maturity = ledger.now() + YEAR
+    registered_at = ledger.now() - DAY
     pledge_terms = ledger.pledge_terms(
         "merchant_a",
         certificate_id,
@@ -103,6 +120,8 @@ def test_a_bank_records_a_pledge_with_the_pledgors_signed_consent(ledger: Ledger
         currency=b"CNY",
         maturity=maturity,
         external_ref=REGISTRATION,
+        registered_at=registered_at,
+        registration_expiry=maturity + YEAR,
     )
     receipt = ledger.send(
         ledger.pledges.functions.recordPledge(*signed(ledger, "merchant_a", "bank", pledge_terms)),
@@ -120,6 +139,8 @@ def test_a_bank_records_a_pledge_with_the_pledgors_signed_consent(ledger: Ledger
             "currency": b"CNY",
             "maturity": maturity,
             "externalRef": REGISTRATION,
+            "registeredAt": registered_at,
+            "registrationExpiry": maturity + YEAR,
             "seniorPledgeId": 0,
         }
     ]
@@ -135,6 +156,8 @@ def test_a_bank_records_a_pledge_with_the_pledgors_signed_consent(ledger: Ledger
         "amount": 12_000_000_00,
         "currency": b"CNY",
         "externalRef": REGISTRATION,
+        "registeredAt": registered_at,
+        "registrationExpiry": maturity + YEAR,
     }
     r = ledger.rights.functions
     a = ledger.address("merchant_a")
@@ -204,6 +227,12 @@ def test_recording_refusals(ledger: Ledger) -> None:
     refused("bank", "PledgesInvalidCurrency", b"\x00\x00\x00", currency=b"\x00\x00\x00")
     refused("bank", "PledgesInvalidMaturity", now - 1, maturity=now - 1)
     refused("bank", "PledgesSignatureExpired", now - 1, deadline=now - 1)
+    # The public registration: a number with a past time and a later term, or nothing at all.
+    for registered_at, expiry in ((0, now + YEAR), (now + DAY, now + YEAR), (now - DAY, now - DAY)):
+        refused("bank", "PledgesInvalidRegistration", REGISTRATION, registered_at, expiry,
+                external_ref=REGISTRATION, registered_at=registered_at, registration_expiry=expiry)
+    refused("bank", "PledgesInvalidRegistration", bytes(32), now - DAY, 0, registered_at=now - DAY)
+    refused("bank", "PledgesInvalidRegistration", bytes(32), 0, now + YEAR, registration_expiry=now + YEAR)
     refused("bank", "PledgesInvalidNonce", "merchant_a", 5, 0, nonce=5)
     refused("bank", "PledgesInvalidSignature", "merchant_a", signer="merchant_b")
     refused(
@@ -245,6 +274,8 @@ def test_a_consent_signed_for_another_chain_or_contract_is_refused(ledger: Ledge
         "currency": pledge_terms[5],
         "maturity": pledge_terms[6],
         "externalRef": pledge_terms[7],
+        "registeredAt": 0,
+        "registrationExpiry": 0,
         "nonce": 0,
         "deadline": deadline,
     }
@@ -462,112 +493,119 @@ def test_an_extension_needs_the_pledgee_and_the_pledgors_signature(ledger: Ledge
     )
 
 
-# -- enforcement -----------------------------------------------------------------------------------
+# -- realisation (no forfeiture: Civil Code arts. 428, 436, 438) --------------------------------------
 
 
-def test_enforcement_after_maturity_moves_the_pledged_shares(ledger: Ledger) -> None:
+DOCUMENT = keccak(text="auction record 2027-001")
+
+
+def realise_call(ledger: Ledger, pledge_id: int, buyer: str, price: int = 6_000_000_00, *,
+                 method: int = AUCTION, document: bytes = DOCUMENT, signature: bytes = b"") -> Any:
+    return ledger.pledges.functions.realisePledge(
+        pledge_id, (method, ledger.address(buyer), price, document), 0, 0, signature
+    )
+
+
+def test_realisation_after_maturity_sells_the_shares_at_a_price_and_records_the_surplus(ledger: Ledger) -> None:
+    certificate_id = ledger.issue()
+    pledge_id = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=4_000, amount=5_000_000_00)
+    maturity = pledge(ledger, pledge_id)["maturity"]
+    ledger.reverts(realise_call(ledger, pledge_id, "bank"), "bank", "PledgesNotMatured", pledge_id, maturity)
+    ledger.advance(YEAR + 1)
+    ledger.reverts(realise_call(ledger, pledge_id, "merchant_a"), "bank", "PledgesInvalidBuyer", "merchant_a")
+    ledger.reverts(realise_call(ledger, pledge_id, "stranger"), "bank", "ConsortiumNotMember", "stranger")
+    ledger.reverts(realise_call(ledger, pledge_id, "auditor"), "bank", "ConsortiumMissingRole", "auditor", HOLDERS)
+    ledger.reverts(realise_call(ledger, pledge_id, "bank"), "bank_b", "PledgesNotPledgee", pledge_id, "bank_b")
+    ledger.reverts(realise_call(ledger, pledge_id, "bank", 0), "bank", "PledgesInvalidPrice", 0)
+    ledger.reverts(realise_call(ledger, pledge_id, "bank", 2**128), "bank", "PledgesInvalidPrice", 2**128)
+    ledger.reverts(realise_call(ledger, pledge_id, "bank", document=bytes(32)), "bank", "PledgesMissingDocument")
+    ledger.reverts(realise_call(ledger, pledge_id, "bank", signature=b"\x01" * 65), "bank",
+                   "PledgesUnexpectedSignature", AUCTION)
+    ledger.reverts(ledger.pledges.functions.realisation(pledge_id), "bank", "PledgesNotRealised", pledge_id)
+
+    # Sold at auction to a buyer for more than the debt: the surplus is owed to the pledgor.
+    receipt = ledger.send(realise_call(ledger, pledge_id, "merchant_b", 6_000_000_00), "bank")
+    assert ledger.events(receipt, "Pledges", "PledgeRealised") == [{
+        "pledgeId": pledge_id, "buyer": ledger.address("merchant_b"), "method": AUCTION, "shares": 4_000,
+        "price": 6_000_000_00, "surplus": 1_000_000_00, "shortfall": 0, "documentHash": DOCUMENT,
+    }]
+    assert ledger.events(receipt, "Rights", "TransferSingle") == [{
+        "operator": ledger.pledges.address, "from": ledger.address("merchant_a"),
+        "to": ledger.address("merchant_b"), "id": certificate_id * 4 + DEVELOPMENT, "value": 4_000,
+    }]
+    assert ledger.struct(ledger.pledges.functions.realisation(pledge_id)) == {
+        "method": AUCTION, "buyer": ledger.address("merchant_b"), "realisedAt": ledger.now(), "shares": 4_000,
+        "price": 6_000_000_00, "surplus": 1_000_000_00, "shortfall": 0, "documentHash": DOCUMENT,
+    }
+    assert pledge(ledger, pledge_id)["status"] == REALISED
+    assert ledger.shares(certificate_id, DEVELOPMENT, "merchant_a") == 6_000
+    assert ledger.rights.functions.pledgedSharesOf(
+        certificate_id, DEVELOPMENT, ledger.address("merchant_a")).call() == 0
+    ledger.reverts(realise_call(ledger, pledge_id, "bank"), "bank", "PledgesNotActive", pledge_id, REALISED)
+    ledger.reverts(ledger.pledges.functions.releasePledge(pledge_id), "bank", "PledgesNotActive", pledge_id,
+                   REALISED)
+
+
+def test_an_agreed_price_is_the_pledgors_signed_agreement_and_a_shortfall_stays_owed(ledger: Ledger) -> None:
     p = ledger.pledges.functions
     certificate_id = ledger.issue()
-    pledge_id = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=4_000)
-    maturity = pledge(ledger, pledge_id)["maturity"]
-    ledger.reverts(
-        p.enforcePledge(pledge_id, ledger.address("bank")),
-        "bank",
-        "PledgesNotMatured",
-        pledge_id,
-        maturity,
-    )
+    pledge_id = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=5_000, amount=5_000_000_00)
     ledger.advance(YEAR + 1)
-    ledger.reverts(
-        p.enforcePledge(pledge_id, ledger.address("merchant_a")),
-        "bank",
-        "PledgesInvalidRecipient",
-        "merchant_a",
-    )
-    ledger.reverts(
-        p.enforcePledge(pledge_id, ledger.address("stranger")),
-        "bank",
-        "ConsortiumNotMember",
-        "stranger",
-    )
-    ledger.reverts(
-        p.enforcePledge(pledge_id, ledger.address("auditor")),
-        "bank",
-        "ConsortiumMissingRole",
-        "auditor",
-        HOLDERS,
-    )
-    ledger.reverts(
-        p.enforcePledge(pledge_id, ledger.address("bank")),
-        "bank_b",
-        "PledgesNotPledgee",
-        pledge_id,
-        "bank_b",
-    )
-    # The bank directs the shares to a buyer.
-    receipt = ledger.send(p.enforcePledge(pledge_id, ledger.address("merchant_b")), "bank")
-    assert ledger.events(receipt, "Pledges", "PledgeEnforced") == [
-        {"pledgeId": pledge_id, "recipient": ledger.address("merchant_b"), "shares": 4_000}
-    ]
-    assert ledger.events(receipt, "Rights", "TransferSingle") == [
-        {
-            "operator": ledger.pledges.address,
-            "from": ledger.address("merchant_a"),
-            "to": ledger.address("merchant_b"),
-            "id": certificate_id * 4 + DEVELOPMENT,
-            "value": 4_000,
-        }
-    ]
-    assert pledge(ledger, pledge_id)["status"] == ENFORCED
-    assert ledger.shares(certificate_id, DEVELOPMENT, "merchant_a") == 6_000
-    assert (
-        ledger.rights.functions.pledgedSharesOf(
-            certificate_id, DEVELOPMENT, ledger.address("merchant_a")
-        ).call()
-        == 0
-    )
-    ledger.reverts(
-        p.enforcePledge(pledge_id, ledger.address("bank")),
-        "bank",
-        "PledgesNotActive",
-        pledge_id,
-        ENFORCED,
-    )
-    ledger.reverts(p.releasePledge(pledge_id), "bank", "PledgesNotActive", pledge_id, ENFORCED)
+    nonce = p.nonces(ledger.address("merchant_a")).call()
+    deadline = ledger.now() + DAY
+    terms = (AGREED_PRICE, ledger.address("bank"), 4_000_000_00, DOCUMENT)
+    # Without the pledgor's signature (here the bank's own), a price is not agreed.
+    forged = ledger.realisation_signature("bank", pledge_id, "bank", 4_000_000_00, DOCUMENT, nonce, deadline)
+    ledger.reverts(p.realisePledge(pledge_id, terms, nonce, deadline, forged), "bank",
+                   "PledgesInvalidSignature", "merchant_a")
+    agreed = ledger.realisation_signature("merchant_a", pledge_id, "bank", 4_000_000_00, DOCUMENT, nonce, deadline)
+    # The signature fixes buyer, price and document.
+    ledger.reverts(p.realisePledge(pledge_id, (AGREED_PRICE, ledger.address("bank"), 3_000_000_00, DOCUMENT),
+                                   nonce, deadline, agreed), "bank", "PledgesInvalidSignature", "merchant_a")
+    receipt = ledger.send(p.realisePledge(pledge_id, terms, nonce, deadline, agreed), "bank")
+    event = ledger.events(receipt, "Pledges", "PledgeRealised")[0]
+    assert (event["method"], event["surplus"], event["shortfall"]) == (AGREED_PRICE, 0, 1_000_000_00)
+    assert ledger.shares(certificate_id, DEVELOPMENT, "bank") == 5_000
+    assert p.nonces(ledger.address("merchant_a")).call() == nonce + 1
 
 
-def test_a_junior_cannot_enforce_ahead_of_a_senior_over_the_same_shares(ledger: Ledger) -> None:
-    p = ledger.pledges.functions
+def test_a_court_ruling_or_sale_realises_without_the_pledgors_signature(ledger: Ledger) -> None:
+    certificate_id = ledger.issue()
+    first = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=2_000)
+    second = ledger.record_pledge("merchant_a", "bank_b", certificate_id, right=OPERATION, shares=2_000)
+    ledger.advance(YEAR + 1)
+    ledger.realise(first, "bank", method=COURT_RULING, price=5_000_000_00)
+    ledger.realise(second, "bank_b", buyer="merchant_c", method=SALE)
+    assert ledger.shares(certificate_id, DEVELOPMENT, "bank") == 2_000
+    assert ledger.shares(certificate_id, OPERATION, "merchant_c") == 2_000
+
+
+def test_a_junior_cannot_be_realised_ahead_of_a_senior_over_the_same_shares(ledger: Ledger) -> None:
     certificate_id = ledger.issue()
     senior = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=6_000)
     junior = ledger.record_pledge("merchant_a", "bank_b", certificate_id, shares=6_000)
     ledger.advance(YEAR + 1)
-    ledger.reverts(
-        p.enforcePledge(junior, ledger.address("bank_b")),
-        "bank_b",
-        "PledgesSeniorPledgeOutstanding",
-        junior,
-        senior,
-    )
-    ledger.send(p.enforcePledge(senior, ledger.address("bank")), "bank")
+    ledger.reverts(realise_call(ledger, junior, "bank_b"), "bank_b", "PledgesSeniorPledgeOutstanding", junior,
+                   senior)
+    ledger.realise(senior, "bank")
     assert ledger.shares(certificate_id, DEVELOPMENT, "bank") == 6_000
     # With the senior satisfied, the junior takes what is left.
-    receipt = ledger.send(p.enforcePledge(junior, ledger.address("bank_b")), "bank_b")
-    assert ledger.events(receipt, "Pledges", "PledgeEnforced")[0]["shares"] == 4_000
+    receipt = ledger.realise(junior, "bank_b")
+    assert ledger.events(receipt, "Pledges", "PledgeRealised")[0]["shares"] == 4_000
     assert ledger.shares(certificate_id, DEVELOPMENT, "bank_b") == 4_000
     assert ledger.shares(certificate_id, DEVELOPMENT, "merchant_a") == 0
 
 
-def test_a_junior_enforces_when_the_seniors_leave_enough_shares(ledger: Ledger) -> None:
+def test_a_junior_is_realised_when_the_seniors_leave_enough_shares(ledger: Ledger) -> None:
     p = ledger.pledges.functions
     certificate_id = ledger.issue()
     senior = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=3_000)
     junior = ledger.record_pledge("merchant_a", "bank_b", certificate_id, shares=7_000)
     ledger.advance(YEAR + 1)
-    ledger.send(p.enforcePledge(junior, ledger.address("bank_b")), "bank_b")
+    ledger.realise(junior, "bank_b")
     assert ledger.shares(certificate_id, DEVELOPMENT, "bank_b") == 7_000
     assert p.activeSeniorPledges(junior).call() == [senior]
-    ledger.send(p.enforcePledge(senior, ledger.address("bank")), "bank")
+    ledger.realise(senior, "bank")
     assert ledger.shares(certificate_id, DEVELOPMENT, "bank") == 3_000
 
 
@@ -578,23 +616,56 @@ def test_a_released_senior_no_longer_blocks_the_junior(ledger: Ledger) -> None:
     junior = ledger.record_pledge("merchant_a", "bank_b", certificate_id, shares=8_000)
     ledger.advance(YEAR + 1)
     ledger.send(p.releasePledge(senior), "bank")
-    ledger.send(p.enforcePledge(junior, ledger.address("bank_b")), "bank_b")
+    ledger.realise(junior, "bank_b")
     assert ledger.shares(certificate_id, DEVELOPMENT, "bank_b") == 8_000
 
 
-def test_enforcement_needs_the_certificate_in_force(ledger: Ledger) -> None:
-    certificate_id = ledger.issue(expiry_in=2 * YEAR)
-    pledge_id = ledger.record_pledge("merchant_a", "bank", certificate_id)
+def test_a_pledge_on_a_suspended_or_expired_certificate_can_still_be_realised(ledger: Ledger) -> None:
+    """Dead end closed: the collateral secures the debt precisely when the certificate is in trouble."""
+    suspended = ledger.issue(expiry_in=5 * YEAR)
+    on_suspended = ledger.record_pledge("merchant_a", "bank", suspended)
+    expiring = ledger.issue(expiry_in=YEAR // 2)
+    on_expired = ledger.record_pledge("merchant_a", "bank", expiring, maturity=ledger.now() + YEAR // 4)
+    ledger.send(ledger.certificates.functions.suspend(suspended, keccak(text="dispute")), "registrar")
     ledger.advance(YEAR + 1)
-    ledger.send(
-        ledger.certificates.functions.suspend(certificate_id, keccak(text="dispute")), "registrar"
-    )
-    ledger.reverts(
-        ledger.pledges.functions.enforcePledge(pledge_id, ledger.address("bank")),
-        "bank",
-        "RightsCertificateNotInForce",
-        certificate_id,
-    )
+    assert not ledger.certificates.functions.isInForce(expiring).call()
+    ledger.realise(on_suspended, "bank")
+    ledger.realise(on_expired, "bank")
+    assert ledger.shares(suspended, DEVELOPMENT, "bank") == 6_000
+    assert ledger.shares(expiring, DEVELOPMENT, "bank") == 6_000
+
+
+# -- the collateral is protected (arts. 443-444) -------------------------------------------------------
+
+
+def test_pledged_shares_are_licensed_only_with_every_active_pledgees_consent(ledger: Ledger) -> None:
+    p, r = ledger.pledges.functions, ledger.rights.functions
+    certificate_id = ledger.issue()
+    senior = ledger.record_pledge("merchant_a", "bank", certificate_id, shares=2_000)
+    junior = ledger.record_pledge("merchant_a", "bank_b", certificate_id, shares=2_000)
+    terms = (ledger.address("merchant_b"), keccak(text="terms"), 0, ledger.now() + YEAR, False, False)
+    act = r.licenceActHash(certificate_id, DEVELOPMENT, 0, terms).call()
+    grant = r.grantLicence(certificate_id, DEVELOPMENT, terms)
+    # The most recent active pledge is asked first.
+    ledger.reverts(grant, "merchant_a", "PledgesActNotConsented", junior, "bank_b", act)
+    ledger.reverts(p.consentToAct(junior, act), "bank", "PledgesNotPledgee", junior, "bank")
+    ledger.reverts(p.consentToAct(junior, act), "merchant_a", "ConsortiumMissingRole", "merchant_a", 4)
+    receipt = ledger.send(p.consentToAct(junior, act), "bank_b")
+    assert ledger.events(receipt, "Pledges", "PledgeActConsented") == [{"pledgeId": junior, "actHash": act}]
+    ledger.reverts(grant, "merchant_a", "PledgesActNotConsented", senior, "bank", act)
+    ledger.send(p.consentToAct(senior, act), "bank")
+    assert p.actConsented(senior, act).call() and p.actConsented(junior, act).call()
+    ledger.send(grant, "merchant_a")
+    # A consent covers that act only: other terms need their own.
+    other = (ledger.address("merchant_c"), keccak(text="terms"), 0, ledger.now() + YEAR, False, False)
+    ledger.reverts(r.grantLicence(certificate_id, DEVELOPMENT, other), "merchant_a", "PledgesActNotConsented",
+                   junior, "bank_b", r.licenceActHash(certificate_id, DEVELOPMENT, 0, other).call())
+    # Released pledges no longer need to consent; shares of another right were never pledged.
+    ledger.send(p.releasePledge(junior), "bank_b")
+    ledger.send(p.releasePledge(senior), "bank")
+    ledger.send(r.grantLicence(certificate_id, DEVELOPMENT, other), "merchant_a")
+    ledger.send(r.grantLicence(certificate_id, OPERATION, other), "merchant_a")
+    ledger.reverts(p.consentToAct(senior, act), "bank", "PledgesNotActive", senior, RELEASED)
 
 
 # -- holes closed: a consent names its pledgor, and both parties act in an extension ------------------
