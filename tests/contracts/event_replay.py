@@ -24,7 +24,7 @@ SUBMITTED, RETURNED, ACCEPTED, UNDER_NOTICE, OBJECTED, REJECTED, ISSUED, SUSPEND
     range(1, 10)
 )
 NO_REQUEST, CHANGE, RENEWAL, CANCELLATION = range(4)
-PLEDGE_ACTIVE, PLEDGE_RELEASED, PLEDGE_ENFORCED = 1, 2, 3
+PLEDGE_ACTIVE, PLEDGE_RELEASED, PLEDGE_REALISED = 1, 2, 3
 ZERO_ADDRESS = "0x" + "00" * 20
 ZERO_HASH = b"\x00" * 32
 
@@ -71,7 +71,11 @@ class Pledge:
     amount: int
     currency: bytes
     external_ref: bytes
+    registered_at: int
+    registration_expiry: int
     taken: int = 0
+    #: method, buyer, block time, shares, price, surplus, shortfall, document hash
+    realisation: tuple[Any, ...] | None = None
 
 
 @dataclass
@@ -106,6 +110,8 @@ class LedgerState:
     licences: dict[int, Licence] = field(default_factory=dict)
     #: root -> (kind, count, batch reference, block time)
     anchors: dict[bytes, tuple[bytes, int, bytes, int]] = field(default_factory=dict)
+    #: (pledge, act hash) the pledgee consented to
+    act_consents: set[tuple[int, bytes]] = field(default_factory=set)
     #: pledge ids in the order their PledgeRecorded events came
     recorded_order: list[int] = field(default_factory=list)
     timelock: str = ZERO_ADDRESS
@@ -344,6 +350,7 @@ class EventReplay:
         )
 
     def _on_LicenceRevoked(self, args: dict[str, Any], log: Any) -> None:
+        # Revocation is lazy: one event, and the views answer "revoked" for the whole subtree.
         self.state.licences[args["licenceId"]].revoked = True
 
     # -- Pledges -----------------------------------------------------------------------------------
@@ -361,6 +368,8 @@ class EventReplay:
             args["amount"],
             bytes(args["currency"]),
             bytes(args["externalRef"]),
+            args["registeredAt"],
+            args["registrationExpiry"],
         )
         self.state.pledges[args["pledgeId"]] = pledge
         key = (pledge.certificate_id, pledge.right, pledge.pledgor)
@@ -377,8 +386,17 @@ class EventReplay:
     def _on_PledgeReleased(self, args: dict[str, Any], log: Any) -> None:
         self._end(args["pledgeId"], PLEDGE_RELEASED)
 
-    def _on_PledgeEnforced(self, args: dict[str, Any], log: Any) -> None:
-        self._end(args["pledgeId"], PLEDGE_ENFORCED).taken = args["shares"]
+    def _on_PledgeRealised(self, args: dict[str, Any], log: Any) -> None:
+        pledge = self._end(args["pledgeId"], PLEDGE_REALISED)
+        pledge.taken = args["shares"]
+        block_time = int(self.w3.eth.get_block(log["blockNumber"])["timestamp"])
+        pledge.realisation = (
+            args["method"], args["buyer"], block_time, args["shares"], args["price"], args["surplus"],
+            args["shortfall"], bytes(args["documentHash"]),
+        )
+
+    def _on_PledgeActConsented(self, args: dict[str, Any], log: Any) -> None:
+        self.state.act_consents.add((args["pledgeId"], bytes(args["actHash"])))
 
     def _on_PledgeExtended(self, args: dict[str, Any], log: Any) -> None:
         self.state.pledges[args["pledgeId"]].maturity = args["maturity"]
@@ -552,8 +570,14 @@ def compare_with_contracts(
                 pledge.amount,
                 pledge.currency,
                 pledge.external_ref,
+                pledge.registered_at,
+                pledge.registration_expiry,
             ],
         )
+        if pledge.realisation is not None:
+            check(f"realisation {pledge_id}", "Pledges", "realisation", (pledge_id,), list(pledge.realisation))
+    for pledge_id, act in sorted(state.act_consents):
+        check(f"consent {pledge_id} {act.hex()}", "Pledges", "actConsented", (pledge_id, act), True)
     check("pledge count", "Pledges", "pledgeCount", (), len(state.pledges))
     for licence_id, licence in state.licences.items():
         check(
@@ -571,7 +595,7 @@ def compare_with_contracts(
                 licence.end,
                 licence.exclusive,
                 licence.sublicensable,
-                licence.revoked,
+                _revoked_in_line(state, licence_id),
                 licence.terms_hash,
             ],
         )
@@ -584,6 +608,16 @@ def compare_with_contracts(
         if _plain(actual) != _plain(value):
             differences.append(f"{label}: contract says {actual!r}, events say {value!r}")
     return differences
+
+
+def _revoked_in_line(state: LedgerState, licence_id: int) -> bool:
+    """Whether a licence or any of its ancestors was revoked (a licence is in force only while they are)."""
+    while licence_id:
+        licence = state.licences[licence_id]
+        if licence.revoked:
+            return True
+        licence_id = licence.parent_id
+    return False
 
 
 def _plain(value: Any) -> Any:

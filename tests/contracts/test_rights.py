@@ -21,6 +21,7 @@ from contract_harness import (
 from eth_utils.crypto import keccak
 from web3.contract import Contract
 
+MINUTE = 60
 REASON = keccak(text="reason")
 TERMS = keccak(text="terms: analytics only, mainland China")
 ERC1155_INTERFACE = bytes.fromhex("d9b67a26")
@@ -384,7 +385,7 @@ def sublicense(ledger: Ledger, grantor: str, parent_id: int, licence_terms: tupl
 
 def test_an_owner_grants_a_licence_over_development_or_operation(ledger: Ledger) -> None:
     certificate_id = ledger.issue()
-    start, end = ledger.now(), ledger.now() + YEAR
+    start, end = ledger.now() + MINUTE, ledger.now() + YEAR
     receipt = ledger.send(
         ledger.rights.functions.grantLicence(
             certificate_id, OPERATION, terms(ledger, "merchant_b", start, end, True)
@@ -427,7 +428,7 @@ def test_licence_refusals(ledger: Ledger) -> None:
     r = ledger.rights.functions
     certificate_id = ledger.issue()
     now = ledger.now()
-    good = terms(ledger, "merchant_b", now, now + YEAR)
+    good = terms(ledger, "merchant_b", now + MINUTE, now + YEAR)
     ledger.reverts(
         r.grantLicence(certificate_id, HOLDING, good), "merchant_a", "RightsNotLicensable", HOLDING
     )
@@ -467,14 +468,26 @@ def test_licence_refusals(ledger: Ledger) -> None:
         now + 10,
         now + 10,
     )
+    # No back-dating: a licence starts at its grant (start 0) or later.
     ledger.reverts(
         r.grantLicence(
-            certificate_id, DEVELOPMENT, terms(ledger, "merchant_b", now - 2 * DAY, now - DAY)
+            certificate_id, DEVELOPMENT, terms(ledger, "merchant_b", now - 2 * DAY, now + DAY)
         ),
         "merchant_a",
-        "RightsInvalidPeriod",
+        "RightsLicenceBackdated",
         now - 2 * DAY,
-        now - DAY,
+        now,
+    )
+    # Only an owner of the whole right grants an exclusive licence.
+    ledger.send(r.transferShares(certificate_id, DEVELOPMENT, ledger.address("merchant_c"), 1), "merchant_a")
+    ledger.reverts(
+        r.grantLicence(certificate_id, DEVELOPMENT, terms(ledger, "merchant_b", now + MINUTE, now + YEAR, True)),
+        "merchant_a",
+        "RightsExclusiveNeedsWholeRight",
+        certificate_id,
+        DEVELOPMENT,
+        "merchant_a",
+        TOTAL_SHARES - 1,
     )
     ledger.reverts(
         r.grantLicence(certificate_id, DEVELOPMENT, good),
@@ -490,12 +503,7 @@ def test_an_exclusive_licence_excludes_every_overlapping_licence_of_that_right(
 ) -> None:
     r = ledger.rights.functions
     certificate_id = ledger.issue()
-    # Split the development right: exclusivity binds every owner of the right.
-    ledger.send(
-        r.transferShares(certificate_id, DEVELOPMENT, ledger.address("merchant_b"), 4_000),
-        "merchant_a",
-    )
-    t0 = ledger.now() + DAY
+    t0 = ledger.now() + 2 * DAY
     exclusive = grant(
         ledger,
         "merchant_a",
@@ -503,9 +511,14 @@ def test_an_exclusive_licence_excludes_every_overlapping_licence_of_that_right(
         DEVELOPMENT,
         terms(ledger, "merchant_c", t0, t0 + 100 * DAY, True),
     )
+    # Split the development right afterwards: exclusivity binds every owner of the right.
+    ledger.send(
+        r.transferShares(certificate_id, DEVELOPMENT, ledger.address("merchant_b"), 4_000),
+        "merchant_a",
+    )
     for start, end, is_exclusive in (
         (t0 + DAY, t0 + 2 * DAY, False),
-        (t0 - DAY, t0 + 1, True),
+        (t0 - DAY, t0 + 1, False),
         (t0 + 99 * DAY, t0 + 200 * DAY, False),
     ):
         ledger.reverts(
@@ -556,14 +569,14 @@ def test_an_exclusive_licence_excludes_every_overlapping_licence_of_that_right(
         "merchant_b",
         certificate_id,
         DEVELOPMENT,
-        terms(ledger, "bank", t0 + DAY, t0 + 2 * DAY, True),
+        terms(ledger, "bank", t0 + DAY, t0 + 2 * DAY),
     )
 
 
 def test_sublicences_hang_under_a_sublicensable_parent_within_its_period(ledger: Ledger) -> None:
     r = ledger.rights.functions
     certificate_id = ledger.issue()
-    t0 = ledger.now()
+    t0 = ledger.now() + MINUTE  # a licence starts at its grant or later
     parent = grant(
         ledger,
         "merchant_a",
@@ -642,7 +655,7 @@ def test_sublicences_hang_under_a_sublicensable_parent_within_its_period(ledger:
 def test_revoking_a_licence_revokes_its_whole_subtree(ledger: Ledger) -> None:
     r = ledger.rights.functions
     certificate_id = ledger.issue()
-    t0 = ledger.now()
+    t0 = ledger.now() + MINUTE  # a licence starts at its grant or later
     span = (t0, t0 + 100 * DAY)
     root = grant(
         ledger,
@@ -670,27 +683,27 @@ def test_revoking_a_licence_revokes_its_whole_subtree(ledger: Ledger) -> None:
         r.revokeLicence(root, REASON), "merchant_b", "RightsNotGrantor", root, "merchant_b"
     )
     receipt = ledger.send(r.revokeLicence(root, REASON), "merchant_a")
-    revoked = ledger.events(receipt, "Rights", "LicenceRevoked")
-    assert [event["licenceId"] for event in revoked] == [root, left, right, right_child, right_leaf]
-    assert {
-        (event["rootLicenceId"], event["revokedBy"], event["reasonHash"]) for event in revoked
-    } == {(root, ledger.address("merchant_a"), REASON)}
+    # Revocation is lazy: one write and one event, and the subtree falls with its root.
+    assert ledger.events(receipt, "Rights", "LicenceRevoked") == [
+        {"licenceId": root, "revokedBy": ledger.address("merchant_a"), "reasonHash": REASON}
+    ]
     for licence_id in (root, left, right, left_leaf, right_child, right_leaf):
         assert licence(ledger, licence_id)["revoked"]
     assert not licence(ledger, sibling)["revoked"]
     ledger.reverts(r.revokeLicence(root, REASON), "merchant_a", "RightsLicenceRevoked", root)
+    # Nothing is granted under a licence whose ancestor is revoked; the refusal names the revoked ancestor.
     ledger.reverts(
         r.grantSublicence(left, terms(ledger, "bank", *span)),
         "merchant_c",
         "RightsLicenceRevoked",
-        left,
+        root,
     )
     ledger.reverts(r.revokeLicence(999, REASON), "merchant_a", "RightsUnknownLicence", 999)
 
 
 def test_a_grantor_revokes_even_when_the_certificate_is_not_in_force(ledger: Ledger) -> None:
     certificate_id = ledger.issue()
-    t0 = ledger.now()
+    t0 = ledger.now() + MINUTE  # a licence starts at its grant or later
     licence_id = grant(
         ledger, "merchant_a", certificate_id, OPERATION, terms(ledger, "merchant_b", t0, t0 + DAY)
     )
@@ -702,7 +715,7 @@ def test_a_grantor_revokes_even_when_the_certificate_is_not_in_force(ledger: Led
 def test_a_former_owner_keeps_its_licences_and_a_new_owner_may_grant(ledger: Ledger) -> None:
     r = ledger.rights.functions
     certificate_id = ledger.issue()
-    t0 = ledger.now()
+    t0 = ledger.now() + MINUTE  # a licence starts at its grant or later
     licence_id = grant(
         ledger, "merchant_a", certificate_id, OPERATION, terms(ledger, "merchant_c", t0, t0 + DAY)
     )
@@ -732,7 +745,7 @@ def test_a_former_owner_keeps_its_licences_and_a_new_owner_may_grant(ledger: Led
 
 def test_an_exclusive_sublicence_cannot_sit_under_a_non_exclusive_parent(ledger: Ledger) -> None:
     certificate_id = ledger.issue()
-    t0 = ledger.now()
+    t0 = ledger.now() + MINUTE  # a licence starts at its grant or later
     parent = grant(ledger, "merchant_a", certificate_id, DEVELOPMENT,
                    terms(ledger, "merchant_b", t0, t0 + 100 * DAY, exclusive=False, sublicensable=True))
     ledger.reverts(
@@ -741,3 +754,72 @@ def test_an_exclusive_sublicence_cannot_sit_under_a_non_exclusive_parent(ledger:
     )
     # A non-exclusive one is within the parent's scope.
     sublicense(ledger, "merchant_b", parent, terms(ledger, "merchant_c", t0, t0 + DAY, False, False))
+
+
+# -- revocation always fits in a block; granting does not grow with siblings (hole 5) ----------------------
+
+
+def test_sub_licences_nest_at_most_eight_deep_and_one_revocation_ends_any_subtree(ledger: Ledger) -> None:
+    r = ledger.rights.functions
+    certificate_id = ledger.issue()
+    t0 = ledger.now() + MINUTE
+    span = (t0, t0 + 100 * DAY)
+    holders = ["merchant_b", "merchant_c"]
+    chain = [grant(ledger, "merchant_a", certificate_id, DEVELOPMENT,
+                   terms(ledger, holders[0], *span, sublicensable=True))]
+    for depth in range(2, r.MAX_LICENCE_DEPTH().call() + 1):
+        chain.append(sublicense(ledger, holders[(depth - 2) % 2], chain[-1],
+                                terms(ledger, holders[(depth - 1) % 2], *span, sublicensable=True)))
+    assert len(chain) == 8
+    deepest_licensee = holders[7 % 2]
+    ledger.reverts(r.grantSublicence(chain[-1], terms(ledger, "bank", *span)), deepest_licensee,
+                   "RightsLicenceTooDeep", chain[-1], 8)
+    # Breadth: many sub-licences under one parent; revoking the root is one write however many there are.
+    wide = grant(ledger, "merchant_a", certificate_id, OPERATION, terms(ledger, "merchant_b", *span, sublicensable=True))
+    for index in range(30):
+        sublicense(ledger, "merchant_b", wide, terms(ledger, ("merchant_c", "bank", "bank_b")[index % 3], *span))
+    receipt = ledger.send(r.revokeLicence(wide, REASON), "merchant_a")
+    assert len(ledger.events(receipt, "Rights", "LicenceRevoked")) == 1
+    assert receipt["gasUsed"] < 60_000
+    assert all(licence(ledger, child)["revoked"] for child in r.sublicencesOf(wide).call())
+
+
+def test_granting_costs_the_same_however_many_non_exclusive_siblings_exist(ledger: Ledger) -> None:
+    certificate_id = ledger.issue()
+    t0 = ledger.now() + MINUTE
+    licensees = ("merchant_b", "merchant_c", "bank", "bank_b")
+    gas = []
+    for index in range(40):
+        receipt = ledger.send(
+            ledger.rights.functions.grantLicence(
+                certificate_id, DEVELOPMENT, terms(ledger, licensees[index % 4], t0, t0 + YEAR)
+            ),
+            "merchant_a",
+        )
+        gas.append(receipt["gasUsed"])
+    # The first grant writes the list's length slot fresh; from the second on, every grant costs the same.
+    assert max(gas[1:]) - min(gas[1:]) < 100, gas
+
+
+# -- the licensor's position follows the right (dead end closed) -----------------------------------------
+
+
+def test_once_the_grantor_holds_none_of_the_right_its_majority_owner_may_revoke(ledger: Ledger) -> None:
+    r = ledger.rights.functions
+    certificate_id = ledger.issue()
+    t0 = ledger.now() + MINUTE
+    long_exclusive = grant(ledger, "merchant_a", certificate_id, DEVELOPMENT,
+                           terms(ledger, "merchant_c", t0, t0 + 50 * YEAR, True))
+    # While merchant_a holds shares, only it revokes.
+    ledger.send(r.transferShares(certificate_id, DEVELOPMENT, ledger.address("bank"), 6_000), "merchant_a")
+    ledger.reverts(r.revokeLicence(long_exclusive, REASON), "bank", "RightsNotGrantor", long_exclusive, "bank")
+    ledger.send(r.transferShares(certificate_id, DEVELOPMENT, ledger.address("merchant_b"), 4_000), "merchant_a")
+    # The former grantor holds none: it may no longer revoke, and a minority owner may not either.
+    ledger.reverts(r.revokeLicence(long_exclusive, REASON), "merchant_a", "RightsNotGrantor", long_exclusive,
+                   "merchant_a")
+    ledger.reverts(r.revokeLicence(long_exclusive, REASON), "merchant_b", "RightsNotGrantor", long_exclusive,
+                   "merchant_b")
+    receipt = ledger.send(r.revokeLicence(long_exclusive, REASON), "bank")
+    assert ledger.events(receipt, "Rights", "LicenceRevoked")[0]["revokedBy"] == ledger.address("bank")
+    # With the exclusive licence gone, the new owner licenses again (non-exclusive: it holds 60%).
+    grant(ledger, "bank", certificate_id, DEVELOPMENT, terms(ledger, "merchant_c", t0 + DAY, t0 + YEAR))
