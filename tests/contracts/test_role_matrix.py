@@ -360,7 +360,7 @@ CASES: list[Case] = [
         "Rights",
         "grantLicence",
         lambda l, x, c: l.rights.functions.grantLicence(
-            x["issued"], OPERATION, _terms(l, "merchant_c", l.now(), l.now() + YEAR)
+            x["issued"], OPERATION, _terms(l, "merchant_c", 0, l.now() + YEAR)
         ),
         member(HOLDERS),
         HOLDER_CALLERS,
@@ -369,7 +369,7 @@ CASES: list[Case] = [
         "Rights",
         "grantSublicence",
         lambda l, x, c: l.rights.functions.grantSublicence(
-            x["bank_licence"], _terms(l, "merchant_c", l.now(), l.now() + DAY)
+            x["bank_licence"], _terms(l, "merchant_c", 0, l.now() + DAY)
         ),
         member(HOLDERS),
         MERCHANT_ONLY,
@@ -438,8 +438,17 @@ CASES: list[Case] = [
     ),
     Case(
         "Pledges",
-        "enforcePledge",
-        lambda l, x, c: l.pledges.functions.enforcePledge(x["pledge"], l.address("bank")),
+        "realisePledge",
+        lambda l, x, c: l.pledges.functions.realisePledge(
+            x["pledge"], (1, l.address("bank"), 10**6, REASON), 0, 0, b""
+        ),
+        member(BANK),
+        frozenset({"bank"}),
+    ),
+    Case(
+        "Pledges",
+        "consentToAct",
+        lambda l, x, c: l.pledges.functions.consentToAct(x["pledge"], REASON),
         member(BANK),
         frozenset({"bank"}),
     ),
@@ -591,13 +600,13 @@ def prepared(ledger: Ledger) -> dict[str, Any]:
     now = ledger.now()
     receipt = ledger.send(
         r.grantLicence(
-            ctx["issued"], DEVELOPMENT, _terms(ledger, "merchant_a", now, now + YEAR, True)
+            ctx["issued"], DEVELOPMENT, _terms(ledger, "merchant_a", 0, now + YEAR, True)
         ),
         "bank",
     )
     ctx["bank_licence"] = ledger.events(receipt, "Rights", "LicenceGranted")[0]["licenceId"]
     receipt = ledger.send(
-        r.grantLicence(ctx["issued"], OPERATION, _terms(ledger, "merchant_b", now, now + YEAR)),
+        r.grantLicence(ctx["issued"], OPERATION, _terms(ledger, "merchant_b", 0, now + YEAR)),
         "merchant_a",
     )
     ctx["merchant_licence"] = ledger.events(receipt, "Rights", "LicenceGranted")[0]["licenceId"]
