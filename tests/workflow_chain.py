@@ -32,6 +32,7 @@ from ledger.consent import CONSENT_TYPES, DOMAIN_NAME, DOMAIN_VERSION
 from ledger.context import LedgerContext
 from ledger.inputs import resolve_party
 from ledger.members import admit_development_consortium
+from ledger.pledges import realise_pledge
 from ledger.store.session import upgrade_to_head
 
 __all__ = [
@@ -149,17 +150,19 @@ def _pledge(ledger: LedgerContext, certificate_id: int, shares: int, maturity: i
     message = {
         "pledgor": pledgor.address, "pledgee": pledgee, "certificateId": certificate_id, "right": _HOLDING, "shares": shares,
         "amount": 500_000_000, "currency": b"CNY", "maturity": maturity, "externalRef": reference,
+        "registeredAt": chain_time(ledger.w3) - HOUR, "registrationExpiry": maturity + YEAR,
         "nonce": nonce, "deadline": deadline,
     }
     domain = {"name": DOMAIN_NAME, "version": DOMAIN_VERSION, "chainId": ledger.profile.chain_id,
               "verifyingContract": ledger.contract("Pledges").address}
     signature = pledgor.sign_typed_data(domain, {"PledgeConsent": CONSENT_TYPES}, message).signature
-    terms = (pledgor.address, certificate_id, _HOLDING, shares, 500_000_000, b"CNY", maturity, reference)
+    terms = (pledgor.address, certificate_id, _HOLDING, shares, 500_000_000, b"CNY", maturity, reference,
+             message["registeredAt"], message["registrationExpiry"])
     ledger.send("Pledges", "recordPledge", terms, nonce, deadline, bytes(signature), as_="bank")
 
 
 def build_history(ledger: LedgerContext, tmp_path: Path) -> dict[str, Any]:
-    """A certificate with a transfer, a licence and an enforced pledge; the times between the steps."""
+    """A certificate with a transfer, a licence and a pledge realised at auction; the times between the steps."""
     times: dict[str, Any] = {"before": chain_time(ledger.w3)}
     advance_time(ledger.w3, ledger.profile, HOUR)
     cid = certificates.apply(ledger, write_catalog(tmp_path), registrar="registrar", as_="merchant-a") \
@@ -174,12 +177,12 @@ def build_history(ledger: LedgerContext, tmp_path: Path) -> dict[str, Any]:
     ledger.send("Rights", "transferShares", cid, _OPERATION, resolve_party(ledger, "merchant-c"), 4_000,
                 as_="merchant-a")
     now = chain_time(ledger.w3)
-    terms = (resolve_party(ledger, "merchant-b"), keccak(text="analytics only"), now, now + YEAR, False, False)
+    terms = (resolve_party(ledger, "merchant-b"), keccak(text="analytics only"), 0, now + YEAR, False, False)
     ledger.send("Rights", "grantLicence", cid, _DEVELOPMENT, terms, as_="merchant-a")
     _pledge(ledger, cid, 6_000, maturity=now + DAY)
     times["pledged"] = chain_time(ledger.w3)
     advance_time(ledger.w3, ledger.profile, 2 * DAY)
-    ledger.send("Pledges", "enforcePledge", 1, resolve_party(ledger, "bank"), as_="bank")
-    times["enforced"] = chain_time(ledger.w3)
+    realise_pledge(ledger, 1, method="auction", price="5500000.00", document="0x" + "a1" * 32, as_="bank")
+    times["realised"] = chain_time(ledger.w3)
     times["certificate"] = cid
     return times

@@ -1,5 +1,5 @@
 """`dal pledge` through typer's runner, and once through a real `dal` subprocess: the pledgor signs a consent
-file, the bank records it, a transfer of the pledged shares is refused, then release, extension, enforcement."""
+file, the bank records it, a transfer of the pledged shares is refused, then release, extension, realisation."""
 
 from __future__ import annotations
 
@@ -43,7 +43,9 @@ def _consent(chain: FinanceChain, certificate_id: int, path: Path, *, shares: st
     maturity = _date(now(chain.context()) + days * DAY)
     return _dal(chain, "--as", "merchant-a", "pledge", "consent", str(certificate_id), "--right", "holding",
                 *(("--percent", shares[:-1]) if shares.endswith("%") else ("--shares", shares)), "--pledgee", bank, "--amount", "1000000.00", "--currency", "CNY",
-                "--maturity", maturity, "--reference", "ZDW-2026-000123", "-o", str(path))
+                "--maturity", maturity, "--registration", "ZDW-2026-000123",
+                "--registered-at", _date(now(chain.context())),
+                "--registration-term", _date(now(chain.context()) + (days + 365) * DAY), "-o", str(path))
 
 
 def test_consent_create_refused_transfer_and_release(chain: FinanceChain, tmp_path: Path) -> None:
@@ -51,10 +53,11 @@ def test_consent_create_refused_transfer_and_release(chain: FinanceChain, tmp_pa
     consent_file = tmp_path / "consent.json"
     signed = _consent(chain, certificate_id, consent_file, shares="60%")
     assert (signed["amount"], signed["currency"], signed["shares"], signed["nonce"]) == ("1000000.00", "CNY", 6000, 0)
-    assert json.loads(consent_file.read_text())["type"] == "dal.pledge-consent/2"
+    assert json.loads(consent_file.read_text())["type"] == "dal.pledge-consent/3"
+    assert signed["registration"] == "ZDW-2026-000123"
 
     pledge = _dal(chain, "--as", "bank", "pledge", "create", str(consent_file))
-    assert (pledge["status"], pledge["rank"], pledge["amount_minor"], pledge["reference"]) == (
+    assert (pledge["status"], pledge["rank"], pledge["amount_minor"], pledge["registration"]) == (
         "active", 1, "100000000", "ZDW-2026-000123"
     )
     refused = runner.invoke(app, ["--as", "merchant-a", "rights", "transfer", str(certificate_id), "--right",
@@ -72,8 +75,10 @@ def test_consent_create_refused_transfer_and_release(chain: FinanceChain, tmp_pa
     again = runner.invoke(app, ["--as", "bank", "pledge", "create", str(consent_file)], env=chain.env)
     assert again.exit_code == 1 and "the consent was already used" in again.stderr
 
-    released = _dal(chain, "--as", "bank", "pledge", "release", str(pledge["pledge"]))
-    assert released["status"] == "released"
+    released = runner.invoke(app, ["--json", "--as", "bank", "pledge", "release", str(pledge["pledge"])],
+                             env=chain.env)
+    assert released.exit_code == 0 and json.loads(released.stdout)["status"] == "released"
+    assert "reminder: cancel the public registration ZDW-2026-000123 of this pledge" in released.stderr
     listed = _dal(chain, "pledge", "list", str(certificate_id))
     assert [(row["pledge"], row["status"]) for row in listed] == [(pledge["pledge"], "released")]
 
@@ -94,16 +99,30 @@ def test_extension_needs_the_pledgors_signed_consent(chain: FinanceChain, tmp_pa
     assert extended["maturity"].startswith(later)
 
 
-def test_a_matured_pledge_is_enforced_and_shown(chain: FinanceChain, tmp_path: Path) -> None:
+def test_a_matured_pledge_is_realised_at_an_agreed_price_and_shown(chain: FinanceChain, tmp_path: Path) -> None:
     certificate_id = issued_certificate(chain.context())
     _consent(chain, certificate_id, tmp_path / "consent.json", days=30)
     pledge = _dal(chain, "--as", "bank", "pledge", "create", str(tmp_path / "consent.json"))
     advance(chain.context(), 31 * DAY)
-    enforced = _dal(chain, "--as", "bank", "pledge", "enforce", str(pledge["pledge"]))
-    assert (enforced["status"], enforced["enforced_shares"]) == ("enforced", 6000)
-    assert enforced["enforced_to"].startswith("bank (0x")
+    agreement = tmp_path / "agreement.txt"
+    agreement.write_text("merchant-a and bank agree a price of 1,250,000.00 CNY for the pledged shares")
+    agreed = _dal(chain, "--as", "merchant-a", "pledge", "consent-realisation", str(pledge["pledge"]),
+                  "--buyer", "bank", "--price", "1250000.00", "--document", str(agreement),
+                  "-o", str(tmp_path / "agreed.json"))
+    assert agreed["price"] == "125000000"
+    forfeit = runner.invoke(app, ["--as", "bank", "pledge", "realise", str(pledge["pledge"]), "--method",
+                                  "forfeit"], env=chain.env)
+    assert forfeit.exit_code == 1
+    assert forfeit.stderr.startswith("error: unknown realisation method 'forfeit'; use one of agreed-price")
+    realised = _dal(chain, "--as", "bank", "pledge", "realise", str(pledge["pledge"]), "--method", "agreed-price",
+                    "--consent", str(tmp_path / "agreed.json"))
+    assert realised["status"] == "realised"
+    assert {key: realised["realisation"][key] for key in ("method", "shares", "price", "surplus_to_pledgor")} == {
+        "method": "agreed_price", "shares": 6000, "price": "1250000.00", "surplus_to_pledgor": "250000.00",
+    }
+    assert realised["realisation"]["buyer"].startswith("bank (0x")
     shown = _dal(chain, "pledge", "show", str(pledge["pledge"]))
-    assert shown["status"] == "enforced"
+    assert shown["status"] == "realised" and shown["realisation"] == realised["realisation"]
 
 
 def test_an_existing_consent_file_is_never_overwritten(chain: FinanceChain, tmp_path: Path) -> None:
@@ -144,12 +163,12 @@ def test_pledges_are_found_by_bank_pledgor_and_status(chain: FinanceChain, tmp_p
     assert ids("--bank", "bank") == [first["pledge"]]
     assert ids("--bank", "bank-b", "--status", "active") == [second["pledge"]]
     assert ids("--status", "released") == [first["pledge"]]
-    assert ids("--pledgor", "merchant-a", "--status", "enforced") == []
+    assert ids("--pledgor", "merchant-a", "--status", "realised") == []
     assert ids("--pledgor", "merchant-b") == []
     assert set(ids("--pledgor", "merchant-a")) == {first["pledge"], second["pledge"]}
     refused = runner.invoke(app, ["pledge", "list", "--status", "lost"], env=chain.env)
     assert (refused.exit_code, refused.stdout) == (1, "")
-    assert refused.stderr == "error: unknown pledge status 'lost'; use one of active, released, enforced\n"
+    assert refused.stderr == "error: unknown pledge status 'lost'; use one of active, released, realised\n"
 
 
 def test_licences_are_found_by_licensee(chain: FinanceChain, tmp_path: Path) -> None:

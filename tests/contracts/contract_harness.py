@@ -23,7 +23,13 @@ from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
-from ledger.consent import CONSENT_TYPES, DOMAIN_NAME, DOMAIN_VERSION, EXTENSION_TYPES, REALISATION_TYPES
+from ledger.consent import (
+    CONSENT_TYPES,
+    DOMAIN_NAME,
+    DOMAIN_VERSION,
+    EXTENSION_TYPES,
+    REALISATION_TYPES,
+)
 
 Account.enable_unaudited_hdwallet_features()
 

@@ -675,28 +675,22 @@ def test_random_operation_sequences_keep_every_invariant(ledger: Ledger) -> None
         r.transferShares(c1, DEVELOPMENT, ledger.address("merchant_c"), 3_000), "merchant_a"
     )
     ledger.send(r.transferShares(c1, HOLDING, ledger.address("bank"), 2_000), "merchant_a")
-    ledger.send(r.transferShares(c2, OPERATION, ledger.address("merchant_a"), 5_000), "merchant_b")
     now = ledger.now()
+    # An exclusive licence needs the whole right: granted before the operation right is split.
+    ledger.send(
+        r.grantLicence(
+            c2,
+            OPERATION,
+            (ledger.address("merchant_c"), keccak(text="base licence"), 0, now + 30 * DAY + HALF_DAY, True, False),
+        ),
+        "merchant_b",
+    )
+    ledger.send(r.transferShares(c2, OPERATION, ledger.address("merchant_a"), 5_000), "merchant_b")
     ledger.record_pledge(
         "merchant_a", "bank", c1, right=DEVELOPMENT, shares=4_000, maturity=now + 3 * DAY + HALF_DAY
     )
     ledger.record_pledge(
         "merchant_a", "bank_b", c1, right=DEVELOPMENT, shares=5_000, maturity=now + DAY + HALF_DAY
-    )
-    ledger.send(
-        r.grantLicence(
-            c2,
-            OPERATION,
-            (
-                ledger.address("merchant_c"),
-                keccak(text="base licence"),
-                now,
-                now + 30 * DAY + HALF_DAY,
-                True,
-                False,
-            ),
-        ),
-        "merchant_b",
     )
     editions = {name: (implementation_of(ledger.w3, contract.address), second_edition(ledger, name))
                 for name, contract in ledger.contracts.items()}
@@ -739,7 +733,7 @@ def test_the_rebuild_from_events_matches_a_fresh_suite(ledger: Ledger) -> None:
         ledger.rights.functions.grantLicence(
             certificate_id,
             2,
-            (ledger.address("merchant_b"), keccak(text="t"), now, now + DAY, False, False),
+            (ledger.address("merchant_b"), keccak(text="t"), 0, now + DAY, False, False),
         ),
         "merchant_a",
     )

@@ -30,12 +30,12 @@ def test_a_trace_lists_every_event_oldest_first_with_block_time_and_transaction(
     assert (traced.certificate_id, traced.number) == (history["certificate"], "SZDEX-AUDIT-1")
     assert [event.event for event in traced.events] == [
         "CertificateSubmitted", "CertificateAccepted", "CertificatePublicized", "CertificateIssued",
-        "TransferBatch", "TransferSingle", "LicenceGranted", "PledgeRecorded", "PledgeEnforced", "TransferSingle",
+        "TransferBatch", "TransferSingle", "LicenceGranted", "PledgeRecorded", "PledgeRealised", "TransferSingle",
     ]
     orders = [(event.block, event.log_index) for event in traced.events]
     assert orders == sorted(orders)
     assert all(event.tx_hash.startswith("0x") and len(event.tx_hash) == 66 for event in traced.events)
-    assert traced.events[0].time.timestamp() <= traced.events[-1].time.timestamp() == history["enforced"]
+    assert traced.events[0].time.timestamp() <= traced.events[-1].time.timestamp() == history["realised"]
     summaries = [event.summary for event in traced.events]
     assert summaries[0].startswith("merchant-a applied to registrar with catalog entry 0x")
     assert "issued by registrar as number SZDEX-AUDIT-1" in summaries[3]
@@ -45,9 +45,12 @@ def test_a_trace_lists_every_event_oldest_first_with_block_time_and_transaction(
     assert summaries[7].startswith(
         "bank recorded pledge 1 over 60% of the holding right of merchant-a, securing 5000000.00 CNY until "
     )
-    assert summaries[7].endswith(", registered as QH-2025-001")
-    assert summaries[8] == "pledge 1 enforced: 60% went to bank"
-    assert summaries[9] == "merchant-a transferred 60% of the holding right to bank by enforcement of pledge 1"
+    assert ", publicly registered as QH-2025-001 on " in summaries[7]
+    assert summaries[8] == (
+        "pledge 1 realised by auction (拍卖) at 5500000.00 CNY: 60% went to the buyer bank (document 0xa1a1a1a1…a1a1); "
+        "the surplus of 500000.00 CNY over the secured debt is owed to the pledgor"
+    )
+    assert summaries[9] == "merchant-a transferred 60% of the holding right to bank by realisation of pledge 1"
     assert traced.events[5].args["to"] == resolve_party(ledger, "merchant-c")
 
 
@@ -75,11 +78,11 @@ def test_holdings_at_a_time_are_replayed_with_how_each_holder_got_there(
     assert [(lic["right"], lic["licensee_name"]) for lic in pledged.licences] == [("development", "merchant-b")]
     assert [(p["pledge_id"], p["shares"], p["pledgee_name"]) for p in pledged.pledges] == [(1, 6_000, "bank")]
 
-    now = audit.holdings_at(ledger, cid, history["enforced"])
+    now = audit.holdings_at(ledger, cid, history["realised"])
     holding = {h.owner: h for h in now.rights[HOLDING].holders}
     assert {owner: h.shares for owner, h in holding.items()} == {bank: 6_000, merchant_a: 4_000}
     assert [(p.direction, p.counterparty_name, p.how) for p in holding[bank].path] == [
-        ("in", "merchant-a", "enforcement of pledge 1")
+        ("in", "merchant-a", "realisation of pledge 1")
     ]
     assert now.pledges == []
 

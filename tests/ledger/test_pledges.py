@@ -1,10 +1,11 @@
-"""Pledges: the pledgor's EIP-712 consent, recording by the bank, ranking, release, extension, enforcement."""
+"""Pledges: the pledgor's EIP-712 consent, recording by the bank, ranking, release, extension, realisation."""
 
 from __future__ import annotations
 
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from ledger.consent import (
     ExtensionConsent,
     PledgeConsent,
+    RealisationConsent,
     read_consent_file,
     reference_bytes,
     reference_text,
@@ -21,15 +23,18 @@ from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, NotFoundError, ValidationError
 from ledger.inputs import CURRENCY_EXPONENTS, format_amount, parse_amount
 from ledger.pledges import (
-    enforce_pledge,
+    consent_to_act,
     extend_pledge,
     list_pledges,
+    realise_pledge,
     record_pledge,
     release_pledge,
     show_pledge,
     sign_consent,
     sign_extension,
+    sign_realisation,
 )
+from ledger.types import RealisationMethod
 from ledger.rights import Right, show_rights, transfer_shares
 from tests.finance.support import (  # noqa: F401 - fixtures
     DAY,
@@ -46,7 +51,7 @@ from tests.finance.support import (  # noqa: F401 - fixtures
 
 
 def _consent(ledger: LedgerContext, certificate_id: int, *, shares: int = 6000, bank: str = "bank",
-             right: str = "holding", maturity_in: int = YEAR, **options: str) -> PledgeConsent:
+             right: str = "holding", maturity_in: int = YEAR, **options: Any) -> PledgeConsent:
     return sign_consent(
         ledger, certificate_id, right, shares, bank, options.pop("amount", "1000000.00"),
         options.pop("currency", "CNY"), now(ledger) + maturity_in, as_="merchant-a", **options,
@@ -176,7 +181,11 @@ def test_a_consent_names_a_bank_and_shares_the_pledgor_holds(ledger: LedgerConte
 
 def test_the_bank_records_a_consented_pledge_and_the_shares_are_locked(ledger: LedgerContext) -> None:
     certificate_id = issued_certificate(ledger)
-    consent = _consent(ledger, certificate_id, reference="ZDW-2026-000123")
+    with pytest.raises(ContractRevertError, match="public registration must have a number, a registration time"):
+        record_pledge(ledger, _consent(ledger, certificate_id, reference="ZDW-2026-000123"), as_="bank")
+    registered = now(ledger) - DAY
+    consent = _consent(ledger, certificate_id, reference="ZDW-2026-000123", registered_at=registered,
+                       registration_expiry=registered + 2 * YEAR)
     written = record_pledge(ledger, consent, as_="bank")
     pledge = written.pledge
     assert (pledge.status, pledge.rank, pledge.shares, pledge.amount, pledge.currency) == (
@@ -184,6 +193,7 @@ def test_the_bank_records_a_consented_pledge_and_the_shares_are_locked(ledger: L
     )
     assert pledge.amount_text == "1000000.00"
     assert reference_text(pledge.external_ref) == "ZDW-2026-000123"
+    assert (pledge.registered_at, pledge.registration_expiry) == (registered, registered + 2 * YEAR)
     assert pledge.maturity == consent.maturity
     (holding,) = show_rights(ledger, certificate_id).holdings(Right.HOLDING)
     assert (holding.shares, holding.pledged, holding.transferable) == (10_000, 6000, 4000)
@@ -268,20 +278,77 @@ def test_both_parties_extend_a_pledge(ledger: LedgerContext, tmp_path: Path) -> 
         sign_extension(ledger, pledge.pledge_id, new_maturity + DAY, as_="merchant-b")
 
 
-def test_a_matured_pledge_is_enforced_to_a_buyer_the_bank_names(ledger: LedgerContext) -> None:
+def test_a_matured_pledge_is_realised_at_auction_to_a_buyer_with_its_price(ledger: LedgerContext) -> None:
     certificate_id = issued_certificate(ledger)
     pledge = record_pledge(ledger, _consent(ledger, certificate_id, maturity_in=30 * DAY), as_="bank").pledge
-    with pytest.raises(ValidationError, match="it cannot be enforced before"):
-        enforce_pledge(ledger, pledge.pledge_id, as_="bank")
+    record = "0x" + "ab" * 32
+    with pytest.raises(ContractRevertError, match="it cannot be realised before"):
+        realise_pledge(ledger, pledge.pledge_id, method="auction", price="1200000.00", document=record, as_="bank")
     advance(ledger, 31 * DAY)
-    with pytest.raises(ValidationError, match="cannot go back to the pledgor"):
-        enforce_pledge(ledger, pledge.pledge_id, to="merchant-a", as_="bank")
-    enforced = enforce_pledge(ledger, pledge.pledge_id, to="merchant-c", as_="bank").pledge
-    assert (enforced.status, enforced.enforced_recipient, enforced.enforced_shares) == (
-        "enforced", ledger.address_of("merchant-c"), 6000
+    with pytest.raises(ContractRevertError, match="cannot go back to the pledgor"):
+        realise_pledge(ledger, pledge.pledge_id, method="auction", price="1200000.00", document=record,
+                       buyer="merchant-a", as_="bank")
+    with pytest.raises(ValidationError, match="needs its price"):
+        realise_pledge(ledger, pledge.pledge_id, method="court-ruling", as_="bank")
+    with pytest.raises(ValidationError, match="unknown realisation method 'forfeit'"):
+        realise_pledge(ledger, pledge.pledge_id, method="forfeit", as_="bank")
+    realised = realise_pledge(ledger, pledge.pledge_id, method="auction", price="1200000.00", document=record,
+                              buyer="merchant-c", as_="bank").pledge
+    assert realised.status == "realised" and realised.realisation is not None
+    done = realised.realisation
+    assert (done.method, done.buyer, done.shares, done.price, done.surplus, done.shortfall, done.document_hash) == (
+        RealisationMethod.AUCTION, ledger.address_of("merchant-c"), 6000, 120_000_000, 20_000_000, 0, record
     )
+    row = realised.row({})
+    assert row["realisation"]["as"] == "auction (拍卖)"
+    assert row["realisation"]["surplus_to_pledgor"] == "200000.00"
     holders = {h.name: h.shares for h in show_rights(ledger, certificate_id).holdings(Right.HOLDING)}
     assert holders == {"merchant-a": 4000, "merchant-c": 6000}
+
+
+def test_an_agreed_price_is_signed_by_the_pledgor_and_carried_to_the_bank_in_a_file(
+    ledger: LedgerContext, tmp_path: Path
+) -> None:
+    certificate_id = issued_certificate(ledger)
+    pledge = record_pledge(ledger, _consent(ledger, certificate_id, maturity_in=30 * DAY), as_="bank").pledge
+    advance(ledger, 31 * DAY)
+    agreement = tmp_path / "agreement.pdf"
+    agreement.write_bytes(b"price agreement: 800000.00 CNY")
+    with pytest.raises(ValidationError, match="only that pledgor agrees to a price"):
+        sign_realisation(ledger, pledge.pledge_id, buyer="bank", price="800000.00", document=str(agreement),
+                         as_="merchant-b")
+    with pytest.raises(ValidationError, match="needs the pledgor's signed agreement"):
+        realise_pledge(ledger, pledge.pledge_id, method="agreed-price", as_="bank")
+    signed = sign_realisation(ledger, pledge.pledge_id, buyer="bank", price="800000.00", document=str(agreement),
+                              as_="merchant-a")
+    path = tmp_path / "realisation.json"
+    path.write_text(json.dumps(signed.to_document()))
+    document = json.loads(path.read_text())
+    document["message"]["price"] = "1"
+    with pytest.raises(ValidationError, match="was altered"):
+        RealisationConsent.from_document(document)
+    consent = RealisationConsent.from_document(read_consent_file(path))
+    realised = realise_pledge(ledger, pledge.pledge_id, method="agreed-price", consent=consent, as_="bank").pledge
+    assert realised.realisation is not None
+    assert (realised.realisation.method, realised.realisation.shortfall) == (RealisationMethod.AGREED_PRICE,
+                                                                             20_000_000)
+
+
+def test_pledged_shares_are_licensed_once_the_pledgee_consents(ledger: LedgerContext) -> None:
+    from ledger.licences import grant_licence, licence_act_hash
+
+    certificate_id = issued_certificate(ledger)
+    pledge = record_pledge(ledger, _consent(ledger, certificate_id, right="development"), as_="bank").pledge
+    end = now(ledger) + YEAR
+    planned = {"start": None, "end": end}
+    act = licence_act_hash(ledger, certificate_id, "development", "merchant-b", "0x" + "cd" * 32, **planned)
+    with pytest.raises(ContractRevertError, match=f"its pledgee bank .* must first consent to this act"):
+        grant_licence(ledger, certificate_id, "development", "merchant-b", "0x" + "cd" * 32, **planned,
+                      as_="merchant-a")
+    consent_to_act(ledger, pledge.pledge_id, act, as_="bank")
+    granted = grant_licence(ledger, certificate_id, "development", "merchant-b", "0x" + "cd" * 32, **planned,
+                            as_="merchant-a")
+    assert granted.licence.state == "live"
 
 
 def test_a_junior_pledge_waits_for_the_senior_one(ledger: LedgerContext) -> None:
@@ -293,7 +360,8 @@ def test_a_junior_pledge_waits_for_the_senior_one(ledger: LedgerContext) -> None
     advance(ledger, 31 * DAY)
     height = block_number(ledger)
     with pytest.raises(ContractRevertError) as refused:
-        enforce_pledge(ledger, junior.pledge_id, as_="bank-b")
+        realise_pledge(ledger, junior.pledge_id, method="sale", price="900000.00", document="0x" + "11" * 32,
+                       as_="bank-b")
     assert (refused.value.name, refused.value.args_by_name) == (
         "PledgesSeniorPledgeOutstanding", {"pledgeId": junior.pledge_id, "seniorPledgeId": senior.pledge_id}
     )

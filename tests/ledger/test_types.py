@@ -19,6 +19,8 @@ from ledger.types import (
     MemberStatus,
     PledgeRecord,
     PledgeStatus,
+    RealisationMethod,
+    RealisationRecord,
     Right,
     Role,
     decode_token_id,
@@ -40,7 +42,8 @@ def upper_snake(name: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "enum", [MemberStatus, Right, CertificateStatus, CertificateRequest, PledgeStatus], ids=lambda e: e.__name__
+    "enum", [MemberStatus, Right, CertificateStatus, CertificateRequest, PledgeStatus, RealisationMethod],
+    ids=lambda e: e.__name__
 )
 def test_every_enum_has_the_solidity_members_in_order(enum: type[IntEnum]) -> None:
     assert [member.name for member in enum] == [upper_snake(name) for name in solidity_enum(enum.__name__)]
@@ -71,6 +74,7 @@ def snake(name: str) -> str:
         (MemberRecord, "Consortium", "member"),
         (CertificateRecord, "Certificates", "certificate"),
         (PledgeRecord, "Pledges", "pledge"),
+        (RealisationRecord, "Pledges", "realisation"),
         (LicenceRecord, "Rights", "licence"),
     ],
     ids=lambda value: value if isinstance(value, str) else value.__name__,
@@ -83,12 +87,13 @@ def test_every_struct_has_the_abi_fields_in_order(struct: type, contract: str, v
 
 def test_a_struct_is_built_from_the_decoded_tuple_with_typed_fields() -> None:
     record = PledgeRecord.from_abi(
-        (1, "0x" + "ab" * 20, "0x" + "cd" * 20, 3, 2, 6000, 1_900_000_000, 0, 500, b"CNY", b"\x01" * 32)
+        (1, "0x" + "ab" * 20, "0x" + "cd" * 20, 3, 2, 6000, 1_900_000_000, 0, 500, b"CNY", b"\x01" * 32, 7, 8)
     )
     assert record.status is PledgeStatus.ACTIVE and record.right is Right.OPERATION
     assert (record.currency, record.external_ref) == ("CNY", "0x" + "01" * 32)
     assert record.pledgor.lower() == "0x" + "ab" * 20
-    with pytest.raises(ValueError, match="PledgeRecord has 11 fields, the answer 2"):
+    assert (record.registered_at, record.registration_expiry) == (7, 8)
+    with pytest.raises(ValueError, match="PledgeRecord has 13 fields, the answer 2"):
         PledgeRecord.from_abi((1, 2))
 
 

@@ -44,9 +44,13 @@ class Story:
     open_licence: int
 
 
-def _pledge(ledger: LedgerContext, certificate_id: int, pledgor: str, shares: int, bank: str, amount: str) -> int:
+def _pledge(ledger: LedgerContext, certificate_id: int, pledgor: str, shares: int, bank: str, amount: str,
+            registered_ago: int = 60) -> int:
+    """A pledge publicly registered ``registered_ago`` seconds ago (for a term of two years)."""
+    registered = now(ledger) - registered_ago
     consent = sign_consent(ledger, certificate_id, "holding", shares, bank, amount, "CNY", now(ledger) + YEAR,
-                           reference=f"LOAN-{bank}", as_=pledgor)
+                           reference=f"LOAN-{bank}", registered_at=registered,
+                           registration_expiry=registered + 2 * YEAR, as_=pledgor)
     return record_pledge(ledger, consent, as_=bank).pledge.pledge_id
 
 
@@ -64,9 +68,10 @@ def play(ledger: LedgerContext) -> Story:
     open_licence = grant_licence(ledger, certificate_id, "operation", "merchant-a", "0x" + "cd" * 32,
                                  end=now(ledger) + YEAR, as_="merchant-c").licence.licence_id
     licensed = block_number(ledger)
-    senior = _pledge(ledger, certificate_id, "merchant-a", 4000, "bank", "5000000.00")
+    # bank-b registered its pledge publicly before bank did, but recorded it on chain after.
+    senior = _pledge(ledger, certificate_id, "merchant-a", 4000, "bank", "5000000.00", registered_ago=3600)
     senior_block = block_number(ledger)
-    junior = _pledge(ledger, certificate_id, "merchant-a", 2000, "bank-b", "1200000.50")
+    junior = _pledge(ledger, certificate_id, "merchant-a", 2000, "bank-b", "1200000.50", registered_ago=7200)
     return Story(certificate_id, issued, transferred, licensed, senior, senior_block, junior, exclusive, open_licence)
 
 
@@ -99,11 +104,15 @@ def test_the_answer_at_the_head_gives_holders_pledges_licences_and_room_for_the_
     assert [item["licences_in_force"] for item in rights] == [[], [story.exclusive_licence], [story.open_licence]]
     assert rights[0]["pledges"] == [story.senior, story.junior]
     assert [(row["pledge"], row["rank"], row["pledgee"].split(" ")[0], row["amount"], row["currency"],
-             row["reference"]) for row in summary["pledges"]] == [
+             row["registration"]) for row in summary["pledges"]] == [
         (story.senior, 1, "bank", "5000000.00", "CNY", "LOAN-bank"),
         (story.junior, 2, "bank-b", "1200000.50", "CNY", "LOAN-bank-b"),
     ]
     assert all(row["maturity"].endswith("Z") for row in summary["pledges"])
+    # Priority in law follows the public registration (art. 414): the answer warns that the chain's order differs.
+    (warning,) = summary["warnings"]
+    assert warning.startswith(f"on the holding right, pledge #{story.junior} ranks behind pledge #{story.senior} "
+                              "on chain but was publicly registered first")
     yours = "ranking behind 2 pledges (1 of them yours)"
     assert _room(answer) == [
         f"up to 1000 basis points of the holding right held by merchant-a ({a}), {yours}",
