@@ -326,7 +326,7 @@ MESSAGES: dict[str, str] = {
     "PledgesInvalidSignature": (
         "the signature is not {pledgor}'s over these terms; ask the pledgor to sign again"
     ),
-    "PledgesNotMatured": "pledge {pledgeId} matures on {maturity:date}; it cannot be realised before",
+    "PledgesNotMatured": "pledge {pledgeId} matures on {maturity:datetime}; it cannot be realised before",
     "PledgesSeniorPledgeOutstanding": (
         "pledge #{seniorPledgeId} ranks ahead of pledge #{pledgeId} and still claims the shares it "
         "needs; it must be released or realised first"

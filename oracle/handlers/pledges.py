@@ -78,3 +78,13 @@ def realised(connection: Connection, event: LoggedEvent) -> None:
         price=int(args["price"]), surplus=int(args["surplus"]), shortfall=int(args["shortfall"]),
         document_hash=args["documentHash"],
     )
+
+
+@handles("Pledges", "PledgeActConsented")
+def act_consented(connection: Connection, event: LoggedEvent) -> None:
+    """A pledgee's consent to an act over its collateral: kept in the certificate's history (no row changes)."""
+    pledged = connection.execute(
+        select(_pledges.c.certificate_id).where(_pledges.c.pledge_id == int(event.args["pledgeId"]))
+    ).scalar()
+    if pledged is not None:
+        link_certificate(connection, event, int(pledged))

@@ -30,6 +30,7 @@ from ledger.certificates import catalog_store
 from ledger.chain.clock import DAY, YEAR, advance_time, chain_time
 from ledger.context import LedgerContext
 from ledger.licences import grant_licence
+from ledger.pledges import realise_pledge
 from ledger.reader import ChainReader, certificate_exists
 from ledger.store.books import JournalEntry, JournalLine
 from oracle.books_audit import audit_books
@@ -126,11 +127,12 @@ def test_pledged_assets_are_flagged_and_holding_shares_realised_by_the_bank_are_
     assert [(fact.pledge_id, fact.shares, fact.amount, fact.pledgee) for fact in facts] == [
         (1, 10_000, 500_000_000, bank)]
     advance_time(ledger.w3, ledger.profile, 2 * DAY)
-    ledger.send("Pledges", "enforcePledge", 1, ledger.address_of("bank"), as_="bank")
+    realise_pledge(ledger, 1, method="auction", price="4000000.00", document="0x" + "ab" * 32, as_="bank")
     realised = audit_books(Oracle(ledger), merchant)
     assert realised.drift == [
         (f"card 1 (Data asset of certificate {cid}), certificate {cid}: the member holds no share of the holding "
-        f"right and no licence in force: its holding shares were realised by {bank} under pledge 1")
+        f"right and no licence in force: its holding shares were realised by {bank} under pledge 1 and sold to "
+        f"{bank}")
     ]
 
 
@@ -196,7 +198,7 @@ def test_a_partly_realised_holding_is_drift_until_the_books_take_the_loss(
     cid, merchant = _booked(ledger, tmp_path)
     _pledge(ledger, cid, 6_000, maturity=chain_time(ledger.w3) + DAY)
     advance_time(ledger.w3, ledger.profile, 2 * DAY)
-    ledger.send("Pledges", "enforcePledge", 1, ledger.address_of("bank"), as_="bank")
+    realise_pledge(ledger, 1, method="auction", price="4000000.00", document="0x" + "ab" * 32, as_="bank")
     bank = f"bank ({ledger.address_of('bank')})"
     partly = audit_books(Oracle(ledger), merchant)
     assert partly.drift == [

@@ -29,7 +29,7 @@ def test_the_trace_is_a_table_of_events_and_one_json_document(workflow_env: dict
     table = runner.invoke(app, ["audit", "trace", "SZDEX-AUDIT-1"], env=workflow_env)
     assert table.exit_code == 0, table.stderr
     assert "certificate 1 (SZDEX-AUDIT-1): 10 events" in table.stdout
-    assert "PledgeEnforced" in table.stdout
+    assert "PledgeRealised" in table.stdout
     as_json = runner.invoke(app, ["--json", "audit", "trace", "1"], env=workflow_env)
     document = json.loads(as_json.stdout)
     assert (document["certificate_id"], document["number"]) == (1, "SZDEX-AUDIT-1")
@@ -76,8 +76,8 @@ def test_a_members_part_in_a_certificate_and_its_whole_history(workflow_env: dic
         ("transferred", "TransferSingle"),
         ("granted a licence", "LicenceGranted"),
         ("pledged", "PledgeRecorded"),
-        ("pledge enforced", "PledgeEnforced"),
-        ("lost by enforcement", "TransferSingle"),
+        ("pledge realised", "PledgeRealised"),
+        ("lost by the realisation of a pledge", "TransferSingle"),
     ]
     assert all(item["event"]["time"].endswith("Z") for item in document["events"])
     bank = runner.invoke(app, ["--json", "audit", "trace", "--member", "bank"], env=workflow_env)
@@ -85,7 +85,7 @@ def test_a_members_part_in_a_certificate_and_its_whole_history(workflow_env: dic
     history = json.loads(bank.stdout)
     assert history["certificates"] == [1]
     assert [item["role"] for item in history["events"]] == [
-        "took a pledge", "pledge enforced", "received by enforcement"
+        "took a pledge", "pledge realised", "bought at the realisation of a pledge"
     ]
     table = runner.invoke(app, ["audit", "trace", "--member", "merchant-c"], env=workflow_env)
     assert table.exit_code == 0, table.stderr

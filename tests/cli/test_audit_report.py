@@ -54,7 +54,7 @@ def test_the_report_of_a_certificate_writes_a_page_and_the_same_tables_as_csv(
     assert len(events) == 10 and events[0]["event"] == "CertificateSubmitted"
     assert all(row["time"].endswith("Z") and row["transaction"].startswith("0x") for row in events)
     (pledge,) = _rows(out / "pledges.csv")
-    assert (pledge["shares"], pledge["ended"], pledge["pledgee"].split(" ")[0]) == ("6000", "enforced", "bank")
+    assert (pledge["shares"], pledge["ended"], pledge["pledgee"].split(" ")[0]) == ("6000", "realised", "bank")
     (licence,) = _rows(out / "licences.csv")
     assert (licence["right"], licence["exclusive"], licence["licensee"].split(" ")[0]) == (
         "development", "no", "merchant-b"
@@ -71,7 +71,7 @@ def test_a_members_report_and_a_window_keep_only_their_rows(workflow_env: dict[s
     history = build_history(LedgerContext.load(env=workflow_env), tmp_path)
     out = _report(workflow_env, tmp_path, "--member", "bank")
     assert [row["event"] for row in _rows(out / "events.csv")] == [
-        "PledgeRecorded", "PledgeEnforced", "TransferSingle"
+        "PledgeRecorded", "PledgeRealised", "TransferSingle"
     ]
     assert [(row["right"], row["shares"]) for row in _rows(out / "shares.csv")] == [("holding", "6000")]
     assert [row["pledge"] for row in _rows(out / "pledges.csv")] == ["1"]

@@ -148,8 +148,12 @@ CASES: list[tuple[str, list[str], dict[str, str], str]] = [
     ("release by another bank", ["--as", "bank-b", "pledge", "release", "{pledge}"], {},
      ("error: pledge {pledge} was taken by bank ({bank}); only that bank may release it "
      "(acting as bank-b ({bank_b}))")),
-    ("enforce before maturity", ["--as", "bank", "pledge", "enforce", "{pledge}"], {},
-     "error: pledge {pledge} matures on {maturity_time}; it cannot be enforced before"),
+    ("realise before maturity", ["--as", "bank", "pledge", "realise", "{pledge}", "--method", "auction", "--price",
+                                 "1.00", "--document", "0x" + "ab" * 32], {},
+     "error: pledge {pledge} matures on {maturity_time}; it cannot be realised before"),
+    ("realise without a price", ["--as", "bank", "pledge", "realise", "{pledge}", "--method", "court-ruling"], {},
+     ("error: a realisation by a court's ruling needs its price (--price) and the document that fixes it "
+      "(--document: the auction or sale record, or the ruling)")),
     ("unknown pledge", ["pledge", "show", "77"], {},
      "error: pledge 77 does not exist (the ledger has 1); list pledges with `dal pledge list`"),
     ("unknown licence", ["--as", "merchant-a", "rights", "revoke", "55"], {},

@@ -34,8 +34,8 @@ from ledger.pledges import (
     sign_extension,
     sign_realisation,
 )
-from ledger.types import RealisationMethod
 from ledger.rights import Right, show_rights, transfer_shares
+from ledger.types import RealisationMethod
 from tests.finance.support import (  # noqa: F401 - fixtures
     DAY,
     YEAR,
@@ -342,7 +342,7 @@ def test_pledged_shares_are_licensed_once_the_pledgee_consents(ledger: LedgerCon
     end = now(ledger) + YEAR
     planned = {"start": None, "end": end}
     act = licence_act_hash(ledger, certificate_id, "development", "merchant-b", "0x" + "cd" * 32, **planned)
-    with pytest.raises(ContractRevertError, match=f"its pledgee bank .* must first consent to this act"):
+    with pytest.raises(ContractRevertError, match="its pledgee bank .* must first consent to this act"):
         grant_licence(ledger, certificate_id, "development", "merchant-b", "0x" + "cd" * 32, **planned,
                       as_="merchant-a")
     consent_to_act(ledger, pledge.pledge_id, act, as_="bank")

@@ -15,6 +15,7 @@ from web3.contract import Contract
 
 from ledger.chain.artifacts import load_artifact
 from ledger.chain.compiler import DEPLOYED_CONTRACTS
+from ledger.consent import CONSENT_TYPES
 from ledger.store.read_model import (
     Certificate,
     CertificateVersion,
@@ -32,13 +33,6 @@ from oracle.reconcile import reconcile
 
 REGISTRAR, MERCHANT, BANK = 1, 2, 4
 HOLDING, DEVELOPMENT, OPERATION = 0, 1, 2
-CONSENT_TYPES = [
-    {"name": "pledgor", "type": "address"}, {"name": "pledgee", "type": "address"}, {"name": "certificateId", "type": "uint256"},
-    {"name": "right", "type": "uint8"}, {"name": "shares", "type": "uint256"},
-    {"name": "amount", "type": "uint256"}, {"name": "currency", "type": "bytes3"},
-    {"name": "maturity", "type": "uint64"}, {"name": "externalRef", "type": "bytes32"},
-    {"name": "nonce", "type": "uint256"}, {"name": "deadline", "type": "uint256"},
-]
 
 
 def suite_decoder(suite: Suite) -> LogDecoder:
@@ -100,7 +94,7 @@ class Story:
         self.send(certificates.functions.issue(cid, f"DEX-{cid}-{uuid.uuid4().hex[:6]}", self.now() + 10**8),
                   self.registrar)
         self.send(rights.functions.transferShares(cid, OPERATION, self.merchant_b, 2_500), self.merchant_a)
-        terms = (self.merchant_b, keccak(text="terms"), self.now(), self.now() + 10**6, False, True)
+        terms = (self.merchant_b, keccak(text="terms"), 0, self.now() + 10**6, False, True)
         self.send(rights.functions.grantLicence(cid, DEVELOPMENT, terms), self.merchant_a)
         self.send(certificates.functions.requestChange(cid, keccak(text="v2")), self.merchant_a)
         self.send(certificates.functions.approveRequest(cid), self.registrar)
@@ -113,12 +107,13 @@ class Story:
         maturity, deadline = self.now() + 3600, self.now() + 3600
         message = {"pledgor": self.merchant_a, "pledgee": self.bank, "certificateId": cid, "right": HOLDING, "shares": 4_000,
                    "amount": 10**12, "currency": b"CNY", "maturity": maturity,
-                   "externalRef": bytes(32), "nonce": 0, "deadline": deadline}
+                   "externalRef": bytes(32), "registeredAt": 0, "registrationExpiry": 0, "nonce": 0,
+                   "deadline": deadline}
         domain = {"name": "DataAssetLedger Pledges", "version": "1", "chainId": self.w3.eth.chain_id,
                   "verifyingContract": pledges.address}
         signed = self.keys[self.merchant_a].sign_typed_data(domain, {"PledgeConsent": CONSENT_TYPES}, message)
         signature = bytes(signed.signature)
-        terms = (self.merchant_a, cid, HOLDING, 4_000, 10**12, b"CNY", maturity, bytes(32))
+        terms = (self.merchant_a, cid, HOLDING, 4_000, 10**12, b"CNY", maturity, bytes(32), 0, 0)
         receipt = self.send(pledges.functions.recordPledge(terms, 0, deadline, signature), self.bank)
         (recorded,) = pledges.events.PledgeRecorded().process_receipt(receipt)
         self.send(pledges.functions.releasePledge(int(recorded["args"]["pledgeId"])), self.bank)

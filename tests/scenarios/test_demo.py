@@ -39,7 +39,7 @@ def test_the_demo_plays_the_whole_scenario_on_its_own_chain_and_its_summary_chec
     assert refused["error"] == "RightsSharesPledged"
     assert refused["message"].startswith("the shares are pledged to bank (")
     assert "release the pledge first" in refused["message"]
-    assert checks["pledges"] == {"1": "released", "2": "enforced"}
+    assert checks["pledges"] == {"1": "released", "2": "realised"}
     assert checks["holding_shares"] == {"merchant-a": 4000, "bank": 6000}
     assert [(batch["kind"], batch["count"]) for batch in checks["anchored"]] == [
         ("catalog-version", 1), ("accounting-entry", 3)
@@ -58,7 +58,7 @@ def test_the_demo_plays_the_whole_scenario_on_its_own_chain_and_its_summary_chec
     assert checks["trace_source"] == "read model (0 blocks behind the head)"
     assert checks["trace"][0].startswith("CertificateSubmitted: merchant-a applied to registrar")
     assert checks["trace"][-1] == (
-        "TransferSingle: merchant-a transferred 60% of the holding right to bank by enforcement of pledge 2"
+        "TransferSingle: merchant-a transferred 60% of the holding right to bank by realisation of pledge 2"
     )
 
     # The demo's own home is kept as asked, its node is stopped, and the user's data home was never touched.
