@@ -102,7 +102,7 @@ _TRACED_EVENTS = {
 #: What merchant-a capitalised developing the data asset, in minor units (1,200,000.00 CNY).
 _BOOKED_COST = 1_200_000_00
 #: How many steps the scenario has (for progress displays).
-DEMO_STEPS = 24
+DEMO_STEPS = 25
 
 
 @dataclass(frozen=True)

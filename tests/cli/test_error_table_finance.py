@@ -150,7 +150,7 @@ CASES: list[tuple[str, list[str], dict[str, str], str]] = [
      "(acting as bank-b ({bank_b}))")),
     ("realise before maturity", ["--as", "bank", "pledge", "realise", "{pledge}", "--method", "auction", "--price",
                                  "1.00", "--document", "0x" + "ab" * 32], {},
-     "error: pledge {pledge} matures on {maturity_time}; it cannot be realised before"),
+     "error: pledge {pledge} matures on {maturity_utc}; it cannot be realised before"),
     ("realise without a price", ["--as", "bank", "pledge", "realise", "{pledge}", "--method", "court-ruling"], {},
      ("error: a realisation by a court's ruling needs its price (--price) and the document that fixes it "
       "(--document: the auction or sale record, or the ruling)")),
@@ -186,6 +186,7 @@ def test_bad_input_is_one_line_exit_1_and_changes_nothing(
         "merchant": merchant,
         "maturity": format_time(int(pledge["maturity"]))[:10],
         "maturity_time": format_time(int(pledge["maturity"])),
+        "maturity_utc": format_time(int(pledge["maturity"])).replace("T", " ").replace("Z", " UTC"),
         "expired": expired,
         "remote_url": remote_url,
         **addresses,
