@@ -156,8 +156,7 @@ def license_(
     terms_hash = licences.terms_hash_of(terms)
     certificate_id = certificates.resolve(ledger, cert)
     now = ChainReader(ledger).block_time
-    begin, end = licences.licence_period(now, start, until, duration)
-    first = begin if start else None  # without --from, the licence starts at its grant
+    first, end = licences.licence_period(now, start, until, duration)  # no --from: it starts at its grant
     if act_hash:
         digest = licences.licence_act_hash(
             ledger, certificate_id, chosen, to, terms_hash, start=first, end=end, exclusive=exclusive,

@@ -56,13 +56,17 @@ def terms_hash_of(value: str) -> bytes:
     return digest_of(value, what="--terms")
 
 
-def licence_period(now: int, start: str | None, until: str | None, duration: str | None) -> tuple[int, int]:
-    """``(start, end)`` in unix seconds from ``--from`` (default now), and ``--until`` or ``--for``.
+def licence_period(
+    now: int, start: str | None, until: str | None, duration: str | None
+) -> tuple[int | None, int]:
+    """``(start, end)`` in unix seconds from ``--from``, and ``--until`` or ``--for``; the start is ``None``
+    without ``--from``: the licence then starts at its grant (the block it lands in), never earlier.
 
     ``--from`` and ``--until`` are moments as :func:`ledger.inputs.parse_moment` reads them (a bare date is
     the end of that day, UTC; a duration counts from ``now``); ``--for`` is a duration from the start.
     """
-    begin = parse_moment(start, now, what="--from") if start else now
+    first = parse_moment(start, now, what="--from") if start else None
+    begin = now if first is None else first
     if (until is None) == (duration is None):
         raise ValidationError("give the end of the licence either as --until DATE or as --for DURATION (e.g. 1y)")
     end = parse_moment(until, now, what="--until") if until else add_duration(begin, str(duration), what="--for")
@@ -70,7 +74,7 @@ def licence_period(now: int, start: str | None, until: str | None, duration: str
         raise ValidationError(f"the licence must end after it starts ({format_time(begin)}); check --until")
     if end <= now:
         raise ValidationError(f"the licence would end on {format_time(end)}, which has passed; choose a later end")
-    return begin, end
+    return first, end
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,8 @@ def test_a_year_is_a_calendar_year_and_a_month_a_calendar_month() -> None:
 def test_a_licence_period_reads_its_ends_as_every_other_moment() -> None:
     begin, end = licence_period(NOW, "2026-04-01", "2026-04-30", None)
     assert (begin, end) == (parse_moment("2026-04-01", NOW), parse_moment("2026-04-30", NOW))
-    assert licence_period(NOW, None, None, "1y") == (NOW, parse_moment("1y", NOW))
-    assert licence_period(NOW, None, "30d", None) == (NOW, NOW + 30 * 86_400)
+    assert licence_period(NOW, None, None, "1y") == (None, parse_moment("1y", NOW))  # from the grant
+    assert licence_period(NOW, None, "30d", None) == (None, NOW + 30 * 86_400)
 
 
 def test_a_useful_life_in_years_is_twelve_months_a_year() -> None:

@@ -219,7 +219,7 @@ def test_terms_given_as_a_file_are_hashed(tmp_path: pytest.TempPathFactory) -> N
     from eth_utils.crypto import keccak
 
     assert terms_hash_of(str(terms)) == keccak(b"licence terms v1")
-    with pytest.raises(ValidationError, match="neither a 0x hash"):
+    with pytest.raises(ValidationError, match="is not a 0x hash of 64 hex digits or a readable file"):
         terms_hash_of(str(tmp_path / "missing.pdf"))  # type: ignore[operator]
 
 
