@@ -252,7 +252,7 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
                            reference="04523456000123456789", registered_at=registered,
                            registration_expiry=maturity + YEAR, as_="merchant-a")
     step("merchant-a", "consents", "signed its consent to pledge 60% of the holding right to bank for "
-         f"5,000,000.00 CNY until {_when(maturity)} (EIP-712 typed data, nonce {consent.nonce})")
+         f"5,000,000.00 CNY until {_when(maturity)} (EIP-712 typed data, ranking first)")
     first = record_pledge(ledger, consent, as_="bank")
     first_id = first.pledge.pledge_id
     step("bank", "records a pledge", f"recorded pledge {first_id} with that signature, rank 1 on the holding right",

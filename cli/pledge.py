@@ -96,7 +96,7 @@ def consent(
         valid_for=valid_for, as_=state.as_name,
     )
     write_new_file(output, json.dumps(signed.to_document(), indent=2) + "\n")
-    state.out.record({**signed.summary(), "nonce": signed.nonce, "file": str(output)}, title="consent signed")
+    state.out.record({**signed.summary(), "file": str(output)}, title="consent signed")
 
 
 @app.command()

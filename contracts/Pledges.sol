@@ -24,7 +24,7 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     bytes32 public constant CONSENT_TYPEHASH = keccak256(
         "PledgeConsent(address pledgor,address pledgee,uint256 certificateId,uint8 right,uint256 shares,"
         "uint256 amount,bytes3 currency,uint64 maturity,bytes32 externalRef,uint64 registeredAt,"
-        "uint64 registrationExpiry,uint256 nonce,uint256 deadline)"
+        "uint64 registrationExpiry,uint256 seniorPledgeId,uint256 deadline)"
     );
 
     /// @notice The EIP-712 type hash of a pledgor's consent to extend a pledge.
@@ -104,10 +104,12 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     }
 
     /// @inheritdoc IPledges
-    function recordPledge(PledgeTerms calldata terms, uint256 nonce, uint256 deadline, bytes calldata signature)
-        external
-        returns (uint256 pledgeId)
-    {
+    function recordPledge(
+        PledgeTerms calldata terms,
+        uint256 seniorPledgeId,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (uint256 pledgeId) {
         _requireActive(msg.sender, Roles.BANK);
         address pledgor = terms.pledgor;
         _requireActive(pledgor, Roles.HOLDERS);
@@ -117,12 +119,16 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         _checkCurrency(terms.currency);
         if (terms.maturity <= block.timestamp) revert PledgesInvalidMaturity(terms.maturity);
         _checkRegistration(terms);
-        _useSignature(pledgor, _consentDigest(msg.sender, terms, nonce, deadline), nonce, deadline, signature);
+        // The consent names the rank it takes: behind the pledgor's most recent pledge on that right. Once recorded,
+        // the new pledge is the most recent, so the same consent can never be used again.
+        uint256 current = _rights.lastPledgeOf(terms.certificateId, terms.right, pledgor);
+        if (seniorPledgeId != current) revert PledgesRankChanged(pledgor, seniorPledgeId, current);
+        _checkSignature(pledgor, _consentDigest(msg.sender, terms, seniorPledgeId, deadline), deadline, signature);
 
         // Effects before the interaction: the pledge is stored, ranked behind the pledgor's most recent one on
         // that right, then Rights locks the shares (or refuses, and the whole call reverts).
         pledgeId = ++_store().pledgeCount;
-        _record(pledgeId, terms, _rights.lastPledgeOf(terms.certificateId, terms.right, pledgor));
+        _record(pledgeId, terms, current);
         _rights.lockShares(terms.certificateId, terms.right, pledgor, terms.shares, pledgeId);
     }
 
@@ -258,12 +264,12 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     }
 
     /// @inheritdoc IPledges
-    function hashConsent(address pledgee, PledgeTerms calldata terms, uint256 nonce, uint256 deadline)
+    function hashConsent(address pledgee, PledgeTerms calldata terms, uint256 seniorPledgeId, uint256 deadline)
         external
         view
         returns (bytes32)
     {
-        return _consentDigest(pledgee, terms, nonce, deadline);
+        return _consentDigest(pledgee, terms, seniorPledgeId, deadline);
     }
 
     /// @inheritdoc IPledges
@@ -439,7 +445,15 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         }
     }
 
-    function _consentDigest(address pledgee, PledgeTerms calldata terms, uint256 nonce, uint256 deadline)
+    /// @dev Checks deadline and signature of a consent to record a pledge (bound to its rank, not to a nonce).
+    function _checkSignature(address signer, bytes32 digest, uint256 deadline, bytes calldata signature) private view {
+        if (block.timestamp > deadline) revert PledgesSignatureExpired(deadline);
+        if (!SignatureChecker.isValidSignatureNowCalldata(signer, digest, signature)) {
+            revert PledgesInvalidSignature(signer);
+        }
+    }
+
+    function _consentDigest(address pledgee, PledgeTerms calldata terms, uint256 seniorPledgeId, uint256 deadline)
         private
         view
         returns (bytes32)
@@ -458,7 +472,7 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
                 terms.externalRef,
                 terms.registeredAt,
                 terms.registrationExpiry,
-                nonce,
+                seniorPledgeId,
                 deadline
             )
         );

@@ -62,7 +62,8 @@ DOMAIN_NAME = "DataAssetLedger Pledges"
 DOMAIN_VERSION = "1"
 
 # /2: the consent names its pledgor (a signature binds the one account whose shares it pledges).
-# /3: it carries the pledge's public registration: number, time and term.
+# /3: it carries the pledge's public registration (number, time and term), and the rank it takes (the pledge it
+# ranks behind) in place of a nonce.
 CONSENT_KIND = "dal.pledge-consent/3"
 EXTENSION_KIND = "dal.pledge-extension/1"
 REALISATION_KIND = "dal.pledge-realisation/1"
@@ -79,7 +80,7 @@ CONSENT_TYPES: list[dict[str, str]] = [
     {"name": "externalRef", "type": "bytes32"},
     {"name": "registeredAt", "type": "uint64"},
     {"name": "registrationExpiry", "type": "uint64"},
-    {"name": "nonce", "type": "uint256"},
+    {"name": "seniorPledgeId", "type": "uint256"},
     {"name": "deadline", "type": "uint256"},
 ]
 
@@ -203,7 +204,8 @@ def _bytes(value: Any, size: int, where: str) -> bytes:
 
 @dataclass(frozen=True)
 class PledgeConsent:
-    """A pledgor's consent to one pledge: the ``PledgeTerms``, the nonce and deadline, and the signature."""
+    """A pledgor's consent to one pledge: the ``PledgeTerms``, the rank it takes (the pledgor's most recent pledge on
+    that right, which it ranks behind; 0 for none), the deadline, and the signature."""
 
     domain: Domain
     pledgor: str
@@ -217,7 +219,7 @@ class PledgeConsent:
     external_ref: bytes
     registered_at: int
     registration_expiry: int
-    nonce: int
+    senior_pledge_id: int
     deadline: int
     signature: bytes = b""
 
@@ -235,7 +237,7 @@ class PledgeConsent:
             "externalRef": self.external_ref,
             "registeredAt": self.registered_at,
             "registrationExpiry": self.registration_expiry,
-            "nonce": self.nonce,
+            "seniorPledgeId": self.senior_pledge_id,
             "deadline": self.deadline,
         }
 
@@ -292,6 +294,7 @@ class PledgeConsent:
             "registration": reference_text(self.external_ref),
             "registered_at": format_time(self.registered_at) if self.registered_at else None,
             "registration_expiry": format_time(self.registration_expiry) if self.registration_expiry else None,
+            "ranks_behind": self.senior_pledge_id or None,
             "valid_until": format_time(self.deadline),
         }
 
@@ -301,7 +304,8 @@ class PledgeConsent:
         message["currency"] = "0x" + self.currency.encode("ascii").hex()
         message["externalRef"] = "0x" + self.external_ref.hex()
         for key in (
-            "certificateId", "shares", "amount", "nonce", "deadline", "maturity", "registeredAt", "registrationExpiry",
+            "certificateId", "shares", "amount", "seniorPledgeId", "deadline", "maturity", "registeredAt",
+            "registrationExpiry",
         ):
             message[key] = str(message[key])
         return {
@@ -344,7 +348,7 @@ class PledgeConsent:
             external_ref=_bytes(message.get("externalRef"), 32, "message.externalRef"),
             registered_at=_int(message.get("registeredAt"), "message.registeredAt"),
             registration_expiry=_int(message.get("registrationExpiry"), "message.registrationExpiry"),
-            nonce=_int(message.get("nonce"), "message.nonce"),
+            senior_pledge_id=_int(message.get("seniorPledgeId"), "message.seniorPledgeId"),
             deadline=_int(message.get("deadline"), "message.deadline"),
             signature=_bytes(document.get("signature"), 65, "signature"),
         )

@@ -318,7 +318,8 @@ def sign_consent(
     unix seconds; ``reference`` the pledge's public registration number
     (中登网), with ``registered_at`` and ``registration_expiry`` (its term);
     the consent is valid for ``valid_for`` from the chain's time now and
-    carries the pledgor's current nonce. Nothing is sent.
+    names the rank it takes: behind the pledgor's most recent pledge on that
+    right. Nothing is sent.
     """
     right = parse_right(right)
     shares = parse_shares(shares=shares)
@@ -343,7 +344,7 @@ def sign_consent(
             f"{certificate_id}, fewer than the {shares} to pledge"
         )
     deadline = add_duration(reader.block_time, valid_for)
-    nonce = int(reader.call("Pledges", "nonces", pledgor))
+    senior = int(reader.call("Rights", "lastPledgeOf", certificate_id, int(right), pledgor))
     consent = PledgeConsent(
         domain=_domain(ctx),
         pledgor=pledgor,
@@ -357,7 +358,7 @@ def sign_consent(
         external_ref=external_ref,
         registered_at=registered_at or 0,
         registration_expiry=registration_expiry or 0,
-        nonce=nonce,
+        senior_pledge_id=senior,
         deadline=deadline,
     )
     return consent.signed_by(ctx.account(as_))
@@ -408,7 +409,19 @@ def check_consent(ctx: LedgerContext, consent: PledgeConsent, *, as_: str | None
             f"(acting as {party_label(bank, names)})"
         )
     reader = ChainReader(ctx)
-    _check_signature_window(reader, consent.pledgor, consent.nonce, consent.deadline, names, "consent")
+    if consent.deadline <= reader.block_time:
+        raise ValidationError(
+            f"the consent expired on {format_time(consent.deadline)}; ask {party_label(consent.pledgor, names)} "
+            "to sign a new one"
+        )
+    current = int(reader.call("Rights", "lastPledgeOf", consent.certificate_id, int(consent.right), consent.pledgor))
+    if current != consent.senior_pledge_id:
+        ahead = f"pledge {consent.senior_pledge_id}" if consent.senior_pledge_id else "no pledge"
+        raise ValidationError(
+            f"the consent was already used, or another pledge was recorded since: it ranks behind {ahead}, but "
+            f"{party_label(consent.pledgor, names)}'s most recent pledge on that right is now pledge {current}; "
+            "ask the pledgor for a new consent"
+        )
     if consent.maturity <= reader.block_time:
         raise ValidationError(
             f"the consent's maturity {format_time(consent.maturity)} has passed; ask for a new consent"
@@ -440,7 +453,8 @@ def record_pledge(ctx: LedgerContext, consent: PledgeConsent, *, as_: str | None
     """The bank (acting member) records the pledge the pledgor consented to."""
     check_consent(ctx, consent, as_=as_)
     receipt = transact_named(
-        ctx, "Pledges", "recordPledge", consent.terms(), consent.nonce, consent.deadline, consent.signature, as_=as_
+        ctx, "Pledges", "recordPledge", consent.terms(), consent.senior_pledge_id, consent.deadline,
+        consent.signature, as_=as_,
     )
     (event,) = events_in(ctx, receipt, "Pledges", "PledgeRecorded")
     return _after(ctx, int(event["pledgeId"]), Written.of(receipt))

@@ -145,20 +145,20 @@ def _pledge(ledger: LedgerContext, certificate_id: int, shares: int, maturity: i
     pledgor = ledger.account("merchant-a")
     pledgee = resolve_party(ledger, "bank")
     reference = b"QH-2025-001".ljust(32, b"\x00")
-    nonce = int(ledger.call("Pledges", "nonces", pledgor.address))
+    senior = int(ledger.call("Rights", "lastPledgeOf", certificate_id, _HOLDING, pledgor.address))
     deadline = chain_time(ledger.w3) + DAY
     message = {
         "pledgor": pledgor.address, "pledgee": pledgee, "certificateId": certificate_id, "right": _HOLDING, "shares": shares,
         "amount": 500_000_000, "currency": b"CNY", "maturity": maturity, "externalRef": reference,
         "registeredAt": chain_time(ledger.w3) - HOUR, "registrationExpiry": maturity + YEAR,
-        "nonce": nonce, "deadline": deadline,
+        "seniorPledgeId": senior, "deadline": deadline,
     }
     domain = {"name": DOMAIN_NAME, "version": DOMAIN_VERSION, "chainId": ledger.profile.chain_id,
               "verifyingContract": ledger.contract("Pledges").address}
     signature = pledgor.sign_typed_data(domain, {"PledgeConsent": CONSENT_TYPES}, message).signature
     terms = (pledgor.address, certificate_id, _HOLDING, shares, 500_000_000, b"CNY", maturity, reference,
              message["registeredAt"], message["registrationExpiry"])
-    ledger.send("Pledges", "recordPledge", terms, nonce, deadline, bytes(signature), as_="bank")
+    ledger.send("Pledges", "recordPledge", terms, senior, deadline, bytes(signature), as_="bank")
 
 
 def build_history(ledger: LedgerContext, tmp_path: Path) -> dict[str, Any]:

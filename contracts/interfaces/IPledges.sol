@@ -12,8 +12,10 @@ import {Right} from "../types/Right.sol";
 /// Recording. The pledgee, an active BANK, records the pledge (`msg.sender` is the pledgee) with the pledgor's
 /// signature over `PledgeConsent`. The pledgor, an active MERCHANT or BANK, may be an externally owned account
 /// (ECDSA) or a contract wallet (ERC-1271). The signed data binds the chain id and this contract (EIP-712 domain
-/// `name = "DataAssetLedger Pledges"`, `version = "1"`), the pledgor's current nonce and a deadline, so a signature
-/// is used once and only here. It names the pledgor too, so it pledges the shares of that one account: a wallet
+/// `name = "DataAssetLedger Pledges"`, `version = "1"`), a deadline, and the rank the pledge takes: the pledgor's
+/// most recent pledge on that right, which it will rank behind (`seniorPledgeId`, 0 for none). Once recorded, the
+/// new pledge is the most recent, so a consent is used once and only here, and the pledgor knows which pledges
+/// rank ahead of the one it consents to. It names the pledgor too, so it pledges the shares of that one account: a wallet
 /// owner's signature for one ERC-1271 wallet cannot pledge a sibling wallet's shares, nor its own. An extension
 /// needs both parties active. The shares must not exceed the pledgor's balance of that right; they may already
 /// be covered by earlier pledges (a junior pledge). The certificate must be in force.
@@ -25,10 +27,10 @@ import {Right} from "../types/Right.sol";
 ///
 /// EIP-712 types (`right` is the enum as uint8, `currency` an ISO 4217 code such as "CNY" as bytes3):
 /// `PledgeConsent(address pledgor,address pledgee,uint256 certificateId,uint8 right,uint256 shares,uint256 amount,
-/// bytes3 currency,uint64 maturity,bytes32 externalRef,uint64 registeredAt,uint64 registrationExpiry,uint256 nonce,
-/// uint256 deadline)`, `PledgeExtension(uint256 pledgeId,uint64 newMaturity,uint256 nonce,uint256 deadline)` and
-/// `PledgeRealisation(uint256 pledgeId,address buyer,uint256 price,bytes32 documentHash,uint256 nonce,
-/// uint256 deadline)`. Every kind of signature consumes the same per-pledgor nonce ({nonces}).
+/// bytes3 currency,uint64 maturity,bytes32 externalRef,uint64 registeredAt,uint64 registrationExpiry,
+/// uint256 seniorPledgeId,uint256 deadline)`, `PledgeExtension(uint256 pledgeId,uint64 newMaturity,uint256 nonce,
+/// uint256 deadline)` and `PledgeRealisation(uint256 pledgeId,address buyer,uint256 price,bytes32 documentHash,
+/// uint256 nonce,uint256 deadline)`. Extensions and realisations consume the same per-pledgor nonce ({nonces}).
 ///
 /// Rank. Pledge ids grow with recording order, so on one (certificate, right) a smaller id ranks ahead. The pledges
 /// of one pledgor on one right form a chain, junior to senior, through `seniorPledgeId`.
@@ -200,6 +202,10 @@ interface IPledges {
     /// @notice `nonce` is not the pledgor's current nonce `expected` (already used, or out of order).
     error PledgesInvalidNonce(address pledgor, uint256 nonce, uint256 expected);
 
+    /// @notice The consent was signed to rank behind `signedSenior`, but the pledgor's most recent pledge on that
+    /// right is now `currentSenior` (the consent was used, or another pledge was recorded since).
+    error PledgesRankChanged(address pledgor, uint256 signedSenior, uint256 currentSenior);
+
     /// @notice The signature is not the pledgor's over these typed data.
     error PledgesInvalidSignature(address pledgor);
 
@@ -233,13 +239,16 @@ interface IPledges {
     error PledgesActNotConsented(uint256 pledgeId, address pledgee, bytes32 actHash);
 
     /// @notice Record a pledge (caller: the pledgee, an active BANK) with the pledgor's signed consent.
-    /// @param nonce The pledgor's current nonce, as signed.
+    /// @param seniorPledgeId The pledgor's most recent pledge on that right when it signed (0 for none), as signed.
     /// @param deadline The last second at which the signature may be used, as signed.
     /// @param signature The pledgor's signature (65-byte ECDSA, or whatever its ERC-1271 wallet accepts).
     /// @return pledgeId The new pledge's id (ids start at 1).
-    function recordPledge(PledgeTerms calldata terms, uint256 nonce, uint256 deadline, bytes calldata signature)
-        external
-        returns (uint256 pledgeId);
+    function recordPledge(
+        PledgeTerms calldata terms,
+        uint256 seniorPledgeId,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (uint256 pledgeId);
 
     /// @notice Release an Active pledge. Caller: its pledgee, an active BANK.
     function releasePledge(uint256 pledgeId) external;
@@ -288,11 +297,11 @@ interface IPledges {
     /// @notice The number of pledges ever recorded (the highest id).
     function pledgeCount() external view returns (uint256);
 
-    /// @notice The current nonce of `owner`; the next consent or extension it signs must carry it.
+    /// @notice The current nonce of `owner`; the next extension or agreed realisation it signs must carry it.
     function nonces(address owner) external view returns (uint256);
 
     /// @notice The EIP-712 digest the pledgor signs to consent to `terms` taken by `pledgee`.
-    function hashConsent(address pledgee, PledgeTerms calldata terms, uint256 nonce, uint256 deadline)
+    function hashConsent(address pledgee, PledgeTerms calldata terms, uint256 seniorPledgeId, uint256 deadline)
         external
         view
         returns (bytes32);

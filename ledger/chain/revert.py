@@ -323,6 +323,11 @@ MESSAGES: dict[str, str] = {
         "the signature carries nonce {nonce}, but the next nonce of {pledgor} is {expected}: it was "
         "already used, or another must be used first; ask the pledgor to sign again"
     ),
+    "PledgesRankChanged": (
+        "the consent was signed to rank behind pledge {signedSenior} (0: none), but {pledgor}'s most recent pledge on "
+        "that right is now pledge {currentSenior}: it was used, or another pledge was recorded since; ask the "
+        "pledgor for a new consent"
+    ),
     "PledgesInvalidSignature": (
         "the signature is not {pledgor}'s over these terms; ask the pledgor to sign again"
     ),

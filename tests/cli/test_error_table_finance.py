@@ -125,8 +125,9 @@ CASES: list[tuple[str, list[str], dict[str, str], str]] = [
      ("error: the consent file was altered or mis-signed: its signature is not {merchant}'s over these terms; "
      "ask the pledgor for a new consent")),
     ("reused consent", ["--as", "bank", "pledge", "create", "{folder}/used.json"], {},
-     ("error: the consent was already used, or superseded by a later signature of merchant-a ({merchant}) "
-     "(its nonce 0, the pledgor's next is 1); ask for a new one")),
+     ("error: the consent was already used, or another pledge was recorded since: it ranks behind no pledge, but "
+      "merchant-a ({merchant})'s most recent pledge on that right is now pledge {pledge}; ask the pledgor for a "
+      "new consent")),
     ("consent file not JSON", ["--as", "bank", "pledge", "create", "{folder}/garbage.json"], {},
      ("error: consent file {folder}/garbage.json is not JSON (Expecting property name enclosed in double quotes: "
      "line 1 column 2 (char 1))")),

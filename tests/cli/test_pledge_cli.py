@@ -52,7 +52,9 @@ def test_consent_create_refused_transfer_and_release(chain: FinanceChain, tmp_pa
     certificate_id = issued_certificate(chain.context())
     consent_file = tmp_path / "consent.json"
     signed = _consent(chain, certificate_id, consent_file, shares="60%")
-    assert (signed["amount"], signed["currency"], signed["shares"], signed["nonce"]) == ("1000000.00", "CNY", 6000, 0)
+    assert (signed["amount"], signed["currency"], signed["shares"], signed["ranks_behind"]) == (
+        "1000000.00", "CNY", 6000, None
+    )
     assert json.loads(consent_file.read_text())["type"] == "dal.pledge-consent/3"
     assert signed["registration"] == "ZDW-2026-000123"
 

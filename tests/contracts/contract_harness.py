@@ -298,10 +298,10 @@ class Ledger:
     # -- pledges -----------------------------------------------------------------------------------
 
     def consent_signature(
-        self, signer: str, pledgee: str, terms: tuple[Any, ...], nonce: int, deadline: int
+        self, signer: str, pledgee: str, terms: tuple[Any, ...], senior: int, deadline: int
     ) -> bytes:
         """``signer``'s EIP-712 signature of a ``PledgeConsent`` (terms as the ``PledgeTerms``
-        tuple, whose pledgor the consent names)."""
+        tuple, whose pledgor the consent names), ranking behind pledge ``senior`` (0 for none)."""
         (pledgor, certificate_id, right, shares, amount, currency, maturity, external_ref, registered_at,
          registration_expiry) = terms
         message = {
@@ -316,7 +316,7 @@ class Ledger:
             "externalRef": external_ref,
             "registeredAt": registered_at,
             "registrationExpiry": registration_expiry,
-            "nonce": nonce,
+            "seniorPledgeId": senior,
             "deadline": deadline,
         }
         return self._sign(signer, "PledgeConsent", CONSENT_TYPES, message)
@@ -410,14 +410,19 @@ class Ledger:
             registration_expiry,
         )
 
+    def last_pledge(self, pledge_terms: tuple[Any, ...]) -> int:
+        """The pledgor's most recent pledge on the terms' right (what a new consent ranks behind)."""
+        pledgor, certificate_id, right = pledge_terms[:3]
+        return int(self.rights.functions.lastPledgeOf(certificate_id, right, pledgor).call())
+
     def record_pledge(self, pledgor: str, pledgee: str, certificate_id: int, **terms: Any) -> int:
         """Record a pledge with a fresh consent and return its id."""
         pledge_terms = self.pledge_terms(pledgor, certificate_id, **terms)
-        nonce = int(self.pledges.functions.nonces(self.address(pledgor)).call())
+        senior = self.last_pledge(pledge_terms)
         deadline = self.now() + DAY
-        signature = self.consent_signature(pledgor, pledgee, pledge_terms, nonce, deadline)
+        signature = self.consent_signature(pledgor, pledgee, pledge_terms, senior, deadline)
         receipt = self.send(
-            self.pledges.functions.recordPledge(pledge_terms, nonce, deadline, signature), pledgee
+            self.pledges.functions.recordPledge(pledge_terms, senior, deadline, signature), pledgee
         )
         return int(self.events(receipt, "Pledges", "PledgeRecorded")[0]["pledgeId"])
 

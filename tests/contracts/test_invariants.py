@@ -299,11 +299,11 @@ class LedgerMachine(RuleBasedStateMachine):
             error = "RightsInsufficientShares"
         ledger = self.ledger
         terms = ledger.pledge_terms(pledgor, cid, right=right, shares=shares, maturity=maturity)
-        nonce = int(ledger.pledges.functions.nonces(ledger.address(pledgor)).call())
+        senior = ledger.last_pledge(terms)
         deadline = self.now() + DAY
-        signature = ledger.consent_signature(pledgor, pledgee, terms, nonce, deadline)
+        signature = ledger.consent_signature(pledgor, pledgee, terms, senior, deadline)
         if self.attempt(
-            ledger.pledges.functions.recordPledge(terms, nonce, deadline, signature), pledgee, error
+            ledger.pledges.functions.recordPledge(terms, senior, deadline, signature), pledgee, error
         ):
             pledge_id = len(m.pledges) + 1
             m.pledges[pledge_id] = PledgeModel(

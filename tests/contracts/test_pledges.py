@@ -37,15 +37,13 @@ def pledge(ledger: Ledger, pledge_id: int) -> dict[str, Any]:
 def signed(
     ledger: Ledger, pledgor: str, pledgee: str, pledge_terms: tuple[Any, ...], **overrides: Any
 ) -> list[Any]:
-    """``[terms, nonce, deadline, signature]`` for ``recordPledge``, signed by ``pledgor`` unless
-    overridden."""
-    nonce = overrides.get(
-        "nonce", int(ledger.pledges.functions.nonces(ledger.address(pledgor)).call())
-    )
+    """``[terms, senior, deadline, signature]`` for ``recordPledge``, signed by ``pledgor`` unless
+    overridden; the consent ranks behind the pledgor's most recent pledge on that right."""
+    senior = overrides.get("senior", ledger.last_pledge(pledge_terms))
     deadline = overrides.get("deadline", ledger.now() + DAY)
     signer = overrides.get("signer", pledgor)
-    signature = ledger.consent_signature(signer, pledgee, pledge_terms, nonce, deadline)
-    return [pledge_terms, nonce, deadline, signature]
+    signature = ledger.consent_signature(signer, pledgee, pledge_terms, senior, deadline)
+    return [pledge_terms, senior, deadline, signature]
 
 
 # -- typed data ------------------------------------------------------------------------------------
@@ -75,7 +73,7 @@ def test_the_contract_hashes_consents_and_extensions_as_eip712_says(ledger: Ledg
         "externalRef": external_ref,
         "registeredAt": 0,
         "registrationExpiry": 0,
-        "nonce": 3,
+        "seniorPledgeId": 3,
         "deadline": 12345,
     }
     encoded = encode_typed_data(domain, {"PledgeConsent": CONSENT_TYPES}, message)
@@ -92,7 +90,7 @@ def test_the_contract_hashes_consents_and_extensions_as_eip712_says(ledger: Ledg
         text="PledgeConsent(address pledgor,address pledgee,uint256 certificateId,uint8 right,uint256 shares,"
         "uint256 amount,"
         "bytes3 currency,uint64 maturity,bytes32 externalRef,uint64 registeredAt,uint64 registrationExpiry,"
-        "uint256 nonce,uint256 deadline)"
+        "uint256 seniorPledgeId,uint256 deadline)"
     )
     realisation = {
         "pledgeId": 9, "buyer": ledger.address("bank"), "price": 10**6, "documentHash": b"\x22" * 32,
@@ -164,7 +162,7 @@ def test_a_bank_records_a_pledge_with_the_pledgors_signed_consent(ledger: Ledger
     assert r.pledgedSharesOf(certificate_id, DEVELOPMENT, a).call() == 6_000
     assert r.transferableSharesOf(certificate_id, DEVELOPMENT, a).call() == 4_000
     assert r.lastPledgeOf(certificate_id, DEVELOPMENT, a).call() == 1
-    assert ledger.pledges.functions.nonces(a).call() == 1
+    assert ledger.pledges.functions.nonces(a).call() == 0  # a consent is bound to its rank, not to a nonce
     assert ledger.pledges.functions.pledgeCount().call() == 1
 
 
@@ -203,7 +201,7 @@ def test_recording_refusals(ledger: Ledger) -> None:
         pledgee: str, error: str, *args: Any, pledgor: str = "merchant_a", **changes: Any
     ) -> None:
         overrides = {
-            key: changes.pop(key) for key in ("nonce", "deadline", "signer") if key in changes
+            key: changes.pop(key) for key in ("senior", "deadline", "signer") if key in changes
         }
         pledge_terms = ledger.pledge_terms(pledgor, certificate_id, **changes)
         ledger.reverts(
@@ -233,7 +231,7 @@ def test_recording_refusals(ledger: Ledger) -> None:
                 external_ref=REGISTRATION, registered_at=registered_at, registration_expiry=expiry)
     refused("bank", "PledgesInvalidRegistration", bytes(32), now - DAY, 0, registered_at=now - DAY)
     refused("bank", "PledgesInvalidRegistration", bytes(32), 0, now + YEAR, registration_expiry=now + YEAR)
-    refused("bank", "PledgesInvalidNonce", "merchant_a", 5, 0, nonce=5)
+    refused("bank", "PledgesRankChanged", "merchant_a", 5, 0, senior=5)
     refused("bank", "PledgesInvalidSignature", "merchant_a", signer="merchant_b")
     refused(
         "bank",
@@ -255,9 +253,10 @@ def test_recording_refusals(ledger: Ledger) -> None:
     ledger.reverts(
         p.recordPledge(changed, *args[1:]), "bank", "PledgesInvalidSignature", "merchant_a"
     )
-    # A signature is used once.
-    ledger.send(p.recordPledge(*args), "bank")
-    ledger.reverts(p.recordPledge(*args), "bank", "PledgesInvalidNonce", "merchant_a", 0, 1)
+    # A signature is used once: the pledge it records becomes the most recent, and the consent's rank is gone.
+    receipt = ledger.send(p.recordPledge(*args), "bank")
+    recorded = ledger.events(receipt, "Pledges", "PledgeRecorded")[0]["pledgeId"]
+    ledger.reverts(p.recordPledge(*args), "bank", "PledgesRankChanged", "merchant_a", 0, recorded)
 
 
 def test_a_consent_signed_for_another_chain_or_contract_is_refused(ledger: Ledger) -> None:
@@ -276,7 +275,7 @@ def test_a_consent_signed_for_another_chain_or_contract_is_refused(ledger: Ledge
         "externalRef": pledge_terms[7],
         "registeredAt": 0,
         "registrationExpiry": 0,
-        "nonce": 0,
+        "seniorPledgeId": 0,
         "deadline": deadline,
     }
     for domain in (

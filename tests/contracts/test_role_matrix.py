@@ -78,13 +78,13 @@ def _terms(
 
 def _consent(ledger: Ledger, ctx: dict[str, Any]) -> list[Any]:
     terms = ledger.pledge_terms("merchant_a", ctx["issued"], right=HOLDING, shares=1_000)
-    nonce = ledger.pledges.functions.nonces(ledger.address("merchant_a")).call()
+    senior = ledger.last_pledge(terms)
     deadline = ledger.now() + DAY
     return [
         terms,
-        nonce,
+        senior,
         deadline,
-        ledger.consent_signature("merchant_a", "bank", terms, nonce, deadline),
+        ledger.consent_signature("merchant_a", "bank", terms, senior, deadline),
     ]
 
 

@@ -109,7 +109,7 @@ def test_the_consent_digest_is_the_contracts_hash_consent(ledger: LedgerContext)
     certificate_id = issued_certificate(ledger)
     consent = _consent(ledger, certificate_id, reference="ZDW-2026-000123")
     on_chain = ledger.call(
-        "Pledges", "hashConsent", consent.pledgee, consent.terms(), consent.nonce, consent.deadline
+        "Pledges", "hashConsent", consent.pledgee, consent.terms(), consent.senior_pledge_id, consent.deadline
     )
     assert consent.digest() == bytes(on_chain)
     assert consent.recovered_signer() == ledger.address_of("merchant-a")

@@ -107,7 +107,7 @@ class Story:
         maturity, deadline = self.now() + 3600, self.now() + 3600
         message = {"pledgor": self.merchant_a, "pledgee": self.bank, "certificateId": cid, "right": HOLDING, "shares": 4_000,
                    "amount": 10**12, "currency": b"CNY", "maturity": maturity,
-                   "externalRef": bytes(32), "registeredAt": 0, "registrationExpiry": 0, "nonce": 0,
+                   "externalRef": bytes(32), "registeredAt": 0, "registrationExpiry": 0, "seniorPledgeId": 0,
                    "deadline": deadline}
         domain = {"name": "DataAssetLedger Pledges", "version": "1", "chainId": self.w3.eth.chain_id,
                   "verifyingContract": pledges.address}
