@@ -35,7 +35,14 @@ from typing import Annotated, Any, Final
 
 import pydantic
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ledger.errors import ValidationError
@@ -367,20 +374,20 @@ def _rule_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
     if kind == ObjectType.DATA_PRODUCT.value and form is None:
         problems.append(("product_form", f"required for a data product: one of {forms}"))
     elif kind == ObjectType.DATA_RESOURCE.value and form is not None:
-        problems.append(("product_form", "a data resource has no product form; remove it, or set "
-                                         "object_type: data-product"))
+        problems.append(("product_form", ("a data resource has no product form; remove it, or set "
+                                          "object_type: data-product")))
     personal, basis = values.get("contains_personal_data"), values.get("personal_information_basis")
     if personal is True and basis is None:
         bases = ", ".join(item.value for item in PersonalInformationBasis)
-        problems.append(("personal_information_basis", "required when contains_personal_data is true: the "
-                                                       f"legal basis (PIPL art. 13), one of {bases}"))
+        problems.append(("personal_information_basis", ("required when contains_personal_data is true: the "
+                                                        f"legal basis (PIPL art. 13), one of {bases}")))
     elif personal is False and basis is not None:
-        problems.append(("personal_information_basis", "only for an entry with personal information; remove it, "
-                                                       "or set contains_personal_data: true"))
+        problems.append(("personal_information_basis", ("only for an entry with personal information; remove "
+                                                        "it, or set contains_personal_data: true")))
     method = values.get("acquisition_method")
     if method in {item.value for item in AUTHORISED_ACQUISITIONS} and values.get("authorisation") is None:
-        problems.append(("authorisation", f"required when acquisition_method is {method}: the hash of the "
-                                          "authorisation document and its expiry (null if it does not end)"))
+        problems.append(("authorisation", (f"required when acquisition_method is {method}: the hash of the "
+                                           "authorisation document and its expiry (null if it does not end)")))
     return problems
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "CatalogVersionBase",
     "CatalogVersionPublic",
     "add_catalog_version",
+    "entry_of_certificate",
     "latest_version",
 ]
 
@@ -335,3 +336,16 @@ def add_catalog_version(
     session.add(version)
     session.flush()
     return version
+
+
+def entry_of_certificate(session: Session, certificate_id: int, catalog_hash: str) -> CatalogEntry | None:
+    """The stored entry of certificate ``certificate_id`` whose hash is ``catalog_hash`` (the one on
+    chain), or ``None`` when the store holds no such version."""
+    version = session.exec(
+        select(CatalogVersion)
+        .join(CatalogRecord, CatalogRecord.id == CatalogVersion.entry_id)  # type: ignore[arg-type]
+        .where(CatalogRecord.certificate_id == certificate_id, CatalogVersion.record_hash == catalog_hash.lower())
+        .order_by(CatalogVersion.version.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    ).first()
+    return version.to_entry() if version is not None else None
