@@ -35,9 +35,9 @@ from ledger.members import admit_development_consortium
 from ledger.store.session import upgrade_to_head
 
 __all__ = [
+    "APPLICATION",
     "CATALOG",
     "WorkflowChain",
-    "APPLICATION",
     "build_history",
     "chain_snapshot_fixture",
     "ledger_fixture",

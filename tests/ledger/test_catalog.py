@@ -181,17 +181,17 @@ def test_every_problem_of_an_application_is_one_line_the_cross_field_rules_inclu
     assert str(caught.value).splitlines() == [
         "app.yaml: field 'valuation.appraiser': missing",
         "app.yaml: field 'valuation.report_hash': missing",
-        "app.yaml: field 'rights_claimed': expected a list of one or more of holding, development and operation, "
-        "got []",
+        ("app.yaml: field 'rights_claimed': expected a list of one or more of holding, development and operation, "
+        "got []"),
         "app.yaml: field 'sample.kind': expected one of 'sample' or 'schema', got 'photo'",
-        "app.yaml: field 'registrant_credit_code': 91350100M000100Y44 is not a valid unified social credit code: "
-        "its check character is '4', the first 17 characters give '3'; check for a typo",
+        ("app.yaml: field 'registrant_credit_code': 91350100M000100Y44 is not a valid unified social credit code: "
+        "its check character is '4', the first 17 characters give '3'; check for a typo"),
         "app.yaml: field 'product_form': required for a data product: one of dataset, api, report, model, index",
-        "app.yaml: field 'personal_information_basis': required when contains_personal_data is true: the legal "
+        ("app.yaml: field 'personal_information_basis': required when contains_personal_data is true: the legal "
         "basis (PIPL art. 13), one of consent, contract-or-employment, legal-duty, public-health-emergency, "
-        "news-and-supervision, already-disclosed, other-law",
-        "app.yaml: field 'authorisation': required when acquisition_method is purchased: the hash of the "
-        "authorisation document and its expiry (null if it does not end)",
+        "news-and-supervision, already-disclosed, other-law"),
+        ("app.yaml: field 'authorisation': required when acquisition_method is purchased: the hash of the "
+        "authorisation document and its expiry (null if it does not end)"),
     ]
 
 
@@ -203,10 +203,10 @@ def test_a_resource_has_no_product_form_and_an_entry_without_personal_data_no_le
     assert str(caught.value).splitlines() == [
         "app.json: field 'rights_claimed': a right is listed twice; list each right once",
         "app.json: field 'registrant_credit_code': write the code as 91350100M000100Y43: capitals, no spaces",
-        "app.json: field 'product_form': a data resource has no product form; remove it, or set object_type: "
-        "data-product",
-        "app.json: field 'personal_information_basis': only for an entry with personal information; remove it, or "
-        "set contains_personal_data: true",
+        ("app.json: field 'product_form': a data resource has no product form; remove it, or set object_type: "
+        "data-product"),
+        ("app.json: field 'personal_information_basis': only for an entry with personal information; remove it, or "
+        "set contains_personal_data: true"),
     ]
     resource = parse_catalog_entry({**APPLICATION, "object_type": "data-resource", "product_form": None})
     assert resource.canonical_form()["product_form"] is None

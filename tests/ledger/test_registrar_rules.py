@@ -118,10 +118,10 @@ def test_a_lapsed_rule_source_and_an_uncovered_year_are_warned_of() -> None:
     assert SHENZHEN.warnings(_at("2026-03-02T09:00:00+08:00"), _at("2026-03-16T00:00:00+08:00")) == []
     warnings = SHENZHEN.warnings(_at("2026-12-21T09:00:00+08:00"), _at("2027-01-05T00:00:00+08:00"))
     assert warnings == [
-        "warning: 深发改规〔2023〕5号 lapsed on 2026-06-30; update registrar 'registrar''s rules in the profile's "
-        "configuration",
-        "warning: registrar 'registrar''s calendar lists no holidays for 2027; only weekends were taken as days "
-        "off there",
+        ("warning: 深发改规〔2023〕5号 lapsed on 2026-06-30; update registrar 'registrar''s rules in the profile's "
+        "configuration"),
+        ("warning: registrar 'registrar''s calendar lists no holidays for 2027; only weekends were taken as days "
+        "off there"),
     ]
 
 
@@ -164,8 +164,8 @@ def test_the_profile_holds_each_registrars_rules(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("table", "message"), [
     ("holidays = [\"2026-13-01\"]", "registrars.registrar.holidays must be a list of dates"),
     ("holidays = 2026-10-01", "registrars.registrar.holidays must be a list of dates"),
-    ("notice_working_days = 0", "registrars.registrar.notice_working_days must be a whole number of working "
-                                "days from 1 to 250, got 0"),
+    ("notice_working_days = 0", ("registrars.registrar.notice_working_days must be a whole number of working "
+                                "days from 1 to 250, got 0")),
     ("validity_years = true", "registrars.registrar.validity_years must be a whole number of years"),
     ("timezone = \"Mars/Olympus\"", "registrars.registrar.timezone must be an IANA timezone name"),
     ("notice_days = 10", "registrars.registrar: unknown setting 'notice_days'; known settings: holidays, "),
