@@ -193,14 +193,23 @@ def resolve_(
     cert: CertArgument,
     notice_days: Annotated[
         int | None,
-        typer.Option("--notice-days", min=1, help="Run the notice again for this many days (default: close it "
-                     "now, so the certificate can be issued)."),
+        typer.Option("--notice-days", min=1, help="Run the notice again for this many calendar days, no fewer "
+                     "than the registrar's minimum notice (default: close it now, so the certificate can be issued)."),
     ] = None,
 ) -> None:
     """Resolve an objection: back under notice, or the notice closed so it can be issued (its registrar acts)."""
+    from ledger.chain.clock import chain_time
+    from ledger.registrar_rules import notice_schedule
+
     state = current()
-    seconds = notice_days * DAY if notice_days is not None else None
-    _answer(certificates.resolve_objection(state.ledger(), cert, notice_seconds=seconds))
+    ledger = state.ledger()
+    certificate_id = certificates.resolve(ledger, cert)
+    seconds = None
+    if notice_days is not None:  # a notice run again is a notice: no shorter than the registrar's minimum
+        schedule = notice_schedule(ledger, certificate_id, deadline=chain_time(ledger.w3) + notice_days * DAY)
+        _tell(schedule)
+        seconds = schedule.moment - chain_time(ledger.w3)
+    _answer(certificates.resolve_objection(ledger, str(certificate_id), notice_seconds=seconds))
 
 
 @app.command()

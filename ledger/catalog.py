@@ -47,6 +47,7 @@ from pydantic_core import PydanticCustomError
 
 from ledger.errors import ValidationError
 from ledger.inputs import parse_uscc
+from ledger.types import Right
 
 __all__ = [
     "CATALOG_ENTRY_SCHEMA",
@@ -73,6 +74,8 @@ __all__ = [
     "UpdateFrequency",
     "Valuation",
     "ValuationMethod",
+    "authorisation_expiry",
+    "claimed_rights",
     "load_catalog_entry",
     "parse_catalog_entry",
 ]
@@ -445,6 +448,21 @@ class CatalogEntryV2(CatalogEntry):
             ),
             "third_party_review": self.third_party_review.canonical_form() if self.third_party_review else None,
         }
+
+
+def claimed_rights(entry: CatalogEntry) -> tuple[Right, ...]:
+    """The rights the application claims, in the order of :class:`ledger.types.Right`; a ``/1`` entry,
+    which does not say, claims all three (as every certificate had them before)."""
+    if isinstance(entry, CatalogEntryV2):
+        return tuple(Right[claimed.name] for claimed in entry.rights_claimed)
+    return tuple(Right)
+
+
+def authorisation_expiry(entry: CatalogEntry) -> dt.date | None:
+    """The day the source authorisation the entry declares ends (``None``: none declared, or no end)."""
+    if isinstance(entry, CatalogEntryV2) and entry.authorisation is not None:
+        return entry.authorisation.expiry
+    return None
 
 
 #: The fields that only ``dal.catalog-entry/2`` has: a file with any of them and no ``schema`` is read as /2.

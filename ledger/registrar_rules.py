@@ -338,15 +338,13 @@ def authorisation_expiry_of(ctx: LedgerContext, certificate_id: int, catalog_has
     the authorisation expiry that entry declares (``None``: none, or an authorisation that does not end)."""
     from sqlmodel import Session
 
-    from ledger.catalog import CatalogEntryV2
+    from ledger.catalog import authorisation_expiry
     from ledger.certificates import catalog_store
     from ledger.store.catalog import entry_of_certificate
 
     with Session(catalog_store(ctx)) as session:
         entry = entry_of_certificate(session, certificate_id, catalog_hash)
-    if isinstance(entry, CatalogEntryV2) and entry.authorisation is not None:
-        return True, entry.authorisation.expiry
-    return entry is not None, None
+    return entry is not None, authorisation_expiry(entry) if entry is not None else None
 
 
 def notice_schedule(ctx: LedgerContext, certificate_id: int, *, deadline: int | None = None) -> Schedule:

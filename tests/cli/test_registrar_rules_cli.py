@@ -117,3 +117,17 @@ def test_issue_without_expiry_gives_the_registrars_validity(workflow_env: dict[s
     expiry = dt.datetime.fromtimestamp(ledger.certificate(int(cert)).expiry, dt.UTC)
     start = dt.datetime.fromtimestamp(issued_at, dt.UTC)
     assert (expiry.year - start.year, expiry.month, expiry.day) == (3, start.month, start.day)
+
+
+def test_a_notice_run_again_after_an_objection_is_no_shorter_than_the_minimum(
+    workflow_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = workflow_env
+    cert = _accepted(env, tmp_path)
+    _dal(env, "--as", "registrar", "asset", "publicize", cert)
+    _dal(env, "--as", "merchant-b", "asset", "object", cert, "--reason", "the source is ours")
+    refused = _refused(env, "--as", "registrar", "asset", "resolve", cert, "--notice-days", "3")
+    assert refused.startswith("error: the notice would end before the minimum of 10 working days under the default "
+                              "registrar rules (no registrar table in the profile), which ends at ")
+    again = _dal(env, "--as", "registrar", "asset", "resolve", cert, "--notice-days", "15")
+    assert again["status"] == "under notice"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,14 @@ from ledger.catalog import (
     CatalogEntry,
     CatalogEntryV2,
     ClassificationLevel,
+    authorisation_expiry,
+    claimed_rights,
     load_catalog_entry,
     parse_catalog_entry,
 )
 from ledger.errors import ValidationError
 from ledger.hashing import record_hash
+from ledger.types import Right
 
 EXAMPLE: dict[str, Any] = {
     "name": "Shenzhen delivery tracks 2025",
@@ -233,3 +237,13 @@ def test_the_cross_field_rules_hold_for_an_entry_built_in_code_too() -> None:
     fields = {key: value for key, value in APPLICATION.items() if key != "schema"}
     with pytest.raises(pydantic.ValidationError, match="product_form: required for a data product"):
         CatalogEntryV2.model_validate({**fields, "product_form": None})
+
+
+def test_the_rights_claimed_and_the_authorisation_end_as_the_ledger_reads_them() -> None:
+    application = parse_catalog_entry({**APPLICATION, "acquisition_method": "licensed",
+                                       "authorisation": {"hash": "0x" + "a1" * 32, "expiry": "2028-06-30"}})
+    assert claimed_rights(application) == (Right.HOLDING, Right.OPERATION)
+    assert authorisation_expiry(application) == dt.date(2028, 6, 30)
+    first = parse_catalog_entry(EXAMPLE)
+    assert claimed_rights(first) == (Right.HOLDING, Right.DEVELOPMENT, Right.OPERATION)
+    assert authorisation_expiry(first) is None
