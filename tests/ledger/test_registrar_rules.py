@@ -8,6 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ledger.config import load_profile
 from ledger.errors import ConfigError, ValidationError
@@ -182,3 +184,24 @@ def test_a_bad_registrar_setting_is_one_line_naming_it(tmp_path: Path, table: st
 def test_registrars_must_be_tables() -> None:
     with pytest.raises(ConfigError, match=r"profiles.besu.registrars must hold one table per registrar"):
         parse_registrar_rules({"registrar": 10}, "profiles.besu")
+
+
+_DAYS = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2028, 12, 31))
+_MOMENTS = st.integers(min_value=_at("2025-01-01T00:00:00+08:00"), max_value=_at("2027-12-31T00:00:00+08:00"))
+
+
+@given(start=_MOMENTS, later=st.integers(min_value=0, max_value=40 * 86_400), count=st.integers(1, 40),
+       holidays=st.frozensets(_DAYS, max_size=60), worked=st.frozensets(_DAYS, max_size=10))
+def test_a_notice_ends_at_midnight_after_exactly_its_count_of_working_days(
+    start: int, later: int, count: int, holidays: frozenset[dt.date], worked: frozenset[dt.date]
+) -> None:
+    rules = RegistrarRules(key="any", holidays=holidays - worked, working_days=worked, notice_working_days=1)
+    deadline = rules.notice_deadline(start, count)
+    end = dt.datetime.fromtimestamp(deadline, SHANGHAI)
+    assert end.time() == dt.time(0, 0)
+    first, last = dt.datetime.fromtimestamp(start, SHANGHAI).date(), end.date() - dt.timedelta(days=1)
+    assert rules.is_working_day(last)
+    between = [first + dt.timedelta(days=n) for n in range(1, (last - first).days + 1)]
+    assert sum(rules.is_working_day(day) for day in between) == count
+    # Publishing later never ends the notice earlier.
+    assert rules.notice_deadline(start + later, count) >= deadline
