@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -182,3 +183,35 @@ _COLUMNS_0005 = frozenset({
     "contains_personal_data", "compliance_report_hash", "compliance_report_reference", "quality_report_hash",
     "quality_report_reference", "valuation_amount_minor", "valuation_currency", "valuation_method", "valuation_date",
 })
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=40)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    scenarios=st.lists(_TEXT, min_size=1, max_size=4, unique=True),
+    regions=st.lists(_TEXT, max_size=3, unique=True),
+    rights=st.lists(st.sampled_from(["holding", "development", "operation"]), min_size=1, max_size=3, unique=True),
+    product=st.sampled_from([None, "dataset", "api", "report", "model", "index"]),
+    expiry=st.one_of(st.none(), st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))),
+)
+def test_any_second_shape_entry_reads_back_from_the_store_with_its_hash(
+    engine: Engine, scenarios: list[str], regions: list[str], rights: list[str], product: str | None,
+    expiry: dt.date | None,
+) -> None:
+    entry = parse_catalog_entry({
+        **APPLICATION, "application_scenarios": scenarios, "rights_claimed": rights,
+        "restrictions": {"regions": regions, "fields": [], "cross_border_restricted": True},
+        "object_type": "data-product" if product else "data-resource", "product_form": product,
+        "authorisation": {"hash": "0x" + "a1" * 32, "expiry": expiry.isoformat() if expiry else None},
+    })
+    with Session(engine) as session:
+        version = add_catalog_version(session, entry)
+        session.commit()
+        stored = version.id
+    with Session(engine) as session:
+        read = session.get(CatalogVersion, stored)
+        assert read is not None
+        assert read.to_entry() == entry
+        assert "0x" + record_hash(read.to_entry()).hex() == read.record_hash
