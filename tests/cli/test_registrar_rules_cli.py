@@ -1,4 +1,5 @@
-"""`dal asset publicize` and `issue` under the registrar's configured rules, on the session's chain."""
+"""`dal asset publicize`, `resolve` and `issue` under the registrar's configured rules, and applications in
+the second catalog shape, on the session's chain."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 from workflow_chain import (  # noqa: F401 - fixtures
     APPLICATION,
@@ -17,9 +19,12 @@ from workflow_chain import (  # noqa: F401 - fixtures
 )
 
 from cli.main import app
+from ledger.catalog import load_catalog_entry
 from ledger.chain.clock import DAY, advance_time, chain_time
 from ledger.context import LedgerContext
+from ledger.hashing import record_hash, to_hex
 from ledger.registrar_rules import RegistrarRules
+from ledger.store import CatalogVersion, open_store
 
 runner = CliRunner()
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -131,3 +136,21 @@ def test_a_notice_run_again_after_an_objection_is_no_shorter_than_the_minimum(
                               "registrar rules (no registrar table in the profile), which ends at ")
     again = _dal(env, "--as", "registrar", "asset", "resolve", cert, "--notice-days", "15")
     assert again["status"] == "under notice"
+
+
+def test_an_import_keeps_each_file_in_its_own_shape(workflow_env: dict[str, str], tmp_path: Path) -> None:
+    folder = tmp_path / "catalogs"
+    folder.mkdir()
+    write_catalog(folder, "first-shape.json", name="Legacy asset")
+    write_catalog(folder, "second-shape.json", name="Application asset", **APPLICATION)
+    imported = _dal(workflow_env, "--as", "merchant-a", "asset", "import", str(folder), "--registrar", "registrar")
+    assert imported["submitted"] == 2
+    engine = open_store(workflow_env["DAL_DATABASE_URL"])
+    try:
+        with Session(engine) as session:
+            shapes = {row.name: row.entry_schema for row in session.exec(select(CatalogVersion))}
+    finally:
+        engine.dispose()
+    assert shapes == {"Legacy asset": "dal.catalog-entry/1", "Application asset": "dal.catalog-entry/2"}
+    for item in imported["items"]:
+        assert item["catalog_hash"] == to_hex(record_hash(load_catalog_entry(Path(item["source"]))))
