@@ -188,7 +188,7 @@ class RegistrarRules:
 
     def lapsed(self, at: int) -> bool:
         """Whether the rule source had lapsed at ``at`` (unix seconds): it is in force to its lapse day's end."""
-        return self.rule_lapses is not None and at > self.authorisation_end(self.rule_lapses)
+        return self.rule_lapses is not None and at >= self._day_end(self.rule_lapses)
 
     def warnings(self, start: int, end: int) -> list[str]:
         """What a registrar should know about acting under these rules from ``start`` to ``end``."""

@@ -14,6 +14,7 @@ import yaml
 from ledger.catalog import (
     CatalogEntry,
     CatalogEntryV2,
+    ClaimedRight,
     ClassificationLevel,
     authorisation_expiry,
     claimed_rights,
@@ -247,3 +248,7 @@ def test_the_rights_claimed_and_the_authorisation_end_as_the_ledger_reads_them()
     first = parse_catalog_entry(EXAMPLE)
     assert claimed_rights(first) == (Right.HOLDING, Right.DEVELOPMENT, Right.OPERATION)
     assert authorisation_expiry(first) is None
+
+
+def test_the_rights_an_entry_claims_are_named_as_the_ledger_names_them() -> None:
+    assert [claimed.value for claimed in ClaimedRight] == [right.label for right in Right]
