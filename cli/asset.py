@@ -9,6 +9,11 @@ Times (``--expiry``) are a date (``2030-12-31``, the end of that day in UTC), an
 ISO 8601 date and time (``2030-12-31T18:00:00+08:00``), or a duration from the
 chain's current time (``5y``, ``90d``, ``12h``). Reasons are text, recorded as
 its keccak-256 hash, or a 0x hash.
+
+The registrar's rules (:mod:`ledger.registrar_rules`, configured per profile)
+set the notice when ``publicize`` is given no ``--notice-days`` (its minimum,
+counted in working days) and the expiry when ``issue`` is given no
+``--expiry`` (its validity, capped at the source authorisation's end).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from ledger.chain.clock import DAY
 from ledger.errors import ValidationError
 from ledger.inputs import DATE_HELP, parse_chain_moment
 from ledger.parties import party_label, party_names
+from ledger.registrar_rules import Schedule
 
 __all__ = ["app"]
 
@@ -53,6 +59,12 @@ ReasonOption = Annotated[
 ExpiryOption = Annotated[
     str,
     typer.Option("--expiry", metavar="WHEN", help=f"When the certificate expires: {DATE_HELP}."),
+]
+IssueExpiryOption = Annotated[
+    str | None,
+    typer.Option("--expiry", metavar="WHEN", help=f"When the certificate expires: {DATE_HELP}; never after the "
+                 "source authorisation the catalog entry declares. Default: the registrar's validity (3 years "
+                 "unless configured) from now, capped at that authorisation's end."),
 ]
 LIST_COLUMNS = ["certificate_id", "number", "name", "status", "in_force", "holder", "version", "expiry"]
 
@@ -140,14 +152,33 @@ def accept(cert: CertArgument) -> None:
     _answer(certificates.accept(state.ledger(), cert))
 
 
+def _tell(schedule: Schedule) -> None:
+    for warning in schedule.warnings:
+        current().out.note(warning)
+
+
 @app.command()
 def publicize(
     cert: CertArgument,
-    notice_days: Annotated[int, typer.Option("--notice-days", min=1, help="Days of public notice.")] = 10,
+    notice_days: Annotated[int | None, typer.Option(
+        "--notice-days", min=1, help="Calendar days of public notice, no fewer than the registrar's minimum. "
+        "Default: the registrar's minimum notice, counted in working days (10 unless configured) to the end of "
+        "the last one in the registrar's timezone.")] = None,
 ) -> None:
     """Publish an accepted application for objections until the notice ends (its registrar acts)."""
+    from ledger.chain.clock import chain_time
+    from ledger.registrar_rules import notice_schedule
+
     state = current()
-    _answer(certificates.publicize(state.ledger(), cert, notice_seconds=notice_days * DAY))
+    ledger = state.ledger()
+    certificate_id = certificates.resolve(ledger, cert)
+    now = chain_time(ledger.w3)
+    wanted = now + notice_days * DAY if notice_days is not None else None
+    schedule = notice_schedule(ledger, certificate_id, deadline=wanted)
+    _tell(schedule)
+    # The notice runs from the chain's time when the transaction is prepared; the deadline is the one worked out.
+    seconds = schedule.moment - chain_time(ledger.w3)
+    _answer(certificates.publicize(ledger, str(certificate_id), notice_seconds=seconds))
 
 
 @app.command("object")
@@ -162,14 +193,23 @@ def resolve_(
     cert: CertArgument,
     notice_days: Annotated[
         int | None,
-        typer.Option("--notice-days", min=1, help="Run the notice again for this many days (default: close it "
-                     "now, so the certificate can be issued)."),
+        typer.Option("--notice-days", min=1, help="Run the notice again for this many calendar days, no fewer "
+                     "than the registrar's minimum notice (default: close it now, so the certificate can be issued)."),
     ] = None,
 ) -> None:
     """Resolve an objection: back under notice, or the notice closed so it can be issued (its registrar acts)."""
+    from ledger.chain.clock import chain_time
+    from ledger.registrar_rules import notice_schedule
+
     state = current()
-    seconds = notice_days * DAY if notice_days is not None else None
-    _answer(certificates.resolve_objection(state.ledger(), cert, notice_seconds=seconds))
+    ledger = state.ledger()
+    certificate_id = certificates.resolve(ledger, cert)
+    seconds = None
+    if notice_days is not None:  # a notice run again is a notice: no shorter than the registrar's minimum
+        schedule = notice_schedule(ledger, certificate_id, deadline=chain_time(ledger.w3) + notice_days * DAY)
+        _tell(schedule)
+        seconds = schedule.moment - chain_time(ledger.w3)
+    _answer(certificates.resolve_objection(ledger, str(certificate_id), notice_seconds=seconds))
 
 
 @app.command()
@@ -183,12 +223,18 @@ def reject(cert: CertArgument, reason: ReasonOption) -> None:
 def issue(
     cert: CertArgument,
     number: Annotated[str, typer.Option("--number", help="The certificate number, unique for this registrar.")],
-    expiry: ExpiryOption,
+    expiry: IssueExpiryOption = None,
 ) -> None:
     """Issue a certificate whose public notice has ended; its three rights go to the holder (its registrar acts)."""
+    from ledger.registrar_rules import validity_schedule
+
     state = current()
     ledger = state.ledger()
-    _answer(certificates.issue(ledger, cert, number=number, expiry=parse_chain_moment(ledger, expiry, what="--expiry")))
+    certificate_id = certificates.resolve(ledger, cert)
+    wanted = parse_chain_moment(ledger, expiry, what="--expiry") if expiry is not None else None
+    schedule = validity_schedule(ledger, certificate_id, expiry=wanted)
+    _tell(schedule)
+    _answer(certificates.issue(ledger, str(certificate_id), number=number, expiry=schedule.moment))
 
 
 @app.command()
@@ -200,10 +246,16 @@ def change(cert: CertArgument, catalog_file: CatalogArgument) -> None:
 
 @app.command()
 def renew(cert: CertArgument, expiry: ExpiryOption) -> None:
-    """Apply to renew an issued certificate until a later expiry (the holder acts; the registrar approves)."""
+    """Apply to renew an issued certificate until a later expiry, never after the source authorisation the
+    catalog entry declares (the holder acts; the registrar approves)."""
+    from ledger.registrar_rules import validity_schedule
+
     state = current()
     ledger = state.ledger()
-    _answer(certificates.request_renewal(ledger, cert, expiry=parse_chain_moment(ledger, expiry, what="--expiry")))
+    certificate_id = certificates.resolve(ledger, cert)
+    wanted = parse_chain_moment(ledger, expiry, what="--expiry")
+    validity_schedule(ledger, certificate_id, expiry=wanted)
+    _answer(certificates.request_renewal(ledger, str(certificate_id), expiry=wanted))
 
 
 @app.command()

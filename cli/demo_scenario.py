@@ -38,11 +38,18 @@ from eth_utils.crypto import keccak
 from ledger import audit, certificates
 from ledger.books.booking import book_certificate
 from ledger.catalog import (
-    CatalogEntry,
+    AcquisitionMethod,
+    AppraisedValuation,
+    CatalogEntryV2,
+    ClaimedRight,
     ClassificationLevel,
     DocumentRef,
+    ObjectType,
+    ProductForm,
+    Restrictions,
+    Sample,
+    SampleKind,
     UpdateFrequency,
-    Valuation,
     ValuationMethod,
 )
 from ledger.chain.clock import DAY, MINUTE, YEAR, advance_time, chain_time
@@ -75,7 +82,7 @@ __all__ = ["DEMO_CATALOG", "DEMO_NUMBER", "DEMO_STEPS", "DemoStep", "DemoSummary
 DEMO_NUMBER = "SZDEX-2025-000123"
 
 #: The catalog entry the merchant applies with.
-DEMO_CATALOG = CatalogEntry(
+DEMO_CATALOG = CatalogEntryV2(
     name="Port logistics container movements 2024",
     description="Every container movement through the port's terminals in 2019-2024, de-identified.",
     source="Terminal operating systems of the port group",
@@ -87,8 +94,19 @@ DEMO_CATALOG = CatalogEntry(
     contains_personal_data=False,
     compliance_report=DocumentRef(hash="0x" + "ab" * 32, reference="CR-2025-0042"),
     quality_report=DocumentRef(hash="0x" + "cd" * 32, reference="QR-2025-0017"),
-    valuation=Valuation(amount_minor=1_250_000_000, currency="CNY", method=ValuationMethod.INCOME,
-                        date=dt.date(2025, 3, 31)),
+    valuation=AppraisedValuation(amount_minor=1_250_000_000, currency="CNY", method=ValuationMethod.INCOME,
+                                 date=dt.date(2025, 3, 31), appraiser="Pengcheng Asset Appraisal Co.",
+                                 report_hash="0x" + "ef" * 32),
+    object_type=ObjectType.DATA_PRODUCT,
+    product_form=ProductForm.DATASET,
+    rights_claimed=[ClaimedRight.HOLDING, ClaimedRight.DEVELOPMENT, ClaimedRight.OPERATION],
+    acquisition_method=AcquisitionMethod.SELF_GENERATED,
+    application_scenarios=["Port capacity planning", "Shipping-line schedule optimisation"],
+    scope_of_use="Analysis by licensed logistics companies; no resale of the raw records.",
+    restrictions=Restrictions(regions=["Guangdong"], fields=["logistics"], cross_border_restricted=True),
+    sample=Sample(kind=SampleKind.SCHEMA, hash="0x" + "5a" * 32),
+    storage_location="Port group data centre, Shenzhen",
+    registrant_credit_code="91110000MA01000004",
 )
 
 _NOTICE_DAYS = 10

@@ -39,6 +39,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ledger.errors import ConfigError
+from ledger.registrar_rules import RegistrarRules, parse_registrar_rules
 
 __all__ = [
     "LOCAL_CHAIN_ID",
@@ -75,7 +76,9 @@ class Profile:
     suite deployed on this profile: every upgrade and directory change waits
     it (two days unless configured; none on the local profile).
     ``managed_node`` is true only for the ``local`` profile, whose node the
-    ledger starts and stops.
+    ledger starts and stops. ``registrar_rules`` are the rules of the
+    registrars that have a ``[profiles.<name>.registrars.<registrar>]`` table
+    (see :mod:`ledger.registrar_rules`).
     """
 
     name: str
@@ -92,6 +95,7 @@ class Profile:
     tx_batch_size: int = 100
     timelock_delay: int = 2 * 24 * 3600
     managed_node: bool = False
+    registrar_rules: tuple[RegistrarRules, ...] = ()
 
     @property
     def keystore_dir(self) -> Path:
@@ -364,7 +368,9 @@ def load_profile(name: str | None = None, env: Mapping[str, str] | None = None) 
             f"unknown profile {chosen!r} (known: {known}); define [profiles.{chosen}] in {path}"
         )
 
-    from_file = _validated(profiles.get(chosen, {}), str(path), lambda key: f"profiles.{chosen}.{key}")
+    table = dict(profiles.get(chosen, {}))
+    rules = parse_registrar_rules(table.pop("registrars", {}), f"{path}: profiles.{chosen}")
+    from_file = _validated(table, str(path), lambda key: f"profiles.{chosen}.{key}")
     env_raw = {key: env[var] for key, (_, _, var) in _SETTINGS.items() if env.get(var, "").strip()}
     from_env = _validated(env_raw, "environment", lambda key: _SETTINGS[key][2])
 
@@ -379,7 +385,8 @@ def load_profile(name: str | None = None, env: Mapping[str, str] | None = None) 
                     f"(set profiles.{chosen}.{required} or {_SETTINGS[required][2]})"
                 )
 
-    profile = Profile(name=chosen, home=home, managed_node=chosen == LOCAL_PROFILE, **settings)
+    profile = Profile(name=chosen, home=home, managed_node=chosen == LOCAL_PROFILE, registrar_rules=rules,
+                      **settings)
     if profile.managed_node:
         _check_local_url(profile)
     return profile

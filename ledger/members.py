@@ -38,7 +38,7 @@ from ledger.chain.artifacts import DEPLOYED_CONTRACTS
 from ledger.chain.logs import EventLog, address_topic
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError, ValidationError
-from ledger.inputs import resolve_party
+from ledger.inputs import parse_uscc, resolve_party
 from ledger.reasons import reason_hash
 from ledger.transactions import transact_named
 from ledger.types import MemberStatus, Role
@@ -108,33 +108,12 @@ def role_names(mask: int) -> list[str]:
 
 # --- identity ---------------------------------------------------------------------------------
 
-# GB 32100-2015: 31 characters (digits and capitals without I, O, S, V, Z); weights 3^i mod 31.
-_USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
-_USCC = re.compile(rf"^[{_USCC_CHARSET}]{{18}}$")
 _HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
-
-
-def _uscc_check_character(code17: str) -> str:
-    total = sum(_USCC_CHARSET.index(char) * weight for char, weight in zip(code17, _USCC_WEIGHTS, strict=True))
-    return _USCC_CHARSET[(31 - total % 31) % 31]
 
 
 def uscc_identity_hash(code: str) -> bytes:
     """``keccak256("USCC:" + CODE)`` of a valid unified social credit code (checked, upper-cased)."""
-    normalised = code.strip().upper()
-    if not _USCC.match(normalised):
-        raise ValidationError(
-            f"{code.strip()!r} is not a unified social credit code: expected 18 characters, digits and capital "
-            "letters other than I, O, S, V and Z"
-        )
-    expected = _uscc_check_character(normalised[:17])
-    if normalised[17] != expected:
-        raise ValidationError(
-            f"{normalised} is not a valid unified social credit code: its check character is "
-            f"{normalised[17]!r}, the first 17 characters give {expected!r}; check for a typo"
-        )
-    return bytes(keccak(text="USCC:" + normalised))
+    return bytes(keccak(text="USCC:" + parse_uscc(code)))
 
 
 def identity_from(*, uscc: str | None = None, identity_hash: str | None = None) -> bytes:

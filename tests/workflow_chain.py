@@ -36,6 +36,7 @@ from ledger.pledges import realise_pledge
 from ledger.store.session import upgrade_to_head
 
 __all__ = [
+    "APPLICATION",
     "CATALOG",
     "WorkflowChain",
     "build_history",
@@ -60,6 +61,27 @@ CATALOG: dict[str, Any] = {
     "compliance_report": {"hash": "0x" + "ab" * 32, "reference": "CR-2025-0042"},
     "quality_report": {"hash": "0x" + "cd" * 32, "reference": "QR-2025-0017"},
     "valuation": {"amount_minor": 1_250_000_000, "currency": "CNY", "method": "income", "date": "2025-03-31"},
+}
+
+
+#: The fields a ``dal.catalog-entry/2`` entry adds to :data:`CATALOG`: what an application carries.
+APPLICATION: dict[str, Any] = {
+    "schema": "dal.catalog-entry/2",
+    "valuation": {**CATALOG["valuation"], "appraiser": "Pengcheng Asset Appraisal Co.", "report_hash": "0x" + "ef" * 32},
+    "object_type": "data-product",
+    "product_form": "dataset",
+    "rights_claimed": ["holding", "development", "operation"],
+    "acquisition_method": "licensed",
+    "authorisation": {"hash": "0x" + "a1" * 32, "expiry": "2030-12-31"},
+    "application_scenarios": ["Port capacity planning", "Shipping-line schedule optimisation"],
+    "scope_of_use": "Analysis by licensed logistics companies; no resale of the raw records.",
+    "restrictions": {"regions": ["Guangdong"], "fields": ["logistics"], "cross_border_restricted": True},
+    "sample": {"kind": "schema", "hash": "0x" + "5a" * 32},
+    "storage_location": "Port group data centre, Shenzhen",
+    "registrant_credit_code": "91110000MA01000004",
+    "personal_information_basis": None,
+    "third_party_review": {"reviewer": "Shenzhen Data Compliance Law Firm",
+                           "reviewer_credit_code": "31440000MD0123456L", "date": "2025-03-15", "conclusion": "passed"},
 }
 
 

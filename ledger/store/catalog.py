@@ -1,8 +1,11 @@
 """Catalog entries and every version of each, as stored off chain.
 
 A :class:`CatalogRecord` is one data asset's entry over time; each change adds
-a :class:`CatalogVersion` with all the fields of :class:`ledger.catalog.CatalogEntry`
-and the record hash computed when it was written. The hash column is what was
+a :class:`CatalogVersion` with all the fields of the entry and the record hash
+computed when it was written. A version keeps the shape it was written in
+(``entry_schema``): a ``dal.catalog-entry/1`` version has no value in the columns
+that only ``/2`` has, and reads back as the same ``/1`` entry, with the same
+hash. The hash column is what was
 put on chain; the fields are what the user can read and query. Reconciliation
 recomputes the hash from the fields, so a changed row shows up as drift.
 """
@@ -12,13 +15,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Integer, UniqueConstraint, func
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Integer, UniqueConstraint, func
 from sqlmodel import Field, Session, SQLModel, select
 
 from ledger.catalog import (
+    CATALOG_ENTRY_SCHEMA,
+    CATALOG_ENTRY_SCHEMA_V2,
+    AcquisitionMethod,
+    AppraisedValuation,
+    Authorisation,
     CatalogEntry,
+    CatalogEntryV2,
+    ClaimedRight,
     ClassificationLevel,
     DocumentRef,
+    ObjectType,
+    PersonalInformationBasis,
+    ProductForm,
+    Restrictions,
+    ReviewConclusion,
+    Sample,
+    SampleKind,
+    ThirdPartyReview,
     UpdateFrequency,
     Valuation,
     ValuationMethod,
@@ -33,6 +51,7 @@ __all__ = [
     "CatalogVersionBase",
     "CatalogVersionPublic",
     "add_catalog_version",
+    "entry_of_certificate",
     "latest_version",
 ]
 
@@ -67,13 +86,39 @@ class CatalogVersionBase(SQLModel):
     valuation_currency: str | None = Field(default=None, max_length=3)
     valuation_method: str | None = Field(default=None, max_length=20)
     valuation_date: dt.date | None = None
+    # From here on, only a dal.catalog-entry/2 version has values (see ledger.catalog.CatalogEntryV2).
+    entry_schema: str = Field(default=CATALOG_ENTRY_SCHEMA, max_length=40,
+                              sa_column_kwargs={"server_default": CATALOG_ENTRY_SCHEMA})
+    valuation_appraiser: str | None = Field(default=None, max_length=200)
+    valuation_report_hash: str | None = Field(default=None, sa_type=Bytes32, nullable=True)
+    object_type: str | None = Field(default=None, max_length=20)
+    product_form: str | None = Field(default=None, max_length=20)
+    rights_claimed: list[str] | None = Field(default=None, sa_type=JSON)
+    acquisition_method: str | None = Field(default=None, max_length=40)
+    authorisation_hash: str | None = Field(default=None, sa_type=Bytes32, nullable=True)
+    authorisation_expiry: dt.date | None = None
+    application_scenarios: list[str] | None = Field(default=None, sa_type=JSON)
+    scope_of_use: str | None = Field(default=None, max_length=4000)
+    restricted_regions: list[str] | None = Field(default=None, sa_type=JSON)
+    restricted_fields: list[str] | None = Field(default=None, sa_type=JSON)
+    cross_border_restricted: bool | None = None
+    sample_kind: str | None = Field(default=None, max_length=20)
+    sample_hash: str | None = Field(default=None, sa_type=Bytes32, nullable=True)
+    storage_location: str | None = Field(default=None, max_length=200)
+    registrant_credit_code: str | None = Field(default=None, max_length=18, index=True)
+    personal_information_basis: str | None = Field(default=None, max_length=40)
+    review_reviewer: str | None = Field(default=None, max_length=200)
+    review_reviewer_credit_code: str | None = Field(default=None, max_length=18)
+    review_date: dt.date | None = None
+    review_conclusion: str | None = Field(default=None, max_length=40)
 
     @classmethod
     def fields_of(cls, entry: CatalogEntry) -> dict[str, Any]:
-        """The column values of ``entry``."""
+        """The column values of ``entry`` (the ``/2`` columns empty for a ``/1`` entry)."""
         quality = entry.quality_report
         valuation = entry.valuation
         return {
+            **cls._application_fields_of(entry),
             "name": entry.name,
             "description": entry.description,
             "source": entry.source,
@@ -93,11 +138,47 @@ class CatalogVersionBase(SQLModel):
             "valuation_date": valuation.date if valuation else None,
         }
 
+    @staticmethod
+    def _application_fields_of(entry: CatalogEntry) -> dict[str, Any]:
+        if not isinstance(entry, CatalogEntryV2):
+            return {"entry_schema": CATALOG_ENTRY_SCHEMA}
+        valuation, authorisation, review = entry.valuation, entry.authorisation, entry.third_party_review
+        return {
+            "entry_schema": CATALOG_ENTRY_SCHEMA_V2,
+            "valuation_appraiser": valuation.appraiser if valuation else None,
+            "valuation_report_hash": valuation.report_hash if valuation else None,
+            "object_type": entry.object_type.value,
+            "product_form": entry.product_form.value if entry.product_form else None,
+            "rights_claimed": [right.value for right in entry.rights_claimed],
+            "acquisition_method": entry.acquisition_method.value,
+            "authorisation_hash": authorisation.hash if authorisation else None,
+            "authorisation_expiry": authorisation.expiry if authorisation else None,
+            "application_scenarios": list(entry.application_scenarios),
+            "scope_of_use": entry.scope_of_use,
+            "restricted_regions": list(entry.restrictions.regions),
+            "restricted_fields": list(entry.restrictions.fields),
+            "cross_border_restricted": entry.restrictions.cross_border_restricted,
+            "sample_kind": entry.sample.kind.value,
+            "sample_hash": entry.sample.hash,
+            "storage_location": entry.storage_location,
+            "registrant_credit_code": entry.registrant_credit_code,
+            "personal_information_basis": (
+                entry.personal_information_basis.value if entry.personal_information_basis else None
+            ),
+            "review_reviewer": review.reviewer if review else None,
+            "review_reviewer_credit_code": review.reviewer_credit_code if review else None,
+            "review_date": review.date if review else None,
+            "review_conclusion": review.conclusion.value if review else None,
+        }
+
     def to_entry(self) -> CatalogEntry:
-        """The catalog entry these columns hold (validated again, so bad rows are caught)."""
+        """The catalog entry these columns hold, in the shape it was written in (validated again, so bad
+        rows are caught)."""
         quality = None
         if self.quality_report_hash is not None and self.quality_report_reference is not None:
             quality = DocumentRef(hash=self.quality_report_hash, reference=self.quality_report_reference)
+        if self.entry_schema == CATALOG_ENTRY_SCHEMA_V2:
+            return self._to_entry_v2(quality)
         valuation = None
         if self.valuation_amount_minor is not None:
             valuation = Valuation(
@@ -121,6 +202,65 @@ class CatalogVersionBase(SQLModel):
             ),
             quality_report=quality,
             valuation=valuation,
+        )
+
+    def _to_entry_v2(self, quality: DocumentRef | None) -> CatalogEntryV2:
+        valuation = None
+        if self.valuation_amount_minor is not None:
+            valuation = AppraisedValuation(
+                amount_minor=self.valuation_amount_minor,
+                currency=self.valuation_currency or "",
+                method=ValuationMethod(self.valuation_method or ""),
+                date=self.valuation_date or dt.date.min,
+                appraiser=self.valuation_appraiser or "",
+                report_hash=self.valuation_report_hash or "",
+            )
+        authorisation = None
+        if self.authorisation_hash is not None:
+            authorisation = Authorisation(hash=self.authorisation_hash, expiry=self.authorisation_expiry)
+        review = None
+        if self.review_reviewer is not None:
+            review = ThirdPartyReview(
+                reviewer=self.review_reviewer,
+                reviewer_credit_code=self.review_reviewer_credit_code or "",
+                date=self.review_date or dt.date.min,
+                conclusion=ReviewConclusion(self.review_conclusion or ""),
+            )
+        return CatalogEntryV2(
+            name=self.name,
+            description=self.description,
+            source=self.source,
+            scale=self.scale,
+            update_frequency=UpdateFrequency(self.update_frequency),
+            format=self.format,
+            coverage=self.coverage,
+            classification_level=ClassificationLevel(self.classification_level),
+            contains_personal_data=self.contains_personal_data,
+            compliance_report=DocumentRef(
+                hash=self.compliance_report_hash, reference=self.compliance_report_reference
+            ),
+            quality_report=quality,
+            valuation=valuation,
+            object_type=ObjectType(self.object_type or ""),
+            product_form=ProductForm(self.product_form) if self.product_form is not None else None,
+            rights_claimed=[ClaimedRight(right) for right in self.rights_claimed or []],
+            acquisition_method=AcquisitionMethod(self.acquisition_method or ""),
+            authorisation=authorisation,
+            application_scenarios=list(self.application_scenarios or []),
+            scope_of_use=self.scope_of_use or "",
+            restrictions=Restrictions(
+                regions=list(self.restricted_regions or []),
+                fields=list(self.restricted_fields or []),
+                cross_border_restricted=bool(self.cross_border_restricted),
+            ),
+            sample=Sample(kind=SampleKind(self.sample_kind or ""), hash=self.sample_hash or ""),
+            storage_location=self.storage_location or "",
+            registrant_credit_code=self.registrant_credit_code or "",
+            personal_information_basis=(
+                PersonalInformationBasis(self.personal_information_basis)
+                if self.personal_information_basis is not None else None
+            ),
+            third_party_review=review,
         )
 
 
@@ -196,3 +336,16 @@ def add_catalog_version(
     session.add(version)
     session.flush()
     return version
+
+
+def entry_of_certificate(session: Session, certificate_id: int, catalog_hash: str) -> CatalogEntry | None:
+    """The stored entry of certificate ``certificate_id`` whose hash is ``catalog_hash`` (the one on
+    chain), or ``None`` when the store holds no such version."""
+    version = session.exec(
+        select(CatalogVersion)
+        .join(CatalogRecord, CatalogRecord.id == CatalogVersion.entry_id)  # type: ignore[arg-type]
+        .where(CatalogRecord.certificate_id == certificate_id, CatalogVersion.record_hash == catalog_hash.lower())
+        .order_by(CatalogVersion.version.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    ).first()
+    return version.to_entry() if version is not None else None

@@ -55,7 +55,7 @@ def test_the_whole_review_runs_from_the_command_line(workflow_env: dict[str, str
     _dal(env, "--as", "registrar", "asset", "return", cert, "--reason", "add the quality report")
     _dal(env, "--as", "merchant-a", "asset", "resubmit", cert, str(path))
     _dal(env, "--as", "registrar", "asset", "accept", cert)
-    published = _dal(env, "--as", "registrar", "asset", "publicize", cert, "--notice-days", "7")
+    published = _dal(env, "--as", "registrar", "asset", "publicize", cert, "--notice-days", "30")
     assert published["status"] == "under notice"
     _dal(env, "--as", "auditor", "asset", "object", cert, "--reason", "source unclear")
     resolved = _dal(env, "--as", "registrar", "asset", "resolve", cert)

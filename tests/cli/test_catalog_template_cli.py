@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli.main import app
-from ledger.catalog import CatalogEntry, load_catalog_entry
+from ledger.catalog import CatalogEntryV2, load_catalog_entry
 
 runner = CliRunner()
 
@@ -17,9 +17,11 @@ def test_the_template_is_a_valid_catalog_file_with_every_field_explained(home: P
     result = runner.invoke(app, ["asset", "template", str(target)], env={"DAL_HOME": str(home)})
     assert result.exit_code == 0, result.stderr
     entry = load_catalog_entry(target)
+    assert isinstance(entry, CatalogEntryV2)  # the shape that carries the application
     assert entry.quality_report is not None and entry.valuation is not None  # the optional fields are shown too
+    assert entry.authorisation is not None and entry.third_party_review is not None
     text = target.read_text(encoding="utf-8")
-    for field in CatalogEntry.model_fields:
+    for field in ["schema", *CatalogEntryV2.model_fields]:
         position = text.index(f"\n{field}:")
         assert text[:position].rstrip().splitlines()[-1].startswith("#"), f"{field} has no comment above it"
     # Nothing was started or written in the data home: the template needs no chain.
@@ -47,6 +49,6 @@ def test_apply_help_describes_every_catalog_field(home: Path) -> None:
     result = runner.invoke(app, ["asset", "apply", "--help"], env={"DAL_HOME": str(home), "COLUMNS": "200"})
     assert result.exit_code == 0
     flat = " ".join(result.stdout.replace("│", " ").split())
-    for field in CatalogEntry.model_fields:
+    for field in CatalogEntryV2.model_fields:
         assert field in flat, field
     assert "dal asset template FILE" in flat

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import pytest
 import yaml
 
 from ledger.catalog import (
     CatalogEntry,
+    CatalogEntryV2,
+    ClaimedRight,
     ClassificationLevel,
+    authorisation_expiry,
+    claimed_rights,
     load_catalog_entry,
     parse_catalog_entry,
 )
 from ledger.errors import ValidationError
+from ledger.hashing import record_hash
+from ledger.types import Right
 
 EXAMPLE: dict[str, Any] = {
     "name": "Shenzhen delivery tracks 2025",
@@ -118,3 +126,129 @@ def test_optional_reports_and_valuation_may_be_absent() -> None:
     entry = CatalogEntry.model_validate(minimal)
     assert entry.canonical_form()["quality_report"] is None
     assert entry.canonical_form()["valuation"] is None
+
+
+# --- dal.catalog-entry/2: what an application carries ----------------------------------------------
+
+APPLICATION: dict[str, Any] = {
+    "schema": "dal.catalog-entry/2",
+    **EXAMPLE,
+    "valuation": {**EXAMPLE["valuation"], "appraiser": "Pengcheng Appraisal", "report_hash": "0x" + "ef" * 32},
+    "object_type": "data-product",
+    "product_form": "api",
+    "rights_claimed": ["operation", "holding"],
+    "acquisition_method": "collected",
+    "authorisation": None,
+    "application_scenarios": ["Delivery-route planning"],
+    "scope_of_use": "Licensed logistics companies, analysis only",
+    "restrictions": {"regions": ["Guangdong"], "fields": [], "cross_border_restricted": True},
+    "sample": {"kind": "sample", "hash": "0x" + "5a" * 32},
+    "storage_location": "Own data centre, Shenzhen",
+    "registrant_credit_code": "91350100M000100Y43",
+    "personal_information_basis": None,
+    "third_party_review": {"reviewer": "Shenzhen Data Compliance Law Firm",
+                           "reviewer_credit_code": "31440000MD0123456L", "date": "2025-05-20",
+                           "conclusion": "passed-with-conditions"},
+}
+
+
+def test_a_second_shape_entry_carries_the_application_in_its_canonical_form() -> None:
+    entry = parse_catalog_entry(APPLICATION)
+    assert isinstance(entry, CatalogEntryV2)
+    form = entry.canonical_form()
+    assert form["schema"] == "dal.catalog-entry/2"
+    assert form["rights_claimed"] == ["holding", "operation"]  # in the order of the rights, whatever was typed
+    assert form["valuation"]["appraiser"] == "Pengcheng Appraisal"
+    assert form["restrictions"] == {"regions": ["Guangdong"], "fields": [], "cross_border_restricted": True}
+    assert form["third_party_review"]["date"] == "2025-05-20"
+    assert set(form) == {"schema", *CatalogEntryV2.model_fields}
+    # Without `schema`, the fields only /2 has make it /2; the hash is the same either way.
+    untagged = {key: value for key, value in APPLICATION.items() if key != "schema"}
+    assert record_hash(parse_catalog_entry(untagged)) == record_hash(entry)
+
+
+def test_a_first_shape_entry_reads_and_hashes_as_before() -> None:
+    entry = parse_catalog_entry(EXAMPLE)
+    assert type(entry) is CatalogEntry
+    assert entry.canonical_form()["schema"] == "dal.catalog-entry/1"
+    tagged = parse_catalog_entry({"schema": "dal.catalog-entry/1", **EXAMPLE})
+    assert record_hash(tagged) == record_hash(entry)
+    assert record_hash(parse_catalog_entry(APPLICATION)) != record_hash(entry)
+
+
+def test_every_problem_of_an_application_is_one_line_the_cross_field_rules_included() -> None:
+    bad = {**APPLICATION, "object_type": "data-product", "product_form": None, "rights_claimed": [],
+           "acquisition_method": "purchased", "contains_personal_data": True,
+           "registrant_credit_code": "91350100M000100Y44", "sample": {"kind": "photo", "hash": "0x" + "5a" * 32},
+           "valuation": dict(EXAMPLE["valuation"])}
+    with pytest.raises(ValidationError) as caught:
+        parse_catalog_entry(bad, source="app.yaml")
+    assert str(caught.value).splitlines() == [
+        "app.yaml: field 'valuation.appraiser': missing",
+        "app.yaml: field 'valuation.report_hash': missing",
+        ("app.yaml: field 'rights_claimed': expected a list of one or more of holding, development and operation, "
+        "got []"),
+        "app.yaml: field 'sample.kind': expected one of 'sample' or 'schema', got 'photo'",
+        ("app.yaml: field 'registrant_credit_code': 91350100M000100Y44 is not a valid unified social credit code: "
+        "its check character is '4', the first 17 characters give '3'; check for a typo"),
+        "app.yaml: field 'product_form': required for a data product: one of dataset, api, report, model, index",
+        ("app.yaml: field 'personal_information_basis': required when contains_personal_data is true: the legal "
+        "basis (PIPL art. 13), one of consent, contract-or-employment, legal-duty, public-health-emergency, "
+        "news-and-supervision, already-disclosed, other-law"),
+        ("app.yaml: field 'authorisation': required when acquisition_method is purchased: the hash of the "
+        "authorisation document and its expiry (null if it does not end)"),
+    ]
+
+
+def test_a_resource_has_no_product_form_and_an_entry_without_personal_data_no_legal_basis() -> None:
+    bad = {**APPLICATION, "object_type": "data-resource", "personal_information_basis": "consent",
+           "rights_claimed": ["holding", "holding"], "registrant_credit_code": "91350100m000100y43"}
+    with pytest.raises(ValidationError) as caught:
+        parse_catalog_entry(bad, source="app.json")
+    assert str(caught.value).splitlines() == [
+        "app.json: field 'rights_claimed': a right is listed twice; list each right once",
+        "app.json: field 'registrant_credit_code': write the code as 91350100M000100Y43: capitals, no spaces",
+        ("app.json: field 'product_form': a data resource has no product form; remove it, or set object_type: "
+        "data-product"),
+        ("app.json: field 'personal_information_basis': only for an entry with personal information; remove it, or "
+        "set contains_personal_data: true"),
+    ]
+    resource = parse_catalog_entry({**APPLICATION, "object_type": "data-resource", "product_form": None})
+    assert resource.canonical_form()["product_form"] is None
+
+
+def test_core_data_is_refused_at_validation_naming_the_rule_in_either_shape() -> None:
+    for data in (EXAMPLE, APPLICATION):
+        with pytest.raises(ValidationError) as caught:
+            parse_catalog_entry({**data, "classification_level": "core"}, source="core.json")
+        assert str(caught.value) == (
+            "core.json: field 'classification_level': national core data cannot be registered (rule: data "
+            "classified core is refused at validation; Data Security Law art. 21); only important or general "
+            "data can be"
+        )
+
+
+def test_an_unknown_schema_is_named() -> None:
+    with pytest.raises(ValidationError, match=r"field 'schema': expected dal.catalog-entry/1 or "
+                                              r"dal.catalog-entry/2, got 'dal.catalog-entry/9'"):
+        parse_catalog_entry({**APPLICATION, "schema": "dal.catalog-entry/9"})
+
+
+def test_the_cross_field_rules_hold_for_an_entry_built_in_code_too() -> None:
+    fields = {key: value for key, value in APPLICATION.items() if key != "schema"}
+    with pytest.raises(pydantic.ValidationError, match="product_form: required for a data product"):
+        CatalogEntryV2.model_validate({**fields, "product_form": None})
+
+
+def test_the_rights_claimed_and_the_authorisation_end_as_the_ledger_reads_them() -> None:
+    application = parse_catalog_entry({**APPLICATION, "acquisition_method": "licensed",
+                                       "authorisation": {"hash": "0x" + "a1" * 32, "expiry": "2028-06-30"}})
+    assert claimed_rights(application) == (Right.HOLDING, Right.OPERATION)
+    assert authorisation_expiry(application) == dt.date(2028, 6, 30)
+    first = parse_catalog_entry(EXAMPLE)
+    assert claimed_rights(first) == (Right.HOLDING, Right.DEVELOPMENT, Right.OPERATION)
+    assert authorisation_expiry(first) is None
+
+
+def test_the_rights_an_entry_claims_are_named_as_the_ledger_names_them() -> None:
+    assert [claimed.value for claimed in ClaimedRight] == [right.label for right in Right]

@@ -116,3 +116,25 @@ def test_canonical_bytes_parse_back_to_the_same_value(value: dict[str, Any]) -> 
     encoded = canonical_bytes(value)
     assert json.loads(encoded) == value
     assert canonical_bytes(json.loads(encoded)) == encoded
+
+
+def _worked_example_v2() -> dict[str, Any]:
+    block = DOC.split("<!-- worked-example-entry-v2 -->\n```json\n", 1)[1].split("```", 1)[0]
+    entry: dict[str, Any] = json.loads(block)
+    return entry
+
+
+WORKED_EXAMPLE_V2 = _worked_example_v2()
+WORKED_EXAMPLE_V2_HASH = "0x72906e134adb2567fd95bf5cd74709782e47dc3414a0a035b6bdf207053d3678"
+
+
+def test_the_second_shapes_worked_example_hashes_as_documented_here_and_independently() -> None:
+    entry = parse_catalog_entry(WORKED_EXAMPLE_V2)
+    assert entry.canonical_form() == WORKED_EXAMPLE_V2  # written in full: the file is its canonical value
+    assert to_hex(record_hash(entry)) == WORKED_EXAMPLE_V2_HASH
+    assert WORKED_EXAMPLE_V2_HASH in DOC
+    assert canonical_bytes(entry).decode() in DOC
+    assert f"{len(canonical_bytes(entry))} bytes" in DOC
+    assert _node_hash(WORKED_EXAMPLE_V2) == WORKED_EXAMPLE_V2_HASH
+    # The first shape's worked example is untouched: its hash is on chain.
+    assert to_hex(record_hash(parse_catalog_entry(WORKED_EXAMPLE))) == WORKED_EXAMPLE_HASH

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from ledger.catalog import parse_catalog_entry
@@ -24,7 +25,8 @@ from ledger.store import (
     add_document,
     open_store,
 )
-from ledger.store.catalog import latest_version
+from ledger.store.catalog import CatalogVersionBase, entry_of_certificate, latest_version
+from ledger.store.session import make_engine, upgrade_to, upgrade_to_head
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "canonical-form.md").read_text(encoding="utf-8")
 ENTRY = json.loads(DOC.split("<!-- worked-example-entry -->\n```json\n", 1)[1].split("```", 1)[0])
@@ -102,3 +104,114 @@ def test_raw_event_arguments_keep_every_uint256(engine: Engine, value: int, log_
         session.commit()
         row = session.get(ChainEvent, (1, log_index))
         assert row is not None and int(json.loads(row.args)["amount"]) == value
+
+
+APPLICATION = {
+    "schema": "dal.catalog-entry/2",
+    **ENTRY,
+    "valuation": {**ENTRY["valuation"], "appraiser": "Pengcheng Appraisal", "report_hash": "0x" + "ef" * 32},
+    "object_type": "data-resource",
+    "rights_claimed": ["holding", "development"],
+    "acquisition_method": "licensed",
+    "authorisation": {"hash": "0x" + "a1" * 32, "expiry": "2028-06-30"},
+    "application_scenarios": ["Route planning", "Insurance pricing"],
+    "scope_of_use": "Analysis only",
+    "restrictions": {"regions": [], "fields": ["logistics"], "cross_border_restricted": False},
+    "sample": {"kind": "schema", "hash": "0x" + "5a" * 32},
+    "storage_location": "Own data centre, Shenzhen",
+    "registrant_credit_code": "91350100M000100Y43",
+    "contains_personal_data": True,
+    "personal_information_basis": "consent",
+    "third_party_review": None,
+}
+
+
+def test_a_certificate_keeps_versions_of_both_shapes_each_read_back_with_its_hash(engine: Engine) -> None:
+    first = parse_catalog_entry(ENTRY)
+    second = parse_catalog_entry(APPLICATION)
+    with Session(engine) as session:
+        v1 = add_catalog_version(session, first, certificate_id=8)
+        v2 = add_catalog_version(session, second, entry_id=v1.entry_id)
+        ids = (v1.id, v2.id)
+        session.commit()
+    with Session(engine) as session:
+        old, new = session.get(CatalogVersion, ids[0]), session.get(CatalogVersion, ids[1])
+        assert old is not None and new is not None
+        assert (old.entry_schema, new.entry_schema) == ("dal.catalog-entry/1", "dal.catalog-entry/2")
+        assert old.to_entry() == first and new.to_entry() == second
+        assert "0x" + record_hash(old.to_entry()).hex() == old.record_hash
+        assert "0x" + record_hash(new.to_entry()).hex() == new.record_hash
+        assert new.rights_claimed == ["holding", "development"] and old.rights_claimed is None
+        assert entry_of_certificate(session, 8, new.record_hash) == second
+        assert entry_of_certificate(session, 8, old.record_hash) == first
+        assert entry_of_certificate(session, 9, old.record_hash) is None
+
+
+def test_a_version_written_before_the_second_shape_reads_as_it_was_after_the_upgrade(
+    empty_database_url: str,
+) -> None:
+    entry = parse_catalog_entry(ENTRY)
+    upgrade_to(empty_database_url, "0005")
+    old = make_engine(empty_database_url)
+    columns = CatalogVersionBase.fields_of(entry)
+    kept = {key: value for key, value in columns.items() if key in _COLUMNS_0005}
+    with old.begin() as connection:
+        connection.execute(text("INSERT INTO catalog_entries (id, certificate_id, created_at) "
+                                "VALUES (1, '5', CURRENT_TIMESTAMP)"))
+        names = ", ".join(kept)
+        values = ", ".join(f":{key}" for key in kept)
+        connection.execute(
+            text(f"INSERT INTO catalog_versions (entry_id, version, record_hash, created_at, {names}) "
+                 f"VALUES (1, 1, :record_hash, CURRENT_TIMESTAMP, {values})"),
+            {**kept, "record_hash": "0x" + record_hash(entry).hex()},
+        )
+    old.dispose()
+    upgrade_to_head(empty_database_url)
+    engine = open_store(empty_database_url)
+    try:
+        with Session(engine) as session:
+            version = session.exec(select(CatalogVersion)).one()
+            assert version.entry_schema == "dal.catalog-entry/1"
+            assert version.to_entry() == entry
+            assert "0x" + record_hash(version.to_entry()).hex() == version.record_hash
+    finally:
+        engine.dispose()
+
+
+_COLUMNS_0005 = frozenset({
+    "name", "description", "source", "scale", "update_frequency", "format", "coverage", "classification_level",
+    "contains_personal_data", "compliance_report_hash", "compliance_report_reference", "quality_report_hash",
+    "quality_report_reference", "valuation_amount_minor", "valuation_currency", "valuation_method", "valuation_date",
+})
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=40)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    scenarios=st.lists(_TEXT, min_size=1, max_size=4, unique=True),
+    regions=st.lists(_TEXT, max_size=3, unique=True),
+    rights=st.lists(st.sampled_from(["holding", "development", "operation"]), min_size=1, max_size=3, unique=True),
+    product=st.sampled_from([None, "dataset", "api", "report", "model", "index"]),
+    expiry=st.one_of(st.none(), st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))),
+)
+def test_any_second_shape_entry_reads_back_from_the_store_with_its_hash(
+    engine: Engine, scenarios: list[str], regions: list[str], rights: list[str], product: str | None,
+    expiry: dt.date | None,
+) -> None:
+    entry = parse_catalog_entry({
+        **APPLICATION, "application_scenarios": scenarios, "rights_claimed": rights,
+        "restrictions": {"regions": regions, "fields": [], "cross_border_restricted": True},
+        "object_type": "data-product" if product else "data-resource", "product_form": product,
+        "authorisation": {"hash": "0x" + "a1" * 32, "expiry": expiry.isoformat() if expiry else None},
+    })
+    with Session(engine) as session:
+        version = add_catalog_version(session, entry)
+        session.commit()
+        stored = version.id
+    with Session(engine) as session:
+        read = session.get(CatalogVersion, stored)
+        assert read is not None
+        assert read.to_entry() == entry
+        assert "0x" + record_hash(read.to_entry()).hex() == read.record_hash

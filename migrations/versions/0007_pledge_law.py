@@ -7,8 +7,8 @@ pledgor, the shortfall still owed by the debtor, and the hash of the document th
 read model holds as ``enforced`` becomes ``realised``. The downgrade restores the former columns and drops
 the new ones.
 
-Revision ID: pledge_law
-Revises: 0005
+Revision ID: 0007_pledge_law
+Revises: 0006_catalog
 Create Date: 2026-12-07 15:05:00.000000
 """
 
@@ -22,8 +22,8 @@ from alembic import op
 
 from ledger.store.types import Bytes32, Uint256
 
-revision: str = 'pledge_law'
-down_revision: str | Sequence[str] | None = '0005'
+revision: str = '0007_pledge_law'
+down_revision: str | Sequence[str] | None = '0006_catalog'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
