@@ -236,7 +236,7 @@ contract Compliance is ICompliance, SuiteContract {
         uint256 toBalanceBefore,
         uint256 fromBalanceAfter
     ) external view {
-        _checkTransfer(_movement(certificateId, right, from, to, shares, toBalanceBefore, fromBalanceAfter));
+        _checkTransfer(certificateId, right, from, to, shares, toBalanceBefore, fromBalanceAfter);
     }
 
     /// @inheritdoc ICompliance
@@ -261,7 +261,7 @@ contract Compliance is ICompliance, SuiteContract {
     ) external {
         _requireReporter();
         CertificateRules memory rules =
-            _checkTransfer(_movement(certificateId, right, from, to, shares, toBalanceBefore, fromBalanceAfter));
+            _checkTransfer(certificateId, right, from, to, shares, toBalanceBefore, fromBalanceAfter);
         _recordHolders(certificateId, right, rules, toBalanceBefore, fromBalanceAfter);
     }
 
@@ -283,21 +283,46 @@ contract Compliance is ICompliance, SuiteContract {
     // Internals
     // ----------------------------------------------------------------------------------------------------------
 
-    /// @dev Consult, in order, every module whose conditions hold for `movement` (its `holders` and `flags` are
-    /// filled in here); return the certificate's rules.
-    function _checkTransfer(Movement memory movement) private view returns (CertificateRules memory rules) {
+    /// @dev Consult, in order, every module whose conditions hold for the transfer; return the certificate's rules.
+    /// The common case (no module's conditions hold) reads two words and builds nothing.
+    function _checkTransfer(
+        uint256 certificateId,
+        Right right,
+        address from,
+        address to,
+        uint256 shares,
+        uint256 toBalanceBefore,
+        uint256 fromBalanceAfter
+    ) private view returns (CertificateRules memory rules) {
         ComplianceStorage storage $ = _store();
         Registry memory registry = $.registry;
-        rules = $.certificates[movement.certificateId];
+        rules = $.certificates[certificateId];
         if (registry.count == 0) return rules;
         uint8 happening = ComplianceConditions.ALWAYS | rules.flags;
-        if (movement.toBalanceBefore == 0 || movement.fromBalanceAfter == 0) {
-            happening |= ComplianceConditions.HOLDER_CHANGE;
-        }
-        movement.holders = _extraHolders(rules, movement.right) + 1;
+        if (toBalanceBefore == 0 || fromBalanceAfter == 0) happening |= ComplianceConditions.HOLDER_CHANGE;
+        uint256 due = _due(registry, happening);
+        if (due == 0) return rules;
+        Movement memory movement;
+        movement.certificateId = certificateId;
+        movement.right = right;
+        movement.from = from;
+        movement.to = to;
+        movement.shares = shares;
+        movement.toBalanceBefore = toBalanceBefore;
+        movement.fromBalanceAfter = fromBalanceAfter;
+        movement.holders = _extraHolders(rules, right) + 1;
         movement.flags = rules.flags;
+        for (uint256 i = 0; due != 0; ++i) {
+            if (due & 1 != 0) $.modules[i].checkTransfer(movement);
+            due >>= 1;
+        }
+    }
+
+    /// @dev Bit `i` set when module `i`'s conditions meet `happening`.
+    function _due(Registry memory registry, uint8 happening) private pure returns (uint256 due) {
+        uint256 conditions = registry.conditions;
         for (uint256 i = 0; i < registry.count; ++i) {
-            if (_conditionsAt(registry, i) & happening != 0) $.modules[i].checkTransfer(movement);
+            if (uint8(conditions >> (8 * i)) & happening != 0) due |= 1 << i;
         }
     }
 
@@ -310,13 +335,16 @@ contract Compliance is ICompliance, SuiteContract {
         Registry memory registry = $.registry;
         if (registry.count == 0) return;
         uint8 flags = $.certificates[certificateId].flags;
-        uint8 happening = ComplianceConditions.ALWAYS | flags;
+        uint256 due = _due(registry, ComplianceConditions.ALWAYS | flags);
+        if (due == 0) return;
         Grant memory grant =
             Grant({certificateId: certificateId, right: right, owner: owner, grantee: grantee, flags: flags});
-        for (uint256 i = 0; i < registry.count; ++i) {
-            if (_conditionsAt(registry, i) & happening == 0) continue;
-            if (pledge) $.modules[i].checkPledge(grant);
-            else $.modules[i].checkLicence(grant);
+        for (uint256 i = 0; due != 0; ++i) {
+            if (due & 1 != 0) {
+                if (pledge) $.modules[i].checkPledge(grant);
+                else $.modules[i].checkLicence(grant);
+            }
+            due >>= 1;
         }
     }
 
@@ -338,28 +366,6 @@ contract Compliance is ICompliance, SuiteContract {
         if (right == Right.Holding) stored.extraHolding = uint16(extra);
         else if (right == Right.Development) stored.extraDevelopment = uint16(extra);
         else stored.extraOperation = uint16(extra);
-    }
-
-    function _movement(
-        uint256 certificateId,
-        Right right,
-        address from,
-        address to,
-        uint256 shares,
-        uint256 toBalanceBefore,
-        uint256 fromBalanceAfter
-    ) private pure returns (Movement memory) {
-        return Movement({
-            certificateId: certificateId,
-            right: right,
-            from: from,
-            to: to,
-            shares: shares,
-            toBalanceBefore: toBalanceBefore,
-            fromBalanceAfter: fromBalanceAfter,
-            holders: 0,
-            flags: 0
-        });
     }
 
     function _extraHolders(CertificateRules memory rules, Right right) private pure returns (uint256) {
