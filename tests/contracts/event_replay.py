@@ -476,7 +476,7 @@ def compare_with_contracts(
                 (account,),
                 [member.status, member.roles, member.identity_hash],
             )
-            for name in ("Certificates", "Rights", "Pledges", "Anchors"):
+            for name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance"):
                 check(
                     f"{name} copy of member {account}",
                     name,
