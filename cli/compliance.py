@@ -8,7 +8,7 @@ import typer
 
 from cli.state import current
 from ledger import certificates, compliance
-from ledger.errors import ValidationError
+from ledger.errors import ContractRevertError, ValidationError
 from ledger.governance import TimelockOutcome
 from ledger.transactions import Written
 
@@ -28,6 +28,8 @@ MemberArgument = Annotated[
     str, typer.Argument(metavar="MEMBER", help="An account name, a member's display name, or a 0x address.")
 ]
 MODULE_COLUMNS = ["module", "kind", "consulted when", "settings"]
+#: The exit code of `dal compliance check` when the planned transfer would be refused (a negative answer).
+REFUSED_EXIT_CODE = 3
 
 
 def _written(written: Written) -> dict[str, Any]:
@@ -109,11 +111,19 @@ def check(
 ) -> None:
     """Check a planned transfer against the modules in force and the ledger's rules, without sending it.
 
-    Accepted: the answer says so (exit 0). Refused: the refusing module's reason in one sentence (exit 1).
+    Accepted: exit code 0. Refused (by a compliance module, or by the ledger's own rules such as pledged
+    shares): the verdict with the refusal in one sentence, exit code 3. Bad input: exit code 1.
     """
     state = current()
     ledger = state.ledger()
-    answer = compliance.check_transfer(ledger, certificates.resolve(ledger, cert), right, sender, recipient, shares)
+    certificate_id = certificates.resolve(ledger, cert)
+    try:
+        answer = compliance.check_transfer(ledger, certificate_id, right, sender, recipient, shares)
+    except ContractRevertError as refusal:
+        state.out.record({"verdict": "refused", "certificate": certificate_id, "right": right, "from": sender,
+                          "to": recipient, "shares": shares, "refused by": refusal.name, "reason": str(refusal)},
+                         title="transfer check")
+        raise typer.Exit(REFUSED_EXIT_CODE) from None
     state.out.record({
         "verdict": "accepted",
         "certificate": answer.certificate_id,

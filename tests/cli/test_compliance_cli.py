@@ -56,12 +56,14 @@ def test_check_accepts_or_refuses_a_planned_transfer_in_one_sentence(chain: Fina
     assert isinstance(shown, dict)
     assert (shown["cross-border restricted"], shown["contains personal information"]) == (False, True)
     refused = runner.invoke(app, plan, env=chain.env)
-    assert refused.exit_code == 1
-    line = refused.stderr.strip()
-    assert line.startswith("error: the qualification module 0x") and "\n" not in line
-    assert "merchant-b (0x" in line and "does not hold the PI-PROCESSOR qualification" in line
+    assert refused.exit_code == 3, refused.stderr
+    assert "refused" in refused.stdout and "ComplianceQualificationMissing" in refused.stdout
     as_json = runner.invoke(app, ["--json", *plan], env=chain.env)
-    assert json.loads(as_json.stdout)["error"]["code"] == "ComplianceQualificationMissing"
+    assert as_json.exit_code == 3
+    answer = json.loads(as_json.stdout)
+    assert (answer["verdict"], answer["refused by"]) == ("refused", "ComplianceQualificationMissing")
+    assert answer["reason"].startswith("the qualification module 0x")
+    assert "merchant-b (0x" in answer["reason"] and "does not hold the PI-PROCESSOR qualification" in answer["reason"]
 
     _dal(chain, "--as", "admin", "compliance", "qualify", "merchant-b", "PI-PROCESSOR")
     assert _dal(chain, *plan)["verdict"] == "accepted"  # type: ignore[call-overload]
@@ -76,12 +78,13 @@ def test_jurisdictions_are_set_by_governance_and_allowed_by_the_registrar(chain:
     _dal(chain, "--as", "registrar", "compliance", "flags", certificate_id, "--cross-border")
     plan = ["compliance", "check", "--certificate", certificate_id, "--right", "operation",
             "--from", "merchant-a", "--to", "merchant-b", "--shares", "1"]
-    refused = runner.invoke(app, plan, env=chain.env)
-    assert refused.exit_code == 1 and "(DE) is not in a jurisdiction its registrar allowed" in refused.stderr
+    refused = runner.invoke(app, ["--json", *plan], env=chain.env)
+    assert refused.exit_code == 3
+    assert "(DE) is not in a jurisdiction its registrar allowed" in json.loads(refused.stdout)["reason"]
     _dal(chain, "--as", "registrar", "compliance", "allow", certificate_id, "DE")
     assert _dal(chain, *plan)["verdict"] == "accepted"  # type: ignore[call-overload]
     _dal(chain, "--as", "registrar", "compliance", "allow", certificate_id, "DE", "--withdraw")
-    assert runner.invoke(app, plan, env=chain.env).exit_code == 1
+    assert runner.invoke(app, plan, env=chain.env).exit_code == 3
 
 
 def test_bad_input_is_one_line_and_exit_code_one(chain: FinanceChain) -> None:
