@@ -187,6 +187,25 @@ def execute(
                       "tx": receipt["transactionHash"].to_0x_hex()}, title="operation executed")
 
 
+@app.command("sync-holders")
+def sync_holders(
+    cert: Annotated[
+        list[str] | None, typer.Argument(metavar="CERT", help="The certificates (default: every one).")
+    ] = None,
+) -> None:
+    """Set, through the governance timelock, every holder count that differs from the holders on chain.
+
+    For a suite the Compliance contract joined after shares had moved (--as the admin).
+    """
+    state = current()
+    ledger = state.ledger()
+    ids = [certificates.resolve(ledger, item) for item in cert] if cert else None
+    outcome = compliance.sync_holder_counts(ledger, ids)
+    row: dict[str, Any] = {"changes": outcome.changes}
+    row.update(_timelock_row(outcome.timelock) if outcome.timelock else {"state": "up to date"})
+    state.out.record(row, title="holder counts")
+
+
 @app.command()
 def jurisdiction(
     account: MemberArgument,

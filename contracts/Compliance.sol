@@ -18,6 +18,9 @@ contract Compliance is ICompliance, SuiteContract {
     /// @notice At most this many modules are in force: their conditions fit one word with their count.
     uint256 public constant MAX_MODULES = 31;
 
+    /// @dev A right has at most as many holders as shares.
+    uint256 private constant _MAX_HOLDERS = 10_000;
+
     /// @dev One word: the number of modules in force and, in byte `i`, the conditions of module `i`. A check reads it
     /// first and reads a module's address only when its conditions hold.
     struct Registry {
@@ -118,6 +121,14 @@ contract Compliance is ICompliance, SuiteContract {
         delete $.modules[registry.count - 1];
         $.registry = Registry({count: registry.count - 1, conditions: uint248(below | above)});
         emit ComplianceModuleRemoved(address(module));
+    }
+
+    /// @inheritdoc ICompliance
+    function setHolderCount(uint256 certificateId, Right right, uint256 holders) external {
+        _requireTimelock();
+        if (holders == 0 || holders > _MAX_HOLDERS) revert ComplianceInvalidHolderCount(holders);
+        _writeExtraHolders(_store().certificates[certificateId], right, holders - 1);
+        emit HolderCountSet(certificateId, right, holders);
     }
 
     /// @inheritdoc ICompliance
@@ -361,8 +372,11 @@ contract Compliance is ICompliance, SuiteContract {
         bool leaves = fromBalanceAfter == 0;
         if (arrives == leaves) return;
         uint256 extra = _extraHolders(rules, right);
-        extra = arrives ? extra + 1 : extra - 1;
-        CertificateRules storage stored = _store().certificates[certificateId];
+        _writeExtraHolders(_store().certificates[certificateId], right, arrives ? extra + 1 : extra - 1);
+    }
+
+    /// @dev The one write path of a holder count (stored as the holders beyond the first).
+    function _writeExtraHolders(CertificateRules storage stored, Right right, uint256 extra) private {
         if (right == Right.Holding) stored.extraHolding = uint16(extra);
         else if (right == Right.Development) stored.extraDevelopment = uint16(extra);
         else stored.extraOperation = uint16(extra);

@@ -41,6 +41,7 @@ __all__ = [
     "MODULE_KINDS",
     "CertificateCompliance",
     "ComplianceModule",
+    "HolderCountSync",
     "ModuleDeployment",
     "TransferCheck",
     "add_module",
@@ -55,6 +56,7 @@ __all__ = [
     "remove_module",
     "set_certificate_flags",
     "set_jurisdiction",
+    "sync_holder_counts",
 ]
 
 #: The module kinds this package ships, by the name each answers to ``kind()``: their artifacts.
@@ -318,6 +320,52 @@ def allow_jurisdiction(
     code = parse_jurisdiction(jurisdiction)
     receipt = transact_named(ctx, "Compliance", "setJurisdictionAllowed", certificate_id, code, allowed, as_=as_)
     return Written.of(receipt)
+
+
+@dataclass(frozen=True)
+class HolderCountSync:
+    """The holder counts that differed from the shares on chain, and the timelock act that sets them
+    (``None`` when every count was right)."""
+
+    changes: list[dict[str, Any]]
+    timelock: TimelockOutcome | None
+
+
+def sync_holder_counts(
+    ctx: LedgerContext, certificate_ids: list[int] | None = None, *, as_: str | None = None
+) -> HolderCountSync:
+    """Set, through the timelock, every holder count that differs from the holders the chain shows.
+
+    For a suite the Compliance contract joined after shares had moved: its counts start at one holder
+    per right. The holders of each right are read as `dal rights show` reads them (the owners the
+    events name, confirmed by the state at one block). Governance's act (``as_``).
+    """
+    from ledger.rights import read_rights
+
+    reader = ChainReader(ctx)
+    count = int(reader.call("Certificates", "certificateCount"))
+    wanted = certificate_ids if certificate_ids is not None else list(range(1, count + 1))
+    compliance = ctx.contract("Compliance")
+    changes: list[dict[str, Any]] = []
+    payloads: list[bytes] = []
+    for certificate_id in wanted:
+        rights = read_rights(reader, certificate_id, {})
+        for right in Right:
+            holders = len(rights.holdings(right))
+            counted = int(reader.call("Compliance", "holderCount", certificate_id, int(right)))
+            if holders == 0 or holders == counted:
+                continue
+            changes.append({"certificate": certificate_id, "right": right.label, "counted": counted, "holders": holders})
+            payloads.append(
+                bytes.fromhex(compliance.encode_abi("setHolderCount", args=[certificate_id, int(right), holders])[2:])
+            )
+    if not payloads:
+        return HolderCountSync(changes, None)
+    operation = TimelockOperation(
+        targets=(compliance.address,) * len(payloads), payloads=tuple(payloads),
+        salt=keccak(b"setHolderCount" + reader.block_number.to_bytes(32, "big")),
+    )
+    return HolderCountSync(changes, through_timelock(ctx, operation, label="setHolderCount", as_=as_))
 
 
 def member_compliance(ctx: LedgerContext, member: str, qualifications: list[str]) -> dict[str, Any]:

@@ -99,6 +99,10 @@ interface ICompliance {
         uint256 indexed certificateId, address indexed registrar, bytes2 jurisdiction, bool allowed
     );
 
+    /// @notice Governance set the number of holders of `right` of certificate `certificateId` to `holders` (for a
+    /// certificate whose shares moved before this contract counted them).
+    event HolderCountSet(uint256 indexed certificateId, Right right, uint256 holders);
+
     /// @notice The holder-cap module `module` refuses: the right would have more than `cap` holders.
     error ComplianceHolderCapExceeded(address module, uint256 certificateId, Right right, uint256 cap);
 
@@ -138,6 +142,9 @@ interface ICompliance {
     /// @notice `jurisdiction` is not two capital letters (an ISO 3166-1 alpha-2 code).
     error ComplianceInvalidJurisdiction(bytes2 jurisdiction);
 
+    /// @notice A right has between 1 and 10,000 holders.
+    error ComplianceInvalidHolderCount(uint256 holders);
+
     /// @notice The zero qualification cannot be granted or revoked.
     error ComplianceInvalidQualification(bytes32 qualification);
 
@@ -146,6 +153,10 @@ interface ICompliance {
 
     /// @notice Take `module` out of force; the others keep their order. Caller: the timelock.
     function removeModule(IComplianceModule module) external;
+
+    /// @notice Set the number of holders of `right` of certificate `certificateId`: for a certificate whose shares
+    /// moved before this contract counted them (it joined a running suite). Caller: the timelock.
+    function setHolderCount(uint256 certificateId, Right right, uint256 holders) external;
 
     /// @notice The modules in force, in the order they are consulted, with their conditions.
     function modules() external view returns (ModuleInForce[] memory);

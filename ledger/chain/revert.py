@@ -326,6 +326,7 @@ MESSAGES: dict[str, str] = {
         "{jurisdiction:jurisdiction} is not an ISO 3166-1 alpha-2 code; give two capital letters such as CN"
     ),
     "ComplianceInvalidQualification": "a qualification needs a name, such as PI-PROCESSOR",
+    "ComplianceInvalidHolderCount": "a right has between 1 and 10000 holders, not {holders}",
     # Pledges.
     "PledgesUnknownPledge": "pledge {pledgeId} does not exist; list the pledges with `dal pledge list`",
     "PledgesNotActive": (

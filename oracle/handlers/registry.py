@@ -64,7 +64,7 @@ LOG_ONLY: Final = frozenset(
             ("Compliance", event)
             for event in (
                 "ComplianceModuleAdded", "ComplianceModuleRemoved", "MemberJurisdictionSet", "QualificationGranted",
-                "QualificationRevoked", "CertificateFlagsSet", "CertificateJurisdictionAllowed",
+                "QualificationRevoked", "CertificateFlagsSet", "CertificateJurisdictionAllowed", "HolderCountSet",
             )
         ),
         *(

@@ -87,6 +87,17 @@ def test_jurisdictions_are_set_by_governance_and_allowed_by_the_registrar(chain:
     assert runner.invoke(app, plan, env=chain.env).exit_code == 3
 
 
+def test_sync_holders_sets_lagging_counts_through_the_timelock(chain: FinanceChain) -> None:
+    certificate_id = str(issued_certificate(chain.context()))
+    assert _dal(chain, "--as", "admin", "compliance", "sync-holders") == {"changes": [], "state": "up to date"}
+    _dal(chain, "--as", "merchant-a", "rights", "transfer", certificate_id, "--right", "holding",
+         "--to", "merchant-b", "--shares", "10")
+    synced = _dal(chain, "--as", "admin", "compliance", "sync-holders", certificate_id)
+    assert isinstance(synced, dict) and synced["state"] == "executed"
+    assert synced["changes"] == [{"certificate": int(certificate_id), "right": "holding", "counted": 1, "holders": 2}]
+    assert _dal(chain, "compliance", "show", certificate_id)["holders"]["holding"] == 2  # type: ignore[call-overload]
+
+
 def test_bad_input_is_one_line_and_exit_code_one(chain: FinanceChain) -> None:
     certificate_id = str(issued_certificate(chain.context()))
     for args, expected in [

@@ -228,6 +228,21 @@ def test_enforcement_moves_the_holder_count_without_consulting_the_modules(ledge
     assert c.holderCount(issued, HOLDING).call() == 1
 
 
+def test_governance_sets_a_holder_count_through_the_timelock(ledger: Ledger) -> None:
+    c = compliance(ledger).functions
+    issued = ledger.issue()
+    ledger.reverts(c.setHolderCount(issued, HOLDING, 3), "admin", "ComplianceUnauthorizedTimelock", "admin")
+    for holders in (0, 10_001):
+        ledger.reverts(
+            c.setHolderCount(issued, HOLDING, holders), ledger.timelock.address, "ComplianceInvalidHolderCount", holders
+        )
+    receipt = ledger.govern([c.setHolderCount(issued, OPERATION, 7)])
+    assert ledger.events(receipt, "Compliance", "HolderCountSet") == [
+        {"certificateId": issued, "right": OPERATION, "holders": 7}
+    ]
+    assert [c.holderCount(issued, right).call() for right in (HOLDING, DEVELOPMENT, OPERATION)] == [1, 1, 7]
+
+
 def test_a_cross_border_restricted_certificate_passes_only_to_allowed_jurisdictions(ledger: Ledger) -> None:
     c = compliance(ledger).functions
     module = jurisdiction(ledger)

@@ -504,6 +504,12 @@ CASES += [
     ),
     Case(
         "Compliance",
+        "setHolderCount",
+        lambda l, x, c: l.contracts["Compliance"].functions.setHolderCount(x["issued"], HOLDING, 2),
+        "compliance-timelock",
+    ),
+    Case(
+        "Compliance",
         "setJurisdiction",
         lambda l, x, c: l.contracts["Compliance"].functions.setJurisdiction(l.address("merchant_b"), b"CN"),
         "compliance-governance",

@@ -18,6 +18,7 @@ from ledger.compliance import (
     remove_module,
     set_certificate_flags,
     set_jurisdiction,
+    sync_holder_counts,
 )
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, ValidationError
@@ -148,3 +149,16 @@ def test_only_governance_and_registrars_act_and_bad_input_is_refused_first(ledge
     with pytest.raises(ValidationError, match="not a compliance module in force"):
         remove_module(ledger, ledger.address_of("merchant-a"), as_="admin")
     assert ComplianceCondition.ALWAYS.labels == ["always"]
+
+
+def test_holder_counts_are_brought_in_step_with_the_shares_on_chain(ledger: LedgerContext) -> None:
+    certificate_id = issued_certificate(ledger)
+    # Shares moved while the Rights contract does not report to the Compliance contract: the counts lag.
+    transfer_shares(ledger, certificate_id, "operation", "merchant-b", 100, as_="merchant-a")
+    transfer_shares(ledger, certificate_id, "operation", "merchant-c", 100, as_="merchant-a")
+    assert certificate_compliance(ledger, certificate_id).holders["operation"] == 1
+    synced = sync_holder_counts(ledger, as_="admin")
+    assert synced.changes == [{"certificate": certificate_id, "right": "operation", "counted": 1, "holders": 3}]
+    assert synced.timelock is not None and synced.timelock.state == "executed"
+    assert certificate_compliance(ledger, certificate_id).holders == {"holding": 1, "development": 1, "operation": 3}
+    assert sync_holder_counts(ledger, [certificate_id], as_="admin") == type(synced)([], None)
