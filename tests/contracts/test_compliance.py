@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from contract_harness import DAY, DEVELOPMENT, HOLDING, OPERATION, REGISTRAR, YEAR, Ledger, rpc
 from eth_utils.crypto import keccak
+from event_replay import EventReplay, compare_with_contracts
 from web3.contract import Contract
 
 from ledger.chain.artifacts import load_artifact
@@ -354,6 +355,32 @@ def test_a_module_added_to_a_live_suite_judges_the_next_transfer(ledger: Ledger)
         implementations
     )
     assert r.sharesOf(issued, HOLDING, ledger.address("merchant_b")).call() == 1_000
+
+
+def test_the_events_rebuild_every_compliance_record(ledger: Ledger) -> None:
+    c = compliance(ledger).functions
+    cap, place, skill = holder_cap(ledger, holding=9), jurisdiction(ledger), qualification(ledger)
+    put_in_force(ledger, cap, place, skill)
+    ledger.govern([c.removeModule(place.address)], salt=b"\x16" * 32)
+    issued, other = ledger.issue(), ledger.issue()
+    b, c_ = ledger.address("merchant_b"), ledger.address("merchant_c")
+    ledger.send(c.setJurisdiction(b, b"CN"), "admin")
+    ledger.send(c.setJurisdiction(c_, b"DE"), "admin")
+    ledger.send(c.setJurisdiction(c_, NO_JURISDICTION), "admin")
+    ledger.send(c.grantQualification(b, PI), "admin")
+    ledger.send(c.grantQualification(c_, PI), "admin")
+    ledger.send(c.revokeQualification(c_, PI), "admin")
+    ledger.send(c.setCertificateFlags(issued, True, True), "registrar")
+    ledger.send(c.setCertificateFlags(other, False, True), "registrar")
+    ledger.send(c.setCertificateFlags(other, False, False), "registrar")
+    ledger.send(c.setJurisdictionAllowed(issued, b"CN", True), "registrar")
+    ledger.send(c.setJurisdictionAllowed(issued, b"DE", True), "registrar")
+    ledger.send(c.setJurisdictionAllowed(issued, b"DE", False), "registrar")
+    ledger.govern([c.setHolderCount(other, DEVELOPMENT, 4)], salt=b"\x17" * 32)
+    replay = EventReplay(ledger.w3, ledger.contracts)
+    replay.catch_up()
+    assert replay.state.compliance_modules == [(cap.address, HOLDER_CHANGE), (skill.address, PERSONAL)]
+    assert compare_with_contracts(replay, [b, c_]) == []
 
 
 def test_three_modules_cost_little_in_the_common_case(ledger: Ledger) -> None:
