@@ -313,16 +313,17 @@ contract Compliance is ICompliance, SuiteContract {
         if (toBalanceBefore == 0 || fromBalanceAfter == 0) happening |= ComplianceConditions.HOLDER_CHANGE;
         uint256 due = _due(registry, happening);
         if (due == 0) return rules;
-        Movement memory movement;
-        movement.certificateId = certificateId;
-        movement.right = right;
-        movement.from = from;
-        movement.to = to;
-        movement.shares = shares;
-        movement.toBalanceBefore = toBalanceBefore;
-        movement.fromBalanceAfter = fromBalanceAfter;
-        movement.holders = _extraHolders(rules, right) + 1;
-        movement.flags = rules.flags;
+        Movement memory movement = Movement({
+            certificateId: certificateId,
+            right: right,
+            from: from,
+            to: to,
+            shares: shares,
+            toBalanceBefore: toBalanceBefore,
+            fromBalanceAfter: fromBalanceAfter,
+            holders: _extraHolders(rules, right) + 1,
+            flags: rules.flags
+        });
         for (uint256 i = 0; due != 0; ++i) {
             if (due & 1 != 0) $.modules[i].checkTransfer(movement);
             due >>= 1;
