@@ -29,9 +29,15 @@ from web3.exceptions import Web3Exception
 from ledger.chain.artifacts import load_artifact
 from ledger.chain.sender import TxRequest
 from ledger.context import LedgerContext
-from ledger.errors import ContractRevertError, NotFoundError, ValidationError
+from ledger.errors import ChainError, ContractRevertError, ValidationError
 from ledger.governance import TimelockOperation, TimelockOutcome, through_timelock
-from ledger.inputs import parse_right, parse_shares, resolve_party
+from ledger.inputs import (
+    parse_jurisdiction,
+    parse_qualification,
+    parse_right,
+    parse_shares,
+    resolve_party,
+)
 from ledger.parties import party_label, party_names
 from ledger.reader import ChainReader, certificate_exists
 from ledger.transactions import Written, named_error, transact_named
@@ -51,8 +57,6 @@ __all__ = [
     "grant_qualification",
     "member_compliance",
     "modules_in_force",
-    "parse_jurisdiction",
-    "parse_qualification",
     "remove_module",
     "set_certificate_flags",
     "set_jurisdiction",
@@ -65,25 +69,6 @@ MODULE_KINDS: dict[str, str] = {
     "jurisdiction": "JurisdictionModule",
     "qualification": "QualificationModule",
 }
-
-
-def parse_jurisdiction(text: str) -> bytes:
-    """An ISO 3166-1 alpha-2 code as typed (``cn`` or ``CN``), as the two bytes the contract keeps."""
-    code = text.strip().upper()
-    if len(code) != 2 or not ("A" <= code[0] <= "Z" and "A" <= code[1] <= "Z"):
-        raise ValidationError(f"{text!r} is not a jurisdiction; give an ISO 3166-1 alpha-2 code such as CN or DE")
-    return code.encode("ascii")
-
-
-def parse_qualification(text: str) -> bytes:
-    """A qualification's name (``PI-PROCESSOR``) as the 32 bytes the contract keeps (right-padded)."""
-    name = text.strip()
-    encoded = name.encode("utf-8")
-    if not encoded:
-        raise ValidationError("a qualification needs a name, such as PI-PROCESSOR")
-    if len(encoded) > 32:
-        raise ValidationError(f"the qualification {name!r} is longer than 32 bytes; shorten it")
-    return encoded.ljust(32, b"\0")
 
 
 def _qualification_text(raw: bytes) -> str:
@@ -265,7 +250,7 @@ def add_module(
     receipt = ctx.transact(TxRequest(to=None, data=creation, label=f"{kind} module"), as_=as_)
     created = receipt.get("contractAddress")
     if created is None:
-        raise NotFoundError(f"deploying the {kind} module created no contract")
+        raise ChainError(f"deploying the {kind} module created no contract")
     module = to_checksum_address(created)
     outcome = through_timelock(ctx, _module_operation(ctx, "addModule", module), label="addModule", as_=as_)
     return ModuleDeployment(module, kind, outcome)

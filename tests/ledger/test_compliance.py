@@ -13,8 +13,6 @@ from ledger.compliance import (
     grant_qualification,
     member_compliance,
     modules_in_force,
-    parse_jurisdiction,
-    parse_qualification,
     remove_module,
     set_certificate_flags,
     set_jurisdiction,
@@ -22,6 +20,7 @@ from ledger.compliance import (
 )
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError, ValidationError
+from ledger.inputs import parse_jurisdiction, parse_qualification
 from ledger.rights import Right, transfer_shares
 from ledger.types import ComplianceCondition
 from tests.finance.support import (  # noqa: F401 - fixtures
