@@ -105,7 +105,7 @@ def upgrade(
         list[str] | None,
         typer.Argument(
             metavar="CONTRACT",
-            help="Consortium, Certificates, Rights, Pledges or Anchors (default: every one whose code changed).",
+            help="Consortium, Certificates, Rights, Pledges, Anchors or Compliance (default: every one whose code changed).",
         ),
     ] = None,
     execute: Annotated[

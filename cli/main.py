@@ -54,6 +54,7 @@ NOUNS: tuple[str, ...] = (
     "asset",
     "rights",
     "pledge",
+    "compliance",
     "verify",
     "audit",
     "books",

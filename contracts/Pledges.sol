@@ -7,6 +7,7 @@ import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/crypt
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
 
 import {SuiteContract} from "./base/SuiteContract.sol";
+import {ICompliance} from "./interfaces/ICompliance.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IPledges} from "./interfaces/IPledges.sol";
 import {IRights} from "./interfaces/IRights.sol";
@@ -86,11 +87,14 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
 
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IRights private immutable _rights;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    ICompliance private immutable _compliance;
 
     /// @param consortium_ The Consortium's proxy, whose directory names the Rights contract whose shares are pledged.
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_) SuiteContract(consortium_) {
         _rights = IRights(_suiteContract(consortium_, SuiteNames.RIGHTS));
+        _compliance = ICompliance(_suiteContract(consortium_, SuiteNames.COMPLIANCE));
     }
 
     /// @notice Set up the proxy's state: the EIP-712 domain of consents.
@@ -124,6 +128,7 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         uint256 current = _rights.lastPledgeOf(terms.certificateId, terms.right, pledgor);
         if (seniorPledgeId != current) revert PledgesRankChanged(pledgor, seniorPledgeId, current);
         _checkSignature(pledgor, _consentDigest(msg.sender, terms, seniorPledgeId, deadline), deadline, signature);
+        _compliance.checkPledge(terms.certificateId, terms.right, pledgor, msg.sender);
 
         // Effects before the interaction: the pledge is stored, ranked behind the pledgor's most recent one on
         // that right, then Rights locks the shares (or refuses, and the whole call reverts).

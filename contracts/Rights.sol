@@ -8,6 +8,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {SuiteContract} from "./base/SuiteContract.sol";
 import {ICertificates} from "./interfaces/ICertificates.sol";
+import {ICompliance} from "./interfaces/ICompliance.sol";
 import {CertificateStatus} from "./types/CertificateStatus.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IPledges} from "./interfaces/IPledges.sol";
@@ -66,6 +67,8 @@ contract Rights is IRights, ERC165, SuiteContract {
     ICertificates private immutable _certificates;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IPledges private immutable _pledges;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    ICompliance private immutable _compliance;
 
     /// @param consortium_ The Consortium's proxy, whose directory names the Certificates contract (the only minter,
     /// and the source of "in force") and the Pledges contract (the only one that locks, unlocks and seizes shares).
@@ -73,6 +76,7 @@ contract Rights is IRights, ERC165, SuiteContract {
     constructor(IConsortium consortium_) SuiteContract(consortium_) {
         _certificates = ICertificates(_suiteContract(consortium_, SuiteNames.CERTIFICATES));
         _pledges = IPledges(_suiteContract(consortium_, SuiteNames.PLEDGES));
+        _compliance = ICompliance(_suiteContract(consortium_, SuiteNames.COMPLIANCE));
     }
 
     /// @notice Set up the proxy's state (nothing to set today; kept for the proxy's first call).
@@ -218,6 +222,7 @@ contract Rights is IRights, ERC165, SuiteContract {
         Position position = _store().positions[certificateId][owner];
         _store().positions[certificateId][owner] = position.withPledged(right, position.pledged(right) - lockedShares);
         if (shares == 0) return;
+        _noteRealised(certificateId, right, owner, to, position.shares(right) - shares);
         _update(owner, to, certificateId, right, shares);
         uint256 id = RightsTokenId.encode(certificateId, right);
         emit TransferSingle(msg.sender, owner, to, id, shares);
@@ -274,6 +279,7 @@ contract Rights is IRights, ERC165, SuiteContract {
         if (position.pledged(right) != 0) {
             _pledges.requireActConsent(position.lastPledge(right), licenceActHash(certificateId, right, 0, terms));
         }
+        _compliance.checkLicence(certificateId, right, msg.sender, terms.licensee);
         RightsStorage storage $ = _store();
         _checkExclusivity($.rootLicences[certificateId][right], $.rootExclusives[certificateId][right], terms, start);
         licenceId = _grant(certificateId, right, 0, terms, start, end);
@@ -297,6 +303,7 @@ contract Rights is IRights, ERC165, SuiteContract {
         if (start < parent.start || end > parent.end) revert RightsPeriodOutsideParent(parentId, start, end);
         // A sub-licence grants no more than its parent: an exclusive one needs an exclusive parent.
         if (terms.exclusive && !parent.exclusive) revert RightsExclusiveBeyondParent(parentId);
+        _compliance.checkLicence(certificateId, parent.right, msg.sender, terms.licensee);
         RightsStorage storage $ = _store();
         _checkExclusivity($.sublicences[parentId], $.subExclusives[parentId], terms, start);
         licenceId = _grant(certificateId, parent.right, parentId, terms, start, end);
@@ -380,6 +387,8 @@ contract Rights is IRights, ERC165, SuiteContract {
             uint256 transferable = _transferable(position, right);
             if (shares > transferable) _revertPledged(certificateId, right, from, transferable, shares, position);
         }
+        uint256 toBefore = _store().positions[certificateId][to].shares(right);
+        _compliance.transferred(certificateId, right, from, to, shares, toBefore, balance - shares);
         _update(from, to, certificateId, right, shares);
     }
 
@@ -390,6 +399,12 @@ contract Rights is IRights, ERC165, SuiteContract {
         _store().positions[certificateId][from] = source.withShares(right, source.shares(right) - shares);
         Position target = _store().positions[certificateId][to];
         _store().positions[certificateId][to] = target.withShares(right, target.shares(right) + shares);
+    }
+
+    /// @dev The modules judged the pledgee when the pledge was recorded; a realisation only updates their counts.
+    function _noteRealised(uint256 certificateId, Right right, address owner, address to, uint256 ownerAfter) private {
+        uint256 toBefore = _store().positions[certificateId][to].shares(right);
+        _compliance.enforced(certificateId, right, owner, to, toBefore, ownerAfter);
     }
 
     function _transferable(Position position, Right right) private pure returns (uint256) {

@@ -43,9 +43,11 @@ __all__ = [
     "Governance",
     "OperationState",
     "TimelockOperation",
+    "TimelockOutcome",
     "UpgradeOutcome",
     "execute_upgrade",
     "suite_governance",
+    "through_timelock",
     "upgrade_suite",
 ]
 
@@ -74,19 +76,57 @@ class TimelockOperation:
         )
         return "0x" + keccak(encoded).hex()
 
-    def schedule(self, ctx: LedgerContext, delay: int) -> TxRequest:
+    def schedule(self, ctx: LedgerContext, delay: int, label: str = "upgrade") -> TxRequest:
         """The timelock call that schedules the operation."""
         return TxRequest.call(
             ctx.contract(TIMELOCK), "scheduleBatch", list(self.targets), self.values,
-            list(self.payloads), self.predecessor, self.salt, delay, label="upgrade",
+            list(self.payloads), self.predecessor, self.salt, delay, label=label,
         )
 
-    def execute(self, ctx: LedgerContext) -> TxRequest:
+    def execute(self, ctx: LedgerContext, label: str = "upgrade") -> TxRequest:
         """The timelock call that runs the operation once its delay has passed."""
         return TxRequest.call(
             ctx.contract(TIMELOCK), "executeBatch", list(self.targets), self.values,
-            list(self.payloads), self.predecessor, self.salt, label="upgrade",
+            list(self.payloads), self.predecessor, self.salt, label=label,
         )
+
+
+@dataclass(frozen=True)
+class TimelockOutcome:
+    """Where a governance act sent through the timelock stands.
+
+    ``state`` is ``executed`` (no delay: it ran at once), ``scheduled`` (waiting for the delay,
+    until ``ready_at``; run it then with :func:`execute_upgrade`) or ``for the multisig``
+    (governance is a contract: ``multisig_call`` is the timelock call its owners submit).
+    """
+
+    state: str
+    operation_id: str
+    delay: int = 0
+    ready_at: int | None = None
+    multisig_call: dict[str, str] | None = None
+
+
+def through_timelock(
+    ctx: LedgerContext, operation: TimelockOperation, *, label: str, as_: str | None = None
+) -> TimelockOutcome:
+    """Schedule ``operation`` through the timelock as governance (``as_``), and run it at once when
+    the delay is zero; when governance is a contract, answer the call for its owners instead."""
+    timelock = ctx.contract(TIMELOCK)
+    delay = int(timelock.functions.getMinDelay().call())
+    admin = to_checksum_address(ctx.contract("Consortium").functions.admin().call())
+    if _is_contract(ctx, admin):
+        request = operation.schedule(ctx, delay, label)
+        return TimelockOutcome(
+            state="for the multisig", operation_id=operation.operation_id, delay=delay,
+            multisig_call={"to": str(request.to), "value": "0", "data": "0x" + request.data.hex()},
+        )
+    scheduled = ctx.transact(operation.schedule(ctx, delay, label), as_=as_)
+    if delay == 0:
+        ctx.transact(operation.execute(ctx, label), as_=as_)
+        return TimelockOutcome(state="executed", operation_id=operation.operation_id)
+    ready_at = block_time_at(ctx.w3, int(scheduled["blockNumber"])) + delay
+    return TimelockOutcome(state="scheduled", operation_id=operation.operation_id, delay=delay, ready_at=ready_at)
 
 
 @dataclass(frozen=True)
@@ -194,22 +234,10 @@ def upgrade_suite(
         ),
         salt=keccak(b"".join(bytes.fromhex(address[2:]) for address in upgrades.values())),
     )
-    timelock = ctx.contract(TIMELOCK)
-    delay = int(timelock.functions.getMinDelay().call())
-    admin = to_checksum_address(ctx.contract("Consortium").functions.admin().call())
-    if _is_contract(ctx, admin):
-        request = operation.schedule(ctx, delay)
-        return UpgradeOutcome(
-            state="for the multisig", upgrades=upgrades, operation_id=operation.operation_id, delay=delay,
-            multisig_call={"to": str(request.to), "value": "0", "data": "0x" + request.data.hex()},
-        )
-    scheduled = ctx.transact(operation.schedule(ctx, delay), as_=as_)
-    if delay == 0:
-        ctx.transact(operation.execute(ctx), as_=as_)
-        return UpgradeOutcome(state="executed", upgrades=upgrades, operation_id=operation.operation_id)
-    ready_at = block_time_at(ctx.w3, int(scheduled["blockNumber"])) + delay
+    outcome = through_timelock(ctx, operation, label="upgrade", as_=as_)
     return UpgradeOutcome(
-        state="scheduled", upgrades=upgrades, operation_id=operation.operation_id, delay=delay, ready_at=ready_at
+        state=outcome.state, upgrades=upgrades, operation_id=outcome.operation_id, delay=outcome.delay,
+        ready_at=outcome.ready_at, multisig_call=outcome.multisig_call,
     )
 
 

@@ -70,7 +70,9 @@ __all__ = [
     "parse_currency",
     "parse_day",
     "parse_duration",
+    "parse_jurisdiction",
     "parse_moment",
+    "parse_qualification",
     "parse_right",
     "parse_shares",
     "parse_uscc",
@@ -293,6 +295,25 @@ def parse_uscc(text: str) -> str:
 
 
 # --- rights, shares and certificates --------------------------------------------------------------
+
+
+def parse_jurisdiction(text: str) -> bytes:
+    """An ISO 3166-1 alpha-2 code as typed (``cn`` or ``CN``), as the two bytes the contract keeps."""
+    code = text.strip().upper()
+    if len(code) != 2 or not ("A" <= code[0] <= "Z" and "A" <= code[1] <= "Z"):
+        raise ValidationError(f"{text!r} is not a jurisdiction; give an ISO 3166-1 alpha-2 code such as CN or DE")
+    return code.encode("ascii")
+
+
+def parse_qualification(text: str) -> bytes:
+    """A qualification's name (``PI-PROCESSOR``) as the 32 bytes the contract keeps (right-padded)."""
+    name = text.strip()
+    encoded = name.encode("utf-8")
+    if not encoded:
+        raise ValidationError("a qualification needs a name, such as PI-PROCESSOR")
+    if len(encoded) > 32:
+        raise ValidationError(f"the qualification {name!r} is longer than 32 bytes; shorten it")
+    return encoded.ljust(32, b"\0")
 
 
 def parse_right(text: str | Right) -> Right:

@@ -21,6 +21,7 @@ __all__ = [
     "CertificateRecord",
     "CertificateRequest",
     "CertificateStatus",
+    "ComplianceCondition",
     "LicenceRecord",
     "MemberRecord",
     "MemberStatus",
@@ -63,6 +64,21 @@ class MemberStatus(_Named):
     NONE = 0
     ACTIVE = 1
     SUSPENDED = 2
+
+
+class ComplianceCondition(IntFlag):
+    """When a compliance module is consulted (``types/ComplianceConditions.sol``); the first two are
+    also a certificate's compliance flags."""
+
+    CROSS_BORDER_RESTRICTED = 1
+    PERSONAL_INFORMATION = 2
+    HOLDER_CHANGE = 4
+    ALWAYS = 128
+
+    @property
+    def labels(self) -> list[str]:
+        """The conditions of a mask, in words, lowest bit first."""
+        return [str(bit.name).lower().replace("_", " ") for bit in ComplianceCondition if bit & self]
 
 
 class Role(IntFlag):

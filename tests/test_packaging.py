@@ -21,7 +21,7 @@ def test_an_installed_wheel_migrates_a_database_and_loads_the_contracts(tmp_path
     assert "ledger/migrations/env.py" in names and "ledger/migrations/script.py.mako" in names
     assert "ledger/templates/report.html.j2" in names
     assert {f"ledger/artifacts/{name}.json" for name in ("Consortium", "Certificates", "Rights", "Pledges",
-                                                          "Anchors")} <= set(names)
+                                                          "Anchors", "Compliance", "HolderCapModule")} <= set(names)
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")
     # Run from outside the source tree, with the unpacked wheel ahead of everything else on the path.
     check = (

@@ -3,12 +3,13 @@ pragma solidity ^0.8.28;
 
 import {Anchors} from "../Anchors.sol";
 import {Certificates} from "../Certificates.sol";
+import {Compliance} from "../Compliance.sol";
 import {Consortium} from "../Consortium.sol";
 import {Pledges} from "../Pledges.sol";
 import {Rights} from "../Rights.sol";
 import {IConsortium} from "../interfaces/IConsortium.sol";
 
-// Second implementations of the five contracts, for the tests that upgrade a live suite: each keeps every function
+// Second implementations of the six contracts, for the tests that upgrade a live suite: each keeps every function
 // and all the state of the first and adds one view. The storage-layout check compares each with the contract named
 // in its `oz-upgrades-from` annotation. None has new state, so none needs an initializer of its own: the proxies were
 // initialised by the first implementations.
@@ -63,6 +64,18 @@ contract PledgesV2 is Pledges {
 contract AnchorsV2 is Anchors {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_) Anchors(consortium_) {}
+
+    /// @notice The implementation's edition.
+    function edition() external pure returns (uint256) {
+        return 2;
+    }
+}
+
+/// @custom:oz-upgrades-from Compliance
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
+contract ComplianceV2 is Compliance {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortium consortium_) Compliance(consortium_) {}
 
     /// @notice The implementation's edition.
     function edition() external pure returns (uint256) {

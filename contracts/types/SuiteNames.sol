@@ -10,4 +10,5 @@ library SuiteNames {
     bytes32 internal constant RIGHTS = "Rights";
     bytes32 internal constant PLEDGES = "Pledges";
     bytes32 internal constant ANCHORS = "Anchors";
+    bytes32 internal constant COMPLIANCE = "Compliance";
 }

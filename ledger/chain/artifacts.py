@@ -17,15 +17,28 @@ from typing import Any
 
 from ledger.errors import ConfigError, NotFoundError
 
-__all__ = ["ARTIFACTS_DIR", "DEPLOYED_CONTRACTS", "GOVERNANCE_CONTRACTS", "Artifact", "iter_artifacts", "load_artifact"]
+__all__ = [
+    "ARTIFACTS_DIR",
+    "COMPLIANCE_MODULES",
+    "DEPLOYED_CONTRACTS",
+    "GOVERNANCE_CONTRACTS",
+    "Artifact",
+    "iter_artifacts",
+    "load_artifact",
+]
 
 ARTIFACTS_DIR = Path(__file__).resolve().parents[1] / "artifacts"
 
 #: The contracts of the suite, each behind its own proxy; one ``contracts/<Name>.sol`` each.
-DEPLOYED_CONTRACTS: tuple[str, ...] = ("Consortium", "Certificates", "Rights", "Pledges", "Anchors")
+DEPLOYED_CONTRACTS: tuple[str, ...] = (
+    "Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Compliance"
+)
 #: The governance pieces a deployment also creates, from ``contracts/governance/<Name>.sol``: the
 #: proxy in front of each contract, the bootstrap implementation proxies start from, the timelock.
 GOVERNANCE_CONTRACTS: tuple[str, ...] = ("SuiteProxy", "SuiteBootstrap", "Timelock")
+#: The compliance modules the package ships, from ``contracts/compliance/<Name>.sol``: governance deploys
+#: one with its settings and puts it in force through the timelock.
+COMPLIANCE_MODULES: tuple[str, ...] = ("HolderCapModule", "JurisdictionModule", "QualificationModule")
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,12 @@ from typing import Any
 import solcx
 from solcx.exceptions import SolcError
 
-from ledger.chain.artifacts import ARTIFACTS_DIR, DEPLOYED_CONTRACTS, GOVERNANCE_CONTRACTS
+from ledger.chain.artifacts import (
+    ARTIFACTS_DIR,
+    COMPLIANCE_MODULES,
+    DEPLOYED_CONTRACTS,
+    GOVERNANCE_CONTRACTS,
+)
 from ledger.errors import ConfigError
 
 __all__ = [
@@ -67,6 +72,8 @@ TESTING_CONTRACTS: dict[str, str] = {
     "RightsV2": "SuiteV2.sol",
     "PledgesV2": "SuiteV2.sol",
     "AnchorsV2": "SuiteV2.sol",
+    "ComplianceV2": "SuiteV2.sol",
+    "ComplianceGasProbe": "ComplianceGasProbe.sol",
 }
 
 _OUTPUTS = [
@@ -207,6 +214,9 @@ def artifact_documents(contracts: Mapping[str, Mapping[str, Any]] | None = None)
     wanted = [(name, f"contracts/{name}.sol", ARTIFACTS_DIR) for name in DEPLOYED_CONTRACTS]
     wanted += [
         (name, f"contracts/governance/{name}.sol", ARTIFACTS_DIR) for name in GOVERNANCE_CONTRACTS
+    ]
+    wanted += [
+        (name, f"contracts/compliance/{name}.sol", ARTIFACTS_DIR) for name in COMPLIANCE_MODULES
     ]
     wanted += [
         (name, f"contracts/testing/{source}", TESTING_ARTIFACTS_DIR)

@@ -16,7 +16,7 @@ id as its name), ``{roles:roles}`` (a role mask as its names) and the names of
 the contracts' enums: ``{current:certificate_status}``,
 ``{pending:certificate_request}``, ``{status:member_status}``,
 ``{right:right}`` and ``{current:pledge_status}``; ``{name:name}`` (a
-``bytes32`` directory name as its text) and ``{expectedStates:timelock_states}``
+``bytes32`` directory name as its text), ``{jurisdiction:jurisdiction}`` (a ``bytes2`` country code) and ``{expectedStates:timelock_states}``
 (a timelock's state bitmap as the states' names).
 """
 
@@ -298,6 +298,49 @@ MESSAGES: dict[str, str] = {
         "{account} may not revoke licence {licenceId}: only its grantor may (or, once the grantor of a top-level "
         "licence holds none of the right, the owner of more than half of it)"
     ),
+    # Compliance: the modules in force and the data they judge by.
+    "ComplianceHolderCapExceeded": (
+        "the holder-cap module {module} refuses: the {right:right} right of certificate {certificateId} may have "
+        "at most {cap} holders and this would add one more; transfer to an existing holder, or ask governance "
+        "for a higher cap"
+    ),
+    "ComplianceJurisdictionNotAllowed": (
+        "the jurisdiction module {module} refuses: certificate {certificateId} is restricted for cross-border flows "
+        "and {member} ({jurisdiction:jurisdiction}) is not in a jurisdiction its registrar allowed; choose a member "
+        "of an allowed jurisdiction, or ask the registrar to allow it (`dal compliance allow`)"
+    ),
+    "ComplianceQualificationMissing": (
+        "the qualification module {module} refuses: certificate {certificateId} contains personal information and "
+        "{member} does not hold the {qualification:name} qualification; governance grants it "
+        "(`dal compliance qualify`)"
+    ),
+    "ComplianceUnauthorizedTimelock": (
+        "{caller} is not the governance timelock; compliance modules are added and removed only through it "
+        "(`dal compliance add-module`, `dal compliance remove-module`)"
+    ),
+    "ComplianceUnauthorizedGovernance": (
+        "{caller} is not governance (the consortium admin); only the admin sets members' jurisdictions and "
+        "qualifications (act as it with --as)"
+    ),
+    "ComplianceUnauthorizedRegistrar": (
+        "{account} is not the registrar of certificate {certificateId}; only its registrar sets its compliance "
+        "flags and allowed jurisdictions"
+    ),
+    "ComplianceUnauthorizedCaller": (
+        "{caller} may not report movements of shares; only the Rights and Pledges contracts do"
+    ),
+    "ComplianceInvalidModule": (
+        "{module} cannot be a compliance module: it has no code, serves another compliance contract, or declares "
+        "no condition; deploy a module for this suite (`dal compliance add-module`)"
+    ),
+    "ComplianceModuleExists": "compliance module {module} is already in force; see them with `dal compliance list`",
+    "ComplianceUnknownModule": "{module} is not a compliance module in force; see them with `dal compliance list`",
+    "ComplianceTooManyModules": "at most {max} compliance modules can be in force at once; remove one first",
+    "ComplianceInvalidJurisdiction": (
+        "{jurisdiction:jurisdiction} is not an ISO 3166-1 alpha-2 code; give two capital letters such as CN"
+    ),
+    "ComplianceInvalidQualification": "a qualification needs a name, such as PI-PROCESSOR",
+    "ComplianceInvalidHolderCount": "a right has between 1 and 10000 holders, not {holders}",
     # Pledges.
     "PledgesUnknownPledge": "pledge {pledgeId} does not exist; list the pledges with `dal pledge list`",
     "PledgesNotActive": (
@@ -420,6 +463,14 @@ class _MessageFormatter(string.Formatter):
         if format_spec == "name":
             raw = _as_bytes(value)
             return raw.rstrip(b"\0").decode(errors="replace") if raw is not None else str(value)
+        if format_spec == "jurisdiction":
+            raw = _as_bytes(value)
+            if raw is None:
+                return str(value)
+            if not raw.strip(b"\0"):
+                return "no jurisdiction recorded"
+            text = raw.decode("ascii", errors="replace")
+            return text if text.isprintable() else "0x" + raw.hex()
         if format_spec == "timelock_states":
             raw = _as_bytes(value)
             bits = int.from_bytes(raw, "big") if raw is not None else int(value)

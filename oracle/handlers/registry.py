@@ -58,9 +58,18 @@ LOG_ONLY: Final = frozenset(
         ("Consortium", "ReplicaSeeded"),
         ("Consortium", "TimelockChanged"),
         ("Pledges", "EIP712DomainChanged"),
+        # Compliance: the modules in force and the data they judge by are read from the contract
+        # (`dal compliance`); the read model keeps their events in its log.
+        *(
+            ("Compliance", event)
+            for event in (
+                "ComplianceModuleAdded", "ComplianceModuleRemoved", "MemberJurisdictionSet", "QualificationGranted",
+                "QualificationRevoked", "CertificateFlagsSet", "CertificateJurisdictionAllowed", "HolderCountSet",
+            )
+        ),
         *(
             (contract, event)
-            for contract in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors")
+            for contract in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Compliance")
             for event in ("Upgraded", "Initialized")
         ),
     }

@@ -119,6 +119,18 @@ class LedgerState:
     directory: dict[bytes, str] = field(default_factory=dict)
     #: proxy address -> its current implementation (ERC-1967 ``Upgraded``)
     implementations: dict[str, str] = field(default_factory=dict)
+    #: the compliance modules in force, in order: (module, conditions)
+    compliance_modules: list[tuple[str, int]] = field(default_factory=list)
+    #: member -> jurisdiction (two bytes; zero: none)
+    jurisdictions: dict[str, bytes] = field(default_factory=dict)
+    #: (member, qualification) -> held
+    qualifications: dict[tuple[str, bytes], bool] = field(default_factory=dict)
+    #: certificate -> (cross-border restricted, contains personal information)
+    compliance_flags: dict[int, tuple[bool, bool]] = field(default_factory=dict)
+    #: (certificate, jurisdiction) -> allowed while restricted
+    allowed_jurisdictions: dict[tuple[int, bytes], bool] = field(default_factory=dict)
+    #: (certificate, right) -> holders set by governance
+    holder_counts: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 class EventReplay:
@@ -413,6 +425,37 @@ class EventReplay:
         )
 
 
+    # -- Compliance --------------------------------------------------------------------------------
+
+    def _on_ComplianceModuleAdded(self, args: dict[str, Any], log: Any) -> None:
+        self.state.compliance_modules.append((args["module"], args["conditions"]))
+
+    def _on_ComplianceModuleRemoved(self, args: dict[str, Any], log: Any) -> None:
+        self.state.compliance_modules = [
+            entry for entry in self.state.compliance_modules if entry[0] != args["module"]
+        ]
+
+    def _on_MemberJurisdictionSet(self, args: dict[str, Any], log: Any) -> None:
+        self.state.jurisdictions[args["member"]] = bytes(args["jurisdiction"])
+
+    def _on_QualificationGranted(self, args: dict[str, Any], log: Any) -> None:
+        self.state.qualifications[(args["member"], bytes(args["qualification"]))] = True
+
+    def _on_QualificationRevoked(self, args: dict[str, Any], log: Any) -> None:
+        self.state.qualifications[(args["member"], bytes(args["qualification"]))] = False
+
+    def _on_CertificateFlagsSet(self, args: dict[str, Any], log: Any) -> None:
+        self.state.compliance_flags[args["certificateId"]] = (
+            args["crossBorderRestricted"], args["containsPersonalInformation"]
+        )
+
+    def _on_CertificateJurisdictionAllowed(self, args: dict[str, Any], log: Any) -> None:
+        self.state.allowed_jurisdictions[(args["certificateId"], bytes(args["jurisdiction"]))] = args["allowed"]
+
+    def _on_HolderCountSet(self, args: dict[str, Any], log: Any) -> None:
+        self.state.holder_counts[(args["certificateId"], args["right"])] = args["holders"]
+
+
 def _canonical(entry: dict[str, Any]) -> str:
     if entry["type"].startswith("tuple"):
         inner = ",".join(_canonical(component) for component in entry["components"])
@@ -494,7 +537,7 @@ def compare_with_contracts(
                 (account,),
                 [member.status, member.roles, member.identity_hash],
             )
-            for name in ("Certificates", "Rights", "Pledges", "Anchors"):
+            for name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance"):
                 check(
                     f"{name} copy of member {account}",
                     name,
@@ -602,6 +645,24 @@ def compare_with_contracts(
     check("licence count", "Rights", "licenceCount", (), len(state.licences))
     for root, (_, _, _, block_time) in state.anchors.items():
         check(f"anchor {root.hex()}", "Anchors", "anchoredAt", (root,), block_time)
+
+    if "Compliance" in replay.contracts:
+        check("compliance modules", "Compliance", "modules", (), [list(entry) for entry in state.compliance_modules])
+        for account, code in state.jurisdictions.items():
+            check(f"jurisdiction of {account}", "Compliance", "jurisdictionOf", (account,), code)
+        for (account, qualification), held in state.qualifications.items():
+            check(f"qualification {qualification!r} of {account}", "Compliance", "hasQualification",
+                  (account, qualification), held)
+        for certificate_id in state.certificates:
+            flags = state.compliance_flags.get(certificate_id, (False, False))
+            check(f"compliance flags of {certificate_id}", "Compliance", "certificateFlags", (certificate_id,),
+                  list(flags))
+        for (certificate_id, code), allowed in state.allowed_jurisdictions.items():
+            check(f"jurisdiction {code!r} for {certificate_id}", "Compliance", "isJurisdictionAllowed",
+                  (certificate_id, code), allowed)
+        for (certificate_id, right), count in state.holder_counts.items():
+            check(f"holders of {certificate_id}/{right}", "Compliance", "holderCount", (certificate_id, right),
+                  count)
 
     differences = []
     for (label, value), actual in zip(expected, views.execute(), strict=True):

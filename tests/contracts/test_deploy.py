@@ -37,7 +37,7 @@ def test_the_suite_sits_behind_proxies_wired_through_the_directory(ledger: Ledge
     c = ledger.consortium.functions
     assert c.admin().call() == ledger.address("admin")
     assert c.timelock().call() == ledger.timelock.address
-    names = ["Certificates", "Rights", "Pledges", "Anchors"]
+    names = ["Certificates", "Rights", "Pledges", "Anchors", "Compliance"]
     assert c.contractNames().call() == [directory_name(name) for name in names]
     for name in names:
         assert c.contractOf(directory_name(name)).call() == addresses[name]
@@ -47,6 +47,11 @@ def test_the_suite_sits_behind_proxies_wired_through_the_directory(ledger: Ledge
     assert ledger.rights.functions.certificates().call() == addresses["Certificates"]
     assert ledger.rights.functions.pledges().call() == addresses["Pledges"]
     assert ledger.pledges.functions.rights().call() == addresses["Rights"]
+    compliance = ledger.contracts["Compliance"].functions
+    assert compliance.certificates().call() == addresses["Certificates"]
+    assert compliance.rights().call() == addresses["Rights"]
+    assert compliance.pledges().call() == addresses["Pledges"]
+    assert compliance.modules().call() == []
     # Each proxy runs its own implementation, which can never be initialised directly.
     implementations = {name: implementation_of(ledger.w3, addresses[name]) for name in DEPLOYED_CONTRACTS}
     assert len(set(implementations.values())) == len(DEPLOYED_CONTRACTS)

@@ -578,6 +578,52 @@ class LedgerMachine(RuleBasedStateMachine):
         assert implementation_of(self.ledger.w3, proxy.address) == target
         OUTCOMES[f"upgrade {name}: ok"] += 1
 
+    # -- compliance data ---------------------------------------------------------------------------
+
+    @rule(
+        caller=st.sampled_from(["admin", "admin", "registrar", "merchant_a"]),
+        member=st.sampled_from(SHARE_OWNERS),
+        code=st.sampled_from([b"CN", b"DE", b"\0\0", b"c1"]),
+        qualification=st.sampled_from([b"PI".ljust(32, b"\0"), b"\0" * 32]),
+        act=st.sampled_from(["jurisdiction", "grant", "revoke"]),
+    )
+    def member_compliance(self, caller: str, member: str, code: bytes, qualification: bytes, act: str) -> None:
+        """Governance sets a member's jurisdiction or qualifications; the events rebuild them."""
+        compliance = self.ledger.contracts["Compliance"].functions
+        account = self.ledger.address(member)
+        error = None if caller == "admin" else "ComplianceUnauthorizedGovernance"
+        if act == "jurisdiction":
+            if error is None and code == b"c1":
+                error = "ComplianceInvalidJurisdiction"
+            call = compliance.setJurisdiction(account, code)
+        else:
+            if error is None and qualification == b"\0" * 32:
+                error = "ComplianceInvalidQualification"
+            function = compliance.grantQualification if act == "grant" else compliance.revokeQualification
+            call = function(account, qualification)
+        self.attempt(call, caller, error)
+
+    @rule(
+        index=st.integers(0, 1),
+        caller=st.sampled_from(["registrar", "registrar", "registrar_b", "merchant_a", "suspended"]),
+        flags=st.tuples(st.booleans(), st.booleans()),
+        code=st.sampled_from([b"CN", b"DE", b"\0\0"]),
+        allow=st.booleans(),
+    )
+    def certificate_compliance(
+        self, index: int, caller: str, flags: tuple[bool, bool], code: bytes, allow: bool
+    ) -> None:
+        """A certificate's registrar flags it and allows jurisdictions; nobody else does."""
+        cid = self.ctx.certificates[index]
+        compliance = self.ledger.contracts["Compliance"].functions
+        error = self.model.role_error(caller, REGISTRAR)
+        if error is None and caller != "registrar":
+            error = "ComplianceUnauthorizedRegistrar"
+        if code == b"\0\0":
+            self.attempt(compliance.setCertificateFlags(cid, *flags), caller, error)
+            return
+        self.attempt(compliance.setJurisdictionAllowed(cid, code, allow), caller, error)
+
     # -- anchors -----------------------------------------------------------------------------------
 
     @rule(label=st.integers(0, 10**9), count=st.integers(1, 100_000))

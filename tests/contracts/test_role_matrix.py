@@ -59,6 +59,7 @@ class Case:
     function: str
     build: Build
     #: "member:<mask>", "admin", "certificates", "pledges", "consortium", "timelock",
+    #: "compliance-timelock", "compliance-governance", "compliance-reporter",
     #: "initialized" (nobody initialises twice), "anyone", "nobody"
     gate: str
     allowed: frozenset[str] = field(default_factory=frozenset)
@@ -494,7 +495,81 @@ CASES += [
         frozenset(CALLERS),
     ),
 ]
-for _name in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors"):
+# Compliance: modules by the timelock, member data by governance, certificate flags by the
+# certificate's registrar, movements reported by the Rights and Pledges contracts only.
+_PI = b"PI-PROCESSOR".ljust(32, b"\x00")
+CASES += [
+    Case(
+        "Compliance",
+        "addModule",
+        lambda l, x, c: l.contracts["Compliance"].functions.addModule(l.anchors.address),
+        "compliance-timelock",
+    ),
+    Case(
+        "Compliance",
+        "removeModule",
+        lambda l, x, c: l.contracts["Compliance"].functions.removeModule(l.anchors.address),
+        "compliance-timelock",
+    ),
+    Case(
+        "Compliance",
+        "setHolderCount",
+        lambda l, x, c: l.contracts["Compliance"].functions.setHolderCount(x["issued"], HOLDING, 2),
+        "compliance-timelock",
+    ),
+    Case(
+        "Compliance",
+        "setJurisdiction",
+        lambda l, x, c: l.contracts["Compliance"].functions.setJurisdiction(l.address("merchant_b"), b"CN"),
+        "compliance-governance",
+        frozenset({"admin"}),
+    ),
+    Case(
+        "Compliance",
+        "grantQualification",
+        lambda l, x, c: l.contracts["Compliance"].functions.grantQualification(l.address("merchant_b"), _PI),
+        "compliance-governance",
+        frozenset({"admin"}),
+    ),
+    Case(
+        "Compliance",
+        "revokeQualification",
+        lambda l, x, c: l.contracts["Compliance"].functions.revokeQualification(l.address("merchant_b"), _PI),
+        "compliance-governance",
+        frozenset({"admin"}),
+    ),
+    Case(
+        "Compliance",
+        "setCertificateFlags",
+        lambda l, x, c: l.contracts["Compliance"].functions.setCertificateFlags(x["issued"], True, True),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Compliance",
+        "setJurisdictionAllowed",
+        lambda l, x, c: l.contracts["Compliance"].functions.setJurisdictionAllowed(x["issued"], b"CN", True),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Compliance",
+        "transferred",
+        lambda l, x, c: l.contracts["Compliance"].functions.transferred(
+            x["issued"], HOLDING, l.address("merchant_a"), l.address("merchant_b"), 1, 0, 1
+        ),
+        "compliance-reporter",
+    ),
+    Case(
+        "Compliance",
+        "enforced",
+        lambda l, x, c: l.contracts["Compliance"].functions.enforced(
+            x["issued"], HOLDING, l.address("merchant_a"), l.address("bank"), 1, 1
+        ),
+        "compliance-reporter",
+    ),
+]
+for _name in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Compliance"):
     CASES.append(
         Case(
             _name,
@@ -519,7 +594,7 @@ for _name in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors"):
             "initialized",
         )
     )
-for _name in ("Certificates", "Rights", "Pledges", "Anchors"):
+for _name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance"):
     CASES.append(
         Case(
             _name,
@@ -546,6 +621,12 @@ def expected_error(
         return ("RightsUnauthorizedCaller", (address,))
     if case.gate == "consortium":
         return ("SuiteUnauthorizedCaller", (address,))
+    if case.gate == "compliance-timelock":
+        return ("ComplianceUnauthorizedTimelock", (address,))
+    if case.gate == "compliance-governance":
+        return ("ComplianceUnauthorizedGovernance", (address,))
+    if case.gate == "compliance-reporter":
+        return ("ComplianceUnauthorizedCaller", (address,))
     if case.gate == "timelock" and case.contract == "Consortium":
         return ("ConsortiumUnauthorizedTimelock", (address,))
     if case.gate == "timelock":

@@ -14,6 +14,7 @@ from ledger.types import (
     CertificateRecord,
     CertificateRequest,
     CertificateStatus,
+    ComplianceCondition,
     LicenceRecord,
     MemberRecord,
     MemberStatus,
@@ -56,6 +57,13 @@ def test_the_role_bits_are_those_of_roles_sol() -> None:
     assert {role.name: int(role) for role in Role} == bits
     assert Role.holders() == Role.MERCHANT | Role.BANK
     assert (Role.REGISTRAR | Role.BANK).names == ["registrar", "bank"]
+
+
+def test_the_compliance_conditions_are_those_of_compliance_conditions_sol() -> None:
+    text = (TYPES / "ComplianceConditions.sol").read_text()
+    bits = {name: 1 << int(shift) for name, shift in re.findall(r"constant (\w+) = 1 << (\d+);", text)}
+    assert {condition.name: int(condition) for condition in ComplianceCondition} == bits
+    assert (ComplianceCondition.HOLDER_CHANGE | ComplianceCondition.ALWAYS).labels == ["holder change", "always"]
 
 
 def test_keys_and_labels_spell_each_member_one_way() -> None:
