@@ -236,7 +236,7 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
 
     now = chain_time(ledger.w3)
     terms = bytes(keccak(text="Development licence: analytics of container movements, no resale."))
-    licence = grant_licence(ledger, cid, "development", "merchant-b", terms, start=now, end=now + YEAR,
+    licence = grant_licence(ledger, cid, "development", "merchant-b", terms, end=now + YEAR,
                             as_="merchant-a")
     step("merchant-a", "licenses", f"licensed the development right to merchant-b for a year "
          f"(licence {licence.licence.licence_id}, non-exclusive)", licence.written.tx_hash, licence.written.block)

@@ -177,6 +177,11 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         PledgeRecord storage record = _asPledgee(pledgeId);
         if (block.timestamp < record.maturity) revert PledgesNotMatured(pledgeId, record.maturity);
         _checkRealisation(pledgeId, record.pledgor, realisation_, nonce, deadline, signature);
+        // A buyer other than the pledgee is a new recipient of the data: the modules judge it as they judged the
+        // pledgee (where the data may go, who may receive personal information), never by the holder cap.
+        if (realisation_.buyer != msg.sender) {
+            _compliance.checkPledge(record.certificateId, record.right, record.pledgor, realisation_.buyer);
+        }
         uint256 taken = _sharesToTake(pledgeId, record);
 
         _recordRealisation(pledgeId, record, realisation_, taken);

@@ -8,11 +8,13 @@ import json
 from typer.testing import CliRunner
 
 from cli.main import app
+from ledger.types import Right
 from tests.finance.support import (  # noqa: F401 - fixtures
     FinanceChain,
     chain_fixture,
     finance_chain_fixture,
     issued_certificate,
+    lag_holder_count,
 )
 
 runner = CliRunner()
@@ -92,6 +94,9 @@ def test_sync_holders_sets_lagging_counts_through_the_timelock(chain: FinanceCha
     assert _dal(chain, "--as", "admin", "compliance", "sync-holders") == {"changes": [], "state": "up to date"}
     _dal(chain, "--as", "merchant-a", "rights", "transfer", certificate_id, "--right", "holding",
          "--to", "merchant-b", "--shares", "10")
+    # The Rights contract reported the transfer; a count set wrong is what sync-holders repairs.
+    assert _dal(chain, "--as", "admin", "compliance", "sync-holders") == {"changes": [], "state": "up to date"}
+    lag_holder_count(chain.context(), int(certificate_id), Right.HOLDING, 1)
     synced = _dal(chain, "--as", "admin", "compliance", "sync-holders", certificate_id)
     assert isinstance(synced, dict) and synced["state"] == "executed"
     assert synced["changes"] == [{"certificate": int(certificate_id), "right": "holding", "counted": 1, "holders": 2}]

@@ -443,3 +443,30 @@ def test_the_ledgers_own_transfers_licences_and_pledges_are_judged_by_the_module
     deadline = ledger.now() + DAY
     signature = ledger.consent_signature("merchant_a", "bank", pledge_terms, 0, deadline)
     ledger.reverts(ledger.pledges.functions.recordPledge(pledge_terms, 0, deadline, signature), "bank", *bank)
+
+
+def test_a_realisations_buyer_is_judged_where_the_data_may_go_but_the_pledgee_is_not_judged_again(
+    ledger: Ledger,
+) -> None:
+    c = compliance(ledger).functions
+    module = jurisdiction(ledger)
+    put_in_force(ledger, module)
+    issued = ledger.issue()
+    for member, code in (("bank", b"CN"), ("bank_b", b"CN"), ("merchant_c", b"US")):
+        ledger.send(c.setJurisdiction(ledger.address(member), code), "admin")
+    ledger.send(c.setCertificateFlags(issued, True, False), "registrar")
+    ledger.send(c.setJurisdictionAllowed(issued, b"CN", True), "registrar")
+    first = ledger.record_pledge("merchant_a", "bank", issued, shares=1_000, maturity=ledger.now() + DAY)
+    second = ledger.record_pledge("merchant_a", "bank", issued, right=OPERATION, shares=1_000,
+                                  maturity=ledger.now() + DAY)
+    ledger.advance(2 * DAY)
+    receipt_refused = ("ComplianceJurisdictionNotAllowed", module.address, issued, ledger.address("merchant_c"), b"US")
+    ledger.reverts(
+        ledger.pledges.functions.realisePledge(first, (1, ledger.address("merchant_c"), 10**6, b"\x01" * 32), 0, 0, b""),
+        "bank", *receipt_refused,
+    )
+    ledger.realise(first, "bank", buyer="bank_b")
+    # The registrar withdraws CN: the pledgee itself still takes the collateral (the pledge must have an end).
+    ledger.send(c.setJurisdictionAllowed(issued, b"CN", False), "registrar")
+    ledger.realise(second, "bank")
+    assert ledger.shares(issued, OPERATION, "bank") == 1_000
