@@ -15,6 +15,7 @@ from web3.contract import Contract
 
 from ledger.chain.artifacts import load_artifact
 from ledger.chain.compiler import DEPLOYED_CONTRACTS
+from ledger.numbers import registration_number
 from ledger.store.read_model import (
     Certificate,
     CertificateVersion,
@@ -89,7 +90,7 @@ class Story:
         for account, roles, name in ((self.registrar, REGISTRAR, "深圳数据交易所"), (self.merchant_a, MERCHANT, "A"),
                                      (self.merchant_b, MERCHANT, "B"), (self.bank, BANK, "Bank")):
             self.send(consortium.functions.addMember(account, keccak(text=account), name, roles), self.admin)
-        receipt = self.send(certificates.functions.submit(self.registrar, keccak(text="v1 draft")), self.merchant_a)
+        receipt = self.send(certificates.functions.submit(self.registrar, (keccak(text="v1 draft"), 7, 0)), self.merchant_a)
         (submitted,) = certificates.events.CertificateSubmitted().process_receipt(receipt)
         cid = int(submitted["args"]["certificateId"])
         self.send(certificates.functions.returnForCorrection(cid, keccak(text="fix")), self.registrar)
@@ -97,13 +98,14 @@ class Story:
         self.send(certificates.functions.accept(cid), self.registrar)
         self.send(certificates.functions.publicize(cid, self.now() + 60), self.registrar)
         self.advance(61)
-        self.send(certificates.functions.issue(cid, f"DEX-{cid}-{uuid.uuid4().hex[:6]}", self.now() + 10**8),
-                  self.registrar)
+        serial = f"{uuid.uuid4().int % 10**12:012d}"
+        terms = (registration_number("DEX", serial), f"DEX-{cid}-{serial}", self.now() + 10**8, 7)
+        self.send(certificates.functions.issue(cid, terms), self.registrar)
         self.send(rights.functions.transferShares(cid, OPERATION, self.merchant_b, 2_500), self.merchant_a)
         terms = (self.merchant_b, keccak(text="terms"), self.now(), self.now() + 10**6, False, True)
         self.send(rights.functions.grantLicence(cid, DEVELOPMENT, terms), self.merchant_a)
-        self.send(certificates.functions.requestChange(cid, keccak(text="v2")), self.merchant_a)
-        self.send(certificates.functions.approveRequest(cid), self.registrar)
+        self.send(certificates.functions.requestChange(cid, keccak(text="v2"), []), self.merchant_a)
+        self.send(certificates.functions.approveRequest(cid, f"DEX-{cid}-{serial}-2"), self.registrar)
         self.send(consortium.functions.suspendMember(self.merchant_b, keccak(text="audit")), self.admin)
         self.send(consortium.functions.reinstateMember(self.merchant_b), self.admin)
         self._pledge(cid, pledges)
@@ -253,8 +255,8 @@ def test_reconcile_reports_a_catalog_entry_that_differs_from_its_certificate(sui
 
     assert catalog_drift() == [f"certificate {cid}"]  # the chain still carries keccak("v2")
     certificates = contracts["Certificates"]
-    story.send(certificates.functions.requestChange(cid, record_hash(first)), story.merchant_a)
-    story.send(certificates.functions.approveRequest(cid), story.registrar)
+    story.send(certificates.functions.requestChange(cid, record_hash(first), []), story.merchant_a)
+    story.send(certificates.functions.approveRequest(cid, f"DEX-{cid}-restored"), story.registrar)
     assert catalog_drift() == []
     with Session(store) as session:
         add_catalog_version(session, parse_catalog_entry(dict(entry, name="edited off chain")), entry_id=entry_id)
