@@ -122,11 +122,6 @@ def registered(connection: Connection, event: LoggedEvent) -> None:
     link_certificate(connection, event, int(event.args["certificateId"]))
 
 
-@handles("Certificates", "MinimumNoticeSet")
-def minimum_notice_set(connection: Connection, event: LoggedEvent) -> None:
-    """A registrar's minimum notice: kept in the event log only (the contract holds the value)."""
-
-
 @handles("Certificates", "CertificateRejected")
 def rejected(connection: Connection, event: LoggedEvent) -> None:
     _change(connection, event, status="rejected", last_reason_hash=event.args["reasonHash"])

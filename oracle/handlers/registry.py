@@ -58,6 +58,9 @@ LOG_ONLY: Final = frozenset(
         ("Consortium", "ReplicaSeeded"),
         ("Consortium", "TimelockChanged"),
         ("Pledges", "EIP712DomainChanged"),
+        ("Certificates", "EIP712DomainChanged"),
+        # A registrar's minimum notice: the contract holds the value; the event log keeps the history.
+        ("Certificates", "MinimumNoticeSet"),
         *(
             (contract, event)
             for contract in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors")

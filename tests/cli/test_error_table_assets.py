@@ -90,7 +90,7 @@ WRONG_CASE = "0x70997970c51812dc3a010c7d01b50e0d17dc79C8"  # registrar's address
 CASES: list[tuple[list[str], str]] = [
     (["asset", "show", "99"], "certificate 99 does not exist; see the certificates with `dal asset list`"),
     (["--as", "registrar", "asset", "accept", "99"], "certificate 99 does not exist"),
-    (["asset", "show", "SZDEX-404"], "no certificate was issued under number 'SZDEX-404'; check it"),
+    (["asset", "show", "SZDEX-404"], "no certificate carries number 'SZDEX-404'; check it, or give the certificate id"),
     (["asset", "show", "nobody:SZDEX-1"], "no account or member named 'nobody' for the registrar"),
     (["--as", "merchant-a", "asset", "apply", "FILES/bad.json", "--registrar", "registrar"],
      "FILES/bad.json: field 'contains_personal_data': expected true or false, got 'no'"),
