@@ -37,6 +37,7 @@ from ledger.chain.compiler import DEPLOYED_CONTRACTS
 from ledger.chain.deploy import deploy_suite
 from ledger.chain.node import LocalNode, free_port
 from ledger.consent import CONSENT_TYPES, DOMAIN_NAME, DOMAIN_VERSION, EXTENSION_TYPES
+from ledger.numbers import registration_number
 
 JSON_PATH = ROOT / "bench" / "gas-report.json"
 MARKDOWN_PATH = ROOT / "bench" / "gas-report.md"
@@ -237,7 +238,7 @@ class Scenario:
 
         # Review and public notice.
         receipt = self.send(
-            certificates.submit(registrar, keccak(text="catalog v1 draft")), "merchant_a", "submit"
+            certificates.submit(registrar, (keccak(text="catalog v1 draft"), 7, 0)), "merchant_a", "submit"
         )
         certificate_id = int(
             self.event(receipt, "Certificates", "CertificateSubmitted")["certificateId"]
@@ -260,28 +261,33 @@ class Scenario:
             certificates.object(certificate_id, keccak(text="objection")), "auditor", "object"
         )
         self.send(
-            certificates.resolveObjection(certificate_id, START + 20 * DAY), "registrar", "resolve"
+            certificates.resolveObjection(certificate_id, START + 20 * DAY, keccak(text="resolved")),
+            "registrar",
+            "resolve",
         )
         self.set_time(START + 20 * DAY + 1)
         self.send(
-            certificates.issue(certificate_id, "SZDEX-2030-000001", START + 5 * YEAR),
+            certificates.issue(
+                certificate_id,
+                (registration_number("SZDEX", "203000000001"), "SZDEX-2030-000001", START + 5 * YEAR, 7),
+            ),
             "registrar",
             "issue",
         )
 
         # After issue.
         self.send(
-            certificates.requestChange(certificate_id, keccak(text="catalog v2")),
+            certificates.requestChange(certificate_id, keccak(text="catalog v2"), []),
             "merchant_a",
             "change_request",
         )
-        self.send(certificates.approveRequest(certificate_id), "registrar", "change")
+        self.send(certificates.approveRequest(certificate_id, "SZDEX-2030-000001-2"), "registrar", "change")
         self.send(
-            certificates.requestRenewal(certificate_id, START + 8 * YEAR),
+            certificates.requestRenewal(certificate_id, START + 8 * YEAR, []),
             "merchant_a",
             "renew_request",
         )
-        self.send(certificates.approveRequest(certificate_id), "registrar", "renew")
+        self.send(certificates.approveRequest(certificate_id, "SZDEX-2030-000001-3"), "registrar", "renew")
         self.send(
             certificates.suspend(certificate_id, keccak(text="dispute")), "registrar", "suspend"
         )
@@ -366,7 +372,7 @@ class Scenario:
         registrar = self.address("registrar")
         hashes = [keccak(text=f"batch catalog {index}") for index in range(BATCH)]
         receipt = self.send(
-            certificates.submitBatch(registrar, hashes), "merchant_a", "submit_batch", BATCH
+            certificates.submitBatch(registrar, [(h, 7, 0) for h in hashes]), "merchant_a", "submit_batch", BATCH
         )
         first = int(self.event(receipt, "Certificates", "CertificateSubmitted")["certificateId"])
         ids = list(range(first, first + BATCH))
@@ -379,7 +385,13 @@ class Scenario:
         self.set_time(now + 10 * DAY)
         numbers = [f"SZDEX-2031-{index:06d}" for index in range(BATCH)]
         self.send(
-            certificates.issueBatch(ids, numbers, [now + 5 * YEAR] * BATCH),
+            certificates.issueBatch(
+                ids,
+                [
+                    (registration_number("SZDEX", f"2031{index:08d}"), number, now + 5 * YEAR, 7)
+                    for index, number in enumerate(numbers)
+                ],
+            ),
             "registrar",
             "issue_batch",
             BATCH,
