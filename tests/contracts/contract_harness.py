@@ -309,8 +309,10 @@ class Ledger:
         requested_expiry: int = 0,
         deadline: int | None = None,
         nonce: int | None = None,
+        signer: str | None = None,
     ) -> tuple[str, int, bytes]:
-        """``holder``'s ``HolderConsent`` tuple to ``requester``'s request on the certificate."""
+        """``holder``'s ``HolderConsent`` tuple to ``requester``'s request on the certificate, signed by
+        ``signer`` (default: the holder itself; the owner of a contract wallet signs for it)."""
         deadline = deadline if deadline is not None else self.now() + DAY
         if nonce is None:
             nonce = int(self.certificates.functions.requestNonce(certificate_id).call())
@@ -330,7 +332,7 @@ class Ledger:
             "chainId": self.w3.eth.chain_id,
             "verifyingContract": self.certificates.address,
         }
-        signed = self.keys[holder].sign_typed_data(
+        signed = self.keys[signer or holder].sign_typed_data(
             domain, {"CertificateRequestConsent": REQUEST_CONSENT_TYPES}, message
         )
         return (self.address(holder), deadline, bytes(signed.signature))

@@ -143,6 +143,8 @@ class EventReplay:
         """An independent copy, to restart from the same point."""
         clone = copy.copy(self)
         clone.state = copy.deepcopy(self.state)
+        # Blocks from here on are mined again after a revert, with other times: forget them.
+        clone._block_times = {number: time for number, time in self._block_times.items() if number < self.next_block}
         return clone
 
     def catch_up(self) -> int:

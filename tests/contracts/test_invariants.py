@@ -89,6 +89,7 @@ class Model:
     last_pledge: dict[tuple[int, int, str], int] = field(default_factory=lambda: defaultdict(int))
     pledges: dict[int, PledgeModel] = field(default_factory=dict)
     licences: dict[int, LicenceModel] = field(default_factory=dict)
+    disputed: dict[int, bool] = field(default_factory=dict)
 
     def role_error(self, name: str, mask: int) -> str | None:
         roles = SIGNERS[name][1]
@@ -461,6 +462,33 @@ class LedgerMachine(RuleBasedStateMachine):
         if self.attempt(c.requestChange(cid, keccak(text=f"catalog {cid} {label}"), []), who, error):
             self.changes += 1
             self.attempt(c.approveRequest(cid, f"CHANGE-{cid}-{self.changes}"), "registrar", None)
+
+    @rule(index=st.integers(0, 1))
+    def dispute(self, index: int) -> None:
+        """An objection registered after issue (异议登记) flags the certificate, whatever else happens, until the
+        registrar resolves it; it is lodged only on an issued or suspended certificate."""
+        m = self.model
+        cid = self.ctx.certificates[index]
+        c = self.ledger.certificates.functions
+        if m.disputed.get(cid, False):
+            if self.attempt(c.resolveDispute(cid, keccak(text="resolved")), "registrar", None):
+                m.disputed[cid] = False
+            return
+        error = None if m.status[cid] in (ISSUED, SUSPENDED) else "CertificatesInvalidStatus"
+        objector = self.ledger.address("merchant_c")
+        if self.attempt(c.lodgeObjection(cid, objector, keccak(text="objection")), "registrar", error):
+            m.disputed[cid] = True
+
+    @rule(code=st.integers(1, 4))
+    def refuse_application(self, code: int) -> None:
+        """A fresh application refused at review (不予登记) is final; the replay rebuilds it as refused."""
+        c = self.ledger.certificates.functions
+        self.changes += 1
+        application = (keccak(text=f"refused {self.changes}"), 7, 0)
+        if self.attempt(c.submit(self.ledger.address("registrar"), application), "merchant_a", None):
+            certificate_id = int(c.certificateCount().call())
+            self.attempt(c.refuse(certificate_id, code, keccak(text="refused")), "registrar", None)
+            self.attempt(c.accept(certificate_id), "registrar", "CertificatesInvalidStatus")
 
     @rule(name=st.sampled_from(TOGGLED_MEMBERS))
     def toggle_member(self, name: str) -> None:

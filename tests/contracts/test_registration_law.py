@@ -5,6 +5,7 @@ and separation of duties. Every refusal is asserted with its exact custom error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from contract_harness import (
@@ -19,6 +20,7 @@ from contract_harness import (
     Ledger,
 )
 from eth_utils.crypto import keccak
+from web3.contract import Contract
 
 from ledger.numbers import check_character, registration_number
 
@@ -495,3 +497,27 @@ def test_a_consent_signed_in_python_is_the_one_the_contract_checks(ledger: Ledge
     assert record(ledger, certificate_id)["pendingRequest"] == RENEWAL
     ledger.reverts(c.requestRenewal(certificate_id, expiry, [consent]), "merchant_b", "CertificatesRequestPending",
                    certificate_id, RENEWAL)
+
+
+def test_a_wallets_consent_binds_the_wallet_it_names(
+    ledger: Ledger, deploy_wallet: Callable[[str], Contract]
+) -> None:
+    """A contract wallet consents through ERC-1271; its owner's signature for one wallet does not stand for a
+    sibling wallet, because the consent names the holder."""
+    c = ledger.certificates.functions
+    r = ledger.rights.functions
+    first, second = deploy_wallet("merchant_c"), deploy_wallet("merchant_c")
+    for wallet, name in ((first, "Wallet one"), (second, "Wallet two")):
+        ledger.send(ledger.consortium.functions.addMember(wallet.address, keccak(text=name), name, MERCHANT),
+                    "admin")
+    certificate_id = ledger.issue()
+    ledger.send(r.transferShares(certificate_id, HOLDING, first.address, 3_000), "merchant_a")
+    ledger.send(r.transferShares(certificate_id, HOLDING, second.address, 3_000), "merchant_a")
+    catalog = keccak(text="wallets")
+    for_first = ledger.request_consent(first.address, "merchant_a", certificate_id, CHANGE, catalog,
+                                       signer="merchant_c")
+    as_second = (second.address, for_first[1], for_first[2])
+    ledger.reverts(c.requestChange(certificate_id, catalog, [as_second]), "merchant_a", "CertificatesInvalidConsent",
+                   second.address)
+    receipt = ledger.send(c.requestChange(certificate_id, catalog, [for_first]), "merchant_a")
+    assert ledger.events(receipt, "Certificates", "CertificateChangeRequested")[0]["consenting"] == (first.address,)
