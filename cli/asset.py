@@ -475,15 +475,21 @@ def import_(
         "--concurrency", min=1, help="Most transactions in flight (default: sized from the chain's block time).")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1,
                                             help="Applications per transaction (one submitBatch call).")] = 100,
+    rights: RightsOption = None,
+    authorised_until: Annotated[str | None, typer.Option(
+        "--authorised-until", metavar="WHEN", help="When the authorisation of the data's source ends, for every "
+        "application (default: none declared).")] = None,
 ) -> None:
     """Apply for many certificates at once (a merchant acts): every file is checked first, the applications
     go in batch calls signed here and sent concurrently, every receipt is checked, and a rerun skips what
     is done."""
     state = current()
     ledger = state.ledger()
+    until = parse_chain_moment(ledger, authorised_until, what="--authorised-until") if authorised_until else None
     with state.out.progress("applying", None) as update:
         report = registration.import_catalogs(
-            ledger, path, registrar=registrar, concurrency=concurrency, batch_size=batch_size, on_progress=update
+            ledger, path, registrar=registrar, rights=_rights(rights), authorised_until=until,
+            concurrency=concurrency, batch_size=batch_size, on_progress=update,
         )
     items = [
         {"source": item.source, "certificate_id": item.certificate_id, "state": item.state,

@@ -154,3 +154,18 @@ def test_a_registered_objection_makes_verify_answer_not_lendable_until_resolved(
     resolved = _dal(env, "--as", "registrar", "asset", "resolve-dispute", cert, "--reason", "claim withdrawn")
     assert resolved["disputed"] is False
     assert _dal(env, "verify", cert)["disputed"] is False
+
+
+def test_a_bulk_import_claims_the_rights_it_is_told(workflow_env: dict[str, str], tmp_path: Path) -> None:
+    folder = tmp_path / "catalogs"
+    folder.mkdir()
+    for index in range(2):
+        write_catalog(folder, f"asset-{index}.json", name=f"Bulk {index}")
+    report = _dal(workflow_env, "--as", "merchant-a", "asset", "import", str(folder), "--registrar", "registrar",
+                  "--rights", "development,operation", "--authorised-until", "4y")
+    for item in report["items"]:
+        shown = _dal(workflow_env, "asset", "show", str(item["certificate_id"]))
+        assert shown["rights_claimed"] == "development, operation"
+        assert shown["authorised_until"] is not None
+    assert "unknown right 'mining'" in _refused(workflow_env, "--as", "merchant-a", "asset", "import", str(folder), "--registrar",
+                                  "registrar", "--rights", "mining")
