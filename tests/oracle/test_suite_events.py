@@ -101,7 +101,12 @@ class Story:
         serial = f"{uuid.uuid4().int % 10**12:012d}"
         terms = (registration_number("DEX", serial), f"DEX-{cid}-{serial}", self.now() + 10**8, 7)
         self.send(certificates.functions.issue(cid, terms), self.registrar)
-        self.send(rights.functions.transferShares(cid, OPERATION, self.merchant_b, 2_500), self.merchant_a)
+        moved = self.send(rights.functions.transferShares(cid, OPERATION, self.merchant_b, 2_500), self.merchant_a)
+        movement = (self.merchant_a, self.merchant_b, OPERATION, 2_500, bytes(moved["transactionHash"]))
+        self.send(certificates.functions.registerTransfer(cid, movement, f"ZY-{serial}"), self.registrar)
+        self.send(certificates.functions.lodgeObjection(cid, self.merchant_b, keccak(text="objection")),
+                  self.registrar)
+        self.registration_number = terms[0]
         terms = (self.merchant_b, keccak(text="terms"), self.now(), self.now() + 10**6, False, True)
         self.send(rights.functions.grantLicence(cid, DEVELOPMENT, terms), self.merchant_a)
         self.send(certificates.functions.requestChange(cid, keccak(text="v2"), []), self.merchant_a)
@@ -152,6 +157,9 @@ def test_the_suite_events_rebuild_the_read_model_and_reconcile_clean(
 
     (certificate,) = _rows(store, Certificate, certificate_id=cid)
     assert (certificate["status"], certificate["version"], certificate["holder"]) == ("issued", 2, story.merchant_a)
+    assert (certificate["registration_number"], certificate["rights_claimed"], certificate["rights_granted"],
+            certificate["authorised_until"], certificate["disputed"]) == (story.registration_number, 7, 7, 0, True)
+    assert certificate["number"].endswith("-2")  # re-issued under a new number at the change
     assert certificate["catalog_hash"] == "0x" + keccak(text="v2").hex()
     versions = sorted((v["version"], v["catalog_hash"]) for v in _rows(store, CertificateVersion, certificate_id=cid))
     assert versions == [(1, "0x" + keccak(text="v1").hex()), (2, "0x" + keccak(text="v2").hex())]
