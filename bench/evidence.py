@@ -33,6 +33,7 @@ from ledger.chain.node import LocalNode, free_port
 from ledger.config import load_profile
 from ledger.context import LedgerContext
 from ledger.evidence import check_evidence, load_evidence, save_evidence
+from ledger.numbers import registration_number
 from ledger.pledges import record_pledge, sign_consent
 from ledger.rights import transfer_shares
 from ledger.verify import verify_certificate
@@ -52,13 +53,15 @@ def prepare(ctx: LedgerContext, pledges: int) -> int:
     for name, roles in MEMBERS.items():
         ctx.send("Consortium", "addMember", ctx.address_of(name), keccak(text=f"USCC:{name}"), name.title(), roles,
                  as_="admin")
-    ctx.send("Certificates", "submit", ctx.address_of("registrar"), keccak(text="bench catalog"), as_="merchant-a")
+    ctx.send("Certificates", "submit", ctx.address_of("registrar"), (keccak(text="bench catalog"), 7, 0),
+             as_="merchant-a")
     certificate_id = int(ctx.call("Certificates", "certificateCount"))
     ctx.send("Certificates", "accept", certificate_id, as_="registrar")
     ctx.send("Certificates", "publicize", certificate_id, _now(ctx) + 60, as_="registrar")
     ctx.w3.provider.make_request("evm_increaseTime", [61])  # type: ignore[arg-type]
     ctx.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
-    ctx.send("Certificates", "issue", certificate_id, "SZDEX-BENCH-1", _now(ctx) + 5 * 365 * DAY, as_="registrar")
+    terms = (registration_number("SZDEX", f"2026{certificate_id:08d}"), "SZDEX-BENCH-1", _now(ctx) + 5 * 365 * DAY, 7)
+    ctx.send("Certificates", "issue", certificate_id, terms, as_="registrar")
     transfer_shares(ctx, certificate_id, "holding", "merchant-b", 2000, as_="merchant-a")
     transfer_shares(ctx, certificate_id, "holding", "merchant-c", 1000, as_="merchant-a")
     for index in range(pledges):

@@ -37,6 +37,7 @@ from ledger.chain.compiler import DEPLOYED_CONTRACTS
 from ledger.chain.deploy import deploy_suite
 from ledger.chain.node import LocalNode, free_port
 from ledger.consent import CONSENT_TYPES, DOMAIN_NAME, DOMAIN_VERSION, EXTENSION_TYPES
+from ledger.numbers import registration_number
 
 JSON_PATH = ROOT / "bench" / "gas-report.json"
 MARKDOWN_PATH = ROOT / "bench" / "gas-report.md"
@@ -58,18 +59,19 @@ BATCH = 100
 #: What each operation is, for the readable table.
 DESCRIPTIONS: dict[str, str] = {
     "member_add": "admit a member (admin; copied to the four ledger contracts)",
-    "submit": "apply for a certificate (merchant)",
+    "submit": "apply for a certificate, claiming rights and declaring the source authorisation (merchant)",
     "return": "return the application for correction (registrar)",
     "resubmit": "resubmit with a corrected catalog hash (holder)",
     "accept": "accept the application (registrar)",
     "publicize": "publish it with a notice deadline (registrar)",
     "object": "object during the notice (any member)",
-    "resolve": "resolve the objection with a new deadline (registrar)",
-    "issue": "issue with a number and expiry, minting 10,000 shares of each of the three rights",
-    "change_request": "apply for a change of the catalog entry (holder)",
-    "change": "approve the change: version + 1, old hash kept (registrar)",
-    "renew_request": "apply for renewal (holder)",
-    "renew": "approve the renewal (registrar)",
+    "resolve": "resolve the objection with a reason and a new deadline (registrar)",
+    "issue": "issue with a checked registration number and a certificate number, each unique across the "
+             "consortium, minting 10,000 shares of each right granted (here all three)",
+    "change_request": "apply for a change of the catalog entry (a holder of more than half, alone)",
+    "change": "approve the change: version + 1, old hash kept, re-issued under a new number (registrar)",
+    "renew_request": "apply for renewal (a holder of more than half, alone)",
+    "renew": "approve the renewal, re-issued under a new number (registrar)",
     "suspend": "suspend for a dispute (registrar)",
     "reinstate": "reinstate (registrar)",
     "transfer": "transfer shares of a right to a member holding none of this certificate yet",
@@ -242,7 +244,7 @@ class Scenario:
 
         # Review and public notice.
         receipt = self.send(
-            certificates.submit(registrar, keccak(text="catalog v1 draft")), "merchant_a", "submit"
+            certificates.submit(registrar, (keccak(text="catalog v1 draft"), 7, 0)), "merchant_a", "submit"
         )
         certificate_id = int(
             self.event(receipt, "Certificates", "CertificateSubmitted")["certificateId"]
@@ -265,28 +267,33 @@ class Scenario:
             certificates.object(certificate_id, keccak(text="objection")), "auditor", "object"
         )
         self.send(
-            certificates.resolveObjection(certificate_id, START + 20 * DAY), "registrar", "resolve"
+            certificates.resolveObjection(certificate_id, START + 20 * DAY, keccak(text="resolved")),
+            "registrar",
+            "resolve",
         )
         self.set_time(START + 20 * DAY + 1)
         self.send(
-            certificates.issue(certificate_id, "SZDEX-2030-000001", START + 5 * YEAR),
+            certificates.issue(
+                certificate_id,
+                (registration_number("SZDEX", "203000000001"), "SZDEX-2030-000001", START + 5 * YEAR, 7),
+            ),
             "registrar",
             "issue",
         )
 
         # After issue.
         self.send(
-            certificates.requestChange(certificate_id, keccak(text="catalog v2")),
+            certificates.requestChange(certificate_id, keccak(text="catalog v2"), []),
             "merchant_a",
             "change_request",
         )
-        self.send(certificates.approveRequest(certificate_id), "registrar", "change")
+        self.send(certificates.approveRequest(certificate_id, "SZDEX-2030-000001-2"), "registrar", "change")
         self.send(
-            certificates.requestRenewal(certificate_id, START + 8 * YEAR),
+            certificates.requestRenewal(certificate_id, START + 8 * YEAR, []),
             "merchant_a",
             "renew_request",
         )
-        self.send(certificates.approveRequest(certificate_id), "registrar", "renew")
+        self.send(certificates.approveRequest(certificate_id, "SZDEX-2030-000001-3"), "registrar", "renew")
         self.send(
             certificates.suspend(certificate_id, keccak(text="dispute")), "registrar", "suspend"
         )
@@ -378,7 +385,7 @@ class Scenario:
         registrar = self.address("registrar")
         hashes = [keccak(text=f"batch catalog {index}") for index in range(BATCH)]
         receipt = self.send(
-            certificates.submitBatch(registrar, hashes), "merchant_a", "submit_batch", BATCH
+            certificates.submitBatch(registrar, [(h, 7, 0) for h in hashes]), "merchant_a", "submit_batch", BATCH
         )
         first = int(self.event(receipt, "Certificates", "CertificateSubmitted")["certificateId"])
         ids = list(range(first, first + BATCH))
@@ -391,7 +398,13 @@ class Scenario:
         self.set_time(now + 10 * DAY)
         numbers = [f"SZDEX-2031-{index:06d}" for index in range(BATCH)]
         self.send(
-            certificates.issueBatch(ids, numbers, [now + 5 * YEAR] * BATCH),
+            certificates.issueBatch(
+                ids,
+                [
+                    (registration_number("SZDEX", f"2031{index:08d}"), number, now + 5 * YEAR, 7)
+                    for index, number in enumerate(numbers)
+                ],
+            ),
             "registrar",
             "issue_batch",
             BATCH,
@@ -454,9 +467,15 @@ def render_markdown(gas: dict[str, int]) -> str:
         "- A licence grant compares itself with the exclusive licences of its group only, so",
         "  its cost does not grow with earlier non-exclusive licences; `license_revoke` is one",
         "  write however large the revoked subtree (revocation is lazy).",
-        "- Over target: `issue` by the proxy hop into Rights (its mint) and the stored number;",
+        "- The registration law costs storage: `submit` writes the rights claimed and the",
+        "  authorisation's end (one slot); `issue` stores the registration number and reserves it",
+        "  and the certificate number across the consortium (three slots) and checks the MOD 11-2",
+        "  character; `change` and `renew` reserve the new certificate number; a holder's first",
+        "  request on a certificate creates its request nonce and reads its shares from Rights.",
+        "- Over target: `issue` by the proxy hop into Rights (its mint) and the stored numbers;",
         "  `license` by the read of its group's exclusive licences (2,100 gas), the price of a",
-        "  grant whose cost stays flat with thousands of sibling licences.",
+        "  grant whose cost stays flat with thousands of sibling licences; `transfer` by the",
+        "  compliance modules' check on every transfer.",
         "",
     ]
     return "\n".join(lines)

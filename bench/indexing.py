@@ -61,6 +61,7 @@ from ledger.chain.artifacts import load_artifact
 from ledger.chain.compiler import DEPLOYED_CONTRACTS
 from ledger.chain.deploy import deploy_suite
 from ledger.chain.node import LocalNode, free_port
+from ledger.numbers import registration_number
 from ledger.store.session import open_store
 from oracle.decoding import LogDecoder
 from oracle.indexer import Indexer
@@ -128,14 +129,15 @@ def prepare(w3: Web3, certificates: int, transfers: int, per_block: int) -> tupl
     _send_all(w3, [(consortium.functions.addMember(account, keccak(text=account), name, roles), admin)
                    for account, name, roles in ((registrar, "Exchange", REGISTRAR), (merchant_a, "A", MERCHANT),
                                                 (merchant_b, "B", MERCHANT))], per_block)
-    _send_all(w3, [(issuer.functions.submit(registrar, keccak(text=f"catalog {i}")), merchant_a)
+    _send_all(w3, [(issuer.functions.submit(registrar, (keccak(text=f"catalog {i}"), 7, 0)), merchant_a)
                    for i in range(certificates)], per_block)
     ids = range(1, certificates + 1)
     _send_all(w3, [(issuer.functions.accept(i), registrar) for i in ids], per_block)
     now = int(w3.eth.get_block("latest")["timestamp"])
     _send_all(w3, [(issuer.functions.publicize(i, now + 60), registrar) for i in ids], per_block)
     w3.provider.make_request("evm_increaseTime", [120])  # type: ignore[arg-type]
-    _send_all(w3, [(issuer.functions.issue(i, f"BENCH-{i}", now + 10**8), registrar) for i in ids], per_block)
+    _send_all(w3, [(issuer.functions.issue(i, (registration_number("BENCH", f"{i:08d}"), f"BENCH-{i}", now + 10**8, 7)),
+                    registrar) for i in ids], per_block)
     moves = []
     for n in range(transfers):
         certificate = 1 + n % certificates

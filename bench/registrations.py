@@ -57,8 +57,8 @@ from ledger.chain.sender import TxRequest
 
 GOAL_CERTIFICATES_PER_SECOND = 5_000
 
-_SUBMIT = keccak(text="submit(address,bytes32)")[:4]
-_SUBMIT_BATCH = keccak(text="submitBatch(address,bytes32[])")[:4]
+_SUBMIT = keccak(text="submit(address,(bytes32,uint8,uint64))")[:4]
+_SUBMIT_BATCH = keccak(text="submitBatch(address,(bytes32,uint8,uint64)[])")[:4]
 _IMPORT = keccak(text="importIssued((address,bytes32,string,uint64,uint64,uint64)[])")[:4]
 
 
@@ -92,7 +92,7 @@ def measure(count: int, batch: int, block_time: float, gas_limit: int, single: i
             return [keccak(text=f"{label}:{index}") for index in range(size)]
 
         singles = [
-            TxRequest(to=certificates, data=_SUBMIT + abi_encode(["address", "bytes32"], [registrar.address, h]),
+            TxRequest(to=certificates, data=_SUBMIT + abi_encode(["address", "(bytes32,uint8,uint64)"], [registrar.address, (h, 7, 0)]),
                       label="application")
             for h in hashes("single", single)
         ]
@@ -101,7 +101,8 @@ def measure(count: int, batch: int, block_time: float, gas_limit: int, single: i
         chunks = [hashes(f"batch {start}", min(batch, count - start)) for start in range(0, count, batch)]
         batched = [
             TxRequest(to=certificates, label="applications",
-                      data=_SUBMIT_BATCH + abi_encode(["address", "bytes32[]"], [registrar.address, chunk]))
+                      data=_SUBMIT_BATCH + abi_encode(["address", "(bytes32,uint8,uint64)[]"],
+                                                     [registrar.address, [(h, 7, 0) for h in chunk]]))
             for chunk in chunks
         ]
         in_batches = count / _timed(bench, merchant, batched, block_time)

@@ -93,7 +93,7 @@ def _transfer(bench: Bench, account: LocalAccount) -> RequestFactory:
 
 # The ledger's suite, deployed once per bench by its admin, with a registrar admitted.
 _SUITES: dict[int, dict[str, str]] = {}
-_SUBMIT_SELECTOR = keccak(text="submit(address,bytes32)")[:4]
+_SUBMIT_SELECTOR = keccak(text="submit(address,(bytes32,uint8,uint64))")[:4]
 
 
 def _admit(bench: Bench, consortium: str, account: str, roles: int, name: str) -> None:
@@ -127,7 +127,8 @@ def _submit(bench: Bench, account: LocalAccount) -> RequestFactory:
     tag = account.address.lower()
 
     def request(index: int) -> TxRequest:
-        data = _SUBMIT_SELECTOR + abi_encode(["address", "bytes32"], [registrar, keccak(text=f"{tag}:{index}")])
+        application = (keccak(text=f"{tag}:{index}"), 7, 0)
+        data = _SUBMIT_SELECTOR + abi_encode(["address", "(bytes32,uint8,uint64)"], [registrar, application])
         return TxRequest(to=addresses["Certificates"], data=data, label=f"application {index}")
 
     return request

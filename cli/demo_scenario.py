@@ -80,6 +80,8 @@ __all__ = ["DEMO_CATALOG", "DEMO_NUMBER", "DEMO_STEPS", "DemoStep", "DemoSummary
 
 #: The certificate number the registrar issues in the scenario.
 DEMO_NUMBER = "SZDEX-2025-000123"
+#: The demo certificate's stable registration number (ISO 7064 MOD 11-2 check character last).
+DEMO_REGISTRATION_NUMBER = "SZDEX2025000001235"
 
 #: The catalog entry the merchant applies with.
 DEMO_CATALOG = CatalogEntryV2(
@@ -226,11 +228,12 @@ def run_demo(ledger: LedgerContext, on_step: Callable[[DemoStep], None] | None =
     step("local chain", "moves its clock", f"moved the chain's clock {_NOTICE_DAYS} days ahead, to {_when(now)}; "
          "no objection was raised")
 
-    issued = certificates.issue(ledger, ref, number=DEMO_NUMBER, expiry=chain_time(ledger.w3) + 5 * YEAR,
-                                as_="registrar")
+    issued = certificates.issue(ledger, ref, registration_number=DEMO_REGISTRATION_NUMBER, number=DEMO_NUMBER,
+                                expiry=chain_time(ledger.w3) + 5 * YEAR, as_="registrar")
     summary.number = DEMO_NUMBER
     expiry = issued.certificate.expiry
-    step("registrar", "issues", f"issued certificate {cid} as {DEMO_NUMBER}, in force until "
+    step("registrar", "issues", f"issued certificate {cid} as {DEMO_NUMBER} under registration number "
+         f"{DEMO_REGISTRATION_NUMBER}, in force until "
          f"{expiry:%Y-%m-%d}; merchant-a holds all of its three rights" if expiry else "issued it",
          issued.tx_hash, issued.block)
 

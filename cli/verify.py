@@ -61,6 +61,19 @@ def _readable(summary: dict[str, Any]) -> dict[str, Any]:
                   f"expires {table_time(summary['expiry']) if summary['expiry'] else 'never'}",
         "registrar": f"{summary['registrar']} ({'active' if summary['registrar_active'] else 'NOT ACTIVE'})",
         "holder of record": summary["holder"],
+        "registration": f"{summary['registration_number'] or 'no registration number'}; rights registered: "
+                        f"{', '.join(summary['rights_registered']) or 'none'}"
+                        f"{'; DISPUTED: an objection is registered and unresolved' if summary['disputed'] else ''}",
+        "transfers": _lines([
+            f"{row['shares']} {row['right']} shares {row['from']} -> {row['to']} ({row['transaction'][:10]}...): "
+            + (f"registered, voucher {row['voucher']}" if row["registered"] else "NOT registered")
+            for row in summary["transfers"]
+        ], "none"),
+        "licence registrations": _lines([
+            f"licence {row['licence']}: " + (f"registered, voucher {row['voucher']}" if row["registered"]
+                                            else "NOT registered")
+            for row in summary["licence_registrations"]
+        ], "none"),
         "catalog": f"version {summary['catalog_version']}, {summary['catalog_hash']}; "
                    f"store: {catalog['status']} ({catalog['detail']})",
         "holders": _lines(holders, "none"),

@@ -178,8 +178,11 @@ contract Rights is IRights, ERC165, SuiteContract {
     }
 
     /// @inheritdoc IRights
-    function mintIssued(uint256 certificateId, address holder) external onlyCaller(address(_certificates)) {
-        _mint(certificateId, holder);
+    function mintIssued(uint256 certificateId, address holder, uint8 rights)
+        external
+        onlyCaller(address(_certificates))
+    {
+        _mint(certificateId, holder, rights);
     }
 
     /// @inheritdoc IRights
@@ -540,16 +543,25 @@ contract Rights is IRights, ERC165, SuiteContract {
     }
 
     /// @dev The one write path of minting: 10,000 shares of each right to the holder at issue, one TransferBatch.
-    function _mint(uint256 certificateId, address holder) private {
+    /// @dev Mints all the shares of each right of the `rights` mask (bit `uint8(right)`) to `holder`, in one
+    /// `TransferBatch` listing those rights in order; the other rights exist for nobody.
+    function _mint(uint256 certificateId, address holder, uint8 rights) private {
         RightsStorage storage $ = _store();
         Position position = $.positions[certificateId][holder];
-        uint256[] memory ids = new uint256[](3);
-        uint256[] memory values = new uint256[](3);
+        uint256 count = 0;
         for (uint256 r = 0; r < 3; ++r) {
+            if (rights & (uint8(1) << r) != 0) ++count;
+        }
+        uint256[] memory ids = new uint256[](count);
+        uint256[] memory values = new uint256[](count);
+        uint256 index = 0;
+        for (uint256 r = 0; r < 3; ++r) {
+            if (rights & (uint8(1) << r) == 0) continue;
             Right right = Right(uint8(r));
             position = position.withShares(right, TOTAL_SHARES);
-            ids[r] = RightsTokenId.encode(certificateId, right);
-            values[r] = TOTAL_SHARES;
+            ids[index] = RightsTokenId.encode(certificateId, right);
+            values[index] = TOTAL_SHARES;
+            ++index;
         }
         $.positions[certificateId][holder] = position;
         emit TransferBatch(msg.sender, address(0), holder, ids, values);

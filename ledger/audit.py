@@ -37,7 +37,14 @@ from ledger.history import certificate_events, certificates_moved, named_events,
 from ledger.inputs import format_amount, resolve_party
 from ledger.members import event_log
 from ledger.parties import name_of
-from ledger.types import CertificateRequest, RealisationMethod, Right
+from ledger.types import (
+    ALL_RIGHTS,
+    CertificateRequest,
+    RealisationMethod,
+    RefusalReason,
+    Right,
+    rights_of,
+)
 
 __all__ = [
     "Acquisition",
@@ -68,6 +75,7 @@ _STATUS_AFTER: dict[str, CertificateStatus] = {
     "CertificateSuspended": CertificateStatus.SUSPENDED,
     "CertificateReinstated": CertificateStatus.ISSUED,
     "CertificateCancelled": CertificateStatus.CANCELLED,
+    "CertificateRefused": CertificateStatus.REFUSED,
 }
 
 
@@ -215,7 +223,10 @@ def _summary(
     n = names.label
     match event.event:
         case "CertificateSubmitted":
-            return f"{n(a['applicant'])} applied to {n(a['registrar'])} with catalog entry {_short(a['catalogHash'])}"
+            until = int(a.get("authorisedUntil", 0))
+            source = f", its source authorised until {_date(until)}" if until else ""
+            return (f"{n(a['applicant'])} applied to {n(a['registrar'])} with catalog entry {_short(a['catalogHash'])}, "
+                    f"claiming {_rights_words(int(a.get('rights', ALL_RIGHTS)))}{source}")
         case "CertificateReturned":
             return f"returned to the applicant for correction (reason {_short(a['reasonHash'])})"
         case "CertificateResubmitted":
@@ -227,24 +238,43 @@ def _summary(
         case "CertificateObjected":
             return f"{n(a['objector'])} objected (reason {_short(a['reasonHash'])})"
         case "CertificateObjectionResolved":
-            return f"objection resolved; the notice ends {_date(a['noticeDeadline'])}"
+            return (f"objection resolved (reason {_short(a['reasonHash'])}); the notice ends "
+                    f"{_date(a['noticeDeadline'])}")
+        case "CertificateRefused":
+            return (f"registration refused by the registrar (不予登记): {RefusalReason(int(a['reason'])).words} "
+                    f"(decision {_short(a['reasonHash'])})")
+        case "CertificateDisputed":
+            return (f"an objection by {n(a['objector'])} was registered through the registrar (异议登记); the "
+                    f"certificate is disputed (objection {_short(a['reasonHash'])})")
+        case "CertificateDisputeResolved":
+            return f"the registered objection was resolved (decision {_short(a['reasonHash'])}); no longer disputed"
+        case "CertificateReassigned":
+            return f"governance moved the certificate from suspended registrar {n(a['from'])} to {n(a['to'])}"
+        case "TransferRegistered":
+            return (f"the registrar registered the transfer of {_percent(int(a['shares']))} of the "
+                    f"{Right(int(a['right'])).label} right from {n(a['from'])} to {n(a['to'])} (转移登记, voucher "
+                    f"{a['voucher']}, transaction {_short(a['movement'])})")
+        case "LicenceRegistered":
+            return f"the registrar registered licence {a['licenceId']} (许可登记, licence voucher {a['voucher']})"
         case "CertificateRejected":
             return f"rejected by the registrar (reason {_short(a['reasonHash'])})"
         case "CertificateIssued":
-            return (f"issued by {n(a['registrar'])} as number {a['number']}, in force until {_date(a['expiry'])}; "
-                    f"all three rights go to {n(a['holder'])}")
+            return (f"issued by {n(a['registrar'])} under registration number {a['registrationNumber']} as "
+                    f"certificate {a['number']}, in force until {_date(a['expiry'])}; "
+                    f"{_rights_words(int(a['rights']))} registered, going to {n(a['holder'])}")
         case "CertificateChangeRequested":
-            return f"the holder applied to change the catalog entry to {_short(a['catalogHash'])}"
+            return f"{_askers(a, n)} applied to change the catalog entry to {_short(a['catalogHash'])}"
         case "CertificateRenewalRequested":
-            return f"the holder applied to renew it until {_date(a['expiry'])}"
+            return f"{_askers(a, n)} applied to renew it until {_date(a['expiry'])}"
         case "CertificateCancellationRequested":
-            return f"the holder applied for cancellation (reason {_short(a['reasonHash'])})"
+            return f"{_askers(a, n)} applied for cancellation (reason {_short(a['reasonHash'])})"
         case "CertificateRequestDeclined":
             return f"the registrar declined the {CertificateRequest(int(a['request'])).key} request"
         case "CertificateChanged":
-            return f"catalog entry changed: version {a['version']} is {_short(a['catalogHash'])}"
+            return (f"catalog entry changed: version {a['version']} is {_short(a['catalogHash'])}; re-issued as "
+                    f"certificate {a['number']}")
         case "CertificateRenewed":
-            return f"renewed until {_date(a['expiry'])}"
+            return f"renewed until {_date(a['expiry'])}; re-issued as certificate {a['number']}"
         case "CertificateSuspended":
             return f"suspended by the registrar (reason {_short(a['reasonHash'])})"
         case "CertificateReinstated":
@@ -288,6 +318,25 @@ def _summary(
         case "PledgeActConsented":
             return f"the pledgee of pledge {a['pledgeId']} consented to an act over its collateral ({_short(a['actHash'])})"
     return event.event
+
+
+def _rights_words(mask: int) -> str:
+    """The rights of a rights mask, in words: "the holding and development rights"."""
+    labels = [right.label for right in rights_of(mask)]
+    if len(labels) == len(Right):
+        return "all three rights"
+    if len(labels) == 1:
+        return f"the {labels[0]} right only"
+    return f"the {' and '.join(labels)} rights only"
+
+
+def _askers(args: Mapping[str, Any], n: Any) -> str:
+    """Who asked for a request on the certificate: the requester, and the holders who consented."""
+    requester = n(args["requester"]) if "requester" in args else "the holder"
+    consenting = [n(address) for address in args.get("consenting", ())]
+    if not consenting:
+        return f"{requester}, holding more than half of the leading right,"
+    return f"{requester}, with the signed consent of {', '.join(consenting)} (together more than half),"
 
 
 def _number(events: Iterable[ChainLog]) -> str | None:

@@ -28,11 +28,17 @@ A declined change leaves a row the chain never took; the next change request
 overwrites it.
 
 **Naming a certificate** (:func:`resolve`): a plain decimal number is the
-certificate id (``12``); ``REGISTRAR:NUMBER`` is the number a registrar (an
-account name or a ``0x`` address) issued it under (``registrar:SZDEX-2025-0001``);
-any other text is a certificate number, which must then be unique across
-registrars. A certificate number made only of digits must be written in the
-``REGISTRAR:NUMBER`` form.
+certificate id (``12``); any other text is its registration number or a
+certificate number it carries or carried (numbers are unique across the
+consortium, :mod:`ledger.numbers`); ``REGISTRAR:NUMBER`` names the number and
+checks that the registrar manages it. A number made only of digits must be
+written in the ``REGISTRAR:NUMBER`` form.
+
+**Rights and holders.** An application claims some of the three rights
+(all three unless told); the registrar grants a subset at issue, and only
+those rights exist. After issue, changes, renewals and cancellations are asked
+by holders of the leading right (:mod:`ledger.holders`), with the signed
+consents of other holders when the asker holds half or less.
 """
 
 from __future__ import annotations
@@ -57,12 +63,14 @@ from web3.types import TxReceipt
 from ledger.catalog import CatalogEntry, load_catalog_entry
 from ledger.chain.artifacts import load_artifact
 from ledger.chain.clock import DAY, as_datetime, chain_time
-from ledger.chain.logs import EventLog, address_topic, uint_topic
+from ledger.chain.logs import address_topic
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError, StoreError, TransactionError, ValidationError
 from ledger.hashing import record_hash, to_hex
+from ledger.holders import RequestConsent, check_consents
 from ledger.inputs import resolve_party
 from ledger.members import event_log
+from ledger.numbers import require_registration_number
 from ledger.reasons import reason_hash
 from ledger.store.catalog import (
     CatalogRecord,
@@ -72,7 +80,16 @@ from ledger.store.catalog import (
 )
 from ledger.store.session import open_store
 from ledger.transactions import transact_named
-from ledger.types import CertificateRequest, CertificateStatus, Right, decode_token_id
+from ledger.types import (
+    ALL_RIGHTS,
+    CertificateRequest,
+    CertificateStatus,
+    RefusalReason,
+    Right,
+    decode_token_id,
+    rights_mask,
+    rights_of,
+)
 
 __all__ = [
     "CertificateRequest",
@@ -87,17 +104,26 @@ __all__ = [
     "decline",
     "issue",
     "list_certificates",
+    "lodge_objection",
     "object_to",
     "publicize",
+    "reassign",
+    "refuse",
+    "register_licence",
+    "register_transfer",
     "reinstate",
     "reject",
+    "request_cancellation",
     "request_change",
+    "request_consent",
     "request_renewal",
     "resolve",
+    "resolve_dispute",
     "resolve_objection",
     "resubmit",
     "return_for_correction",
     "save_submitted_entries",
+    "set_minimum_notice",
     "show",
     "suspend",
 ]
@@ -122,6 +148,13 @@ class CertificateView:
     pending_request: str | None
     requested_hash: str | None
     requested_expiry: dt.datetime | None
+    registration_number: str | None = None
+    rights_claimed: tuple[str, ...] = ()
+    rights_granted: tuple[str, ...] = ()
+    authorised_until: dt.datetime | None = None
+    disputed: bool = False
+    #: right -> (owner, shares) of each holder, largest first; read only where a command shows it.
+    holders: dict[str, tuple[tuple[str, int], ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -249,47 +282,31 @@ def _count(ledger: LedgerContext) -> int:
     return int(ledger.call("Certificates", "certificateCount"))
 
 
-def _issued_numbers(log: EventLog, certificate_ids: Sequence[int] | None = None) -> dict[int, tuple[str, str]]:
-    """Certificate id -> (registrar, number) from the ``CertificateIssued`` events."""
-    if certificate_ids is not None and not certificate_ids:
-        return {}
-    topics = [[uint_topic(cid) for cid in certificate_ids]] if certificate_ids else []
-    return {
-        int(event.args["certificateId"]): (str(event.args["registrar"]), str(event.args["number"]))
-        for event in log.fetch([("Certificates", "CertificateIssued")], topics=topics)
-    }
-
-
 def resolve(ledger: LedgerContext, ref: str) -> int:
-    """The certificate id named by ``ref`` (an id, ``REGISTRAR:NUMBER`` or a unique number)."""
+    """The certificate id named by ``ref`` (an id, a number, or ``REGISTRAR:NUMBER``)."""
     text = ref.strip()
     if not text:
-        raise ValidationError("no certificate given: name it by id (12), REGISTRAR:NUMBER or its number")
+        raise ValidationError("no certificate given: name it by id (12), its number, or REGISTRAR:NUMBER")
     if re.fullmatch(r"\d+", text):
         certificate_id = int(text)
         if not 1 <= certificate_id <= _count(ledger):
             raise NotFoundError(f"certificate {certificate_id} does not exist; see the certificates with `dal asset list`")
         return certificate_id
     registrar_part, _, number = text.partition(":")
+    registrar: str | None = None
     if number and (registrar_part.lower().startswith("0x") or re.fullmatch(r"[a-z][a-z0-9-]{0,31}", registrar_part)):
         registrar = resolve_party(ledger, registrar_part, what="registrar")
-        certificate_id = int(ledger.call("Certificates", "certificateByNumber", registrar, number))
-        if certificate_id == 0:
-            raise NotFoundError(
-                f"registrar {registrar_part} issued no certificate numbered {number!r}; check the number"
-            )
-        return certificate_id
-    found = [cid for cid, (_, issued) in _issued_numbers(event_log(ledger, "Certificates")).items() if issued == text]
-    if not found:
+    else:
+        number = text
+    certificate_id = int(ledger.call("Certificates", "certificateByNumber", number))
+    if certificate_id == 0:
+        raise NotFoundError(f"no certificate carries number {number!r}; check it, or give the certificate id")
+    if registrar is not None and ledger.certificate(certificate_id).registrar != to_checksum_address(registrar):
         raise NotFoundError(
-            f"no certificate was issued under number {text!r}; check it, or give the certificate id"
+            f"number {number!r} belongs to certificate {certificate_id}, which registrar {registrar_part} does not "
+            "manage; check the registrar, or give the number alone"
         )
-    if len(found) > 1:
-        raise ValidationError(
-            f"number {text!r} was issued by several registrars (certificates {', '.join(map(str, found))}); "
-            "write REGISTRAR:NUMBER"
-        )
-    return found[0]
+    return certificate_id
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -352,7 +369,7 @@ def _views(ledger: LedgerContext, certificate_ids: Sequence[int]) -> list[Certif
     views = []
     for cid in certificate_ids:
         (status, holder, registrar, version, catalog_hash, deadline, expiry, pending, requested, req_expiry,
-         number, *_) = states[cid]
+         number, _submitted, _issued, _imported, claimed, granted, authorised, disputed, registration) = states[cid]
         request = CertificateRequest(int(pending))
         views.append(
             CertificateView(
@@ -371,14 +388,41 @@ def _views(ledger: LedgerContext, certificate_ids: Sequence[int]) -> list[Certif
                 pending_request=None if request is CertificateRequest.NONE else request.name.lower(),
                 requested_hash=to_hex(bytes(requested)) if bytes(requested) != bytes(32) else None,
                 requested_expiry=as_datetime(int(req_expiry)),
+                registration_number=str(registration) or None,
+                rights_claimed=tuple(right.label for right in rights_of(int(claimed))) if int(claimed) else (),
+                rights_granted=tuple(right.label for right in rights_of(int(granted)))
+                if int(granted) or CertificateStatus(int(status)) in _ISSUED_STATUSES else (),
+                authorised_until=as_datetime(int(authorised)),
+                disputed=bool(disputed),
             )
         )
     return views
 
 
+def with_holders(ledger: LedgerContext, view: CertificateView) -> CertificateView:
+    """``view`` with the holders of each of its rights, read from the chain."""
+    from dataclasses import replace
+
+    from ledger.rights import show_rights
+
+    if view.status not in _HELD:
+        return replace(view, holders={})
+    rights = show_rights(ledger, view.certificate_id)
+    holders = {
+        item.right.label: tuple((holding.owner, holding.shares) for holding in item.holdings)
+        for item in rights.rights
+        if item.holdings
+    }
+    return replace(view, holders=holders)
+
+
+_ISSUED_STATUSES: Final = frozenset({CertificateStatus.ISSUED, CertificateStatus.SUSPENDED, CertificateStatus.CANCELLED})
+_HELD: Final = frozenset(status.label for status in _ISSUED_STATUSES)
+
+
 def show(ledger: LedgerContext, ref: str) -> CertificateView:
-    """The certificate named by ``ref``."""
-    return _views(ledger, [resolve(ledger, ref)])[0]
+    """The certificate named by ``ref``, with the holders of each right."""
+    return with_holders(ledger, _views(ledger, [resolve(ledger, ref)])[0])
 
 
 def list_certificates(
@@ -462,20 +506,37 @@ def _load(catalog: Path | CatalogEntry) -> CatalogEntry:
     return catalog if isinstance(catalog, CatalogEntry) else load_catalog_entry(Path(catalog))
 
 
+def application(digest: bytes, rights: Sequence[Right] | None, authorised_until: int | None) -> tuple[bytes, int, int]:
+    """The contract's ``Application`` tuple: the catalog hash, the rights claimed (all three unless told) and the
+    end of the source authorisation (0: none declared)."""
+    mask = rights_mask(rights) if rights else ALL_RIGHTS
+    if rights is not None and not rights:
+        raise ValidationError("an application claims at least one right: holding, development or operation")
+    return (digest, mask, int(authorised_until or 0))
+
+
 def apply(
-    ledger: LedgerContext, catalog: Path | CatalogEntry, *, registrar: str, as_: str | None = None
+    ledger: LedgerContext,
+    catalog: Path | CatalogEntry,
+    *,
+    registrar: str,
+    rights: Sequence[Right] | None = None,
+    authorised_until: int | None = None,
+    as_: str | None = None,
 ) -> StepResult:
     """Apply for a certificate with a catalog entry, to be reviewed by ``registrar`` (a merchant acts).
 
-    The entry's hash goes on chain; the entry is saved off chain once the
-    application is mined.
+    The application claims ``rights`` (all three unless told) and declares when the authorisation of the
+    data's source ends (``authorised_until``; none for data the applicant produced itself): no validity
+    may pass it. The entry's hash goes on chain; the entry is saved off chain once the application is mined.
     """
     entry = _load(catalog)
     registrar_address = resolve_party(ledger, registrar, what="registrar")
     _ready(ledger, as_)
     digest = record_hash(entry)
     _refuse_duplicate(ledger, ledger.address_of(as_), digest)
-    receipt = transact_named(ledger, "Certificates", "submit", registrar_address, digest, as_=as_)
+    receipt = transact_named(ledger, "Certificates", "submit", registrar_address,
+                             application(digest, rights, authorised_until), as_=as_)
     submitted = event_log(ledger, "Certificates").decode_receipt(receipt, "Certificates", "CertificateSubmitted")
     if not submitted:
         raise TransactionError("the application was mined but recorded no CertificateSubmitted event; "
@@ -567,15 +628,38 @@ def object_to(ledger: LedgerContext, ref: str, *, reason: str, as_: str | None =
 
 
 def resolve_objection(
-    ledger: LedgerContext, ref: str, *, notice_seconds: int | None = None, as_: str | None = None
+    ledger: LedgerContext, ref: str, *, reason: str, notice_seconds: int | None = None, as_: str | None = None
 ) -> StepResult:
-    """Resolve an objection: a new notice of ``notice_seconds``, or (``None``) close the notice now."""
+    """Resolve an objection for ``reason``: a new notice of ``notice_seconds``, or (``None``) close the notice
+    now."""
     certificate_id = resolve(ledger, ref)
+    digest = reason_hash(reason)
     deadline = 0
     if notice_seconds is not None:
         deadline = chain_time(ledger.w3) + _notice(notice_seconds)
     return _step(ledger, "objection resolved", certificate_id, "resolveObjection", certificate_id, deadline,
-                 as_=as_)[0]
+                 digest, as_=as_)[0]
+
+
+def refuse(
+    ledger: LedgerContext, ref: str, *, code: RefusalReason, reason: str, as_: str | None = None
+) -> StepResult:
+    """Refuse an application under review (不予登记) for ``code``, with the decision's text or hash (the
+    registrar acts). Final."""
+    certificate_id = resolve(ledger, ref)
+    if code is RefusalReason.NONE:
+        known = ", ".join(item.key for item in RefusalReason if item is not RefusalReason.NONE)
+        raise ValidationError(f"a refusal needs a reason code: one of {known}")
+    digest = reason_hash(reason)
+    return _step(ledger, "refused", certificate_id, "refuse", certificate_id, int(code), digest, as_=as_)[0]
+
+
+def set_minimum_notice(ledger: LedgerContext, *, notice_seconds: int, as_: str | None = None) -> tuple[int, str]:
+    """Set the acting registrar's minimum public notice; returns it and the transaction hash."""
+    if notice_seconds < 0 or notice_seconds > NOTICE_CEILING_DAYS * DAY:
+        raise ValidationError(f"a minimum notice runs from 0 to {NOTICE_CEILING_DAYS} days")
+    receipt = transact_named(ledger, "Certificates", "setMinimumNotice", notice_seconds, as_=as_)
+    return notice_seconds, receipt["transactionHash"].to_0x_hex()
 
 
 def reject(ledger: LedgerContext, ref: str, *, reason: str, as_: str | None = None) -> StepResult:
@@ -589,22 +673,94 @@ def _check_number(number: str) -> str:
     cleaned = number.strip()
     if not cleaned:
         raise ValidationError("the certificate number is empty; give --number")
-    if len(cleaned) > 100:
-        raise ValidationError(f"the certificate number has {len(cleaned)} characters; keep it under 100")
+    if len(cleaned.encode("utf-8")) > 64:
+        raise ValidationError(f"the certificate number {cleaned!r} is longer than 64 bytes; shorten it")
     return cleaned
 
 
-def issue(ledger: LedgerContext, ref: str, *, number: str, expiry: int, as_: str | None = None) -> StepResult:
-    """Issue a certificate whose notice has ended, under ``number``, valid until ``expiry``; mints its rights."""
+def issue(
+    ledger: LedgerContext,
+    ref: str,
+    *,
+    registration_number: str,
+    number: str,
+    expiry: int,
+    rights: Sequence[Right] | None = None,
+    as_: str | None = None,
+) -> StepResult:
+    """Issue a certificate whose notice has ended, under its stable ``registration_number`` and the document's
+    ``number``, valid until ``expiry``, granting ``rights`` (those claimed unless told); mints them."""
     certificate_id = resolve(ledger, ref)
+    registration = require_registration_number(registration_number.strip())
     cleaned = _check_number(number)
-    return _step(ledger, "issued", certificate_id, "issue", certificate_id, cleaned, expiry, as_=as_)[0]
+    if rights is not None and not rights:
+        raise ValidationError("a certificate grants at least one right")
+    mask = rights_mask(rights) if rights else ledger.certificate(certificate_id).rights_claimed
+    terms = (registration, cleaned, expiry, mask)
+    return _step(ledger, "issued", certificate_id, "issue", certificate_id, terms, as_=as_)[0]
+
+
+def _consents(ledger: LedgerContext, certificate_id: int, request: CertificateRequest, requested_hash: bytes,
+              requested_expiry: int, consents: Sequence[RequestConsent], as_: str | None) -> list[tuple[str, int, bytes]]:
+    """The consents as the contract takes them, each checked to consent to exactly this request."""
+    nonce = int(ledger.call("Certificates", "requestNonce", certificate_id))
+    check_consents(consents, certificate_id=certificate_id, request=request, requester=ledger.address_of(as_),
+                   requested_hash=requested_hash, requested_expiry=requested_expiry, nonce=nonce)
+    return [consent.as_argument() for consent in consents]
+
+
+def request_consent(
+    ledger: LedgerContext,
+    ref: str,
+    *,
+    requester: str,
+    request: CertificateRequest,
+    catalog: Path | CatalogEntry | None = None,
+    reason: str | None = None,
+    expiry: int | None = None,
+    valid_seconds: int = 7 * DAY,
+    as_: str | None = None,
+) -> RequestConsent:
+    """The acting holder's signed consent to ``requester``'s next request on the certificate: a change to
+    ``catalog``, a renewal until ``expiry`` or a cancellation for ``reason``. Signed here; nothing is sent."""
+    certificate_id = resolve(ledger, ref)
+    requested_hash, requested_expiry = bytes(32), 0
+    if request is CertificateRequest.CHANGE:
+        if catalog is None:
+            raise ValidationError("a consent to a change names the new catalog entry")
+        requested_hash = record_hash(_load(catalog))
+    elif request is CertificateRequest.RENEWAL:
+        if expiry is None:
+            raise ValidationError("a consent to a renewal names the new expiry")
+        requested_expiry = expiry
+    elif request is CertificateRequest.CANCELLATION:
+        if reason is None:
+            raise ValidationError("a consent to a cancellation names its reason")
+        requested_hash = reason_hash(reason)
+    else:
+        raise ValidationError("a consent is to a change, a renewal or a cancellation")
+    account = ledger.account(as_)
+    consent = RequestConsent(
+        chain_id=int(ledger.w3.eth.chain_id),
+        certificates=ledger.contract("Certificates").address,
+        holder=account.address,
+        requester=resolve_party(ledger, requester, what="requester"),
+        certificate_id=certificate_id,
+        request=request,
+        requested_hash=requested_hash,
+        requested_expiry=requested_expiry,
+        nonce=int(ledger.call("Certificates", "requestNonce", certificate_id)),
+        deadline=chain_time(ledger.w3) + valid_seconds,
+    )
+    return consent.signed_by(account)
 
 
 def request_change(
-    ledger: LedgerContext, ref: str, catalog: Path | CatalogEntry, *, as_: str | None = None
+    ledger: LedgerContext, ref: str, catalog: Path | CatalogEntry, *, consents: Sequence[RequestConsent] = (),
+    as_: str | None = None,
 ) -> StepResult:
-    """Apply to change the catalog entry of a certificate in force (the holder acts).
+    """Apply to change the catalog entry of a certificate in force (holders of more than half of the leading
+    right act: the caller, with ``consents`` of others).
 
     The new entry is stored off chain as the next version, for the registrar
     to review; it becomes the certificate's version when approved.
@@ -618,19 +774,37 @@ def request_change(
         raise ValidationError(
             f"the catalog entry is the same as version {current} of certificate {certificate_id}; change it first"
         )
-    result, _ = _step(ledger, "change requested", certificate_id, "requestChange", certificate_id, digest, as_=as_)
+    signed = _consents(ledger, certificate_id, CertificateRequest.CHANGE, digest, 0, consents, as_)
+    result, _ = _step(ledger, "change requested", certificate_id, "requestChange", certificate_id, digest, signed,
+                      as_=as_)
     _write(ledger, "the change request", [(certificate_id, current + 1, entry)])
     return _views_result(ledger, result)
 
 
-def request_renewal(ledger: LedgerContext, ref: str, *, expiry: int, as_: str | None = None) -> StepResult:
-    """Apply to renew an issued certificate until ``expiry`` (the holder acts)."""
+def request_renewal(
+    ledger: LedgerContext, ref: str, *, expiry: int, consents: Sequence[RequestConsent] = (), as_: str | None = None
+) -> StepResult:
+    """Apply to renew an issued certificate until ``expiry`` (holders of more than half of the leading right)."""
     certificate_id = resolve(ledger, ref)
-    return _step(ledger, "renewal requested", certificate_id, "requestRenewal", certificate_id, expiry, as_=as_)[0]
+    signed = _consents(ledger, certificate_id, CertificateRequest.RENEWAL, bytes(32), expiry, consents, as_)
+    return _step(ledger, "renewal requested", certificate_id, "requestRenewal", certificate_id, expiry, signed,
+                 as_=as_)[0]
 
 
-def approve(ledger: LedgerContext, ref: str, *, as_: str | None = None) -> StepResult:
-    """Approve the holder's pending change, renewal or cancellation (the registrar acts)."""
+def request_cancellation(
+    ledger: LedgerContext, ref: str, *, reason: str, consents: Sequence[RequestConsent] = (), as_: str | None = None
+) -> StepResult:
+    """Apply to cancel a certificate in force (holders of more than half of the leading right)."""
+    certificate_id = resolve(ledger, ref)
+    digest = reason_hash(reason)
+    signed = _consents(ledger, certificate_id, CertificateRequest.CANCELLATION, digest, 0, consents, as_)
+    return _step(ledger, "cancellation requested", certificate_id, "requestCancellation", certificate_id, digest,
+                 signed, as_=as_)[0]
+
+
+def approve(ledger: LedgerContext, ref: str, *, number: str | None = None, as_: str | None = None) -> StepResult:
+    """Approve the holders' pending change, renewal or cancellation (the registrar acts). A change or renewal
+    re-issues the certificate under a new certificate ``number``; a cancellation takes none."""
     certificate_id = resolve(ledger, ref)
     pending = ledger.certificate(certificate_id).pending_request
     action = {
@@ -638,7 +812,15 @@ def approve(ledger: LedgerContext, ref: str, *, as_: str | None = None) -> StepR
         CertificateRequest.RENEWAL: "renewed",
         CertificateRequest.CANCELLATION: "cancelled",
     }.get(pending, "approved")
-    return _step(ledger, action, certificate_id, "approveRequest", certificate_id, as_=as_)[0]
+    if pending in (CertificateRequest.CHANGE, CertificateRequest.RENEWAL):
+        if not number:
+            raise ValidationError(
+                f"approving a {pending.label} re-issues the certificate: give the new certificate number (--number)"
+            )
+        number = _check_number(number)
+    elif number:
+        raise ValidationError("a cancellation issues no document: give no --number")
+    return _step(ledger, action, certificate_id, "approveRequest", certificate_id, number or "", as_=as_)[0]
 
 
 def decline(ledger: LedgerContext, ref: str, *, reason: str, as_: str | None = None) -> StepResult:
@@ -661,19 +843,118 @@ def reinstate(ledger: LedgerContext, ref: str, *, as_: str | None = None) -> Ste
     return _step(ledger, "reinstated", certificate_id, "reinstate", certificate_id, as_=as_)[0]
 
 
-def cancel(ledger: LedgerContext, ref: str, *, reason: str, as_: str | None = None) -> StepResult:
-    """Cancel a certificate: its registrar cancels it at once; its holder applies for cancellation."""
+def cancel(
+    ledger: LedgerContext, ref: str, *, reason: str, consents: Sequence[RequestConsent] = (), as_: str | None = None
+) -> StepResult:
+    """Cancel a certificate: its registrar cancels it at once; its holders apply for cancellation."""
     certificate_id = resolve(ledger, ref)
     digest = reason_hash(reason)
     acting = ledger.address_of(as_)
-    record = ledger.certificate(certificate_id)
-    holder, registrar = record.holder, record.registrar
-    if acting == to_checksum_address(registrar):
+    if acting == to_checksum_address(ledger.certificate(certificate_id).registrar):
+        if consents:
+            raise ValidationError("the registrar cancels on its own authority: it passes no holders' consents")
         return _step(ledger, "cancelled", certificate_id, "cancel", certificate_id, digest, as_=as_)[0]
-    if acting == to_checksum_address(holder):
-        return _step(ledger, "cancellation requested", certificate_id, "requestCancellation", certificate_id,
-                     digest, as_=as_)[0]
-    raise ValidationError(
-        f"{acting} is neither the holder nor the registrar of certificate {certificate_id}: the holder applies "
-        "for cancellation, the registrar cancels"
-    )
+    return request_cancellation(ledger, ref, reason=reason, consents=consents, as_=as_)
+
+
+def lodge_objection(
+    ledger: LedgerContext, ref: str, *, objector: str, reason: str, as_: str | None = None
+) -> StepResult:
+    """Record an objection to an issued certificate lodged by ``objector`` (异议登记; the registrar acts): the
+    certificate is disputed until resolved."""
+    certificate_id = resolve(ledger, ref)
+    objector_address = resolve_party(ledger, objector, what="objector")
+    digest = reason_hash(reason)
+    return _step(ledger, "objection lodged", certificate_id, "lodgeObjection", certificate_id, objector_address,
+                 digest, as_=as_)[0]
+
+
+def resolve_dispute(ledger: LedgerContext, ref: str, *, reason: str, as_: str | None = None) -> StepResult:
+    """Resolve the objection lodged after issue, with the decision (the registrar acts)."""
+    certificate_id = resolve(ledger, ref)
+    digest = reason_hash(reason)
+    return _step(ledger, "dispute resolved", certificate_id, "resolveDispute", certificate_id, digest, as_=as_)[0]
+
+
+def reassign(ledger: LedgerContext, refs: Sequence[str], *, to: str, as_: str | None = None) -> list[StepResult]:
+    """Move certificates of a suspended registrar to registrar ``to`` (governance acts)."""
+    if not refs:
+        raise ValidationError("name at least one certificate to reassign")
+    ids = [resolve(ledger, ref) for ref in refs]
+    target = resolve_party(ledger, to, what="registrar")
+    receipt = transact_named(ledger, "Certificates", "reassign", ids, target, as_=as_)
+    views = _views(ledger, ids)
+    return [StepResult("reassigned", view, receipt["transactionHash"].to_0x_hex(), int(receipt["blockNumber"]))
+            for view in views]
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    """A transfer or licence registration the registrar recorded."""
+
+    registration_id: int
+    kind: str
+    certificate_id: int
+    voucher: str
+    tx_hash: str
+
+
+def _voucher(voucher: str) -> str:
+    cleaned = voucher.strip()
+    if not cleaned or len(cleaned.encode("utf-8")) > 64:
+        raise ValidationError("a voucher number has 1 to 64 bytes; give --voucher")
+    return cleaned
+
+
+def register_transfer(
+    ledger: LedgerContext,
+    ref: str,
+    *,
+    movement: str,
+    from_: str,
+    to: str,
+    right: Right,
+    shares: int,
+    voucher: str,
+    as_: str | None = None,
+) -> RegistrationResult:
+    """Register (转移登记) the transfer of ``shares`` of ``right`` from ``from_`` to ``to`` that transaction
+    ``movement`` made, under ``voucher`` (the registrar acts). The movement is checked on chain first: the
+    transaction must carry exactly that transfer."""
+    from ledger.history import transfer_items
+
+    certificate_id = resolve(ledger, ref)
+    sender = resolve_party(ledger, from_, what="transferor")
+    recipient = resolve_party(ledger, to, what="transferee")
+    if not re.fullmatch(r"0x[0-9a-fA-F]{64}", movement.strip()):
+        raise ValidationError("the movement is the 0x hash of the transaction that moved the shares")
+    try:
+        receipt = ledger.w3.eth.get_transaction_receipt(movement.strip())  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - any lookup failure means the chain does not know it
+        raise NotFoundError(f"the chain holds no transaction {movement.strip()}; check the hash") from None
+    moved = 0
+    for event in event_log(ledger, "Rights").decode_receipt(receipt, "Rights", "TransferSingle") + \
+            event_log(ledger, "Rights").decode_receipt(receipt, "Rights", "TransferBatch"):
+        if (to_checksum_address(event.args["from"]), to_checksum_address(event.args["to"])) != (sender, recipient):
+            continue
+        moved += sum(amount for item_right, amount in transfer_items(event, certificate_id) if item_right == right)
+    if moved != shares:
+        raise ValidationError(
+            f"transaction {movement.strip()} moved {moved} shares of the {right.label} right of certificate "
+            f"{certificate_id} from {from_} to {to}, not {shares}; register what it moved"
+        )
+    facts = (sender, recipient, int(right), shares, bytes.fromhex(movement.strip()[2:]))
+    done = transact_named(ledger, "Certificates", "registerTransfer", certificate_id, facts, _voucher(voucher),
+                          as_=as_)
+    (event,) = event_log(ledger, "Certificates").decode_receipt(done, "Certificates", "TransferRegistered")
+    return RegistrationResult(int(event.args["registrationId"]), "transfer", certificate_id, str(event.args["voucher"]),
+                              done["transactionHash"].to_0x_hex())
+
+
+def register_licence(ledger: LedgerContext, licence_id: int, *, voucher: str, as_: str | None = None
+                     ) -> RegistrationResult:
+    """Register (许可登记) licence ``licence_id`` under its licence voucher number (the registrar acts)."""
+    done = transact_named(ledger, "Certificates", "registerLicence", licence_id, _voucher(voucher), as_=as_)
+    (event,) = event_log(ledger, "Certificates").decode_receipt(done, "Certificates", "LicenceRegistered")
+    return RegistrationResult(int(event.args["registrationId"]), "licence", int(event.args["certificateId"]),
+                              str(event.args["voucher"]), done["transactionHash"].to_0x_hex())

@@ -49,7 +49,9 @@ CERTIFICATE_EVENTS = (
     "CertificatePublicized", "CertificateObjected", "CertificateObjectionResolved", "CertificateRejected",
     "CertificateIssued", "CertificateChangeRequested", "CertificateRenewalRequested",
     "CertificateCancellationRequested", "CertificateRequestDeclined", "CertificateChanged", "CertificateRenewed",
-    "CertificateSuspended", "CertificateReinstated", "CertificateCancelled",
+    "CertificateSuspended", "CertificateReinstated", "CertificateCancelled", "CertificateRefused",
+    "CertificateDisputed", "CertificateDisputeResolved", "CertificateReassigned", "TransferRegistered",
+    "LicenceRegistered",
 )
 _PLEDGE_ENDS = ("PledgeReleased", "PledgeExtended", "PledgeRealised", "PledgeActConsented")
 _SHARE_MOVES = (("Rights", "TransferSingle"), ("Rights", "TransferBatch"))

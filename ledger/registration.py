@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +37,7 @@ from eth_abi.abi import encode as abi_encode
 from eth_utils.crypto import keccak
 
 from ledger.catalog import CatalogEntry, load_catalog_entry
-from ledger.certificates import catalog_store, save_submitted_entries
+from ledger.certificates import application, catalog_store, save_submitted_entries
 from ledger.chain.logs import address_topic
 from ledger.chain.sender import Receipt, TxRequest
 from ledger.context import LedgerContext
@@ -45,6 +45,7 @@ from ledger.errors import BatchError, LedgerError, TransactionError, ValidationE
 from ledger.hashing import record_hash, to_hex
 from ledger.inputs import parse_moment, resolve_party
 from ledger.members import event_log
+from ledger.types import Right
 
 __all__ = [
     "BATCH_SIZE",
@@ -152,14 +153,14 @@ def catalog_files(path: Path) -> list[CatalogFile]:
     return files
 
 
-# submitBatch(address,bytes32[]) and CertificateSubmitted(uint256,address,address,bytes32): the one call
-# and the one event an import deals in, encoded and decoded here directly (thousands of times per import).
-_SUBMIT_BATCH_SELECTOR = keccak(text="submitBatch(address,bytes32[])")[:4]
-_SUBMITTED_TOPIC = keccak(text="CertificateSubmitted(uint256,address,address,bytes32)")
+# submitBatch(address,(bytes32,uint8,uint64)[]) and CertificateSubmitted(...): the one call and the one
+# event an import deals in, encoded and decoded here directly (thousands of times per import).
+_SUBMIT_BATCH_SELECTOR = keccak(text="submitBatch(address,(bytes32,uint8,uint64)[])")[:4]
+_SUBMITTED_TOPIC = keccak(text="CertificateSubmitted(uint256,address,address,bytes32,uint8,uint64)")
 
 
-def _submit_batch_calldata(registrar: str, catalog_hashes: list[bytes]) -> bytes:
-    return _SUBMIT_BATCH_SELECTOR + abi_encode(["address", "bytes32[]"], [registrar, catalog_hashes])
+def _submit_batch_calldata(registrar: str, applications: list[tuple[bytes, int, int]]) -> bytes:
+    return _SUBMIT_BATCH_SELECTOR + abi_encode(["address", "(bytes32,uint8,uint64)[]"], [registrar, applications])
 
 
 def _event_ids(receipt: Receipt, address: str, topic: bytes) -> list[int]:
@@ -196,6 +197,8 @@ def import_catalogs(
     path: Path,
     *,
     registrar: str,
+    rights: Sequence[Right] | None = None,
+    authorised_until: int | None = None,
     as_: str | None = None,
     concurrency: int | None = None,
     batch_size: int = BATCH_SIZE,
@@ -203,7 +206,8 @@ def import_catalogs(
 ) -> ImportReport:
     """Apply for a certificate for every catalog file of ``path`` not yet applied for (a merchant acts).
 
-    ``on_progress(done, total)`` follows the batch transactions of this run.
+    Every application claims ``rights`` (all three unless told) and declares ``authorised_until`` (see
+    :func:`ledger.certificates.apply`). ``on_progress(done, total)`` follows the batch transactions of this run.
     """
     if concurrency is not None and concurrency < 1:
         raise ValidationError(f"concurrency must be at least 1, not {concurrency}")
@@ -232,7 +236,9 @@ def import_catalogs(
         requests = [
             TxRequest(
                 to=certificates_address,
-                data=_submit_batch_calldata(registrar_address, [item.catalog_hash for item in batch]),
+                data=_submit_batch_calldata(
+                    registrar_address, [application(item.catalog_hash, rights, authorised_until) for item in batch]
+                ),
                 label=batch[0].source if len(batch) == 1 else f"{batch[0].source} and {len(batch) - 1} more",
             )
             for batch in batches
@@ -388,14 +394,20 @@ def import_issued(
     by_line: dict[int, ImportItem] = {}
     pending: list[LegacyCertificate] = []
     already: list[tuple[int, CatalogEntry]] = []
+    taken: list[str] = []
     for row in rows:
-        held = int(ledger.call("Certificates", "certificateByNumber", registrar, row.number))
-        if held:
+        held = int(ledger.call("Certificates", "certificateByNumber", row.number))
+        if held and ledger.certificate(held).registrar != registrar:
+            taken.append(f"{manifest.name} line {row.line}: number {row.number} belongs to certificate {held} of "
+                         "another registrar (numbers are unique across the consortium)")
+        elif held:
             already.append((held, row.catalog.entry))
             by_line[row.line] = ImportItem(row.catalog.source, held, to_hex(row.catalog.catalog_hash),
                                            "already imported", None)
         else:
             pending.append(row)
+    if taken:
+        raise _refusal(taken, "renumber those rows and migrate again")
     save_submitted_entries(ledger, already)
 
     failed: list[tuple[str, LedgerError]] = []

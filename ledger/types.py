@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Self
 from eth_utils.address import to_checksum_address
 
 __all__ = [
+    "ALL_RIGHTS",
     "TOTAL_SHARES",
     "CertificateRecord",
     "CertificateRequest",
@@ -29,9 +30,13 @@ __all__ = [
     "PledgeStatus",
     "RealisationMethod",
     "RealisationRecord",
+    "RefusalReason",
     "Right",
     "Role",
     "decode_token_id",
+    "leading_right",
+    "rights_mask",
+    "rights_of",
     "token_id",
 ]
 
@@ -132,6 +137,49 @@ class CertificateStatus(_Named):
     ISSUED = 7
     SUSPENDED = 8
     CANCELLED = 9
+    REFUSED = 10
+
+
+class RefusalReason(_Named):
+    """Why a registrar refused an application at review, 不予登记 (``types/RefusalReason.sol``)."""
+
+    NONE = 0
+    NATIONAL_CORE_DATA = 1
+    UNLAWFUL_SOURCE = 2
+    OWNERSHIP_DISPUTE = 3
+    OTHER = 4
+
+    @property
+    def words(self) -> str:
+        """The reason as a registrar's decision states it."""
+        return {
+            RefusalReason.NATIONAL_CORE_DATA: "the data is national core data",
+            RefusalReason.UNLAWFUL_SOURCE: "the data's source is unlawful or not authorised",
+            RefusalReason.OWNERSHIP_DISPUTE: "the data's ownership is disputed and unresolved",
+            RefusalReason.OTHER: "another reason, stated in the decision",
+        }.get(self, "no reason")
+
+
+#: Every right, as a rights mask (``types/RightsMask.sol``: bit ``1 << right``).
+ALL_RIGHTS = 7
+
+
+def rights_mask(rights: Sequence[Right]) -> int:
+    """The ``RightsMask`` of a set of rights (bit ``1 << right``)."""
+    mask = 0
+    for right in rights:
+        mask |= 1 << int(right)
+    return mask
+
+
+def rights_of(mask: int) -> list[Right]:
+    """The rights a ``RightsMask`` holds, in order (an issued certificate of an earlier edition stores 0: all)."""
+    return [right for right in Right if (mask or ALL_RIGHTS) & (1 << int(right))]
+
+
+def leading_right(mask: int) -> Right:
+    """The right whose holders act for the certificate as a whole: Holding when granted, else the first granted."""
+    return rights_of(mask)[0]
 
 
 class CertificateRequest(_Named):
@@ -243,10 +291,16 @@ class CertificateRecord(_Struct):
     submitted_at: int
     issued_at: int
     imported: bool
+    rights_claimed: int
+    rights_granted: int
+    authorised_until: int
+    disputed: bool
+    registration_number: str
 
     _CONVERT: ClassVar[dict[str, Any]] = {
         "status": CertificateStatus, "holder": _address, "registrar": _address, "catalog_hash": _hash,
         "pending_request": CertificateRequest, "requested_hash": _hash, "number": str, "imported": bool,
+        "disputed": bool, "registration_number": str,
     }
 
 

@@ -88,7 +88,7 @@ from ledger.parties import party_label, party_names
 from ledger.pledges import EVENT_FIELDS, PledgeView, read_pledges
 from ledger.reader import ChainReader, RecordedCall, certificate_exists
 from ledger.rights import CertificateRights, read_rights
-from ledger.types import Right, Role
+from ledger.types import Right, Role, rights_of
 
 __all__ = [
     "CatalogCheck",
@@ -596,6 +596,13 @@ class Verification:
     obstacles: list[str] = field(default_factory=list)
     #: The reader the answer was read with: its recorded calls and events are what evidence keeps.
     reader: ChainReader | None = field(default=None, compare=False, repr=False)
+    #: The registration law: the stable registration number, the rights registered (only those exist),
+    #: whether an objection registered after issue is pending, and each transfer and licence with whether
+    #: the registrar registered it.
+    registration_number: str | None = None
+    rights_registered: tuple[str, ...] = ()
+    disputed: bool = False
+    registrations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def genuine(self) -> bool:
@@ -694,6 +701,11 @@ class Verification:
             "holder": party_label(self.holder, names),
             "registrar": party_label(self.registrar, names),
             "registrar_active": self.registrar_active,
+            "registration_number": self.registration_number,
+            "rights_registered": list(self.rights_registered),
+            "disputed": self.disputed,
+            "transfers": self.registrations.get("transfers", []),
+            "licence_registrations": self.registrations.get("licences", []),
             "catalog_version": self.version,
             "catalog_hash": self.catalog_hash,
             "catalog_check": {
@@ -769,6 +781,39 @@ class Verification:
             "proof": self.proof.summary() if self.proof is not None else None,
             "proof_covers": PROOF_COVERS,
         }
+
+
+def _registrations(events: Sequence[Any], certificate_id: int, names: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """Each transfer of shares between members and each licence granted, with whether the registrar
+    registered it (转移登记 / 许可登记) and under which voucher."""
+    from ledger.history import transfer_items
+
+    transfer_vouchers: dict[tuple[str, str, str, int, int], str] = {}
+    licence_vouchers: dict[int, str] = {}
+    for event in events:
+        if event.event == "TransferRegistered":
+            key = ("0x" + bytes(event.args["movement"]).hex(), to_checksum_address(event.args["from"]),
+                   to_checksum_address(event.args["to"]), int(event.args["right"]), int(event.args["shares"]))
+            transfer_vouchers[key] = str(event.args["voucher"])
+        elif event.event == "LicenceRegistered":
+            licence_vouchers[int(event.args["licenceId"])] = str(event.args["voucher"])
+    transfers: list[dict[str, Any]] = []
+    licences: list[dict[str, Any]] = []
+    for event in events:
+        if event.event in ("TransferSingle", "TransferBatch") and int(event.args["from"], 16) != 0:
+            sender, recipient = to_checksum_address(event.args["from"]), to_checksum_address(event.args["to"])
+            for right, shares in transfer_items(event, certificate_id):
+                voucher = transfer_vouchers.get((event.tx_hash, sender, recipient, right, shares))
+                transfers.append({
+                    "transaction": event.tx_hash, "from": party_label(sender, names),
+                    "to": party_label(recipient, names), "right": Right(right).label, "shares": shares,
+                    "registered": voucher is not None, "voucher": voucher,
+                })
+        elif event.event == "LicenceGranted":
+            licence_id = int(event.args["licenceId"])
+            voucher = licence_vouchers.get(licence_id)
+            licences.append({"licence": licence_id, "registered": voucher is not None, "voucher": voucher})
+    return {"transfers": transfers, "licences": licences}
 
 
 def _stored_terms(pledge: PledgeView, names: Mapping[str, str]) -> dict[str, Any]:
@@ -856,7 +901,12 @@ def read_verification(
                 f"certificate's current version {version} ({catalog_hash})"
             )
     source = reader.history_source or "chain logs"
+    registered = tuple(right.label for right in rights_of(record.rights_granted))
     for item in rights.rights:
+        if item.right.label not in registered:
+            if item.total:
+                problems.append(f"the {item.right.label} right was not registered, yet {item.total} shares of it exist")
+            continue
         if status in ("issued", "suspended") and item.total != 10_000:
             problems.append(
                 f"the shares of the {item.right.label} right found sum to {item.total}, not 10000; "
@@ -893,7 +943,16 @@ def read_verification(
         catalog_file=file_check,
         obstacles=obstacles,
         reader=reader,
+        registration_number=record.registration_number or None,
+        rights_registered=registered if status in ("issued", "suspended", "cancelled") else (),
+        disputed=record.disputed,
+        registrations=_registrations(reader.history(certificate_id).events, certificate_id, names),
     )
+    if record.disputed:
+        obstacles.append(
+            "an objection to the certificate is registered (异议登记) and not yet resolved: its registrar holds "
+            "the objection's file"
+        )
     if in_force and bank_active is not False and not answer.room():
         obstacles.append("no share of the holding right is left to pledge: every holder's shares are pledged")
     return answer

@@ -32,6 +32,7 @@ from ledger.consent import CONSENT_TYPES, DOMAIN_NAME, DOMAIN_VERSION
 from ledger.context import LedgerContext
 from ledger.inputs import resolve_party
 from ledger.members import admit_development_consortium
+from ledger.numbers import registration_number
 from ledger.pledges import realise_pledge
 from ledger.store.session import upgrade_to_head
 
@@ -192,8 +193,8 @@ def build_history(ledger: LedgerContext, tmp_path: Path) -> dict[str, Any]:
     certificates.accept(ledger, str(cid), as_="registrar")
     certificates.publicize(ledger, str(cid), notice_seconds=DAY, as_="registrar")
     advance_time(ledger.w3, ledger.profile, DAY + 1)
-    certificates.issue(ledger, str(cid), number="SZDEX-AUDIT-1", expiry=chain_time(ledger.w3) + 5 * YEAR,
-                       as_="registrar")
+    certificates.issue(ledger, str(cid), registration_number=registration_number("SZDEX", f"2025{cid:08d}"),
+                       number="SZDEX-AUDIT-1", expiry=chain_time(ledger.w3) + 5 * YEAR, as_="registrar")
     times["issued"] = chain_time(ledger.w3)
     advance_time(ledger.w3, ledger.profile, HOUR)
     ledger.send("Rights", "transferShares", cid, _OPERATION, resolve_party(ledger, "merchant-c"), 4_000,

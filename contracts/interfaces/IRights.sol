@@ -10,7 +10,7 @@ import {Right} from "../types/Right.sol";
 /// the development and operation rights.
 ///
 /// Shares. Each right of a certificate is owned in basis points that always sum to 10,000. At issue the
-/// Certificates contract mints all 10,000 of each right to the holder. Shares are visible through ERC-1155, one
+/// Certificates contract mints all 10,000 of each right granted to the holder (a right not granted exists for nobody). Shares are visible through ERC-1155, one
 /// token id per certificate and right: `tokenId = certificateId * 4 + uint8(right)` (see `types/RightsTokenId.sol`).
 /// Every movement goes through the ledger's rules: the owner moves its own shares only (approvals are disabled),
 /// the sender and the recipient must be active members with the MERCHANT or BANK role, the certificate must be in
@@ -196,8 +196,9 @@ interface IRights is IERC1155 {
     /// @notice Revoke licence `licenceId` and every licence under it. Caller: its grantor, an active MERCHANT or BANK.
     function revokeLicence(uint256 licenceId, bytes32 reasonHash) external;
 
-    /// @notice Mint 10,000 shares of each right to `holder` when `certificateId` is issued. Only Certificates.
-    function mintIssued(uint256 certificateId, address holder) external;
+    /// @notice Mint 10,000 shares of each right of `rights` (a `RightsMask`: bit `uint8(right)`) to `holder` when
+    /// `certificateId` is issued; the rights not granted exist for nobody. Only Certificates.
+    function mintIssued(uint256 certificateId, address holder, uint8 rights) external;
 
     /// @notice Lock `shares` of `owner` on `right` of a certificate in force for pledge `pledgeId`. Only Pledges.
     /// Pledge `pledgeId` becomes the owner's most recent pledge on that right ({lastPledgeOf}), which the next one

@@ -196,7 +196,8 @@ MESSAGES: dict[str, str] = {
         "{account} is not the registrar of certificate {certificateId}; only its registrar can do this"
     ),
     "CertificatesUnauthorizedHolder": (
-        "{account} is not the holder of certificate {certificateId}; only its holder can apply for this"
+        "{account} is not the holder of certificate {certificateId}: before issue only its applicant acts, after "
+        "issue only holders of its leading right (see them with `dal asset show {certificateId}`)"
     ),
     "CertificatesInvalidCatalogHash": "the catalog hash must not be zero; hash the catalog entry",
     "CertificatesInvalidDeadline": (
@@ -210,11 +211,84 @@ MESSAGES: dict[str, str] = {
         "the public notice of certificate {certificateId} runs until {deadline:datetime}; "
         "issue it after that"
     ),
-    "CertificatesInvalidNumber": "the certificate number must not be empty; give --number",
-    "CertificatesNumberTaken": (
-        "{registrar} already issued certificate {certificateId} under number {number!r}; "
-        "choose another number"
+    "CertificatesInvalidNumber": (
+        "the number {number!r} is not acceptable: a certificate or voucher number has 1 to 64 bytes, and a "
+        "cancellation takes none; give --number (or --voucher) accordingly"
     ),
+    "CertificatesNumberTaken": (
+        "number {number!r} already belongs to certificate {certificateId} (numbers are unique across the "
+        "consortium); choose another number"
+    ),
+    "CertificatesInvalidRegistrationNumber": (
+        "registration number {registrationNumber!r} is not PREFIX+DIGITS+CHECK with a right ISO 7064 MOD 11-2 "
+        "check character; make one with `dal asset number PREFIX DIGITS`"
+    ),
+    "CertificatesInvalidRights": (
+        "rights mask {rights} names no set of rights; claim or grant holding, development and/or operation"
+    ),
+    "CertificatesRightsNotClaimed": (
+        "certificate {certificateId}'s application claimed rights {claimed:rights}, so {granted:rights} cannot be "
+        "granted; grant only rights it claimed"
+    ),
+    "CertificatesInvalidAuthorisation": (
+        "the source authorisation's end {authorisedUntil:datetime} is not in the future; give a later date, or "
+        "none for data you produced yourself"
+    ),
+    "CertificatesExpiryBeyondAuthorisation": (
+        "the expiry {expiry:datetime} of certificate {certificateId} passes the end of its source authorisation "
+        "({authorisedUntil:datetime}); choose an expiry no later than that"
+    ),
+    "CertificatesNoticeTooShort": (
+        "a notice until {deadline:datetime} is shorter than the registrar's minimum (until "
+        "{earliest:datetime} at the earliest); publish it for longer"
+    ),
+    "CertificatesInvalidNoticePeriod": "a minimum notice of {noticeSeconds} seconds is beyond 365 days",
+    "CertificatesReasonRequired": (
+        "this act on certificate {certificateId} needs a reason (and a refusal a reason code); give --reason"
+    ),
+    "CertificatesNotUnderReview": (
+        "certificate {certificateId} is {current:certificate_status}, not under review: only an application "
+        "under review can be refused"
+    ),
+    "CertificatesAlreadyDisputed": (
+        "certificate {certificateId} already has an unresolved registered objection; resolve it first"
+    ),
+    "CertificatesNotDisputed": "certificate {certificateId} has no registered objection to resolve",
+    "CertificatesOwnApplication": (
+        "{registrar} is the applicant of certificate {certificateId}; a registrar never reviews its own application, "
+        "so name another registrar"
+    ),
+    "CertificatesUnauthorizedGovernance": "{account} is not governance (the consortium's admin); only it may do this",
+    "CertificatesRegistrarNotSuspended": (
+        "the registrar {registrar} of certificate {certificateId} is not suspended; its certificates stay with it"
+    ),
+    "CertificatesClosed": (
+        "certificate {certificateId} is {current:certificate_status}, final: there is nothing to reassign"
+    ),
+    "CertificatesNoMajority": (
+        "those asking hold {shares:bp} of certificate {certificateId}'s leading right; more than half is needed: "
+        "pass the signed consents of other holders (--consent, from `dal asset consent`)"
+    ),
+    "CertificatesDuplicateConsent": (
+        "{holder}'s consent is given twice, or by the requester itself; pass each other holder's consent once"
+    ),
+    "CertificatesConsentExpired": "{holder}'s consent expired at {deadline:datetime}; ask for a new one",
+    "CertificatesInvalidConsent": (
+        "{holder}'s signature does not consent to this request (another request, another requester, or used "
+        "already); ask for a consent to this one"
+    ),
+    "CertificatesInvalidRegistration": (
+        "the registration does not fit certificate {certificateId}: a transfer moves 1 to 10000 shares between two "
+        "parties in a named transaction, and a revoked licence is not registered"
+    ),
+    "CertificatesRightNotGranted": (
+        "certificate {certificateId} does not register the {right:right} right; nothing of it exists"
+    ),
+    "CertificatesVoucherTaken": (
+        "voucher number {voucher!r} already belongs to registration {registrationId}; choose another"
+    ),
+    "CertificatesAlreadyRegistered": "this was already registered, as registration {registrationId}",
+    "CertificatesUnknownRegistration": "no registration has id {registrationId}",
     "CertificatesInvalidExpiry": (
         "the expiry {expiry:datetime} is not acceptable: it must lie in the future, and for a renewal "
         "after the current expiry"
@@ -458,6 +532,8 @@ class _MessageFormatter(string.Formatter):
         if format_spec in _ENUM_NAMES and isinstance(value, int):
             names = _ENUM_NAMES[format_spec]
             return names[value] if 0 <= value < len(names) else f"{format_spec} {value}"
+        if format_spec == "rights" and isinstance(value, int):
+            return ", ".join(right.label for right in Right if value >> int(right) & 1) or "none"
         if format_spec == "roles" and isinstance(value, int):
             return " or ".join(name for bit, name in _ROLE_BITS if value & bit) or f"mask {value}"
         if format_spec == "name":

@@ -68,6 +68,13 @@ class Certificate(SQLModel, table=True):
     submitted_block: int = Field(sa_type=BigInteger)
     issued_block: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
     updated_block: int = Field(sa_type=BigInteger)
+    #: The registration law: the stable registration number, the rights claimed and granted (rights masks),
+    #: the end of the source authorisation (0: none declared), and whether an objection after issue is pending.
+    registration_number: str | None = Field(default=None, max_length=64)
+    rights_claimed: int = Field(default=7)
+    rights_granted: int = Field(default=0)
+    authorised_until: int = Field(default=0, sa_type=BigInteger)
+    disputed: bool = Field(default=False)
 
 
 class CertificateVersion(SQLModel, table=True):

@@ -57,7 +57,10 @@ def _new(connection: Connection, event: LoggedEvent, holder: str, **values: Any)
 
 @handles("Certificates", "CertificateSubmitted")
 def submitted(connection: Connection, event: LoggedEvent) -> None:
-    _new(connection, event, event.args["applicant"], status="submitted", number=None, expiry=0, issued_block=None)
+    args = event.args
+    _new(connection, event, args["applicant"], status="submitted", number=None, expiry=0, issued_block=None,
+         rights_claimed=int(args["rights"]), rights_granted=0, authorised_until=int(args["authorisedUntil"]),
+         registration_number=None, disputed=False)
 
 
 @handles("Certificates", "CertificateReturned")
@@ -88,7 +91,35 @@ def objected(connection: Connection, event: LoggedEvent) -> None:
 
 @handles("Certificates", "CertificateObjectionResolved")
 def objection_resolved(connection: Connection, event: LoggedEvent) -> None:
-    _change(connection, event, status="under_notice", notice_deadline=int(event.args["noticeDeadline"]))
+    _change(connection, event, status="under_notice", notice_deadline=int(event.args["noticeDeadline"]),
+            last_reason_hash=event.args["reasonHash"])
+
+
+@handles("Certificates", "CertificateRefused")
+def refused(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, status="refused", last_reason_hash=event.args["reasonHash"])
+
+
+@handles("Certificates", "CertificateDisputed")
+def disputed(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, disputed=True, last_reason_hash=event.args["reasonHash"])
+
+
+@handles("Certificates", "CertificateDisputeResolved")
+def dispute_resolved(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, disputed=False, last_reason_hash=event.args["reasonHash"])
+
+
+@handles("Certificates", "CertificateReassigned")
+def reassigned(connection: Connection, event: LoggedEvent) -> None:
+    _change(connection, event, registrar=event.args["to"])
+
+
+@handles("Certificates", "TransferRegistered")
+@handles("Certificates", "LicenceRegistered")
+def registered(connection: Connection, event: LoggedEvent) -> None:
+    """A transfer or licence registration: kept in the event log, linked to its certificate."""
+    link_certificate(connection, event, int(event.args["certificateId"]))
 
 
 @handles("Certificates", "CertificateRejected")
@@ -102,6 +133,7 @@ def issued(connection: Connection, event: LoggedEvent) -> None:
     _change(
         connection, event, status="issued", number=args["number"], expiry=int(args["expiry"]),
         holder=args["holder"], registrar=args["registrar"], issued_block=event.block_number,
+        registration_number=args["registrationNumber"], rights_granted=int(args["rights"]),
     )
 
 
@@ -110,7 +142,8 @@ def imported(connection: Connection, event: LoggedEvent) -> None:
     """A certificate a legacy registry issued: it enters the read model already issued."""
     args = event.args
     _new(connection, event, args["holder"], status="issued", number=args["number"], expiry=int(args["expiry"]),
-         issued_block=event.block_number)
+         issued_block=event.block_number, rights_claimed=7, rights_granted=7, authorised_until=0,
+         registration_number=None, disputed=False)
 
 
 @handles("Certificates", "CertificateChangeRequested")
@@ -136,13 +169,14 @@ def request_declined(connection: Connection, event: LoggedEvent) -> None:
 @handles("Certificates", "CertificateChanged")
 def changed(connection: Connection, event: LoggedEvent) -> None:
     version = int(event.args["version"])
-    _change(connection, event, version=version, catalog_hash=event.args["catalogHash"], **_NO_REQUEST)
+    _change(connection, event, version=version, catalog_hash=event.args["catalogHash"], number=event.args["number"],
+            **_NO_REQUEST)
     _version(connection, event, version, event.args["catalogHash"])
 
 
 @handles("Certificates", "CertificateRenewed")
 def renewed(connection: Connection, event: LoggedEvent) -> None:
-    _change(connection, event, expiry=int(event.args["expiry"]), **_NO_REQUEST)
+    _change(connection, event, expiry=int(event.args["expiry"]), number=event.args["number"], **_NO_REQUEST)
 
 
 @handles("Certificates", "CertificateSuspended")

@@ -67,6 +67,9 @@ LOG_ONLY: Final = frozenset(
                 "QualificationRevoked", "CertificateFlagsSet", "CertificateJurisdictionAllowed", "HolderCountSet",
             )
         ),
+        ("Certificates", "EIP712DomainChanged"),
+        # A registrar's minimum notice: the contract holds the value; the event log keeps the history.
+        ("Certificates", "MinimumNoticeSet"),
         *(
             (contract, event)
             for contract in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Compliance")

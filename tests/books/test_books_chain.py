@@ -30,6 +30,7 @@ from ledger.certificates import catalog_store
 from ledger.chain.clock import DAY, YEAR, advance_time, chain_time
 from ledger.context import LedgerContext
 from ledger.licences import grant_licence
+from ledger.numbers import registration_number
 from ledger.pledges import realise_pledge
 from ledger.reader import ChainReader, certificate_exists
 from ledger.store.books import JournalEntry, JournalLine
@@ -47,7 +48,8 @@ def _issued(ledger: LedgerContext, tmp_path: Path, number: str = "SZDEX-BOOKS-1"
     certificates.accept(ledger, str(cid), as_="registrar")
     certificates.publicize(ledger, str(cid), notice_seconds=DAY, as_="registrar")
     advance_time(ledger.w3, ledger.profile, DAY + 1)
-    certificates.issue(ledger, str(cid), number=number, expiry=chain_time(ledger.w3) + 5 * YEAR, as_="registrar")
+    certificates.issue(ledger, str(cid), registration_number=registration_number("SZDEX", f"2025{cid:08d}"),
+                       number=number, expiry=chain_time(ledger.w3) + 5 * YEAR, as_="registrar")
     return cid
 
 

@@ -58,21 +58,24 @@ def test_the_whole_review_runs_from_the_command_line(workflow_env: dict[str, str
     published = _dal(env, "--as", "registrar", "asset", "publicize", cert, "--notice-days", "30")
     assert published["status"] == "under notice"
     _dal(env, "--as", "auditor", "asset", "object", cert, "--reason", "source unclear")
-    resolved = _dal(env, "--as", "registrar", "asset", "resolve", cert)
+    resolved = _dal(env, "--as", "registrar", "asset", "resolve", cert, "--reason", "source documents shown")
     assert resolved["status"] == "under notice"
     _advance(env, 1)
-    issued = _dal(env, "--as", "registrar", "asset", "issue", cert, "--number", "SZDEX-2025-0100",
-                  "--expiry", "5y")
+    issued = _dal(env, "--as", "registrar", "asset", "issue", cert, "--registration-number", "SZDEX2025000001008",
+                  "--number", "SZDEX-2025-0100", "--expiry", "5y")
     assert (issued["status"], issued["in_force"], issued["number"]) == ("issued", True, "SZDEX-2025-0100")
+    assert (issued["registration_number"], issued["rights_registered"]) == (
+        "SZDEX2025000001008", "holding, development, operation")
 
     renewal = _dal(env, "--as", "merchant-a", "asset", "renew", "SZDEX-2025-0100", "--expiry", "2099-12-31")
     assert renewal["pending_request"] == "renewal"
-    renewed = _dal(env, "--as", "registrar", "asset", "approve", "registrar:SZDEX-2025-0100")
+    renewed = _dal(env, "--as", "registrar", "asset", "approve", "registrar:SZDEX-2025-0100",
+                   "--number", "SZDEX-2025-0100-R")
     assert (renewed["action"], renewed["expiry"]) == ("renewed", "2099-12-31T23:59:59Z")
 
     changed_file = write_catalog(tmp_path, "v2.json", scale="1.5 billion records")
     _dal(env, "--as", "merchant-a", "asset", "change", cert, str(changed_file))
-    changed = _dal(env, "--as", "registrar", "asset", "approve", cert)
+    changed = _dal(env, "--as", "registrar", "asset", "approve", "SZDEX2025000001008", "--number", "SZDEX-2025-0100-C")
     assert (changed["action"], changed["version"]) == ("changed", 2)
 
     suspended = _dal(env, "--as", "registrar", "asset", "suspend", cert, "--reason", "dispute")

@@ -30,6 +30,8 @@ from ledger.consent import (
     EXTENSION_TYPES,
     REALISATION_TYPES,
 )
+from ledger.holders import REQUEST_CONSENT_TYPES, REQUEST_DOMAIN_NAME, REQUEST_DOMAIN_VERSION
+from ledger.numbers import registration_number
 
 Account.enable_unaudited_hdwallet_features()
 
@@ -43,6 +45,7 @@ HOLDERS = MERCHANT | BANK
 HOLDING, DEVELOPMENT, OPERATION = 0, 1, 2
 RIGHTS = (HOLDING, DEVELOPMENT, OPERATION)
 AGREED_PRICE, AUCTION, SALE, COURT_RULING = 0, 1, 2, 3
+ALL_RIGHTS = 7
 TOTAL_SHARES = 10_000
 
 #: Signer name -> (index in the development mnemonic, roles; 0 = not a member).
@@ -253,14 +256,33 @@ class Ledger:
     # -- lifecycle shortcuts -----------------------------------------------------------------------
 
     def submit(
-        self, holder: str = "merchant_a", registrar: str = "registrar", catalog: bytes | None = None
+        self,
+        holder: str = "merchant_a",
+        registrar: str = "registrar",
+        catalog: bytes | None = None,
+        rights: int = ALL_RIGHTS,
+        authorised_until: int = 0,
     ) -> int:
-        """Submit an application and return the certificate id."""
+        """Submit an application claiming ``rights`` and return the certificate id."""
         catalog = catalog or keccak(text=f"catalog-{next(self._numbers)}")
         receipt = self.send(
-            self.certificates.functions.submit(self.address(registrar), catalog), holder
+            self.certificates.functions.submit(
+                self.address(registrar), (catalog, rights, authorised_until)
+            ),
+            holder,
         )
         return int(self.events(receipt, "Certificates", "CertificateSubmitted")[0]["certificateId"])
+
+    def registration_number(self) -> str:
+        """A fresh, well-formed registration number (check character included)."""
+        return registration_number("TEST", f"{2026_0000_0000 + next(self._numbers):012d}")
+
+    def issue_terms(
+        self, expiry: int, rights: int = ALL_RIGHTS, number: str | None = None
+    ) -> tuple[str, str, int, int]:
+        """An ``IssueTerms`` tuple: a fresh registration number, ``number`` (or a fresh one)."""
+        number = f"DEX-CERT-{next(self._numbers):06d}" if number is None else number
+        return (self.registration_number(), number, expiry, rights)
 
     def under_notice(
         self, holder: str = "merchant_a", registrar: str = "registrar", notice: int = 7 * DAY
@@ -279,16 +301,53 @@ class Ledger:
         registrar: str = "registrar",
         expiry_in: int = 5 * YEAR,
         number: str | None = None,
+        rights: int = ALL_RIGHTS,
     ) -> int:
         """A certificate issued to ``holder`` (a one-minute notice, then time moves past it)."""
         certificate_id = self.under_notice(holder, registrar, notice=60)
         self.advance(61)
         number = number or f"DEX-{certificate_id:06d}-{next(self._numbers)}"
-        self.send(
-            self.certificates.functions.issue(certificate_id, number, self.now() + expiry_in),
-            registrar,
-        )
+        terms = self.issue_terms(self.now() + expiry_in, rights, number)
+        self.send(self.certificates.functions.issue(certificate_id, terms), registrar)
         return certificate_id
+
+    def request_consent(
+        self,
+        holder: str,
+        requester: str,
+        certificate_id: int,
+        request: int,
+        requested_hash: bytes = b"\x00" * 32,
+        requested_expiry: int = 0,
+        deadline: int | None = None,
+        nonce: int | None = None,
+        signer: str | None = None,
+    ) -> tuple[str, int, bytes]:
+        """``holder``'s ``HolderConsent`` tuple to ``requester``'s request on the certificate, signed by
+        ``signer`` (default: the holder itself; the owner of a contract wallet signs for it)."""
+        deadline = deadline if deadline is not None else self.now() + DAY
+        if nonce is None:
+            nonce = int(self.certificates.functions.requestNonce(certificate_id).call())
+        message = {
+            "holder": self.address(holder),
+            "requester": self.address(requester),
+            "certificateId": certificate_id,
+            "request": request,
+            "requestedHash": requested_hash,
+            "requestedExpiry": requested_expiry,
+            "nonce": nonce,
+            "deadline": deadline,
+        }
+        domain = {
+            "name": REQUEST_DOMAIN_NAME,
+            "version": REQUEST_DOMAIN_VERSION,
+            "chainId": self.w3.eth.chain_id,
+            "verifyingContract": self.certificates.address,
+        }
+        signed = self.keys[signer or holder].sign_typed_data(
+            domain, {"CertificateRequestConsent": REQUEST_CONSENT_TYPES}, message
+        )
+        return (self.address(holder), deadline, bytes(signed.signature))
 
     def shares(self, certificate_id: int, right: int, owner: str) -> int:
         return int(

@@ -20,8 +20,8 @@ from web3.contract import Contract
 
 # Enum values, as the contracts encode them.
 MEMBER_ACTIVE, MEMBER_SUSPENDED = 1, 2
-SUBMITTED, RETURNED, ACCEPTED, UNDER_NOTICE, OBJECTED, REJECTED, ISSUED, SUSPENDED, CANCELLED = (
-    range(1, 10)
+SUBMITTED, RETURNED, ACCEPTED, UNDER_NOTICE, OBJECTED, REJECTED, ISSUED, SUSPENDED, CANCELLED, REFUSED = (
+    range(1, 11)
 )
 NO_REQUEST, CHANGE, RENEWAL, CANCELLATION = range(4)
 PLEDGE_ACTIVE, PLEDGE_RELEASED, PLEDGE_REALISED = 1, 2, 3
@@ -53,6 +53,13 @@ class Certificate:
     submitted_at: int = 0
     issued_at: int = 0
     imported: bool = False
+    rights_claimed: int = 0
+    rights_granted: int = 0
+    authorised_until: int = 0
+    disputed: bool = False
+    registration_number: str = ""
+    #: Every registration and certificate number it ever carried (they stay taken).
+    numbers: list[str] = field(default_factory=list)
 
     def clear_request(self) -> None:
         self.pending_request, self.requested_hash, self.requested_expiry = NO_REQUEST, ZERO_HASH, 0
@@ -154,6 +161,8 @@ class EventReplay:
         """An independent copy, to restart from the same point."""
         clone = copy.copy(self)
         clone.state = copy.deepcopy(self.state)
+        # Blocks from here on are mined again after a revert, with other times: forget them.
+        clone._block_times = {number: time for number, time in self._block_times.items() if number < self.next_block}
         return clone
 
     def catch_up(self) -> int:
@@ -242,6 +251,8 @@ class EventReplay:
             1,
             {1: bytes(args["catalogHash"])},
             submitted_at=self.block_time(log),
+            rights_claimed=args["rights"],
+            authorised_until=args["authorisedUntil"],
         )
 
     def _on_CertificateImported(self, args: dict[str, Any], log: Any) -> None:
@@ -256,6 +267,9 @@ class EventReplay:
             submitted_at=args["submittedAt"],
             issued_at=args["issuedAt"],
             imported=True,
+            rights_claimed=7,
+            rights_granted=7,
+            numbers=[args["number"]],
         )
 
     def _on_CertificateReturned(self, args: dict[str, Any], log: Any) -> None:
@@ -290,7 +304,22 @@ class EventReplay:
             args["expiry"],
             args["number"],
         )
+        certificate.registration_number = args["registrationNumber"]
+        certificate.rights_granted = args["rights"]
+        certificate.numbers += [args["registrationNumber"], args["number"]]
         certificate.issued_at = self.block_time(log)
+
+    def _on_CertificateRefused(self, args: dict[str, Any], log: Any) -> None:
+        self._certificate(args).status = REFUSED
+
+    def _on_CertificateDisputed(self, args: dict[str, Any], log: Any) -> None:
+        self._certificate(args).disputed = True
+
+    def _on_CertificateDisputeResolved(self, args: dict[str, Any], log: Any) -> None:
+        self._certificate(args).disputed = False
+
+    def _on_CertificateReassigned(self, args: dict[str, Any], log: Any) -> None:
+        self._certificate(args).registrar = args["to"]
 
     def _on_CertificateChangeRequested(self, args: dict[str, Any], log: Any) -> None:
         certificate = self._certificate(args)
@@ -314,11 +343,15 @@ class EventReplay:
         certificate = self._certificate(args)
         certificate.version = args["version"]
         certificate.catalog_hashes[args["version"]] = bytes(args["catalogHash"])
+        certificate.number = args["number"]
+        certificate.numbers.append(args["number"])
         certificate.clear_request()
 
     def _on_CertificateRenewed(self, args: dict[str, Any], log: Any) -> None:
         certificate = self._certificate(args)
         certificate.expiry = args["expiry"]
+        certificate.number = args["number"]
+        certificate.numbers.append(args["number"])
         certificate.clear_request()
 
     def _on_CertificateSuspended(self, args: dict[str, Any], log: Any) -> None:
@@ -566,6 +599,11 @@ def compare_with_contracts(
                 certificate.submitted_at,
                 certificate.issued_at,
                 certificate.imported,
+                certificate.rights_claimed,
+                certificate.rights_granted,
+                certificate.authorised_until,
+                certificate.disputed,
+                certificate.registration_number,
             ],
         )
         for version, catalog_hash in certificate.catalog_hashes.items():
@@ -576,12 +614,12 @@ def compare_with_contracts(
                 (certificate_id, version),
                 catalog_hash,
             )
-        if certificate.number:
+        for number in certificate.numbers:
             check(
-                f"number {certificate.number}",
+                f"number {number}",
                 "Certificates",
                 "certificateByNumber",
-                (certificate.registrar, certificate.number),
+                (number,),
                 certificate_id,
             )
     if share_keys:

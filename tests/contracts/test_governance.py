@@ -19,7 +19,8 @@ def create(ledger: Ledger, artifact: str, *args: object, testing: bool = True) -
     """Deploy a contract from its artifact as the admin; its address."""
     loaded = load_artifact(artifact, TESTING_ARTIFACTS_DIR) if testing else load_artifact(artifact)
     factory = ledger.w3.eth.contract(abi=loaded.abi, bytecode=loaded.bytecode)
-    return str(ledger.send(factory.constructor(*args), "admin")["contractAddress"])
+    # A contract near the 24,576-byte limit costs about 5 million gas to create.
+    return str(ledger.send(factory.constructor(*args), "admin", gas=8_000_000)["contractAddress"])
 
 
 def populate(ledger: Ledger) -> None:

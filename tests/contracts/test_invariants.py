@@ -22,11 +22,11 @@ from contract_harness import (
     DEVELOPMENT,
     HOLDERS,
     HOLDING,
-    MERCHANT,
     OPERATION,
     ORACLE,
     REGISTRAR,
     SIGNERS,
+    TOTAL_SHARES,
     YEAR,
     Ledger,
     rpc,
@@ -89,6 +89,7 @@ class Model:
     last_pledge: dict[tuple[int, int, str], int] = field(default_factory=lambda: defaultdict(int))
     pledges: dict[int, PledgeModel] = field(default_factory=dict)
     licences: dict[int, LicenceModel] = field(default_factory=dict)
+    disputed: dict[int, bool] = field(default_factory=dict)
 
     def role_error(self, name: str, mask: int) -> str | None:
         roles = SIGNERS[name][1]
@@ -195,6 +196,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.enforced_keys: set[tuple[int, int, str]] = set()
         self.previous: tuple[dict[Any, int], dict[Any, int], dict[int, bool]] | None = None
         self.upgrades = 0
+        self.changes = 0
 
     # -- sending -----------------------------------------------------------------------------------
 
@@ -456,19 +458,53 @@ class LedgerMachine(RuleBasedStateMachine):
         if self.attempt(call, "registrar", error):
             self.model.status[cid] = after
 
-    @rule(index=st.integers(0, 1), label=st.integers(0, 1_000))
-    def change(self, index: int, label: int) -> None:
+    @rule(index=st.integers(0, 1), who=st.sampled_from(SHARE_OWNERS), label=st.integers(0, 1_000))
+    def change(self, index: int, who: str, label: int) -> None:
+        """The certificate follows its holders: only a holder of more than half of the holding right
+        (asking alone here) applies for a change; the registrar approves it under a new number."""
         m = self.model
         cid = self.ctx.certificates[index]
-        holder = m.holder[cid]
-        error = m.role_error(holder, MERCHANT)
-        if error is None and m.status[cid] != ISSUED:
+        held = m.balances[(cid, HOLDING, who)]
+        error = m.role_error(who, HOLDERS)
+        if error is None and held == 0:
+            error = "CertificatesUnauthorizedHolder"
+        elif error is None and m.status[cid] != ISSUED:
             error = "CertificatesInvalidStatus"
         elif error is None and self.now() >= m.expiry[cid]:
             error = "CertificatesExpired"
+        elif error is None and held * 2 <= TOTAL_SHARES:
+            error = "CertificatesNoMajority"
         c = self.ledger.certificates.functions
-        if self.attempt(c.requestChange(cid, keccak(text=f"catalog {cid} {label}")), holder, error):
-            self.attempt(c.approveRequest(cid), "registrar", None)
+        if self.attempt(c.requestChange(cid, keccak(text=f"catalog {cid} {label}"), []), who, error):
+            self.changes += 1
+            self.attempt(c.approveRequest(cid, f"CHANGE-{cid}-{self.changes}"), "registrar", None)
+
+    @rule(index=st.integers(0, 1))
+    def dispute(self, index: int) -> None:
+        """An objection registered after issue (异议登记) flags the certificate, whatever else happens, until the
+        registrar resolves it; it is lodged only on an issued or suspended certificate."""
+        m = self.model
+        cid = self.ctx.certificates[index]
+        c = self.ledger.certificates.functions
+        if m.disputed.get(cid, False):
+            if self.attempt(c.resolveDispute(cid, keccak(text="resolved")), "registrar", None):
+                m.disputed[cid] = False
+            return
+        error = None if m.status[cid] in (ISSUED, SUSPENDED) else "CertificatesInvalidStatus"
+        objector = self.ledger.address("merchant_c")
+        if self.attempt(c.lodgeObjection(cid, objector, keccak(text="objection")), "registrar", error):
+            m.disputed[cid] = True
+
+    @rule(code=st.integers(1, 4))
+    def refuse_application(self, code: int) -> None:
+        """A fresh application refused at review (不予登记) is final; the replay rebuilds it as refused."""
+        c = self.ledger.certificates.functions
+        self.changes += 1
+        application = (keccak(text=f"refused {self.changes}"), 7, 0)
+        if self.attempt(c.submit(self.ledger.address("registrar"), application), "merchant_a", None):
+            certificate_id = int(c.certificateCount().call())
+            self.attempt(c.refuse(certificate_id, code, keccak(text="refused")), "registrar", None)
+            self.attempt(c.accept(certificate_id), "registrar", "CertificatesInvalidStatus")
 
     @rule(name=st.sampled_from(TOGGLED_MEMBERS))
     def toggle_member(self, name: str) -> None:
@@ -708,7 +744,7 @@ def second_edition(ledger: Ledger, name: str) -> str:
     artifact = load_artifact(f"{name}V2", TESTING_ARTIFACTS_DIR)
     factory = ledger.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
     args = () if name == "Consortium" else (ledger.consortium.address,)
-    return str(ledger.send(factory.constructor(*args), "admin")["contractAddress"])
+    return str(ledger.send(factory.constructor(*args), "admin", gas=8_000_000)["contractAddress"])
 
 
 def test_random_operation_sequences_keep_every_invariant(ledger: Ledger) -> None:

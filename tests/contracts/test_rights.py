@@ -278,7 +278,7 @@ def test_ledger_hooks_answer_only_their_contract(ledger: Ledger) -> None:
     r = ledger.rights.functions
     a = ledger.address("merchant_a")
     for caller in ("merchant_a", "admin", "registrar", "bank"):
-        ledger.reverts(r.mintIssued(1, a), caller, "RightsUnauthorizedCaller", caller)
+        ledger.reverts(r.mintIssued(1, a, 7), caller, "RightsUnauthorizedCaller", caller)
         ledger.reverts(
             r.lockShares(1, HOLDING, a, 1, 1), caller, "RightsUnauthorizedCaller", caller
         )
@@ -329,8 +329,7 @@ def test_a_contract_applicant_must_accept_its_rights_at_issue(
     admit_wallet(ledger, wallet, "Wallet C", 2)
     c = ledger.certificates.functions
     data = c.submit(
-        ledger.address("registrar"), keccak(text="wallet catalog")
-    )._encode_transaction_data()
+        ledger.address("registrar"), (keccak(text="wallet catalog"), 7, 0))._encode_transaction_data()
     ledger.send(wallet.functions.execute(ledger.certificates.address, data), "merchant_c")
     certificate_id = int(c.certificateCount().call())
     ledger.send(c.accept(certificate_id), "registrar")
@@ -338,13 +337,13 @@ def test_a_contract_applicant_must_accept_its_rights_at_issue(
     ledger.advance(61)
     ledger.send(wallet.functions.setRefuseTokens(True), "merchant_c")
     ledger.reverts(
-        c.issue(certificate_id, "W-1", ledger.now() + YEAR),
+        c.issue(certificate_id, ledger.issue_terms(ledger.now() + YEAR, number="W-1")),
         "registrar",
         "ERC1155InvalidReceiver",
         wallet.address,
     )
     ledger.send(wallet.functions.setRefuseTokens(False), "merchant_c")
-    ledger.send(c.issue(certificate_id, "W-1", ledger.now() + YEAR), "registrar")
+    ledger.send(c.issue(certificate_id, ledger.issue_terms(ledger.now() + YEAR, number="W-1")), "registrar")
     assert ledger.shares(certificate_id, OPERATION, wallet.address) == TOTAL_SHARES
 
 

@@ -157,8 +157,7 @@ CASES: list[Case] = [
         "Certificates",
         "submit",
         lambda l, x, c: l.certificates.functions.submit(
-            l.address("registrar"), keccak(text="new catalog")
-        ),
+            l.address("registrar"), (keccak(text="new catalog"), 7, 0)),
         member(MERCHANT),
         MERCHANT_ONLY,
     ),
@@ -166,7 +165,7 @@ CASES: list[Case] = [
         "Certificates",
         "submitBatch",
         lambda l, x, c: l.certificates.functions.submitBatch(
-            l.address("registrar"), [keccak(text="batch 1"), keccak(text="batch 2")]
+            l.address("registrar"), [(keccak(text="batch 1"), 7, 0), (keccak(text="batch 2"), 7, 0)]
         ),
         member(MERCHANT),
         MERCHANT_ONLY,
@@ -189,7 +188,7 @@ CASES: list[Case] = [
         "Certificates",
         "issueBatch",
         lambda l, x, c: l.certificates.functions.issueBatch(
-            [x["notice_ended"]], ["MATRIX-B1"], [l.now() + YEAR]
+            [x["notice_ended"]], [l.issue_terms(l.now() + YEAR, number="MATRIX-B1")]
         ),
         member(REGISTRAR),
         REGISTRAR_ONLY,
@@ -242,7 +241,7 @@ CASES: list[Case] = [
     Case(
         "Certificates",
         "resolveObjection",
-        lambda l, x, c: l.certificates.functions.resolveObjection(x["objected"], 0),
+        lambda l, x, c: l.certificates.functions.resolveObjection(x["objected"], 0, REASON),
         member(REGISTRAR),
         REGISTRAR_ONLY,
     ),
@@ -256,37 +255,38 @@ CASES: list[Case] = [
     Case(
         "Certificates",
         "issue",
-        lambda l, x, c: l.certificates.functions.issue(
-            x["notice_ended"], "MATRIX-1", l.now() + YEAR
-        ),
+        lambda l, x, c: l.certificates.functions.issue(x["notice_ended"], l.issue_terms(l.now() + YEAR, number="MATRIX-1")),
         member(REGISTRAR),
         REGISTRAR_ONLY,
     ),
     Case(
         "Certificates",
         "requestChange",
-        lambda l, x, c: l.certificates.functions.requestChange(x["issued"], keccak(text="v2")),
-        member(MERCHANT),
+        lambda l, x, c: l.certificates.functions.requestChange(x["issued"], keccak(text="v2"), []),
+        member(HOLDERS),
         MERCHANT_ONLY,
+        {"bank": lambda l, x: ("CertificatesNoMajority", (x["issued"], 2_000))},
     ),
     Case(
         "Certificates",
         "requestRenewal",
-        lambda l, x, c: l.certificates.functions.requestRenewal(x["issued"], l.now() + 10 * YEAR),
-        member(MERCHANT),
+        lambda l, x, c: l.certificates.functions.requestRenewal(x["issued"], l.now() + 10 * YEAR, []),
+        member(HOLDERS),
         MERCHANT_ONLY,
+        {"bank": lambda l, x: ("CertificatesNoMajority", (x["issued"], 2_000))},
     ),
     Case(
         "Certificates",
         "requestCancellation",
-        lambda l, x, c: l.certificates.functions.requestCancellation(x["issued"], REASON),
-        member(MERCHANT),
+        lambda l, x, c: l.certificates.functions.requestCancellation(x["issued"], REASON, []),
+        member(HOLDERS),
         MERCHANT_ONLY,
+        {"bank": lambda l, x: ("CertificatesNoMajority", (x["issued"], 2_000))},
     ),
     Case(
         "Certificates",
         "approveRequest",
-        lambda l, x, c: l.certificates.functions.approveRequest(x["requested"]),
+        lambda l, x, c: l.certificates.functions.approveRequest(x["requested"], "MATRIX-2"),
         member(REGISTRAR),
         REGISTRAR_ONLY,
     ),
@@ -388,7 +388,7 @@ CASES: list[Case] = [
     Case(
         "Rights",
         "mintIssued",
-        lambda l, x, c: l.rights.functions.mintIssued(x["issued"], l.address(c)),
+        lambda l, x, c: l.rights.functions.mintIssued(x["issued"], l.address(c), 7),
         "certificates",
     ),
     Case(
@@ -452,6 +452,64 @@ CASES: list[Case] = [
         lambda l, x, c: l.pledges.functions.consentToAct(x["pledge"], REASON),
         member(BANK),
         frozenset({"bank"}),
+    ),
+    # Certificates: the registration law and separation of duties.
+    Case(
+        "Certificates",
+        "refuse",
+        lambda l, x, c: l.certificates.functions.refuse(x["submitted"], 1, REASON),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "setMinimumNotice",
+        lambda l, x, c: l.certificates.functions.setMinimumNotice(10 * DAY),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "lodgeObjection",
+        lambda l, x, c: l.certificates.functions.lodgeObjection(
+            x["issued"], l.address("merchant_b"), REASON
+        ),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "resolveDispute",
+        lambda l, x, c: l.certificates.functions.resolveDispute(x["disputed"], REASON),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "registerTransfer",
+        lambda l, x, c: l.certificates.functions.registerTransfer(
+            x["issued"],
+            (l.address("merchant_a"), l.address("bank"), HOLDING, 2_000, x["movement"]),
+            "TRANSFER-VOUCHER-1",
+        ),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "registerLicence",
+        lambda l, x, c: l.certificates.functions.registerLicence(
+            x["merchant_licence"], "LICENCE-VOUCHER-1"
+        ),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "Certificates",
+        "reassign",
+        lambda l, x, c: l.certificates.functions.reassign([x["orphaned"]], l.address("registrar")),
+        "governance",
+        frozenset({"admin"}),
     ),
     # Anchors.
     Case(
@@ -617,6 +675,8 @@ def expected_error(
         return None
     if case.gate == "admin":
         return ("OwnableUnauthorizedAccount", (address,))
+    if case.gate == "governance":
+        return ("CertificatesUnauthorizedGovernance", (address,))
     if case.gate in ("certificates", "pledges"):
         return ("RightsUnauthorizedCaller", (address,))
     if case.gate == "consortium":
@@ -654,9 +714,18 @@ def prepared(ledger: Ledger) -> dict[str, Any]:
     ctx["notice_ended"] = ledger.under_notice(notice=60)
     ctx["issued"] = ledger.issue()
     for right in (HOLDING, DEVELOPMENT, OPERATION):
-        ledger.send(
+        receipt = ledger.send(
             r.transferShares(ctx["issued"], right, ledger.address("bank"), 2_000), "merchant_a"
         )
+    ctx["movement"] = bytes(receipt["transactionHash"])
+    ctx["disputed"] = ledger.issue()
+    ledger.send(
+        c.lodgeObjection(ctx["disputed"], ledger.address("merchant_b"), REASON), "registrar"
+    )
+    ctx["orphaned"] = ledger.submit(registrar="registrar_b")
+    ledger.send(
+        ledger.consortium.functions.suspendMember(ledger.address("registrar_b"), REASON), "admin"
+    )
     ctx["pledge"] = ledger.record_pledge(
         "merchant_a",
         "bank",
@@ -667,7 +736,7 @@ def prepared(ledger: Ledger) -> dict[str, Any]:
     )
     ledger.advance(3 * DAY)
     ctx["requested"] = ledger.issue()
-    ledger.send(c.requestChange(ctx["requested"], keccak(text="v2")), "merchant_a")
+    ledger.send(c.requestChange(ctx["requested"], keccak(text="v2"), []), "merchant_a")
     ctx["suspended"] = ledger.issue()
     ledger.send(c.suspend(ctx["suspended"], REASON), "registrar")
     ctx["submitted"] = ledger.submit()

@@ -20,7 +20,7 @@ def test_times_beyond_40_bits_are_refused_not_truncated(ledger: Ledger) -> None:
     noticed = ledger.under_notice(notice=60)
     ledger.advance(61)
     ledger.reverts(
-        c.issue(noticed, "FAR-1", TOO_FAR),
+        c.issue(noticed, ledger.issue_terms(TOO_FAR, number="FAR-1")),
         "registrar",
         "SafeCastOverflowedUintDowncast",
         40,
@@ -29,7 +29,7 @@ def test_times_beyond_40_bits_are_refused_not_truncated(ledger: Ledger) -> None:
 
     certificate_id = ledger.issue()
     ledger.reverts(
-        c.requestRenewal(certificate_id, TOO_FAR),
+        c.requestRenewal(certificate_id, TOO_FAR, []),
         "merchant_a",
         "SafeCastOverflowedUintDowncast",
         40,

@@ -23,6 +23,7 @@ from web3.logs import DISCARD
 from ledger.chain.node import LocalNode
 from ledger.config import Profile, load_profile
 from ledger.context import LedgerContext
+from ledger.numbers import registration_number
 from ledger.types import Right
 
 DAY = 24 * 3600
@@ -138,15 +139,18 @@ def issue_certificate(
 ) -> int:
     """Submit, accept, publicize and issue a certificate to ``holder``; returns its id."""
     catalog_hash = catalog_hash or keccak(text=f"catalog-{next(_numbers)}")
-    receipt = ctx.send("Certificates", "submit", ctx.address_of(registrar), catalog_hash, as_=holder)
+    receipt = ctx.send("Certificates", "submit", ctx.address_of(registrar), (catalog_hash, 7, 0), as_=holder)
     (submitted,) = event_args(ctx, receipt, "Certificates", "CertificateSubmitted")
     certificate_id = int(submitted["certificateId"])
     ctx.send("Certificates", "accept", certificate_id, as_=registrar)
     ctx.send("Certificates", "publicize", certificate_id, now(ctx) + 60, as_=registrar)
     advance(ctx, 61)
+    serial = next(_numbers)
     ctx.send(
-        "Certificates", "issue", certificate_id, f"SZDEX-T-{certificate_id:05d}-{next(_numbers)}",
-        now(ctx) + expiry_in, as_=registrar,
+        "Certificates", "issue", certificate_id,
+        (registration_number("SZDEXT", f"{certificate_id:08d}{serial:06d}"),
+         f"SZDEX-T-{certificate_id:05d}-{serial}", now(ctx) + expiry_in, 7),
+        as_=registrar,
     )
     return certificate_id
 

@@ -38,7 +38,10 @@ def test_a_trace_lists_every_event_oldest_first_with_block_time_and_transaction(
     assert traced.events[0].time.timestamp() <= traced.events[-1].time.timestamp() == history["realised"]
     summaries = [event.summary for event in traced.events]
     assert summaries[0].startswith("merchant-a applied to registrar with catalog entry 0x")
-    assert "issued by registrar as number SZDEX-AUDIT-1" in summaries[3]
+    assert "as certificate SZDEX-AUDIT-1" in summaries[3]
+    assert summaries[3].startswith("issued by registrar under registration number SZDEX")
+    assert summaries[3].endswith("all three rights registered, going to merchant-a")
+    assert "claiming all three rights" in summaries[0]
     assert summaries[4] == "merchant-a received 100% of each of the three rights at issue"
     assert summaries[5] == "merchant-a transferred 40% of the operation right to merchant-c"
     assert summaries[6].startswith("merchant-a licensed the development right to merchant-b from ")

@@ -26,6 +26,7 @@ from ledger.errors import ContractRevertError, NotFoundError, ValidationError
 from ledger.hashing import record_hash, to_hex
 from ledger.inputs import resolve_party
 from ledger.members import parse_roles
+from ledger.numbers import registration_number
 from ledger.registration import import_catalogs
 from ledger.store.catalog import CatalogRecord, CatalogVersion
 
@@ -60,11 +61,20 @@ def _under_notice(ledger: LedgerContext, tmp_path: Path, notice: int = 7 * DAY, 
     return certificate_id
 
 
+def _registration(certificate_id: int) -> str:
+    return registration_number("SZDEX", f"2025{certificate_id:08d}")
+
+
+def _wrong_check(number: str) -> str:
+    return number[:-1] + ("0" if number[-1] != "0" else "1")
+
+
 def _issued(ledger: LedgerContext, tmp_path: Path, number: str = "SZDEX-2025-0001", **kwargs: str) -> int:
     certificate_id = _under_notice(ledger, tmp_path, notice=DAY, **kwargs)
     advance_time(ledger.w3, ledger.profile, DAY + 1)
     expiry = chain_time(ledger.w3) + 5 * YEAR
-    certificates.issue(ledger, str(certificate_id), number=number, expiry=expiry, as_="registrar")
+    certificates.issue(ledger, str(certificate_id), registration_number=_registration(certificate_id), number=number,
+                       expiry=expiry, as_="registrar")
     return certificate_id
 
 
@@ -120,12 +130,13 @@ def test_the_review_goes_through_notice_objection_and_issue(ledger: LedgerContex
     ref = str(certificate_id)
     objected = certificates.object_to(ledger, ref, reason="the data set includes third-party data", as_="auditor")
     assert objected.certificate.status == "objected"
-    resolved = certificates.resolve_objection(ledger, ref, notice_seconds=2 * DAY, as_="registrar")
+    resolved = certificates.resolve_objection(ledger, ref, reason="source shown", notice_seconds=2 * DAY,
+                                              as_="registrar")
     assert resolved.certificate.status == "under notice"
     assert resolved.certificate.notice_deadline is not None
 
     with pytest.raises(ContractRevertError) as early:
-        certificates.issue(ledger, ref, number="SZDEX-2025-0007", expiry=chain_time(ledger.w3) + YEAR,
+        certificates.issue(ledger, ref, registration_number=_registration(int(ref)), number="SZDEX-2025-0007", expiry=chain_time(ledger.w3) + YEAR,
                            as_="registrar")
     deadline = int(resolved.certificate.notice_deadline.timestamp())
     assert _revert(early) == ("CertificatesNoticeNotEnded", {"certificateId": certificate_id, "deadline": deadline})
@@ -133,7 +144,7 @@ def test_the_review_goes_through_notice_objection_and_issue(ledger: LedgerContex
 
     advance_time(ledger.w3, ledger.profile, 2 * DAY + 1)
     expiry = chain_time(ledger.w3) + 5 * YEAR
-    issued = certificates.issue(ledger, ref, number="SZDEX-2025-0007", expiry=expiry, as_="registrar")
+    issued = certificates.issue(ledger, ref, registration_number=_registration(int(ref)), number="SZDEX-2025-0007", expiry=expiry, as_="registrar")
     view = issued.certificate
     assert (view.status, view.in_force, view.number) == ("issued", True, "SZDEX-2025-0007")
     assert view.expiry is not None and int(view.expiry.timestamp()) == expiry
@@ -159,7 +170,7 @@ def test_a_rejected_application_is_final(ledger: LedgerContext, tmp_path: Path) 
     rejected = certificates.reject(ledger, str(certificate_id), reason="ownership not shown", as_="registrar")
     assert rejected.certificate.status == "rejected"
     with pytest.raises(ContractRevertError) as refused:
-        certificates.resolve_objection(ledger, str(certificate_id), as_="registrar")
+        certificates.resolve_objection(ledger, str(certificate_id), reason="late", as_="registrar")
     assert _revert(refused) == (
         "CertificatesInvalidStatus", {"certificateId": certificate_id, "current": 6, "expected": 5}
     )
@@ -208,7 +219,9 @@ def test_a_change_is_stored_as_the_next_version_and_takes_effect_when_approved(
     second = write_catalog(tmp_path, "v2b.json", name="Port logistics", scale="2.1 billion records")
     requested = certificates.request_change(ledger, ref, second, as_="merchant-a")
     assert requested.certificate.pending_request == "change"
-    approved = certificates.approve(ledger, ref, as_="registrar")
+    approved = certificates.approve(ledger, ref, number="SZDEX-2025-0001-2", as_="registrar")
+    assert approved.certificate.number == "SZDEX-2025-0001-2"
+    assert approved.certificate.registration_number == _registration(certificate_id)
     digest = to_hex(record_hash(load_catalog_entry(second)))
     assert (approved.action, approved.certificate.version, approved.certificate.catalog_hash) == (
         "changed", 2, digest
@@ -237,7 +250,9 @@ def test_a_renewal_moves_the_expiry_once_approved(ledger: LedgerContext, tmp_pat
     with pytest.raises(ContractRevertError) as pending:
         certificates.request_renewal(ledger, str(certificate_id), expiry=new_expiry + 1, as_="merchant-a")
     assert _revert(pending) == ("CertificatesRequestPending", {"certificateId": certificate_id, "pending": 2})
-    renewed = certificates.approve(ledger, str(certificate_id), as_="registrar")
+    with pytest.raises(ValidationError, match="give the new certificate number"):
+        certificates.approve(ledger, str(certificate_id), as_="registrar")
+    renewed = certificates.approve(ledger, str(certificate_id), number="SZDEX-2025-0001-R", as_="registrar")
     assert renewed.action == "renewed"
     assert renewed.certificate.expiry is not None and int(renewed.certificate.expiry.timestamp()) == new_expiry
 
@@ -262,21 +277,24 @@ def test_the_holder_applies_for_cancellation_and_the_registrar_cancels(
     second = _issued(ledger, tmp_path, number="N-2", name="second")
     cancelled = certificates.cancel(ledger, str(second), reason="court order", as_="registrar")
     assert (cancelled.action, cancelled.certificate.status) == ("cancelled", "cancelled")
-    with pytest.raises(ValidationError, match="is neither the holder nor the registrar"):
+    with pytest.raises(ContractRevertError) as refused:
         certificates.cancel(ledger, str(second), reason="no", as_="bank")
+    assert _revert(refused) == (
+        "CertificatesUnauthorizedHolder", {"certificateId": second, "account": resolve_party(ledger, "bank")}
+    )
 
 
-def test_a_number_is_issued_once_per_registrar(ledger: LedgerContext, tmp_path: Path) -> None:
+def test_a_number_is_issued_once_across_the_consortium(ledger: LedgerContext, tmp_path: Path) -> None:
     first = _issued(ledger, tmp_path, number="SZDEX-1", name="first")
     second = _under_notice(ledger, tmp_path, notice=DAY, name="second")
     advance_time(ledger.w3, ledger.profile, DAY + 1)
     with pytest.raises(ContractRevertError) as refused:
-        certificates.issue(ledger, str(second), number="SZDEX-1", expiry=chain_time(ledger.w3) + YEAR,
-                           as_="registrar")
-    assert _revert(refused) == (
-        "CertificatesNumberTaken",
-        {"registrar": resolve_party(ledger, "registrar"), "number": "SZDEX-1", "certificateId": first},
-    )
+        certificates.issue(ledger, str(second), registration_number=_registration(second), number="SZDEX-1",
+                           expiry=chain_time(ledger.w3) + YEAR, as_="registrar")
+    assert _revert(refused) == ("CertificatesNumberTaken", {"number": "SZDEX-1", "certificateId": first})
+    with pytest.raises(ValidationError, match="has check character"):
+        certificates.issue(ledger, str(second), registration_number=_wrong_check(_registration(second)), number="N",
+                           expiry=chain_time(ledger.w3) + YEAR, as_="registrar")
 
 
 def test_a_certificate_is_named_by_id_by_registrar_and_number_or_by_a_unique_number(
@@ -284,15 +302,18 @@ def test_a_certificate_is_named_by_id_by_registrar_and_number_or_by_a_unique_num
 ) -> None:
     certificate_id = _issued(ledger, tmp_path, number="SZDEX-2025-0042")
     registrar = resolve_party(ledger, "registrar")
-    for ref in (str(certificate_id), "SZDEX-2025-0042", "registrar:SZDEX-2025-0042", f"{registrar}:SZDEX-2025-0042"):
+    for ref in (str(certificate_id), "SZDEX-2025-0042", "registrar:SZDEX-2025-0042", f"{registrar}:SZDEX-2025-0042",
+                _registration(certificate_id)):
         assert certificates.resolve(ledger, ref) == certificate_id
     assert certificates.show(ledger, "SZDEX-2025-0042").number == "SZDEX-2025-0042"
     with pytest.raises(NotFoundError, match="certificate 99 does not exist"):
         certificates.resolve(ledger, "99")
-    with pytest.raises(NotFoundError, match="no certificate was issued under number 'SZDEX-404'"):
+    with pytest.raises(NotFoundError, match="no certificate carries number 'SZDEX-404'"):
         certificates.resolve(ledger, "SZDEX-404")
-    with pytest.raises(NotFoundError, match="registrar registrar issued no certificate numbered 'X-1'"):
+    with pytest.raises(NotFoundError, match="no certificate carries number 'X-1'"):
         certificates.resolve(ledger, "registrar:X-1")
+    with pytest.raises(NotFoundError, match="which registrar merchant-a does not manage"):
+        certificates.resolve(ledger, "merchant-a:SZDEX-2025-0042")
 
 
 def test_certificates_are_listed_by_holder_registrar_and_status(ledger: LedgerContext, tmp_path: Path) -> None:

@@ -222,8 +222,9 @@ def test_a_registrar_migrates_certificates_a_legacy_registry_issued(ledger: Ledg
     registrar = resolve_party(ledger, "registrar")
     for index, item in enumerate(report.items, start=1):
         record = ledger.call("Certificates", "certificate", item.certificate_id)
+        assert record[2] == registrar
         assert (record[0], record[10], record[13]) == (7, f"GZ-2021-{index:04d}", True)
-        assert int(ledger.call("Certificates", "certificateByNumber", registrar, f"GZ-2021-{index:04d}")) \
+        assert int(ledger.call("Certificates", "certificateByNumber", f"GZ-2021-{index:04d}")) \
             == item.certificate_id
     holder = resolve_party(ledger, "merchant-c")
     assert int(ledger.call("Rights", "sharesOf", report.items[1].certificate_id, 0, holder)) == 10_000
@@ -280,10 +281,11 @@ def test_many_large_batch_calls_all_go_through_the_sender(ledger: LedgerContext)
 
     certificates = ledger.contract("Certificates").address
     registrar = resolve_party(ledger, "registrar")
-    selector = hash_of(text="submitBatch(address,bytes32[])")[:4]
+    selector = hash_of(text="submitBatch(address,(bytes32,uint8,uint64)[])")[:4]
     requests = [
         TxRequest(to=certificates, label=f"batch {batch}", data=selector + abi_encode(
-            ["address", "bytes32[]"], [registrar, [hash_of(text=f"{batch}:{i}") for i in range(250)]]))
+            ["address", "(bytes32,uint8,uint64)[]"],
+            [registrar, [(hash_of(text=f"{batch}:{i}"), 7, 0) for i in range(250)]]))
         for batch in range(40)
     ]
     results = ledger.send_batch(requests, as_="merchant-a")

@@ -115,7 +115,8 @@ def test_a_suspended_registrar_makes_the_certificate_doubtful(ledger: LedgerCont
 
 
 def test_an_application_never_issued_is_not_genuine(ledger: LedgerContext) -> None:
-    receipt = ledger.send("Certificates", "submit", ledger.address_of("registrar"), keccak(text="x"), as_="merchant-a")
+    receipt = ledger.send("Certificates", "submit", ledger.address_of("registrar"), (keccak(text="x"), 7, 0),
+                          as_="merchant-a")
     certificate_id = int(ledger.contract("Certificates").events.CertificateSubmitted().process_receipt(receipt)[0]["args"]["certificateId"])
     answer = verify_certificate(ledger, certificate_id)
     assert answer.problems == [f"certificate {certificate_id} was never issued: it is submitted"]

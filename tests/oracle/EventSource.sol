@@ -6,9 +6,14 @@ pragma solidity ^0.8.28;
 contract EventSource {
     event MemberAdded(address indexed account, bytes32 indexed identityHash, string name, uint256 roles);
     event CertificateSubmitted(
-        uint256 indexed certificateId, address indexed applicant, address indexed registrar, bytes32 catalogHash
+        uint256 indexed certificateId,
+        address indexed applicant,
+        address indexed registrar,
+        bytes32 catalogHash,
+        uint8 rights,
+        uint64 authorisedUntil
     );
-    event CertificateChanged(uint256 indexed certificateId, uint256 version, bytes32 catalogHash);
+    event CertificateChanged(uint256 indexed certificateId, uint256 version, bytes32 catalogHash, string number);
     event TransferSingle(
         address indexed operator, address indexed from, address indexed to, uint256 id, uint256 value
     );
@@ -22,11 +27,11 @@ contract EventSource {
     }
 
     function submit(uint256 certificateId, address applicant, address registrar, bytes32 catalogHash) external {
-        emit CertificateSubmitted(certificateId, applicant, registrar, catalogHash);
+        emit CertificateSubmitted(certificateId, applicant, registrar, catalogHash, 7, 0);
     }
 
     function change(uint256 certificateId, uint256 version, bytes32 catalogHash) external {
-        emit CertificateChanged(certificateId, version, catalogHash);
+        emit CertificateChanged(certificateId, version, catalogHash, "");
     }
 
     /// Mints 10,000 shares of each of the three rights of `count` certificates from `firstId` to `to`.

@@ -16,6 +16,7 @@ from web3.contract import Contract
 from ledger.chain.artifacts import load_artifact
 from ledger.chain.compiler import DEPLOYED_CONTRACTS
 from ledger.consent import CONSENT_TYPES
+from ledger.numbers import registration_number
 from ledger.store.read_model import (
     Certificate,
     CertificateVersion,
@@ -83,7 +84,7 @@ class Story:
         for account, roles, name in ((self.registrar, REGISTRAR, "深圳数据交易所"), (self.merchant_a, MERCHANT, "A"),
                                      (self.merchant_b, MERCHANT, "B"), (self.bank, BANK, "Bank")):
             self.send(consortium.functions.addMember(account, keccak(text=account), name, roles), self.admin)
-        receipt = self.send(certificates.functions.submit(self.registrar, keccak(text="v1 draft")), self.merchant_a)
+        receipt = self.send(certificates.functions.submit(self.registrar, (keccak(text="v1 draft"), 7, 0)), self.merchant_a)
         (submitted,) = certificates.events.CertificateSubmitted().process_receipt(receipt)
         cid = int(submitted["args"]["certificateId"])
         self.send(certificates.functions.returnForCorrection(cid, keccak(text="fix")), self.registrar)
@@ -91,13 +92,19 @@ class Story:
         self.send(certificates.functions.accept(cid), self.registrar)
         self.send(certificates.functions.publicize(cid, self.now() + 60), self.registrar)
         self.advance(61)
-        self.send(certificates.functions.issue(cid, f"DEX-{cid}-{uuid.uuid4().hex[:6]}", self.now() + 10**8),
+        serial = f"{uuid.uuid4().int % 10**12:012d}"
+        terms = (registration_number("DEX", serial), f"DEX-{cid}-{serial}", self.now() + 10**8, 7)
+        self.send(certificates.functions.issue(cid, terms), self.registrar)
+        moved = self.send(rights.functions.transferShares(cid, OPERATION, self.merchant_b, 2_500), self.merchant_a)
+        movement = (self.merchant_a, self.merchant_b, OPERATION, 2_500, bytes(moved["transactionHash"]))
+        self.send(certificates.functions.registerTransfer(cid, movement, f"ZY-{serial}"), self.registrar)
+        self.send(certificates.functions.lodgeObjection(cid, self.merchant_b, keccak(text="objection")),
                   self.registrar)
-        self.send(rights.functions.transferShares(cid, OPERATION, self.merchant_b, 2_500), self.merchant_a)
+        self.registration_number = terms[0]
         terms = (self.merchant_b, keccak(text="terms"), 0, self.now() + 10**6, False, True)
         self.send(rights.functions.grantLicence(cid, DEVELOPMENT, terms), self.merchant_a)
-        self.send(certificates.functions.requestChange(cid, keccak(text="v2")), self.merchant_a)
-        self.send(certificates.functions.approveRequest(cid), self.registrar)
+        self.send(certificates.functions.requestChange(cid, keccak(text="v2"), []), self.merchant_a)
+        self.send(certificates.functions.approveRequest(cid, f"DEX-{cid}-{serial}-2"), self.registrar)
         self.send(consortium.functions.suspendMember(self.merchant_b, keccak(text="audit")), self.admin)
         self.send(consortium.functions.reinstateMember(self.merchant_b), self.admin)
         self._pledge(cid, pledges)
@@ -145,6 +152,9 @@ def test_the_suite_events_rebuild_the_read_model_and_reconcile_clean(
 
     (certificate,) = _rows(store, Certificate, certificate_id=cid)
     assert (certificate["status"], certificate["version"], certificate["holder"]) == ("issued", 2, story.merchant_a)
+    assert (certificate["registration_number"], certificate["rights_claimed"], certificate["rights_granted"],
+            certificate["authorised_until"], certificate["disputed"]) == (story.registration_number, 7, 7, 0, True)
+    assert certificate["number"].endswith("-2")  # re-issued under a new number at the change
     assert certificate["catalog_hash"] == "0x" + keccak(text="v2").hex()
     versions = sorted((v["version"], v["catalog_hash"]) for v in _rows(store, CertificateVersion, certificate_id=cid))
     assert versions == [(1, "0x" + keccak(text="v1").hex()), (2, "0x" + keccak(text="v2").hex())]
@@ -248,8 +258,8 @@ def test_reconcile_reports_a_catalog_entry_that_differs_from_its_certificate(sui
 
     assert catalog_drift() == [f"certificate {cid}"]  # the chain still carries keccak("v2")
     certificates = contracts["Certificates"]
-    story.send(certificates.functions.requestChange(cid, record_hash(first)), story.merchant_a)
-    story.send(certificates.functions.approveRequest(cid), story.registrar)
+    story.send(certificates.functions.requestChange(cid, record_hash(first), []), story.merchant_a)
+    story.send(certificates.functions.approveRequest(cid, f"DEX-{cid}-restored"), story.registrar)
     assert catalog_drift() == []
     with Session(store) as session:
         add_catalog_version(session, parse_catalog_entry(dict(entry, name="edited off chain")), entry_id=entry_id)
