@@ -42,16 +42,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from eth_utils.crypto import keccak  # noqa: E402
+from eth_utils.crypto import keccak
 
-from ledger.audit import trace  # noqa: E402
-from ledger.chain.node import LocalNode, free_port  # noqa: E402
-from ledger.config import load_profile  # noqa: E402
-from ledger.context import LedgerContext  # noqa: E402
-from ledger.pledges import record_pledge, sign_consent  # noqa: E402
-from ledger.rights import transfer_shares  # noqa: E402
-from ledger.verify import verify_certificate  # noqa: E402
-from oracle.service import Oracle  # noqa: E402
+from ledger.audit import trace
+from ledger.chain.node import LocalNode, free_port
+from ledger.config import load_profile
+from ledger.context import LedgerContext
+from ledger.pledges import record_pledge, sign_consent
+from ledger.rights import transfer_shares
+from ledger.verify import verify_certificate
+from oracle.service import Oracle
 
 __all__ = ["main"]
 

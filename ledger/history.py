@@ -36,7 +36,7 @@ from ledger.context import LedgerContext
 from ledger.errors import StoreError
 from ledger.members import event_log
 from ledger.store import history as indexed
-from ledger.store.session import open_store
+from ledger.store.session import shared_store
 
 __all__ = [
     "CERTIFICATE_EVENTS", "History", "Logged", "certificate_events", "certificates_moved", "named_events",
@@ -140,15 +140,9 @@ def _from_store(
     if not _store_exists(ctx):
         return None, "no read model"
     try:
-        engine = open_store(ctx.profile.database_url)
+        stored = read(shared_store(ctx.profile.database_url))
     except StoreError:
         return None, "read model not readable"
-    try:
-        stored = read(engine)
-    except StoreError:
-        return None, "read model not readable"
-    finally:
-        engine.dispose()
     if stored.cursor is None or stored.cursor < ctx.deployment.block:
         return None, "read model never synced"
     try:

@@ -24,7 +24,7 @@ The secured amount, currency and reference are kept on chain only in the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -45,7 +45,13 @@ from ledger.inputs import (
     resolve_party,
 )
 from ledger.parties import party_label, party_names
-from ledger.reader import ChainReader, certificate_exists, require_holder_member, require_in_force
+from ledger.reader import (
+    ChainReader,
+    Read,
+    certificate_exists,
+    require_holder_member,
+    require_in_force,
+)
 from ledger.rights import Right
 from ledger.transactions import Written, events_in, transact_named
 from ledger.types import PledgeRecord, PledgeStatus, Role
@@ -58,6 +64,7 @@ __all__ = [
     "enforce_pledge",
     "extend_pledge",
     "list_pledges",
+    "pledge_reads",
     "read_pledge",
     "read_pledges",
     "record_pledge",
@@ -176,9 +183,19 @@ def _ranked(views: list[PledgeView]) -> list[PledgeView]:
     return ranked
 
 
+def pledge_reads(events: Iterable[ChainLog]) -> list[Read]:
+    """The reads :func:`read_pledges` makes for the pledges recorded in ``events`` (for
+    :meth:`~ledger.reader.ChainReader.prefetch`)."""
+    recorded = sorted({int(event.args["pledgeId"]) for event in events if event.event == "PledgeRecorded"})
+    return [
+        ("Pledges", function, (pledge_id,)) for pledge_id in recorded for function in ("pledge", "activeSeniorPledges")
+    ]
+
+
 def read_pledges(reader: ChainReader, certificate_id: int | None = None) -> list[PledgeView]:
     """The pledges (of one certificate, or all) at the reader's block, by id, active ones ranked."""
     events = _pledge_events(reader, certificate_id)
+    reader.prefetch(pledge_reads(events))
     recorded = {int(event.args["pledgeId"]): event for event in events if event.event == "PledgeRecorded"}
     enforced = {int(event.args["pledgeId"]): event for event in events if event.event == "PledgeEnforced"}
     views = [_view(reader, pledge_id, recorded[pledge_id], enforced.get(pledge_id)) for pledge_id in sorted(recorded)]

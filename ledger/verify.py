@@ -77,16 +77,17 @@ from trie.hexary import HexaryTrie
 from web3.types import RPCEndpoint
 
 from ledger.chain.clock import format_time
+from ledger.chain.logs import ChainLog
 from ledger.context import LedgerContext
 from ledger.errors import LedgerError, StoreError, ValidationError
 from ledger.hashing import record_hash
 from ledger.inputs import resolve_party
-from ledger.licences import LicenceView, read_licences
+from ledger.licences import LicenceView, licence_reads, read_licences
 from ledger.network.extra_data import QbftExtraData
 from ledger.parties import party_label, party_names
-from ledger.pledges import EVENT_FIELDS, PledgeView, read_pledges
-from ledger.reader import ChainReader, RecordedCall, certificate_exists
-from ledger.rights import CertificateRights, read_rights
+from ledger.pledges import EVENT_FIELDS, PledgeView, pledge_reads, read_pledges
+from ledger.reader import ChainReader, Read, RecordedCall, certificate_exists
+from ledger.rights import CertificateRights, read_rights, rights_reads
 from ledger.types import Right, Role
 
 __all__ = [
@@ -97,6 +98,7 @@ __all__ = [
     "ProofReport",
     "ProvenAccount",
     "Verification",
+    "answer_reads",
     "catalog_file_hash",
     "check_catalog",
     "execute_reads",
@@ -140,14 +142,15 @@ def check_catalog(ctx: LedgerContext, certificate_id: int, onchain_hash: str) ->
     # Imported here: the store's models are only needed when a certificate is verified.
     from sqlmodel import Session, select
 
-    from ledger.store import CatalogRecord, CatalogVersion, open_store
+    from ledger.store import CatalogRecord, CatalogVersion
+    from ledger.store.session import shared_store
 
     url = ctx.profile.database_url
     sqlite_file = _sqlite_file(url)
     if sqlite_file is not None and not sqlite_file.exists():
         return CatalogCheck("not stored", "this profile has no off-chain database yet")
     try:
-        engine = open_store(url)
+        engine = shared_store(url)
     except StoreError as exc:
         return CatalogCheck("not checked", f"the off-chain store cannot be read: {exc}")
     try:
@@ -189,8 +192,6 @@ def check_catalog(ctx: LedgerContext, certificate_id: int, onchain_hash: str) ->
         return CatalogCheck("not checked", f"the stored catalog entry cannot be read: {exc}")
     except Exception as exc:  # noqa: BLE001 - a broken store must not hide the chain's answer
         return CatalogCheck("not checked", f"the off-chain store cannot be read: {type(exc).__name__}: {exc}")
-    finally:
-        engine.dispose()
 
 
 # --- proving an answer against a block's state root ---------------------------------------------------
@@ -779,6 +780,29 @@ def catalog_file_hash(path: Path) -> str:
     return "0x" + record_hash(load_catalog_entry(path)).hex()
 
 
+def answer_reads(certificate_id: int, events: Sequence[ChainLog], bank: str | None) -> list[Read]:
+    """Every read :func:`read_verification` makes, found from the certificate's events: asked in one batch.
+
+    The registrar and the current catalog version come from contract state, which is read in the same
+    batch; they are taken here from the events (the registrar the certificate was submitted to, the last
+    version a change made). Should state say otherwise, the reads it implies are made on their own.
+    """
+    registrar = None
+    version = 1
+    for event in events:
+        if event.event in ("CertificateSubmitted", "CertificateIssued"):
+            registrar = to_checksum_address(event.args["registrar"])
+        elif event.event == "CertificateChanged":
+            version = int(event.args["version"])
+    reads = rights_reads(certificate_id, events) + licence_reads(certificate_id, events) + pledge_reads(events)
+    reads.append(("Certificates", "catalogHashAt", (certificate_id, version)))
+    if registrar is not None:
+        reads.append(("Consortium", "isActive", (registrar, int(Role.REGISTRAR))))
+    if bank is not None:
+        reads.append(("Consortium", "isActive", (bank, int(Role.BANK))))
+    return reads
+
+
 def read_verification(
     reader: ChainReader,
     certificate_id: int,
@@ -793,6 +817,7 @@ def read_verification(
     ``catalog_check`` gives the off-chain store's finding on the on-chain catalog hash; ``bank`` the asking bank's address; ``catalog_file`` the
     name and canonical hash of a catalog file to hold against the certificate's current catalog hash.
     """
+    reader.prefetch(answer_reads(certificate_id, reader.history(certificate_id).events, bank))
     record = certificate_exists(reader, certificate_id)
     status = record.status.key
     in_force = bool(reader.call("Certificates", "isInForce", certificate_id))

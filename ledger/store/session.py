@@ -11,6 +11,8 @@ code never runs against a schema it does not know.
 
 from __future__ import annotations
 
+import functools
+import threading
 from pathlib import Path
 from typing import Any, Final
 
@@ -27,12 +29,14 @@ from ledger.errors import StoreError
 __all__ = [
     "MIGRATE_COMMAND",
     "alembic_config",
+    "close_shared_stores",
     "current_revision",
     "downgrade_to",
     "head_revision",
     "make_engine",
     "migrations_dir",
     "open_store",
+    "shared_store",
     "upgrade_to",
     "upgrade_to_head",
 ]
@@ -96,8 +100,9 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
-    """The newest revision of the schema."""
+    """The newest revision of the schema (read once: the migrations ship with the code)."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise StoreError("the database migrations have no revision; reinstall the ledger")
@@ -163,13 +168,52 @@ def open_store(url: str, *, create_if_empty: bool = False) -> Engine:
         upgrade_to_head(url)
         return make_engine(url)
     engine.dispose()
+    raise _not_at_head(revision, head)
+
+
+def _not_at_head(revision: str | None, head: str) -> StoreError:
     where = f"at revision {revision}" if revision else "not initialised"
-    raise StoreError(
-        f"the database is {where}, this ledger needs revision {head}: run `{MIGRATE_COMMAND}`"
-    )
+    return StoreError(f"the database is {where}, this ledger needs revision {head}: run `{MIGRATE_COMMAND}`")
 
 
 def _has_tables(engine: Engine) -> bool:
     with engine.connect() as connection:
         return bool(inspect(connection).get_table_names())
 
+
+
+# The engines of shared_store, one per database URL, and the lock that makes them one.
+_SHARED: dict[str, Engine] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_store(url: str) -> Engine:
+    """The process's one engine on the database at ``url``, which must be at the newest revision.
+
+    A question that reads the store (a verification's catalog check, the read model behind a history)
+    takes this engine rather than making its own: an engine and its first connection cost more than the
+    query. Its schema is checked at every call (one query on a pooled connection), so a database migrated
+    or emptied meanwhile is refused as by :func:`open_store`. Callers do not dispose it;
+    :func:`close_shared_stores` does (a long-running process before it forks, tests between tests).
+    An in-memory SQLite URL gets a new engine each time, since each is its own database.
+    """
+    if make_url(url).database in (None, "", ":memory:") and url.startswith("sqlite"):
+        return open_store(url)
+    with _SHARED_LOCK:
+        engine = _SHARED.get(url)
+        if engine is None:
+            engine = _SHARED[url] = make_engine(url)
+    revision = current_revision(engine)
+    head = head_revision()
+    if revision != head:
+        raise _not_at_head(revision, head)
+    return engine
+
+
+def close_shared_stores() -> None:
+    """Dispose of every engine :func:`shared_store` made (their connections close)."""
+    with _SHARED_LOCK:
+        engines = list(_SHARED.values())
+        _SHARED.clear()
+    for engine in engines:
+        engine.dispose()
