@@ -29,7 +29,7 @@ from eth_utils.address import to_checksum_address
 
 from ledger.certificates import CertificateStatus, resolve
 from ledger.chain.clock import as_datetime
-from ledger.chain.logs import ChainLog, EventLog, plain_value
+from ledger.chain.logs import ChainLog, EventLog, checksum, plain_value
 from ledger.consent import reference_text
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
@@ -281,11 +281,12 @@ def trace(ledger: LedgerContext, ref: str) -> Trace:
     events = read.events
     names = _Names(ledger, log)
     enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeEnforced"}
+    times = dict(read.block_times)
+    times.update(log.block_times(event.block_number for event in events if not times.get(event.block_number)))
     traced = [
         TraceEvent(
             block=event.block_number,
-            time=as_datetime(read.block_times.get(event.block_number) or log.block_time(event.block_number))
-            or dt.datetime.fromtimestamp(0, dt.UTC),
+            time=as_datetime(times[event.block_number]) or dt.datetime.fromtimestamp(0, dt.UTC),
             tx_hash=event.tx_hash,
             log_index=event.log_index,
             contract=event.contract,
@@ -308,12 +309,12 @@ def _paths(
     balances: dict[str, dict[str, int]] = {right.label: defaultdict(int) for right in Right}
     paths: dict[tuple[str, str], list[Acquisition]] = defaultdict(list)
     enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeEnforced"}
-    for event in events:
-        if event.event not in ("TransferSingle", "TransferBatch"):
-            continue
-        sender = to_checksum_address(event.args["from"])
-        recipient = to_checksum_address(event.args["to"])
-        time = as_datetime(log.block_time(event.block_number)) or dt.datetime.fromtimestamp(0, dt.UTC)
+    moves = [event for event in events if event.event in ("TransferSingle", "TransferBatch")]
+    times = log.block_times(event.block_number for event in moves)
+    for event in moves:
+        sender = checksum(event.args["from"])
+        recipient = checksum(event.args["to"])
+        time = as_datetime(times[event.block_number]) or dt.datetime.fromtimestamp(0, dt.UTC)
         minted = sender == _ZERO
         how = "issue" if minted else (
             f"enforcement of pledge {enforced[event.tx_hash]}" if event.tx_hash in enforced else "transfer"

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import Engine
-from web3.exceptions import BlockNotFound
 
 from ledger.chain.logs import ChainLog, EventLog, uint_topic
 from ledger.context import LedgerContext
@@ -145,11 +144,7 @@ def _from_store(
         return None, "read model not readable"
     if stored.cursor is None or stored.cursor < ctx.deployment.block:
         return None, "read model never synced"
-    try:
-        on_chain = "0x" + bytes(log.w3.eth.get_block(stored.cursor)["hash"]).hex() == stored.cursor_hash
-    except BlockNotFound:
-        on_chain = False
-    if not on_chain:
+    if log.block_hash(stored.cursor) != stored.cursor_hash:
         return None, "read model on another chain"
     return stored, ""
 
