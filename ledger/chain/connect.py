@@ -98,9 +98,9 @@ def batch_request(w3: Web3, calls: Sequence[tuple[str, list[Any]]]) -> list[dict
     """The node's answers to ``calls``, sent as JSON-RPC batches (one HTTP round trip per
     :data:`BATCH_CALLS` calls), in the calls' order: each ``{"result": ...}`` or ``{"error": ...}``.
 
-    A batch the node refuses as a whole (a node without batches, or with a smaller cap) gives each of its
-    calls that refusal as its answer. A node that cannot be reached raises ``requests``' exception, for
-    the caller to say so in its terms.
+    A batch the node refuses as a whole (a node without batches, or with a smaller cap) is asked again call
+    by call: slower, but the same answers. A node that cannot be reached raises ``requests``' exception,
+    for the caller to say so in its terms.
     """
     answers: list[dict[str, Any]] = []
     for start in range(0, len(calls), BATCH_CALLS):
@@ -109,7 +109,5 @@ def batch_request(w3: Web3, calls: Sequence[tuple[str, list[Any]]]) -> list[dict
         if isinstance(response, list) and len(response) == len(chunk):
             answers += [dict(item) for item in response]
         else:
-            error = response.get("error") if isinstance(response, dict) else None
-            refusal = {"error": error or {"message": "the node did not answer the batch call by call"}}
-            answers += [refusal] * len(chunk)
+            answers += [dict(w3.provider.make_request(method, params)) for method, params in chunk]
     return answers

@@ -181,6 +181,7 @@ class EventLog:
         self.start_block = start_block
         self.log_range = max(1, log_range)
         self._block_times: dict[int, int] = {}
+        self._block_hashes: dict[int, str | None] = {}
         # (lower-case address, topic0) -> how to decode that event
         self._events: dict[tuple[str, bytes], _EventSpec] = {}
         for name, contract in self.contracts.items():
@@ -296,7 +297,15 @@ class EventLog:
         return self._block_times[block]
 
     def block_hash(self, block: int) -> str | None:
-        """The hash (``0x`` hex, lower case) of the chain's block ``block``; ``None`` if it has none yet."""
+        """The hash (``0x`` hex, lower case) of the chain's block ``block``; ``None`` if it has none yet.
+
+        Asked once per block for the life of this log reader, which is one question's: the parts of an
+        answer read from the read model are checked against the same view of the chain."""
+        if block not in self._block_hashes:
+            self._block_hashes[block] = self._ask_block_hash(block)
+        return self._block_hashes[block]
+
+    def _ask_block_hash(self, block: int) -> str | None:
         answer = self._rpc(lambda: self.w3.provider.make_request("eth_getBlockByNumber", [hex(block), False]))  # type: ignore[arg-type]
         header = answer.get("result")
         if "error" in answer:

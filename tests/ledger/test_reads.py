@@ -170,3 +170,16 @@ def test_questions_share_one_database_engine_per_process(
     store_session.close_shared_stores()
     verify_certificate(ledger, certificate_id)
     assert len(made) == 2  # closed engines are made again on demand
+
+
+def test_a_node_that_refuses_batches_gets_the_same_calls_one_by_one(
+    ledger: LedgerContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    certificate_id = _busy_certificate(ledger)
+    block = int(ledger.w3.eth.block_number)
+    batched = verify_certificate(ledger, certificate_id, bank="bank", block=block, proof=True)
+    refusal = {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "batch requests are disabled"}}
+    monkeypatch.setattr(ledger.w3.provider, "make_batch_request", lambda calls: refusal)
+    one_by_one = verify_certificate(ledger, certificate_id, bank="bank", block=block, proof=True)
+    assert one_by_one.proof is not None and one_by_one.proof.verified, one_by_one.proof and one_by_one.proof.failure
+    assert json.dumps(batched.summary()) == json.dumps(one_by_one.summary())
