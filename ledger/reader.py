@@ -28,6 +28,7 @@ from web3.types import BlockIdentifier
 
 from ledger.chain.clock import format_time
 from ledger.chain.connect import batch_request, unreachable
+from ledger.chain.logs import checksum
 from ledger.chain.sender import TxRequest
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError, ValidationError
@@ -84,7 +85,7 @@ def _plain(abi_type: str, components: Sequence[Mapping[str, Any]] | None, value:
             for part, item in zip(components, value, strict=True)
         }
     if abi_type == "address":
-        return to_checksum_address(value)
+        return checksum(value)
     return value
 
 

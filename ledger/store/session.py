@@ -20,7 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -203,11 +203,21 @@ def shared_store(url: str) -> Engine:
         engine = _SHARED.get(url)
         if engine is None:
             engine = _SHARED[url] = make_engine(url)
-    revision = current_revision(engine)
+    revision = _stored_revision(engine)
     head = head_revision()
     if revision != head:
         raise _not_at_head(revision, head)
     return engine
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The revision the database is at, read with one plain query (Alembic's own check costs ~10 ms more)."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:
+        return current_revision(engine)  # no version table yet, or a failure Alembic's check words better
+    return str(rows[0][0]) if len(rows) == 1 else current_revision(engine)
 
 
 def close_shared_stores() -> None:
