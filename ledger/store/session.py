@@ -12,19 +12,21 @@ code never runs against a schema it does not know.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.errors import StoreError
+
+if TYPE_CHECKING:
+    # Alembic is imported where it is used: it loads Mako and Pygments' lexers (about 0.3 s), which a
+    # question that only reads the store does not need.
+    from alembic.config import Config
 
 __all__ = [
     "MIGRATE_COMMAND",
@@ -93,6 +95,8 @@ def make_engine(url: str) -> Engine:
 
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic configuration for the ledger's migrations (and ``url`` if given)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     if url is not None:
@@ -102,15 +106,47 @@ def alembic_config(url: str | None = None) -> Config:
 
 @functools.cache
 def head_revision() -> str:
-    """The newest revision of the schema (read once: the migrations ship with the code)."""
+    """The newest revision of the schema (read once: the migrations ship with the code).
+
+    Read from the revision files' ``revision`` and ``down_revision`` lines when they form one line of
+    revisions, as they do here; Alembic reads any other layout (branches, merges).
+    """
+    head = _single_head(migrations_dir() / "versions")
+    if head is not None:
+        return head
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise StoreError("the database migrations have no revision; reinstall the ledger")
     return head
 
 
+_REVISION = re.compile(r"^revision\s*(?::[^=\n]*)?=\s*['\"]([^'\"]+)['\"]\s*$", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\s*(?::[^=\n]*)?=\s*(?:None|['\"]([^'\"]+)['\"])\s*$", re.MULTILINE)
+
+
+def _single_head(versions: Path) -> str | None:
+    """The one head of the revision files in ``versions``, if each names its revision and at most one parent
+    plainly and they form one line; else ``None``."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in versions.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.findall(source), _DOWN_REVISION.findall(source)
+        if len(revision) != 1 or len(down) != 1:
+            return None
+        revisions.add(revision[0])
+        if down[0]:
+            parents.add(down[0])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
+
+
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (``None`` for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
     try:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
@@ -123,6 +159,8 @@ def _reason(exc: SQLAlchemyError) -> str:
 
 
 def _run(url: str, action: str, revision: str) -> None:
+    from alembic import command
+
     engine = make_engine(url)
     try:
         with engine.begin() as connection:

@@ -42,7 +42,7 @@ _NOT_FOR_HELP = (
 # brings eth-account's keystore code with it whatever the command; the ledger's own stays out.)
 _NOT_FOR_VERIFY = (
     "ledger.chain.signing", "ledger.chain.deploy", "ledger.chain.compiler", "solcx", "ledger.registration",
-    "cli.demo_scenario", "oracle", "ledger.evidence", "pyrevm",
+    "cli.demo_scenario", "oracle", "ledger.evidence", "pyrevm", "alembic",
 )
 # Everything of the project's own that a verify answer may load. A module not listed here shows up as a failure:
 # import it inside the code that needs it, or list it here if an answer needs it.
@@ -67,12 +67,13 @@ _VERIFY_LIBRARIES = frozenset({
     "pydantic_core", "annotated_types", "typing_inspection", "typing_extensions", "toolz", "cytoolz",
     "aiohttp", "aiohappyeyeballs", "aiosignal", "frozenlist", "multidict", "propcache", "yarl", "attr",
     "websockets", "requests", "urllib3", "certifi", "charset_normalizer", "idna", "socks", "sha3",
-    # the store: the read model behind the events, the catalog check, the schema's revision
-    "sqlalchemy", "sqlmodel", "alembic", "mako", "markupsafe",
+    # the store: the read model behind the events, the catalog check (not Alembic: the schema's revision
+    # is read without it, and it brings Mako and Pygments' lexers)
+    "sqlalchemy", "sqlmodel",
     # proofs' encodings, catalog hashing and files
     "rlp", "trie", "rfc8785", "yaml",
     # the CLI
-    "typer", "rich", "pygments", "shellingham", "annotated_doc",
+    "typer", "rich", "shellingham", "annotated_doc",
 })
 
 
