@@ -25,8 +25,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from eth_utils.address import to_checksum_address
-
 from ledger.certificates import CertificateStatus, resolve
 from ledger.chain.clock import as_datetime
 from ledger.chain.logs import ChainLog, EventLog, checksum, plain_value
@@ -171,7 +169,7 @@ class _Names:
         return self._cache[key]
 
     def label(self, address: str) -> str:
-        return self.name(address) or to_checksum_address(address)
+        return self.name(address) or checksum(address)
 
 
 def _short(digest: Any) -> str:
@@ -344,8 +342,8 @@ def _licences_then(events: Sequence[ChainLog], when: int, names: _Names) -> list
         licences.append({
             "licence_id": licence_id,
             "right": Right(int(a["right"])).label,
-            "grantor": to_checksum_address(a["grantor"]),
-            "licensee": to_checksum_address(a["licensee"]),
+            "grantor": checksum(a["grantor"]),
+            "licensee": checksum(a["licensee"]),
             "licensee_name": names.name(a["licensee"]),
             "parent_id": int(a["parentId"]),
             "start": as_datetime(int(a["start"])),
@@ -369,8 +367,8 @@ def _pledges_then(events: Sequence[ChainLog], names: _Names) -> list[dict[str, A
         pledges.append({
             "pledge_id": pledge_id,
             "right": Right(int(a["right"])).label,
-            "pledgor": to_checksum_address(a["pledgor"]),
-            "pledgee": to_checksum_address(a["pledgee"]),
+            "pledgor": checksum(a["pledgor"]),
+            "pledgee": checksum(a["pledgee"]),
             "pledgee_name": names.name(a["pledgee"]),
             "shares": int(a["shares"]),
             "amount": format_amount(int(a["amount"]), currency),
@@ -468,7 +466,7 @@ def _role(
     a = event.args
 
     def is_member(key: str) -> bool:
-        return isinstance(a.get(key), str) and to_checksum_address(str(a[key])) == member
+        return isinstance(a.get(key), str) and checksum(str(a[key])) == member
 
     match event.event:
         case "CertificateSubmitted":
@@ -511,7 +509,7 @@ def _party_certificates(ledger: LedgerContext, member: str, log: EventLog) -> li
     """The certificates whose events name ``member`` as a party."""
     found: set[int] = set()
     for event in named_events(ledger, _PARTY_EVENTS, log=log).events:
-        parties = {to_checksum_address(str(value)) for value in event.args.values()
+        parties = {checksum(str(value)) for value in event.args.values()
                    if isinstance(value, str) and len(value) == 42 and value.startswith("0x")}
         if member not in parties:
             continue
@@ -525,7 +523,7 @@ def _party_certificates(ledger: LedgerContext, member: str, log: EventLog) -> li
 def member_trace(ledger: LedgerContext, member: str, ref: str | None = None) -> MemberTrace:
     """Everything ``member`` (an account name or address) held, granted, pledged or lost: on the certificate
     named by ``ref``, or on every certificate it was ever a party to; oldest first."""
-    address = to_checksum_address(resolve_party(ledger, member))
+    address = checksum(resolve_party(ledger, member))
     log = event_log(ledger)
     certificate_ids = [resolve(ledger, ref)] if ref is not None else _party_certificates(ledger, address, log)
     events: list[MemberEvent] = []

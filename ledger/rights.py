@@ -21,7 +21,7 @@ from typing import Any
 
 from eth_utils.address import to_checksum_address
 
-from ledger.chain.logs import ChainLog
+from ledger.chain.logs import ChainLog, checksum
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
 from ledger.inputs import parse_right, parse_shares, resolve_party
@@ -119,7 +119,7 @@ def share_owner_candidates(events: Iterable[ChainLog], certificate_id: int) -> d
     for event in events:
         if event.event in ("TransferSingle", "TransferBatch"):
             for right, _shares in transfer_items(event, certificate_id):
-                candidates[Right(right)].add(to_checksum_address(event.args["to"]))
+                candidates[Right(right)].add(checksum(event.args["to"]))
     return candidates
 
 
