@@ -264,7 +264,7 @@ class EventLog:
         address = str(log["address"]).lower()
         if not log["topics"]:
             return None
-        stamp = log.get("blockTimestamp")  # given by newer nodes (anvil, geth): one header request fewer
+        stamp = log.get("blockTimestamp")  # sent with each log by some nodes (anvil): one header request fewer
         if stamp is not None:
             self._block_times[_quantity(log["blockNumber"])] = _quantity(stamp)
         topics = [bytes(HexBytes(topic)) for topic in log["topics"]]
