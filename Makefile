@@ -40,6 +40,7 @@ bench: setup
 	$(BIN)/python bench/books.py
 	$(BIN)/python bench/evidence.py
 	$(BIN)/python bench/compliance_gas.py
+	$(BIN)/python bench/latency.py
 
 lint: setup
 	$(BIN)/ruff check ledger oracle cli tests bench

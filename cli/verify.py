@@ -198,7 +198,6 @@ def verify(
     if validators is not None:
         raise typer.BadParameter("--validators goes with --check FILE", param_hint="--validators")
     from ledger import certificates
-    from ledger.evidence import save_evidence
     from ledger.verify import verify_certificate
 
     state = current()
@@ -210,6 +209,8 @@ def verify(
         bank=for_bank, acting=state.as_name, catalog_file=catalog,
     )
     if save is not None:
+        from ledger.evidence import save_evidence  # only for answers kept as evidence
+
         save_evidence(answer, ledger.profile.chain_id, save)
         state.out.note(f"evidence saved to {save}; re-check it offline with `dal verify --check {save}`")
     summary = answer.summary()

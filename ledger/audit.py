@@ -25,11 +25,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from eth_utils.address import to_checksum_address
-
 from ledger.certificates import CertificateStatus, resolve
 from ledger.chain.clock import as_datetime
-from ledger.chain.logs import ChainLog, EventLog, plain_value
+from ledger.chain.logs import ChainLog, EventLog, checksum, plain_value
 from ledger.consent import reference_text
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
@@ -179,7 +177,7 @@ class _Names:
         return self._cache[key]
 
     def label(self, address: str) -> str:
-        return self.name(address) or to_checksum_address(address)
+        return self.name(address) or checksum(address)
 
 
 def _short(digest: Any) -> str:
@@ -354,6 +352,8 @@ def trace(ledger: LedgerContext, ref: str) -> Trace:
     events = read.events
     names = _Names(ledger, log)
     enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeRealised"}
+    times = dict(read.block_times)
+    times.update(log.block_times(event.block_number for event in events if not times.get(event.block_number)))
     currencies = {
         int(event.args["pledgeId"]): bytes(event.args["currency"]).decode("ascii", "replace")
         for event in events if event.event == "PledgeRecorded"
@@ -361,8 +361,7 @@ def trace(ledger: LedgerContext, ref: str) -> Trace:
     traced = [
         TraceEvent(
             block=event.block_number,
-            time=as_datetime(read.block_times.get(event.block_number) or log.block_time(event.block_number))
-            or dt.datetime.fromtimestamp(0, dt.UTC),
+            time=as_datetime(times[event.block_number]) or dt.datetime.fromtimestamp(0, dt.UTC),
             tx_hash=event.tx_hash,
             log_index=event.log_index,
             contract=event.contract,
@@ -385,12 +384,12 @@ def _paths(
     balances: dict[str, dict[str, int]] = {right.label: defaultdict(int) for right in Right}
     paths: dict[tuple[str, str], list[Acquisition]] = defaultdict(list)
     enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeRealised"}
-    for event in events:
-        if event.event not in ("TransferSingle", "TransferBatch"):
-            continue
-        sender = to_checksum_address(event.args["from"])
-        recipient = to_checksum_address(event.args["to"])
-        time = as_datetime(log.block_time(event.block_number)) or dt.datetime.fromtimestamp(0, dt.UTC)
+    moves = [event for event in events if event.event in ("TransferSingle", "TransferBatch")]
+    times = log.block_times(event.block_number for event in moves)
+    for event in moves:
+        sender = checksum(event.args["from"])
+        recipient = checksum(event.args["to"])
+        time = as_datetime(times[event.block_number]) or dt.datetime.fromtimestamp(0, dt.UTC)
         minted = sender == _ZERO
         how = "issue" if minted else (
             f"realisation of pledge {enforced[event.tx_hash]}" if event.tx_hash in enforced else "transfer"
@@ -420,8 +419,8 @@ def _licences_then(events: Sequence[ChainLog], when: int, names: _Names) -> list
         licences.append({
             "licence_id": licence_id,
             "right": Right(int(a["right"])).label,
-            "grantor": to_checksum_address(a["grantor"]),
-            "licensee": to_checksum_address(a["licensee"]),
+            "grantor": checksum(a["grantor"]),
+            "licensee": checksum(a["licensee"]),
             "licensee_name": names.name(a["licensee"]),
             "parent_id": int(a["parentId"]),
             "start": as_datetime(int(a["start"])),
@@ -445,8 +444,8 @@ def _pledges_then(events: Sequence[ChainLog], names: _Names) -> list[dict[str, A
         pledges.append({
             "pledge_id": pledge_id,
             "right": Right(int(a["right"])).label,
-            "pledgor": to_checksum_address(a["pledgor"]),
-            "pledgee": to_checksum_address(a["pledgee"]),
+            "pledgor": checksum(a["pledgor"]),
+            "pledgee": checksum(a["pledgee"]),
             "pledgee_name": names.name(a["pledgee"]),
             "shares": int(a["shares"]),
             "amount": format_amount(int(a["amount"]), currency),
@@ -544,7 +543,7 @@ def _role(
     a = event.args
 
     def is_member(key: str) -> bool:
-        return isinstance(a.get(key), str) and to_checksum_address(str(a[key])) == member
+        return isinstance(a.get(key), str) and checksum(str(a[key])) == member
 
     match event.event:
         case "CertificateSubmitted":
@@ -588,7 +587,7 @@ def _party_certificates(ledger: LedgerContext, member: str, log: EventLog) -> li
     """The certificates whose events name ``member`` as a party."""
     found: set[int] = set()
     for event in named_events(ledger, _PARTY_EVENTS, log=log).events:
-        parties = {to_checksum_address(str(value)) for value in event.args.values()
+        parties = {checksum(str(value)) for value in event.args.values()
                    if isinstance(value, str) and len(value) == 42 and value.startswith("0x")}
         if member not in parties:
             continue
@@ -602,7 +601,7 @@ def _party_certificates(ledger: LedgerContext, member: str, log: EventLog) -> li
 def member_trace(ledger: LedgerContext, member: str, ref: str | None = None) -> MemberTrace:
     """Everything ``member`` (an account name or address) held, granted, pledged or lost: on the certificate
     named by ``ref``, or on every certificate it was ever a party to; oldest first."""
-    address = to_checksum_address(resolve_party(ledger, member))
+    address = checksum(resolve_party(ledger, member))
     log = event_log(ledger)
     certificate_ids = [resolve(ledger, ref)] if ref is not None else _party_certificates(ledger, address, log)
     events: list[MemberEvent] = []

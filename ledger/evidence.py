@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ from ledger.chain.logs import ChainLog
 from ledger.errors import LedgerError, ValidationError
 from ledger.history import History
 from ledger.network.seals import SealCheck, check_seals
-from ledger.reader import ChainReader, RecordedCall
+from ledger.reader import ChainReader, Read, RecordedCall
 from ledger.verify import (
     CatalogCheck,
     ProofError,
@@ -208,7 +208,7 @@ class _ProvenReader(ChainReader):
         self.block_hash = str(header["hash"])
         self.block_time = int(str(header["timestamp"]), 16)
         self.state_root = str(header["stateRoot"])
-        self.calls: list[RecordedCall] = []
+        self._start_reading()
         self._answers = answers
         self._addresses = addresses
         self._bound: dict[str, Contract] = {}
@@ -229,6 +229,9 @@ class _ProvenReader(ChainReader):
     @property
     def history_source(self) -> str | None:
         return self._history.source
+
+    def prefetch(self, reads: Iterable[Read]) -> None:
+        """Nothing to ask ahead: every answer is already here."""
 
     def _fetch(self, address: str, calldata: bytes, label: str) -> bytes:
         output = self._answers.get((to_checksum_address(address), calldata))

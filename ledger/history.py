@@ -29,14 +29,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import Engine
-from web3.exceptions import BlockNotFound
 
 from ledger.chain.logs import ChainLog, EventLog, uint_topic
 from ledger.context import LedgerContext
 from ledger.errors import StoreError
 from ledger.members import event_log
 from ledger.store import history as indexed
-from ledger.store.session import open_store
+from ledger.store.session import shared_store
 
 __all__ = [
     "CERTIFICATE_EVENTS", "History", "Logged", "certificate_events", "certificates_moved", "named_events",
@@ -142,22 +141,12 @@ def _from_store(
     if not _store_exists(ctx):
         return None, "no read model"
     try:
-        engine = open_store(ctx.profile.database_url)
+        stored = read(shared_store(ctx.profile.database_url))
     except StoreError:
         return None, "read model not readable"
-    try:
-        stored = read(engine)
-    except StoreError:
-        return None, "read model not readable"
-    finally:
-        engine.dispose()
     if stored.cursor is None or stored.cursor < ctx.deployment.block:
         return None, "read model never synced"
-    try:
-        on_chain = "0x" + bytes(log.w3.eth.get_block(stored.cursor)["hash"]).hex() == stored.cursor_hash
-    except BlockNotFound:
-        on_chain = False
-    if not on_chain:
+    if log.block_hash(stored.cursor) != stored.cursor_hash:
         return None, "read model on another chain"
     return stored, ""
 

@@ -17,7 +17,7 @@ decoded at gas estimation, so nothing is sent.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,12 +25,13 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from ledger.chain.clock import format_time
+from ledger.chain.logs import ChainLog
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError, ValidationError
 from ledger.hashing import digest_of
 from ledger.inputs import add_duration, parse_moment, parse_right, resolve_party
 from ledger.parties import party_label, party_names
-from ledger.reader import ChainReader, require_holder_member, require_in_force
+from ledger.reader import ChainReader, Read, require_holder_member, require_in_force
 from ledger.transactions import Written, events_in, transact_named
 from ledger.types import LicenceRecord, Right
 
@@ -41,6 +42,7 @@ __all__ = [
     "grant_licence",
     "licence_act_hash",
     "licence_period",
+    "licence_reads",
     "licences_of",
     "read_licences",
     "revoke_licence",
@@ -139,6 +141,18 @@ def _view(reader: ChainReader, licence_id: int) -> LicenceView:
         revoked=record.revoked,
         state=_state(record, reader.block_time),
     )
+
+
+def licence_reads(certificate_id: int, events: Iterable[ChainLog]) -> list[Read]:
+    """The reads :func:`read_licences` makes, found from the certificate's ``LicenceGranted`` events (for
+    :meth:`~ledger.reader.ChainReader.prefetch`)."""
+    granted = [
+        int(event.args["licenceId"]) for event in events
+        if event.event == "LicenceGranted" and int(event.args["certificateId"]) == certificate_id
+    ]
+    return [("Rights", "licencesOf", (certificate_id, int(right))) for right in (Right.DEVELOPMENT, Right.OPERATION)] + [
+        ("Rights", function, (licence_id,)) for licence_id in granted for function in ("licence", "sublicencesOf")
+    ]
 
 
 def read_licences(reader: ChainReader, certificate_id: int) -> list[LicenceView]:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from eth_typing import ChecksumAddress
 from eth_utils.address import to_checksum_address
 
+from ledger.chain.logs import checksum
 from ledger.context import LedgerContext
 from ledger.errors import LedgerError
 
@@ -26,7 +27,7 @@ def _member_names(ctx: LedgerContext) -> dict[str, str]:
     from ledger.history import named_events
 
     return {
-        to_checksum_address(event.args["account"]): str(event.args["name"])
+        checksum(event.args["account"]): str(event.args["name"])
         for event in named_events(ctx, [("Consortium", "MemberAdded")]).events
     }
 
@@ -40,7 +41,7 @@ def party_names(ctx: LedgerContext) -> dict[str, str]:
     except LedgerError:
         pass  # names are a courtesy: without the chain's, the keystores' still help
     try:
-        names.update({to_checksum_address(info.address): info.name for info in ctx.keystore.accounts()})
+        names.update({checksum(info.address): info.name for info in ctx.keystore.accounts()})
     except LedgerError:
         pass
     return names
@@ -48,9 +49,9 @@ def party_names(ctx: LedgerContext) -> dict[str, str]:
 
 def party_label(address: str, names: Mapping[str, str]) -> str:
     """``bank (0xAbC...)`` where the address has a known name, else the address."""
-    checksum = to_checksum_address(address)
-    name = names.get(checksum)
-    return f"{name} ({checksum})" if name else checksum
+    shown = checksum(address)
+    name = names.get(shown)
+    return f"{name} ({shown})" if name else shown
 
 
 def name_of(ctx: LedgerContext, address: str) -> str | None:

@@ -33,7 +33,7 @@ and term) and the realisation included, so a proof covers it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -62,7 +62,13 @@ from ledger.inputs import (
     resolve_party,
 )
 from ledger.parties import party_label, party_names
-from ledger.reader import ChainReader, certificate_exists, require_holder_member, require_in_force
+from ledger.reader import (
+    ChainReader,
+    Read,
+    certificate_exists,
+    require_holder_member,
+    require_in_force,
+)
 from ledger.rights import Right
 from ledger.transactions import Written, events_in, transact_named
 from ledger.types import PledgeRecord, PledgeStatus, RealisationMethod, RealisationRecord, Role
@@ -75,6 +81,7 @@ __all__ = [
     "consent_to_act",
     "extend_pledge",
     "list_pledges",
+    "pledge_reads",
     "read_pledge",
     "read_pledges",
     "realise_pledge",
@@ -215,9 +222,19 @@ def _ranked(views: list[PledgeView]) -> list[PledgeView]:
     return ranked
 
 
+def pledge_reads(events: Iterable[ChainLog]) -> list[Read]:
+    """The reads :func:`read_pledges` makes for the pledges recorded in ``events`` (for
+    :meth:`~ledger.reader.ChainReader.prefetch`)."""
+    recorded = sorted({int(event.args["pledgeId"]) for event in events if event.event == "PledgeRecorded"})
+    return [
+        ("Pledges", function, (pledge_id,)) for pledge_id in recorded for function in ("pledge", "activeSeniorPledges")
+    ]
+
+
 def read_pledges(reader: ChainReader, certificate_id: int | None = None) -> list[PledgeView]:
     """The pledges (of one certificate, or all) at the reader's block, by id, active ones ranked."""
     events = _pledge_events(reader, certificate_id)
+    reader.prefetch(pledge_reads(events))
     recorded = {int(event.args["pledgeId"]): event for event in events if event.event == "PledgeRecorded"}
     views = [_view(reader, pledge_id, recorded[pledge_id]) for pledge_id in sorted(recorded)]
     return _ranked(views)

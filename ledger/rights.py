@@ -21,12 +21,19 @@ from typing import Any
 
 from eth_utils.address import to_checksum_address
 
-from ledger.chain.logs import ChainLog
+from ledger.chain.logs import ChainLog, checksum
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
 from ledger.inputs import parse_right, parse_shares, resolve_party
 from ledger.parties import party_label, party_names
-from ledger.reader import ChainReader, certificate_exists, require_holder_member, require_in_force
+from ledger.reader import (
+    ChainReader,
+    Read,
+    certificate_exists,
+    certificate_reads,
+    require_holder_member,
+    require_in_force,
+)
 from ledger.transactions import Written, transact_named
 from ledger.types import TOTAL_SHARES, Right
 
@@ -39,6 +46,7 @@ __all__ = [
     "ShareTransfer",
     "owners_of",
     "read_rights",
+    "rights_reads",
     "share_owner_candidates",
     "show_rights",
     "transfer_shares",
@@ -111,15 +119,29 @@ def share_owner_candidates(events: Iterable[ChainLog], certificate_id: int) -> d
     for event in events:
         if event.event in ("TransferSingle", "TransferBatch"):
             for right, _shares in transfer_items(event, certificate_id):
-                candidates[Right(right)].add(to_checksum_address(event.args["to"]))
+                candidates[Right(right)].add(checksum(event.args["to"]))
     return candidates
+
+
+def rights_reads(certificate_id: int, events: Iterable[ChainLog]) -> list[Read]:
+    """The reads :func:`read_rights` makes, found from the certificate's events (for
+    :meth:`~ledger.reader.ChainReader.prefetch`)."""
+    candidates = share_owner_candidates(events, certificate_id)
+    return certificate_reads(certificate_id) + [
+        ("Rights", function, (certificate_id, int(right), owner))
+        for right in Right
+        for owner in sorted(candidates[right])
+        for function in ("sharesOf", "pledgedSharesOf", "transferableSharesOf")
+    ]
 
 
 def read_rights(reader: ChainReader, certificate_id: int, names: Mapping[str, str]) -> CertificateRights:
     """The owners of the certificate's three rights at the reader's block (state confirms the logs)."""
+    events = reader.history(certificate_id).events
+    reader.prefetch(rights_reads(certificate_id, events))
     record = certificate_exists(reader, certificate_id)
     in_force = bool(reader.call("Certificates", "isInForce", certificate_id))
-    candidates = share_owner_candidates(reader.history(certificate_id).events, certificate_id)
+    candidates = share_owner_candidates(events, certificate_id)
     rights: list[RightHoldings] = []
     for right in Right:
         holdings: list[Holding] = []

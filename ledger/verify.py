@@ -70,24 +70,26 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import requests
 import rlp
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from trie.exceptions import BadTrieProof
 from trie.hexary import HexaryTrie
-from web3.types import RPCEndpoint
 
 from ledger.chain.clock import format_time
+from ledger.chain.connect import batch_request, unreachable
+from ledger.chain.logs import ChainLog
 from ledger.context import LedgerContext
 from ledger.errors import LedgerError, StoreError, ValidationError
 from ledger.hashing import record_hash
 from ledger.inputs import resolve_party
-from ledger.licences import LicenceView, read_licences
+from ledger.licences import LicenceView, licence_reads, read_licences
 from ledger.network.extra_data import QbftExtraData
 from ledger.parties import party_label, party_names
-from ledger.pledges import EVENT_FIELDS, PledgeView, read_pledges
-from ledger.reader import ChainReader, RecordedCall, certificate_exists
-from ledger.rights import CertificateRights, read_rights
+from ledger.pledges import EVENT_FIELDS, PledgeView, pledge_reads, read_pledges
+from ledger.reader import ChainReader, Read, RecordedCall, certificate_exists
+from ledger.rights import CertificateRights, read_rights, rights_reads
 from ledger.types import Right, Role, rights_of
 
 __all__ = [
@@ -98,6 +100,7 @@ __all__ = [
     "ProofReport",
     "ProvenAccount",
     "Verification",
+    "answer_reads",
     "catalog_file_hash",
     "check_catalog",
     "execute_reads",
@@ -141,14 +144,15 @@ def check_catalog(ctx: LedgerContext, certificate_id: int, onchain_hash: str) ->
     # Imported here: the store's models are only needed when a certificate is verified.
     from sqlmodel import Session, select
 
-    from ledger.store import CatalogRecord, CatalogVersion, open_store
+    from ledger.store import CatalogRecord, CatalogVersion
+    from ledger.store.session import shared_store
 
     url = ctx.profile.database_url
     sqlite_file = _sqlite_file(url)
     if sqlite_file is not None and not sqlite_file.exists():
         return CatalogCheck("not stored", "this profile has no off-chain database yet")
     try:
-        engine = open_store(url)
+        engine = shared_store(url)
     except StoreError as exc:
         return CatalogCheck("not checked", f"the off-chain store cannot be read: {exc}")
     try:
@@ -190,8 +194,6 @@ def check_catalog(ctx: LedgerContext, certificate_id: int, onchain_hash: str) ->
         return CatalogCheck("not checked", f"the stored catalog entry cannot be read: {exc}")
     except Exception as exc:  # noqa: BLE001 - a broken store must not hide the chain's answer
         return CatalogCheck("not checked", f"the off-chain store cannot be read: {type(exc).__name__}: {exc}")
-    finally:
-        engine.dispose()
 
 
 # --- proving an answer against a block's state root ---------------------------------------------------
@@ -211,6 +213,7 @@ _EMPTY_CODE_HASH = bytes(keccak(b""))
 _BLANK_ROOT = bytes(keccak(rlp.encode(b"")))
 # Closing the set of proven slots: each round proves the slots the last local run read without a proof.
 _MAX_ROUNDS = 6
+_ZERO = "0x" + "00" * 20
 
 
 class ProofError(LedgerError):
@@ -345,6 +348,8 @@ class _Prover:
         self.slots: dict[tuple[str, int], int] = {}
         #: address -> {"accountProof": [...], "storageProof": {slot (0x hex): [...]}}, as the node gave them.
         self.proofs: dict[str, dict[str, Any]] = {}
+        #: (address, calldata) of a read -> the node's answer to its eth_createAccessList, asked in a batch.
+        self.access_lists: dict[tuple[str, bytes], Mapping[str, Any]] = {}
 
     def witness(self) -> dict[str, Any]:
         """The header and every proof and code checked, in JSON form."""
@@ -360,34 +365,57 @@ class _Prover:
             },
         }
 
-    def rpc(self, method: str, params: list[Any]) -> Any:
-        response = self.ctx.w3.provider.make_request(RPCEndpoint(method), params)
-        if "error" in response:
-            raise ProofError(f"the node refused {method}: {response['error'].get('message', response['error'])}")
-        return response["result"]
+    def batch(self, calls: Sequence[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
+        """The node's answers to ``calls``, asked in one JSON-RPC batch."""
+        try:
+            return batch_request(self.ctx.w3, calls)
+        except requests.RequestException as exc:
+            raise unreachable(self.ctx.profile, type(exc).__name__) from None
+
+    @staticmethod
+    def result(method: str, answer: Mapping[str, Any]) -> Any:
+        """The result of one answer of a batch; a refusal is a :class:`ProofError`."""
+        if "error" in answer:
+            error = answer["error"]
+            message = error.get("message", error) if isinstance(error, dict) else error
+            raise ProofError(f"the node refused {method}: {message}")
+        return answer.get("result")
 
     def hinted(self, call: RecordedCall) -> dict[str, set[int]]:
-        """The accounts and slots the node says ``call`` touches (a hint: what is read is traced later)."""
+        """The accounts and slots the node says ``call`` touches (a hint: what is read is traced later), from
+        its answer to the access-list request asked with the others (see :func:`prove_reads`)."""
         wanted: dict[str, set[int]] = {to_checksum_address(call.address): set()}
-        request = {"from": "0x" + "00" * 20, "to": call.address, "data": "0x" + call.calldata.hex()}
+        answer = self.access_lists.get((call.address, call.calldata))
+        if answer is None:
+            answer = self.batch([_access_list_request(call, self.block_tag)])[0]
         try:
-            listed = self.rpc("eth_createAccessList", [request, self.block_tag])
+            listed = self.result("eth_createAccessList", answer)
         except ProofError:
             return wanted  # a node without eth_createAccessList: the trace finds the slots, in more rounds
-        for entry in listed.get("accessList", []):
+        for entry in (listed or {}).get("accessList", []):
             keys = wanted.setdefault(to_checksum_address(entry["address"]), set())
             keys.update(int(key, 16) for key in entry.get("storageKeys", []))
         return wanted
 
     def prove(self, wanted: Mapping[str, Iterable[int]]) -> None:
-        """Fetch and check the proofs of the accounts and slots of ``wanted`` not yet proven."""
+        """Fetch (in one batch) and check the proofs of the accounts and slots of ``wanted`` not yet proven."""
+        todo: list[tuple[str, list[int]]] = []
         for address, keys in wanted.items():
             missing = sorted(key for key in keys if (address, key) not in self.slots)
-            if address in self.accounts and not missing:
-                continue
-            answer = self.rpc(
-                "eth_getProof", [address, ["0x" + key.to_bytes(32, "big").hex() for key in missing], self.block_tag]
-            )
+            if address not in self.accounts or missing:
+                todo.append((address, missing))
+        if not todo:
+            return
+        calls: list[tuple[str, list[Any]]] = [
+            ("eth_getProof", [address, ["0x" + key.to_bytes(32, "big").hex() for key in missing], self.block_tag])
+            for address, missing in todo
+        ]
+        codes = [address for address, _missing in todo if address not in self.codes]
+        calls += [("eth_getCode", [address, self.block_tag]) for address in codes]
+        answers = self.batch(calls)
+        code_answers = dict(zip(codes, answers[len(todo):], strict=True))
+        for (address, missing), proof_answer in zip(todo, answers[:len(todo)], strict=True):
+            answer = self.result("eth_getProof", proof_answer)
             account = verify_account_proof(self.state_root, address, answer["accountProof"])
             claimed = bytes.fromhex(str(answer["storageHash"])[2:])
             if claimed != account.storage_root and account.code_hash != _EMPTY_CODE_HASH:
@@ -396,7 +424,7 @@ class _Prover:
             kept = self.proofs.setdefault(address, {"storageProof": {}})
             kept["accountProof"] = [str(node) for node in answer["accountProof"]]
             if address not in self.codes:
-                code = bytes.fromhex(str(self.rpc("eth_getCode", [address, self.block_tag]))[2:])
+                code = bytes.fromhex(str(self.result("eth_getCode", code_answers[address]))[2:])
                 if bytes(keccak(code)) != account.code_hash:
                     raise ProofError(f"the code the node returned for {address} does not hash to the proven code hash")
                 self.codes[address] = code
@@ -415,6 +443,11 @@ class _Prover:
         return execute_reads(
             self.header, self.ctx.profile.chain_id, self.accounts, self.codes, self.slots, self.reader.calls
         )
+
+
+def _access_list_request(call: RecordedCall, block_tag: str) -> tuple[str, list[Any]]:
+    """The ``eth_createAccessList`` request of a read: which accounts and slots the node says it touches."""
+    return "eth_createAccessList", [{"from": _ZERO, "to": call.address, "data": "0x" + call.calldata.hex()}, block_tag]
 
 
 def execute_reads(
@@ -482,10 +515,14 @@ def _journal_reads(journal: str) -> dict[str, set[int]]:
 
 def prove_reads(ctx: LedgerContext, reader: ChainReader) -> ProofReport:
     """Check every read of ``reader`` against the state root of its block (see the module's notes)."""
-    response = ctx.w3.provider.make_request(
-        RPCEndpoint("eth_getBlockByNumber"), [hex(reader.block_number), False]
-    )
-    header: dict[str, Any] = dict(response.get("result") or {})
+    # The header and the node's access lists of every read, in one batch.
+    block_tag = hex(reader.block_number)
+    access_lists = [_access_list_request(call, block_tag) for call in reader.calls]
+    try:
+        answers = batch_request(ctx.w3, [("eth_getBlockByNumber", [block_tag, False]), *access_lists])
+    except requests.RequestException as exc:
+        raise unreachable(ctx.profile, type(exc).__name__) from None
+    header: dict[str, Any] = dict(answers[0].get("result") or {})
     names = {str(to_checksum_address(address)): name for name, address in ctx.deployment.addresses.items()}
 
     def report(verified: bool, prover: _Prover | None, rounds: int, failure: str | None) -> ProofReport:
@@ -509,6 +546,9 @@ def prove_reads(ctx: LedgerContext, reader: ChainReader) -> ProofReport:
     prover = _Prover(ctx, reader, header)
     rounds = 0
     try:
+        prover.access_lists = {
+            (call.address, call.calldata): answer for call, answer in zip(reader.calls, answers[1:], strict=True)
+        }
         wanted: dict[str, set[int]] = {}
         for call in reader.calls:
             for address, keys in prover.hinted(call).items():
@@ -852,6 +892,29 @@ def catalog_file_hash(path: Path) -> str:
     return "0x" + record_hash(load_catalog_entry(path)).hex()
 
 
+def answer_reads(certificate_id: int, events: Sequence[ChainLog], bank: str | None) -> list[Read]:
+    """Every read :func:`read_verification` makes, found from the certificate's events: asked in one batch.
+
+    The registrar and the current catalog version come from contract state, which is read in the same
+    batch; they are taken here from the events (the registrar the certificate was submitted to, the last
+    version a change made). Should state say otherwise, the reads it implies are made on their own.
+    """
+    registrar = None
+    version = 1
+    for event in events:
+        if event.event in ("CertificateSubmitted", "CertificateIssued"):
+            registrar = to_checksum_address(event.args["registrar"])
+        elif event.event == "CertificateChanged":
+            version = int(event.args["version"])
+    reads = rights_reads(certificate_id, events) + licence_reads(certificate_id, events) + pledge_reads(events)
+    reads.append(("Certificates", "catalogHashAt", (certificate_id, version)))
+    if registrar is not None:
+        reads.append(("Consortium", "isActive", (registrar, int(Role.REGISTRAR))))
+    if bank is not None:
+        reads.append(("Consortium", "isActive", (bank, int(Role.BANK))))
+    return reads
+
+
 def read_verification(
     reader: ChainReader,
     certificate_id: int,
@@ -866,6 +929,7 @@ def read_verification(
     ``catalog_check`` gives the off-chain store's finding on the on-chain catalog hash; ``bank`` the asking bank's address; ``catalog_file`` the
     name and canonical hash of a catalog file to hold against the certificate's current catalog hash.
     """
+    reader.prefetch(answer_reads(certificate_id, reader.history(certificate_id).events, bank))
     record = certificate_exists(reader, certificate_id)
     status = record.status.key
     in_force = bool(reader.call("Certificates", "isInForce", certificate_id))

@@ -30,6 +30,16 @@ def w3(local_node: LocalNode) -> Web3:
 
 # --- off-chain databases: a fresh SQLite file or PostgreSQL database per test -------------------
 
+
+@pytest.fixture(autouse=True)
+def _close_shared_stores() -> Iterator[None]:
+    """Each test's databases are its own: the engines the library shared during a test are closed after it."""
+    yield
+    from ledger.store.session import close_shared_stores
+
+    close_shared_stores()
+
+
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 

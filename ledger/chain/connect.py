@@ -9,20 +9,29 @@ what to do; a node on another chain is a :class:`~ledger.errors.ConfigError`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import requests
 from web3 import HTTPProvider, Web3
 from web3.middleware import ExtraDataToPOAMiddleware
 from web3.providers.rpc.utils import ExceptionRetryConfiguration
+from web3.types import RPCEndpoint
 
 from ledger.config import Profile
 from ledger.errors import ConfigError, NodeUnavailableError
 
-__all__ = ["check_chain_id", "connect", "unreachable"]
+__all__ = ["BATCH_CALLS", "batch_request", "check_chain_id", "connect", "unreachable"]
 
 # Read-only calls are retried a little on connection errors; writes never are.
 _RETRY = ExceptionRetryConfiguration(
     errors=(requests.ConnectionError, requests.Timeout), retries=2, backoff_factor=0.1
 )
+
+
+# A chain's id never changes under a connection: web3's validation layer asks for it before every eth_call,
+# eth_estimateGas and eth_createAccessList, so the provider keeps the first answer (and nothing else).
+_CACHED = {RPCEndpoint("eth_chainId")}
 
 
 def unreachable(profile: Profile, reason: str) -> NodeUnavailableError:
@@ -63,6 +72,9 @@ def connect(profile: Profile, *, check: bool = True) -> Web3:
         profile.rpc_url,
         request_kwargs={"timeout": profile.timeout},
         exception_retry_configuration=_RETRY,
+        cache_allowed_requests=True,
+        cacheable_requests=_CACHED,
+        request_cache_validation_threshold=None,
     )
     w3 = Web3(provider)
     if profile.poa:
@@ -75,3 +87,27 @@ def connect(profile: Profile, *, check: bool = True) -> Web3:
             raise unreachable(profile, _reason(exc)) from None
         check_chain_id(profile, reported)
     return w3
+
+
+#: The most calls one JSON-RPC batch request carries (Besu answers batches of up to
+#: ``--rpc-http-max-batch-size`` calls, 1024 by default).
+BATCH_CALLS = 500
+
+
+def batch_request(w3: Web3, calls: Sequence[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
+    """The node's answers to ``calls``, sent as JSON-RPC batches (one HTTP round trip per
+    :data:`BATCH_CALLS` calls), in the calls' order: each ``{"result": ...}`` or ``{"error": ...}``.
+
+    A batch the node refuses as a whole (a node without batches, or with a smaller cap) is asked again call
+    by call: slower, but the same answers. A node that cannot be reached raises ``requests``' exception,
+    for the caller to say so in its terms.
+    """
+    answers: list[dict[str, Any]] = []
+    for start in range(0, len(calls), BATCH_CALLS):
+        chunk = [(RPCEndpoint(method), params) for method, params in calls[start:start + BATCH_CALLS]]
+        response: Any = w3.provider.make_batch_request(chunk)  # type: ignore[attr-defined]
+        if isinstance(response, list) and len(response) == len(chunk):
+            answers += [dict(item) for item in response]
+        else:
+            answers += [dict(w3.provider.make_request(method, params)) for method, params in chunk]
+    return answers

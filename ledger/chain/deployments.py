@@ -29,6 +29,7 @@ from hexbytes import HexBytes
 from web3 import Web3
 from web3.types import TxParams, TxReceipt
 
+from ledger.chain.connect import batch_request
 from ledger.chain.sender import Sender, TxRequest
 from ledger.errors import ConfigError
 
@@ -138,10 +139,18 @@ class DeploymentsFile:
 
 
 def is_live(w3: Web3, deployment: Deployment) -> bool:
-    """True when code exists at every recorded address (the chain was not reset)."""
+    """True when code exists at every recorded address (the chain was not reset); asked in one batch."""
     if not deployment.addresses:
         return False
-    return all(len(w3.eth.get_code(to_checksum_address(a))) > 0 for a in deployment.addresses.values())
+    addresses = [to_checksum_address(address) for address in deployment.addresses.values()]
+    answers = batch_request(w3, [("eth_getCode", [address, "latest"]) for address in addresses])
+    for address, answer in zip(addresses, answers, strict=True):
+        code = answer.get("result")
+        if "error" in answer or not isinstance(code, str):
+            code = HexBytes(w3.eth.get_code(address)).hex()  # asked alone: a refusal is raised as web3 words it
+        if not code.removeprefix("0x"):
+            return False
+    return True
 
 
 def deploy_and_record(

@@ -11,28 +11,34 @@ code never runs against a schema it does not know.
 
 from __future__ import annotations
 
+import functools
+import re
+import threading
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.errors import StoreError
 
+if TYPE_CHECKING:
+    # Alembic is imported where it is used: it loads Mako and Pygments' lexers (about 0.3 s), which a
+    # question that only reads the store does not need.
+    from alembic.config import Config
+
 __all__ = [
     "MIGRATE_COMMAND",
     "alembic_config",
+    "close_shared_stores",
     "current_revision",
     "downgrade_to",
     "head_revision",
     "make_engine",
     "migrations_dir",
     "open_store",
+    "shared_store",
     "upgrade_to",
     "upgrade_to_head",
 ]
@@ -89,6 +95,8 @@ def make_engine(url: str) -> Engine:
 
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic configuration for the ledger's migrations (and ``url`` if given)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     if url is not None:
@@ -96,16 +104,49 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
-    """The newest revision of the schema."""
+    """The newest revision of the schema (read once: the migrations ship with the code).
+
+    Read from the revision files' ``revision`` and ``down_revision`` lines when they form one line of
+    revisions, as they do here; Alembic reads any other layout (branches, merges).
+    """
+    head = _single_head(migrations_dir() / "versions")
+    if head is not None:
+        return head
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise StoreError("the database migrations have no revision; reinstall the ledger")
     return head
 
 
+_REVISION = re.compile(r"^revision\s*(?::[^=\n]*)?=\s*['\"]([^'\"]+)['\"]\s*$", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\s*(?::[^=\n]*)?=\s*(?:None|['\"]([^'\"]+)['\"])\s*$", re.MULTILINE)
+
+
+def _single_head(versions: Path) -> str | None:
+    """The one head of the revision files in ``versions``, if each names its revision and at most one parent
+    plainly and they form one line; else ``None``."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in versions.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.findall(source), _DOWN_REVISION.findall(source)
+        if len(revision) != 1 or len(down) != 1:
+            return None
+        revisions.add(revision[0])
+        if down[0]:
+            parents.add(down[0])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
+
+
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (``None`` for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
     try:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
@@ -118,6 +159,8 @@ def _reason(exc: SQLAlchemyError) -> str:
 
 
 def _run(url: str, action: str, revision: str) -> None:
+    from alembic import command
+
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
@@ -163,13 +206,62 @@ def open_store(url: str, *, create_if_empty: bool = False) -> Engine:
         upgrade_to_head(url)
         return make_engine(url)
     engine.dispose()
+    raise _not_at_head(revision, head)
+
+
+def _not_at_head(revision: str | None, head: str) -> StoreError:
     where = f"at revision {revision}" if revision else "not initialised"
-    raise StoreError(
-        f"the database is {where}, this ledger needs revision {head}: run `{MIGRATE_COMMAND}`"
-    )
+    return StoreError(f"the database is {where}, this ledger needs revision {head}: run `{MIGRATE_COMMAND}`")
 
 
 def _has_tables(engine: Engine) -> bool:
     with engine.connect() as connection:
         return bool(inspect(connection).get_table_names())
 
+
+
+# The engines of shared_store, one per database URL, and the lock that makes them one.
+_SHARED: dict[str, Engine] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_store(url: str) -> Engine:
+    """The process's one engine on the database at ``url``, which must be at the newest revision.
+
+    A question that reads the store (a verification's catalog check, the read model behind a history)
+    takes this engine rather than making its own: an engine and its first connection cost more than the
+    query. Its schema is checked at every call (one query on a pooled connection), so a database migrated
+    or emptied meanwhile is refused as by :func:`open_store`. Callers do not dispose it;
+    :func:`close_shared_stores` does (a long-running process before it forks, tests between tests).
+    An in-memory SQLite URL gets a new engine each time, since each is its own database.
+    """
+    if make_url(url).database in (None, "", ":memory:") and url.startswith("sqlite"):
+        return open_store(url)
+    with _SHARED_LOCK:
+        engine = _SHARED.get(url)
+        if engine is None:
+            engine = _SHARED[url] = make_engine(url)
+    revision = _stored_revision(engine)
+    head = head_revision()
+    if revision != head:
+        raise _not_at_head(revision, head)
+    return engine
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The revision the database is at, read with one plain query (Alembic's own check costs ~10 ms more)."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:
+        return current_revision(engine)  # no version table yet, or a failure Alembic's check words better
+    return str(rows[0][0]) if len(rows) == 1 else current_revision(engine)
+
+
+def close_shared_stores() -> None:
+    """Dispose of every engine :func:`shared_store` made (their connections close)."""
+    with _SHARED_LOCK:
+        engines = list(_SHARED.values())
+        _SHARED.clear()
+    for engine in engines:
+        engine.dispose()

@@ -1,0 +1,185 @@
+"""A question's reads in few round trips: contract reads in one JSON-RPC batch at the answer's block, proofs
+and access lists in batches, block times in one batch, the chain id asked once per connection, and one
+database engine per process. Each test watches the HTTP requests the ledger really sends to the local node."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from ledger.audit import trace
+from ledger.context import LedgerContext
+from ledger.errors import ContractRevertError
+from ledger.pledges import record_pledge, sign_consent
+from ledger.reader import ChainReader
+from ledger.rights import transfer_shares
+from ledger.store import session as store_session
+from ledger.verify import verify_certificate
+from oracle.service import Oracle
+from tests.finance.support import (  # noqa: F401 - fixtures
+    YEAR,
+    FinanceChain,
+    chain_fixture,
+    finance_chain_fixture,
+    issued_certificate,
+    ledger_fixture,
+    now,
+)
+
+
+@dataclass
+class Requests:
+    """The HTTP requests sent to the node: each a list of the JSON-RPC methods it carried."""
+
+    sent: list[list[str]] = field(default_factory=list)
+
+    def carrying(self, method: str) -> list[list[str]]:
+        return [request for request in self.sent if method in request]
+
+    def count(self, method: str) -> int:
+        return sum(request.count(method) for request in self.sent)
+
+
+@pytest.fixture
+def watched(ledger: LedgerContext, monkeypatch: pytest.MonkeyPatch) -> Iterator[Requests]:
+    """Every HTTP request the ledger's connection sends from now on, single calls and batches alike."""
+    manager = ledger.w3.provider._request_session_manager  # type: ignore[attr-defined]
+    post = manager.make_post_request
+    seen = Requests()
+
+    def recording(endpoint: Any, data: Any, **kwargs: Any) -> Any:
+        payload = json.loads(data)
+        seen.sent.append([item["method"] for item in payload] if isinstance(payload, list) else [payload["method"]])
+        return post(endpoint, data, **kwargs)
+
+    monkeypatch.setattr(manager, "make_post_request", recording)
+    yield seen
+
+
+def _busy_certificate(ledger: LedgerContext) -> int:
+    """The shared certificate with its holding right split and two pledges on it (several holders to read)."""
+    certificate_id = issued_certificate(ledger)
+    transfer_shares(ledger, certificate_id, "holding", "merchant-b", 2000, as_="merchant-a")
+    for bank in ("bank", "bank-b"):
+        consent = sign_consent(ledger, certificate_id, "holding", 1000, bank, "1000.00", "CNY", now(ledger) + YEAR,
+                               as_="merchant-a")
+        record_pledge(ledger, consent, as_=bank)
+    return certificate_id
+
+
+def test_a_verification_reads_contract_state_in_one_batch(ledger: LedgerContext, watched: Requests) -> None:
+    certificate_id = _busy_certificate(ledger)
+    watched.sent.clear()
+    answer = verify_certificate(ledger, certificate_id, bank="bank")
+    assert answer.reader is not None and len(answer.reader.calls) > 20
+    assert watched.carrying("eth_call") == [watched.carrying("eth_call")[0]]  # one request carries them all
+    assert watched.count("eth_call") >= len({(call.address, call.calldata) for call in answer.reader.calls})
+    assert watched.count("eth_chainId") == 0
+
+
+def test_the_batched_answer_is_the_answer_read_call_by_call(
+    ledger: LedgerContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    certificate_id = _busy_certificate(ledger)
+    block = int(ledger.w3.eth.block_number)
+    batched = verify_certificate(ledger, certificate_id, bank="bank", block=block)
+    monkeypatch.setattr(ChainReader, "prefetch", lambda self, reads: None)
+    one_by_one = verify_certificate(ledger, certificate_id, bank="bank", block=block)
+    assert json.dumps(batched.summary()) == json.dumps(one_by_one.summary())
+    assert batched.reader is not None and one_by_one.reader is not None
+    assert batched.reader.calls == one_by_one.reader.calls
+
+
+def test_a_read_refused_in_the_batch_is_asked_again_and_its_error_decoded(ledger: LedgerContext) -> None:
+    reader = ChainReader(ledger)
+    reader.prefetch([("Certificates", "certificate", (999_999,))])
+    with pytest.raises(ContractRevertError) as refused:
+        reader.call("Certificates", "certificate", 999_999)
+    assert refused.value.name == "CertificatesUnknownCertificate"
+    assert refused.value.args_by_name == {"certificateId": 999_999}
+
+
+def test_a_new_connection_asks_the_chain_id_once(chain: FinanceChain) -> None:
+    ledger = chain.context()
+    ledger.w3  # noqa: B018 - connects, asking the chain id to check the profile
+    provider = ledger.w3.provider
+    manager = provider._request_session_manager  # type: ignore[attr-defined]
+    post = manager.make_post_request
+    methods: list[str] = []
+
+    def recording(endpoint: Any, data: Any, **kwargs: Any) -> Any:
+        payload = json.loads(data)
+        methods.extend(item["method"] for item in (payload if isinstance(payload, list) else [payload]))
+        return post(endpoint, data, **kwargs)
+
+    manager.make_post_request = recording
+    for _ in range(3):
+        ledger.call("Certificates", "certificateCount")
+        verify_certificate(ledger, issued_certificate(ledger))
+    assert methods.count("eth_call") >= 3
+    assert "eth_chainId" not in methods
+
+
+def test_a_proof_asks_its_access_lists_and_each_round_of_proofs_in_one_request(
+    ledger: LedgerContext, watched: Requests
+) -> None:
+    certificate_id = _busy_certificate(ledger)
+    watched.sent.clear()
+    answer = verify_certificate(ledger, certificate_id, bank="bank", proof=True)
+    assert answer.proof is not None and answer.proof.verified, answer.proof and answer.proof.failure
+    assert len(watched.carrying("eth_createAccessList")) == 1
+    assert watched.count("eth_createAccessList") == answer.proof.calls
+    assert len(watched.carrying("eth_getProof")) == answer.proof.rounds
+    assert watched.count("eth_getCode") == len(answer.proof.accounts)
+
+
+def test_a_trace_from_the_logs_fetches_block_times_in_one_request_at_most(
+    ledger: LedgerContext, watched: Requests
+) -> None:
+    certificate_id = _busy_certificate(ledger)
+    watched.sent.clear()
+    traced = trace(ledger, str(certificate_id))
+    assert traced.source.startswith("chain logs")
+    assert len({event.block for event in traced.events}) > 3
+    assert len(watched.carrying("eth_getBlockByNumber")) <= 1
+
+
+def test_questions_share_one_database_engine_per_process(
+    ledger: LedgerContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    certificate_id = _busy_certificate(ledger)
+    Oracle(ledger).sync()
+    store_session.close_shared_stores()
+    made: list[str] = []
+    make_engine = store_session.make_engine
+
+    def counting(url: str) -> Any:
+        made.append(url)
+        return make_engine(url)
+
+    monkeypatch.setattr(store_session, "make_engine", counting)
+    for _ in range(2):
+        answer = verify_certificate(ledger, certificate_id, bank="bank")
+        assert answer.events_source.startswith("read model")
+        assert trace(ledger, str(certificate_id)).source.startswith("read model")
+    assert made == [ledger.profile.database_url]
+    store_session.close_shared_stores()
+    verify_certificate(ledger, certificate_id)
+    assert len(made) == 2  # closed engines are made again on demand
+
+
+def test_a_node_that_refuses_batches_gets_the_same_calls_one_by_one(
+    ledger: LedgerContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    certificate_id = _busy_certificate(ledger)
+    block = int(ledger.w3.eth.block_number)
+    batched = verify_certificate(ledger, certificate_id, bank="bank", block=block, proof=True)
+    refusal = {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "batch requests are disabled"}}
+    monkeypatch.setattr(ledger.w3.provider, "make_batch_request", lambda calls: refusal)
+    one_by_one = verify_certificate(ledger, certificate_id, bank="bank", block=block, proof=True)
+    assert one_by_one.proof is not None and one_by_one.proof.verified, one_by_one.proof and one_by_one.proof.failure
+    assert json.dumps(batched.summary()) == json.dumps(one_by_one.summary())
