@@ -60,6 +60,7 @@ NOUNS: tuple[str, ...] = (
     "anchor",
     "oracle",
     "network",
+    "serve",
     "demo",
 )
 
