@@ -129,8 +129,9 @@ def create_app(backend: Backend, *, start: bool = True) -> FastAPI:
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         path = request.url.path
         if request.method not in _READING and not (request.method == "POST" and path in _FORMS):
-            response: Response = failure(request, ApiError(405, "ReadOnly", READ_ONLY_MESSAGE,
-                                                           {"Allow": "GET, HEAD"}))
+            # A program writing gets a JSON answer wherever it writes.
+            response: Response = JSONResponse(error_body("ReadOnly", READ_ONLY_MESSAGE), status_code=405,
+                                              headers={"Allow": "GET, HEAD"})
         else:
             try:
                 response = await call_next(request)
