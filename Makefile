@@ -39,6 +39,7 @@ bench: setup
 	$(BIN)/python bench/merkle.py
 	$(BIN)/python bench/books.py
 	$(BIN)/python bench/evidence.py
+	$(BIN)/python bench/latency_http.py
 
 lint: setup
 	$(BIN)/ruff check ledger oracle cli tests bench

@@ -30,11 +30,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, insert
+from web3.types import RPCEndpoint
 
 from ledger.context import LedgerContext
-from ledger.errors import ChainError, StoreError
+from ledger.errors import ChainError, NodeUnavailableError, StoreError
 from ledger.parties import party_names
 from ledger.store.api_access import AccessLogEntry
 from ledger.store.history import read_model_position
@@ -45,10 +45,14 @@ __all__ = ["Backend", "Caller", "ServeSettings"]
 
 log = logging.getLogger("dal.serve")
 
-#: How long a verification answer of the head block is served again.
-VERIFICATION_CACHE_SECONDS = 10.0
+#: How long a verification answer of a block is served again (the answer of a block never changes; only the
+#: off-chain store's check of the catalog may, and that is seen within this time).
+VERIFICATION_CACHE_SECONDS = 60.0
 #: How long a member's on-chain roles and status are trusted before they are read again.
 ROLES_CACHE_SECONDS = 2.0
+#: How often the chain's head is looked at, and how old the last look may be before requests are refused.
+HEAD_INTERVAL = 0.1
+HEAD_STALE = 2.0
 #: How many access log entries wait for a database that is down before the oldest are dropped (and logged).
 ACCESS_LOG_BACKLOG = 100_000
 
@@ -97,13 +101,36 @@ class Caller:
 
 
 class _Expiring:
-    """A small thread-safe cache whose entries expire after ``seconds``; at most ``size`` entries."""
+    """A small thread-safe cache whose entries expire after ``seconds``; at most ``size`` entries.
+
+    :meth:`get_or_make` makes a missing entry once however many threads ask for it at the same time (the
+    others wait for it), so a burst of the same question costs one answer.
+    """
 
     def __init__(self, seconds: float, size: int = 4096) -> None:
         self.seconds = seconds
         self.size = size
         self._items: OrderedDict[Any, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
+        self._making: dict[Any, threading.Lock] = {}
+
+    def get_or_make(self, key: Any, make: Callable[[], Any]) -> Any:
+        found = self.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            making = self._making.setdefault(key, threading.Lock())
+        try:
+            with making:
+                found = self.get(key)
+                if found is None:
+                    found = make()
+                    self.put(key, found)
+                return found
+        finally:
+            with self._lock:
+                if self._making.get(key) is making:
+                    del self._making[key]
 
     def get(self, key: Any) -> Any | None:
         with self._lock:
@@ -134,6 +161,8 @@ class Backend:
         self._log_lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        #: (when it was seen, block hash, block number) of the head last seen, or the reason it was not.
+        self._head: tuple[float, str, int] | str | None = None
 
     # --- life -----------------------------------------------------------------------------------
 
@@ -156,6 +185,8 @@ class Backend:
         self.ledger.deployment  # noqa: B018 - the contracts are on chain (deployed on the local profile)
         self.ledger.sender  # noqa: B018 - made once, before requests share it
         self.engine  # noqa: B018 - migrates an empty database
+        self._look_at_head()
+        self._start_thread("dal-serve-head", self._head_loop)
         self._start_thread("dal-serve-access-log", self._write_log_loop)
         if self.settings.sync:
             self._start_thread("dal-serve-sync", self._sync_loop)
@@ -190,6 +221,36 @@ class Backend:
             except Exception as exc:  # noqa: BLE001 - the sync must outlive any failure; it retries
                 on_error(exc)
                 self._stop.wait(self.settings.sync_interval)
+
+    # --- the chain's head --------------------------------------------------------------------
+
+    def _look_at_head(self) -> None:
+        try:
+            reply = self.ledger.w3.provider.make_request(RPCEndpoint("eth_getBlockByNumber"), ["latest", False])
+            block = reply.get("result") if isinstance(reply, dict) else None
+            if not isinstance(block, dict) or not isinstance(block.get("hash"), str):
+                raise ChainError(f"the node at {self.rpc_url} did not return its latest block")
+            self._head = (time.monotonic(), str(block["hash"]).lower(), int(str(block["number"]), 16))
+        except Exception as exc:  # noqa: BLE001 - any failure means no head; said to the requests
+            reason = " ".join(str(exc).split())[:200] if isinstance(exc, ChainError) else type(exc).__name__
+            self._head = f"the node at {self.rpc_url} does not answer ({reason}); the server answers again as " \
+                         "soon as it does"
+
+    def _head_loop(self) -> None:
+        while not self._stop.wait(HEAD_INTERVAL):
+            self._look_at_head()
+
+    def head(self) -> tuple[str, int]:
+        """The hash and number of the chain's latest block, as last seen; a node that does not answer is a
+        :class:`~ledger.errors.NodeUnavailableError`."""
+        seen = self._head
+        if seen is None:
+            self._look_at_head()
+            seen = self._head
+        if isinstance(seen, tuple) and time.monotonic() - seen[0] <= HEAD_STALE:
+            return seen[1], seen[2]
+        raise NodeUnavailableError(seen if isinstance(seen, str) else
+                                   f"the node at {self.rpc_url} has not answered for {HEAD_STALE:g} s")
 
     # --- who asks -------------------------------------------------------------------------------
 
@@ -251,9 +312,8 @@ class Backend:
             if not entries:
                 return 0
             try:
-                with Session(self.engine) as session:
-                    session.add_all(entries)
-                    session.commit()
+                with self.engine.begin() as connection:
+                    connection.execute(insert(AccessLogEntry), [entry.model_dump(exclude={"id"}) for entry in entries])
             except Exception as exc:  # noqa: BLE001 - kept for the next try, whatever the failure
                 for entry in entries:
                     try:

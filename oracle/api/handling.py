@@ -20,7 +20,7 @@ from oracle.api.auth import caller_of, secret_of
 from oracle.api.backend import Backend, Caller
 from oracle.api.errors import ApiError, from_exception
 
-__all__ = ["answer", "backend_of", "certificate_id_of", "page_bounds"]
+__all__ = ["answer", "backend_of", "certificate_id_of", "note", "page_bounds"]
 
 T = TypeVar("T")
 

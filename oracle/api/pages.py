@@ -163,8 +163,9 @@ async def verification_page(request: Request, ref: str,
                             for_bank: Annotated[str | None, Query(max_length=64)] = None) -> Response:
     def work(caller: Caller) -> dict[str, Any]:
         backend = backend_of(request)
-        certificate_id = certificate_id_of(request, ref)
-        found = verification_of(backend, caller, certificate_id, for_bank=for_bank, block=None, proof=False)
+        cached = verification_of(backend, caller, ref, for_bank=for_bank, block=None, proof=False)
+        certificate_id, found = cached.certificate_id, cached.found
+        request.state.certificate_id = certificate_id
         summary = found.summary()
         verdict = "Lendable" if found.lendable else "Not lendable: " + "; ".join(summary["reasons"])
         evidence = f"/api/certificates/{certificate_id}/evidence?block={found.block_number}"

@@ -87,6 +87,8 @@ def test_node_and_database_outages_give_503_with_the_reason_and_the_server_recov
         assert _status(verification, key) == 200
 
         node.stop()
+        # The server looks at the chain's head every 0.1 s: from its next look on, requests are refused.
+        _until(lambda: _status(verification, key) == 503, timeout=5)
         down = httpx.get(verification, headers={"Authorization": f"Bearer {key}"}, timeout=30)
         assert down.status_code == 503, down.text
         error = down.json()["error"]

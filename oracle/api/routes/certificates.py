@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from ledger import audit, certificates
-from ledger.certificates import CertificateView
+from ledger.certificates import CertificateView, resolve
 from ledger.evidence import evidence_document
 from ledger.inputs import parse_chain_moment, resolve_party
 from ledger.jsonable import to_jsonable
@@ -19,10 +19,10 @@ from ledger.verify import Verification, verify_certificate
 from oracle.api.auth import require_member
 from oracle.api.backend import Backend, Caller
 from oracle.api.errors import ApiError
-from oracle.api.handling import answer, backend_of, certificate_id_of, page_bounds
+from oracle.api.handling import answer, backend_of, certificate_id_of, note, page_bounds
 from oracle.queries import search_certificates
 
-__all__ = ["facts_document", "router", "sees_everything_of", "verification_of"]
+__all__ = ["CachedAnswer", "facts_document", "router", "sees_everything_of", "verification_of"]
 
 router = APIRouter(prefix="/api/certificates", tags=["certificates"])
 
@@ -155,43 +155,64 @@ def _pinned(block: str | None) -> int | str | None:
     raise ApiError(422, "ValidationError", f"block must be a block number or a 0x block hash, got {block!r}")
 
 
-def verification_of(backend: Backend, caller: Caller, certificate_id: int, *, for_bank: str | None,
-                    block: str | None, proof: bool) -> Verification:
-    """The library's answer to "can I lend against it?", for a bank asking for itself or an auditor."""
+class CachedAnswer:
+    """A verification answer kept for its block: the library's answer, and its JSON once asked for."""
+
+    def __init__(self, certificate_id: int, found: Verification) -> None:
+        self.certificate_id = certificate_id
+        self.found = found
+        self._body: bytes | None = None
+
+    def body(self) -> bytes:
+        """The answer's summary as JSON (what `dal verify --json` prints), made once."""
+        if self._body is None:
+            self._body = json.dumps(self.found.summary(), ensure_ascii=False).encode("utf-8")
+        return self._body
+
+
+def verification_of(backend: Backend, caller: Caller, ref: str, *, for_bank: str | None, block: str | None,
+                    proof: bool) -> CachedAnswer:
+    """The library's answer to "can I lend against it?", for a bank asking for itself or an auditor.
+
+    The latest block is named by its hash, and answers of a block hash are kept for a while under
+    (certificate, bank, block hash): while the chain's head is that block, the same answer is served again,
+    made once however many ask at the same time (see :mod:`oracle.api.backend`). Answers pinned to a block
+    number are read each time.
+    """
     require_member(caller, Role.BANK, Role.AUDITOR, what="a verification answer")
     ledger = backend.ledger
-    bank: str | None = resolve_party(ledger, for_bank, what="bank") if for_bank is not None else None
     if not caller.auditor:
-        if bank is not None and bank != caller.member:
+        if for_bank is not None and resolve_party(ledger, for_bank, what="bank") != caller.member:
             raise ApiError(403, "Forbidden", "a bank may ask only for itself: leave for_bank out, or give your own "
                            "name")
-        bank = caller.member
+        asker: str | None = caller.member
+    else:
+        asker = for_bank
     pinned = _pinned(block)
-    head: str | None = None
     if pinned is None:
-        head = "0x" + bytes(ledger.w3.eth.get_block("latest")["hash"]).hex()
-    key = (certificate_id, bank, head if pinned is None else pinned, proof)
-    cached: Verification | None = backend.verifications.get(key) if head is not None or isinstance(pinned, str) \
-        else None
-    if cached is not None:
-        return cached
-    found = verify_certificate(ledger, certificate_id, block=pinned, proof=proof, bank=bank)
-    if pinned is None and found.block_hash != head:
-        key = (certificate_id, bank, found.block_hash, proof)
-    backend.verifications.put(key, found)
-    return found
+        pinned = backend.head()[0]  # the answer is read at exactly the block it is kept under
+
+    def make() -> CachedAnswer:
+        certificate_id = resolve(ledger, ref)
+        bank = resolve_party(ledger, asker, what="bank") if asker is not None else None
+        return CachedAnswer(certificate_id, verify_certificate(ledger, certificate_id, block=pinned, proof=proof,
+                                                               bank=bank))
+
+    if isinstance(pinned, int):
+        return make()
+    cached: CachedAnswer = backend.verifications.get_or_make((ref.strip(), asker, pinned.lower(), proof), make)
+    return cached
 
 
 @router.get("/{ref}/verification", summary="Can I lend against it? The verification answer (banks, auditors)")
 async def verification(request: Request, ref: str, for_bank: ForBankQuery = None,
-                       block: BlockQuery = None) -> dict[str, Any]:
-    def work(caller: Caller) -> dict[str, Any]:
-        backend = backend_of(request)
-        certificate_id = certificate_id_of(request, ref)
-        found = verification_of(backend, caller, certificate_id, for_bank=for_bank, block=block, proof=False)
-        return found.summary()
+                       block: BlockQuery = None) -> Response:
+    def work(caller: Caller) -> bytes:
+        found = verification_of(backend_of(request), caller, ref, for_bank=for_bank, block=block, proof=False)
+        note(request, certificate_id=found.certificate_id)
+        return found.body()
 
-    return await answer(request, work)
+    return Response(await answer(request, work), media_type="application/json")
 
 
 @router.get("/{ref}/evidence", summary="The verification answer as evidence that `dal verify --check` re-checks "
@@ -200,9 +221,9 @@ async def evidence(request: Request, ref: str, for_bank: ForBankQuery = None,
                    block: BlockQuery = None) -> Response:
     def work(caller: Caller) -> tuple[int, dict[str, Any]]:
         backend = backend_of(request)
-        certificate_id = certificate_id_of(request, ref)
-        found = verification_of(backend, caller, certificate_id, for_bank=for_bank, block=block, proof=True)
-        return certificate_id, evidence_document(found, backend.ledger.profile.chain_id)
+        found = verification_of(backend, caller, ref, for_bank=for_bank, block=block, proof=True)
+        note(request, certificate_id=found.certificate_id)
+        return found.certificate_id, evidence_document(found.found, backend.ledger.profile.chain_id)
 
     certificate_id, document = await answer(request, work)
     block = document["answer"]["block"]["number"]
