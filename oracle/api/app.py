@@ -12,7 +12,7 @@ access log.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 from pathlib import Path
@@ -22,7 +22,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledger.store.api_access import AccessLogEntry
 from ledger.store.types import utc_now
@@ -67,6 +69,57 @@ def _validation_message(exc: RequestValidationError) -> str:
         kind = str(error.get("loc", ("parameter",))[0])
         parts.append(f"{kind} parameter {where}: {error.get('msg', 'invalid')}")
     return "; ".join(parts) or "invalid request parameters"
+
+
+class _Guard:
+    """Refuse writes (405, JSON); add the security headers; log every answered request. Plain ASGI, so that
+    it costs next to nothing per request."""
+
+    def __init__(self, app: ASGIApp, backend: Backend) -> None:
+        self.app = app
+        self.backend = backend
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        method, path = scope["method"], scope["path"]
+        if method not in _READING and not (method == "POST" and path in _FORMS):
+            # A program writing gets a JSON answer wherever it writes.
+            refusal = JSONResponse(error_body("ReadOnly", READ_ONLY_MESSAGE), status_code=405,
+                                   headers={"Allow": "GET, HEAD", **_headers(path)})
+            await refusal(scope, receive, send)
+            return
+        status = 0
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                headers = MutableHeaders(scope=message)
+                for name, value in _headers(path).items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, sending)
+        if 0 < status < 400 and _logged(path):
+            state = scope.get("state") or {}
+            caller = state.get("caller")
+            self.backend.record_access(AccessLogEntry(
+                time=utc_now(), member=getattr(caller, "member", None), key_id=getattr(caller, "key_id", None),
+                method=method, endpoint=path[:200], certificate_id=state.get("certificate_id"), status=status,
+            ))
+
+
+def _headers(path: str) -> dict[str, str]:
+    headers = {
+        "Content-Security-Policy": _DOCS_POLICY if path.startswith("/docs") else _PAGE_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+    if _is_api(path):
+        headers["Cache-Control"] = "no-store"
+    return headers
 
 
 def create_app(backend: Backend, *, start: bool = True) -> FastAPI:
@@ -125,34 +178,7 @@ def create_app(backend: Backend, *, start: bool = True) -> FastAPI:
     async def _unexpected(request: Request, exc: Exception) -> Response:
         return failure(request, from_exception(exc, rpc_url=backend.rpc_url, database=backend.database))
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        path = request.url.path
-        if request.method not in _READING and not (request.method == "POST" and path in _FORMS):
-            # A program writing gets a JSON answer wherever it writes.
-            response: Response = JSONResponse(error_body("ReadOnly", READ_ONLY_MESSAGE), status_code=405,
-                                              headers={"Allow": "GET, HEAD"})
-        else:
-            try:
-                response = await call_next(request)
-            except Exception as exc:  # noqa: BLE001 - never a trace to the client
-                response = failure(request, from_exception(exc, rpc_url=backend.rpc_url,
-                                                           database=backend.database))
-        if response.status_code < 400 and _logged(path):
-            caller = getattr(request.state, "caller", None)
-            backend.record_access(AccessLogEntry(
-                time=utc_now(), member=getattr(caller, "member", None), key_id=getattr(caller, "key_id", None),
-                method=request.method, endpoint=path[:200],
-                certificate_id=getattr(request.state, "certificate_id", None), status=response.status_code,
-            ))
-        policy = _DOCS_POLICY if path.startswith("/docs") else _PAGE_POLICY
-        response.headers.setdefault("Content-Security-Policy", policy)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if _is_api(path):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
+    app.add_middleware(_Guard, backend=backend)
     app.include_router(certificates.router)
     app.include_router(members.router)
     app.include_router(records.router)

@@ -83,3 +83,9 @@ def test_a_verify_answer_imports_no_signing_deployment_or_indexing_code(chain: F
     modules = _modules(tmp_path, chain.env, "--json", "verify", str(certificate_id))
     assert "ledger.verify" in modules
     assert _loaded(modules, _NOT_FOR_VERIFY) == []
+
+
+def test_dal_serve_help_imports_neither_the_web_stack_nor_the_chain(tmp_path: Path) -> None:
+    modules = _modules(tmp_path, {"DAL_HOME": str(tmp_path)}, "serve", "--help")
+    assert "cli.serve" in modules
+    assert _loaded(modules, _NOT_FOR_HELP + ("fastapi", "uvicorn", "starlette", "jinja2")) == []
