@@ -164,7 +164,7 @@ def _serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]
 def _outage(name: str, url: str, key: str, clients: int, down: Callable[[], None], up: Callable[[], None],
             process: subprocess.Popen[bytes]) -> dict[str, Any]:
     down()
-    _until_status(url, key, 503)  # the server notices within its next look at the head (0.1 s)
+    _until_status(url, key, 503)  # the server notices within 0.1 s (the head), 2 s (the keys it trusts)
     during = asyncio.run(_round(url, key, 200, clients))
     alive = process.poll() is None
     up()

@@ -5,7 +5,7 @@ A request carries its member's API key as ``Authorization: Bearer <key>`` or
 pages' sign-in form (browsers). The key is looked up by its SHA-256 in the
 store; its member's roles are read from the chain (the Consortium contract),
 so a member suspended or given another role on chain sees accordingly within
-seconds, with no key reissued.
+two seconds, with no key reissued (a revoked key is refused within two seconds too).
 
 - no key: the public notice only (:data:`PUBLIC_FACTS`);
 - a bank: verification answers, and its own positions (the pledges it holds);
@@ -20,9 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlmodel import Session
-
-from ledger.store.api_access import find_key
 from ledger.types import MemberStatus, Role
 from oracle.api.backend import Backend, Caller
 from oracle.api.errors import ApiError
@@ -55,8 +52,7 @@ def caller_of(backend: Backend, secret: str | None) -> Caller:
     """The caller a key names (the public without one)."""
     if secret is None:
         return Caller.anonymous()
-    with Session(backend.engine) as session:
-        key = find_key(session, secret)
+    key = backend.find_key(secret)
     if key is None or not key.active:
         why = "was revoked" if key is not None else "is not known to this server"
         raise ApiError(401, "Unauthorized", f"the API key {why}; ask the operator for a key "

@@ -31,12 +31,13 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Engine, insert
+from sqlmodel import Session
 from web3.types import RPCEndpoint
 
 from ledger.context import LedgerContext
 from ledger.errors import ChainError, NodeUnavailableError, StoreError
 from ledger.parties import party_names
-from ledger.store.api_access import AccessLogEntry
+from ledger.store.api_access import AccessLogEntry, ApiKey, find_key, key_digest
 from ledger.store.history import read_model_position
 from ledger.types import MemberStatus, Role
 from oracle.service import Oracle
@@ -48,7 +49,8 @@ log = logging.getLogger("dal.serve")
 #: How long a verification answer of a block is served again (the answer of a block never changes; only the
 #: off-chain store's check of the catalog may, and that is seen within this time).
 VERIFICATION_CACHE_SECONDS = 60.0
-#: How long a member's on-chain roles and status are trusted before they are read again.
+#: How long a member's on-chain roles and status, and a key found in the store, are trusted before they are
+#: read again: a changed role, a suspension or a revoked key takes effect within this time.
 ROLES_CACHE_SECONDS = 2.0
 #: How often the chain's head is looked at, and how old the last look may be before requests are refused.
 HEAD_INTERVAL = 0.1
@@ -156,6 +158,7 @@ class Backend:
         self.oracle = Oracle(ledger)
         self.verifications = _Expiring(VERIFICATION_CACHE_SECONDS)
         self._roles = _Expiring(ROLES_CACHE_SECONDS)
+        self._keys = _Expiring(ROLES_CACHE_SECONDS)
         self._names: tuple[float, dict[str, str]] | None = None
         self._log_queue: queue.Queue[AccessLogEntry] = queue.Queue(maxsize=ACCESS_LOG_BACKLOG)
         self._log_lock = threading.Lock()
@@ -271,6 +274,17 @@ class Backend:
             self._roles.put(member, found)
         result: tuple[Role, MemberStatus] = found
         return result
+
+    def find_key(self, secret: str) -> ApiKey | None:
+        """The key whose secret is ``secret`` (trusted for :data:`ROLES_CACHE_SECONDS`), else ``None``."""
+        digest = key_digest(secret)
+        found: ApiKey | None = self._keys.get(digest)
+        if found is None:
+            with Session(self.engine, expire_on_commit=False) as session:
+                found = find_key(session, secret)
+            if found is not None:
+                self._keys.put(digest, found)
+        return found
 
     # --- the read model -------------------------------------------------------------------------
 

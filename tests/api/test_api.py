@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from served import MEMBERS, Served, list_keys, served_fixture  # noqa: F401 - a fixture
+from served import MEMBERS, Served, issue_key, list_keys, revoke_key, served_fixture  # noqa: F401 - a fixture
 
 CERT = "/api/certificates/1"
 PUBLIC_KEYS = {"certificate", "number", "registrar", "registrar_name", "status", "catalog_hash", "notice_deadline",
@@ -304,3 +304,17 @@ def test_key_commands_refuse_an_unknown_key_and_a_non_member_in_one_line(served:
     assert (issued["roles"], issued["label"]) == ("auditor", "audit firm laptop")
     assert httpx.get(served.url + "/api/access-log", headers={"Authorization": f"Bearer {issued['key']}"},
                      timeout=30).status_code == 200
+
+
+def test_a_key_revoked_while_the_server_runs_is_refused_within_two_seconds(served: Served) -> None:
+    import time
+
+    secret = issue_key(served.env, "merchant-c")
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert httpx.get(served.url + CERT, headers=headers, timeout=30).status_code == 200
+    key_id = max(row["id"] for row in list_keys(served.env))
+    revoke_key(served.env, key_id)
+    revoked_at = time.monotonic()
+    while httpx.get(served.url + CERT, headers=headers, timeout=30).status_code != 401:
+        assert time.monotonic() - revoked_at < 5, "the revoked key was still accepted after 5 s"
+        time.sleep(0.1)

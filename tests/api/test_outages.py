@@ -103,6 +103,8 @@ def test_node_and_database_outages_give_503_with_the_reason_and_the_server_recov
         _until(lambda: _status(verification, key) == 200)
 
         reachable(False)
+        # A key found in the store is trusted for 2 s: from then on, requests are refused.
+        _until(lambda: _status(verification, key) == 503, timeout=10)
         refused = httpx.get(verification, headers={"Authorization": f"Bearer {key}"}, timeout=30)
         assert refused.status_code == 503, refused.text
         assert refused.json()["error"]["code"] == "Unavailable"
