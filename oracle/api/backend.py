@@ -269,6 +269,7 @@ class Backend:
         """``member``'s roles and status on chain (trusted for :data:`ROLES_CACHE_SECONDS`)."""
         found = self._roles.get(member)
         if found is None:
+            self.head()  # a node known to be down is said at once, not after the client's retries
             record = self.ledger.member(member)
             found = (Role(int(record.roles) & int(Role.any())), record.status)
             self._roles.put(member, found)
