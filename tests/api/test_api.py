@@ -244,6 +244,27 @@ def test_books_disclosure_is_404_until_books_exist_and_for_the_member_or_an_audi
                                                  period="2026"), 404, "NotFoundError")
     _error(served.get("/api/members/merchant-a/disclosure", "merchant-b", period="2026"), 403, "Forbidden")
     _error(served.get("/api/members/merchant-a/disclosure", "auditor", period="someday"), 422, "ValidationError")
+    # Once the books exist, the disclosure is `dal books report`'s, through the same library call.
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    runner = CliRunner()
+    for args in (["books", "cards", "open", "Port data", "--class", "intangible", "--life", "5y",
+                  "--certificate", "1"],
+                 ["books", "post", "purchase", "1", "--date", "2026-03-15", "--cost", "12000.00"]):
+        done = runner.invoke(app, ["--as", "merchant-a", *args], env=served.env)
+        assert done.exit_code == 0, done.stderr
+    report = runner.invoke(app, ["--json", "books", "report", "--period", "2026", "--member", "merchant-a"],
+                           env=served.env)
+    assert report.exit_code == 0, report.stderr
+    expected = json.loads(report.stdout)
+    for member in ("merchant-a", "auditor"):
+        answered = served.get("/api/members/merchant-a/disclosure", member, period="2026")
+        assert answered.status_code == 200, answered.text
+        assert answered.json()["tables"] == expected["tables"]
+        assert answered.json()["restricted_or_pledged"] == expected["restricted_or_pledged"]
+    assert expected["restricted_or_pledged"]["items"], "the card rests on a pledged certificate"
 
 
 # --- the access log ---------------------------------------------------------------------------------
