@@ -84,7 +84,9 @@ def from_exception(exc: BaseException, *, rpc_url: str, database: str) -> ApiErr
         return ApiError(422, "ValidationError", str(exc))
     if isinstance(exc, ContractRevertError):
         return ApiError(422, exc.name, str(exc))
-    if isinstance(exc, (NodeUnavailableError, ChainError)):
+    if isinstance(exc, NodeUnavailableError):
+        return ApiError(503, "Unavailable", str(exc))
+    if isinstance(exc, ChainError):
         return ApiError(503, "Unavailable", f"the node is unavailable: {exc}")
     if isinstance(exc, StoreError):
         return ApiError(503, "Unavailable", f"the database is unavailable: {exc}")
