@@ -339,3 +339,27 @@ def test_a_key_revoked_while_the_server_runs_is_refused_within_two_seconds(serve
     while httpx.get(served.url + CERT, headers=headers, timeout=30).status_code != 401:
         assert time.monotonic() - revoked_at < 5, "the revoked key was still accepted after 5 s"
         time.sleep(0.1)
+
+
+def test_an_anchored_records_proof_is_the_one_dal_anchor_proof_exports(served: Served) -> None:
+    # Last in this module: anchoring adds blocks to the chain the other tests read.
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    runner = CliRunner()
+    anchored = runner.invoke(app, ["--as", "oracle", "oracle", "anchor"], env=served.env)
+    assert anchored.exit_code == 0, anchored.stderr
+    exported = runner.invoke(app, ["--json", "anchor", "proof", "--record", "catalog-version:1"], env=served.env)
+    assert exported.exit_code == 0, exported.stderr
+    expected = json.loads(exported.stdout)
+    answered = served.get("/api/anchors/proof", "bank", record="catalog-version:1")
+    assert answered.status_code == 200, answered.text
+    proof = answered.json()
+    assert (proof["ok"], proof["anchored"], proof["on_chain"], proof["unchanged"]) == (True, True, True, True)
+    assert {key: proof[key] for key in expected} == expected
+    by_hash = served.get("/api/anchors/proof", "auditor", hash=expected["record_hash"]).json()
+    assert by_hash["root"] == expected["root"] and by_hash["proof"] == expected["proof"]
+    _error(served.get("/api/anchors/proof", record="catalog-version:1"), 401, "Unauthorized")
+    assert "KIND:ID" in _error(served.get("/api/anchors/proof", "bank", record="catalog-version"), 422,
+                               "ValidationError")
