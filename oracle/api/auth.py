@@ -30,8 +30,8 @@ __all__ = ["COOKIE", "PUBLIC_FACTS", "caller_of", "require_member", "secret_of"]
 COOKIE = "dal_key"
 
 #: What anyone sees of a certificate: what an exchange's notice board shows.
-PUBLIC_FACTS = ("certificate", "number", "registrar", "status", "catalog_hash", "notice_deadline", "expiry",
-                "objection_window_open")
+PUBLIC_FACTS = ("certificate", "number", "registrar", "registrar_name", "status", "catalog_hash",
+                "notice_deadline", "expiry", "objection_window_open")
 
 _BEARER = "bearer "
 

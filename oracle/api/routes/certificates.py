@@ -16,7 +16,7 @@ from ledger.inputs import parse_chain_moment, resolve_party
 from ledger.jsonable import to_jsonable
 from ledger.types import CertificateStatus, Role
 from ledger.verify import Verification, verify_certificate
-from oracle.api.auth import require_member
+from oracle.api.auth import PUBLIC_FACTS, require_member
 from oracle.api.backend import Backend, Caller
 from oracle.api.errors import ApiError
 from oracle.api.handling import answer, backend_of, certificate_id_of, note, page_bounds
@@ -41,7 +41,7 @@ def facts_document(view: CertificateView, *, now: int, full: bool, names: dict[s
     """A certificate's facts: the public notice, and for those who may see it, the rest."""
     window_open = (view.status == CertificateStatus.UNDER_NOTICE.label and view.notice_deadline is not None
                    and view.notice_deadline.timestamp() > now)
-    public: dict[str, Any] = {
+    facts: dict[str, Any] = {
         "certificate": view.certificate_id,
         "number": view.number,
         "registrar": view.registrar,
@@ -51,12 +51,6 @@ def facts_document(view: CertificateView, *, now: int, full: bool, names: dict[s
         "notice_deadline": _time(view.notice_deadline),
         "expiry": _time(view.expiry),
         "objection_window_open": window_open,
-        "view": "full" if full else "public",
-    }
-    if not full:
-        return public
-    return {
-        **public,
         "in_force": view.in_force,
         "holder": view.holder,
         "holder_name": names.get(view.holder),
@@ -67,6 +61,9 @@ def facts_document(view: CertificateView, *, now: int, full: bool, names: dict[s
         "requested_hash": view.requested_hash,
         "requested_expiry": _time(view.requested_expiry),
     }
+    if full:
+        return {**facts, "view": "full"}
+    return {**{key: facts[key] for key in PUBLIC_FACTS}, "view": "public"}
 
 
 def sees_everything_of(caller: Caller, view: CertificateView) -> bool:
