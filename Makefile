@@ -41,6 +41,7 @@ bench: setup
 	$(BIN)/python bench/evidence.py
 	$(BIN)/python bench/compliance_gas.py
 	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/latency_http.py
 
 lint: setup
 	$(BIN)/ruff check ledger oracle cli tests bench

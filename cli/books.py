@@ -17,7 +17,7 @@ from ledger.books import posting
 from ledger.books.accounts import CHART
 from ledger.books.booking import rights_end_of
 from ledger.books.cards import card_row, get_card, link_card, list_cards, open_card, revise_card
-from ledger.books.chain_check import pledges_at
+from ledger.books.chain_check import block_at_end_of, pledges_at
 from ledger.books.closing import close_books
 from ledger.books.csv_import import import_csv
 from ledger.books.disclosure import disclosure
@@ -26,11 +26,9 @@ from ledger.books.periods import parse_month, parse_report_period
 from ledger.books.schedule import amortise
 from ledger.books.workbook import csv_text, write_report
 from ledger.certificates import catalog_store
-from ledger.chain.clock import chain_time
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
 from ledger.inputs import parse_day, resolve_party
-from ledger.members import event_log
 
 __all__ = ["app"]
 
@@ -477,7 +475,7 @@ def report(
         if chain:
             linked = [card.certificate_id for card in list_cards(books.session, books.entity)
                       if card.certificate_id is not None]
-            pledges = pledges_at(books.ledger, books.entity, linked, _block_at_end(books.ledger, span.end))
+            pledges = pledges_at(books.ledger, books.entity, linked, block_at_end_of(books.ledger, span.end))
         threshold = parse_money(material, currency or "CNY", what="--material") if material else None
         answer = disclosure(books.session, books.entity, span, currency=currency, pledges=pledges,
                             materiality=threshold)
@@ -501,10 +499,3 @@ def report(
          ["card", "name", "certificate", "carrying_amount", "amortisation_in_period", "pledge", "bank",
           "secured_amount", "secured_currency", "maturity"], document["restricted_or_pledged"]["items"]),
     ])
-
-
-def _block_at_end(ledger: LedgerContext, end: dt.date) -> int | None:
-    """The last block of ``end``'s day (UTC), or the latest block when that day has not ended yet."""
-    moment = int(dt.datetime.combine(end, dt.time(23, 59, 59), tzinfo=dt.UTC).timestamp())
-    log = event_log(ledger)
-    return log.block_at(moment) if moment < chain_time(ledger.w3) else None

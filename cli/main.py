@@ -61,6 +61,7 @@ NOUNS: tuple[str, ...] = (
     "anchor",
     "oracle",
     "network",
+    "serve",
     "demo",
 )
 

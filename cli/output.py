@@ -9,15 +9,12 @@ terminal, never under ``--json`` or in a pipe.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from enum import Enum
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -26,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ledger.errors import ValidationError
+from ledger.jsonable import to_jsonable
 
 __all__ = ["Output", "ProgressUpdate", "table_time", "to_jsonable", "write_new_file"]
 
@@ -49,29 +47,6 @@ class ProgressUpdate(Protocol):
     """Tell the progress display how far the work is: ``update(done, total)``."""
 
     def __call__(self, done: int, total: int) -> None: ...
-
-
-def to_jsonable(value: Any) -> Any:
-    """``value`` in plain JSON types: bytes as 0x hex, dates as ISO 8601, big integers exact."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, bytes | bytearray):
-        return "0x" + bytes(value).hex()
-    if isinstance(value, Enum):
-        return value.name.lower()
-    if isinstance(value, datetime) and value.utcoffset() is not None and not value.utcoffset():
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")  # one form for UTC times, as ledger.rights.format_time
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal | Path):
-        return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return to_jsonable(dataclasses.asdict(value))
-    if isinstance(value, Mapping):
-        return {str(key): to_jsonable(item) for key, item in value.items()}
-    if isinstance(value, Sequence | set | frozenset):
-        return [to_jsonable(item) for item in value]
-    return str(value)
 
 
 def table_time(value: datetime | str) -> str:

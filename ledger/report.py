@@ -45,7 +45,7 @@ from ledger.parties import party_label, party_names
 from ledger.reader import ChainReader, certificate_exists
 from ledger.types import Right
 
-__all__ = ["COLUMNS", "Chart", "Report", "build_report", "write_report"]
+__all__ = ["COLUMNS", "Chart", "Report", "build_report", "render_report", "write_report"]
 
 _ZERO = "0x0000000000000000000000000000000000000000"
 #: Colours of the holders' lines, in order (readable on white, distinct for colour-blind readers).
@@ -346,21 +346,27 @@ def _page_value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def write_report(report: Report, directory: Path) -> list[Path]:
-    """Write ``report.html`` and one CSV per table into ``directory`` (made if missing); the files written."""
+def render_report(report: Report) -> str:
+    """The report as one self-contained HTML page (what ``report.html`` holds; `dal serve` shows it in place)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ValidationError(f"cannot make the report directory {directory}: {exc.strerror or exc}") from None
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True, lstrip_blocks=True,
     )
     environment.filters["cell"] = _page_value
     tables = [(name, COLUMNS[name], report.table(name)) for name in COLUMNS]
-    page = environment.get_template("report.html.j2").render(report=report, tables=tables)
+    return environment.get_template("report.html.j2").render(report=report, tables=tables)
+
+
+def write_report(report: Report, directory: Path) -> list[Path]:
+    """Write ``report.html`` and one CSV per table into ``directory`` (made if missing); the files written."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValidationError(f"cannot make the report directory {directory}: {exc.strerror or exc}") from None
+    tables = [(name, COLUMNS[name], report.table(name)) for name in COLUMNS]
+    page = render_report(report)
     written: list[Path] = []
     try:
         for name, columns, rows in tables:

@@ -20,6 +20,8 @@ def test_an_installed_wheel_migrates_a_database_and_loads_the_contracts(tmp_path
     names = zipfile.ZipFile(wheel).namelist()
     assert "ledger/migrations/env.py" in names and "ledger/migrations/script.py.mako" in names
     assert "ledger/templates/report.html.j2" in names
+    assert {"oracle/api/templates/certificate.html.j2", "oracle/api/static/site.css",
+            "oracle/api/routes/certificates.py"} <= set(names)
     assert {f"ledger/artifacts/{name}.json" for name in ("Consortium", "Certificates", "Rights", "Pledges",
                                                           "Anchors", "Compliance", "HolderCapModule")} <= set(names)
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")

@@ -26,8 +26,10 @@ from sqlmodel import Session, col, select
 
 from ledger.books.cards import list_cards
 from ledger.books.disclosure import PledgeFact
+from ledger.chain.clock import chain_time
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError
+from ledger.members import event_log
 from ledger.parties import party_label, party_names
 from ledger.pledges import PledgeView, read_pledges
 from ledger.reader import ChainReader
@@ -35,7 +37,7 @@ from ledger.rights import Right
 from ledger.store.books import AssetCard, JournalEntry
 from ledger.verify import Verification, verify_certificate
 
-__all__ = ["CardCheck", "check_cards", "pledge_facts", "pledges_at"]
+__all__ = ["CardCheck", "block_at_end_of", "check_cards", "pledge_facts", "pledges_at"]
 
 
 @dataclass
@@ -66,6 +68,12 @@ def pledge_facts(pledges: Iterable[PledgeView], entity: str, names: Mapping[str,
         )
         for pledge in pledges if pledge.status == "active" and pledge.pledgor.lower() == entity.lower()
     ]
+
+
+def block_at_end_of(ledger: LedgerContext, end: dt.date) -> int | None:
+    """The last block of ``end``'s day (UTC), or ``None`` (the latest block) when that day has not ended yet."""
+    moment = int(dt.datetime.combine(end, dt.time(23, 59, 59), tzinfo=dt.UTC).timestamp())
+    return event_log(ledger).block_at(moment) if moment < chain_time(ledger.w3) else None
 
 
 def pledges_at(ledger: LedgerContext, entity: str, certificate_ids: Iterable[int],

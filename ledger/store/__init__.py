@@ -7,6 +7,7 @@ what the Alembic environment compares revisions against.
 from __future__ import annotations
 
 from ledger.store.anchors import AnchorBatch, AnchoredRecord, AnchorStatus, RecordKind
+from ledger.store.api_access import AccessLogEntry, ApiKey
 from ledger.store.books import (
     AssetCard,
     BookAccount,
@@ -33,10 +34,12 @@ from ledger.store.session import make_engine, open_store, upgrade_to_head
 
 __all__ = [
     "CHAIN_CURSOR",
+    "AccessLogEntry",
     "Anchor",
     "AnchorBatch",
     "AnchorStatus",
     "AnchoredRecord",
+    "ApiKey",
     "AssetCard",
     "BookAccount",
     "CardRevision",

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
+from headless_chromium import browser_fixture  # noqa: F401 - a fixture
 from typer.testing import CliRunner
 from workflow_chain import (  # noqa: F401 - fixtures
     build_history,
@@ -24,8 +22,6 @@ from ledger.context import LedgerContext
 
 runner = CliRunner()
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -87,30 +83,6 @@ def test_a_members_report_and_a_window_keep_only_their_rows(workflow_env: dict[s
     assert swapped.stderr.startswith("error: --to 2030-01-01T23:59:59Z is before --from 2030-01-02T00:00:00Z")
     assert not (tmp_path / "x").exists()
     assert history["certificate"] == 1
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Any]:
-    """Headless Chromium from the system's packages, with its console and network logged."""
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} or {CHROMEDRIVER} is missing: .ci/run installs chromium and chromium-driver")
-        pytest.skip("Chromium is not installed (apt-get install chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,2000", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def test_the_report_page_loads_offline_in_chromium_with_its_tables(

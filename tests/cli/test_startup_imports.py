@@ -127,3 +127,9 @@ def test_a_verify_answer_loads_only_what_an_answer_needs(chain: FinanceChain, tm
         if not name.startswith("_") and name.split(".")[0] not in standard | {"ledger", "cli", "cython_runtime"}
     }
     assert sorted(libraries - _VERIFY_LIBRARIES) == []
+
+
+def test_dal_serve_help_imports_neither_the_web_stack_nor_the_chain(tmp_path: Path) -> None:
+    modules = _modules(tmp_path, {"DAL_HOME": str(tmp_path)}, "serve", "--help")
+    assert "cli.serve" in modules
+    assert _loaded(modules, _NOT_FOR_HELP + ("fastapi", "uvicorn", "starlette", "jinja2")) == []

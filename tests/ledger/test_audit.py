@@ -127,3 +127,28 @@ def test_a_trace_reads_the_read_model_up_to_its_cursor_and_the_chain_logs_after_
     without_store = audit.trace(workflow_chain.context(f"sqlite:///{tmp_path / 'none.db'}"), "SZDEX-AUDIT-1")
     assert without_store.source == "chain logs (no read model)"
     assert without_store.events == behind.events
+
+
+def test_the_report_page_rendered_in_place_is_the_page_written_to_disk(ledger: LedgerContext, tmp_path: Path) -> None:
+    from ledger.report import build_report, render_report, write_report
+
+    build_history(ledger, tmp_path)
+    built = build_report(ledger, ref="1")
+    page = render_report(built)
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 3
+    write_report(built, tmp_path / "report")
+    assert (tmp_path / "report" / "report.html").read_text(encoding="utf-8") == page
+
+
+def test_the_last_block_of_a_day_is_the_latest_block_while_that_day_lasts(ledger: LedgerContext) -> None:
+    import datetime as dt
+
+    from ledger.books.chain_check import block_at_end_of
+    from ledger.chain.clock import DAY, advance_time, chain_time
+
+    before = int(ledger.w3.eth.block_number)
+    advance_time(ledger.w3, ledger.profile, 2 * DAY)
+    today = dt.datetime.fromtimestamp(chain_time(ledger.w3), dt.UTC).date()
+    assert block_at_end_of(ledger, today) is None
+    yesterday = block_at_end_of(ledger, today - dt.timedelta(days=1))
+    assert yesterday is not None and before <= yesterday < int(ledger.w3.eth.block_number)

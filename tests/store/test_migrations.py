@@ -264,3 +264,13 @@ def test_the_card_revisions_table_comes_and_goes_with_its_revision_and_cards_sta
     with engine.connect() as connection:
         assert connection.execute(text("select useful_life_months from book_cards")).scalar_one() == 60
     engine.dispose()
+
+
+def test_the_api_access_tables_come_and_go_with_their_revision(empty_database_url: str) -> None:
+    upgrade_to(empty_database_url, "0008_registration")
+    assert not {"api_keys", "api_access_log"} & _tables(empty_database_url)
+    upgrade_to(empty_database_url, "0009_api_access")
+    assert {"api_keys", "api_access_log"} <= _tables(empty_database_url)
+    downgrade_to(empty_database_url, "0008_registration")
+    assert not {"api_keys", "api_access_log"} & _tables(empty_database_url)
+    assert "book_card_revisions" in _tables(empty_database_url)
