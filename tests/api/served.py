@@ -148,7 +148,7 @@ def served_fixture(workflow_chain: WorkflowChain, w3: Web3, tmp_path_factory: py
     try:
         ledger = LedgerContext.load(env=env)
         history = build_history(ledger, tmp)
-        # Two more pledges of merchant-a's holding shares to the bank: ranks 1 and 2 (pledge 1 was enforced).
+        # Two more pledges of merchant-a's holding shares to the bank: ranks 1 and 2 (pledge 1 was realised).
         maturity = chain_time(ledger.w3) + YEAR
         _pledge(ledger, history["certificate"], 1_000, maturity=maturity)
         _pledge(ledger, history["certificate"], 500, maturity=maturity)

@@ -119,7 +119,7 @@ def test_bad_parameters_are_422_with_what_is_wrong(served: Served) -> None:
     assert "does not exist" in _error(served.get(f"{CERT}/verification", "bank", block=10**9), 422,
                                       "ValidationError")
     assert "does not exist" in _error(served.get("/api/certificates/99"), 404, "NotFoundError")
-    assert "no certificate was issued" in _error(served.get("/api/certificates/NOPE-1"), 404, "NotFoundError")
+    assert "no certificate carries number" in _error(served.get("/api/certificates/NOPE-1"), 404, "NotFoundError")
     _error(served.get("/api/nothing-here"), 404, "NotFound")
 
 
@@ -196,7 +196,7 @@ def test_an_auditor_traces_everything_and_a_member_its_own_part(served: Served) 
     assert len(held["pledges"]) == 1
     mine = served.get(f"{CERT}/trace", "bank").json()
     assert mine["member"] == served.addresses["bank"]
-    assert [item["event"]["event"] for item in mine["events"]][:2] == ["PledgeRecorded", "PledgeEnforced"]
+    assert [item["event"]["event"] for item in mine["events"]][:2] == ["PledgeRecorded", "PledgeRealised"]
     assert served.get(f"{CERT}/trace", "auditor", member="bank").json()["events"] == mine["events"]
     _error(served.get(f"{CERT}/trace", "merchant-b", member="merchant-a"), 403, "Forbidden")
     _error(served.get(f"{CERT}/trace", "merchant-a", at="2030-01-01"), 403, "Forbidden")
@@ -212,7 +212,7 @@ def test_a_merchant_sees_its_own_positions_and_not_another_merchants(served: Ser
     assert {(row["right"], row["shares"]) for row in positions["shares"]} == {
         ("holding", 4_000), ("development", 10_000), ("operation", 6_000)}
     assert [(row["pledge"], row["role"], row["status"]) for row in positions["pledges"]] == [
-        (1, "pledgor", "enforced"), (2, "pledgor", "active"), (3, "pledgor", "active")]
+        (1, "pledgor", "realised"), (2, "pledgor", "active"), (3, "pledgor", "active")]
     assert [(row["licence"], row["role"]) for row in positions["licences"]] == [(1, "grantor")]
     assert positions["read_model"]["in_step"] is True
     refused = served.get(f"/api/members/{merchant_a}/positions", "merchant-b")

@@ -55,11 +55,11 @@ def test_a_bank_searches_opens_the_certificate_checks_chart_and_pledges_and_rech
     holding = charts[0].find_elements(By.CSS_SELECTOR, "rect.share")
     assert sum(int(part.get_attribute("data-shares")) for part in holding) == 10_000
     assert all(chart.size["width"] >= 600 for chart in charts)
-    # The pledges in rank order: pledge 2 first, then pledge 3; the enforced one listed as ended.
+    # The pledges in rank order: pledge 2 first, then pledge 3; the realised one listed as ended.
     pledges = [(row.get_attribute("data-rank"), row.get_attribute("data-pledge"))
                for row in browser.find_elements(By.CSS_SELECTOR, "#pledges tbody tr.pledge")]
     assert pledges == [("1", "2"), ("2", "3")]
-    assert "pledge 1 (enforced)" in browser.find_element(By.CSS_SELECTOR, "p.ended").text
+    assert "pledge 1 (realised)" in browser.find_element(By.CSS_SELECTOR, "p.ended").text
     timeline = browser.find_elements(By.CSS_SELECTOR, "#timeline tbody tr")
     assert len(timeline) == 12 and timeline[0].text.split(" UTC")[0][:2] == "20"
     assert len(browser.find_elements(By.CSS_SELECTOR, "#licences tbody tr")) == 1

@@ -30,6 +30,9 @@ runner = CliRunner()
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
+#: A registration number with its check character (`dal asset number SZDEX 202600000001`).
+NUMBER = "SZDEX2026000000018"
+
 def _dal(env: dict[str, str], *args: str) -> dict[str, Any]:
     result = runner.invoke(app, ["--json", *args], env=env)
     assert result.exit_code == 0, result.stderr
@@ -97,12 +100,12 @@ def test_issue_without_expiry_stops_at_the_authorisations_end_and_a_later_expiry
     _dal(env, "--as", "registrar", "asset", "publicize", cert)
     advance_time(ledger.w3, ledger.profile, 30 * DAY)
 
-    refused = _refused(env, "--as", "registrar", "asset", "issue", cert, "--number", "SZDEX-2026-0900",
+    refused = _refused(env, "--as", "registrar", "asset", "issue", cert, "--registration-number", NUMBER, "--number", "SZDEX-2026-0900",
                        "--expiry", "5y")
     assert refused == (f"error: the expiry is later than the end of the source authorisation ({ends}, declared in "
                        "the catalog entry); a certificate is never valid beyond it: give an earlier expiry, or none "
                        "to take the latest allowed\n")
-    issued = _dal(env, "--as", "registrar", "asset", "issue", cert, "--number", "SZDEX-2026-0900")
+    issued = _dal(env, "--as", "registrar", "asset", "issue", cert, "--registration-number", NUMBER, "--number", "SZDEX-2026-0900")
     assert issued["status"] == "issued"
     expiry = ledger.certificate(int(cert)).expiry
     assert dt.datetime.fromtimestamp(expiry, SHANGHAI) == dt.datetime.combine(ends, dt.time(23, 59, 59), SHANGHAI)
@@ -118,7 +121,7 @@ def test_issue_without_expiry_gives_the_registrars_validity(workflow_env: dict[s
     _dal(env, "--as", "registrar", "asset", "publicize", cert)
     advance_time(ledger.w3, ledger.profile, 21 * DAY)
     issued_at = chain_time(ledger.w3)
-    _dal(env, "--as", "registrar", "asset", "issue", cert, "--number", "SZDEX-2026-0901")
+    _dal(env, "--as", "registrar", "asset", "issue", cert, "--registration-number", NUMBER, "--number", "SZDEX-2026-0901")
     expiry = dt.datetime.fromtimestamp(ledger.certificate(int(cert)).expiry, dt.UTC)
     start = dt.datetime.fromtimestamp(issued_at, dt.UTC)
     assert (expiry.year - start.year, expiry.month, expiry.day) == (3, start.month, start.day)
@@ -131,10 +134,10 @@ def test_a_notice_run_again_after_an_objection_is_no_shorter_than_the_minimum(
     cert = _accepted(env, tmp_path)
     _dal(env, "--as", "registrar", "asset", "publicize", cert)
     _dal(env, "--as", "merchant-b", "asset", "object", cert, "--reason", "the source is ours")
-    refused = _refused(env, "--as", "registrar", "asset", "resolve", cert, "--notice-days", "3")
+    refused = _refused(env, "--as", "registrar", "asset", "resolve", cert, "--reason", "settled", "--notice-days", "3")
     assert refused.startswith("error: the notice would end before the minimum of 10 working days under the default "
                               "registrar rules (no registrar table in the profile), which ends at ")
-    again = _dal(env, "--as", "registrar", "asset", "resolve", cert, "--notice-days", "15")
+    again = _dal(env, "--as", "registrar", "asset", "resolve", cert, "--reason", "settled", "--notice-days", "15")
     assert again["status"] == "under notice"
 
 

@@ -43,9 +43,9 @@ def _issued(env: dict[str, str], tmp_path: Path, name: str, *apply: str, rights:
     cert = str(_dal(env, "--as", "merchant-a", "asset", "apply", str(path), "--registrar", "registrar", *apply)[
         "certificate_id"])
     _dal(env, "--as", "registrar", "asset", "accept", cert)
-    _dal(env, "--as", "registrar", "asset", "publicize", cert, "--notice-days", "1")
+    _dal(env, "--as", "registrar", "asset", "publicize", cert)  # the registrar's minimum: 10 working days
     ledger = LedgerContext.load(env=env)
-    advance_time(ledger.w3, ledger.profile, DAY + 1)
+    advance_time(ledger.w3, ledger.profile, 30 * DAY)
     number = registration_number("SZDEX", f"2026{int(cert):08d}")
     extra = ["--rights", rights] if rights else []
     _dal(env, "--as", "registrar", "asset", "issue", cert, "--registration-number", number, "--number",
@@ -89,12 +89,12 @@ def test_a_registrar_refuses_and_sets_its_minimum_notice(workflow_env: dict[str,
     refused = _dal(env, "--as", "registrar", "asset", "refuse", cert, "--code", "national-core-data", "--reason",
                    "classified as core data by the data security review")
     assert refused["status"] == "refused"
-    _dal(env, "--as", "registrar", "asset", "minimum-notice", "10")
+    _dal(env, "--as", "registrar", "asset", "minimum-notice", "30")
     other = str(_dal(env, "--as", "merchant-a", "asset", "apply", str(write_catalog(tmp_path, "b.json", name="B")),
                      "--registrar", "registrar")["certificate_id"])
     _dal(env, "--as", "registrar", "asset", "accept", other)
     assert "shorter than the registrar's minimum" in _refused(
-        env, "--as", "registrar", "asset", "publicize", other, "--notice-days", "7")
+        env, "--as", "registrar", "asset", "publicize", other, "--notice-days", "20")
     trace = json.loads(runner.invoke(app, ["--json", "audit", "trace", cert], env=env).stdout)
     assert "registration refused by the registrar (不予登记): the data is national core data" in json.dumps(
         trace, ensure_ascii=False)

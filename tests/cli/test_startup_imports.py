@@ -56,7 +56,8 @@ _VERIFY_OWN = frozenset({
     "ledger.reader", "ledger.reasons", "ledger.rights", "ledger.store", "ledger.store.anchors", "ledger.store.books",
     "ledger.store.catalog", "ledger.store.cursor", "ledger.store.documents", "ledger.store.events",
     "ledger.store.history", "ledger.store.read_model", "ledger.store.session", "ledger.store.types",
-    "ledger.transactions", "ledger.types", "ledger.verify",
+    "ledger.transactions", "ledger.types", "ledger.verify", "ledger.holders", "ledger.jsonable", "ledger.numbers",
+    "ledger.registrar_rules", "ledger.store.api_access",
 })
 # The libraries a verify answer may load (top-level packages beyond the standard library), by what needs them.
 _VERIFY_LIBRARIES = frozenset({
