@@ -26,7 +26,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Self
 
 from eth_account import Account
 from eth_account.messages import SignableMessage, encode_typed_data
@@ -202,8 +202,89 @@ def _bytes(value: Any, size: int, where: str) -> bytes:
     raise ValidationError(f"the consent file is malformed: {where} must be {size} bytes of 0x hex")
 
 
+class _SignedConsent:
+    """What every consent shares: the EIP-712 typed data it signs (``PRIMARY`` over ``TYPES``), the file that
+    carries it (``KIND``), and the pledgor, the only one who signs it. A subclass gives its ``message`` and
+    ``summary``, and reads its own fields back in ``from_document``."""
+
+    KIND: ClassVar[str]
+    PRIMARY: ClassVar[str]
+    TYPES: ClassVar[list[dict[str, str]]]
+    #: The refusal when someone other than the pledgor tries to sign.
+    ONLY_THE_PLEDGOR: ClassVar[str]
+
+    domain: Domain
+    pledgor: str
+    signature: bytes
+
+    def message(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def summary(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def signable(self) -> SignableMessage:
+        return encode_typed_data(
+            domain_data=self.domain.as_dict(), message_types={self.PRIMARY: self.TYPES}, message_data=self.message()
+        )
+
+    def digest(self) -> bytes:
+        """The EIP-712 digest the pledgor signs (equals the contract's ``hash...`` view of this kind)."""
+        return _digest(self.signable())
+
+    def signed_by(self, account: LocalAccount) -> Self:
+        """This consent signed with ``account`` (which must be the pledgor)."""
+        if to_checksum_address(account.address) != to_checksum_address(self.pledgor):
+            raise ValidationError(self.ONLY_THE_PLEDGOR)
+        signed = account.sign_typed_data(self.domain.as_dict(), {self.PRIMARY: self.TYPES}, self.message())
+        return replace(self, signature=bytes(signed.signature))  # type: ignore[type-var]
+
+    def recovered_signer(self) -> str | None:
+        """Who signed these typed data (``None`` when the signature is unreadable)."""
+        try:
+            return to_checksum_address(Account.recover_message(self.signable(), signature=self.signature))
+        except Exception:  # noqa: BLE001 - any unreadable signature is simply "not the pledgor's"
+            return None
+
+    def to_document(self) -> dict[str, Any]:
+        """The file's JSON value: bytes as 0x hex and integers as decimal strings in the message."""
+        message = {
+            key: "0x" + value.hex() if isinstance(value, bytes)
+            else str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+            for key, value in self.message().items()
+        }
+        return {
+            "type": self.KIND,
+            "summary": self.summary(),
+            "signer": to_checksum_address(self.pledgor),
+            "domain": self.domain.as_dict(),
+            "primaryType": self.PRIMARY,
+            "message": message,
+            "digest": "0x" + self.digest().hex(),
+            "signature": "0x" + self.signature.hex(),
+        }
+
+    @classmethod
+    def _opened(cls, document: Mapping[str, Any], what: str) -> tuple[Mapping[str, Any], dict[str, Any]]:
+        """The file's message, and the fields every consent reads the same way (domain, signer, signature)."""
+        if document.get("type") != cls.KIND:
+            raise ValidationError(
+                f"this is not a {what} file (type {document.get('type')!r}, expected {cls.KIND!r})"
+            )
+        common = {
+            "domain": Domain.from_dict(_mapping(document.get("domain"), "domain")),
+            "pledgor": _address(document.get("signer"), "signer"),
+            "signature": _bytes(document.get("signature"), 65, "signature"),
+        }
+        return _mapping(document.get("message"), "message"), common
+
+    def _checked(self, document: Mapping[str, Any]) -> Self:
+        _check_untampered(document, self.summary(), self.recovered_signer(), self.pledgor)
+        return self
+
+
 @dataclass(frozen=True)
-class PledgeConsent:
+class PledgeConsent(_SignedConsent):
     """A pledgor's consent to one pledge: the ``PledgeTerms``, the rank it takes (the pledgor's most recent pledge on
     that right, which it ranks behind; 0 for none), the deadline, and the signature."""
 
@@ -223,6 +304,11 @@ class PledgeConsent:
     deadline: int
     signature: bytes = b""
 
+    KIND: ClassVar[str] = CONSENT_KIND
+    PRIMARY: ClassVar[str] = "PledgeConsent"
+    TYPES: ClassVar[list[dict[str, str]]] = CONSENT_TYPES
+    ONLY_THE_PLEDGOR: ClassVar[str] = "only the pledgor signs its consent"
+
     def message(self) -> dict[str, Any]:
         """The EIP-712 ``PledgeConsent`` message."""
         return {
@@ -241,17 +327,6 @@ class PledgeConsent:
             "deadline": self.deadline,
         }
 
-    def signable(self) -> SignableMessage:
-        return encode_typed_data(
-            domain_data=self.domain.as_dict(),
-            message_types={"PledgeConsent": CONSENT_TYPES},
-            message_data=self.message(),
-        )
-
-    def digest(self) -> bytes:
-        """The EIP-712 digest the pledgor signs (equals the contract's ``hashConsent``)."""
-        return _digest(self.signable())
-
     def terms(self) -> tuple[Any, ...]:
         """The contract's ``PledgeTerms`` tuple."""
         return (
@@ -266,19 +341,6 @@ class PledgeConsent:
             self.registered_at,
             self.registration_expiry,
         )
-
-    def signed_by(self, account: LocalAccount) -> PledgeConsent:
-        """This consent signed with ``account`` (which must be the pledgor)."""
-        if to_checksum_address(account.address) != to_checksum_address(self.pledgor):
-            raise ValidationError("only the pledgor signs its consent")
-        signed = account.sign_typed_data(
-            self.domain.as_dict(), {"PledgeConsent": CONSENT_TYPES}, self.message()
-        )
-        return _replace_signature(self, bytes(signed.signature))
-
-    def recovered_signer(self) -> str | None:
-        """Who signed these typed data (``None`` when the signature is unreadable)."""
-        return _recover(self.signable(), self.signature)
 
     def summary(self) -> dict[str, Any]:
         """The consent as people read it (derived from the message; checked when a file is read)."""
@@ -298,35 +360,10 @@ class PledgeConsent:
             "valid_until": format_time(self.deadline),
         }
 
-    def to_document(self) -> dict[str, Any]:
-        """The consent file's JSON value."""
-        message = self.message()
-        message["currency"] = "0x" + self.currency.encode("ascii").hex()
-        message["externalRef"] = "0x" + self.external_ref.hex()
-        for key in (
-            "certificateId", "shares", "amount", "seniorPledgeId", "deadline", "maturity", "registeredAt",
-            "registrationExpiry",
-        ):
-            message[key] = str(message[key])
-        return {
-            "type": CONSENT_KIND,
-            "summary": self.summary(),
-            "signer": to_checksum_address(self.pledgor),
-            "domain": self.domain.as_dict(),
-            "primaryType": "PledgeConsent",
-            "message": message,
-            "digest": "0x" + self.digest().hex(),
-            "signature": "0x" + self.signature.hex(),
-        }
-
     @classmethod
     def from_document(cls, document: Mapping[str, Any]) -> PledgeConsent:
         """A consent read back from its file, refused if malformed, edited, or not signed by the pledgor."""
-        if document.get("type") != CONSENT_KIND:
-            raise ValidationError(
-                f"this is not a pledge consent file (type {document.get('type')!r}, expected {CONSENT_KIND!r})"
-            )
-        message = _mapping(document.get("message"), "message")
+        message, common = cls._opened(document, "pledge consent")
         currency_raw = _bytes(message.get("currency"), 3, "message.currency")
         try:
             currency = parse_currency(currency_raw.decode("ascii"))
@@ -335,9 +372,8 @@ class PledgeConsent:
         right_value = _int(message.get("right"), "message.right")
         if right_value > 2:
             raise ValidationError("the consent file is malformed: message.right must be 0, 1 or 2")
-        consent = cls(
-            domain=Domain.from_dict(_mapping(document.get("domain"), "domain")),
-            pledgor=_address(document.get("signer"), "signer"),
+        return cls(
+            **common,
             pledgee=_address(message.get("pledgee"), "message.pledgee"),
             certificate_id=_int(message.get("certificateId"), "message.certificateId"),
             right=Right(right_value),
@@ -350,14 +386,11 @@ class PledgeConsent:
             registration_expiry=_int(message.get("registrationExpiry"), "message.registrationExpiry"),
             senior_pledge_id=_int(message.get("seniorPledgeId"), "message.seniorPledgeId"),
             deadline=_int(message.get("deadline"), "message.deadline"),
-            signature=_bytes(document.get("signature"), 65, "signature"),
-        )
-        _check_untampered(document, consent.summary(), consent.recovered_signer(), consent.pledgor)
-        return consent
+        )._checked(document)
 
 
 @dataclass(frozen=True)
-class ExtensionConsent:
+class ExtensionConsent(_SignedConsent):
     """A pledgor's consent to extend pledge ``pledge_id`` to ``new_maturity``."""
 
     domain: Domain
@@ -368,6 +401,11 @@ class ExtensionConsent:
     deadline: int
     signature: bytes = b""
 
+    KIND: ClassVar[str] = EXTENSION_KIND
+    PRIMARY: ClassVar[str] = "PledgeExtension"
+    TYPES: ClassVar[list[dict[str, str]]] = EXTENSION_TYPES
+    ONLY_THE_PLEDGOR: ClassVar[str] = "only the pledgor signs the extension of its pledge"
+
     def message(self) -> dict[str, Any]:
         return {
             "pledgeId": self.pledge_id,
@@ -375,28 +413,6 @@ class ExtensionConsent:
             "nonce": self.nonce,
             "deadline": self.deadline,
         }
-
-    def signable(self) -> SignableMessage:
-        return encode_typed_data(
-            domain_data=self.domain.as_dict(),
-            message_types={"PledgeExtension": EXTENSION_TYPES},
-            message_data=self.message(),
-        )
-
-    def digest(self) -> bytes:
-        """The EIP-712 digest the pledgor signs (equals the contract's ``hashExtension``)."""
-        return _digest(self.signable())
-
-    def signed_by(self, account: LocalAccount) -> ExtensionConsent:
-        if to_checksum_address(account.address) != to_checksum_address(self.pledgor):
-            raise ValidationError("only the pledgor signs the extension of its pledge")
-        signed = account.sign_typed_data(
-            self.domain.as_dict(), {"PledgeExtension": EXTENSION_TYPES}, self.message()
-        )
-        return _replace_signature(self, bytes(signed.signature))
-
-    def recovered_signer(self) -> str | None:
-        return _recover(self.signable(), self.signature)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -406,40 +422,20 @@ class ExtensionConsent:
             "valid_until": format_time(self.deadline),
         }
 
-    def to_document(self) -> dict[str, Any]:
-        return {
-            "type": EXTENSION_KIND,
-            "summary": self.summary(),
-            "signer": to_checksum_address(self.pledgor),
-            "domain": self.domain.as_dict(),
-            "primaryType": "PledgeExtension",
-            "message": {key: str(value) for key, value in self.message().items()},
-            "digest": "0x" + self.digest().hex(),
-            "signature": "0x" + self.signature.hex(),
-        }
-
     @classmethod
     def from_document(cls, document: Mapping[str, Any]) -> ExtensionConsent:
-        if document.get("type") != EXTENSION_KIND:
-            raise ValidationError(
-                f"this is not a pledge extension file (type {document.get('type')!r}, expected {EXTENSION_KIND!r})"
-            )
-        message = _mapping(document.get("message"), "message")
-        consent = cls(
-            domain=Domain.from_dict(_mapping(document.get("domain"), "domain")),
-            pledgor=_address(document.get("signer"), "signer"),
+        message, common = cls._opened(document, "pledge extension")
+        return cls(
+            **common,
             pledge_id=_int(message.get("pledgeId"), "message.pledgeId"),
             new_maturity=_int(message.get("newMaturity"), "message.newMaturity"),
             nonce=_int(message.get("nonce"), "message.nonce"),
             deadline=_int(message.get("deadline"), "message.deadline"),
-            signature=_bytes(document.get("signature"), 65, "signature"),
-        )
-        _check_untampered(document, consent.summary(), consent.recovered_signer(), consent.pledgor)
-        return consent
+        )._checked(document)
 
 
 @dataclass(frozen=True)
-class RealisationConsent:
+class RealisationConsent(_SignedConsent):
     """A pledgor's agreement (折价) that pledge ``pledge_id`` be realised by selling its shares to ``buyer`` at
     ``price`` (minor units of the pledge's currency), as the document hashed ``document_hash`` records."""
 
@@ -453,6 +449,11 @@ class RealisationConsent:
     deadline: int
     signature: bytes = b""
 
+    KIND: ClassVar[str] = REALISATION_KIND
+    PRIMARY: ClassVar[str] = "PledgeRealisation"
+    TYPES: ClassVar[list[dict[str, str]]] = REALISATION_TYPES
+    ONLY_THE_PLEDGOR: ClassVar[str] = "only the pledgor agrees to the price of its pledged shares"
+
     def message(self) -> dict[str, Any]:
         return {
             "pledgeId": self.pledge_id,
@@ -462,28 +463,6 @@ class RealisationConsent:
             "nonce": self.nonce,
             "deadline": self.deadline,
         }
-
-    def signable(self) -> SignableMessage:
-        return encode_typed_data(
-            domain_data=self.domain.as_dict(),
-            message_types={"PledgeRealisation": REALISATION_TYPES},
-            message_data=self.message(),
-        )
-
-    def digest(self) -> bytes:
-        """The EIP-712 digest the pledgor signs (equals the contract's ``hashRealisation``)."""
-        return _digest(self.signable())
-
-    def signed_by(self, account: LocalAccount) -> RealisationConsent:
-        if to_checksum_address(account.address) != to_checksum_address(self.pledgor):
-            raise ValidationError("only the pledgor agrees to the price of its pledged shares")
-        signed = account.sign_typed_data(
-            self.domain.as_dict(), {"PledgeRealisation": REALISATION_TYPES}, self.message()
-        )
-        return _replace_signature(self, bytes(signed.signature))
-
-    def recovered_signer(self) -> str | None:
-        return _recover(self.signable(), self.signature)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -495,57 +474,18 @@ class RealisationConsent:
             "valid_until": format_time(self.deadline),
         }
 
-    def to_document(self) -> dict[str, Any]:
-        message = self.message()
-        message["documentHash"] = "0x" + self.document_hash.hex()
-        for key in ("pledgeId", "price", "nonce", "deadline"):
-            message[key] = str(message[key])
-        return {
-            "type": REALISATION_KIND,
-            "summary": self.summary(),
-            "signer": to_checksum_address(self.pledgor),
-            "domain": self.domain.as_dict(),
-            "primaryType": "PledgeRealisation",
-            "message": message,
-            "digest": "0x" + self.digest().hex(),
-            "signature": "0x" + self.signature.hex(),
-        }
-
     @classmethod
     def from_document(cls, document: Mapping[str, Any]) -> RealisationConsent:
-        if document.get("type") != REALISATION_KIND:
-            raise ValidationError(
-                f"this is not a pledge realisation file (type {document.get('type')!r}, "
-                f"expected {REALISATION_KIND!r})"
-            )
-        message = _mapping(document.get("message"), "message")
-        consent = cls(
-            domain=Domain.from_dict(_mapping(document.get("domain"), "domain")),
-            pledgor=_address(document.get("signer"), "signer"),
+        message, common = cls._opened(document, "pledge realisation")
+        return cls(
+            **common,
             pledge_id=_int(message.get("pledgeId"), "message.pledgeId"),
             buyer=_address(message.get("buyer"), "message.buyer"),
             price=_int(message.get("price"), "message.price"),
             document_hash=_bytes(message.get("documentHash"), 32, "message.documentHash"),
             nonce=_int(message.get("nonce"), "message.nonce"),
             deadline=_int(message.get("deadline"), "message.deadline"),
-            signature=_bytes(document.get("signature"), 65, "signature"),
-        )
-        _check_untampered(document, consent.summary(), consent.recovered_signer(), consent.pledgor)
-        return consent
-
-
-_Signed = TypeVar("_Signed", "PledgeConsent", "ExtensionConsent", "RealisationConsent")
-
-
-def _replace_signature(consent: _Signed, signature: bytes) -> _Signed:
-    return replace(consent, signature=signature)
-
-
-def _recover(signable: SignableMessage, signature: bytes) -> str | None:
-    try:
-        return to_checksum_address(Account.recover_message(signable, signature=signature))
-    except Exception:  # noqa: BLE001 - any unreadable signature is simply "not the pledgor's"
-        return None
+        )._checked(document)
 
 
 def _mapping(value: Any, where: str) -> Mapping[str, Any]:
