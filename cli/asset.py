@@ -69,7 +69,7 @@ IssueExpiryOption = Annotated[
 RightsOption = Annotated[
     str | None,
     typer.Option("--rights", metavar="RIGHTS", help="Rights, comma-separated: holding, development, operation "
-                 "(default: all three when applying, those claimed when issuing)."),
+                 "(default: those the catalog entry claims when applying, those claimed when issuing)."),
 ]
 ConsentOption = Annotated[
     list[Path] | None,
@@ -174,7 +174,7 @@ def apply_(
     rights: RightsOption = None,
     authorised_until: Annotated[str | None, typer.Option(
         "--authorised-until", metavar="WHEN", help="When the authorisation of the data's source ends; no validity "
-        f"may pass it (default: none, for data you produced yourself): {DATE_HELP}.")] = None,
+        f"may pass it (default: the authorisation expiry the catalog entry declares, or none): {DATE_HELP}.")] = None,
 ) -> None:
     """Apply for a certificate with a catalog entry (a merchant acts); the entry is saved off chain."""
     state = current()

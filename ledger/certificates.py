@@ -526,12 +526,23 @@ def apply(
 ) -> StepResult:
     """Apply for a certificate with a catalog entry, to be reviewed by ``registrar`` (a merchant acts).
 
-    The application claims ``rights`` (all three unless told) and declares when the authorisation of the
-    data's source ends (``authorised_until``; none for data the applicant produced itself): no validity
-    may pass it. The entry's hash goes on chain; the entry is saved off chain once the application is mined.
+    The application claims ``rights`` and declares when the authorisation of the data's source ends
+    (``authorised_until``; none for data the applicant produced itself): no validity may pass it. Both default
+    to what the catalog entry declares (a ``dal.catalog-entry/2`` entry's rights claimed and authorisation
+    expiry, the end of that day in the registrar's timezone; all three rights and no end for a ``/1`` entry).
+    The entry's hash goes on chain; the entry is saved off chain once the application is mined.
     """
+    from ledger.catalog import authorisation_expiry, claimed_rights
+
     entry = _load(catalog)
     registrar_address = resolve_party(ledger, registrar, what="registrar")
+    if rights is None:
+        rights = claimed_rights(entry)
+    expiry_day = authorisation_expiry(entry)
+    if authorised_until is None and expiry_day is not None:
+        from ledger.registrar_rules import registrar_rules_of
+
+        authorised_until = registrar_rules_of(ledger, registrar_address).authorisation_end(expiry_day)
     _ready(ledger, as_)
     digest = record_hash(entry)
     _refuse_duplicate(ledger, ledger.address_of(as_), digest)

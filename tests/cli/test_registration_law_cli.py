@@ -10,6 +10,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 from workflow_chain import (  # noqa: F401 - fixtures
+    APPLICATION,
     chain_snapshot_fixture,
     workflow_chain_fixture,
     workflow_env_fixture,
@@ -169,3 +170,24 @@ def test_a_bulk_import_claims_the_rights_it_is_told(workflow_env: dict[str, str]
         assert shown["authorised_until"] is not None
     assert "unknown right 'mining'" in _refused(workflow_env, "--as", "merchant-a", "asset", "import", str(folder), "--registrar",
                                   "registrar", "--rights", "mining")
+
+
+def test_an_application_takes_its_rights_and_authorisation_end_from_the_catalog_entry(
+    workflow_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = workflow_env
+    path = write_catalog(tmp_path, "claims.json", name="claims from the entry", **{
+        **APPLICATION, "rights_claimed": ["operation", "development"],
+        "authorisation": {"hash": "0x" + "a1" * 32, "expiry": "2030-06-30"},
+    })
+    cert = str(_dal(env, "--as", "merchant-a", "asset", "apply", str(path), "--registrar", "registrar")[
+        "certificate_id"])
+    shown = _dal(env, "asset", "show", cert)
+    assert shown["rights_claimed"] == "development, operation"
+    # The end of the expiry day in the registrar's timezone (Asia/Shanghai): 2030-06-30T15:59:59Z.
+    assert shown["authorised_until"].startswith("2030-06-30T15:59:59")
+    # Told otherwise on the command line, the application claims what it is told.
+    other = write_catalog(tmp_path, "told.json", name="told", **APPLICATION)
+    told = str(_dal(env, "--as", "merchant-a", "asset", "apply", str(other), "--registrar", "registrar",
+                    "--rights", "holding")["certificate_id"])
+    assert _dal(env, "asset", "show", told)["rights_claimed"] == "holding"
