@@ -29,7 +29,7 @@ def populate(ledger: Ledger) -> None:
     r = ledger.rights.functions
     ledger.send(r.transferShares(issued, OPERATION, ledger.address("merchant_b"), 4_000), "merchant_a")
     now = ledger.now()
-    terms = (ledger.address("merchant_c"), keccak(text="terms"), now, now + YEAR, True, True)
+    terms = (ledger.address("merchant_c"), keccak(text="terms"), 0, now + YEAR, True, True)
     ledger.send(r.grantLicence(issued, DEVELOPMENT, terms), "merchant_a")
     ledger.record_pledge("merchant_a", "bank", issued, right=HOLDING, shares=6_000)
     ledger.record_pledge("merchant_a", "bank_b", issued, right=HOLDING, shares=2_000)

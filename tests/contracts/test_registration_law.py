@@ -330,7 +330,7 @@ def test_the_registrar_registers_a_licence_with_its_licence_voucher_once(ledger:
     r = ledger.rights.functions
     certificate_id = ledger.issue()
     now = ledger.now()
-    terms = (ledger.address("merchant_b"), keccak(text="terms"), now, now + YEAR, False, False)
+    terms = (ledger.address("merchant_b"), keccak(text="terms"), 0, now + YEAR, False, False)
     receipt = ledger.send(r.grantLicence(certificate_id, DEVELOPMENT, terms), "merchant_a")
     licence_id = ledger.events(receipt, "Rights", "LicenceGranted")[0]["licenceId"]
     ledger.reverts(c.registerLicence(licence_id, "XK-1"), "registrar_b", "CertificatesUnauthorizedRegistrar",
