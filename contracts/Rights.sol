@@ -225,8 +225,8 @@ contract Rights is IRights, ERC165, SuiteContract {
         Position position = _store().positions[certificateId][owner];
         _store().positions[certificateId][owner] = position.withPledged(right, position.pledged(right) - lockedShares);
         if (shares == 0) return;
-        _noteRealised(certificateId, right, owner, to, position.shares(right) - shares);
         _update(owner, to, certificateId, right, shares);
+        _noteRealised(certificateId, right, owner, to, shares, position.shares(right) - shares);
         uint256 id = RightsTokenId.encode(certificateId, right);
         emit TransferSingle(msg.sender, owner, to, id, shares);
         ERC1155Utils.checkOnERC1155Received(msg.sender, owner, to, id, shares, "");
@@ -391,11 +391,13 @@ contract Rights is IRights, ERC165, SuiteContract {
             if (shares > transferable) _revertPledged(certificateId, right, from, transferable, shares, position);
         }
         uint256 toBefore = _store().positions[certificateId][to].shares(right);
-        _compliance.transferred(certificateId, right, from, to, shares, toBefore, balance - shares);
+        // Effects before the interaction: the modules judge the movement after it is written, and a refusal
+        // reverts both.
         _update(from, to, certificateId, right, shares);
+        _compliance.transferred(certificateId, right, from, to, shares, toBefore, balance - shares);
     }
 
-    /// @dev The one write path of a share movement between two owners (transfers and enforcement); the caller
+    /// @dev The one write path of a share movement between two owners (transfers and realisation); the caller
     /// emits `TransferSingle` or `TransferBatch`. Minting at issue writes a fresh position in {mintIssued}.
     function _update(address from, address to, uint256 certificateId, Right right, uint256 shares) private {
         Position source = _store().positions[certificateId][from];
@@ -404,9 +406,17 @@ contract Rights is IRights, ERC165, SuiteContract {
         _store().positions[certificateId][to] = target.withShares(right, target.shares(right) + shares);
     }
 
-    /// @dev The modules judged the pledgee when the pledge was recorded; a realisation only updates their counts.
-    function _noteRealised(uint256 certificateId, Right right, address owner, address to, uint256 ownerAfter) private {
-        uint256 toBefore = _store().positions[certificateId][to].shares(right);
+    /// @dev The modules judged the pledgee when the pledge was recorded; a realisation (already written) only
+    /// updates their counts.
+    function _noteRealised(
+        uint256 certificateId,
+        Right right,
+        address owner,
+        address to,
+        uint256 shares,
+        uint256 ownerAfter
+    ) private {
+        uint256 toBefore = _store().positions[certificateId][to].shares(right) - shares;
         _compliance.enforced(certificateId, right, owner, to, toBefore, ownerAfter);
     }
 

@@ -213,7 +213,7 @@ def _realised(a: Mapping[str, Any], n: Callable[[str], str], currency: str) -> s
 def _summary(
     event: ChainLog,
     names: _Names,
-    enforced_in_tx: Mapping[str, int],
+    realised_in_tx: Mapping[str, int],
     certificate_id: int,
     currencies: Mapping[int, str],
 ) -> str:
@@ -287,7 +287,7 @@ def _summary(
                 moves = ", ".join(f"{_percent(shares)} of the {right} right" for right, shares in items)
             if str(a["from"]) == _ZERO:
                 return f"{n(a['to'])} received {moves} at issue"
-            how = f" by realisation of pledge {enforced_in_tx[event.tx_hash]}" if event.tx_hash in enforced_in_tx \
+            how = f" by realisation of pledge {realised_in_tx[event.tx_hash]}" if event.tx_hash in realised_in_tx \
                 else ""
             return f"{n(a['from'])} transferred {moves} to {n(a['to'])}{how}"
         case "LicenceGranted":
@@ -351,7 +351,7 @@ def trace(ledger: LedgerContext, ref: str) -> Trace:
     read = certificate_events(ledger, certificate_id, log=log)
     events = read.events
     names = _Names(ledger, log)
-    enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeRealised"}
+    realised = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeRealised"}
     times = dict(read.block_times)
     times.update(log.block_times(event.block_number for event in events if not times.get(event.block_number)))
     currencies = {
@@ -366,7 +366,7 @@ def trace(ledger: LedgerContext, ref: str) -> Trace:
             log_index=event.log_index,
             contract=event.contract,
             event=event.event,
-            summary=_summary(event, names, enforced, certificate_id, currencies),
+            summary=_summary(event, names, realised, certificate_id, currencies),
             args=event.plain_args(),
         )
         for event in events
@@ -383,7 +383,7 @@ def _paths(
     """Balances per right and owner after ``events``, and every owner's movements per right."""
     balances: dict[str, dict[str, int]] = {right.label: defaultdict(int) for right in Right}
     paths: dict[tuple[str, str], list[Acquisition]] = defaultdict(list)
-    enforced = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeRealised"}
+    realised = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeRealised"}
     moves = [event for event in events if event.event in ("TransferSingle", "TransferBatch")]
     times = log.block_times(event.block_number for event in moves)
     for event in moves:
@@ -392,7 +392,7 @@ def _paths(
         time = as_datetime(times[event.block_number]) or dt.datetime.fromtimestamp(0, dt.UTC)
         minted = sender == _ZERO
         how = "issue" if minted else (
-            f"realisation of pledge {enforced[event.tx_hash]}" if event.tx_hash in enforced else "transfer"
+            f"realisation of pledge {realised[event.tx_hash]}" if event.tx_hash in realised else "transfer"
         )
         for right, shares in _transfer_items(event, certificate_id):
             if not minted:
@@ -537,7 +537,7 @@ _PARTY_EVENTS = (
 
 
 def _role(
-    event: TraceEvent, member: str, licences: set[int], pledges: set[int], enforced_in: set[str]
+    event: TraceEvent, member: str, licences: set[int], pledges: set[int], realised_in: set[str]
 ) -> str | None:
     """What ``member`` did or underwent in ``event`` (``None`` when it is not a party to it)."""
     a = event.args
@@ -553,12 +553,12 @@ def _role(
         case "CertificateObjected":
             return "objected" if is_member("objector") else None
         case "TransferSingle" | "TransferBatch":
-            enforced = event.tx_hash in enforced_in
+            realised = event.tx_hash in realised_in
             if is_member("to"):
                 return "received at issue" if str(a["from"]) == _ZERO else (
-                    "bought at the realisation of a pledge" if enforced else "received")
+                    "bought at the realisation of a pledge" if realised else "received")
             if is_member("from"):
-                return "lost by the realisation of a pledge" if enforced else "transferred"
+                return "lost by the realisation of a pledge" if realised else "transferred"
             return None
         case "LicenceGranted":
             if is_member("grantor") or is_member("licensee"):
@@ -611,9 +611,9 @@ def member_trace(ledger: LedgerContext, member: str, ref: str | None = None) -> 
         sources.add(traced.source)
         licences: set[int] = set()
         pledges: set[int] = set()
-        enforced_in = {event.tx_hash for event in traced.events if event.event == "PledgeRealised"}
+        realised_in = {event.tx_hash for event in traced.events if event.event == "PledgeRealised"}
         for event in traced.events:
-            role = _role(event, address, licences, pledges, enforced_in)
+            role = _role(event, address, licences, pledges, realised_in)
             if role is not None:
                 events.append(MemberEvent(certificate_id, traced.number, role, event))
     events.sort(key=lambda item: (item.event.block, item.event.log_index))

@@ -65,7 +65,7 @@ interface IPledges {
     /// @param shares Basis points pledged (1 .. the pledgor's balance).
     /// @param amount The secured amount, in minor units of `currency` (greater than 0, below 2^128).
     /// @param currency ISO 4217 code, three ASCII letters (for example "CNY").
-    /// @param maturity When the secured debt falls due; enforcement is possible from then on.
+    /// @param maturity When the secured debt falls due; realisation is possible from then on.
     /// @param externalRef The pledge's public registration number (中登网 登记编号, ASCII, left-aligned), or zero when
     /// it is not yet publicly registered.
     /// @param registeredAt When the public registration was made (zero with no registration number).
@@ -263,12 +263,12 @@ interface IPledges {
         bytes calldata signature
     ) external;
 
-    /// @notice Realise an Active, matured pledge: its shares go to `realisation.buyer` for `realisation.price`.
+    /// @notice Realise an Active, matured pledge: its shares go to `sale.buyer` for `sale.price`.
     /// Caller: its pledgee, an active BANK. With {RealisationMethod.AgreedPrice} the pledgor's signed
     /// `PledgeRealisation` (with `nonce` and `deadline`) is required; other methods pass an empty signature and zeros.
     function realisePledge(
         uint256 pledgeId,
-        Realisation calldata realisation,
+        Realisation calldata sale,
         uint256 nonce,
         uint256 deadline,
         bytes calldata signature

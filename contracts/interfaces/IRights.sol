@@ -209,7 +209,8 @@ interface IRights is IERC1155 {
     /// @notice Unlock `shares` of `owner` when a pledge is released. Only Pledges.
     function unlockShares(uint256 certificateId, Right right, address owner, uint256 shares) external;
 
-    /// @notice Enforce a pledge: unlock `lockedShares` of `owner` and move `shares` of them to `to`. Only Pledges.
+    /// @notice Realise a pledge: unlock `lockedShares` of `owner` and move `shares` of them to `to`, the buyer. The
+    /// certificate must be issued or suspended (expired or not). Only Pledges.
     function seizeShares(
         uint256 certificateId,
         Right right,
