@@ -287,13 +287,13 @@ class Scenario:
             "merchant_a",
             "change_request",
         )
-        self.send(certificates.approveRequest(certificate_id, "SZDEX-2030-000001-2"), "registrar", "change")
+        self.send(certificates.approveRequest(certificate_id, "SZDEX-2030-000001-2", []), "registrar", "change")
         self.send(
             certificates.requestRenewal(certificate_id, START + 8 * YEAR, []),
             "merchant_a",
             "renew_request",
         )
-        self.send(certificates.approveRequest(certificate_id, "SZDEX-2030-000001-3"), "registrar", "renew")
+        self.send(certificates.approveRequest(certificate_id, "SZDEX-2030-000001-3", []), "registrar", "renew")
         self.send(
             certificates.suspend(certificate_id, keccak(text="dispute")), "registrar", "suspend"
         )
@@ -375,7 +375,7 @@ class Scenario:
         )
 
         self.send(
-            certificates.cancel(certificate_id, keccak(text="closing")), "registrar", "cancel"
+            certificates.cancel(certificate_id, keccak(text="closing"), []), "registrar", "cancel"
         )
         self.batches(certificates)
         return {name: self.gas[name] for name in DESCRIPTIONS if name in self.gas}

@@ -7,6 +7,7 @@ import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/crypt
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
 
 import {SuiteContract} from "./base/SuiteContract.sol";
+import {ICertificates} from "./interfaces/ICertificates.sol";
 import {ICompliance} from "./interfaces/ICompliance.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IPledges} from "./interfaces/IPledges.sol";
@@ -80,6 +81,7 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         mapping(uint256 pledgeId => PledgeRecord) pledges;
         mapping(uint256 pledgeId => RealisationStored) realisations;
         mapping(uint256 pledgeId => mapping(bytes32 actHash => bool)) actConsents;
+        mapping(uint256 certificateId => uint256 count) activePledges;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dataassetledger.storage.Pledges")) - 1)) & ~bytes32(uint256(0xff))
@@ -89,12 +91,16 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     IRights private immutable _rights;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     ICompliance private immutable _compliance;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    ICertificates private immutable _certificates;
 
-    /// @param consortium_ The Consortium's proxy, whose directory names the Rights contract whose shares are pledged.
+    /// @param consortium_ The Consortium's proxy, whose directory names the Rights contract whose shares are pledged,
+    /// the Compliance contract and the Certificates contract (the only one that releases pledges with a cancellation).
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_) SuiteContract(consortium_) {
         _rights = IRights(_suiteContract(consortium_, SuiteNames.RIGHTS));
         _compliance = ICompliance(_suiteContract(consortium_, SuiteNames.COMPLIANCE));
+        _certificates = ICertificates(_suiteContract(consortium_, SuiteNames.CERTIFICATES));
     }
 
     /// @notice Set up the proxy's state: the EIP-712 domain of consents.
@@ -105,6 +111,11 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     /// @notice The Rights contract whose shares are pledged.
     function rights() external view returns (IRights) {
         return _rights;
+    }
+
+    /// @notice The Certificates contract, which releases the pledges on a certificate it cancels.
+    function certificates() external view returns (ICertificates) {
+        return _certificates;
     }
 
     /// @inheritdoc IPledges
@@ -210,6 +221,32 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     /// @inheritdoc IPledges
     function actConsented(uint256 pledgeId, bytes32 actHash) external view returns (bool) {
         return _store().actConsents[pledgeId][actHash];
+    }
+
+    /// @inheritdoc IPledges
+    function requireCertificateActConsent(uint256 certificateId, uint256[] calldata pledgeIds, bytes32 actHash)
+        external
+        view
+    {
+        _requireCertificateActConsent(certificateId, pledgeIds, actHash);
+    }
+
+    /// @inheritdoc IPledges
+    function releaseOnCancellation(uint256 certificateId, uint256[] calldata pledgeIds, bytes32 actHash) external {
+        if (msg.sender != address(_certificates)) revert PledgesUnauthorizedCaller(msg.sender);
+        _requireCertificateActConsent(certificateId, pledgeIds, actHash);
+        for (uint256 i = 0; i < pledgeIds.length; ++i) {
+            uint256 pledgeId = pledgeIds[i];
+            PledgeRecord storage record = _store().pledges[pledgeId];
+            _setStatus(record, PledgeStatus.Released);
+            emit PledgeReleased(pledgeId);
+            _rights.unlockShares(certificateId, record.right, record.pledgor, record.shares);
+        }
+    }
+
+    /// @inheritdoc IPledges
+    function activePledgeCount(uint256 certificateId) external view returns (uint256) {
+        return _store().activePledges[certificateId];
     }
 
     /// @inheritdoc IPledges
@@ -326,6 +363,7 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
             registrationExpiry: uint40(terms.registrationExpiry),
             externalRef: terms.externalRef
         });
+        ++_store().activePledges[terms.certificateId];
         emit PledgeRecorded(
             pledgeId,
             terms.certificateId,
@@ -359,6 +397,29 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     /// @dev The one write path of a pledge's end; the caller emits the end's event right after.
     function _setStatus(PledgeRecord storage record, PledgeStatus status) private {
         record.status = status;
+        --_store().activePledges[record.certificateId];
+    }
+
+    /// @dev `pledgeIds` are every active pledge on the certificate, strictly increasing, and the pledgee of each
+    /// consented to `actHash`: the count first, then each pledge in order (the first one lacking consent is named).
+    function _requireCertificateActConsent(uint256 certificateId, uint256[] calldata pledgeIds, bytes32 actHash)
+        private
+        view
+    {
+        uint256 active = _store().activePledges[certificateId];
+        if (pledgeIds.length != active) revert PledgesActivePledgesMismatch(certificateId, pledgeIds.length, active);
+        uint256 previous = 0;
+        for (uint256 i = 0; i < pledgeIds.length; ++i) {
+            uint256 pledgeId = pledgeIds[i];
+            if (pledgeId <= previous) revert PledgesUnorderedPledges(pledgeId);
+            previous = pledgeId;
+            PledgeRecord storage record = _existing(pledgeId);
+            if (record.certificateId != certificateId) revert PledgesNotOnCertificate(pledgeId, certificateId);
+            if (record.status != PledgeStatus.Active) revert PledgesNotActive(pledgeId, record.status);
+            if (!_store().actConsents[pledgeId][actHash]) {
+                revert PledgesActNotConsented(pledgeId, record.pledgee, actHash);
+            }
+        }
     }
 
     /// @dev The one write path of a realisation, followed by its event.

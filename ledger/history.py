@@ -38,7 +38,7 @@ from ledger.store import history as indexed
 from ledger.store.session import shared_store
 
 __all__ = [
-    "CERTIFICATE_EVENTS", "History", "Logged", "certificate_events", "certificates_moved", "named_events",
+    "CERTIFICATE_EVENTS", "REGISTRATION_EVENTS", "History", "Logged", "certificate_events", "certificates_moved", "named_events",
     "transfer_items",
 ]
 
@@ -49,9 +49,10 @@ CERTIFICATE_EVENTS = (
     "CertificateIssued", "CertificateChangeRequested", "CertificateRenewalRequested",
     "CertificateCancellationRequested", "CertificateRequestDeclined", "CertificateChanged", "CertificateRenewed",
     "CertificateSuspended", "CertificateReinstated", "CertificateCancelled", "CertificateRefused",
-    "CertificateDisputed", "CertificateDisputeResolved", "CertificateReassigned", "TransferRegistered",
-    "LicenceRegistered",
+    "CertificateDisputed", "CertificateDisputeResolved", "CertificateReassigned",
 )
+#: The Registrations events of one certificate (each indexes ``certificateId`` first).
+REGISTRATION_EVENTS = ("TransferRegistered", "LicenceRegistered")
 _PLEDGE_ENDS = ("PledgeReleased", "PledgeExtended", "PledgeRealised", "PledgeActConsented")
 _SHARE_MOVES = (("Rights", "TransferSingle"), ("Rights", "TransferBatch"))
 
@@ -176,6 +177,7 @@ def _logged_certificate_events(
         return log.fetch(selection, topics=topics, from_block=from_block, to_block=to_block)
 
     events = fetch([("Certificates", name) for name in CERTIFICATE_EVENTS], [cert])
+    events += fetch([("Registrations", name) for name in REGISTRATION_EVENTS], [cert])
     events += [event for event in fetch(_SHARE_MOVES) if transfer_items(event, certificate_id)]
     granted = fetch([("Rights", "LicenceGranted")], [None, cert])
     recorded = fetch([("Pledges", "PledgeRecorded")], [None, cert])

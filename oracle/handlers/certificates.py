@@ -115,8 +115,8 @@ def reassigned(connection: Connection, event: LoggedEvent) -> None:
     _change(connection, event, registrar=event.args["to"])
 
 
-@handles("Certificates", "TransferRegistered")
-@handles("Certificates", "LicenceRegistered")
+@handles("Registrations", "TransferRegistered")
+@handles("Registrations", "LicenceRegistered")
 def registered(connection: Connection, event: LoggedEvent) -> None:
     """A transfer or licence registration: kept in the event log, linked to its certificate."""
     link_certificate(connection, event, int(event.args["certificateId"]))

@@ -570,7 +570,7 @@ def compare_with_contracts(
                 (account,),
                 [member.status, member.roles, member.identity_hash],
             )
-            for name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance"):
+            for name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations"):
                 check(
                     f"{name} copy of member {account}",
                     name,
@@ -660,6 +660,12 @@ def compare_with_contracts(
     for pledge_id, act in sorted(state.act_consents):
         check(f"consent {pledge_id} {act.hex()}", "Pledges", "actConsented", (pledge_id, act), True)
     check("pledge count", "Pledges", "pledgeCount", (), len(state.pledges))
+    for certificate_id in sorted(state.certificates):
+        active = sum(
+            1 for pledge in state.pledges.values()
+            if pledge.certificate_id == certificate_id and pledge.status == PLEDGE_ACTIVE
+        )
+        check(f"active pledges of {certificate_id}", "Pledges", "activePledgeCount", (certificate_id,), active)
     for licence_id, licence in state.licences.items():
         check(
             f"licence {licence_id}",

@@ -97,14 +97,14 @@ class Story:
         self.send(certificates.functions.issue(cid, terms), self.registrar)
         moved = self.send(rights.functions.transferShares(cid, OPERATION, self.merchant_b, 2_500), self.merchant_a)
         movement = (self.merchant_a, self.merchant_b, OPERATION, 2_500, bytes(moved["transactionHash"]))
-        self.send(certificates.functions.registerTransfer(cid, movement, f"ZY-{serial}"), self.registrar)
+        self.send(self.c["Registrations"].functions.registerTransfer(cid, movement, f"ZY-{serial}"), self.registrar)
         self.send(certificates.functions.lodgeObjection(cid, self.merchant_b, keccak(text="objection")),
                   self.registrar)
         self.registration_number = terms[0]
         terms = (self.merchant_b, keccak(text="terms"), 0, self.now() + 10**6, False, True)
         self.send(rights.functions.grantLicence(cid, DEVELOPMENT, terms), self.merchant_a)
         self.send(certificates.functions.requestChange(cid, keccak(text="v2"), []), self.merchant_a)
-        self.send(certificates.functions.approveRequest(cid, f"DEX-{cid}-{serial}-2"), self.registrar)
+        self.send(certificates.functions.approveRequest(cid, f"DEX-{cid}-{serial}-2", []), self.registrar)
         self.send(consortium.functions.suspendMember(self.merchant_b, keccak(text="audit")), self.admin)
         self.send(consortium.functions.reinstateMember(self.merchant_b), self.admin)
         self._pledge(cid, pledges)
@@ -259,7 +259,7 @@ def test_reconcile_reports_a_catalog_entry_that_differs_from_its_certificate(sui
     assert catalog_drift() == [f"certificate {cid}"]  # the chain still carries keccak("v2")
     certificates = contracts["Certificates"]
     story.send(certificates.functions.requestChange(cid, record_hash(first), []), story.merchant_a)
-    story.send(certificates.functions.approveRequest(cid, f"DEX-{cid}-restored"), story.registrar)
+    story.send(certificates.functions.approveRequest(cid, f"DEX-{cid}-restored", []), story.registrar)
     assert catalog_drift() == []
     with Session(store) as session:
         add_catalog_version(session, parse_catalog_entry(dict(entry, name="edited off chain")), entry_id=entry_id)
