@@ -721,6 +721,19 @@ def _consents(ledger: LedgerContext, certificate_id: int, request: CertificateRe
     return [consent.as_argument() for consent in consents]
 
 
+def _requested_hash(
+    request: CertificateRequest, catalog: Path | CatalogEntry | None, reason: str | None, *, what: str
+) -> bytes:
+    """What a change asks for (the new catalog entry's hash) or why a cancellation is asked (the reason's hash)."""
+    if request is CertificateRequest.CHANGE:
+        if catalog is None:
+            raise ValidationError(f"{what} a change names the new catalog entry")
+        return record_hash(_load(catalog))
+    if reason is None:
+        raise ValidationError(f"{what} a cancellation names its reason")
+    return reason_hash(reason)
+
+
 def request_consent(
     ledger: LedgerContext,
     ref: str,
@@ -737,18 +750,12 @@ def request_consent(
     ``catalog``, a renewal until ``expiry`` or a cancellation for ``reason``. Signed here; nothing is sent."""
     certificate_id = resolve(ledger, ref)
     requested_hash, requested_expiry = bytes(32), 0
-    if request is CertificateRequest.CHANGE:
-        if catalog is None:
-            raise ValidationError("a consent to a change names the new catalog entry")
-        requested_hash = record_hash(_load(catalog))
-    elif request is CertificateRequest.RENEWAL:
+    if request is CertificateRequest.RENEWAL:
         if expiry is None:
             raise ValidationError("a consent to a renewal names the new expiry")
         requested_expiry = expiry
-    elif request is CertificateRequest.CANCELLATION:
-        if reason is None:
-            raise ValidationError("a consent to a cancellation names its reason")
-        requested_hash = reason_hash(reason)
+    elif request in (CertificateRequest.CHANGE, CertificateRequest.CANCELLATION):
+        requested_hash = _requested_hash(request, catalog, reason, what="a consent to")
     else:
         raise ValidationError("a consent is to a change, a renewal or a cancellation")
     account = ledger.account(as_)
@@ -822,16 +829,9 @@ def certificate_act_hash(
     the pledgee of each active pledge on it consents to (``dal pledge consent-act``) before the registrar approves
     the change or cancellation; computed by the contract (``certificateActHash``). Nothing is sent."""
     certificate_id = resolve(ledger, ref)
-    if act is CertificateRequest.CHANGE:
-        if catalog is None:
-            raise ValidationError("the act hash of a change names the new catalog entry")
-        requested = record_hash(_load(catalog))
-    elif act is CertificateRequest.CANCELLATION:
-        if reason is None:
-            raise ValidationError("the act hash of a cancellation names its reason (--reason)")
-        requested = reason_hash(reason)
-    else:
+    if act not in (CertificateRequest.CHANGE, CertificateRequest.CANCELLATION):
         raise ValidationError("only a change or a cancellation needs the pledgees' consent; a renewal needs none")
+    requested = _requested_hash(act, catalog, reason, what="the act hash of")
     digest = ledger.call("Certificates", "certificateActHash", certificate_id, int(act), requested)
     return "0x" + bytes(digest).hex()
 
