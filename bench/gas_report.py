@@ -420,6 +420,7 @@ class Scenario:
                 self.address("merchant_b"),
                 keccak(text=f"legacy catalog {index}"),
                 f"LEGACY-2020-{index:06d}",
+                registration_number("SZDEX", f"2020{index:08d}"),
                 START - 2 * YEAR,
                 START - YEAR,
                 now + 3 * YEAR,

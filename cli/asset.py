@@ -598,7 +598,8 @@ def import_(
 @app.command()
 def migrate(
     manifest: Annotated[Path, typer.Argument(
-        metavar="MANIFEST", help="A CSV file with the columns catalog, holder, number, submitted, issued, expiry.")],
+        metavar="MANIFEST", help="A CSV file with the columns catalog, holder, number, submitted, issued, expiry, "
+        "and optionally registration_number.")],
     batch_size: Annotated[int, typer.Option("--batch-size", min=1,
                                             help="Certificates per transaction (one importIssued call).")] = 100,
 ) -> None:

@@ -588,13 +588,18 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
         holder = item.holder;
         _requireActive(holder, Roles.MERCHANT);
         _checkCatalogHash(item.catalogHash);
+        CertificateRecord storage record = $.certificates[certificateId];
         if (item.submittedAt > item.issuedAt || item.issuedAt > block.timestamp) {
             revert CertificatesInvalidImportDates(item.submittedAt, item.issuedAt);
         }
         if (item.expiry <= block.timestamp) revert CertificatesInvalidExpiry(item.expiry);
+        if (bytes(item.registrationNumber).length != 0) {
+            _checkRegistrationNumber(item.registrationNumber);
+            _claimNumber(certificateId, item.registrationNumber);
+            record.registrationNumber = item.registrationNumber;
+        }
         _claimNumber(certificateId, item.number);
 
-        CertificateRecord storage record = $.certificates[certificateId];
         record.holder = holder;
         record.expiry = SafeCast.toUint40(item.expiry);
         record.issuedAt = SafeCast.toUint40(item.issuedAt);
@@ -613,6 +618,7 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
             holder,
             item.catalogHash,
             item.number,
+            item.registrationNumber,
             item.submittedAt,
             item.issuedAt,
             item.expiry

@@ -124,7 +124,9 @@ interface ICertificates {
     /// @param holder The holder (an active MERCHANT), who receives the three rights.
     /// @param catalogHash The catalog entry's hash (version 1).
     /// @param number The number the legacy registry gave it (unique across the consortium). An imported
-    /// certificate grants the three rights and has no registration number.
+    /// certificate grants the three rights.
+    /// @param registrationNumber Its stable registration number, with its check character (as at {issue}), unique
+    /// across the consortium; empty when the legacy registry gave none (one can never be added later).
     /// @param submittedAt When it was applied for.
     /// @param issuedAt When it was issued (not before `submittedAt`, not in the future).
     /// @param expiry When it expires (in the future).
@@ -132,6 +134,7 @@ interface ICertificates {
         address holder;
         bytes32 catalogHash;
         string number;
+        string registrationNumber;
         uint64 submittedAt;
         uint64 issuedAt;
         uint64 expiry;
@@ -200,13 +203,15 @@ interface ICertificates {
     );
 
     /// @notice `registrar` imported certificate `certificateId`, issued by a legacy registry under `number`, with its
-    /// dates. Status: Issued, marked imported. The three rights are minted to `holder`.
+    /// registration number (empty if it had none) and dates. Status: Issued, marked imported. The three rights are
+    /// minted to `holder`.
     event CertificateImported(
         uint256 indexed certificateId,
         address indexed registrar,
         address indexed holder,
         bytes32 catalogHash,
         string number,
+        string registrationNumber,
         uint64 submittedAt,
         uint64 issuedAt,
         uint64 expiry

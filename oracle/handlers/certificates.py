@@ -143,7 +143,7 @@ def imported(connection: Connection, event: LoggedEvent) -> None:
     args = event.args
     _new(connection, event, args["holder"], status="issued", number=args["number"], expiry=int(args["expiry"]),
          issued_block=event.block_number, rights_claimed=7, rights_granted=7, authorised_until=0,
-         registration_number=None, disputed=False)
+         registration_number=args["registrationNumber"] or None, disputed=False)
 
 
 @handles("Certificates", "CertificateChangeRequested")

@@ -264,12 +264,13 @@ class EventReplay:
             {1: bytes(args["catalogHash"])},
             expiry=args["expiry"],
             number=args["number"],
+            registration_number=args["registrationNumber"],
             submitted_at=args["submittedAt"],
             issued_at=args["issuedAt"],
             imported=True,
             rights_claimed=7,
             rights_granted=7,
-            numbers=[args["number"]],
+            numbers=[args["registrationNumber"], args["number"]] if args["registrationNumber"] else [args["number"]],
         )
 
     def _on_CertificateReturned(self, args: dict[str, Any], log: Any) -> None:

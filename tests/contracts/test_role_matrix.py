@@ -197,7 +197,7 @@ CASES: list[Case] = [
         "Certificates",
         "importIssued",
         lambda l, x, c: l.certificates.functions.importIssued(
-            [(l.address("merchant_a"), keccak(text="legacy"), "LEGACY-1", l.now() - YEAR,
+            [(l.address("merchant_a"), keccak(text="legacy"), "LEGACY-1", "", l.now() - YEAR,
               l.now() - DAY, l.now() + YEAR)]
         ),
         member(REGISTRAR),

@@ -273,7 +273,8 @@ def test_an_imported_certificate_enters_the_read_model_issued_like_any_other(sui
     for account, roles in ((story.registrar, REGISTRAR), (story.merchant_a, MERCHANT)):
         story.send(consortium.functions.addMember(account, keccak(text=account), "member", roles), story.admin)
     now, number = story.now(), f"LEGACY-{uuid.uuid4().hex[:8]}"
-    item = (story.merchant_a, keccak(text=number), number, now - 2 * 10**7, now - 10**7, now + 10**8)
+    registration = registration_number("GZDEX", f"{int(uuid.uuid4().hex[:8], 16):012d}")
+    item = (story.merchant_a, keccak(text=number), number, registration, now - 2 * 10**7, now - 10**7, now + 10**8)
     receipt = story.send(certificates.functions.importIssued([item]), story.registrar)
     (event,) = certificates.events.CertificateImported().process_receipt(receipt)
     cid = int(event["args"]["certificateId"])
@@ -282,6 +283,7 @@ def test_an_imported_certificate_enters_the_read_model_issued_like_any_other(sui
     (row,) = _rows(store, Certificate, certificate_id=cid)
     assert (row["status"], row["number"], row["holder"], row["registrar"], row["expiry"], row["version"]) == (
         "issued", number, story.merchant_a, story.registrar, now + 10**8, 1)
+    assert row["registration_number"] == registration
     assert [(v["version"], v["catalog_hash"]) for v in _rows(store, CertificateVersion, certificate_id=cid)] == [
         (1, "0x" + keccak(text=number).hex())]
     holdings = {(h["right"], h["owner"]): h["shares"] for h in _rows(store, ShareHolding, certificate_id=cid)}
