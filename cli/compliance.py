@@ -159,8 +159,10 @@ def add_module(
         raise ValidationError(f"a {kind} module takes no {', '.join(sorted('--' + key for key in given - allowed))}")
     state = current()
     outcome = compliance.add_module(state.ledger(), kind.strip().lower(), settings)
-    state.out.record({"module": outcome.module, "kind": outcome.kind, **_timelock_row(outcome.timelock)},
-                     title="module added" if outcome.timelock.state == "executed" else "module scheduled")
+    row: dict[str, Any] = {"module": outcome.module, "kind": outcome.kind, **_timelock_row(outcome.timelock)}
+    if outcome.holder_counts:
+        row["holder counts"] = outcome.holder_counts
+    state.out.record(row, title="module added" if outcome.timelock.state == "executed" else "module scheduled")
 
 
 @app.command("remove-module")
@@ -195,7 +197,9 @@ def sync_holders(
 ) -> None:
     """Set, through the governance timelock, every holder count that differs from the holders on chain.
 
-    For a suite the Compliance contract joined after shares had moved (--as the admin).
+    Counts stand still while no module that counts holders (holder-cap) is in force; `add-module`
+    re-syncs them as it puts the first one in force. For a count set wrong, or a suite the Compliance
+    contract joined after shares had moved (--as the admin).
     """
     state = current()
     ledger = state.ledger()
