@@ -381,16 +381,23 @@ def test_the_rights_contract_copies_the_conditions_in_force_whenever_the_modules
     assert r.complianceConditions().call() == CROSS_BORDER
 
 
-def test_a_transfer_calls_the_compliance_contract_only_when_a_module_may_judge_or_count_it(ledger: Ledger) -> None:
+def pledge_calls(ledger: Ledger, certificate_id: int) -> set[str]:
+    """The accounts called by the recording of a pledge of 100 operation shares, merchant_a to the bank."""
+    ledger.record_pledge("merchant_a", "bank", certificate_id, right=OPERATION, shares=100)
+    return called_contracts(ledger, ledger.w3.eth.get_block("latest")["transactions"][-1])
+
+
+def test_an_act_calls_the_compliance_contract_only_when_a_module_may_judge_or_count_it(ledger: Ledger) -> None:
     c, r = compliance(ledger).functions, ledger.rights.functions
     issued = ledger.issue()
     address = compliance(ledger).address
-    # No module in force: neither a new holder nor a licence calls it, and nothing is counted.
+    # No module in force: neither a new holder, a licence nor a pledge calls it, and nothing is counted.
     receipt = ledger.send(r.transferShares(issued, HOLDING, ledger.address("merchant_b"), 1_000), "merchant_a")
     assert address not in called_contracts(ledger, receipt["transactionHash"])
     terms = (ledger.address("merchant_b"), keccak(text="t"), 0, ledger.now() + YEAR, False, False)
     receipt = ledger.send(r.grantLicence(issued, DEVELOPMENT, terms), "merchant_a")
     assert address not in called_contracts(ledger, receipt["transactionHash"])
+    assert address not in pledge_calls(ledger, issued)
     assert c.holderCount(issued, HOLDING).call() == 1
 
     # A holder cap (re-synced as it comes into force): only a change in the number of holders calls it.
@@ -402,13 +409,15 @@ def test_a_transfer_calls_the_compliance_contract_only_when_a_module_may_judge_o
     assert c.holderCount(issued, HOLDING).call() == 3
     receipt = ledger.send(r.grantLicence(issued, DEVELOPMENT, terms), "merchant_a")
     assert address not in called_contracts(ledger, receipt["transactionHash"])
+    assert address not in pledge_calls(ledger, issued)
 
-    # A module judging by a certificate's flags: every transfer and licence asks, flagged or not.
+    # A module judging by a certificate's flags: every transfer, licence and pledge asks, flagged or not.
     put_in_force(ledger, jurisdiction(ledger), salt=b"\x1a" * 32)
     receipt = ledger.send(r.transferShares(issued, HOLDING, ledger.address("merchant_b"), 1_000), "merchant_a")
     assert address in called_contracts(ledger, receipt["transactionHash"])
     receipt = ledger.send(r.grantLicence(issued, DEVELOPMENT, terms), "merchant_a")
     assert address in called_contracts(ledger, receipt["transactionHash"])
+    assert address in pledge_calls(ledger, issued)
 
 
 def test_holder_counts_stand_still_while_no_module_counts_them(ledger: Ledger) -> None:
