@@ -75,7 +75,10 @@ def list_() -> None:
 
 @app.command()
 def show(cert: CertArgument) -> None:
-    """Show CERT's compliance flags and how many members hold each of its rights."""
+    """Show CERT's compliance flags and how many members hold each of its rights.
+
+    The counts move only while a module that counts holders (holder-cap) is in force.
+    """
     state = current()
     ledger = state.ledger()
     answer = compliance.certificate_compliance(ledger, certificates.resolve(ledger, cert))
@@ -84,6 +87,7 @@ def show(cert: CertArgument) -> None:
         "cross-border restricted": answer.cross_border_restricted,
         "contains personal information": answer.contains_personal_information,
         "holders": answer.holders,
+        "holders counted": answer.holders_counted,
     }, title="compliance")
 
 

@@ -132,12 +132,15 @@ def modules_in_force(ctx: LedgerContext) -> list[ComplianceModule]:
 
 @dataclass(frozen=True)
 class CertificateCompliance:
-    """A certificate's compliance flags and the number of holders of each right."""
+    """A certificate's compliance flags and the number of holders of each right, as the Compliance
+    contract counts them: ``holders_counted`` is false while no module that counts holders is in
+    force, when the counts stand still."""
 
     certificate_id: int
     cross_border_restricted: bool
     contains_personal_information: bool
     holders: dict[str, int]
+    holders_counted: bool
 
 
 def certificate_compliance(ctx: LedgerContext, certificate_id: int) -> CertificateCompliance:
@@ -146,7 +149,8 @@ def certificate_compliance(ctx: LedgerContext, certificate_id: int) -> Certifica
     certificate_exists(reader, certificate_id)
     restricted, personal = reader.call("Compliance", "certificateFlags", certificate_id)
     holders = {right.label: int(reader.call("Compliance", "holderCount", certificate_id, int(right))) for right in Right}
-    return CertificateCompliance(certificate_id, bool(restricted), bool(personal), holders)
+    counted = bool(int(reader.call("Compliance", "conditionsInForce")) & ComplianceCondition.HOLDER_CHANGE)
+    return CertificateCompliance(certificate_id, bool(restricted), bool(personal), holders, counted)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ def test_check_accepts_or_refuses_a_planned_transfer_in_one_sentence(chain: Fina
     shown = _dal(chain, "compliance", "show", certificate_id)
     assert isinstance(shown, dict)
     assert (shown["cross-border restricted"], shown["contains personal information"]) == (False, True)
+    assert shown["holders counted"] is False  # a qualification module does not count holders
     refused = runner.invoke(app, plan, env=chain.env)
     assert refused.exit_code == 3, refused.stderr
     assert "refused" in refused.stdout and "ComplianceQualificationMissing" in refused.stdout
