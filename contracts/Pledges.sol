@@ -12,6 +12,7 @@ import {ICompliance} from "./interfaces/ICompliance.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IPledges} from "./interfaces/IPledges.sol";
 import {IRights} from "./interfaces/IRights.sol";
+import {ComplianceConditions} from "./types/ComplianceConditions.sol";
 import {PledgeStatus} from "./types/PledgeStatus.sol";
 import {RealisationMethod} from "./types/RealisationMethod.sol";
 import {Right} from "./types/Right.sol";
@@ -139,7 +140,7 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         uint256 current = _rights.lastPledgeOf(terms.certificateId, terms.right, pledgor);
         if (seniorPledgeId != current) revert PledgesRankChanged(pledgor, seniorPledgeId, current);
         _checkSignature(pledgor, _consentDigest(msg.sender, terms, seniorPledgeId, deadline), deadline, signature);
-        _compliance.checkPledge(terms.certificateId, terms.right, pledgor, msg.sender);
+        if (_complianceDue()) _compliance.checkPledge(terms.certificateId, terms.right, pledgor, msg.sender);
 
         // Effects before the interaction: the pledge is stored, ranked behind the pledgor's most recent one on
         // that right, then Rights locks the shares (or refuses, and the whole call reverts).
@@ -190,7 +191,7 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         _checkRealisation(pledgeId, record.pledgor, realisation_, nonce, deadline, signature);
         // A buyer other than the pledgee is a new recipient of the data: the modules judge it as they judged the
         // pledgee (where the data may go, who may receive personal information), never by the holder cap.
-        if (realisation_.buyer != msg.sender) {
+        if (realisation_.buyer != msg.sender && _complianceDue()) {
             _compliance.checkPledge(record.certificateId, record.right, record.pledgor, realisation_.buyer);
         }
         uint256 taken = _sharesToTake(pledgeId, record);
@@ -344,6 +345,12 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() external view returns (bytes32) {
         return _domainSeparatorV4();
+    }
+
+    /// @dev Whether a module in force may judge a pledge, by the Rights contract's copy of the conditions in force
+    /// (a pledge creates no holder: only the conditions any act may meet count).
+    function _complianceDue() private view returns (bool) {
+        return _rights.complianceConditions() & ComplianceConditions.ANY_ACT != 0;
     }
 
     /// @dev The one write path that creates a pledge, followed by its event.

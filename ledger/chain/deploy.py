@@ -14,6 +14,8 @@ and the directory come first. The steps:
    (admin, timelock) and the directory (the seven proxies);
 5. the implementations of the other six (each reads the directory when built), and the upgrade
    of each proxy to its implementation, initialising it.
+6. the Rights contract's copy of the Compliance contract's conditions in force (none yet), with
+   which a transfer or licence skips the Compliance contract while no module is in force.
 
 From then on only the timelock upgrades any of them. :func:`verify_suite` checks a deployment
 read back from the chain: the directory, the wiring, the timelock, and that no proxy is left on
@@ -190,6 +192,11 @@ def deploy_suite(
             proxies[name], "SuiteBootstrap", "upgradeToAndCall", implementation, initialize,
             label=f"initialising {name}",
         )
+
+    step.call(
+        proxies["Rights"], "Rights", "syncComplianceConditions",
+        label="copying the compliance conditions into Rights",
+    )
 
     addresses: dict[str, ChecksumAddress] = {**proxies, TIMELOCK: timelock}
     verify_suite(w3, addresses)

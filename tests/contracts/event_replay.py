@@ -693,6 +693,12 @@ def compare_with_contracts(
 
     if "Compliance" in replay.contracts:
         check("compliance modules", "Compliance", "modules", (), [list(entry) for entry in state.compliance_modules])
+        in_force = 0
+        for _, conditions in state.compliance_modules:
+            in_force |= conditions
+        check("conditions in force", "Compliance", "conditionsInForce", (), in_force)
+        # The Rights contract's copy, made at deployment and whenever the modules change.
+        check("the Rights contract's copy of the conditions", "Rights", "complianceConditions", (), in_force)
         for account, code in state.jurisdictions.items():
             check(f"jurisdiction of {account}", "Compliance", "jurisdictionOf", (account,), code)
         for (account, qualification), held in state.qualifications.items():

@@ -530,7 +530,8 @@ CASES: list[Case] = [
     ),
 ]
 # Governance: the directory and the timelock are the timelock's alone; seeding a replica copies
-# only what the Consortium holds, so anyone may.
+# only what the Consortium holds, and refreshing the Rights contract's copy of the compliance
+# conditions only what the Compliance contract holds, so anyone may.
 CASES += [
     Case(
         "Consortium",
@@ -556,6 +557,14 @@ CASES += [
         "Consortium",
         "seedReplica",
         lambda l, x, c: l.consortium.functions.seedReplica(l.anchors.address, 0, 3),
+        "anyone",
+        frozenset(CALLERS),
+    ),
+    # The Rights contract's copy of the compliance conditions in force: it only copies, so anyone may.
+    Case(
+        "Rights",
+        "syncComplianceConditions",
+        lambda l, x, c: l.rights.functions.syncComplianceConditions(),
         "anyone",
         frozenset(CALLERS),
     ),
