@@ -169,6 +169,8 @@ class _Names:
             for event in named_events(ledger, [("Consortium", "MemberAdded")], log=log).events
         }
         self._cache: dict[str, str | None] = {}
+        #: The operator of share movements made by due process.
+        self.due_process = ledger.contract("DueProcess").address
 
     def name(self, address: str) -> str | None:
         key = address.lower()
@@ -288,6 +290,8 @@ def _summary(
             if str(a["from"]) == _ZERO:
                 return f"{n(a['to'])} received {moves} at issue"
             how = f" by realisation of pledge {realised_in_tx[event.tx_hash]}" if event.tx_hash in realised_in_tx \
+                else " by due process (a court's order or a key recovery)" \
+                if checksum(str(a["operator"])) == names.due_process \
                 else ""
             return f"{n(a['from'])} transferred {moves} to {n(a['to'])}{how}"
         case "LicenceGranted":
@@ -313,6 +317,27 @@ def _summary(
             return f"pledge {a['pledgeId']} extended to {_date(a['maturity'])}"
         case "PledgeRealised":
             return _realised(a, n, currencies.get(int(a["pledgeId"]), ""))
+        case "ForcedTransferProposed":
+            return (f"registrar {n(a['proposer'])} proposed proposal {a['proposalId']}: by court order "
+                    f"{_short(a['documentHash'])}, move {_percent(int(a['shares']))} of the "
+                    f"{Right(int(a['right'])).label} right from {n(a['from'])} to {n(a['to'])}; governance may "
+                    f"execute it from {_date(a['executableAt'])}")
+        case "RecoveryProposed":
+            return (f"registrar {n(a['proposer'])} proposed proposal {a['proposalId']}: recover the lost key of "
+                    f"{n(a['lostAccount'])} to the new address {n(a['newAccount'])} (document "
+                    f"{_short(a['documentHash'])}); governance may execute it from {_date(a['executableAt'])}")
+        case "DueProcessExecuted":
+            return f"governance ({n(a['executor'])}) executed due-process proposal {a['proposalId']}"
+        case "DueProcessCancelled":
+            return (f"{n(a['cancelledBy'])} cancelled due-process proposal {a['proposalId']} "
+                    f"(reason {_short(a['reasonHash'])})")
+        case "PositionRecovered":
+            return (f"key recovery moved the whole position of {n(a['from'])} (its shares, pledged shares and pledge "
+                    f"chains) to its new address {n(a['to'])}")
+        case "LicenceRecovered":
+            return f"key recovery moved licence {a['licenceId']} from {n(a['from'])} to its new address {n(a['to'])}"
+        case "PledgeRecovered":
+            return f"key recovery moved pledge {a['pledgeId']} from {n(a['from'])} to its new address {n(a['to'])}"
         case "PledgeActConsented":
             return f"the pledgee of pledge {a['pledgeId']} consented to an act over its collateral ({_short(a['actHash'])})"
     return event.event

@@ -52,7 +52,7 @@ CERTIFICATE_EVENTS = (
     "CertificateDisputed", "CertificateDisputeResolved", "CertificateReassigned", "TransferRegistered",
     "LicenceRegistered",
 )
-_PLEDGE_ENDS = ("PledgeReleased", "PledgeExtended", "PledgeRealised", "PledgeActConsented")
+_PLEDGE_ENDS = ("PledgeReleased", "PledgeExtended", "PledgeRealised", "PledgeActConsented", "PledgeRecovered")
 _SHARE_MOVES = (("Rights", "TransferSingle"), ("Rights", "TransferBatch"))
 
 
@@ -186,8 +186,40 @@ def _logged_certificate_events(
     pledges = _ids([*earlier, *recorded], "PledgeRecorded", "pledgeId")
     if pledges:
         events += fetch([("Pledges", name) for name in _PLEDGE_ENDS], [pledges])
+    events += _due_process_events(fetch, cert, certificate_id, earlier, licences)
     events.sort(key=lambda event: event.order)
     return events
+
+
+def _due_process_events(
+    fetch: Callable[..., list[ChainLog]],
+    cert: str,
+    certificate_id: int,
+    earlier: Sequence[ChainLog],
+    licences: list[str],
+) -> list[ChainLog]:
+    """Due process on the certificate: its forced transfers and the recoveries whose scope lists it, how each
+    proposal ended, and the positions, licences and pledges a recovery moved."""
+    forced = fetch([("DueProcess", "ForcedTransferProposed")], [None, cert])
+    recoveries = [
+        event for event in fetch([("DueProcess", "RecoveryProposed")])
+        if certificate_id in _scope_certificates(event.args["scope"])
+    ]
+    events = forced + recoveries + fetch([("Rights", "PositionRecovered")], [cert])
+    proposals = _ids([*earlier, *forced, *recoveries], "ForcedTransferProposed", "proposalId") + _ids(
+        [*earlier, *recoveries], "RecoveryProposed", "proposalId"
+    )
+    if proposals:
+        events += fetch([("DueProcess", "DueProcessExecuted"), ("DueProcess", "DueProcessCancelled")], [proposals])
+    if licences:
+        events += fetch([("Rights", "LicenceRecovered")], [licences])
+    return events
+
+
+def _scope_certificates(scope: Any) -> set[int]:
+    """The certificates a recovery's scope lists (a mapping of its lists, or the four lists in order)."""
+    listed = scope["certificateIds"] if isinstance(scope, Mapping) else scope[0]
+    return {int(item) for item in listed}
 
 
 def _ids(events: Iterable[ChainLog], name: str, key: str) -> list[str]:

@@ -1,0 +1,172 @@
+"""Handlers of due process: the DueProcess contract's proposals, and what an executed key recovery moves in the
+Consortium, Rights and Pledges (a court-ordered transfer moves shares through ``TransferSingle``, handled with
+the other share movements)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from ledger.store.read_model import DueProcessProposal, Licence, Member, Pledge
+from ledger.types import ProposalKind, ProposalStatus
+from oracle.decoding import LoggedEvent
+from oracle.handlers.registry import (
+    handles,
+    link_certificate,
+    right_name,
+    table,
+    update_row,
+    upsert,
+)
+
+__all__: list[str] = []
+
+_proposals = table(DueProcessProposal)
+_members = table(Member)
+_licences = table(Licence)
+_pledges = table(Pledge)
+
+
+def _ids(values: Any) -> str:
+    return ",".join(str(int(value)) for value in values)
+
+
+def _scope(value: Any) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+    """A ``RecoveryScope`` in stored form (a list of its four lists) or as a mapping of them."""
+    if isinstance(value, dict):
+        return (list(value["certificateIds"]), list(value["licenceIds"]), list(value["pledgeIds"]),
+                list(value["qualifications"]))
+    certificates, licences, pledges, qualifications = value
+    return list(certificates), list(licences), list(pledges), list(qualifications)
+
+
+@handles("DueProcess", "ForcedTransferProposed")
+def forced_transfer_proposed(connection: Connection, event: LoggedEvent) -> None:
+    args = event.args
+    values = {
+        "proposal_id": int(args["proposalId"]),
+        "kind": ProposalKind.FORCED_TRANSFER.key,
+        "status": ProposalStatus.PROPOSED.key,
+        "proposer": args["proposer"],
+        "source": args["from"],
+        "target": args["to"],
+        "document_hash": args["documentHash"],
+        "executable_at": int(args["executableAt"]),
+        "certificate_id": int(args["certificateId"]),
+        "right": right_name(args["right"]),
+        "shares": int(args["shares"]),
+        "proposed_block": event.block_number,
+        "updated_block": event.block_number,
+    }
+    upsert(connection, DueProcessProposal, values, [k for k in values if k != "proposal_id"])
+    link_certificate(connection, event, values["certificate_id"])
+
+
+@handles("DueProcess", "RecoveryProposed")
+def recovery_proposed(connection: Connection, event: LoggedEvent) -> None:
+    args = event.args
+    certificates, licences, pledges, qualifications = _scope(args["scope"])
+    values = {
+        "proposal_id": int(args["proposalId"]),
+        "kind": ProposalKind.RECOVERY.key,
+        "status": ProposalStatus.PROPOSED.key,
+        "proposer": args["proposer"],
+        "source": args["lostAccount"],
+        "target": args["newAccount"],
+        "document_hash": args["documentHash"],
+        "executable_at": int(args["executableAt"]),
+        "scope_certificates": _ids(certificates),
+        "scope_licences": _ids(licences),
+        "scope_pledges": _ids(pledges),
+        "scope_qualifications": ",".join(str(item) for item in qualifications),
+        "proposed_block": event.block_number,
+        "updated_block": event.block_number,
+    }
+    upsert(connection, DueProcessProposal, values, [k for k in values if k != "proposal_id"])
+    for certificate_id in certificates:
+        link_certificate(connection, event, int(certificate_id))
+
+
+def _settle(connection: Connection, event: LoggedEvent, **values: Any) -> None:
+    """Mark a proposal executed or cancelled, and link the step to the certificates it concerns."""
+    proposal_id = int(event.args["proposalId"])
+    row = connection.execute(
+        select(_proposals.c.certificate_id, _proposals.c.scope_certificates).where(
+            _proposals.c.proposal_id == proposal_id
+        )
+    ).first()
+    if row is not None:
+        concerned = [row.certificate_id] if row.certificate_id is not None else [
+            int(item) for item in row.scope_certificates.split(",") if item
+        ]
+        for certificate_id in concerned:
+            link_certificate(connection, event, int(certificate_id))
+    update_row(connection, DueProcessProposal, "proposal_id", proposal_id, updated_block=event.block_number, **values)
+
+
+@handles("DueProcess", "DueProcessExecuted")
+def executed(connection: Connection, event: LoggedEvent) -> None:
+    _settle(connection, event, status=ProposalStatus.EXECUTED.key)
+
+
+@handles("DueProcess", "DueProcessCancelled")
+def cancelled(connection: Connection, event: LoggedEvent) -> None:
+    _settle(connection, event, status=ProposalStatus.CANCELLED.key, cancel_reason_hash=event.args["reasonHash"])
+
+
+@handles("Consortium", "MemberRecovered")
+def member_recovered(connection: Connection, event: LoggedEvent) -> None:
+    """The new address takes the lost one's identity, name, roles and status; the lost one is retired."""
+    args = event.args
+    lost = connection.execute(
+        select(_members.c.name, _members.c.status, _members.c.suspension_reason_hash).where(
+            _members.c.account == args["from"]
+        )
+    ).first()
+    values = {
+        "account": args["to"],
+        "identity_hash": args["identityHash"],
+        "name": lost.name if lost is not None else "",
+        "roles": int(args["roles"]),
+        "status": lost.status if lost is not None else "active",
+        "suspension_reason_hash": lost.suspension_reason_hash if lost is not None else None,
+        "added_block": event.block_number,
+        "updated_block": event.block_number,
+    }
+    upsert(connection, Member, values, [k for k in values if k != "account"])
+    update_row(connection, Member, "account", args["from"], updated_block=event.block_number, status="retired")
+
+
+@handles("Rights", "PositionRecovered")
+def position_recovered(connection: Connection, event: LoggedEvent) -> None:
+    # The shares moved with the TransferSingle events before; the read model keeps no pledged counts.
+    link_certificate(connection, event, int(event.args["certificateId"]))
+
+
+@handles("Rights", "LicenceRecovered")
+def licence_recovered(connection: Connection, event: LoggedEvent) -> None:
+    args = event.args
+    licence_id = int(args["licenceId"])
+    row = connection.execute(
+        select(_licences.c.certificate_id, _licences.c.grantor).where(_licences.c.licence_id == licence_id)
+    ).first()
+    if row is None:
+        return
+    link_certificate(connection, event, int(row.certificate_id))
+    side = "grantor" if row.grantor == args["from"] else "licensee"
+    update_row(connection, Licence, "licence_id", licence_id, **{side: args["to"]})
+
+
+@handles("Pledges", "PledgeRecovered")
+def pledge_recovered(connection: Connection, event: LoggedEvent) -> None:
+    args = event.args
+    pledge_id = int(args["pledgeId"])
+    row = connection.execute(
+        select(_pledges.c.certificate_id, _pledges.c.pledgor).where(_pledges.c.pledge_id == pledge_id)
+    ).first()
+    if row is None:
+        return
+    link_certificate(connection, event, int(row.certificate_id))
+    side = "pledgor" if row.pledgor == args["from"] else "pledgee"
+    update_row(connection, Pledge, "pledge_id", pledge_id, updated_block=event.block_number, **{side: args["to"]})
