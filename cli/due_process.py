@@ -10,6 +10,7 @@ import typer
 from cli.state import current
 from ledger import certificates, dueprocess
 from ledger.chain.clock import format_time
+from ledger.inputs import DURATION_HELP
 from ledger.transactions import Written
 from ledger.types import ProposalRecord, RecoveryScope
 
@@ -104,11 +105,14 @@ def cancel(
 
 
 @app.command("set-delay")
-def set_delay(seconds: Annotated[int, typer.Argument(metavar="SECONDS", help="The delay of later proposals.")]) -> None:
-    """Set the delay between a proposal and its earliest execution (governance)."""
+def set_delay(
+    duration: Annotated[str, typer.Argument(metavar="DURATION", help=f"{DURATION_HELP}, or 0 for none.")],
+) -> None:
+    """Set the delay between a later proposal and its earliest execution (governance; at most 90 days)."""
     state = current()
-    state.out.record({"delay": f"{seconds} s", **_written(dueprocess.set_delay(state.ledger(), seconds))},
-                     title="due-process delay set")
+    ledger = state.ledger()
+    written = dueprocess.set_delay(ledger, duration)
+    state.out.record({"delay": f"{dueprocess.delay(ledger)} s", **_written(written)}, title="due-process delay set")
 
 
 @app.command("list")

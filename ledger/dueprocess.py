@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ledger.chain.clock import chain_time
 from ledger.context import LedgerContext
 from ledger.hashing import digest_of
 from ledger.history import certificates_moved, named_events
-from ledger.inputs import parse_right, parse_shares, resolve_party
+from ledger.inputs import parse_right, parse_shares, resolve_party, seconds_of
 from ledger.reasons import reason_hash
 from ledger.transactions import Written, events_in, transact_named
 from ledger.types import ProposalRecord, RecoveryScope
@@ -149,8 +150,10 @@ def cancel(ctx: LedgerContext, proposal_id: int, reason: str, *, as_: str | None
     return Written.of(transact_named(ctx, _CONTRACT, "cancel", proposal_id, reason_hash(reason), as_=as_))
 
 
-def set_delay(ctx: LedgerContext, seconds: int, *, as_: str | None = None) -> Written:
-    """Set the delay of later proposals. Caller: governance."""
+def set_delay(ctx: LedgerContext, duration: str, *, as_: str | None = None) -> Written:
+    """Set the delay of later proposals: a duration (``2d``, ``12h``) from now, or ``0`` for none. Caller:
+    governance."""
+    seconds = 0 if duration.strip() == "0" else seconds_of(duration, chain_time(ctx.w3), what="delay")
     return Written.of(transact_named(ctx, _CONTRACT, "setDelay", seconds, as_=as_))
 
 
