@@ -36,6 +36,7 @@ from ledger.errors import StoreError
 from ledger.members import event_log
 from ledger.store import history as indexed
 from ledger.store.session import shared_store
+from ledger.types import RecoveryScope
 
 __all__ = [
     "CERTIFICATE_EVENTS", "History", "Logged", "certificate_events", "certificates_moved", "named_events",
@@ -203,7 +204,7 @@ def _due_process_events(
     forced = fetch([("DueProcess", "ForcedTransferProposed")], [None, cert])
     recoveries = [
         event for event in fetch([("DueProcess", "RecoveryProposed")])
-        if certificate_id in _scope_certificates(event.args["scope"])
+        if certificate_id in RecoveryScope.from_event(event.args["scope"]).certificate_ids
     ]
     events = forced + recoveries + fetch([("Rights", "PositionRecovered")], [cert])
     proposals = _ids([*earlier, *forced, *recoveries], "ForcedTransferProposed", "proposalId") + _ids(
@@ -214,12 +215,6 @@ def _due_process_events(
     if licences:
         events += fetch([("Rights", "LicenceRecovered")], [licences])
     return events
-
-
-def _scope_certificates(scope: Any) -> set[int]:
-    """The certificates a recovery's scope lists (a mapping of its lists, or the four lists in order)."""
-    listed = scope["certificateIds"] if isinstance(scope, Mapping) else scope[0]
-    return {int(item) for item in listed}
 
 
 def _ids(events: Iterable[ChainLog], name: str, key: str) -> list[str]:

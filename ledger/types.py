@@ -9,7 +9,7 @@ to the Solidity sources and the shipped ABI, so the two cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from enum import IntEnum, IntFlag
 from typing import Any, ClassVar, Self
@@ -422,8 +422,17 @@ class RecoveryScope(_Struct):
         "certificate_ids": lambda value: tuple(int(item) for item in value),
         "licence_ids": lambda value: tuple(int(item) for item in value),
         "pledge_ids": lambda value: tuple(int(item) for item in value),
-        "qualifications": lambda value: tuple(_hash(item) for item in value),
+        # Bytes as decoded, or already 0x hex as the read model stores them.
+        "qualifications": lambda value: tuple(item.lower() if isinstance(item, str) else _hash(item) for item in value),
     }
+
+    @classmethod
+    def from_event(cls, value: Mapping[str, Any] | Sequence[Any]) -> Self:
+        """The scope a ``RecoveryScope`` event argument carries: decoded, a mapping by the ABI's names
+        (``certificateIds`` ...); stored, its four lists in order."""
+        if isinstance(value, Mapping):
+            value = [value["certificateIds"], value["licenceIds"], value["pledgeIds"], value["qualifications"]]
+        return cls.from_abi(value)
 
     def as_abi(self) -> tuple[list[int], list[int], list[int], list[bytes]]:
         """The tuple the contract takes."""

@@ -4,12 +4,13 @@ the other share movements)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from ledger.store.read_model import DueProcessProposal, Licence, Member, Pledge
-from ledger.types import ProposalKind, ProposalStatus
+from ledger.types import ProposalKind, ProposalStatus, RecoveryScope
 from oracle.decoding import LoggedEvent
 from oracle.handlers.registry import (
     handles,
@@ -28,17 +29,8 @@ _licences = table(Licence)
 _pledges = table(Pledge)
 
 
-def _ids(values: Any) -> str:
-    return ",".join(str(int(value)) for value in values)
-
-
-def _scope(value: Any) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
-    """A ``RecoveryScope`` in stored form (a list of its four lists) or as a mapping of them."""
-    if isinstance(value, dict):
-        return (list(value["certificateIds"]), list(value["licenceIds"]), list(value["pledgeIds"]),
-                list(value["qualifications"]))
-    certificates, licences, pledges, qualifications = value
-    return list(certificates), list(licences), list(pledges), list(qualifications)
+def _ids(values: Iterable[int]) -> str:
+    return ",".join(str(value) for value in values)
 
 
 @handles("DueProcess", "ForcedTransferProposed")
@@ -66,7 +58,7 @@ def forced_transfer_proposed(connection: Connection, event: LoggedEvent) -> None
 @handles("DueProcess", "RecoveryProposed")
 def recovery_proposed(connection: Connection, event: LoggedEvent) -> None:
     args = event.args
-    certificates, licences, pledges, qualifications = _scope(args["scope"])
+    scope = RecoveryScope.from_event(args["scope"])
     values = {
         "proposal_id": int(args["proposalId"]),
         "kind": ProposalKind.RECOVERY.key,
@@ -76,16 +68,16 @@ def recovery_proposed(connection: Connection, event: LoggedEvent) -> None:
         "target": args["newAccount"],
         "document_hash": args["documentHash"],
         "executable_at": int(args["executableAt"]),
-        "scope_certificates": _ids(certificates),
-        "scope_licences": _ids(licences),
-        "scope_pledges": _ids(pledges),
-        "scope_qualifications": ",".join(str(item) for item in qualifications),
+        "scope_certificates": _ids(scope.certificate_ids),
+        "scope_licences": _ids(scope.licence_ids),
+        "scope_pledges": _ids(scope.pledge_ids),
+        "scope_qualifications": ",".join(scope.qualifications),
         "proposed_block": event.block_number,
         "updated_block": event.block_number,
     }
     upsert(connection, DueProcessProposal, values, [k for k in values if k != "proposal_id"])
-    for certificate_id in certificates:
-        link_certificate(connection, event, int(certificate_id))
+    for certificate_id in scope.certificate_ids:
+        link_certificate(connection, event, certificate_id)
 
 
 def _settle(connection: Connection, event: LoggedEvent, **values: Any) -> None:

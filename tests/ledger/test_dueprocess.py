@@ -267,6 +267,7 @@ def test_the_oracle_indexes_due_process_and_the_trace_says_it_in_words_from_eith
     assert rows[cancelled.proposal_id]["cancel_reason_hash"] is not None
     assert rows[recovery.proposal_id]["scope_certificates"] == ",".join(map(str, scope.certificate_ids))
     assert rows[recovery.proposal_id]["scope_licences"] == ",".join(map(str, scope.licence_ids))
+    assert rows[recovery.proposal_id]["scope_qualifications"] == "0x" + parse_qualification(QUALIFICATION).hex()
     assert (rows[recovery.proposal_id]["source"], rows[recovery.proposal_id]["target"]) == (
         ledger.address_of("merchant-a"), new
     )
@@ -305,8 +306,8 @@ def test_the_oracle_indexes_due_process_and_the_trace_says_it_in_words_from_eith
     bare = workflow_chain.context(f"sqlite:///{tmp_path / 'none.db'}")
     from_logs = audit.trace(bare, str(first))
     assert from_logs.source == "chain logs (no read model)"
-    assert [(e.tx_hash, e.log_index, e.summary) for e in from_logs.events] == [
-        (e.tx_hash, e.log_index, e.summary) for e in from_model.events
+    assert [(e.tx_hash, e.log_index, e.summary, e.args) for e in from_logs.events] == [
+        (e.tx_hash, e.log_index, e.summary, e.args) for e in from_model.events
     ]
     # Holders at the end say how the new address got its shares.
     now = audit.holdings_at(ledger, str(first), chain_time(ledger.w3))
