@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlmodel import SQLModel
 
 from ledger.store.read_model import DueProcessProposal, Licence, Member, Pledge
 from ledger.types import ProposalKind, ProposalStatus, RecoveryScope
@@ -25,8 +26,6 @@ __all__: list[str] = []
 
 _proposals = table(DueProcessProposal)
 _members = table(Member)
-_licences = table(Licence)
-_pledges = table(Pledge)
 
 
 def _ids(values: Iterable[int]) -> str:
@@ -136,29 +135,31 @@ def position_recovered(connection: Connection, event: LoggedEvent) -> None:
     link_certificate(connection, event, int(event.args["certificateId"]))
 
 
-@handles("Rights", "LicenceRecovered")
-def licence_recovered(connection: Connection, event: LoggedEvent) -> None:
-    args = event.args
-    licence_id = int(args["licenceId"])
+def _repoint(connection: Connection, event: LoggedEvent, model: type[SQLModel], key: str, sides: tuple[str, str],
+             **values: Any) -> None:
+    """A recovery moved one party of the record ``key`` names from ``from`` to ``to``: the first of ``sides`` if it
+    was ``from``, else the second. The step is linked to the record's certificate."""
+    records = table(model)
+    record_id = int(event.args[_ARGUMENT[key]])
+    first, second = sides
     row = connection.execute(
-        select(_licences.c.certificate_id, _licences.c.grantor).where(_licences.c.licence_id == licence_id)
+        select(records.c.certificate_id, records.c[first]).where(records.c[key] == record_id)
     ).first()
     if row is None:
         return
     link_certificate(connection, event, int(row.certificate_id))
-    side = "grantor" if row.grantor == args["from"] else "licensee"
-    update_row(connection, Licence, "licence_id", licence_id, **{side: args["to"]})
+    side = first if row[1] == event.args["from"] else second
+    update_row(connection, model, key, record_id, **{side: event.args["to"]}, **values)
+
+
+_ARGUMENT = {"licence_id": "licenceId", "pledge_id": "pledgeId"}
+
+
+@handles("Rights", "LicenceRecovered")
+def licence_recovered(connection: Connection, event: LoggedEvent) -> None:
+    _repoint(connection, event, Licence, "licence_id", ("grantor", "licensee"))
 
 
 @handles("Pledges", "PledgeRecovered")
 def pledge_recovered(connection: Connection, event: LoggedEvent) -> None:
-    args = event.args
-    pledge_id = int(args["pledgeId"])
-    row = connection.execute(
-        select(_pledges.c.certificate_id, _pledges.c.pledgor).where(_pledges.c.pledge_id == pledge_id)
-    ).first()
-    if row is None:
-        return
-    link_certificate(connection, event, int(row.certificate_id))
-    side = "pledgor" if row.pledgor == args["from"] else "pledgee"
-    update_row(connection, Pledge, "pledge_id", pledge_id, updated_block=event.block_number, **{side: args["to"]})
+    _repoint(connection, event, Pledge, "pledge_id", ("pledgor", "pledgee"), updated_block=event.block_number)
