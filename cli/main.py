@@ -38,7 +38,7 @@ from cli.output import Output
 from cli.state import CliState, begin, current, global_options_first
 from ledger.errors import LedgerError
 
-__all__ = ["NOUNS", "app"]
+__all__ = ["NOUNS", "app", "module_of"]
 
 # The nouns of `dal`, in the order `dal --help` lists them. To add one, write
 # `cli/<noun>.py` with `app = typer.Typer(help=...)` and list it here: it is
@@ -55,6 +55,7 @@ NOUNS: tuple[str, ...] = (
     "rights",
     "pledge",
     "compliance",
+    "due-process",
     "verify",
     "audit",
     "books",
@@ -66,13 +67,18 @@ NOUNS: tuple[str, ...] = (
 )
 
 
+def module_of(noun: str) -> str:
+    """The module of a noun: ``cli/<noun>.py``, a hyphen spelled as an underscore (``due-process``)."""
+    return f"cli.{noun.replace('-', '_')}"
+
+
 def _noun_exists(noun: str) -> bool:
-    return importlib.util.find_spec(f"cli.{noun}") is not None
+    return importlib.util.find_spec(module_of(noun)) is not None
 
 
 def _declared_help(noun: str) -> str | None:
     """The literal ``help=`` of ``app = typer.Typer(...)`` in ``cli/<noun>.py``, read without importing it."""
-    spec = importlib.util.find_spec(f"cli.{noun}")
+    spec = importlib.util.find_spec(module_of(noun))
     if spec is None or spec.origin is None:
         return None
     for node in ast.parse(Path(spec.origin).read_text(encoding="utf-8")).body:
@@ -116,7 +122,7 @@ class _LedgerGroup(TyperGroup):
             if text is not None:
                 return TyperGroup(name=cmd_name, help=text)
         if command is None and cmd_name in NOUNS and _noun_exists(cmd_name):
-            module = importlib.import_module(f"cli.{cmd_name}")
+            module = importlib.import_module(module_of(cmd_name))
             # Built exactly as `add_typer` would join it, then kept.
             holder = typer.Typer()
             holder.add_typer(module.app, name=cmd_name)

@@ -57,6 +57,8 @@ contract Compliance is ICompliance, SuiteContract {
     address private immutable _rights;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     address private immutable _pledges;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address private immutable _dueProcess;
 
     /// @param consortium_ The Consortium's proxy, whose directory names the Certificates contract (where a
     /// certificate's registrar is read) and the Rights and Pledges contracts (the only ones that report movements).
@@ -65,6 +67,7 @@ contract Compliance is ICompliance, SuiteContract {
         _certificates = ICertificates(_suiteContract(consortium_, SuiteNames.CERTIFICATES));
         _rights = _suiteContract(consortium_, SuiteNames.RIGHTS);
         _pledges = _suiteContract(consortium_, SuiteNames.PLEDGES);
+        _dueProcess = _suiteContract(consortium_, SuiteNames.DUE_PROCESS);
     }
 
     /// @notice Set up the proxy's state (no module is in force at first).
@@ -175,6 +178,27 @@ contract Compliance is ICompliance, SuiteContract {
         if (qualification == bytes32(0)) revert ComplianceInvalidQualification(qualification);
         _store().qualifications[member][qualification] = false;
         emit QualificationRevoked(member, qualification);
+    }
+
+    /// @inheritdoc ICompliance
+    function recoverMember(address from, address to, bytes32[] calldata qualifications) external {
+        if (msg.sender != _dueProcess) revert ComplianceUnauthorizedCaller(msg.sender);
+        ComplianceStorage storage $ = _store();
+        bytes2 jurisdiction = $.jurisdictions[from];
+        if (jurisdiction != bytes2(0)) {
+            $.jurisdictions[to] = jurisdiction;
+            emit MemberJurisdictionSet(to, jurisdiction);
+            delete $.jurisdictions[from];
+            emit MemberJurisdictionSet(from, bytes2(0));
+        }
+        for (uint256 i = 0; i < qualifications.length; ++i) {
+            bytes32 qualification = qualifications[i];
+            if (!$.qualifications[from][qualification]) continue;
+            $.qualifications[to][qualification] = true;
+            emit QualificationGranted(to, qualification);
+            $.qualifications[from][qualification] = false;
+            emit QualificationRevoked(from, qualification);
+        }
     }
 
     /// @inheritdoc ICompliance
@@ -447,7 +471,7 @@ contract Compliance is ICompliance, SuiteContract {
     }
 
     function _requireGovernance() private view {
-        if (msg.sender != _consortium.admin()) revert ComplianceUnauthorizedGovernance(msg.sender);
+        if (!_isGovernance(msg.sender)) revert ComplianceUnauthorizedGovernance(msg.sender);
     }
 
     function _requireReporter() private view {

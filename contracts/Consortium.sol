@@ -10,6 +10,7 @@ import {ISuiteContract} from "./interfaces/ISuiteContract.sol";
 import {MemberStatus} from "./types/MemberStatus.sol";
 import {Membership, MembershipLibrary} from "./types/Membership.sol";
 import {Roles} from "./types/Roles.sol";
+import {SuiteNames} from "./types/SuiteNames.sol";
 
 /// @title Consortium
 /// @notice The authority of the suite: the members and their roles, governed by one admin address (a multisig in
@@ -125,6 +126,25 @@ contract Consortium is IConsortium, Ownable2StepUpgradeable, UUPSUpgradeable {
         _replicate(account, MemberStatus.Active, membership.roles());
     }
 
+    /// @inheritdoc IConsortium
+    function recoverMember(address from, address to) external {
+        ConsortiumStorage storage $ = _store();
+        if (msg.sender != $.contracts[SuiteNames.DUE_PROCESS]) revert ConsortiumUnauthorizedCaller(msg.sender);
+        Membership membership = _existing(from);
+        if (!$.memberList.add(to)) revert ConsortiumMemberExists(to);
+        bytes32 identityHash = $.identities[from];
+        // The lost address keeps its identity hash as history; the identity answers to the new address.
+        $.identities[to] = identityHash;
+        $.accounts[identityHash] = to;
+        MemberStatus status = membership.status();
+        uint256 roles = membership.roles();
+        _update(to, status, roles);
+        _update(from, MemberStatus.Retired, roles);
+        emit MemberRecovered(from, to, identityHash, roles);
+        _replicate(to, status, roles);
+        _replicate(from, MemberStatus.Retired, roles);
+    }
+
     /// @notice Refused: governance is handed over with `transferOwnership` and `acceptOwnership`, never dropped.
     function renounceOwnership() public view override onlyOwner {
         revert ConsortiumRenounceDisabled();
@@ -136,6 +156,7 @@ contract Consortium is IConsortium, Ownable2StepUpgradeable, UUPSUpgradeable {
         MemberStatus status = membership.status();
         if (status != MemberStatus.Active) {
             if (status == MemberStatus.None) revert ConsortiumNotMember(account);
+            if (status == MemberStatus.Retired) revert ConsortiumMemberRetired(account);
             revert ConsortiumMemberSuspended(account);
         }
         if (membership.roles() & roles == 0) revert ConsortiumMissingRole(account, roles);
@@ -268,9 +289,12 @@ contract Consortium is IConsortium, Ownable2StepUpgradeable, UUPSUpgradeable {
         }
     }
 
+    /// @dev A member that is not retired (admission, suspension, reinstatement, roles and recovery act only on those).
     function _existing(address account) private view returns (Membership membership) {
         membership = _store().members[account];
-        if (membership.status() == MemberStatus.None) revert ConsortiumNotMember(account);
+        MemberStatus status = membership.status();
+        if (status == MemberStatus.None) revert ConsortiumNotMember(account);
+        if (status == MemberStatus.Retired) revert ConsortiumMemberRetired(account);
     }
 
     function _checkRoles(uint256 roles) private pure {

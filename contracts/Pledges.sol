@@ -94,14 +94,18 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     ICompliance private immutable _compliance;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     ICertificates private immutable _certificates;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address private immutable _dueProcess;
 
     /// @param consortium_ The Consortium's proxy, whose directory names the Rights contract whose shares are pledged,
-    /// the Compliance contract and the Certificates contract (the only one that releases pledges with a cancellation).
+    /// the Compliance contract, the Certificates contract (the only one that releases pledges with a cancellation) and
+    /// the DueProcess contract (the only one that recovers them).
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_) SuiteContract(consortium_) {
         _rights = IRights(_suiteContract(consortium_, SuiteNames.RIGHTS));
         _compliance = ICompliance(_suiteContract(consortium_, SuiteNames.COMPLIANCE));
         _certificates = ICertificates(_suiteContract(consortium_, SuiteNames.CERTIFICATES));
+        _dueProcess = _suiteContract(consortium_, SuiteNames.DUE_PROCESS);
     }
 
     /// @notice Set up the proxy's state: the EIP-712 domain of consents.
@@ -207,6 +211,35 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         _asPledgee(pledgeId);
         _store().actConsents[pledgeId][actHash] = true;
         emit PledgeActConsented(pledgeId, actHash);
+    }
+
+    /// @inheritdoc IPledges
+    function recoverPledges(
+        address from,
+        address to,
+        uint256[] calldata certificateIds,
+        uint256[] calldata pledgeIds
+    ) external {
+        if (msg.sender != _dueProcess) revert PledgesUnauthorizedCaller(msg.sender);
+        PledgesStorage storage $ = _store();
+        // As pledgor: every pledge of the chains that start at the positions Rights has just moved to `to`.
+        for (uint256 i = 0; i < certificateIds.length; ++i) {
+            for (uint256 r = 0; r < 3; ++r) {
+                uint256 id = _rights.lastPledgeOf(certificateIds[i], Right(uint8(r)), to);
+                for (; id != 0; id = $.pledges[id].seniorPledgeId) {
+                    $.pledges[id].pledgor = to;
+                    emit PledgeRecovered(id, from, to);
+                }
+            }
+        }
+        // As pledgee: the pledges listed.
+        for (uint256 i = 0; i < pledgeIds.length; ++i) {
+            uint256 pledgeId = pledgeIds[i];
+            PledgeRecord storage record = _existing(pledgeId);
+            if (record.pledgee != from) revert PledgesNotPledgee(pledgeId, from);
+            record.pledgee = to;
+            emit PledgeRecovered(pledgeId, from, to);
+        }
     }
 
     /// @inheritdoc IPledges

@@ -75,6 +75,8 @@ contract Rights is IRights, ERC165, SuiteContract {
     IPledges private immutable _pledges;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     ICompliance private immutable _compliance;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address private immutable _dueProcess;
 
     /// @param consortium_ The Consortium's proxy, whose directory names the Certificates contract (the only minter,
     /// and the source of "in force") and the Pledges contract (the only one that locks, unlocks and seizes shares).
@@ -83,6 +85,7 @@ contract Rights is IRights, ERC165, SuiteContract {
         _certificates = ICertificates(_suiteContract(consortium_, SuiteNames.CERTIFICATES));
         _pledges = IPledges(_suiteContract(consortium_, SuiteNames.PLEDGES));
         _compliance = ICompliance(_suiteContract(consortium_, SuiteNames.COMPLIANCE));
+        _dueProcess = _suiteContract(consortium_, SuiteNames.DUE_PROCESS);
     }
 
     /// @notice Set up the proxy's state (nothing to set today; kept for the proxy's first call).
@@ -101,6 +104,11 @@ contract Rights is IRights, ERC165, SuiteContract {
     /// @notice The Pledges contract that locks, unlocks and seizes shares.
     function pledges() external view returns (IPledges) {
         return _pledges;
+    }
+
+    /// @notice The DueProcess contract that forces transfers and recovers members' records.
+    function dueProcess() external view returns (address) {
+        return _dueProcess;
     }
 
     // ----------------------------------------------------------------------------------------------------------
@@ -224,10 +232,7 @@ contract Rights is IRights, ERC165, SuiteContract {
     ) external onlyCaller(address(_pledges)) {
         // Expired or suspended, the collateral still secures the debt: only a certificate never issued or cancelled
         // cannot be realised.
-        CertificateStatus status = _certificates.certificate(certificateId).status;
-        if (status != CertificateStatus.Issued && status != CertificateStatus.Suspended) {
-            revert RightsCertificateNotInForce(certificateId);
-        }
+        _requireIssuedOrSuspended(certificateId);
         Position position = _store().positions[certificateId][owner];
         _store().positions[certificateId][owner] = position.withPledged(right, position.pledged(right) - lockedShares);
         if (shares == 0) return;
@@ -246,6 +251,49 @@ contract Rights is IRights, ERC165, SuiteContract {
     /// @inheritdoc IRights
     function complianceConditions() external view returns (uint8) {
         return ComplianceConditions.ANY & ~_store().quietConditions;
+    }
+
+    /// @inheritdoc IRights
+    function forceTransfer(uint256 certificateId, Right right, address from, address to, uint256 shares)
+        external
+        onlyCaller(_dueProcess)
+    {
+        // A court's ruling settles the dispute that suspended a certificate, and binds whether it expired or not.
+        _requireIssuedOrSuspended(certificateId);
+        _requireActive(to, Roles.HOLDERS);
+        if (to == from) revert RightsInvalidRecipient(to);
+        if (shares == 0) revert RightsInvalidShares(shares);
+        Position position = _store().positions[certificateId][from];
+        uint256 balance = position.shares(right);
+        if (balance < shares) revert RightsInsufficientShares(certificateId, right, from, balance, shares);
+        uint256 transferable = _transferable(position, right);
+        if (shares > transferable) _revertPledged(certificateId, right, from, transferable, shares, position);
+        _update(from, to, certificateId, right, shares);
+        // The order prevails over the modules' judgement; their holder counts follow it.
+        _noteRealised(certificateId, right, from, to, shares, balance - shares);
+        uint256 id = RightsTokenId.encode(certificateId, right);
+        emit TransferSingle(msg.sender, from, to, id, shares);
+        ERC1155Utils.checkOnERC1155Received(msg.sender, from, to, id, shares, "");
+    }
+
+    /// @inheritdoc IRights
+    function recoverRecords(
+        address from,
+        address to,
+        uint256[] calldata certificateIds,
+        uint256[] calldata licenceIds
+    ) external onlyCaller(_dueProcess) {
+        for (uint256 i = 0; i < certificateIds.length; ++i) {
+            _recoverPosition(certificateIds[i], from, to);
+        }
+        for (uint256 i = 0; i < licenceIds.length; ++i) {
+            uint256 licenceId = licenceIds[i];
+            LicenceRecord storage record = _existingLicence(licenceId);
+            if (record.grantor == from) record.grantor = to;
+            else if (record.licensee == from) record.licensee = to;
+            else revert RightsNotLicenceParty(licenceId, from);
+            emit LicenceRecovered(licenceId, from, to);
+        }
     }
 
     /// @inheritdoc IRights
@@ -431,8 +479,8 @@ contract Rights is IRights, ERC165, SuiteContract {
         positions[to] = target.withShares(right, target.shares(right) + shares);
     }
 
-    /// @dev The modules judged the pledgee when the pledge was recorded; a realisation (already written) only
-    /// updates their counts.
+    /// @dev The modules judged the pledgee when the pledge was recorded, and a court's order prevails over them: a
+    /// realisation or a forced transfer (already written) only updates their counts.
     function _noteRealised(
         uint256 certificateId,
         Right right,
@@ -482,6 +530,34 @@ contract Rights is IRights, ERC165, SuiteContract {
         revert RightsSharesPledged(
             certificateId, right, owner, transferable, requested, pledgeId, current.pledgee, current.maturity
         );
+    }
+
+    /// @dev The one write path of a recovered position: the whole word (shares, pledged shares, the pledge chain's
+    /// head) moves to the new address, which never was a member and so holds nothing; a `TransferSingle` per right
+    /// held, then {PositionRecovered}. An empty position is skipped.
+    function _recoverPosition(uint256 certificateId, address from, address to) private {
+        RightsStorage storage $ = _store();
+        Position position = $.positions[certificateId][from];
+        if (Position.unwrap(position) == 0) return;
+        $.positions[certificateId][to] = position;
+        $.positions[certificateId][from] = Position.wrap(0);
+        for (uint256 r = 0; r < 3; ++r) {
+            Right right = Right(uint8(r));
+            uint256 shares = position.shares(right);
+            if (shares == 0) continue;
+            uint256 id = RightsTokenId.encode(certificateId, right);
+            emit TransferSingle(msg.sender, from, to, id, shares);
+            ERC1155Utils.checkOnERC1155Received(msg.sender, from, to, id, shares, "");
+        }
+        emit PositionRecovered(certificateId, from, to);
+    }
+
+    /// @dev Issued or suspended, expired or not: what a realisation or a court's order may still move.
+    function _requireIssuedOrSuspended(uint256 certificateId) private view {
+        CertificateStatus status = _certificates.certificate(certificateId).status;
+        if (status != CertificateStatus.Issued && status != CertificateStatus.Suspended) {
+            revert RightsCertificateNotInForce(certificateId);
+        }
     }
 
     function _requireInForce(uint256 certificateId) private view {

@@ -34,7 +34,7 @@ from ledger.errors import ValidationError
 from ledger.history import certificate_events, certificates_moved, named_events, transfer_items
 from ledger.inputs import format_amount, resolve_party
 from ledger.members import event_log
-from ledger.parties import name_of
+from ledger.parties import member_names, name_of
 from ledger.types import (
     ALL_RIGHTS,
     CertificateRequest,
@@ -164,10 +164,7 @@ class _Names:
 
     def __init__(self, ledger: LedgerContext, log: EventLog) -> None:
         self._ledger = ledger
-        self._members = {
-            str(event.args["account"]).lower(): str(event.args["name"])
-            for event in named_events(ledger, [("Consortium", "MemberAdded")], log=log).events
-        }
+        self._members = {address.lower(): name for address, name in member_names(ledger, log=log).items()}
         self._cache: dict[str, str | None] = {}
 
     def name(self, address: str) -> str | None:
@@ -210,10 +207,24 @@ def _realised(a: Mapping[str, Any], n: Callable[[str], str], currency: str) -> s
             f"{owed}")
 
 
+def _movement_causes(events: Sequence[ChainLog]) -> dict[str, str]:
+    """Transaction hash -> what moved shares in it other than their owner: the realisation of a pledge, or the
+    execution of a due-process proposal (a key recovery when it moved a position, else a court-ordered transfer)."""
+    recovered = {event.tx_hash for event in events if event.event == "PositionRecovered"}
+    causes: dict[str, str] = {}
+    for event in events:
+        if event.event == "PledgeRealised":
+            causes[event.tx_hash] = f"realisation of pledge {event.args['pledgeId']}"
+        elif event.event == "DueProcessExecuted":
+            act = "key recovery" if event.tx_hash in recovered else "court order"
+            causes[event.tx_hash] = f"{act} (due-process proposal {event.args['proposalId']})"
+    return causes
+
+
 def _summary(
     event: ChainLog,
     names: _Names,
-    realised_in_tx: Mapping[str, int],
+    causes: Mapping[str, str],
     certificate_id: int,
     currencies: Mapping[int, str],
 ) -> str:
@@ -287,8 +298,7 @@ def _summary(
                 moves = ", ".join(f"{_percent(shares)} of the {right} right" for right, shares in items)
             if str(a["from"]) == _ZERO:
                 return f"{n(a['to'])} received {moves} at issue"
-            how = f" by realisation of pledge {realised_in_tx[event.tx_hash]}" if event.tx_hash in realised_in_tx \
-                else ""
+            how = f" by {causes[event.tx_hash]}" if event.tx_hash in causes else ""
             return f"{n(a['from'])} transferred {moves} to {n(a['to'])}{how}"
         case "LicenceGranted":
             kind = "exclusive" if a["exclusive"] else "non-exclusive"
@@ -313,6 +323,27 @@ def _summary(
             return f"pledge {a['pledgeId']} extended to {_date(a['maturity'])}"
         case "PledgeRealised":
             return _realised(a, n, currencies.get(int(a["pledgeId"]), ""))
+        case "ForcedTransferProposed":
+            return (f"registrar {n(a['proposer'])} proposed proposal {a['proposalId']}: by court order "
+                    f"{_short(a['documentHash'])}, move {_percent(int(a['shares']))} of the "
+                    f"{Right(int(a['right'])).label} right from {n(a['from'])} to {n(a['to'])}; governance may "
+                    f"execute it from {_date(a['executableAt'])}")
+        case "RecoveryProposed":
+            return (f"registrar {n(a['proposer'])} proposed proposal {a['proposalId']}: recover the lost key of "
+                    f"{n(a['lostAccount'])} to the new address {n(a['newAccount'])} (document "
+                    f"{_short(a['documentHash'])}); governance may execute it from {_date(a['executableAt'])}")
+        case "DueProcessExecuted":
+            return f"governance ({n(a['executor'])}) executed due-process proposal {a['proposalId']}"
+        case "DueProcessCancelled":
+            return (f"{n(a['cancelledBy'])} cancelled due-process proposal {a['proposalId']} "
+                    f"(reason {_short(a['reasonHash'])})")
+        case "PositionRecovered":
+            return (f"key recovery moved the whole position of {n(a['from'])} (its shares, pledged shares and pledge "
+                    f"chains) to its new address {n(a['to'])}")
+        case "LicenceRecovered":
+            return f"key recovery moved licence {a['licenceId']} from {n(a['from'])} to its new address {n(a['to'])}"
+        case "PledgeRecovered":
+            return f"key recovery moved pledge {a['pledgeId']} from {n(a['from'])} to its new address {n(a['to'])}"
         case "PledgeActConsented":
             return f"the pledgee of pledge {a['pledgeId']} consented to an act over its collateral ({_short(a['actHash'])})"
     return event.event
@@ -351,7 +382,7 @@ def trace(ledger: LedgerContext, ref: str) -> Trace:
     read = certificate_events(ledger, certificate_id, log=log)
     events = read.events
     names = _Names(ledger, log)
-    realised = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeRealised"}
+    causes = _movement_causes(events)
     times = dict(read.block_times)
     times.update(log.block_times(event.block_number for event in events if not times.get(event.block_number)))
     currencies = {
@@ -366,7 +397,7 @@ def trace(ledger: LedgerContext, ref: str) -> Trace:
             log_index=event.log_index,
             contract=event.contract,
             event=event.event,
-            summary=_summary(event, names, realised, certificate_id, currencies),
+            summary=_summary(event, names, causes, certificate_id, currencies),
             args=event.plain_args(),
         )
         for event in events
@@ -383,7 +414,7 @@ def _paths(
     """Balances per right and owner after ``events``, and every owner's movements per right."""
     balances: dict[str, dict[str, int]] = {right.label: defaultdict(int) for right in Right}
     paths: dict[tuple[str, str], list[Acquisition]] = defaultdict(list)
-    realised = {event.tx_hash: int(event.args["pledgeId"]) for event in events if event.event == "PledgeRealised"}
+    causes = _movement_causes(events)
     moves = [event for event in events if event.event in ("TransferSingle", "TransferBatch")]
     times = log.block_times(event.block_number for event in moves)
     for event in moves:
@@ -391,9 +422,7 @@ def _paths(
         recipient = checksum(event.args["to"])
         time = as_datetime(times[event.block_number]) or dt.datetime.fromtimestamp(0, dt.UTC)
         minted = sender == _ZERO
-        how = "issue" if minted else (
-            f"realisation of pledge {realised[event.tx_hash]}" if event.tx_hash in realised else "transfer"
-        )
+        how = "issue" if minted else causes.get(event.tx_hash, "transfer")
         for right, shares in _transfer_items(event, certificate_id):
             if not minted:
                 balances[right][sender] -= shares

@@ -36,6 +36,7 @@ from ledger.errors import StoreError
 from ledger.members import event_log
 from ledger.store import history as indexed
 from ledger.store.session import shared_store
+from ledger.types import RecoveryScope
 
 __all__ = [
     "CERTIFICATE_EVENTS", "REGISTRATION_EVENTS", "History", "Logged", "certificate_events", "certificates_moved", "named_events",
@@ -53,7 +54,7 @@ CERTIFICATE_EVENTS = (
 )
 #: The Registrations events of one certificate (each indexes ``certificateId`` first).
 REGISTRATION_EVENTS = ("TransferRegistered", "LicenceRegistered")
-_PLEDGE_ENDS = ("PledgeReleased", "PledgeExtended", "PledgeRealised", "PledgeActConsented")
+_PLEDGE_ENDS = ("PledgeReleased", "PledgeExtended", "PledgeRealised", "PledgeActConsented", "PledgeRecovered")
 _SHARE_MOVES = (("Rights", "TransferSingle"), ("Rights", "TransferBatch"))
 
 
@@ -188,7 +189,33 @@ def _logged_certificate_events(
     pledges = _ids([*earlier, *recorded], "PledgeRecorded", "pledgeId")
     if pledges:
         events += fetch([("Pledges", name) for name in _PLEDGE_ENDS], [pledges])
+    events += _due_process_events(fetch, cert, certificate_id, earlier, licences)
     events.sort(key=lambda event: event.order)
+    return events
+
+
+def _due_process_events(
+    fetch: Callable[..., list[ChainLog]],
+    cert: str,
+    certificate_id: int,
+    earlier: Sequence[ChainLog],
+    licences: list[str],
+) -> list[ChainLog]:
+    """Due process on the certificate: its forced transfers and the recoveries whose scope lists it, how each
+    proposal ended, and the positions, licences and pledges a recovery moved."""
+    forced = fetch([("DueProcess", "ForcedTransferProposed")], [None, cert])
+    recoveries = [
+        event for event in fetch([("DueProcess", "RecoveryProposed")])
+        if certificate_id in RecoveryScope.from_event(event.args["scope"]).certificate_ids
+    ]
+    events = forced + recoveries + fetch([("Rights", "PositionRecovered")], [cert])
+    proposals = _ids([*earlier, *forced, *recoveries], "ForcedTransferProposed", "proposalId") + _ids(
+        [*earlier, *recoveries], "RecoveryProposed", "proposalId"
+    )
+    if proposals:
+        events += fetch([("DueProcess", "DueProcessExecuted"), ("DueProcess", "DueProcessCancelled")], [proposals])
+    if licences:
+        events += fetch([("Rights", "LicenceRecovered")], [licences])
     return events
 
 

@@ -334,6 +334,11 @@ def require_holder_member(reader: ChainReader, address: str, names: Mapping[str,
     who = party_label(address, names)
     if member.status is MemberStatus.NONE:
         raise ValidationError(f"{who} is not a member of the consortium, so it cannot be the {role}")
+    if member.status is MemberStatus.RETIRED:
+        raise ValidationError(
+            f"{who} was replaced by key recovery and can do nothing, so it cannot be the {role}; the member acts "
+            "from its new address (`dal member show`)"
+        )
     if member.status is not MemberStatus.ACTIVE:
         raise ValidationError(f"{who} is a suspended member, so it cannot be the {role} until reinstated")
     if not member.roles & Role.holders():

@@ -9,7 +9,7 @@ to the Solidity sources and the shipped ABI, so the two cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from enum import IntEnum, IntFlag
 from typing import Any, ClassVar, Self
@@ -28,8 +28,12 @@ __all__ = [
     "MemberStatus",
     "PledgeRecord",
     "PledgeStatus",
+    "ProposalKind",
+    "ProposalRecord",
+    "ProposalStatus",
     "RealisationMethod",
     "RealisationRecord",
+    "RecoveryScope",
     "RefusalReason",
     "Right",
     "Role",
@@ -69,6 +73,7 @@ class MemberStatus(_Named):
     NONE = 0
     ACTIVE = 1
     SUSPENDED = 2
+    RETIRED = 3
 
 
 class ComplianceCondition(IntFlag):
@@ -212,6 +217,22 @@ class RealisationMethod(_Named):
     def legal_term(self) -> str:
         """The act as the Civil Code names it, in English and Chinese."""
         return _REALISATION_TERMS[self]
+
+
+class ProposalKind(_Named):
+    """What a due-process proposal does (``types/ProposalKind.sol``)."""
+
+    FORCED_TRANSFER = 0
+    RECOVERY = 1
+
+
+class ProposalStatus(_Named):
+    """Where a due-process proposal stands (``types/ProposalStatus.sol``)."""
+
+    NONE = 0
+    PROPOSED = 1
+    EXECUTED = 2
+    CANCELLED = 3
 
 
 _REALISATION_TERMS = {
@@ -364,3 +385,60 @@ class LicenceRecord(_Struct):
         "right": Right, "grantor": _address, "licensee": _address, "exclusive": bool, "sublicensable": bool,
         "revoked": bool, "terms_hash": _hash,
     }
+
+
+@dataclass(frozen=True)
+class ProposalRecord(_Struct):
+    """``IDueProcess.Proposal``: a forced transfer (``from`` gives ``shares`` of ``right`` to ``to``) or a
+    key recovery (``from`` the lost address, ``to`` the new one)."""
+
+    kind: ProposalKind
+    status: ProposalStatus
+    proposer: str
+    executable_at: int
+    document_hash: str
+    certificate_id: int
+    right: Right
+    from_: str
+    to: str
+    shares: int
+
+    _CONVERT: ClassVar[dict[str, Any]] = {
+        "kind": ProposalKind, "status": ProposalStatus, "proposer": _address, "document_hash": _hash,
+        "right": Right, "from_": _address, "to": _address,
+    }
+
+
+@dataclass(frozen=True)
+class RecoveryScope(_Struct):
+    """``IDueProcess.RecoveryScope``: what a key recovery moves besides identity, roles and jurisdiction."""
+
+    certificate_ids: tuple[int, ...]
+    licence_ids: tuple[int, ...]
+    pledge_ids: tuple[int, ...]
+    qualifications: tuple[str, ...]
+
+    _CONVERT: ClassVar[dict[str, Any]] = {
+        "certificate_ids": lambda value: tuple(int(item) for item in value),
+        "licence_ids": lambda value: tuple(int(item) for item in value),
+        "pledge_ids": lambda value: tuple(int(item) for item in value),
+        # Bytes as decoded, or already 0x hex as the read model stores them.
+        "qualifications": lambda value: tuple(item.lower() if isinstance(item, str) else _hash(item) for item in value),
+    }
+
+    @classmethod
+    def from_event(cls, value: Mapping[str, Any] | Sequence[Any]) -> Self:
+        """The scope a ``RecoveryScope`` event argument carries: decoded, a mapping by the ABI's names
+        (``certificateIds`` ...); stored, its four lists in order."""
+        if isinstance(value, Mapping):
+            value = [value["certificateIds"], value["licenceIds"], value["pledgeIds"], value["qualifications"]]
+        return cls.from_abi(value)
+
+    def as_abi(self) -> tuple[list[int], list[int], list[int], list[bytes]]:
+        """The tuple the contract takes."""
+        return (
+            list(self.certificate_ids),
+            list(self.licence_ids),
+            list(self.pledge_ids),
+            [bytes.fromhex(item[2:]) for item in self.qualifications],
+        )

@@ -23,6 +23,7 @@ from eth_abi.abi import decode as abi_decode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
+from ledger.chain.logs import tuple_components
 from ledger.errors import ChainError
 
 __all__ = ["ARGS_JSON", "EventSpec", "LogDecoder", "LoggedEvent", "event_signature", "stored_form"]
@@ -126,7 +127,7 @@ def stored_form(value: Any, abi_type: str) -> Any:
         inner = abi_type[: abi_type.rindex("[")]
         return [stored_form(item, inner) for item in value]
     if abi_type.startswith("("):
-        inner_types = _split_tuple(abi_type[1:-1])
+        inner_types = tuple_components(abi_type[1:-1])
         return [stored_form(item, kind) for item, kind in zip(value, inner_types, strict=True)]
     if abi_type == "address":
         return _checksum(value)
@@ -137,21 +138,6 @@ def stored_form(value: Any, abi_type: str) -> Any:
     if isinstance(value, int):
         return str(value)
     raise ChainError(f"cannot store a {abi_type} event argument {value!r}")
-
-
-def _split_tuple(body: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    for char in body:
-        if char == "," and depth == 0:
-            parts.append(current)
-            current = ""
-            continue
-        depth += char == "("
-        depth -= char == ")"
-        current += char
-    if current:
-        parts.append(current)
-    return parts
 
 
 @dataclass(frozen=True)

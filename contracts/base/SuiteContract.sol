@@ -60,9 +60,16 @@ abstract contract SuiteContract is ISuiteContract, Initializable, UUPSUpgradeabl
         MemberStatus status = membership.status();
         if (status != MemberStatus.Active) {
             if (status == MemberStatus.None) revert IConsortium.ConsortiumNotMember(account);
+            if (status == MemberStatus.Retired) revert IConsortium.ConsortiumMemberRetired(account);
             revert IConsortium.ConsortiumMemberSuspended(account);
         }
         if (membership.roles() & roles == 0) revert IConsortium.ConsortiumMissingRole(account, roles);
+    }
+
+    /// @dev Whether `account` is governance: the Consortium's admin (a multisig in production). The one place the
+    /// suite's contracts ask it.
+    function _isGovernance(address account) internal view returns (bool) {
+        return account == _consortium.admin();
     }
 
     /// @dev The suite contract listed under `name` in the Consortium's directory (implementations call it when they

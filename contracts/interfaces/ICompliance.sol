@@ -18,7 +18,9 @@ import {IComplianceModule} from "./IComplianceModule.sol";
 ///   {setJurisdictionAllowed});
 /// - the Rights and Pledges contracts (the suite's proxies, read from the Consortium's directory) report each
 ///   movement of shares ({transferred}, {enforced}); anyone may ask the checks ({checkTransfer}, {checkLicence},
-///   {checkPledge}), which revert with the refusing module's error and return nothing.
+///   {checkPledge}), which revert with the refusing module's error and return nothing;
+/// - the DueProcess contract moves a recovered member's jurisdiction and qualifications to its new address
+///   ({recoverMember}).
 ///
 /// When a module is consulted. Each module declares, when it is added, the conditions under which it judges
 /// ({IComplianceModule-conditions}, a mask of the bits of `types/ComplianceConditions.sol`): the certificate's flags, a change in the number
@@ -130,7 +132,8 @@ interface ICompliance {
     /// @notice Only the registrar of certificate `certificateId` sets its flags and allowed jurisdictions.
     error ComplianceUnauthorizedRegistrar(uint256 certificateId, address account);
 
-    /// @notice Only the Rights and Pledges contracts report movements of shares.
+    /// @notice Only the Rights and Pledges contracts report movements of shares; only the DueProcess contract moves a
+    /// recovered member's data.
     error ComplianceUnauthorizedCaller(address caller);
 
     /// @notice `module` cannot be added: it has no code, declares no condition, or is bound to another compliance
@@ -247,9 +250,16 @@ interface ICompliance {
         uint256 fromBalanceAfter
     ) external;
 
-    /// @notice Record shares taken by a pledge's enforcement in the holder counts, without consulting the modules: they
-    /// judged the pledgee when the pledge was recorded ({checkPledge}), and an enforcement must always be able to end
-    /// its pledge. Caller: the Rights or Pledges contract.
+    /// @notice Record shares taken by a pledge's enforcement, or moved by a court's forced transfer, in the holder
+    /// counts, without consulting the modules: they judged the pledgee when the pledge was recorded ({checkPledge}),
+    /// an enforcement must always be able to end its pledge, and a court's order prevails. Caller: the Rights or
+    /// Pledges contract.
     function enforced(uint256 certificateId, Right right, address from, address to, uint256 toBalanceBefore, uint256 fromBalanceAfter)
         external;
+
+    /// @notice Move `from`'s jurisdiction, and each of `qualifications` that `from` holds, to `to` (key recovery:
+    /// compliance data follow the identity). Emits {MemberJurisdictionSet} for both (zero for `from`) when `from` had
+    /// one, and {QualificationGranted} to `to` and {QualificationRevoked} from `from` per qualification held (one it
+    /// does not hold is skipped). Caller: the DueProcess contract, when governance executes a recovery.
+    function recoverMember(address from, address to, bytes32[] calldata qualifications) external;
 }

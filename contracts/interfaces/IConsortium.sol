@@ -28,10 +28,16 @@ import {ISuiteContract} from "./ISuiteContract.sol";
 /// alone upgrades any contract of the suite, this one included, and changes the directory: those calls wait the
 /// timelock's public delay.
 ///
+/// Key recovery. A member that lost its key is moved to a new address by due process (see `IDueProcess`: a registrar
+/// proposes, governance executes after a delay), which alone calls {recoverMember}: the new address takes the
+/// identity, the roles and the standing (Active or Suspended) of the lost one, and the lost address is Retired for
+/// good. A retired address keeps its identity hash and roles in {member} as history, can do nothing
+/// ({ConsortiumMemberRetired}), and is never admitted, suspended, reinstated or given roles again.
+///
 /// This contract sits behind an ERC-1967 proxy (UUPS) with ERC-7201 namespaced storage.
 interface IConsortium {
     /// @notice A member as the contract stores it.
-    /// @param status None for a stranger, Active or Suspended.
+    /// @param status None for a stranger, Active, Suspended or Retired.
     /// @param roles The bitmask of the member's roles.
     /// @param identityHash The member's unique identity hash.
     struct Member {
@@ -56,6 +62,16 @@ interface IConsortium {
 
     /// @notice The admin reinstated the suspended member `account`.
     event MemberReinstated(address indexed account);
+
+    /// @notice Due process recovered the member at `from` to `to`: `to` now holds `identityHash`, the role mask
+    /// `roles` and the status `from` had; `from` is Retired.
+    event MemberRecovered(address indexed from, address indexed to, bytes32 indexed identityHash, uint256 roles);
+
+    /// @notice `account` was replaced by key recovery; it can do nothing, for good.
+    error ConsortiumMemberRetired(address account);
+
+    /// @notice Only the due-process contract of the directory recovers members.
+    error ConsortiumUnauthorizedCaller(address caller);
 
     /// @notice `account` is not a member of the consortium.
     error ConsortiumNotMember(address account);
@@ -131,20 +147,28 @@ interface IConsortium {
     function addMember(address account, bytes32 identityHash, string calldata name, uint256 roles) external;
 
     /// @notice Replace the role mask of member `account` (active or suspended). Only the admin.
-    /// @dev Reverts with {ConsortiumNotMember} or {ConsortiumInvalidRoles}.
+    /// @dev Reverts with {ConsortiumNotMember}, {ConsortiumMemberRetired} or {ConsortiumInvalidRoles}.
     function setRoles(address account, uint256 roles) external;
 
     /// @notice Suspend the active member `account`. Only the admin.
-    /// @dev Reverts with {ConsortiumNotMember} or, if already suspended, {ConsortiumMemberSuspended}.
+    /// @dev Reverts with {ConsortiumNotMember}, {ConsortiumMemberRetired} or, if already suspended,
+    /// {ConsortiumMemberSuspended}.
     function suspendMember(address account, bytes32 reasonHash) external;
 
     /// @notice Reinstate the suspended member `account`. Only the admin.
-    /// @dev Reverts with {ConsortiumNotMember} or {ConsortiumMemberNotSuspended}.
+    /// @dev Reverts with {ConsortiumNotMember}, {ConsortiumMemberRetired} or {ConsortiumMemberNotSuspended}.
     function reinstateMember(address account) external;
 
+    /// @notice Move the member at `from` (Active or Suspended) to `to`, an address that was never a member: `to`
+    /// takes its identity, roles and status, and `from` is Retired. Only the contract the directory lists as
+    /// "DueProcess", when governance executes a recovery.
+    /// @dev Reverts with {ConsortiumUnauthorizedCaller}, {ConsortiumNotMember}, {ConsortiumMemberRetired} or
+    /// {ConsortiumMemberExists}.
+    function recoverMember(address from, address to) external;
+
     /// @notice Revert unless `account` is an active member holding at least one role of the mask `roles`.
-    /// @dev Reverts, in this order, with {ConsortiumNotMember}, {ConsortiumMemberSuspended} or
-    /// {ConsortiumMissingRole}(account, roles). One cold storage read.
+    /// @dev Reverts, in this order, with {ConsortiumNotMember}, {ConsortiumMemberRetired},
+    /// {ConsortiumMemberSuspended} or {ConsortiumMissingRole}(account, roles). One cold storage read.
     function requireActive(address account, uint256 roles) external view;
 
     /// @notice Whether `account` is an active member holding at least one role of the mask `roles`.
@@ -156,7 +180,8 @@ interface IConsortium {
     /// @notice The member address that holds `identityHash`, or the zero address.
     function accountOf(bytes32 identityHash) external view returns (address);
 
-    /// @notice How many accounts have ever been admitted (suspended members included).
+    /// @notice How many accounts have ever been admitted (suspended and retired members, and addresses recovered to,
+    /// included).
     function memberCount() external view returns (uint256);
 
     /// @notice The `index`-th admitted account, in admission order.

@@ -58,6 +58,12 @@ import {Right} from "../types/Right.sol";
 /// Stored per pledge, so that a bank can prove every term from storage: pledgor, pledgee, certificate, right, shares,
 /// amount, currency, maturity, status, the external reference and the senior link (the rank).
 ///
+/// Key recovery. When governance executes a member's key recovery (see `IDueProcess`), every pledge of the lost
+/// address moves to its new address: as pledgor, the whole chain of each position that moved; as pledgee, the
+/// pledges listed ({recoverPledges}). Signatures the lost key made and nonces it used stay bound to the lost address:
+/// the new address signs with its own nonces from 0, and a consent the lost key signed can no longer be used (the
+/// pledge's parties are now the new address, and the lost one is retired).
+///
 /// This contract sits behind an ERC-1967 proxy (UUPS, upgraded only by governance's timelock) with ERC-7201
 /// namespaced storage; see `ISuiteContract`. Consents bind the proxy's address, which never changes.
 interface IPledges {
@@ -176,6 +182,9 @@ interface IPledges {
     /// change or cancellation of the certificate).
     event PledgeActConsented(uint256 indexed pledgeId, bytes32 indexed actHash);
 
+    /// @notice Key recovery moved pledge `pledgeId`'s party `from` (its pledgor or its pledgee) to `to`.
+    event PledgeRecovered(uint256 indexed pledgeId, address indexed from, address indexed to);
+
     /// @notice No pledge has id `pledgeId`.
     error PledgesUnknownPledge(uint256 pledgeId);
 
@@ -252,7 +261,8 @@ interface IPledges {
     /// @notice Pledge `pledgeId` is not a pledge on certificate `certificateId`.
     error PledgesNotOnCertificate(uint256 pledgeId, uint256 certificateId);
 
-    /// @notice Only the Certificates contract may do this; `account` is not it.
+    /// @notice Only a sibling contract may do this (the Certificates contract releases pledges on cancellation, the
+    /// DueProcess contract recovers them); `account` is not it.
     error PledgesUnauthorizedCaller(address account);
 
     /// @notice Record a pledge (caller: the pledgee, an active BANK) with the pledgor's signed consent.
@@ -294,6 +304,17 @@ interface IPledges {
     /// @notice Consent, as the pledgee of the Active pledge `pledgeId`, to the act hashed `actHash` over the pledged
     /// collateral (see {licenceActHash} in IRights and the certificate acts in ICertificates). Caller: its pledgee.
     function consentToAct(uint256 pledgeId, bytes32 actHash) external;
+
+    /// @notice Re-point to `to` every pledge of `from`'s chains on `certificateIds` (whose positions Rights has just
+    /// moved to `to`; `from` is their pledgor) and the pledges `pledgeIds`, whose pledgee must be `from` (else
+    /// {PledgesNotPledgee}). Only DueProcess, when governance executes a key recovery. Emits {PledgeRecovered} per
+    /// pledge.
+    function recoverPledges(
+        address from,
+        address to,
+        uint256[] calldata certificateIds,
+        uint256[] calldata pledgeIds
+    ) external;
 
     /// @notice Reverts with {PledgesActNotConsented} unless the pledgee of every Active pledge along the chain that
     /// starts at `lastPledgeId` (a member's most recent pledge on a right, then its seniors) consented to `actHash`.

@@ -39,6 +39,10 @@ import {Right} from "../types/Right.sol";
 /// (the licensor's position follows the right). A sub-licence is revoked by its grantor. Nothing is granted while
 /// the certificate is not in force; revoking is always possible.
 ///
+/// Due process. The DueProcess contract alone forces a transfer ordered by a court ({forceTransfer}: unencumbered
+/// shares only, the modules' judgement bypassed, their counts kept) and moves a recovered member's positions and
+/// licences to its new address ({recoverRecords}), once governance executes the proposal (see `IDueProcess`).
+///
 /// This contract sits behind an ERC-1967 proxy (UUPS, upgraded only by governance's timelock) with ERC-7201
 /// namespaced storage; see `ISuiteContract`.
 interface IRights is IERC1155 {
@@ -92,8 +96,19 @@ interface IRights is IERC1155 {
     /// @notice `revokedBy` revoked licence `licenceId`, and with it every licence granted under it.
     event LicenceRevoked(uint256 indexed licenceId, address indexed revokedBy, bytes32 reasonHash);
 
-    /// @notice Only the Certificates contract mints and only the Pledges contract locks, unlocks and seizes.
+    /// @notice Key recovery moved `from`'s position in `certificateId` (its shares of every right, its pledged shares
+    /// and the head of each pledge chain) to `to`; the shares' movements are the `TransferSingle` events just before.
+    event PositionRecovered(uint256 indexed certificateId, address indexed from, address indexed to);
+
+    /// @notice Key recovery re-pointed licence `licenceId` from `from` (its grantor or its licensee) to `to`.
+    event LicenceRecovered(uint256 indexed licenceId, address indexed from, address indexed to);
+
+    /// @notice Only the Certificates contract mints, only the Pledges contract locks, unlocks and seizes, and only
+    /// the DueProcess contract forces transfers and recovers records.
     error RightsUnauthorizedCaller(address caller);
+
+    /// @notice `account` is neither the grantor nor the licensee of licence `licenceId`.
+    error RightsNotLicenceParty(uint256 licenceId, address account);
 
     /// @notice `operator` tried to move shares of `owner`; owners move their own shares only.
     error RightsUnauthorizedOperator(address operator, address owner);
@@ -229,6 +244,23 @@ interface IRights is IERC1155 {
     /// @notice The conditions under which a transfer, licence or realisation calls the Compliance contract: the copy
     /// of its {ICompliance-conditionsInForce}, or every condition before the first copy.
     function complianceConditions() external view returns (uint8);
+
+    /// @notice Move `shares` of `right` of `certificateId` from `from` to `to` as a court ordered. Only DueProcess,
+    /// when governance executes a forced transfer. The certificate must be issued or suspended (expired or not),
+    /// `to` an active MERCHANT or BANK other than `from`, and the shares unencumbered (else {RightsSharesPledged}).
+    /// The compliance modules' holder counts follow; their judgement is not asked. Emits `TransferSingle`.
+    function forceTransfer(uint256 certificateId, Right right, address from, address to, uint256 shares) external;
+
+    /// @notice Move `from`'s positions in `certificateIds` to `to` (empty ones are skipped) and re-point the licences
+    /// `licenceIds`, where `from` is grantor or licensee, to `to`. Only DueProcess, when governance executes a key
+    /// recovery (`to` holds nothing: it was never a member). Emits `TransferSingle` per right held and
+    /// {PositionRecovered} per position, {LicenceRecovered} per licence.
+    function recoverRecords(
+        address from,
+        address to,
+        uint256[] calldata certificateIds,
+        uint256[] calldata licenceIds
+    ) external;
 
     /// @notice The shares (basis points) of `right` of `certificateId` that `owner` holds.
     function sharesOf(uint256 certificateId, Right right, address owner) external view returns (uint256);

@@ -18,7 +18,8 @@ import {IConsortium} from "./IConsortium.sol";
 /// each contract keeps a copy of every member's status and roles, which only the Consortium writes: in the same
 /// transaction as its own record, or, for a contract that joins a live suite, by {IConsortium-seedReplica} from the
 /// Consortium's enumerable member list. A refused caller gets the Consortium's own errors:
-/// `ConsortiumNotMember(account)`, `ConsortiumMemberSuspended(account)` or `ConsortiumMissingRole(account, roles)`.
+/// `ConsortiumNotMember(account)`, `ConsortiumMemberRetired(account)`, `ConsortiumMemberSuspended(account)` or
+/// `ConsortiumMissingRole(account, roles)`.
 interface ISuiteContract {
     /// @notice Only the Consortium writes member records.
     error SuiteUnauthorizedCaller(address caller);

@@ -5,6 +5,7 @@ import {Anchors} from "../Anchors.sol";
 import {Certificates} from "../Certificates.sol";
 import {Compliance} from "../Compliance.sol";
 import {Consortium} from "../Consortium.sol";
+import {DueProcess} from "../DueProcess.sol";
 import {Pledges} from "../Pledges.sol";
 import {Registrations} from "../Registrations.sol";
 import {Rights} from "../Rights.sol";
@@ -89,6 +90,18 @@ contract ComplianceV2 is Compliance {
 contract RegistrationsV2 is Registrations {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_) Registrations(consortium_) {}
+
+    /// @notice The implementation's edition.
+    function edition() external pure returns (uint256) {
+        return 2;
+    }
+}
+
+/// @custom:oz-upgrades-from DueProcess
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
+contract DueProcessV2 is DueProcess {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortium consortium_) DueProcess(consortium_) {}
 
     /// @notice The implementation's edition.
     function edition() external pure returns (uint256) {

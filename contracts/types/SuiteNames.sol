@@ -12,4 +12,5 @@ library SuiteNames {
     bytes32 internal constant ANCHORS = "Anchors";
     bytes32 internal constant COMPLIANCE = "Compliance";
     bytes32 internal constant REGISTRATIONS = "Registrations";
+    bytes32 internal constant DUE_PROCESS = "DueProcess";
 }

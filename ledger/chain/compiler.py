@@ -74,6 +74,7 @@ TESTING_CONTRACTS: dict[str, str] = {
     "AnchorsV2": "SuiteV2.sol",
     "ComplianceV2": "SuiteV2.sol",
     "RegistrationsV2": "SuiteV2.sol",
+    "DueProcessV2": "SuiteV2.sol",
     "ComplianceGasProbe": "ComplianceGasProbe.sol",
 }
 

@@ -1,4 +1,4 @@
-"""Deploy the contract suite from the shipped artifacts: seven proxies, their implementations, and
+"""Deploy the contract suite from the shipped artifacts: eight proxies, their implementations, and
 the governance timelock.
 
 Every contract of the suite sits behind its own ERC-1967 proxy (UUPS), whose address is the
@@ -7,11 +7,11 @@ an implementation reads its siblings' proxy addresses from it when it is built, 
 and the directory come first. The steps:
 
 1. a :class:`SuiteBootstrap` implementation, which only its deployer can upgrade away from;
-2. seven :class:`SuiteProxy` proxies in front of it;
+2. eight :class:`SuiteProxy` proxies in front of it;
 3. the :class:`Timelock` (OpenZeppelin's TimelockController), whose only proposer and executor is
    the admin (governance), with the profile's delay;
 4. the Consortium's implementation, and the upgrade of its proxy to it, initialising governance
-   (admin, timelock) and the directory (the seven proxies);
+   (admin, timelock) and the directory (the eight proxies);
 5. the implementations of the other six (each reads the directory when built), and the upgrade
    of each proxy to its implementation, initialising it.
 6. the Rights contract's copy of the Compliance contract's conditions in force (none yet), with
@@ -71,10 +71,13 @@ _WIRING_VIEWS: dict[str, dict[str, str]] = {
         "consortium": "Consortium", "certificates": "Certificates", "rights": "Rights", "pledges": "Pledges",
     },
     "Registrations": {"consortium": "Consortium", "certificates": "Certificates", "rights": "Rights"},
+    "DueProcess": {
+        "consortium": "Consortium", "rights": "Rights", "pledges": "Pledges", "compliance": "Compliance",
+    },
 }
 
 #: The suite's contracts that keep a copy of the member records (all but the Consortium).
-_REPLICAS = ("Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations")
+_REPLICAS = ("Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations", "DueProcess")
 
 
 def directory_name(name: str) -> bytes:
@@ -149,7 +152,7 @@ def deploy_suite(
 ) -> dict[str, ChecksumAddress]:
     """Deploy the suite behind its proxies, with its timelock; return the addresses by name.
 
-    The seven contracts are named as in :data:`~ledger.chain.compiler.DEPLOYED_CONTRACTS` (their
+    The eight contracts are named as in :data:`~ledger.chain.compiler.DEPLOYED_CONTRACTS` (their
     proxies' addresses), the timelock as :data:`TIMELOCK`. ``admin_address`` becomes governance:
     the Consortium's admin, and the timelock's only proposer and executor; it may be a
     multi-signature wallet. ``timelock_delay`` is the timelock's delay in seconds. The deployer

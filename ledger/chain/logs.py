@@ -33,7 +33,21 @@ from web3.exceptions import Web3RPCError
 from ledger.chain.connect import batch_request
 from ledger.errors import ChainError, NodeUnavailableError
 
-__all__ = ["ChainLog", "EventLog", "address_topic", "checksum", "plain_value", "uint_topic"]
+__all__ = ["ChainLog", "EventLog", "address_topic", "checksum", "plain_value", "tuple_components", "uint_topic"]
+
+
+def tuple_components(body: str) -> list[str]:
+    """The component types of a tuple type's body: ``uint256[],(address,bool)`` -> its two types."""
+    parts, depth, current = [], 0, ""
+    for char in body:
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        depth += char == "("
+        depth -= char == ")"
+        current += char
+    return [*parts, current] if current else parts
 
 
 def uint_topic(value: int) -> str:

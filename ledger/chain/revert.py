@@ -15,7 +15,7 @@ Templates use ``str.format`` fields with a few extra format specs:
 id as its name), ``{roles:roles}`` (a role mask as its names) and the names of
 the contracts' enums: ``{current:certificate_status}``,
 ``{pending:certificate_request}``, ``{status:member_status}``,
-``{right:right}`` and ``{current:pledge_status}``; ``{name:name}`` (a
+``{right:right}``, ``{current:pledge_status}`` and ``{current:proposal_status}``; ``{name:name}`` (a
 ``bytes32`` directory name as its text), ``{jurisdiction:jurisdiction}`` (a ``bytes2`` country code) and ``{expectedStates:timelock_states}``
 (a timelock's state bitmap as the states' names).
 """
@@ -40,6 +40,7 @@ from ledger.types import (
     CertificateStatus,
     MemberStatus,
     PledgeStatus,
+    ProposalStatus,
     Right,
     Role,
 )
@@ -148,6 +149,30 @@ MESSAGES: dict[str, str] = {
         "or ask the admin to grant it"
     ),
     "ConsortiumMemberExists": "{account} is already a member; see it with `dal member show`",
+    "ConsortiumMemberRetired": (
+        "{account} was replaced by key recovery and can do nothing; act from the member's new address "
+        "(`dal member show`)"
+    ),
+    "ConsortiumUnauthorizedCaller": "{caller} may not recover members: only the DueProcess contract does",
+    # Due process: forced transfers and key recoveries.
+    "DueProcessUnauthorizedGovernance": (
+        "{caller} is not governance; only the Consortium's admin executes due process and sets its delay"
+    ),
+    "DueProcessNotProposer": (
+        "{account} did not propose {proposalId}; only governance or the proposing registrar cancels it"
+    ),
+    "DueProcessUnknownProposal": (
+        "proposal {proposalId} does not exist; list the proposals with `dal due-process list`"
+    ),
+    "DueProcessNotProposed": "proposal {proposalId} is {current:proposal_status}, not proposed: it ran or was cancelled",
+    "DueProcessTooEarly": "proposal {proposalId} may run from {executableAt:datetime} on; execute it then",
+    "DueProcessMissingDocument": "a proposal must record the hash of its document (the order, the ruling, the request)",
+    "DueProcessInvalidParties": "{from} and {to} must be two different members",
+    "DueProcessInvalidShares": "a forced transfer moves between 1 and 10000 shares (basis points), got {shares}",
+    "DueProcessInvalidDelay": "the delay may be at most {maxDelay} seconds, got {delay}",
+    "RightsNotLicenceParty": (
+        "{account} is neither the grantor nor the licensee of licence {licenceId}; leave it out of the recovery"
+    ),
     "ConsortiumIdentityTaken": (
         "identity {identityHash} already belongs to member {account}; an organisation joins once"
     ),
@@ -472,7 +497,8 @@ MESSAGES: dict[str, str] = {
         "pledge #{pledgeId} is not a pledge on certificate {certificateId}; name that certificate's active pledges"
     ),
     "PledgesUnauthorizedCaller": (
-        "{account} may not release pledges with a cancellation; only the Certificates contract does"
+        "{account} may not call this function of the Pledges contract: only the Certificates contract releases "
+        "pledges with a cancellation, and only the DueProcess contract recovers them"
     ),
     # Registrations: transfer and licence registrations after issue.
     "RegistrationsUnauthorizedRegistrar": (
@@ -519,6 +545,7 @@ _ENUM_NAMES: dict[str, tuple[str, ...]] = {
     "member_status": ("not a member", *(status.label for status in list(MemberStatus)[1:])),
     "right": tuple(right.label for right in Right),
     "pledge_status": tuple(status.label for status in PledgeStatus),
+    "proposal_status": tuple(status.label for status in ProposalStatus),
 }
 # OpenZeppelin TimelockController's operation states, by bit of its state bitmap.
 _TIMELOCK_STATES: tuple[str, ...] = ("unset", "waiting for its delay", "ready", "done")

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, Select, and_, false, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.chain.artifacts import load_artifact
-from ledger.chain.logs import ChainLog
+from ledger.chain.logs import ChainLog, tuple_components
 from ledger.errors import StoreError
 from ledger.store.cursor import CHAIN_CURSOR, OracleCursor
 from ledger.store.events import NOT_SHARE_MOVEMENT, SHARE_MOVEMENTS, ChainEvent
@@ -98,7 +98,7 @@ def _web3_form(value: Any, kind: str) -> Any:
         inner = kind[: kind.rindex("[")]
         return [_web3_form(item, inner) for item in value]
     if kind.startswith("("):
-        return tuple(value)
+        return tuple(_web3_form(item, inner) for item, inner in zip(value, tuple_components(kind[1:-1]), strict=True))
     if kind.startswith(("uint", "int")):
         return int(value)
     if kind.startswith("bytes") and isinstance(value, str):

@@ -23,6 +23,7 @@ __all__ = [
     "Certificate",
     "CertificateEvent",
     "CertificateVersion",
+    "DueProcessProposal",
     "Licence",
     "Member",
     "Pledge",
@@ -165,6 +166,35 @@ class Anchor(SQLModel, table=True):
     block_number: int = Field(sa_type=BigInteger)
     block_timestamp: int = Field(sa_type=BigInteger)
     tx_hash: str = Field(sa_type=Bytes32)
+
+
+class DueProcessProposal(SQLModel, table=True):
+    """A due-process proposal: a court-ordered transfer, or the recovery of a member's lost key.
+
+    ``source`` gives the shares (or is the lost address), ``target`` receives them (or is the new address);
+    a recovery's scope is kept as the lists it names, comma-separated ids and hex qualifications.
+    """
+
+    __tablename__ = "rm_due_process_proposals"
+
+    proposal_id: int = Field(sa_type=Uint256, primary_key=True)
+    kind: str = Field(max_length=20, index=True)
+    status: str = Field(max_length=20, index=True)
+    proposer: str = Field(max_length=_ADDRESS)
+    source: str = Field(max_length=_ADDRESS, index=True)
+    target: str = Field(max_length=_ADDRESS, index=True)
+    document_hash: str = Field(sa_type=Bytes32)
+    executable_at: int = Field(sa_type=BigInteger)
+    certificate_id: int | None = Field(default=None, sa_type=Uint256, nullable=True, index=True)
+    right: str | None = Field(default=None, max_length=20)
+    shares: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
+    scope_certificates: str = Field(default="", max_length=4000)
+    scope_licences: str = Field(default="", max_length=4000)
+    scope_pledges: str = Field(default="", max_length=4000)
+    scope_qualifications: str = Field(default="", max_length=4000)
+    cancel_reason_hash: str | None = Field(default=None, sa_type=Bytes32, nullable=True)
+    proposed_block: int = Field(sa_type=BigInteger)
+    updated_block: int = Field(sa_type=BigInteger)
 
 
 class CertificateEvent(SQLModel, table=True):

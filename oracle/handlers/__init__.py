@@ -10,10 +10,10 @@ without a handler is noticed by the tests.
 
 from __future__ import annotations
 
-from oracle.handlers import anchors, certificates, members, pledges, rights
+from oracle.handlers import anchors, certificates, due_process, members, pledges, rights
 from oracle.handlers.registry import LOG_ONLY, Handler, HandlerRegistry, default_registry
 
 __all__ = ["LOG_ONLY", "Handler", "HandlerRegistry", "default_registry"]
 
 # The modules register their handlers on import.
-_MODULES = (anchors, certificates, members, pledges, rights)
+_MODULES = (anchors, certificates, due_process, members, pledges, rights)

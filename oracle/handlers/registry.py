@@ -68,11 +68,15 @@ LOG_ONLY: Final = frozenset(
             )
         ),
         ("Certificates", "EIP712DomainChanged"),
+        # Due process: the delay is read from the contract (`dal due-process list`); the log keeps its history.
+        ("DueProcess", "DueProcessDelayChanged"),
         # A registrar's minimum notice: the contract holds the value; the event log keeps the history.
         ("Certificates", "MinimumNoticeSet"),
         *(
             (contract, event)
-            for contract in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations")
+            for contract in (
+                "Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations", "DueProcess"
+            )
             for event in ("Upgraded", "Initialized")
         ),
     }

@@ -46,7 +46,8 @@ def test_the_local_chain_keeps_its_state_and_contracts_across_restarts(
     contracts = first["contracts"]
     assert isinstance(contracts, dict)
     assert sorted(contracts) == [
-        "Anchors", "Certificates", "Compliance", "Consortium", "Pledges", "Registrations", "Rights", "Timelock"
+        "Anchors", "Certificates", "Compliance", "Consortium", "DueProcess", "Pledges", "Registrations", "Rights",
+        "Timelock",
     ]
     assert first["contracts_live"] is True
     recorded = json.loads((home / "deployments.json").read_text())

@@ -13,7 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from cli.errors import environment_advice
-from cli.main import NOUNS, app
+from cli.main import NOUNS, app, module_of
 from ledger.accounts import Keystore
 from ledger.chain.node import free_port
 from ledger.errors import AccountError
@@ -93,7 +93,7 @@ def test_dal_says_its_version() -> None:
 
 def _helps(noun: str) -> list[tuple[str, str]]:
     """The help of ``dal NOUN`` and of every command under it."""
-    group = typer.main.get_command(importlib.import_module(f"cli.{noun}").app)
+    group = typer.main.get_command(importlib.import_module(module_of(noun)).app)
     commands = [[noun]] + [[noun, name] for name in getattr(group, "commands", {})]
     found = []
     for args in commands:

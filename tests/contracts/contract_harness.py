@@ -63,6 +63,9 @@ SIGNERS: dict[str, tuple[int, int]] = {
     # Beyond anvil's ten funded accounts: the node impersonates them.
     "registrar_b": (30, REGISTRAR),
     "suspended": (31, ALL_ROLES),
+    # Never admitted: the new addresses of key recoveries.
+    "replacement": (32, 0),
+    "replacement_b": (33, 0),
 }
 
 YEAR = 365 * 24 * 3600
@@ -140,6 +143,10 @@ class Ledger:
     @property
     def registrations(self) -> Contract:
         return self.contracts["Registrations"]
+
+    @property
+    def due_process(self) -> Contract:
+        return self.contracts["DueProcess"]
 
     def address(self, who: str) -> ChecksumAddress:
         """The address of signer ``who`` (or ``who`` itself when it is an address)."""
@@ -432,6 +439,49 @@ class Ledger:
         return self.send(
             self.pledges.functions.realisePledge(pledge_id, terms, nonce, deadline, signature), pledgee
         )
+
+    # -- due process -------------------------------------------------------------------------------
+
+    def propose_forced_transfer(
+        self,
+        certificate_id: int,
+        right: int,
+        giver: str,
+        receiver: str,
+        shares: int,
+        document: bytes = b"\x0c" * 32,
+        registrar: str = "registrar",
+    ) -> int:
+        """A registrar proposes a forced transfer; its proposal id."""
+        receipt = self.send(
+            self.due_process.functions.proposeForcedTransfer(
+                certificate_id, right, self.address(giver), self.address(receiver), shares, document
+            ),
+            registrar,
+        )
+        return int(self.events(receipt, "DueProcess", "ForcedTransferProposed")[0]["proposalId"])
+
+    def propose_recovery(
+        self,
+        lost: str,
+        new: str,
+        scope: tuple[list[int], list[int], list[int], list[bytes]] = ([], [], [], []),
+        document: bytes = b"\x0d" * 32,
+        registrar: str = "registrar",
+    ) -> int:
+        """A registrar proposes a key recovery of ``lost`` to ``new``; its proposal id."""
+        receipt = self.send(
+            self.due_process.functions.proposeRecovery(self.address(lost), self.address(new), document, scope),
+            registrar,
+        )
+        return int(self.events(receipt, "DueProcess", "RecoveryProposed")[0]["proposalId"])
+
+    def execute_after_delay(self, proposal_id: int) -> TxReceipt:
+        """Wait until the proposal may run, then governance executes it."""
+        executable_at = int(self.due_process.functions.proposal(proposal_id).call()[3])
+        if self.now() < executable_at:
+            self.advance(executable_at - self.now())
+        return self.send(self.due_process.functions.execute(proposal_id), "admin")
 
     def _sign(
         self, signer: str, primary: str, types: list[dict[str, str]], message: dict[str, Any]

@@ -19,7 +19,9 @@ from web3 import Web3
 from web3.contract import Contract
 
 # Enum values, as the contracts encode them.
-MEMBER_ACTIVE, MEMBER_SUSPENDED = 1, 2
+MEMBER_ACTIVE, MEMBER_SUSPENDED, MEMBER_RETIRED = 1, 2, 3
+FORCED_TRANSFER, RECOVERY = 0, 1
+PROPOSAL_PROPOSED, PROPOSAL_EXECUTED, PROPOSAL_CANCELLED = 1, 2, 3
 SUBMITTED, RETURNED, ACCEPTED, UNDER_NOTICE, OBJECTED, REJECTED, ISSUED, SUSPENDED, CANCELLED, REFUSED = (
     range(1, 11)
 )
@@ -101,6 +103,22 @@ class Licence:
 
 
 @dataclass
+class Proposal:
+    kind: int
+    status: int
+    proposer: str
+    executable_at: int
+    document_hash: bytes
+    certificate_id: int
+    right: int
+    source: str
+    target: str
+    shares: int
+    #: certificate ids, licence ids, pledge ids, qualifications (a recovery's scope)
+    scope: tuple[list[int], list[int], list[int], list[bytes]] = ([], [], [], [])
+
+
+@dataclass
 class LedgerState:
     """Everything the events say."""
 
@@ -138,6 +156,9 @@ class LedgerState:
     allowed_jurisdictions: dict[tuple[int, bytes], bool] = field(default_factory=dict)
     #: (certificate, right) -> holders set by governance
     holder_counts: dict[tuple[int, int], int] = field(default_factory=dict)
+    #: due process: the delay of new proposals, and every proposal
+    due_process_delay: int = 0
+    proposals: dict[int, Proposal] = field(default_factory=dict)
 
 
 class EventReplay:
@@ -237,6 +258,11 @@ class EventReplay:
 
     def _on_MemberReinstated(self, args: dict[str, Any], log: Any) -> None:
         self.state.members[args["account"]].status = MEMBER_ACTIVE
+
+    def _on_MemberRecovered(self, args: dict[str, Any], log: Any) -> None:
+        lost = self.state.members[args["from"]]
+        self.state.members[args["to"]] = Member(lost.status, args["roles"], bytes(args["identityHash"]), lost.name)
+        lost.status = MEMBER_RETIRED
 
     # -- Certificates ------------------------------------------------------------------------------
 
@@ -395,6 +421,22 @@ class EventReplay:
             bytes(args["termsHash"]),
         )
 
+    def _on_PositionRecovered(self, args: dict[str, Any], log: Any) -> None:
+        # The shares moved with the TransferSingle events before; the pledged shares and chain heads move here.
+        for right in range(3):
+            source = (args["certificateId"], right, args["from"])
+            target = (args["certificateId"], right, args["to"])
+            for table in (self.state.pledged, self.state.last_pledge):
+                if source in table:
+                    table[target] = table.pop(source)
+
+    def _on_LicenceRecovered(self, args: dict[str, Any], log: Any) -> None:
+        licence = self.state.licences[args["licenceId"]]
+        if licence.grantor == args["from"]:
+            licence.grantor = args["to"]
+        else:
+            licence.licensee = args["to"]
+
     def _on_LicenceRevoked(self, args: dict[str, Any], log: Any) -> None:
         # Revocation is lazy: one event, and the views answer "revoked" for the whole subtree.
         self.state.licences[args["licenceId"]].revoked = True
@@ -446,6 +488,39 @@ class EventReplay:
 
     def _on_PledgeExtended(self, args: dict[str, Any], log: Any) -> None:
         self.state.pledges[args["pledgeId"]].maturity = args["maturity"]
+
+    def _on_PledgeRecovered(self, args: dict[str, Any], log: Any) -> None:
+        pledge = self.state.pledges[args["pledgeId"]]
+        if pledge.pledgor == args["from"]:
+            pledge.pledgor = args["to"]
+        else:
+            pledge.pledgee = args["to"]
+
+    # -- Due process -------------------------------------------------------------------------------
+
+    def _on_DueProcessDelayChanged(self, args: dict[str, Any], log: Any) -> None:
+        self.state.due_process_delay = args["delay"]
+
+    def _on_ForcedTransferProposed(self, args: dict[str, Any], log: Any) -> None:
+        self.state.proposals[args["proposalId"]] = Proposal(
+            FORCED_TRANSFER, PROPOSAL_PROPOSED, args["proposer"], args["executableAt"], bytes(args["documentHash"]),
+            args["certificateId"], args["right"], args["from"], args["to"], args["shares"],
+        )
+
+    def _on_RecoveryProposed(self, args: dict[str, Any], log: Any) -> None:
+        scope = args["scope"]
+        self.state.proposals[args["proposalId"]] = Proposal(
+            RECOVERY, PROPOSAL_PROPOSED, args["proposer"], args["executableAt"], bytes(args["documentHash"]), 0, 0,
+            args["lostAccount"], args["newAccount"], 0,
+            (list(scope["certificateIds"]), list(scope["licenceIds"]), list(scope["pledgeIds"]),
+             [bytes(item) for item in scope["qualifications"]]),
+        )
+
+    def _on_DueProcessExecuted(self, args: dict[str, Any], log: Any) -> None:
+        self.state.proposals[args["proposalId"]].status = PROPOSAL_EXECUTED
+
+    def _on_DueProcessCancelled(self, args: dict[str, Any], log: Any) -> None:
+        self.state.proposals[args["proposalId"]].status = PROPOSAL_CANCELLED
 
     # -- Anchors -----------------------------------------------------------------------------------
 
@@ -571,7 +646,7 @@ def compare_with_contracts(
                 (account,),
                 [member.status, member.roles, member.identity_hash],
             )
-            for name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations"):
+            for name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations", "DueProcess"):
                 check(
                     f"{name} copy of member {account}",
                     name,
@@ -714,6 +789,20 @@ def compare_with_contracts(
         for (certificate_id, right), count in state.holder_counts.items():
             check(f"holders of {certificate_id}/{right}", "Compliance", "holderCount", (certificate_id, right),
                   count)
+
+    if "DueProcess" in replay.contracts:
+        check("due-process delay", "DueProcess", "delay", (), state.due_process_delay)
+        check("proposal count", "DueProcess", "proposalCount", (), len(state.proposals))
+        for proposal_id, proposal in state.proposals.items():
+            check(
+                f"proposal {proposal_id}",
+                "DueProcess",
+                "proposal",
+                (proposal_id,),
+                [proposal.kind, proposal.status, proposal.proposer, proposal.executable_at, proposal.document_hash,
+                 proposal.certificate_id, proposal.right, proposal.source, proposal.target, proposal.shares],
+            )
+            check(f"scope of {proposal_id}", "DueProcess", "recoveryScope", (proposal_id,), list(proposal.scope))
 
     differences = []
     for (label, value), actual in zip(expected, views.execute(), strict=True):

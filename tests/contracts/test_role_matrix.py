@@ -60,6 +60,7 @@ class Case:
     build: Build
     #: "member:<mask>", "admin", "certificates", "pledges", "consortium", "timelock",
     #: "compliance-timelock", "compliance-governance", "compliance-reporter",
+    #: "due-process" (only the DueProcess contract), "due-process-governance",
     #: "initialized" (nobody initialises twice), "anyone", "nobody"
     gate: str
     allowed: frozenset[str] = field(default_factory=frozenset)
@@ -643,7 +644,89 @@ CASES += [
         "compliance-reporter",
     ),
 ]
-for _name in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations"):
+# Due process: a registrar proposes, governance executes and sets the delay, governance or the proposing
+# registrar cancels; only the DueProcess contract moves records in the other contracts.
+_ORDER = keccak(text="order")
+CASES += [
+    Case(
+        "DueProcess",
+        "proposeForcedTransfer",
+        lambda l, x, c: l.due_process.functions.proposeForcedTransfer(
+            x["issued"], HOLDING, l.address("merchant_a"), l.address("merchant_b"), 100, _ORDER
+        ),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "DueProcess",
+        "proposeRecovery",
+        lambda l, x, c: l.due_process.functions.proposeRecovery(
+            l.address("merchant_b"), l.address("replacement"), _ORDER, ([], [], [], [])
+        ),
+        member(REGISTRAR),
+        REGISTRAR_ONLY,
+    ),
+    Case(
+        "DueProcess",
+        "execute",
+        lambda l, x, c: l.due_process.functions.execute(x["due_process"]),
+        "due-process-governance",
+        frozenset({"admin"}),
+    ),
+    Case(
+        "DueProcess",
+        "setDelay",
+        lambda l, x, c: l.due_process.functions.setDelay(DAY),
+        "due-process-governance",
+        frozenset({"admin"}),
+    ),
+    Case(
+        "DueProcess",
+        "cancel",
+        lambda l, x, c: l.due_process.functions.cancel(x["due_process"], REASON),
+        member(REGISTRAR),
+        frozenset({"admin", "registrar"}),
+    ),
+    Case(
+        "Rights",
+        "forceTransfer",
+        lambda l, x, c: l.rights.functions.forceTransfer(
+            x["issued"], HOLDING, l.address("merchant_a"), l.address("merchant_b"), 1
+        ),
+        "due-process",
+    ),
+    Case(
+        "Rights",
+        "recoverRecords",
+        lambda l, x, c: l.rights.functions.recoverRecords(
+            l.address("merchant_b"), l.address("replacement"), [x["issued"]], []
+        ),
+        "due-process",
+    ),
+    Case(
+        "Pledges",
+        "recoverPledges",
+        lambda l, x, c: l.pledges.functions.recoverPledges(
+            l.address("merchant_b"), l.address("replacement"), [x["issued"]], []
+        ),
+        "due-process",
+    ),
+    Case(
+        "Compliance",
+        "recoverMember",
+        lambda l, x, c: l.contracts["Compliance"].functions.recoverMember(
+            l.address("merchant_b"), l.address("replacement"), []
+        ),
+        "due-process",
+    ),
+    Case(
+        "Consortium",
+        "recoverMember",
+        lambda l, x, c: l.consortium.functions.recoverMember(l.address("merchant_b"), l.address("replacement")),
+        "due-process",
+    ),
+]
+for _name in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations", "DueProcess"):
     CASES.append(
         Case(
             _name,
@@ -668,7 +751,7 @@ for _name in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Com
             "initialized",
         )
     )
-for _name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations"):
+for _name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations", "DueProcess"):
     CASES.append(
         Case(
             _name,
@@ -699,6 +782,10 @@ def expected_error(
         return ("SuiteUnauthorizedCaller", (address,))
     if case.gate == "certificates-contract":
         return ("PledgesUnauthorizedCaller", (address,))
+    if case.gate == "due-process":
+        return (f"{case.contract}UnauthorizedCaller", (address,))
+    if case.gate == "due-process-governance":
+        return ("DueProcessUnauthorizedGovernance", (address,))
     if case.gate == "compliance-timelock":
         return ("ComplianceUnauthorizedTimelock", (address,))
     if case.gate == "compliance-governance":
@@ -744,6 +831,7 @@ def prepared(ledger: Ledger) -> dict[str, Any]:
     ledger.send(
         ledger.consortium.functions.suspendMember(ledger.address("registrar_b"), REASON), "admin"
     )
+    ctx["due_process"] = ledger.propose_forced_transfer(ctx["issued"], HOLDING, "merchant_a", "merchant_b", 100)
     ctx["pledge"] = ledger.record_pledge(
         "merchant_a",
         "bank",

@@ -34,7 +34,7 @@ def test_every_namespace_constant_is_the_slot_its_name_derives() -> None:
     assert sorted(namespaces) == [
         f"dataassetledger.storage.{name}"
         for name in (
-            "Anchors", "Certificates", "Compliance", "Consortium", "Pledges", "Registrations", "Rights",
+            "Anchors", "Certificates", "Compliance", "Consortium", "DueProcess", "Pledges", "Registrations", "Rights",
             "SuiteContract",
         )
     ]

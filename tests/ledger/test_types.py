@@ -20,8 +20,12 @@ from ledger.types import (
     MemberStatus,
     PledgeRecord,
     PledgeStatus,
+    ProposalKind,
+    ProposalRecord,
+    ProposalStatus,
     RealisationMethod,
     RealisationRecord,
+    RecoveryScope,
     Right,
     Role,
     decode_token_id,
@@ -43,7 +47,11 @@ def upper_snake(name: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "enum", [MemberStatus, Right, CertificateStatus, CertificateRequest, PledgeStatus, RealisationMethod],
+    "enum",
+    [
+        MemberStatus, Right, CertificateStatus, CertificateRequest, PledgeStatus, RealisationMethod, ProposalKind,
+        ProposalStatus,
+    ],
     ids=lambda e: e.__name__
 )
 def test_every_enum_has_the_solidity_members_in_order(enum: type[IntEnum]) -> None:
@@ -84,13 +92,18 @@ def snake(name: str) -> str:
         (PledgeRecord, "Pledges", "pledge"),
         (RealisationRecord, "Pledges", "realisation"),
         (LicenceRecord, "Rights", "licence"),
+        (ProposalRecord, "DueProcess", "proposal"),
+        (RecoveryScope, "DueProcess", "recoveryScope"),
     ],
     ids=lambda value: value if isinstance(value, str) else value.__name__,
 )
 def test_every_struct_has_the_abi_fields_in_order(struct: type, contract: str, view: str) -> None:
     (function,) = [item for item in load_artifact(contract).abi if item.get("name") == view]
     (output,) = function["outputs"]
-    assert [field.name for field in fields(struct)] == [snake(item["name"]) for item in output["components"]]
+    # A field named as a Python keyword takes a trailing underscore (``from_``).
+    assert [field.name.rstrip("_") for field in fields(struct)] == [
+        snake(item["name"]) for item in output["components"]
+    ]
 
 
 def test_a_struct_is_built_from_the_decoded_tuple_with_typed_fields() -> None:
