@@ -436,7 +436,8 @@ class LedgerMachine(RuleBasedStateMachine):
             m.pledged[key] -= pledge.shares
             m.balances[key] -= taken
             m.balances[(pledge.certificate, pledge.right, recipient)] += taken
-            self.enforced_keys.add(key)
+            # A realisation may move shares of a suspended or expired certificate, to its buyer too.
+            self.enforced_keys |= {key, (pledge.certificate, pledge.right, recipient)}
 
     # -- due process -------------------------------------------------------------------------------
 
