@@ -53,6 +53,7 @@ from ledger.audit import trace
 from ledger.chain.node import LocalNode, free_port
 from ledger.config import load_profile
 from ledger.context import LedgerContext
+from ledger.numbers import registration_number
 from ledger.pledges import record_pledge, sign_consent
 from ledger.rights import transfer_shares
 from ledger.verify import verify_certificate
@@ -91,14 +92,16 @@ def _now(ctx: LedgerContext) -> int:
 
 def _issue(ctx: LedgerContext, label: str) -> int:
     """A certificate applied for by merchant-a and issued to it; its id."""
-    ctx.send("Certificates", "submit", ctx.address_of("registrar"), keccak(text=f"catalog {label}"), as_="merchant-a")
+    ctx.send("Certificates", "submit", ctx.address_of("registrar"), (keccak(text=f"catalog {label}"), 7, 0),
+             as_="merchant-a")
     certificate_id = int(ctx.call("Certificates", "certificateCount"))
     ctx.send("Certificates", "accept", certificate_id, as_="registrar")
     ctx.send("Certificates", "publicize", certificate_id, _now(ctx) + 60, as_="registrar")
     ctx.w3.provider.make_request("evm_increaseTime", [61])  # type: ignore[arg-type]
     ctx.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
-    ctx.send("Certificates", "issue", certificate_id, f"SZDEX-LATENCY-{label}", _now(ctx) + 5 * 365 * DAY,
-             as_="registrar")
+    terms = (registration_number("SZDEX", f"2026{certificate_id:08d}"), f"SZDEX-LATENCY-{label}",
+             _now(ctx) + 5 * 365 * DAY, 7)
+    ctx.send("Certificates", "issue", certificate_id, terms, as_="registrar")
     return certificate_id
 
 

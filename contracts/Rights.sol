@@ -397,13 +397,15 @@ contract Rights is IRights, ERC165, SuiteContract {
         _compliance.transferred(certificateId, right, from, to, shares, toBefore, balance - shares);
     }
 
-    /// @dev The one write path of a share movement between two owners (transfers and realisation); the caller
-    /// emits `TransferSingle` or `TransferBatch`. Minting at issue writes a fresh position in {mintIssued}.
+    /// @dev The one write path of a share movement between two owners (transfers and realisation); it emits
+    /// {SharesMoved}, the caller `TransferSingle` or `TransferBatch`. Minting at issue writes a fresh position in
+    /// {mintIssued}.
     function _update(address from, address to, uint256 certificateId, Right right, uint256 shares) private {
         Position source = _store().positions[certificateId][from];
         _store().positions[certificateId][from] = source.withShares(right, source.shares(right) - shares);
         Position target = _store().positions[certificateId][to];
         _store().positions[certificateId][to] = target.withShares(right, target.shares(right) + shares);
+        emit SharesMoved(certificateId, right);
     }
 
     /// @dev The modules judged the pledgee when the pledge was recorded; a realisation (already written) only
@@ -569,6 +571,7 @@ contract Rights is IRights, ERC165, SuiteContract {
             if (rights & (uint8(1) << r) == 0) continue;
             Right right = Right(uint8(r));
             position = position.withShares(right, TOTAL_SHARES);
+            emit SharesMoved(certificateId, right);
             ids[index] = RightsTokenId.encode(certificateId, right);
             values[index] = TOTAL_SHARES;
             ++index;

@@ -176,7 +176,14 @@ def _logged_certificate_events(
         return log.fetch(selection, topics=topics, from_block=from_block, to_block=to_block)
 
     events = fetch([("Certificates", name) for name in CERTIFICATE_EVENTS], [cert])
-    events += [event for event in fetch(_SHARE_MOVES) if transfer_items(event, certificate_id)]
+    # The ERC-1155 events index no token id: the certificate's SharesMoved name the transactions that moved its
+    # shares, and only their blocks are asked for the movements themselves.
+    announced = fetch([("Rights", "SharesMoved")], [cert])
+    moving = {event.tx_hash for event in announced}
+    events += [
+        event for event in log.fetch_blocks(_SHARE_MOVES, {event.block_number for event in announced})
+        if event.tx_hash in moving and transfer_items(event, certificate_id)
+    ]
     granted = fetch([("Rights", "LicenceGranted")], [None, cert])
     recorded = fetch([("Pledges", "PledgeRecorded")], [None, cert])
     events += granted + recorded

@@ -144,6 +144,16 @@ class _EventSpec:
         return args
 
 
+def _logs_of(answer: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The logs of an ``eth_getLogs`` answer, or the node's refusal as a :class:`ChainError`."""
+    if "error" in answer:
+        message = answer["error"].get("message", answer["error"]) if isinstance(answer["error"], dict) \
+            else answer["error"]
+        raise ChainError(f"the node refused to return logs: {message}; lower log_range if it caps the range")
+    logs: list[Mapping[str, Any]] = answer["result"]
+    return logs
+
+
 @dataclass(frozen=True)
 class ChainLog:
     """One decoded event and where it is in the chain.
@@ -228,9 +238,7 @@ class EventLog:
         pairs = list(dict.fromkeys(selection))
         if not pairs:
             return []
-        addresses = sorted({self.contracts[contract].address for contract, _ in pairs})
-        topic0 = sorted({self._topic0(contract, event) for contract, event in pairs})
-        wanted = {(self.contracts[contract].address.lower(), event) for contract, event in pairs}
+        addresses, topic0 = self._filter(pairs)
         start = self.start_block if from_block is None else max(from_block, self.start_block)
         end = self.head() if to_block is None else to_block
         found: list[ChainLog] = []
@@ -243,22 +251,51 @@ class EventLog:
                 "address": addresses,
                 "topics": [topic0, *topics],
             }))
-            for log in raw:
-                decoded = self._decode(log)
-                if decoded is not None and (decoded[0].lower(), decoded[1].event) in wanted:
-                    found.append(decoded[1])
+            found += self._selected(raw, pairs)
             start = window_end + 1
         found.sort(key=lambda item: item.order)
         return found
 
+    def _filter(self, pairs: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:
+        """The addresses and event topics an ``eth_getLogs`` filter for ``pairs`` names."""
+        addresses = sorted({str(self.contracts[contract].address) for contract, _ in pairs})
+        return addresses, sorted({self._topic0(contract, event) for contract, event in pairs})
+
+    def _selected(self, raw: Iterable[Mapping[str, Any]], pairs: Sequence[tuple[str, str]]) -> list[ChainLog]:
+        """The logs of ``raw`` that are events of ``pairs``, decoded."""
+        wanted = {(self.contracts[contract].address.lower(), event) for contract, event in pairs}
+        found = []
+        for log in raw:
+            decoded = self._decode(log)
+            if decoded is not None and (decoded[0].lower(), decoded[1].event) in wanted:
+                found.append(decoded[1])
+        return found
+
+    def fetch_blocks(self, selection: Iterable[tuple[str, str]], blocks: Iterable[int]) -> list[ChainLog]:
+        """The events named by ``selection`` in ``blocks`` only, oldest first: each run of consecutive blocks
+        (at most ``log_range`` long) is one ``eth_getLogs``, and all of them go in one JSON-RPC batch."""
+        pairs = list(dict.fromkeys(selection))
+        ranges: list[list[int]] = []
+        for block in sorted(set(blocks)):
+            if ranges and block == ranges[-1][1] + 1 and block - ranges[-1][0] < self.log_range:
+                ranges[-1][1] = block
+            else:
+                ranges.append([block, block])
+        if not pairs or not ranges:
+            return []
+        addresses, topic0 = self._filter(pairs)
+        calls = [
+            ("eth_getLogs", [{"fromBlock": hex(start), "toBlock": hex(end), "address": addresses, "topics": [topic0]}])
+            for start, end in ranges
+        ]
+        found: list[ChainLog] = []
+        for answer in self._rpc(lambda: batch_request(self.w3, calls)):
+            found += self._selected(_logs_of(answer), pairs)
+        found.sort(key=lambda item: item.order)
+        return found
+
     def _raw_logs(self, query: dict[str, Any]) -> list[Mapping[str, Any]]:
-        answer = self.w3.provider.make_request("eth_getLogs", [query])  # type: ignore[arg-type]
-        if "error" in answer:
-            message = answer["error"].get("message", answer["error"]) if isinstance(answer["error"], dict) \
-                else answer["error"]
-            raise ChainError(f"the node refused to return logs: {message}; lower log_range if it caps the range")
-        logs: list[Mapping[str, Any]] = answer["result"]
-        return logs
+        return _logs_of(self.w3.provider.make_request("eth_getLogs", [query]))  # type: ignore[arg-type]
 
     def _decode(self, log: Mapping[str, Any]) -> tuple[str, ChainLog] | None:
         address = str(log["address"]).lower()

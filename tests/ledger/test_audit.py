@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,14 @@ from workflow_chain import (  # noqa: F401 - fixtures
 )
 
 from ledger import audit, certificates
+from ledger.chain.clock import DAY, YEAR, advance_time, chain_time
+from ledger.chain.logs import ChainLog, EventLog
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
+from ledger.history import certificate_events, transfer_items
 from ledger.inputs import resolve_party
+from ledger.members import event_log
+from ledger.numbers import registration_number
 
 HOLDING, DEVELOPMENT, OPERATION = 0, 1, 2
 
@@ -152,3 +158,43 @@ def test_the_last_block_of_a_day_is_the_latest_block_while_that_day_lasts(ledger
     assert block_at_end_of(ledger, today) is None
     yesterday = block_at_end_of(ledger, today - dt.timedelta(days=1))
     assert yesterday is not None and before <= yesterday < int(ledger.w3.eth.block_number)
+
+
+class _BlocksAsked(EventLog):
+    """The suite's event log, noting the blocks asked for share movements."""
+
+    asked: set[int]
+
+    def fetch_blocks(self, selection: Iterable[tuple[str, str]], blocks: Iterable[int]) -> list[ChainLog]:
+        wanted = set(blocks)
+        self.asked |= wanted
+        return super().fetch_blocks(selection, wanted)
+
+
+def test_a_history_from_the_logs_asks_only_the_blocks_that_moved_its_shares(
+    ledger: LedgerContext, tmp_path: Path
+) -> None:
+    cid = build_history(ledger, tmp_path)["certificate"]
+    other = certificates.apply(ledger, write_catalog(tmp_path, "other.json", name="Other data"), registrar="registrar",
+                               as_="merchant-a").certificate.certificate_id
+    certificates.accept(ledger, str(other), as_="registrar")
+    certificates.publicize(ledger, str(other), notice_seconds=DAY, as_="registrar")
+    advance_time(ledger.w3, ledger.profile, DAY + 1)
+    certificates.issue(ledger, str(other), registration_number=registration_number("SZDEX", f"2025{other:08d}"),
+                       number="SZDEX-AUDIT-2", expiry=chain_time(ledger.w3) + YEAR, as_="registrar")
+    for _ in range(3):
+        ledger.send("Rights", "transferShares", other, OPERATION, resolve_party(ledger, "merchant-c"), 1,
+                    as_="merchant-a")
+    moves = [("Rights", "TransferSingle"), ("Rights", "TransferBatch")]
+    full = event_log(ledger)
+    every_move = full.fetch(moves)
+    own = [event for event in every_move if transfer_items(event, cid)]
+    others = {event.block_number for event in every_move if not transfer_items(event, cid)}
+    assert len(own) == 3 and len(others) == 4  # the mint, a transfer and the realisation; the other's mint and 3
+
+    log = _BlocksAsked(full.w3, full.contracts, start_block=full.start_block, log_range=full.log_range)
+    log.asked = set()
+    history = certificate_events(ledger, cid, log=log)
+    assert [event for event in history.events if event.event in ("TransferSingle", "TransferBatch")] == own
+    assert log.asked == {event.block_number for event in own}
+    assert not log.asked & others
