@@ -49,7 +49,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from eth_abi.abi import decode as abi_decode
 from eth_utils.abi import collapse_if_tuple
@@ -58,7 +58,6 @@ from eth_utils.crypto import keccak
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
-from web3.types import TxReceipt
 
 from ledger.catalog import CatalogEntry, load_catalog_entry
 from ledger.chain.artifacts import load_artifact
@@ -90,6 +89,9 @@ from ledger.types import (
     rights_mask,
     rights_of,
 )
+
+if TYPE_CHECKING:  # web3 loads only for the commands that send
+    from web3.types import TxReceipt
 
 __all__ = [
     "CertificateRequest",
@@ -328,16 +330,11 @@ def _certificate_types() -> list[str]:
 def _read_states(ledger: LedgerContext, certificate_ids: Sequence[int]) -> tuple[dict[int, Any], dict[int, bool]]:
     """Each certificate's stored record and whether it is in force.
 
-    One certificate is read with two calls; many are read with raw
-    ``eth_call`` batches (encoded and decoded here: web3's own batching
-    formats every answer through its middleware, which costs more than the
-    node's work).
+    They are read with raw ``eth_call`` batches at the latest block, encoded and decoded here (no web3: it
+    formats every answer through its middleware, which costs more than the node's work, and importing it
+    costs more than a short command's whole answer).
     """
-    if len(certificate_ids) == 1:
-        (cid,) = certificate_ids
-        return ({cid: ledger.call("Certificates", "certificate", cid)},
-                {cid: bool(ledger.call("Certificates", "isInForce", cid))})
-    address = ledger.contract("Certificates").address
+    address = ledger.contract_abi("Certificates").address
     types = _certificate_types()
     record = keccak(text="certificate(uint256)")[:4]
     in_force_of = keccak(text="isInForce(uint256)")[:4]
@@ -350,10 +347,9 @@ def _read_states(ledger: LedgerContext, certificate_ids: Sequence[int]) -> tuple
             argument = cid.to_bytes(32, "big").hex()
             calls.append(("eth_call", [{"to": address, "data": "0x" + record.hex() + argument}, "latest"]))
             calls.append(("eth_call", [{"to": address, "data": "0x" + in_force_of.hex() + argument}, "latest"]))
-        answers = ledger.w3.provider.make_batch_request(calls)  # type: ignore[attr-defined]
-        if not isinstance(answers, list) or len(answers) != len(calls) or any("result" not in a for a in answers):
+        by_id = ledger.rpc.batch(calls)
+        if any("result" not in answer for answer in by_id):
             raise TransactionError("the node did not answer a batch of certificate reads; try again")
-        by_id = sorted(answers, key=lambda answer: int(answer["id"]))
         for index, cid in enumerate(chunk):
             (states[cid],) = abi_decode(types, bytes.fromhex(by_id[2 * index]["result"][2:]))
             in_force[cid] = int(by_id[2 * index + 1]["result"], 16) == 1

@@ -54,6 +54,8 @@ CERTIFICATE_EVENTS = (
 )
 _PLEDGE_ENDS = ("PledgeReleased", "PledgeExtended", "PledgeRealised", "PledgeActConsented")
 _SHARE_MOVES = (("Rights", "TransferSingle"), ("Rights", "TransferBatch"))
+#: The events whose transaction mints a certificate's shares.
+_ISSUANCES = ("CertificateIssued", "CertificateImported")
 
 
 @dataclass(frozen=True)
@@ -180,10 +182,15 @@ def _logged_certificate_events(
     # shares, and only their blocks are asked for the movements themselves.
     announced = fetch([("Rights", "SharesMoved")], [cert])
     moving = {event.tx_hash for event in announced}
-    events += [
-        event for event in log.fetch_blocks(_SHARE_MOVES, {event.block_number for event in announced})
-        if event.tx_hash in moving and transfer_items(event, certificate_id)
-    ]
+    issued = {event.tx_hash for event in events if event.event in _ISSUANCES}
+    if issued - moving:
+        # Issued by a Rights contract that did not announce movements yet (a suite upgraded since): every movement
+        # of the range is read, and the certificate's kept.
+        moves = fetch(_SHARE_MOVES)
+    else:
+        moves = [event for event in log.fetch_blocks(_SHARE_MOVES, {event.block_number for event in announced})
+                 if event.tx_hash in moving]
+    events += [event for event in moves if transfer_items(event, certificate_id)]
     granted = fetch([("Rights", "LicenceGranted")], [None, cert])
     recorded = fetch([("Pledges", "PledgeRecorded")], [None, cert])
     events += granted + recorded

@@ -192,7 +192,7 @@ def test_a_history_from_the_logs_asks_only_the_blocks_that_moved_its_shares(
     others = {event.block_number for event in every_move if not transfer_items(event, cid)}
     assert len(own) == 3 and len(others) == 4  # the mint, a transfer and the realisation; the other's mint and 3
 
-    log = _BlocksAsked(full.w3, full.contracts, start_block=full.start_block, log_range=full.log_range)
+    log = _BlocksAsked(full.rpc, full.contracts, start_block=full.start_block, log_range=full.log_range)
     log.asked = set()
     history = certificate_events(ledger, cid, log=log)
     assert [event for event in history.events if event.event in ("TransferSingle", "TransferBatch")] == own
