@@ -55,9 +55,6 @@ from eth_abi.abi import decode as abi_decode
 from eth_utils.abi import collapse_if_tuple
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col, select
 
 from ledger.catalog import CatalogEntry, load_catalog_entry
 from ledger.chain.artifacts import load_artifact
@@ -71,13 +68,6 @@ from ledger.inputs import resolve_party
 from ledger.members import event_log
 from ledger.numbers import require_registration_number
 from ledger.reasons import reason_hash
-from ledger.store.catalog import (
-    CatalogRecord,
-    CatalogVersion,
-    CatalogVersionBase,
-    add_catalog_version,
-)
-from ledger.store.session import open_store
 from ledger.transactions import transact_named
 from ledger.types import (
     ALL_RIGHTS,
@@ -90,8 +80,12 @@ from ledger.types import (
     rights_of,
 )
 
-if TYPE_CHECKING:  # web3 loads only for the commands that send
+if TYPE_CHECKING:  # web3 loads only for the commands that send, the store for those that read or write it
+    from sqlalchemy import Engine
+    from sqlmodel import Session
     from web3.types import TxReceipt
+
+    from ledger.store.catalog import CatalogRecord
 
 __all__ = [
     "CertificateRequest",
@@ -169,13 +163,15 @@ class StepResult:
     block: int
 
 
-# --- the off-chain store ------------------------------------------------------------------------
+# --- the off-chain store (sqlmodel and the store's tables are imported by the functions that use them) ------
 
 _ENGINES: weakref.WeakKeyDictionary[LedgerContext, Engine] = weakref.WeakKeyDictionary()
 
 
 def catalog_store(ledger: LedgerContext) -> Engine:
     """The profile's off-chain database, at the current schema (an empty one is created)."""
+    from ledger.store.session import open_store
+
     engine = _ENGINES.get(ledger)
     if engine is None:
         engine = open_store(ledger.profile.database_url, create_if_empty=True)
@@ -184,11 +180,24 @@ def catalog_store(ledger: LedgerContext) -> Engine:
 
 
 def _record_of(session: Session, certificate_id: int) -> CatalogRecord | None:
+    from sqlmodel import select
+
+    from ledger.store.catalog import CatalogRecord
+
     return session.exec(select(CatalogRecord).where(CatalogRecord.certificate_id == certificate_id)).first()
 
 
 def _put_version(session: Session, certificate_id: int, version: int, entry: CatalogEntry) -> None:
     """Store ``entry`` as ``version`` of the certificate's catalog record, replacing a row of that number."""
+    from sqlmodel import select
+
+    from ledger.store.catalog import (
+        CatalogRecord,
+        CatalogVersion,
+        CatalogVersionBase,
+        add_catalog_version,
+    )
+
     record = _record_of(session, certificate_id)
     if record is None:
         if version == 1:
@@ -215,6 +224,9 @@ def _put_version(session: Session, certificate_id: int, version: int, entry: Cat
 
 def _write(ledger: LedgerContext, what: str, work: Iterable[tuple[int, int, CatalogEntry]]) -> None:
     """Write catalog versions in one database transaction; a failure says what the chain already has."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
+
     items = list(work)
     try:
         with Session(catalog_store(ledger)) as session:
@@ -236,6 +248,11 @@ def save_submitted_entries(ledger: LedgerContext, submitted: Sequence[tuple[int,
     """
     if not submitted:
         return 0
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session, col, select
+
+    from ledger.store.catalog import CatalogRecord, CatalogVersion, CatalogVersionBase
+
     try:
         with Session(catalog_store(ledger)) as session:
             wanted = [cid for cid, _ in submitted]
@@ -268,6 +285,10 @@ def _stored_names(ledger: LedgerContext, hashes: dict[int, str]) -> dict[int, st
     """The stored catalog name of each certificate whose stored version matches the chain's hash."""
     if not hashes:
         return {}
+    from sqlmodel import Session, col, select
+
+    from ledger.store.catalog import CatalogRecord, CatalogVersion
+
     with Session(catalog_store(ledger)) as session:
         rows = session.exec(
             select(CatalogRecord.certificate_id, CatalogVersion.record_hash, CatalogVersion.name)

@@ -132,23 +132,17 @@ class CatalogCheck:
     stored_version: int | None = None
 
 
-def _sqlite_file(url: str) -> Path | None:
-    prefix = "sqlite:///"
-    return Path(url[len(prefix):]) if url.startswith(prefix) else None
-
-
 def check_catalog(ctx: LedgerContext, certificate_id: int, onchain_hash: str) -> CatalogCheck:
     """Compare ``onchain_hash`` with the stored catalog entry of ``certificate_id``; reads only."""
-    # Imported here: the store's models are only needed when a certificate is verified.
+    if not ctx.profile.database_exists():
+        return CatalogCheck("not stored", "this profile has no off-chain database yet")
+    # Imported here: the store's models are only needed when there is a store to read.
     from sqlmodel import Session, select
 
     from ledger.store import CatalogRecord, CatalogVersion
     from ledger.store.session import shared_store
 
     url = ctx.profile.database_url
-    sqlite_file = _sqlite_file(url)
-    if sqlite_file is not None and not sqlite_file.exists():
-        return CatalogCheck("not stored", "this profile has no off-chain database yet")
     try:
         engine = shared_store(url)
     except StoreError as exc:

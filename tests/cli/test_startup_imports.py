@@ -138,6 +138,15 @@ def test_a_verify_answer_loads_only_what_an_answer_needs(chain: FinanceChain, tm
     assert sorted(_libraries(modules) - _VERIFY_LIBRARIES) == []
 
 
+def test_a_verify_answer_on_a_profile_without_a_database_loads_no_store(chain: FinanceChain, tmp_path: Path) -> None:
+    certificate_id = issued_certificate(chain.context())
+    env = chain.env | {"DAL_DATABASE_URL": f"sqlite:///{tmp_path / 'absent' / 'ledger.db'}"}
+    modules = _modules(tmp_path, env, "--json", "verify", str(certificate_id))
+    assert "ledger.verify" in modules
+    assert _loaded(modules, ("sqlalchemy", "sqlmodel", "alembic", "ledger.store")) == []
+    assert not (tmp_path / "absent").exists()
+
+
 def test_a_proven_verify_answer_adds_only_the_local_evm(chain: FinanceChain, tmp_path: Path) -> None:
     certificate_id = issued_certificate(chain.context())
     modules = _modules(tmp_path, chain.env, "--json", "verify", str(certificate_id), "--proof")
