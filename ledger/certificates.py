@@ -56,7 +56,6 @@ from eth_utils.abi import collapse_if_tuple
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
-from ledger.catalog import CatalogEntry, load_catalog_entry
 from ledger.chain.artifacts import load_artifact
 from ledger.chain.clock import DAY, as_datetime, chain_time
 from ledger.chain.logs import address_topic
@@ -85,6 +84,7 @@ if TYPE_CHECKING:  # web3 loads only for the commands that send, the store for t
     from sqlmodel import Session
     from web3.types import TxReceipt
 
+    from ledger.catalog import CatalogEntry
     from ledger.store.catalog import CatalogRecord
 
 __all__ = [
@@ -520,6 +520,9 @@ def _ready(ledger: LedgerContext, as_: str | None) -> None:
 
 
 def _load(catalog: Path | CatalogEntry) -> CatalogEntry:
+    # The catalog's schema (pydantic models, YAML) loads only for the commands that take a catalog entry.
+    from ledger.catalog import CatalogEntry, load_catalog_entry
+
     return catalog if isinstance(catalog, CatalogEntry) else load_catalog_entry(Path(catalog))
 
 
