@@ -18,7 +18,7 @@ in its terms.
 
 from __future__ import annotations
 
-import itertools
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -78,7 +78,8 @@ def check_chain_id(profile: Profile, reported: int) -> None:
 
 
 class JsonRpc:
-    """JSON-RPC calls to the profile's node over one HTTP session (kept alive between calls).
+    """JSON-RPC calls to the profile's node over HTTP sessions kept alive between calls, one per thread (as
+    web3's provider keeps them: a server answers many questions at once through one context).
 
     With ``check`` (the default) the node is asked for its chain id at once, so
     a wrong URL or chain is reported here rather than in the middle of a
@@ -87,13 +88,20 @@ class JsonRpc:
 
     def __init__(self, profile: Profile, *, check: bool = True) -> None:
         self.profile = profile
-        self.session = requests.Session()
-        adapter = HTTPAdapter(max_retries=_RETRY)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self._ids = itertools.count(1)
+        self._local = threading.local()
         if check:
             check_chain_id(profile, int(self.request("eth_chainId", []), 16))
+
+    @property
+    def session(self) -> requests.Session:
+        """This thread's HTTP session to the node."""
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            adapter = HTTPAdapter(max_retries=_RETRY)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+        return session
 
     def _post(self, payload: Any) -> Any:
         try:
@@ -107,7 +115,7 @@ class JsonRpc:
 
     def answer(self, method: str, params: Sequence[Any]) -> dict[str, Any]:
         """The node's answer to one call: ``{"result": ...}`` or ``{"error": ...}``."""
-        answer = self._post({"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": list(params)})
+        answer = self._post({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)})
         if not isinstance(answer, Mapping):
             raise ChainError(f"the node at {self.profile.rpc_url} answered {method} with no JSON-RPC answer")
         return dict(answer)
@@ -129,17 +137,16 @@ class JsonRpc:
         answers: list[dict[str, Any]] = []
         for start in range(0, len(calls), BATCH_CALLS):
             chunk = calls[start:start + BATCH_CALLS]
-            first = next(self._ids)
+            # Ids need only be unique within a batch: a call's id is its place in it.
             payload = [
-                {"jsonrpc": "2.0", "id": first + index, "method": method, "params": list(params)}
+                {"jsonrpc": "2.0", "id": index, "method": method, "params": list(params)}
                 for index, (method, params) in enumerate(chunk)
             ]
-            self._ids = itertools.count(first + len(chunk))
             response = self._post(payload)
             if isinstance(response, list) and len(response) == len(chunk):
                 by_id = {item.get("id"): item for item in response if isinstance(item, Mapping)}
-                if all(first + index in by_id for index in range(len(chunk))):
-                    answers += [dict(by_id[first + index]) for index in range(len(chunk))]
+                if all(index in by_id for index in range(len(chunk))):
+                    answers += [dict(by_id[index]) for index in range(len(chunk))]
                     continue
             answers += [self.answer(method, params) for method, params in chunk]
         return answers

@@ -100,3 +100,16 @@ def test_a_read_refused_by_the_node_keeps_its_error_and_a_batch_keeps_its_order(
     assert answers[0]["result"] == hex(31337)
     assert "error" in answers[1]
     assert int(answers[2]["result"]["number"], 16) == 0
+
+
+def test_each_thread_reads_over_its_own_session(local_node: LocalNode, tmp_path: Path) -> None:
+    import threading
+
+    rpc = JsonRpc(_profile(tmp_path, local_node.url))
+    sessions: list[object] = []
+    worker = threading.Thread(target=lambda: sessions.append((rpc.session, rpc.request("eth_blockNumber", []))))
+    worker.start()
+    worker.join()
+    (other, block), mine = sessions[0], rpc.session
+    assert other is not mine and mine is rpc.session
+    assert int(block, 16) >= 0
