@@ -28,6 +28,7 @@ from ledger.chain.artifacts import load_artifact
 from ledger.chain.compiler import TESTING_ARTIFACTS_DIR
 from ledger.chain.deploy import TIMELOCK
 from ledger.chain.node import LocalNode, free_port
+from ledger.numbers import registration_number
 
 #: The goal for the three checks together on a transfer (issue 13).
 GOAL = 15_000
@@ -52,12 +53,14 @@ def run(scenario: Scenario) -> dict[str, int]:
     scenario.set_time(START)
     for name, roles in ROLES.items():
         scenario.send(consortium.addMember(scenario.address(name), keccak(text=f"USCC:{name}"), name, roles), "admin")
-    receipt = scenario.send(certificates.submit(scenario.address("registrar"), keccak(text="catalog")), "merchant_a")
+    application = (keccak(text="catalog"), 7, 0)
+    receipt = scenario.send(certificates.submit(scenario.address("registrar"), application), "merchant_a")
     certificate_id = int(scenario.event(receipt, "Certificates", "CertificateSubmitted")["certificateId"])
     scenario.send(certificates.accept(certificate_id), "registrar")
     scenario.send(certificates.publicize(certificate_id, START + 60), "registrar")
     scenario.set_time(START + 120)
-    scenario.send(certificates.issue(certificate_id, "BENCH-1", START + 5 * YEAR), "registrar")
+    terms = (registration_number("BENCH", "203000000001"), "BENCH-1", START + 5 * YEAR, 7)
+    scenario.send(certificates.issue(certificate_id, terms), "registrar")
     scenario.send(rights.transferShares(certificate_id, HOLDING, scenario.address("merchant_b"), 1_000), "merchant_a")
 
     modules = [
@@ -66,6 +69,9 @@ def run(scenario: Scenario) -> dict[str, int]:
         _create(scenario, "QualificationModule", compliance.address, PI),
     ]
     calls = [compliance.functions.addModule(module.address) for module in modules]
+    # The holder cap is the first module that counts holders: the same operation re-syncs the count of the
+    # holding right, which stood still while no module counted (two holders since the transfer above).
+    calls.append(compliance.functions.setHolderCount(certificate_id, HOLDING, 2))
     operation = (
         [compliance.address] * len(calls), [0] * len(calls), [call._encode_transaction_data() for call in calls],
         b"\0" * 32, b"\1" * 32,

@@ -59,7 +59,7 @@ GOAL_CERTIFICATES_PER_SECOND = 5_000
 
 _SUBMIT = keccak(text="submit(address,(bytes32,uint8,uint64))")[:4]
 _SUBMIT_BATCH = keccak(text="submitBatch(address,(bytes32,uint8,uint64)[])")[:4]
-_IMPORT = keccak(text="importIssued((address,bytes32,string,uint64,uint64,uint64)[])")[:4]
+_IMPORT = keccak(text="importIssued((address,bytes32,string,string,uint64,uint64,uint64)[])")[:4]
 
 
 def _timed(bench: Bench, account: Any, requests: list[TxRequest], block_time: float) -> float:
@@ -111,11 +111,11 @@ def measure(count: int, batch: int, block_time: float, gas_limit: int, single: i
         imports = []
         for start in range(0, count, batch):
             items = [
-                (merchant.address, keccak(text=f"legacy {index}"), f"LEGACY-{index:07d}", now - 86_400 * 800,
+                (merchant.address, keccak(text=f"legacy {index}"), f"LEGACY-{index:07d}", "", now - 86_400 * 800,
                  now - 86_400 * 700, now + 86_400 * 365)
                 for index in range(start, min(start + batch, count))
             ]
-            data = _IMPORT + abi_encode(["(address,bytes32,string,uint64,uint64,uint64)[]"], [items])
+            data = _IMPORT + abi_encode(["(address,bytes32,string,string,uint64,uint64,uint64)[]"], [items])
             imports.append(TxRequest(to=certificates, data=data, label="imports"))
         imported = count / _timed(bench, registrar, imports, block_time)
         gas_per_batch = bench.sender.estimate(batched[0], merchant.address)

@@ -336,10 +336,33 @@ def issue(
                                expiry=schedule.moment, rights=_rights(rights)))
 
 
+#: Print a certificate act's hash instead of acting.
+ActHashOption = Annotated[
+    bool,
+    typer.Option("--act-hash", help="Only print the act's hash, for the pledgee of each active pledge on the "
+                 "certificate to consent to (`dal pledge consent-act`); nothing is sent."),
+]
+
+
+def _act_hash(cert: str, act: CertificateRequest, *, catalog: Path | None = None, reason: str | None = None) -> None:
+    state = current()
+    ledger = state.ledger()
+    certificate_id = certificates.resolve(ledger, cert)
+    digest = certificates.certificate_act_hash(ledger, str(certificate_id), act, catalog=catalog, reason=reason)
+    state.out.record({"certificate": certificate_id, "act": act.label, "act_hash": digest},
+                     title="certificate act hash")
+
+
 @app.command()
-def change(cert: CertArgument, catalog_file: CatalogArgument, consent: ConsentOption = None) -> None:
+def change(
+    cert: CertArgument, catalog_file: CatalogArgument, consent: ConsentOption = None, act_hash: ActHashOption = False
+) -> None:
     """Apply to change the catalog entry of a certificate in force (holders of more than half of its leading
-    right act; the registrar approves)."""
+    right act; the registrar approves). While it is pledged, each pledgee first consents to the change's act hash
+    (--act-hash), before the registrar approves."""
+    if act_hash:
+        _act_hash(cert, CertificateRequest.CHANGE, catalog=catalog_file)
+        return
     state = current()
     _answer(certificates.request_change(state.ledger(), cert, catalog_file, consents=_consents(consent)))
 
@@ -426,8 +449,15 @@ def reinstate(cert: CertArgument) -> None:
 
 
 @app.command()
-def cancel(cert: CertArgument, reason: ReasonOption, consent: ConsentOption = None) -> None:
-    """Cancel a certificate: its registrar cancels at once; its holders apply for cancellation."""
+def cancel(
+    cert: CertArgument, reason: ReasonOption, consent: ConsentOption = None, act_hash: ActHashOption = False
+) -> None:
+    """Cancel a certificate: its registrar cancels at once; its holders apply for cancellation. While it is pledged,
+    each pledgee first consents to the cancellation's act hash (--act-hash, with the same reason); the cancellation
+    then releases the pledges."""
+    if act_hash:
+        _act_hash(cert, CertificateRequest.CANCELLATION, reason=reason)
+        return
     state = current()
     _answer(certificates.cancel(state.ledger(), cert, reason=reason, consents=_consents(consent)))
 
@@ -571,7 +601,8 @@ def import_(
 @app.command()
 def migrate(
     manifest: Annotated[Path, typer.Argument(
-        metavar="MANIFEST", help="A CSV file with the columns catalog, holder, number, submitted, issued, expiry.")],
+        metavar="MANIFEST", help="A CSV file with the columns catalog, holder, number, submitted, issued, expiry, "
+        "and optionally registration_number.")],
     batch_size: Annotated[int, typer.Option("--batch-size", min=1,
                                             help="Certificates per transaction (one importIssued call).")] = 100,
 ) -> None:

@@ -105,7 +105,8 @@ def upgrade(
         list[str] | None,
         typer.Argument(
             metavar="CONTRACT",
-            help="Consortium, Certificates, Rights, Pledges, Anchors or Compliance (default: every one whose code changed).",
+            help="Consortium, Certificates, Rights, Pledges, Anchors, Compliance or Registrations (default: every one "
+                 "whose code changed).",
         ),
     ] = None,
     execute: Annotated[

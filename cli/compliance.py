@@ -75,7 +75,10 @@ def list_() -> None:
 
 @app.command()
 def show(cert: CertArgument) -> None:
-    """Show CERT's compliance flags and how many members hold each of its rights."""
+    """Show CERT's compliance flags and how many members hold each of its rights.
+
+    The counts move only while a module that counts holders (holder-cap) is in force.
+    """
     state = current()
     ledger = state.ledger()
     answer = compliance.certificate_compliance(ledger, certificates.resolve(ledger, cert))
@@ -84,6 +87,7 @@ def show(cert: CertArgument) -> None:
         "cross-border restricted": answer.cross_border_restricted,
         "contains personal information": answer.contains_personal_information,
         "holders": answer.holders,
+        "holders counted": answer.holders_counted,
     }, title="compliance")
 
 
@@ -159,8 +163,10 @@ def add_module(
         raise ValidationError(f"a {kind} module takes no {', '.join(sorted('--' + key for key in given - allowed))}")
     state = current()
     outcome = compliance.add_module(state.ledger(), kind.strip().lower(), settings)
-    state.out.record({"module": outcome.module, "kind": outcome.kind, **_timelock_row(outcome.timelock)},
-                     title="module added" if outcome.timelock.state == "executed" else "module scheduled")
+    row: dict[str, Any] = {"module": outcome.module, "kind": outcome.kind, **_timelock_row(outcome.timelock)}
+    if outcome.holder_counts:
+        row["holder counts"] = outcome.holder_counts
+    state.out.record(row, title="module added" if outcome.timelock.state == "executed" else "module scheduled")
 
 
 @app.command("remove-module")
@@ -195,7 +201,9 @@ def sync_holders(
 ) -> None:
     """Set, through the governance timelock, every holder count that differs from the holders on chain.
 
-    For a suite the Compliance contract joined after shares had moved (--as the admin).
+    Counts stand still while no module that counts holders (holder-cap) is in force; `add-module`
+    re-syncs them as it puts the first one in force. For a count set wrong, or a suite the Compliance
+    contract joined after shares had moved (--as the admin).
     """
     state = current()
     ledger = state.ledger()

@@ -8,6 +8,7 @@ import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/crypt
 import {SuiteContract} from "./base/SuiteContract.sol";
 import {ICertificates} from "./interfaces/ICertificates.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
+import {IPledges} from "./interfaces/IPledges.sol";
 import {IRights} from "./interfaces/IRights.sol";
 import {CertificateRequest} from "./types/CertificateRequest.sol";
 import {CertificateStatus} from "./types/CertificateStatus.sol";
@@ -30,8 +31,9 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
     uint256 private constant _TOTAL_SHARES = 10_000;
     uint256 private constant _MAX_NUMBER_LENGTH = 64;
     uint64 private constant _MAX_MINIMUM_NOTICE = 365 days;
-    uint8 private constant _TRANSFER_REGISTRATION = 1;
-    uint8 private constant _LICENCE_REGISTRATION = 2;
+
+    /// @dev The domain tag of a certificate act's hash ({certificateActHash}).
+    bytes32 private constant _CERTIFICATE_ACT = keccak256("dal.certificate-act/1");
 
     string private constant _DOMAIN_NAME = "DataAssetLedger Certificates";
     string private constant _DOMAIN_VERSION = "1";
@@ -60,7 +62,8 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
         string registrationNumber;
     }
 
-    /// @dev A registration after issue; `kind` 1 for a transfer, 2 for a licence.
+    /// @dev Retired: registrations moved to the Registrations contract. Kept because the retired fields of
+    /// `CertificatesStorage` refer to it.
     struct RegistrationRecord {
         uint8 kind;
         Right right;
@@ -94,6 +97,8 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
         mapping(bytes32 numberKey => uint256 certificateId) numbers;
         mapping(address registrar => uint64 noticeSeconds) minimumNotice;
         mapping(uint256 certificateId => uint256 nonce) requestNonces;
+        /// @dev Retired, with the four fields after it: registrations moved to the Registrations contract. Kept, never
+        /// written, so that the layout stays upgrade-safe.
         uint256 registrationCount;
         mapping(uint256 registrationId => RegistrationRecord) registrations;
         mapping(bytes32 voucherKey => uint256 registrationId) vouchers;
@@ -107,11 +112,14 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
 
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IRights private immutable _rights;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IPledges private immutable _pledges;
 
-    /// @param consortium_ The Consortium's proxy, whose directory names the Rights contract.
+    /// @param consortium_ The Consortium's proxy, whose directory names the Rights and Pledges contracts.
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_) SuiteContract(consortium_) {
         _rights = IRights(_suiteContract(consortium_, SuiteNames.RIGHTS));
+        _pledges = IPledges(_suiteContract(consortium_, SuiteNames.PLEDGES));
     }
 
     /// @notice Set up the proxy's state: the EIP-712 domain of holders' consents.
@@ -122,6 +130,11 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
     /// @notice The Rights contract that holds the shares of issued certificates.
     function rights() external view returns (IRights) {
         return _rights;
+    }
+
+    /// @notice The Pledges contract whose pledgees consent to a change or cancellation of a pledged certificate.
+    function pledges() external view returns (IPledges) {
+        return _pledges;
     }
 
     /// @inheritdoc ICertificates
@@ -317,19 +330,24 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
     }
 
     /// @inheritdoc ICertificates
-    function approveRequest(uint256 certificateId, string calldata number) external {
+    function approveRequest(uint256 certificateId, string calldata number, uint256[] calldata pledgeIds) external {
         CertificateRecord storage record = _asRegistrar(certificateId);
         _requireStatus(certificateId, record, CertificateStatus.Issued);
         CertificateRequest request = record.pendingRequest;
         if (request == CertificateRequest.None) revert CertificatesNoPendingRequest(certificateId);
         bytes32 requestedHash = record.requestedHash;
         uint40 requestedExpiry = record.requestedExpiry;
+        if (request == CertificateRequest.Change) {
+            // The change takes effect now: the pledgee of every active pledge on the certificate consents to it.
+            _pledges.requireCertificateActConsent(
+                certificateId, pledgeIds, _actHash(certificateId, record.version, request, requestedHash)
+            );
+        }
         _clearRequest(record);
 
         if (request == CertificateRequest.Cancellation) {
             if (bytes(number).length != 0) revert CertificatesInvalidNumber(number);
-            record.status = CertificateStatus.Cancelled;
-            emit CertificateCancelled(certificateId, requestedHash);
+            _cancel(certificateId, record, requestedHash, pledgeIds);
             return;
         }
         _claimNumber(certificateId, number);
@@ -340,6 +358,7 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
             _store().catalogHashes[certificateId][version] = requestedHash;
             emit CertificateChanged(certificateId, version, requestedHash, number);
         } else {
+            // A renewal only extends the collateral's life: it needs no pledgee's consent.
             if (requestedExpiry <= block.timestamp) revert CertificatesInvalidExpiry(requestedExpiry);
             record.expiry = requestedExpiry;
             emit CertificateRenewed(certificateId, requestedExpiry, number);
@@ -370,14 +389,22 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
     }
 
     /// @inheritdoc ICertificates
-    function cancel(uint256 certificateId, bytes32 reasonHash) external {
+    function cancel(uint256 certificateId, bytes32 reasonHash, uint256[] calldata pledgeIds) external {
         CertificateRecord storage record = _asRegistrar(certificateId);
         if (record.status != CertificateStatus.Suspended) {
             _requireStatus(certificateId, record, CertificateStatus.Issued);
         }
         if (record.pendingRequest != CertificateRequest.None) _clearRequest(record);
-        record.status = CertificateStatus.Cancelled;
-        emit CertificateCancelled(certificateId, reasonHash);
+        _cancel(certificateId, record, reasonHash, pledgeIds);
+    }
+
+    /// @inheritdoc ICertificates
+    function certificateActHash(uint256 certificateId, CertificateRequest act, bytes32 requestedHash)
+        external
+        view
+        returns (bytes32)
+    {
+        return _actHash(certificateId, _existing(certificateId).version, act, requestedHash);
     }
 
     /// @inheritdoc ICertificates
@@ -422,107 +449,6 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
             record.registrar = to;
             emit CertificateReassigned(certificateId, from, to);
         }
-    }
-
-    /// @inheritdoc ICertificates
-    function registerTransfer(uint256 certificateId, Movement calldata movement, string calldata voucher)
-        external
-        returns (uint256 registrationId)
-    {
-        CertificateRecord storage record = _asRegistered(certificateId);
-        uint256 shares = movement.shares;
-        if (shares == 0 || shares > _TOTAL_SHARES || movement.from == movement.to || movement.movement == bytes32(0)) {
-            revert CertificatesInvalidRegistration(certificateId);
-        }
-        Right right = movement.right;
-        if (!RightsMask.has(_granted(record), right)) revert CertificatesRightNotGranted(certificateId, right);
-        CertificatesStorage storage $ = _store();
-        bytes32 key = keccak256(abi.encode(certificateId, movement.movement, movement.from, movement.to, right));
-        uint256 taken = $.transferRegistrations[key];
-        if (taken != 0) revert CertificatesAlreadyRegistered(taken);
-        registrationId = _claimVoucher($, voucher);
-        $.transferRegistrations[key] = registrationId;
-        RegistrationRecord storage entry = $.registrations[registrationId];
-        entry.kind = _TRANSFER_REGISTRATION;
-        entry.right = right;
-        entry.registeredAt = uint40(block.timestamp);
-        entry.certificateId = uint40(certificateId); // an existing id: below the count
-        entry.registrar = msg.sender;
-        entry.from = movement.from;
-        entry.to = movement.to;
-        entry.shares = uint16(shares);
-        entry.movement = movement.movement;
-        entry.voucher = voucher;
-        _emitTransferRegistered(certificateId, registrationId, voucher, movement);
-    }
-
-    function _emitTransferRegistered(
-        uint256 certificateId,
-        uint256 registrationId,
-        string calldata voucher,
-        Movement calldata movement
-    ) private {
-        emit TransferRegistered(
-            certificateId,
-            registrationId,
-            voucher,
-            movement.from,
-            movement.to,
-            movement.right,
-            movement.shares,
-            movement.movement
-        );
-    }
-
-    /// @inheritdoc ICertificates
-    function registerLicence(uint256 licenceId, string calldata voucher) external returns (uint256 registrationId) {
-        IRights.Licence memory granted = _rights.licence(licenceId);
-        uint256 certificateId = granted.certificateId;
-        _asRegistered(certificateId);
-        if (granted.revoked) revert CertificatesInvalidRegistration(certificateId);
-        CertificatesStorage storage $ = _store();
-        uint256 taken = $.licenceRegistrations[licenceId];
-        if (taken != 0) revert CertificatesAlreadyRegistered(taken);
-        registrationId = _claimVoucher($, voucher);
-        $.licenceRegistrations[licenceId] = registrationId;
-        RegistrationRecord storage entry = $.registrations[registrationId];
-        entry.kind = _LICENCE_REGISTRATION;
-        entry.right = granted.right;
-        entry.registeredAt = uint40(block.timestamp);
-        entry.certificateId = uint40(certificateId); // an existing id: below the count
-        entry.registrar = msg.sender;
-        entry.licenceId = licenceId;
-        entry.voucher = voucher;
-        emit LicenceRegistered(certificateId, registrationId, licenceId, voucher);
-    }
-
-    /// @inheritdoc ICertificates
-    function registration(uint256 registrationId) external view returns (Registration memory) {
-        RegistrationRecord storage entry = _store().registrations[registrationId];
-        if (entry.kind == 0) revert CertificatesUnknownRegistration(registrationId);
-        return Registration({
-            kind: entry.kind,
-            certificateId: entry.certificateId,
-            voucher: entry.voucher,
-            registrar: entry.registrar,
-            registeredAt: entry.registeredAt,
-            from: entry.from,
-            to: entry.to,
-            right: entry.right,
-            shares: entry.shares,
-            movement: entry.movement,
-            licenceId: entry.licenceId
-        });
-    }
-
-    /// @inheritdoc ICertificates
-    function licenceRegistration(uint256 licenceId) external view returns (uint256) {
-        return _store().licenceRegistrations[licenceId];
-    }
-
-    /// @inheritdoc ICertificates
-    function registrationCount() external view returns (uint256) {
-        return _store().registrationCount;
     }
 
     /// @inheritdoc ICertificates
@@ -662,13 +588,18 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
         holder = item.holder;
         _requireActive(holder, Roles.MERCHANT);
         _checkCatalogHash(item.catalogHash);
+        CertificateRecord storage record = $.certificates[certificateId];
         if (item.submittedAt > item.issuedAt || item.issuedAt > block.timestamp) {
             revert CertificatesInvalidImportDates(item.submittedAt, item.issuedAt);
         }
         if (item.expiry <= block.timestamp) revert CertificatesInvalidExpiry(item.expiry);
+        if (bytes(item.registrationNumber).length != 0) {
+            _checkRegistrationNumber(item.registrationNumber);
+            _claimNumber(certificateId, item.registrationNumber);
+            record.registrationNumber = item.registrationNumber;
+        }
         _claimNumber(certificateId, item.number);
 
-        CertificateRecord storage record = $.certificates[certificateId];
         record.holder = holder;
         record.expiry = SafeCast.toUint40(item.expiry);
         record.issuedAt = SafeCast.toUint40(item.issuedAt);
@@ -687,6 +618,7 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
             holder,
             item.catalogHash,
             item.number,
+            item.registrationNumber,
             item.submittedAt,
             item.issuedAt,
             item.expiry
@@ -727,20 +659,6 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
         }
         uint256 check = (12 - remainder) % 11;
         return text[length - 1] == (check == 10 ? bytes1("X") : bytes1(uint8(48 + check)));
-    }
-
-    /// @dev Claim a new registration id for `voucher`: 1 to 64 bytes, unique across the consortium.
-    function _claimVoucher(CertificatesStorage storage $, string calldata voucher)
-        private
-        returns (uint256 registrationId)
-    {
-        uint256 length = bytes(voucher).length;
-        if (length == 0 || length > _MAX_NUMBER_LENGTH) revert CertificatesInvalidNumber(voucher);
-        bytes32 key = keccak256(bytes(voucher));
-        uint256 taken = $.vouchers[key];
-        if (taken != 0) revert CertificatesVoucherTaken(voucher, taken);
-        registrationId = ++$.registrationCount;
-        $.vouchers[key] = registrationId;
     }
 
     /// @dev An expiry must not pass the end of the source authorisation the application declared (0: none).
@@ -834,14 +752,6 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
         if (record.registrar != msg.sender) revert CertificatesUnauthorizedRegistrar(certificateId, msg.sender);
     }
 
-    /// @dev The certificate's registrar, registering an act on a certificate that is Issued or Suspended.
-    function _asRegistered(uint256 certificateId) private view returns (CertificateRecord storage record) {
-        record = _asRegistrar(certificateId);
-        if (record.status != CertificateStatus.Suspended) {
-            _requireStatus(certificateId, record, CertificateStatus.Issued);
-        }
-    }
-
     /// @dev The caller must be an active MERCHANT and the certificate's applicant (before issue).
     function _asHolder(uint256 certificateId) private view returns (CertificateRecord storage record) {
         _requireActive(msg.sender, Roles.MERCHANT);
@@ -905,6 +815,30 @@ contract Certificates is ICertificates, EIP712Upgradeable, SuiteContract {
         record.pendingRequest = CertificateRequest.None;
         record.requestedExpiry = 0;
         record.requestedHash = bytes32(0);
+    }
+
+    /// @dev The one write path of a cancellation, followed by its event; then the Pledges contract checks that the
+    /// pledgee of every active pledge on the certificate consented to it, and releases those pledges.
+    function _cancel(
+        uint256 certificateId,
+        CertificateRecord storage record,
+        bytes32 reasonHash,
+        uint256[] calldata pledgeIds
+    ) private {
+        bytes32 act = _actHash(certificateId, record.version, CertificateRequest.Cancellation, reasonHash);
+        record.status = CertificateStatus.Cancelled;
+        emit CertificateCancelled(certificateId, reasonHash);
+        _pledges.releaseOnCancellation(certificateId, pledgeIds, act);
+    }
+
+    /// @dev The one definition of a certificate act's hash, which pledgees consent to: the act (a change or a
+    /// cancellation), the certificate and its current version, and the requested catalog hash or the reason's hash.
+    function _actHash(uint256 certificateId, uint256 version, CertificateRequest act, bytes32 requestedHash)
+        private
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(_CERTIFICATE_ACT, certificateId, version, act, requestedHash));
     }
 
     function _checkCatalogHash(bytes32 catalogHash) private pure {

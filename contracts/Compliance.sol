@@ -6,6 +6,7 @@ import {ICertificates} from "./interfaces/ICertificates.sol";
 import {ICompliance} from "./interfaces/ICompliance.sol";
 import {IComplianceModule} from "./interfaces/IComplianceModule.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
+import {IRights} from "./interfaces/IRights.sol";
 import {ComplianceConditions} from "./types/ComplianceConditions.sol";
 import {Right} from "./types/Right.sol";
 import {Roles} from "./types/Roles.sol";
@@ -102,6 +103,7 @@ contract Compliance is ICompliance, SuiteContract {
             conditions: uint248(uint256(registry.conditions) | (uint256(conditions) << (8 * uint256(registry.count))))
         });
         emit ComplianceModuleAdded(address(module), conditions);
+        IRights(_rights).syncComplianceConditions();
     }
 
     /// @inheritdoc ICompliance
@@ -121,6 +123,7 @@ contract Compliance is ICompliance, SuiteContract {
         delete $.modules[registry.count - 1];
         $.registry = Registry({count: registry.count - 1, conditions: uint248(below | above)});
         emit ComplianceModuleRemoved(address(module));
+        IRights(_rights).syncComplianceConditions();
     }
 
     /// @inheritdoc ICompliance
@@ -139,6 +142,11 @@ contract Compliance is ICompliance, SuiteContract {
         for (uint256 i = 0; i < registry.count; ++i) {
             list[i] = ModuleInForce({module: $.modules[i], conditions: _conditionsAt(registry, i)});
         }
+    }
+
+    /// @inheritdoc ICompliance
+    function conditionsInForce() external view returns (uint8) {
+        return _conditionsInForce(_store().registry);
     }
 
     // ----------------------------------------------------------------------------------------------------------
@@ -361,7 +369,7 @@ contract Compliance is ICompliance, SuiteContract {
     }
 
     /// @dev The one write path of the holder counts: a new holder arrives when it held nothing before, one leaves
-    /// when it keeps nothing.
+    /// when it keeps nothing. Counted only while a module declaring the holder-change condition is in force.
     function _recordHolders(
         uint256 certificateId,
         Right right,
@@ -372,6 +380,7 @@ contract Compliance is ICompliance, SuiteContract {
         bool arrives = toBalanceBefore == 0;
         bool leaves = fromBalanceAfter == 0;
         if (arrives == leaves) return;
+        if (_conditionsInForce(_store().registry) & ComplianceConditions.HOLDER_CHANGE == 0) return;
         uint256 extra = _extraHolders(rules, right);
         _writeExtraHolders(_store().certificates[certificateId], right, arrives ? extra + 1 : extra - 1);
     }
@@ -387,6 +396,13 @@ contract Compliance is ICompliance, SuiteContract {
         if (right == Right.Holding) return rules.extraHolding;
         if (right == Right.Development) return rules.extraDevelopment;
         return rules.extraOperation;
+    }
+
+    /// @dev The conditions of every module in force, together.
+    function _conditionsInForce(Registry memory registry) private pure returns (uint8 conditions) {
+        for (uint256 i = 0; i < registry.count; ++i) {
+            conditions |= _conditionsAt(registry, i);
+        }
     }
 
     function _conditionsAt(Registry memory registry, uint256 index) private pure returns (uint8) {

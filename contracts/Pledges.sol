@@ -7,10 +7,12 @@ import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/crypt
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
 
 import {SuiteContract} from "./base/SuiteContract.sol";
+import {ICertificates} from "./interfaces/ICertificates.sol";
 import {ICompliance} from "./interfaces/ICompliance.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IPledges} from "./interfaces/IPledges.sol";
 import {IRights} from "./interfaces/IRights.sol";
+import {ComplianceConditions} from "./types/ComplianceConditions.sol";
 import {PledgeStatus} from "./types/PledgeStatus.sol";
 import {RealisationMethod} from "./types/RealisationMethod.sol";
 import {Right} from "./types/Right.sol";
@@ -80,6 +82,7 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         mapping(uint256 pledgeId => PledgeRecord) pledges;
         mapping(uint256 pledgeId => RealisationStored) realisations;
         mapping(uint256 pledgeId => mapping(bytes32 actHash => bool)) actConsents;
+        mapping(uint256 certificateId => uint256 count) activePledges;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dataassetledger.storage.Pledges")) - 1)) & ~bytes32(uint256(0xff))
@@ -89,12 +92,16 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     IRights private immutable _rights;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     ICompliance private immutable _compliance;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    ICertificates private immutable _certificates;
 
-    /// @param consortium_ The Consortium's proxy, whose directory names the Rights contract whose shares are pledged.
+    /// @param consortium_ The Consortium's proxy, whose directory names the Rights contract whose shares are pledged,
+    /// the Compliance contract and the Certificates contract (the only one that releases pledges with a cancellation).
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_) SuiteContract(consortium_) {
         _rights = IRights(_suiteContract(consortium_, SuiteNames.RIGHTS));
         _compliance = ICompliance(_suiteContract(consortium_, SuiteNames.COMPLIANCE));
+        _certificates = ICertificates(_suiteContract(consortium_, SuiteNames.CERTIFICATES));
     }
 
     /// @notice Set up the proxy's state: the EIP-712 domain of consents.
@@ -105,6 +112,11 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     /// @notice The Rights contract whose shares are pledged.
     function rights() external view returns (IRights) {
         return _rights;
+    }
+
+    /// @notice The Certificates contract, which releases the pledges on a certificate it cancels.
+    function certificates() external view returns (ICertificates) {
+        return _certificates;
     }
 
     /// @inheritdoc IPledges
@@ -128,7 +140,7 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         uint256 current = _rights.lastPledgeOf(terms.certificateId, terms.right, pledgor);
         if (seniorPledgeId != current) revert PledgesRankChanged(pledgor, seniorPledgeId, current);
         _checkSignature(pledgor, _consentDigest(msg.sender, terms, seniorPledgeId, deadline), deadline, signature);
-        _compliance.checkPledge(terms.certificateId, terms.right, pledgor, msg.sender);
+        if (_complianceDue()) _compliance.checkPledge(terms.certificateId, terms.right, pledgor, msg.sender);
 
         // Effects before the interaction: the pledge is stored, ranked behind the pledgor's most recent one on
         // that right, then Rights locks the shares (or refuses, and the whole call reverts).
@@ -179,7 +191,7 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         _checkRealisation(pledgeId, record.pledgor, realisation_, nonce, deadline, signature);
         // A buyer other than the pledgee is a new recipient of the data: the modules judge it as they judged the
         // pledgee (where the data may go, who may receive personal information), never by the holder cap.
-        if (realisation_.buyer != msg.sender) {
+        if (realisation_.buyer != msg.sender && _complianceDue()) {
             _compliance.checkPledge(record.certificateId, record.right, record.pledgor, realisation_.buyer);
         }
         uint256 taken = _sharesToTake(pledgeId, record);
@@ -210,6 +222,32 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     /// @inheritdoc IPledges
     function actConsented(uint256 pledgeId, bytes32 actHash) external view returns (bool) {
         return _store().actConsents[pledgeId][actHash];
+    }
+
+    /// @inheritdoc IPledges
+    function requireCertificateActConsent(uint256 certificateId, uint256[] calldata pledgeIds, bytes32 actHash)
+        external
+        view
+    {
+        _requireCertificateActConsent(certificateId, pledgeIds, actHash);
+    }
+
+    /// @inheritdoc IPledges
+    function releaseOnCancellation(uint256 certificateId, uint256[] calldata pledgeIds, bytes32 actHash) external {
+        if (msg.sender != address(_certificates)) revert PledgesUnauthorizedCaller(msg.sender);
+        _requireCertificateActConsent(certificateId, pledgeIds, actHash);
+        for (uint256 i = 0; i < pledgeIds.length; ++i) {
+            uint256 pledgeId = pledgeIds[i];
+            PledgeRecord storage record = _store().pledges[pledgeId];
+            _setStatus(record, PledgeStatus.Released);
+            emit PledgeReleased(pledgeId);
+            _rights.unlockShares(certificateId, record.right, record.pledgor, record.shares);
+        }
+    }
+
+    /// @inheritdoc IPledges
+    function activePledgeCount(uint256 certificateId) external view returns (uint256) {
+        return _store().activePledges[certificateId];
     }
 
     /// @inheritdoc IPledges
@@ -309,6 +347,12 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
         return _domainSeparatorV4();
     }
 
+    /// @dev Whether a module in force may judge a pledge, by the Rights contract's copy of the conditions in force
+    /// (a pledge creates no holder: only the conditions any act may meet count).
+    function _complianceDue() private view returns (bool) {
+        return _rights.complianceConditions() & ComplianceConditions.ANY_ACT != 0;
+    }
+
     /// @dev The one write path that creates a pledge, followed by its event.
     function _record(uint256 pledgeId, PledgeTerms calldata terms, uint256 seniorPledgeId) private {
         _store().pledges[pledgeId] = PledgeRecord({
@@ -326,6 +370,7 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
             registrationExpiry: uint40(terms.registrationExpiry),
             externalRef: terms.externalRef
         });
+        ++_store().activePledges[terms.certificateId];
         emit PledgeRecorded(
             pledgeId,
             terms.certificateId,
@@ -359,6 +404,29 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     /// @dev The one write path of a pledge's end; the caller emits the end's event right after.
     function _setStatus(PledgeRecord storage record, PledgeStatus status) private {
         record.status = status;
+        --_store().activePledges[record.certificateId];
+    }
+
+    /// @dev `pledgeIds` are every active pledge on the certificate, strictly increasing, and the pledgee of each
+    /// consented to `actHash`: the count first, then each pledge in order (the first one lacking consent is named).
+    function _requireCertificateActConsent(uint256 certificateId, uint256[] calldata pledgeIds, bytes32 actHash)
+        private
+        view
+    {
+        uint256 active = _store().activePledges[certificateId];
+        if (pledgeIds.length != active) revert PledgesActivePledgesMismatch(certificateId, pledgeIds.length, active);
+        uint256 previous = 0;
+        for (uint256 i = 0; i < pledgeIds.length; ++i) {
+            uint256 pledgeId = pledgeIds[i];
+            if (pledgeId <= previous) revert PledgesUnorderedPledges(pledgeId);
+            previous = pledgeId;
+            PledgeRecord storage record = _existing(pledgeId);
+            if (record.certificateId != certificateId) revert PledgesNotOnCertificate(pledgeId, certificateId);
+            if (record.status != PledgeStatus.Active) revert PledgesNotActive(pledgeId, record.status);
+            if (!_store().actConsents[pledgeId][actHash]) {
+                revert PledgesActNotConsented(pledgeId, record.pledgee, actHash);
+            }
+        }
     }
 
     /// @dev The one write path of a realisation, followed by its event.

@@ -10,6 +10,7 @@ import {SuiteContract} from "./base/SuiteContract.sol";
 import {ICertificates} from "./interfaces/ICertificates.sol";
 import {ICompliance} from "./interfaces/ICompliance.sol";
 import {CertificateStatus} from "./types/CertificateStatus.sol";
+import {ComplianceConditions} from "./types/ComplianceConditions.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IPledges} from "./interfaces/IPledges.sol";
 import {IRights} from "./interfaces/IRights.sol";
@@ -58,6 +59,11 @@ contract Rights is IRights, ERC165, SuiteContract {
         mapping(uint256 parentId => uint256[] licenceIds) sublicences;
         mapping(uint256 certificateId => mapping(Right right => uint256[] licenceIds)) rootExclusives;
         mapping(uint256 parentId => uint256[] licenceIds) subExclusives;
+        /// @dev The compliance conditions no module in force declares (those of `ComplianceConditions.ANY` outside
+        /// {ICompliance-conditionsInForce}), copied by {syncComplianceConditions}: an act that can meet only these is
+        /// neither judged nor counted, so it does not call the Compliance contract. Zero until the first copy, so that
+        /// until then every act that can meet a condition calls it.
+        uint8 quietConditions;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dataassetledger.storage.Rights")) - 1)) & ~bytes32(uint256(0xff))
@@ -233,6 +239,16 @@ contract Rights is IRights, ERC165, SuiteContract {
     }
 
     /// @inheritdoc IRights
+    function syncComplianceConditions() external {
+        _store().quietConditions = ComplianceConditions.ANY & ~_compliance.conditionsInForce();
+    }
+
+    /// @inheritdoc IRights
+    function complianceConditions() external view returns (uint8) {
+        return ComplianceConditions.ANY & ~_store().quietConditions;
+    }
+
+    /// @inheritdoc IRights
     function sharesOf(uint256 certificateId, Right right, address owner) external view returns (uint256) {
         return _store().positions[certificateId][owner].shares(right);
     }
@@ -282,7 +298,9 @@ contract Rights is IRights, ERC165, SuiteContract {
         if (position.pledged(right) != 0) {
             _pledges.requireActConsent(position.lastPledge(right), licenceActHash(certificateId, right, 0, terms));
         }
-        _compliance.checkLicence(certificateId, right, msg.sender, terms.licensee);
+        if (_complianceDue(ComplianceConditions.ANY_ACT)) {
+            _compliance.checkLicence(certificateId, right, msg.sender, terms.licensee);
+        }
         RightsStorage storage $ = _store();
         _checkExclusivity($.rootLicences[certificateId][right], $.rootExclusives[certificateId][right], terms, start);
         licenceId = _grant(certificateId, right, 0, terms, start, end);
@@ -306,7 +324,9 @@ contract Rights is IRights, ERC165, SuiteContract {
         if (start < parent.start || end > parent.end) revert RightsPeriodOutsideParent(parentId, start, end);
         // A sub-licence grants no more than its parent: an exclusive one needs an exclusive parent.
         if (terms.exclusive && !parent.exclusive) revert RightsExclusiveBeyondParent(parentId);
-        _compliance.checkLicence(certificateId, parent.right, msg.sender, terms.licensee);
+        if (_complianceDue(ComplianceConditions.ANY_ACT)) {
+            _compliance.checkLicence(certificateId, parent.right, msg.sender, terms.licensee);
+        }
         RightsStorage storage $ = _store();
         _checkExclusivity($.sublicences[parentId], $.subExclusives[parentId], terms, start);
         licenceId = _grant(certificateId, parent.right, parentId, terms, start, end);
@@ -383,28 +403,33 @@ contract Rights is IRights, ERC165, SuiteContract {
     function _move(address from, address to, uint256 certificateId, Right right, uint256 shares) private {
         if (shares == 0) revert RightsInvalidShares(shares);
         _requireInForce(certificateId);
-        Position position = _store().positions[certificateId][from];
+        mapping(address owner => Position) storage positions = _store().positions[certificateId];
+        Position position = positions[from];
         uint256 balance = position.shares(right);
         if (balance < shares) revert RightsInsufficientShares(certificateId, right, from, balance, shares);
         if (position.pledged(right) != 0) {
             uint256 transferable = _transferable(position, right);
             if (shares > transferable) _revertPledged(certificateId, right, from, transferable, shares, position);
         }
-        uint256 toBefore = _store().positions[certificateId][to].shares(right);
+        uint256 toBefore = positions[to].shares(right);
+        uint256 fromAfter = balance - shares;
         // Effects before the interaction: the modules judge the movement after it is written, and a refusal
         // reverts both.
         _update(from, to, certificateId, right, shares);
-        _compliance.transferred(certificateId, right, from, to, shares, toBefore, balance - shares);
+        if (_complianceDue(ComplianceConditions.ANY_ACT | _holderChange(toBefore, fromAfter))) {
+            _compliance.transferred(certificateId, right, from, to, shares, toBefore, fromAfter);
+        }
     }
 
     /// @dev The one write path of a share movement between two owners (transfers and realisation); it emits
     /// {SharesMoved}, the caller `TransferSingle` or `TransferBatch`. Minting at issue writes a fresh position in
     /// {mintIssued}.
     function _update(address from, address to, uint256 certificateId, Right right, uint256 shares) private {
-        Position source = _store().positions[certificateId][from];
-        _store().positions[certificateId][from] = source.withShares(right, source.shares(right) - shares);
-        Position target = _store().positions[certificateId][to];
-        _store().positions[certificateId][to] = target.withShares(right, target.shares(right) + shares);
+        mapping(address owner => Position) storage positions = _store().positions[certificateId];
+        Position source = positions[from];
+        positions[from] = source.withShares(right, source.shares(right) - shares);
+        Position target = positions[to];
+        positions[to] = target.withShares(right, target.shares(right) + shares);
         emit SharesMoved(certificateId, right);
     }
 
@@ -419,7 +444,20 @@ contract Rights is IRights, ERC165, SuiteContract {
         uint256 ownerAfter
     ) private {
         uint256 toBefore = _store().positions[certificateId][to].shares(right) - shares;
-        _compliance.enforced(certificateId, right, owner, to, toBefore, ownerAfter);
+        if (_complianceDue(_holderChange(toBefore, ownerAfter))) {
+            _compliance.enforced(certificateId, right, owner, to, toBefore, ownerAfter);
+        }
+    }
+
+    /// @dev {ComplianceConditions-HOLDER_CHANGE} when a movement brings a new holder or ends one, else nothing.
+    function _holderChange(uint256 toBefore, uint256 fromAfter) private pure returns (uint8) {
+        return toBefore == 0 || fromAfter == 0 ? ComplianceConditions.HOLDER_CHANGE : 0;
+    }
+
+    /// @dev Whether the Compliance contract may have anything to judge or count in an act that can meet
+    /// `conditions`: one of them is not quiet.
+    function _complianceDue(uint8 conditions) private view returns (bool) {
+        return conditions & ~_store().quietConditions != 0;
     }
 
     function _transferable(Position position, Right right) private pure returns (uint256) {
@@ -477,8 +515,11 @@ contract Rights is IRights, ERC165, SuiteContract {
         LicenceTerms calldata terms,
         uint64 start
     ) private view {
+        // No sibling, no exclusive one: the first licence of a group reads only the list it joins.
+        if (siblings.length == 0) return;
         uint256[] storage candidates = terms.exclusive ? siblings : exclusiveSiblings;
-        for (uint256 i = 0; i < candidates.length; ++i) {
+        uint256 count = candidates.length;
+        for (uint256 i = 0; i < count; ++i) {
             uint256 siblingId = candidates[i];
             LicenceRecord storage sibling = _store().licences[siblingId];
             if (sibling.revoked) continue;

@@ -97,6 +97,7 @@ __all__ = [
     "approve",
     "cancel",
     "catalog_store",
+    "certificate_act_hash",
     "decline",
     "issue",
     "list_certificates",
@@ -740,6 +741,19 @@ def _consents(ledger: LedgerContext, certificate_id: int, request: CertificateRe
     return [consent.as_argument() for consent in consents]
 
 
+def _requested_hash(
+    request: CertificateRequest, catalog: Path | CatalogEntry | None, reason: str | None, *, what: str
+) -> bytes:
+    """What a change asks for (the new catalog entry's hash) or why a cancellation is asked (the reason's hash)."""
+    if request is CertificateRequest.CHANGE:
+        if catalog is None:
+            raise ValidationError(f"{what} a change names the new catalog entry")
+        return record_hash(_load(catalog))
+    if reason is None:
+        raise ValidationError(f"{what} a cancellation names its reason")
+    return reason_hash(reason)
+
+
 def request_consent(
     ledger: LedgerContext,
     ref: str,
@@ -756,18 +770,12 @@ def request_consent(
     ``catalog``, a renewal until ``expiry`` or a cancellation for ``reason``. Signed here; nothing is sent."""
     certificate_id = resolve(ledger, ref)
     requested_hash, requested_expiry = bytes(32), 0
-    if request is CertificateRequest.CHANGE:
-        if catalog is None:
-            raise ValidationError("a consent to a change names the new catalog entry")
-        requested_hash = record_hash(_load(catalog))
-    elif request is CertificateRequest.RENEWAL:
+    if request is CertificateRequest.RENEWAL:
         if expiry is None:
             raise ValidationError("a consent to a renewal names the new expiry")
         requested_expiry = expiry
-    elif request is CertificateRequest.CANCELLATION:
-        if reason is None:
-            raise ValidationError("a consent to a cancellation names its reason")
-        requested_hash = reason_hash(reason)
+    elif request in (CertificateRequest.CHANGE, CertificateRequest.CANCELLATION):
+        requested_hash = _requested_hash(request, catalog, reason, what="a consent to")
     else:
         raise ValidationError("a consent is to a change, a renewal or a cancellation")
     account = ledger.account(as_)
@@ -833,9 +841,33 @@ def request_cancellation(
                  signed, as_=as_)[0]
 
 
+def certificate_act_hash(
+    ledger: LedgerContext, ref: str, act: CertificateRequest, *, catalog: Path | CatalogEntry | None = None,
+    reason: str | None = None,
+) -> str:
+    """The hash of a change to ``catalog`` or a cancellation for ``reason`` of the certificate as it stands, which
+    the pledgee of each active pledge on it consents to (``dal pledge consent-act``) before the registrar approves
+    the change or cancellation; computed by the contract (``certificateActHash``). Nothing is sent."""
+    certificate_id = resolve(ledger, ref)
+    if act not in (CertificateRequest.CHANGE, CertificateRequest.CANCELLATION):
+        raise ValidationError("only a change or a cancellation needs the pledgees' consent; a renewal needs none")
+    requested = _requested_hash(act, catalog, reason, what="the act hash of")
+    digest = ledger.call("Certificates", "certificateActHash", certificate_id, int(act), requested)
+    return "0x" + bytes(digest).hex()
+
+
+def _active_pledges(ledger: LedgerContext, certificate_id: int) -> list[int]:
+    # Imported here: reading pledges loads the chain reader, which the certificate workflows do not need otherwise.
+    from ledger.pledges import active_pledge_ids
+
+    return active_pledge_ids(ledger, certificate_id)
+
+
 def approve(ledger: LedgerContext, ref: str, *, number: str | None = None, as_: str | None = None) -> StepResult:
     """Approve the holders' pending change, renewal or cancellation (the registrar acts). A change or renewal
-    re-issues the certificate under a new certificate ``number``; a cancellation takes none."""
+    re-issues the certificate under a new certificate ``number``; a cancellation takes none. A change or
+    cancellation names the certificate's active pledges, whose pledgees must have consented to it (the contract
+    checks); a cancellation releases them."""
     certificate_id = resolve(ledger, ref)
     pending = ledger.certificate(certificate_id).pending_request
     action = {
@@ -851,7 +883,9 @@ def approve(ledger: LedgerContext, ref: str, *, number: str | None = None, as_: 
         number = _check_number(number)
     elif number:
         raise ValidationError("a cancellation issues no document: give no --number")
-    return _step(ledger, action, certificate_id, "approveRequest", certificate_id, number or "", as_=as_)[0]
+    pledged = _active_pledges(ledger, certificate_id) if pending is not CertificateRequest.RENEWAL else []
+    return _step(ledger, action, certificate_id, "approveRequest", certificate_id, number or "", pledged,
+                 as_=as_)[0]
 
 
 def decline(ledger: LedgerContext, ref: str, *, reason: str, as_: str | None = None) -> StepResult:
@@ -877,14 +911,16 @@ def reinstate(ledger: LedgerContext, ref: str, *, as_: str | None = None) -> Ste
 def cancel(
     ledger: LedgerContext, ref: str, *, reason: str, consents: Sequence[RequestConsent] = (), as_: str | None = None
 ) -> StepResult:
-    """Cancel a certificate: its registrar cancels it at once; its holders apply for cancellation."""
+    """Cancel a certificate: its registrar cancels it at once (naming the active pledges on it, whose pledgees
+    must have consented, and which the cancellation releases); its holders apply for cancellation."""
     certificate_id = resolve(ledger, ref)
     digest = reason_hash(reason)
     acting = ledger.address_of(as_)
     if acting == to_checksum_address(ledger.certificate(certificate_id).registrar):
         if consents:
             raise ValidationError("the registrar cancels on its own authority: it passes no holders' consents")
-        return _step(ledger, "cancelled", certificate_id, "cancel", certificate_id, digest, as_=as_)[0]
+        pledged = _active_pledges(ledger, certificate_id)
+        return _step(ledger, "cancelled", certificate_id, "cancel", certificate_id, digest, pledged, as_=as_)[0]
     return request_cancellation(ledger, ref, reason=reason, consents=consents, as_=as_)
 
 
@@ -975,9 +1011,9 @@ def register_transfer(
             f"{certificate_id} from {from_} to {to}, not {shares}; register what it moved"
         )
     facts = (sender, recipient, int(right), shares, bytes.fromhex(movement.strip()[2:]))
-    done = transact_named(ledger, "Certificates", "registerTransfer", certificate_id, facts, _voucher(voucher),
+    done = transact_named(ledger, "Registrations", "registerTransfer", certificate_id, facts, _voucher(voucher),
                           as_=as_)
-    (event,) = event_log(ledger, "Certificates").decode_receipt(done, "Certificates", "TransferRegistered")
+    (event,) = event_log(ledger, "Registrations").decode_receipt(done, "Registrations", "TransferRegistered")
     return RegistrationResult(int(event.args["registrationId"]), "transfer", certificate_id, str(event.args["voucher"]),
                               done["transactionHash"].to_0x_hex())
 
@@ -985,7 +1021,7 @@ def register_transfer(
 def register_licence(ledger: LedgerContext, licence_id: int, *, voucher: str, as_: str | None = None
                      ) -> RegistrationResult:
     """Register (许可登记) licence ``licence_id`` under its licence voucher number (the registrar acts)."""
-    done = transact_named(ledger, "Certificates", "registerLicence", licence_id, _voucher(voucher), as_=as_)
-    (event,) = event_log(ledger, "Certificates").decode_receipt(done, "Certificates", "LicenceRegistered")
+    done = transact_named(ledger, "Registrations", "registerLicence", licence_id, _voucher(voucher), as_=as_)
+    (event,) = event_log(ledger, "Registrations").decode_receipt(done, "Registrations", "LicenceRegistered")
     return RegistrationResult(int(event.args["registrationId"]), "licence", int(event.args["certificateId"]),
                               str(event.args["voucher"]), done["transactionHash"].to_0x_hex())

@@ -19,7 +19,7 @@ error (one sentence naming the module, the member and the reason); nothing is se
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eth_utils.address import to_checksum_address
@@ -132,12 +132,15 @@ def modules_in_force(ctx: LedgerContext) -> list[ComplianceModule]:
 
 @dataclass(frozen=True)
 class CertificateCompliance:
-    """A certificate's compliance flags and the number of holders of each right."""
+    """A certificate's compliance flags and the number of holders of each right, as the Compliance
+    contract counts them: ``holders_counted`` is false while no module that counts holders is in
+    force, when the counts stand still."""
 
     certificate_id: int
     cross_border_restricted: bool
     contains_personal_information: bool
     holders: dict[str, int]
+    holders_counted: bool
 
 
 def certificate_compliance(ctx: LedgerContext, certificate_id: int) -> CertificateCompliance:
@@ -146,7 +149,8 @@ def certificate_compliance(ctx: LedgerContext, certificate_id: int) -> Certifica
     certificate_exists(reader, certificate_id)
     restricted, personal = reader.call("Compliance", "certificateFlags", certificate_id)
     holders = {right.label: int(reader.call("Compliance", "holderCount", certificate_id, int(right))) for right in Right}
-    return CertificateCompliance(certificate_id, bool(restricted), bool(personal), holders)
+    counted = bool(int(reader.call("Compliance", "conditionsInForce")) & ComplianceCondition.HOLDER_CHANGE)
+    return CertificateCompliance(certificate_id, bool(restricted), bool(personal), holders, counted)
 
 
 @dataclass(frozen=True)
@@ -203,11 +207,14 @@ def check_transfer(
 
 @dataclass(frozen=True)
 class ModuleDeployment:
-    """A module put in force (or taken out): its address and where the timelock operation stands."""
+    """A module put in force (or taken out): its address, where the timelock operation stands, and
+    the holder counts the same operation re-synced (a module that counts holders, added while none
+    did)."""
 
     module: str
     kind: str
     timelock: TimelockOutcome
+    holder_counts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _module_operation(ctx: LedgerContext, function: str, module: str) -> TimelockOperation:
@@ -252,8 +259,19 @@ def add_module(
     if created is None:
         raise ChainError(f"deploying the {kind} module created no contract")
     module = to_checksum_address(created)
-    outcome = through_timelock(ctx, _module_operation(ctx, "addModule", module), label="addModule", as_=as_)
-    return ModuleDeployment(module, kind, outcome)
+    operation = _module_operation(ctx, "addModule", module)
+    changes: list[dict[str, Any]] = []
+    counting = ComplianceCondition.HOLDER_CHANGE
+    declared = ctx.w3.eth.contract(address=module, abi=artifact.abi).functions.conditions().call()
+    if int(declared) & counting and not int(ctx.call("Compliance", "conditionsInForce")) & counting:
+        # No module counted holders until now, so the counts stood still: re-sync them in the same operation.
+        changes, payloads = _holder_count_changes(ctx, ChainReader(ctx), None)
+        operation = replace(
+            operation, targets=operation.targets + (operation.targets[0],) * len(payloads),
+            payloads=operation.payloads + tuple(payloads),
+        )
+    outcome = through_timelock(ctx, operation, label="addModule", as_=as_)
+    return ModuleDeployment(module, kind, outcome, changes)
 
 
 def remove_module(ctx: LedgerContext, module: str, *, as_: str | None = None) -> ModuleDeployment:
@@ -321,13 +339,30 @@ def sync_holder_counts(
 ) -> HolderCountSync:
     """Set, through the timelock, every holder count that differs from the holders the chain shows.
 
-    For a suite the Compliance contract joined after shares had moved: its counts start at one holder
-    per right. The holders of each right are read as `dal rights show` reads them (the owners the
-    events name, confirmed by the state at one block). Governance's act (``as_``).
+    The counts stand still while no module that counts holders is in force (and start at one holder
+    per right in a Compliance contract that joined a running suite); :func:`add_module` re-syncs them
+    itself when it puts the first such module in force. The holders of each right are read as
+    `dal rights show` reads them (the owners the events name, confirmed by the state at one block).
+    Governance's act (``as_``).
     """
+    reader = ChainReader(ctx)
+    changes, payloads = _holder_count_changes(ctx, reader, certificate_ids)
+    if not payloads:
+        return HolderCountSync(changes, None)
+    operation = TimelockOperation(
+        targets=(ctx.contract("Compliance").address,) * len(payloads), payloads=tuple(payloads),
+        salt=keccak(b"setHolderCount" + reader.block_number.to_bytes(32, "big")),
+    )
+    return HolderCountSync(changes, through_timelock(ctx, operation, label="setHolderCount", as_=as_))
+
+
+def _holder_count_changes(
+    ctx: LedgerContext, reader: ChainReader, certificate_ids: list[int] | None
+) -> tuple[list[dict[str, Any]], list[bytes]]:
+    """The holder counts that differ from the holders on chain (every certificate by default), and
+    the ``setHolderCount`` calls that set them."""
     from ledger.rights import read_rights
 
-    reader = ChainReader(ctx)
     count = int(reader.call("Certificates", "certificateCount"))
     wanted = certificate_ids if certificate_ids is not None else list(range(1, count + 1))
     compliance = ctx.contract("Compliance")
@@ -344,13 +379,7 @@ def sync_holder_counts(
             payloads.append(
                 bytes.fromhex(compliance.encode_abi("setHolderCount", args=[certificate_id, int(right), holders])[2:])
             )
-    if not payloads:
-        return HolderCountSync(changes, None)
-    operation = TimelockOperation(
-        targets=(compliance.address,) * len(payloads), payloads=tuple(payloads),
-        salt=keccak(b"setHolderCount" + reader.block_number.to_bytes(32, "big")),
-    )
-    return HolderCountSync(changes, through_timelock(ctx, operation, label="setHolderCount", as_=as_))
+    return changes, payloads
 
 
 def member_compliance(ctx: LedgerContext, member: str, qualifications: list[str]) -> dict[str, Any]:

@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # the store loads only when there is a read model to read
     from ledger.store.history import IndexedHistory
 
 __all__ = [
-    "CERTIFICATE_EVENTS", "History", "Logged", "certificate_events", "certificates_moved", "named_events",
+    "CERTIFICATE_EVENTS", "REGISTRATION_EVENTS", "History", "Logged", "certificate_events", "certificates_moved", "named_events",
     "transfer_items",
 ]
 
@@ -50,9 +50,10 @@ CERTIFICATE_EVENTS = (
     "CertificateIssued", "CertificateChangeRequested", "CertificateRenewalRequested",
     "CertificateCancellationRequested", "CertificateRequestDeclined", "CertificateChanged", "CertificateRenewed",
     "CertificateSuspended", "CertificateReinstated", "CertificateCancelled", "CertificateRefused",
-    "CertificateDisputed", "CertificateDisputeResolved", "CertificateReassigned", "TransferRegistered",
-    "LicenceRegistered",
+    "CertificateDisputed", "CertificateDisputeResolved", "CertificateReassigned",
 )
+#: The Registrations events of one certificate (each indexes ``certificateId`` first).
+REGISTRATION_EVENTS = ("TransferRegistered", "LicenceRegistered")
 _PLEDGE_ENDS = ("PledgeReleased", "PledgeExtended", "PledgeRealised", "PledgeActConsented")
 _SHARE_MOVES = (("Rights", "TransferSingle"), ("Rights", "TransferBatch"))
 #: The events whose transaction mints a certificate's shares.
@@ -179,6 +180,7 @@ def _logged_certificate_events(
         return log.fetch(selection, topics=topics, from_block=from_block, to_block=to_block)
 
     events = fetch([("Certificates", name) for name in CERTIFICATE_EVENTS], [cert])
+    events += fetch([("Registrations", name) for name in REGISTRATION_EVENTS], [cert])
     # The ERC-1155 events index no token id: the certificate's SharesMoved name the transactions that moved its
     # shares, and only their blocks are asked for the movements themselves.
     announced = fetch([("Rights", "SharesMoved")], [cert])

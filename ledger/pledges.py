@@ -76,6 +76,7 @@ from ledger.types import PledgeRecord, PledgeStatus, RealisationMethod, Realisat
 __all__ = [
     "PledgeView",
     "PledgeWrite",
+    "active_pledge_ids",
     "check_consent",
     "check_extension",
     "consent_to_act",
@@ -238,6 +239,12 @@ def read_pledges(reader: ChainReader, certificate_id: int | None = None) -> list
     recorded = {int(event.args["pledgeId"]): event for event in events if event.event == "PledgeRecorded"}
     views = [_view(reader, pledge_id, recorded[pledge_id]) for pledge_id in sorted(recorded)]
     return _ranked(views)
+
+
+def active_pledge_ids(ctx: LedgerContext, certificate_id: int) -> list[int]:
+    """The active pledges on a certificate (any right, any pledgor), by id: what a change or cancellation of the
+    certificate names, each of whose pledgees consents to it first."""
+    return [view.pledge_id for view in read_pledges(ChainReader(ctx), certificate_id) if view.status == "active"]
 
 
 def _require_pledge(reader: ChainReader, pledge_id: int) -> None:
@@ -673,8 +680,9 @@ def _realisation_method(method: RealisationMethod | str) -> RealisationMethod:
 
 
 def consent_to_act(ctx: LedgerContext, pledge_id: int, act_hash: str, *, as_: str | None = None) -> Written:
-    """The pledgee of ``pledge_id`` consents to the act hashed ``act_hash`` over its collateral (a licence
-    over the pledged right, shown by ``dal rights license --act-hash``)."""
+    """The pledgee of ``pledge_id`` consents to the act hashed ``act_hash`` over its collateral: a licence over
+    the pledged right (``dal rights license --act-hash``), or a change or cancellation of the certificate
+    (``dal asset change --act-hash``, ``dal asset cancel --act-hash``)."""
     digest = digest_of(act_hash, what="the act hash", files=False)
     receipt = transact_named(ctx, "Pledges", "consentToAct", pledge_id, digest, as_=as_)
     return Written.of(receipt)

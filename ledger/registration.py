@@ -45,12 +45,14 @@ from ledger.errors import BatchError, LedgerError, TransactionError, ValidationE
 from ledger.hashing import record_hash, to_hex
 from ledger.inputs import parse_moment, resolve_party
 from ledger.members import event_log
+from ledger.numbers import require_registration_number
 from ledger.types import Right
 
 __all__ = [
     "BATCH_SIZE",
     "CATALOG_SUFFIXES",
     "MANIFEST_COLUMNS",
+    "MANIFEST_OPTIONAL_COLUMNS",
     "CatalogFile",
     "ImportItem",
     "ImportReport",
@@ -283,6 +285,8 @@ def import_catalogs(
 
 #: The columns of a migration manifest, in order.
 MANIFEST_COLUMNS = ("catalog", "holder", "number", "submitted", "issued", "expiry")
+#: The column a manifest may add: the stable registration number, with its check character (empty: none).
+MANIFEST_OPTIONAL_COLUMNS = ("registration_number",)
 
 
 @dataclass(frozen=True)
@@ -293,6 +297,7 @@ class LegacyCertificate:
     catalog: CatalogFile
     holder: str
     number: str
+    registration_number: str
     submitted_at: int
     issued_at: int
     expiry: int
@@ -316,7 +321,7 @@ class MigrationReport:
 
 def read_manifest(ledger: LedgerContext, manifest: Path) -> list[LegacyCertificate]:
     """The rows of a migration manifest (CSV with a header: catalog, holder, number, submitted, issued,
-    expiry), every one checked before anything is sent.
+    expiry, and optionally registration_number), every one checked before anything is sent.
 
     ``catalog`` is a catalog file, relative to the manifest's folder; ``holder`` an account name or
     address; the dates are written as everywhere in ``dal`` (``2021-03-01``, or a date and time).
@@ -348,6 +353,7 @@ def read_manifest(ledger: LedgerContext, manifest: Path) -> list[LegacyCertifica
                 catalog=catalog,
                 holder=resolve_party(ledger, (row["holder"] or "").strip(), what="holder"),
                 number=(row["number"] or "").strip(),
+                registration_number=(row.get("registration_number") or "").strip(),
                 submitted_at=parse_moment(row["submitted"] or "", now, what="submitted"),
                 issued_at=parse_moment(row["issued"] or "", now, what="issued"),
                 expiry=parse_moment(row["expiry"] or "", now, what="expiry"),
@@ -357,16 +363,25 @@ def read_manifest(ledger: LedgerContext, manifest: Path) -> list[LegacyCertifica
             continue
         if not item.number:
             problems.append(f"{where}: the number is empty; give the number the legacy registry issued")
-        elif item.number in numbers:
-            problems.append(f"{where}: number {item.number} is on line {numbers[item.number]} too")
-        numbers.setdefault(item.number, line)
+        if item.registration_number:
+            try:
+                require_registration_number(item.registration_number)
+            except ValidationError as exc:
+                problems.append(f"{where}: {exc}")
+        # Registration and certificate numbers share one namespace across the consortium.
+        for number in filter(None, (item.number, item.registration_number)):
+            if number in numbers:
+                problems.append(f"{where}: number {number} is on line {numbers[number]} too")
+            numbers.setdefault(number, line)
         found.append(item)
     if problems:
         raise _refusal(problems, "fix the manifest and migrate again")
     return found
 
 
-_IMPORTED_TOPIC = keccak(text="CertificateImported(uint256,address,address,bytes32,string,uint64,uint64,uint64)")
+_IMPORTED_TOPIC = keccak(
+    text="CertificateImported(uint256,address,address,bytes32,string,string,uint64,uint64,uint64)"
+)
 
 
 def import_issued(
@@ -397,9 +412,14 @@ def import_issued(
     taken: list[str] = []
     for row in rows:
         held = int(ledger.call("Certificates", "certificateByNumber", row.number))
+        other = (int(ledger.call("Certificates", "certificateByNumber", row.registration_number))
+                 if row.registration_number and not held else 0)
         if held and ledger.certificate(held).registrar != registrar:
             taken.append(f"{manifest.name} line {row.line}: number {row.number} belongs to certificate {held} of "
                          "another registrar (numbers are unique across the consortium)")
+        elif other:
+            taken.append(f"{manifest.name} line {row.line}: registration number {row.registration_number} belongs "
+                         f"to certificate {other} (numbers are unique across the consortium)")
         elif held:
             already.append((held, row.catalog.entry))
             by_line[row.line] = ImportItem(row.catalog.source, held, to_hex(row.catalog.catalog_hash),
@@ -417,7 +437,8 @@ def import_issued(
         requests = [
             TxRequest.call(
                 certificates, "importIssued",
-                [(row.holder, row.catalog.catalog_hash, row.number, row.submitted_at, row.issued_at, row.expiry)
+                [(row.holder, row.catalog.catalog_hash, row.number, row.registration_number, row.submitted_at,
+                  row.issued_at, row.expiry)
                  for row in batch],
                 label=f"{manifest.name} lines {batch[0].line}-{batch[-1].line}",
             )

@@ -4,7 +4,6 @@ pragma solidity ^0.8.28;
 import {CertificateRequest} from "../types/CertificateRequest.sol";
 import {CertificateStatus} from "../types/CertificateStatus.sol";
 import {RefusalReason} from "../types/RefusalReason.sol";
-import {Right} from "../types/Right.sol";
 
 /// @title ICertificates
 /// @notice Data-asset registration certificates and their whole lifecycle: review, public notice, objections,
@@ -30,8 +29,15 @@ import {Right} from "../types/Right.sol";
 /// a resubmission replaces the version-1 hash. On issue, the Rights contract mints 10,000 shares of each right
 /// granted to the applicant, and none of the others. Documents and reasons are referred to by hash only.
 ///
-/// Registrations after issue: the registrar confirms transfers (转移登记) and licences (许可登记) the chain recorded,
-/// each with a voucher number unique across the consortium ({registerTransfer}, {registerLicence}).
+/// Pledged certificates (arts. 443-444 by analogy). While a pledge on any of its rights is active, the certificate is
+/// neither changed nor cancelled without the consent of each active pledge's pledgee to the act's hash
+/// ({certificateActHash}), checked when the act takes effect: at the registrar's approval of a change or
+/// cancellation, and at the registrar's own {cancel}. The registrar names the active pledges; the Pledges contract,
+/// which counts them per certificate, checks the list is complete. A cancellation releases those pledges, so no
+/// active pledge outlives its certificate. A renewal needs no consent: it only extends the collateral's life.
+///
+/// Registrations after issue (transfers, 转移登记, and licences, 许可登记) are confirmed in the Registrations
+/// contract (`IRegistrations`).
 ///
 /// Volume. A merchant submits many applications in one call ({submitBatch}); a registrar accepts, publicizes and
 /// issues many ({acceptBatch}, {publicizeBatch}, {issueBatch}), and imports certificates already issued by a legacy
@@ -114,51 +120,13 @@ interface ICertificates {
         bytes signature;
     }
 
-    /// @notice A movement of shares the chain recorded, as a transfer registration confirms it.
-    /// @param from The transferor.
-    /// @param to The transferee.
-    /// @param right The right moved.
-    /// @param shares The shares moved (1 to 10,000).
-    /// @param movement The hash of the transaction that moved them.
-    struct Movement {
-        address from;
-        address to;
-        Right right;
-        uint256 shares;
-        bytes32 movement;
-    }
-
-    /// @notice A registration the registrar confirmed after issue.
-    /// @param kind 1 for a transfer registration, 2 for a licence registration.
-    /// @param certificateId The certificate.
-    /// @param voucher The voucher number (许可凭证 for a licence), unique across the consortium.
-    /// @param registrar The registrar that confirmed it.
-    /// @param registeredAt When.
-    /// @param from The transferor (transfer only).
-    /// @param to The transferee (transfer only).
-    /// @param right The right moved or licensed.
-    /// @param shares The shares moved (transfer only).
-    /// @param movement The reference of the movement confirmed: the hash of the transaction that moved the shares.
-    /// @param licenceId The licence confirmed (licence only).
-    struct Registration {
-        uint8 kind;
-        uint256 certificateId;
-        string voucher;
-        address registrar;
-        uint64 registeredAt;
-        address from;
-        address to;
-        Right right;
-        uint256 shares;
-        bytes32 movement;
-        uint256 licenceId;
-    }
-
     /// @notice A certificate already issued by a legacy registry, as {importIssued} takes it.
     /// @param holder The holder (an active MERCHANT), who receives the three rights.
     /// @param catalogHash The catalog entry's hash (version 1).
     /// @param number The number the legacy registry gave it (unique across the consortium). An imported
-    /// certificate grants the three rights and has no registration number.
+    /// certificate grants the three rights.
+    /// @param registrationNumber Its stable registration number, with its check character (as at {issue}), unique
+    /// across the consortium; empty when the legacy registry gave none (one can never be added later).
     /// @param submittedAt When it was applied for.
     /// @param issuedAt When it was issued (not before `submittedAt`, not in the future).
     /// @param expiry When it expires (in the future).
@@ -166,6 +134,7 @@ interface ICertificates {
         address holder;
         bytes32 catalogHash;
         string number;
+        string registrationNumber;
         uint64 submittedAt;
         uint64 issuedAt;
         uint64 expiry;
@@ -217,24 +186,6 @@ interface ICertificates {
     /// @notice Governance moved the certificate from suspended registrar `from` to registrar `to`.
     event CertificateReassigned(uint256 indexed certificateId, address indexed from, address indexed to);
 
-    /// @notice The registrar registered the transfer of `shares` of `right` from `from` to `to`, moved by the
-    /// transaction `movement` (转移登记), under voucher number `voucher`.
-    event TransferRegistered(
-        uint256 indexed certificateId,
-        uint256 indexed registrationId,
-        string voucher,
-        address from,
-        address to,
-        Right right,
-        uint256 shares,
-        bytes32 movement
-    );
-
-    /// @notice The registrar registered licence `licenceId` (许可登记) under licence voucher number `voucher`.
-    event LicenceRegistered(
-        uint256 indexed certificateId, uint256 indexed registrationId, uint256 indexed licenceId, string voucher
-    );
-
     /// @notice The registrar rejected the application after an objection. Status: Rejected (final).
     event CertificateRejected(uint256 indexed certificateId, bytes32 reasonHash);
 
@@ -252,13 +203,15 @@ interface ICertificates {
     );
 
     /// @notice `registrar` imported certificate `certificateId`, issued by a legacy registry under `number`, with its
-    /// dates. Status: Issued, marked imported. The three rights are minted to `holder`.
+    /// registration number (empty if it had none) and dates. Status: Issued, marked imported. The three rights are
+    /// minted to `holder`.
     event CertificateImported(
         uint256 indexed certificateId,
         address indexed registrar,
         address indexed holder,
         bytes32 catalogHash,
         string number,
+        string registrationNumber,
         uint64 submittedAt,
         uint64 issuedAt,
         uint64 expiry
@@ -391,22 +344,6 @@ interface ICertificates {
     /// @notice `holder`'s signature does not consent to this request.
     error CertificatesInvalidConsent(address holder);
 
-    /// @notice The transfer to register is malformed: no shares (or more than 10,000), the same sender and
-    /// recipient, or no movement reference.
-    error CertificatesInvalidRegistration(uint256 certificateId);
-
-    /// @notice The right is not one the certificate grants.
-    error CertificatesRightNotGranted(uint256 certificateId, Right right);
-
-    /// @notice Voucher number `voucher` already belongs to registration `registrationId`.
-    error CertificatesVoucherTaken(string voucher, uint256 registrationId);
-
-    /// @notice This movement (or licence) was already registered as `registrationId`.
-    error CertificatesAlreadyRegistered(uint256 registrationId);
-
-    /// @notice No registration has id `registrationId`.
-    error CertificatesUnknownRegistration(uint256 registrationId);
-
     /// @notice `expiry` is not acceptable: at issue it must lie in the future; at renewal, after the current expiry
     /// and in the future.
     error CertificatesInvalidExpiry(uint64 expiry);
@@ -509,7 +446,12 @@ interface ICertificates {
     /// @notice Approve the holders' pending request on an Issued certificate. Caller: its registrar. A change or
     /// renewal re-issues the document under a new certificate `number` (unique); a cancellation takes none ("").
     /// A renewal's expiry must still lie in the future when approved.
-    function approveRequest(uint256 certificateId, string calldata number) external;
+    /// @param pledgeIds For a change or a cancellation: every active pledge on the certificate, in increasing order,
+    /// each of whose pledgees consented to the act ({certificateActHash}) in the Pledges contract (else its
+    /// errors: `PledgesActivePledgesMismatch`, `PledgesUnorderedPledges`, `PledgesNotOnCertificate`,
+    /// `PledgesNotActive`, `PledgesActNotConsented`); empty when none is active. A cancellation releases them. A
+    /// renewal extends the collateral's life and needs no consent: the list is not read.
+    function approveRequest(uint256 certificateId, string calldata number, uint256[] calldata pledgeIds) external;
 
     /// @notice Decline the holder's pending request. Caller: its registrar.
     function declineRequest(uint256 certificateId, bytes32 reasonHash) external;
@@ -521,7 +463,18 @@ interface ICertificates {
     function reinstate(uint256 certificateId) external;
 
     /// @notice Cancel an Issued or Suspended certificate on the registrar's own authority. Caller: its registrar.
-    function cancel(uint256 certificateId, bytes32 reasonHash) external;
+    /// @param pledgeIds Every active pledge on the certificate, in increasing order, each of whose pledgees consented
+    /// to this cancellation ({certificateActHash} with `reasonHash`), as for {approveRequest}; the pledges are
+    /// released. Empty when none is active.
+    function cancel(uint256 certificateId, bytes32 reasonHash, uint256[] calldata pledgeIds) external;
+
+    /// @notice The hash of an act on the certificate as it stands (its current version) that the pledgee of each
+    /// active pledge on it consents to (`IPledges.consentToAct`) before the act takes effect: `act` Change with the
+    /// requested catalog hash, or Cancellation with the reason's hash. Reverts for an unknown certificate.
+    function certificateActHash(uint256 certificateId, CertificateRequest act, bytes32 requestedHash)
+        external
+        view
+        returns (bytes32);
 
     /// @notice Lodge an objection to an Issued or Suspended certificate on behalf of `objector` (异议登记), with the
     /// objection's hash: the certificate is disputed (nothing is blocked; the registrar suspends it if need be).
@@ -534,27 +487,6 @@ interface ICertificates {
     /// @notice Move each certificate of a suspended registrar, not yet final, to the active REGISTRAR `to`, which
     /// must not be its applicant. Caller: governance (the Consortium's admin).
     function reassign(uint256[] calldata certificateIds, address to) external;
-
-    /// @notice Register a `movement` of shares of an Issued or Suspended certificate (转移登记), under `voucher`
-    /// (unique), once per transaction, parties and right. The registrar vouches that the transaction made it;
-    /// `dal verify` checks it against the chain's transfer events. Caller: the certificate's registrar.
-    /// @return registrationId The registration's id (ids start at 1, shared with licence registrations).
-    function registerTransfer(uint256 certificateId, Movement calldata movement, string calldata voucher)
-        external
-        returns (uint256 registrationId);
-
-    /// @notice Register licence `licenceId` under licence voucher `voucher` (unique), once. Caller: the registrar of
-    /// the licence's certificate.
-    function registerLicence(uint256 licenceId, string calldata voucher) external returns (uint256 registrationId);
-
-    /// @notice A registration; reverts with {CertificatesUnknownRegistration} for an unknown id.
-    function registration(uint256 registrationId) external view returns (Registration memory);
-
-    /// @notice The registration of licence `licenceId`, or 0.
-    function licenceRegistration(uint256 licenceId) external view returns (uint256);
-
-    /// @notice The number of registrations ever made (the highest id).
-    function registrationCount() external view returns (uint256);
 
     /// @notice Whether the certificate is in force: Issued and not expired. Rights and Pledges move nothing otherwise.
     function isInForce(uint256 certificateId) external view returns (bool);

@@ -27,9 +27,15 @@ import {IComplianceModule} from "./IComplianceModule.sol";
 /// flags) calls no module at all. Modules are consulted in the order they were added; the first refusal is the
 /// answer.
 ///
-/// Holder counts. The contract keeps, for every certificate and right, how many members hold shares of it, moved
-/// by {transferred} and {enforced}. An issued certificate starts with one holder of each right (the applicant), so
-/// the count needs no write at issue.
+/// Holder counts. While a module declaring the holder-change condition is in force, the contract keeps, for every
+/// certificate and right, how many members hold shares of it, moved by {transferred} and {enforced}. An issued
+/// certificate starts with one holder of each right (the applicant), so the count needs no write at issue. While no
+/// such module is in force, no transfer pays for counting and the counts stand still: governance re-syncs them
+/// ({setHolderCount}) in the operation that puts such a module in force.
+///
+/// The Rights contract keeps a copy of {conditionsInForce} (refreshed whenever the modules change) and reports a
+/// movement or asks about a licence only when one of those conditions may hold, so that with no module in force a
+/// transfer does not call this contract at all.
 interface ICompliance {
     /// @notice A movement of shares as the modules judge it.
     /// @param certificateId The certificate.
@@ -39,7 +45,8 @@ interface ICompliance {
     /// @param shares How many (basis points).
     /// @param toBalanceBefore What `to` held of the right before (0: `to` becomes a new holder).
     /// @param fromBalanceAfter What `from` keeps (0: `from` stops being a holder).
-    /// @param holders How many members held shares of the right before the movement.
+    /// @param holders How many members held shares of the right before the movement (counted only while a module
+    /// declaring the holder-change condition is in force).
     /// @param flags The certificate's flags (the bits of `ComplianceConditions`).
     struct Movement {
         uint256 certificateId;
@@ -155,11 +162,16 @@ interface ICompliance {
     function removeModule(IComplianceModule module) external;
 
     /// @notice Set the number of holders of `right` of certificate `certificateId`: for a certificate whose shares
-    /// moved before this contract counted them (it joined a running suite). Caller: the timelock.
+    /// moved while this contract did not count them (no module declaring the holder-change condition was in force,
+    /// or it joined a running suite). Caller: the timelock.
     function setHolderCount(uint256 certificateId, Right right, uint256 holders) external;
 
     /// @notice The modules in force, in the order they are consulted, with their conditions.
     function modules() external view returns (ModuleInForce[] memory);
+
+    /// @notice The conditions of the modules in force, together (a mask of `ComplianceConditions` bits; 0: no module
+    /// in force). An act meeting none of them is neither judged nor counted; the Rights contract copies this mask.
+    function conditionsInForce() external view returns (uint8);
 
     /// @notice Set `member`'s jurisdiction: an ISO 3166-1 alpha-2 code as two ASCII capitals (`"CN"`), or zero for
     /// none. Caller: governance (the Consortium's admin).
@@ -201,7 +213,8 @@ interface ICompliance {
     /// @notice Whether certificate `certificateId` may pass to members of `jurisdiction` while restricted.
     function isJurisdictionAllowed(uint256 certificateId, bytes2 jurisdiction) external view returns (bool);
 
-    /// @notice How many members hold shares of `right` of issued certificate `certificateId`.
+    /// @notice How many members hold shares of `right` of issued certificate `certificateId`, as counted while a module
+    /// declaring the holder-change condition is in force.
     function holderCount(uint256 certificateId, Right right) external view returns (uint256);
 
     /// @notice Revert, with the first refusing module's error, unless the modules in force accept moving `shares` of

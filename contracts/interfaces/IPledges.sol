@@ -46,11 +46,14 @@ import {Right} from "../types/Right.sol";
 /// rank in order. When no active senior remains but the balance fell below the pledged shares (a senior took its
 /// part), realisation takes what is left, as {PledgeRealised} says. A pledge on a certificate that has expired or
 /// is suspended can still be realised (the collateral is the pledgee's security precisely then); a cancelled
-/// certificate cannot carry an active pledge.
+/// certificate cannot carry an active pledge: it is cancelled only with the consent of the pledgee of every active
+/// pledge on it, and the cancellation releases them ({releaseOnCancellation}, {PledgeReleased}).
 ///
 /// The collateral is protected (arts. 443-444 by analogy). While shares are pledged, their holder grants no licence
 /// over that right, and the certificate is neither changed nor cancelled, without the consent of the pledgee of
-/// every active pledge concerned, given by {consentToAct} for the act's hash.
+/// every active pledge concerned, given by {consentToAct} for the act's hash. The contract counts the active pledges
+/// of each certificate ({activePledgeCount}), so that a certificate act can be checked against a complete list
+/// ({requireCertificateActConsent}).
 ///
 /// Stored per pledge, so that a bank can prove every term from storage: pledgor, pledgee, certificate, right, shares,
 /// amount, currency, maturity, status, the external reference and the senior link (the rank).
@@ -148,7 +151,8 @@ interface IPledges {
         uint256 seniorPledgeId
     );
 
-    /// @notice The pledgee released the pledge. Status: Released; its shares are unlocked.
+    /// @notice The pledgee released the pledge, or the certificate was cancelled with its consent. Status: Released;
+    /// its shares are unlocked.
     event PledgeReleased(uint256 indexed pledgeId);
 
     /// @notice Both parties extended the pledge to `maturity`. Status stays Active.
@@ -238,6 +242,19 @@ interface IPledges {
     /// collateral.
     error PledgesActNotConsented(uint256 pledgeId, address pledgee, bytes32 actHash);
 
+    /// @notice A certificate act names `named` pledges, but `active` pledges are active on certificate `certificateId`:
+    /// it must name every one.
+    error PledgesActivePledgesMismatch(uint256 certificateId, uint256 named, uint256 active);
+
+    /// @notice Pledge ids must be listed in strictly increasing order; `pledgeId` is repeated or out of order.
+    error PledgesUnorderedPledges(uint256 pledgeId);
+
+    /// @notice Pledge `pledgeId` is not a pledge on certificate `certificateId`.
+    error PledgesNotOnCertificate(uint256 pledgeId, uint256 certificateId);
+
+    /// @notice Only the Certificates contract may do this; `account` is not it.
+    error PledgesUnauthorizedCaller(address account);
+
     /// @notice Record a pledge (caller: the pledgee, an active BANK) with the pledgor's signed consent.
     /// @param seniorPledgeId The pledgor's most recent pledge on that right when it signed (0 for none), as signed.
     /// @param deadline The last second at which the signature may be used, as signed.
@@ -281,6 +298,22 @@ interface IPledges {
     /// @notice Reverts with {PledgesActNotConsented} unless the pledgee of every Active pledge along the chain that
     /// starts at `lastPledgeId` (a member's most recent pledge on a right, then its seniors) consented to `actHash`.
     function requireActConsent(uint256 lastPledgeId, bytes32 actHash) external view;
+
+    /// @notice Reverts unless `pledgeIds` are every Active pledge on `certificateId`, in strictly increasing order,
+    /// and the pledgee of each consented to `actHash` (a certificate act, `ICertificates.certificateActHash`):
+    /// {PledgesActivePledgesMismatch} when their number is not the certificate's {activePledgeCount}, then, pledge by
+    /// pledge, {PledgesUnorderedPledges}, {PledgesUnknownPledge}, {PledgesNotOnCertificate}, {PledgesNotActive},
+    /// {PledgesActNotConsented} (naming the first pledge lacking consent).
+    function requireCertificateActConsent(uint256 certificateId, uint256[] calldata pledgeIds, bytes32 actHash)
+        external
+        view;
+
+    /// @notice Check as {requireCertificateActConsent}, then release each pledge ({PledgeReleased}, shares unlocked):
+    /// the certificate is being cancelled with its pledgees' consent. Caller: the Certificates contract only.
+    function releaseOnCancellation(uint256 certificateId, uint256[] calldata pledgeIds, bytes32 actHash) external;
+
+    /// @notice The number of Active pledges on `certificateId` (on any right, by any pledgor).
+    function activePledgeCount(uint256 certificateId) external view returns (uint256);
 
     /// @notice Whether the pledgee of `pledgeId` consented to the act hashed `actHash`.
     function actConsented(uint256 pledgeId, bytes32 actHash) external view returns (bool);

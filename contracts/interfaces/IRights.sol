@@ -227,6 +227,16 @@ interface IRights is IERC1155 {
         uint256 shares
     ) external;
 
+    /// @notice Copy the Compliance contract's {ICompliance-conditionsInForce}: afterwards a transfer, licence or
+    /// realisation calls the Compliance contract only when one of those conditions may hold (with no module in force,
+    /// never). The Compliance contract calls it whenever its modules change; anyone may call it, since it only copies
+    /// (after an upgrade that brings this copy, until which every act calls the Compliance contract).
+    function syncComplianceConditions() external;
+
+    /// @notice The conditions under which a transfer, licence or realisation calls the Compliance contract: the copy
+    /// of its {ICompliance-conditionsInForce}, or every condition before the first copy.
+    function complianceConditions() external view returns (uint8);
+
     /// @notice The shares (basis points) of `right` of `certificateId` that `owner` holds.
     function sharesOf(uint256 certificateId, Right right, address owner) external view returns (uint256);
 

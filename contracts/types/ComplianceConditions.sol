@@ -14,6 +14,8 @@ library ComplianceConditions {
     uint8 internal constant HOLDER_CHANGE = 1 << 2;
     /// @notice Every transfer, licence and pledge.
     uint8 internal constant ALWAYS = 1 << 7;
+    /// @notice The conditions any transfer, licence or pledge may meet, whatever it does to the number of holders.
+    uint8 internal constant ANY_ACT = CROSS_BORDER_RESTRICTED | PERSONAL_INFORMATION | ALWAYS;
     /// @notice Every bit a module may declare.
     uint8 internal constant ANY = CROSS_BORDER_RESTRICTED | PERSONAL_INFORMATION | HOLDER_CHANGE | ALWAYS;
 }

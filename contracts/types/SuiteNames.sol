@@ -11,4 +11,5 @@ library SuiteNames {
     bytes32 internal constant PLEDGES = "Pledges";
     bytes32 internal constant ANCHORS = "Anchors";
     bytes32 internal constant COMPLIANCE = "Compliance";
+    bytes32 internal constant REGISTRATIONS = "Registrations";
 }

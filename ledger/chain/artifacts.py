@@ -32,7 +32,7 @@ ARTIFACTS_DIR = Path(__file__).resolve().parents[1] / "artifacts"
 
 #: The contracts of the suite, each behind its own proxy; one ``contracts/<Name>.sol`` each.
 DEPLOYED_CONTRACTS: tuple[str, ...] = (
-    "Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Compliance"
+    "Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations"
 )
 #: The governance pieces a deployment also creates, from ``contracts/governance/<Name>.sol``: the
 #: proxy in front of each contract, the bootstrap implementation proxies start from, the timelock.

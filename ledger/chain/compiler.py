@@ -73,6 +73,7 @@ TESTING_CONTRACTS: dict[str, str] = {
     "PledgesV2": "SuiteV2.sol",
     "AnchorsV2": "SuiteV2.sol",
     "ComplianceV2": "SuiteV2.sol",
+    "RegistrationsV2": "SuiteV2.sol",
     "ComplianceGasProbe": "ComplianceGasProbe.sol",
 }
 

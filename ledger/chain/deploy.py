@@ -1,4 +1,4 @@
-"""Deploy the contract suite from the shipped artifacts: six proxies, their implementations, and
+"""Deploy the contract suite from the shipped artifacts: seven proxies, their implementations, and
 the governance timelock.
 
 Every contract of the suite sits behind its own ERC-1967 proxy (UUPS), whose address is the
@@ -7,13 +7,15 @@ an implementation reads its siblings' proxy addresses from it when it is built, 
 and the directory come first. The steps:
 
 1. a :class:`SuiteBootstrap` implementation, which only its deployer can upgrade away from;
-2. six :class:`SuiteProxy` proxies in front of it;
+2. seven :class:`SuiteProxy` proxies in front of it;
 3. the :class:`Timelock` (OpenZeppelin's TimelockController), whose only proposer and executor is
    the admin (governance), with the profile's delay;
 4. the Consortium's implementation, and the upgrade of its proxy to it, initialising governance
-   (admin, timelock) and the directory (the six proxies);
-5. the implementations of the other five (each reads the directory when built), and the upgrade
+   (admin, timelock) and the directory (the seven proxies);
+5. the implementations of the other six (each reads the directory when built), and the upgrade
    of each proxy to its implementation, initialising it.
+6. the Rights contract's copy of the Compliance contract's conditions in force (none yet), with
+   which a transfer or licence skips the Compliance contract while no module is in force.
 
 From then on only the timelock upgrades any of them. :func:`verify_suite` checks a deployment
 read back from the chain: the directory, the wiring, the timelock, and that no proxy is left on
@@ -61,17 +63,18 @@ IMPLEMENTATION_SLOT = 0x360894A13BA1A3210667C828492DB98DCA3E2076CC3735A920A3CA50
 
 #: The view through which each contract names a sibling it calls, by the sibling's name.
 _WIRING_VIEWS: dict[str, dict[str, str]] = {
-    "Certificates": {"consortium": "Consortium", "rights": "Rights"},
+    "Certificates": {"consortium": "Consortium", "rights": "Rights", "pledges": "Pledges"},
     "Rights": {"consortium": "Consortium", "certificates": "Certificates", "pledges": "Pledges"},
-    "Pledges": {"consortium": "Consortium", "rights": "Rights"},
+    "Pledges": {"consortium": "Consortium", "rights": "Rights", "certificates": "Certificates"},
     "Anchors": {"consortium": "Consortium"},
     "Compliance": {
         "consortium": "Consortium", "certificates": "Certificates", "rights": "Rights", "pledges": "Pledges",
     },
+    "Registrations": {"consortium": "Consortium", "certificates": "Certificates", "rights": "Rights"},
 }
 
 #: The suite's contracts that keep a copy of the member records (all but the Consortium).
-_REPLICAS = ("Certificates", "Rights", "Pledges", "Anchors", "Compliance")
+_REPLICAS = ("Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations")
 
 
 def directory_name(name: str) -> bytes:
@@ -146,7 +149,7 @@ def deploy_suite(
 ) -> dict[str, ChecksumAddress]:
     """Deploy the suite behind its proxies, with its timelock; return the addresses by name.
 
-    The six contracts are named as in :data:`~ledger.chain.compiler.DEPLOYED_CONTRACTS` (their
+    The seven contracts are named as in :data:`~ledger.chain.compiler.DEPLOYED_CONTRACTS` (their
     proxies' addresses), the timelock as :data:`TIMELOCK`. ``admin_address`` becomes governance:
     the Consortium's admin, and the timelock's only proposer and executor; it may be a
     multi-signature wallet. ``timelock_delay`` is the timelock's delay in seconds. The deployer
@@ -189,6 +192,11 @@ def deploy_suite(
             proxies[name], "SuiteBootstrap", "upgradeToAndCall", implementation, initialize,
             label=f"initialising {name}",
         )
+
+    step.call(
+        proxies["Rights"], "Rights", "syncComplianceConditions",
+        label="copying the compliance conditions into Rights",
+    )
 
     addresses: dict[str, ChecksumAddress] = {**proxies, TIMELOCK: timelock}
     verify_suite(w3, addresses)

@@ -212,8 +212,8 @@ MESSAGES: dict[str, str] = {
         "issue it after that"
     ),
     "CertificatesInvalidNumber": (
-        "the number {number!r} is not acceptable: a certificate or voucher number has 1 to 64 bytes, and a "
-        "cancellation takes none; give --number (or --voucher) accordingly"
+        "the number {number!r} is not acceptable: a certificate number has 1 to 64 bytes, and a "
+        "cancellation takes none; give --number accordingly"
     ),
     "CertificatesNumberTaken": (
         "number {number!r} already belongs to certificate {certificateId} (numbers are unique across the "
@@ -277,18 +277,6 @@ MESSAGES: dict[str, str] = {
         "{holder}'s signature does not consent to this request (another request, another requester, or used "
         "already); ask for a consent to this one"
     ),
-    "CertificatesInvalidRegistration": (
-        "the registration does not fit certificate {certificateId}: a transfer moves 1 to 10000 shares between two "
-        "parties in a named transaction, and a revoked licence is not registered"
-    ),
-    "CertificatesRightNotGranted": (
-        "certificate {certificateId} does not register the {right:right} right; nothing of it exists"
-    ),
-    "CertificatesVoucherTaken": (
-        "voucher number {voucher!r} already belongs to registration {registrationId}; choose another"
-    ),
-    "CertificatesAlreadyRegistered": "this was already registered, as registration {registrationId}",
-    "CertificatesUnknownRegistration": "no registration has id {registrationId}",
     "CertificatesInvalidExpiry": (
         "the expiry {expiry:datetime} is not acceptable: it must lie in the future, and for a renewal "
         "after the current expiry"
@@ -470,9 +458,44 @@ MESSAGES: dict[str, str] = {
         "term ending after it (or none of the three); check --registration, --registered-at and --registration-term"
     ),
     "PledgesActNotConsented": (
-        "the shares are pledged under pledge #{pledgeId}: its pledgee {pledgee} must first consent to this act "
+        "pledge #{pledgeId} is active over this collateral: its pledgee {pledgee} must first consent to this act "
         "(`dal pledge consent-act {pledgeId} {actHash}`)"
     ),
+    "PledgesActivePledgesMismatch": (
+        "certificate {certificateId} has {active} active pledge(s) but the act names {named}; name every active "
+        "pledge (`dal pledge list {certificateId} --status active`) and ask each pledgee's consent"
+    ),
+    "PledgesUnorderedPledges": (
+        "pledge #{pledgeId} is repeated or out of order; list the active pledges once each, in increasing order"
+    ),
+    "PledgesNotOnCertificate": (
+        "pledge #{pledgeId} is not a pledge on certificate {certificateId}; name that certificate's active pledges"
+    ),
+    "PledgesUnauthorizedCaller": (
+        "{account} may not release pledges with a cancellation; only the Certificates contract does"
+    ),
+    # Registrations: transfer and licence registrations after issue.
+    "RegistrationsUnauthorizedRegistrar": (
+        "{account} is not the registrar of certificate {certificateId}; only its registrar registers its transfers "
+        "and licences"
+    ),
+    "RegistrationsInvalidStatus": (
+        "certificate {certificateId} is {current:certificate_status}; only an issued or suspended certificate takes "
+        "registrations"
+    ),
+    "RegistrationsInvalidRegistration": (
+        "the registration does not fit certificate {certificateId}: a transfer moves 1 to 10000 shares between two "
+        "parties in a named transaction, and a revoked licence is not registered"
+    ),
+    "RegistrationsRightNotGranted": (
+        "certificate {certificateId} does not register the {right:right} right; nothing of it exists"
+    ),
+    "RegistrationsInvalidVoucher": "the voucher number {voucher!r} must have 1 to 64 bytes; give --voucher",
+    "RegistrationsVoucherTaken": (
+        "voucher number {voucher!r} already belongs to registration {registrationId}; choose another"
+    ),
+    "RegistrationsAlreadyRegistered": "this was already registered, as registration {registrationId}",
+    "RegistrationsUnknownRegistration": "no registration has id {registrationId}",
 }
 
 # Panic codes of the Solidity compiler (the language's documented list).

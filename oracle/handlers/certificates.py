@@ -115,8 +115,8 @@ def reassigned(connection: Connection, event: LoggedEvent) -> None:
     _change(connection, event, registrar=event.args["to"])
 
 
-@handles("Certificates", "TransferRegistered")
-@handles("Certificates", "LicenceRegistered")
+@handles("Registrations", "TransferRegistered")
+@handles("Registrations", "LicenceRegistered")
 def registered(connection: Connection, event: LoggedEvent) -> None:
     """A transfer or licence registration: kept in the event log, linked to its certificate."""
     link_certificate(connection, event, int(event.args["certificateId"]))
@@ -143,7 +143,7 @@ def imported(connection: Connection, event: LoggedEvent) -> None:
     args = event.args
     _new(connection, event, args["holder"], status="issued", number=args["number"], expiry=int(args["expiry"]),
          issued_block=event.block_number, rights_claimed=7, rights_granted=7, authorised_until=0,
-         registration_number=None, disputed=False)
+         registration_number=args["registrationNumber"] or None, disputed=False)
 
 
 @handles("Certificates", "CertificateChangeRequested")

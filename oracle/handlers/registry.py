@@ -75,7 +75,7 @@ LOG_ONLY: Final = frozenset(
         ("Certificates", "MinimumNoticeSet"),
         *(
             (contract, event)
-            for contract in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Compliance")
+            for contract in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations")
             for event in ("Upgraded", "Initialized")
         ),
     }

@@ -131,3 +131,40 @@ def test_an_import_is_one_json_document_and_a_rerun_skips_everything(
     assert again.exit_code == 0, again.stderr
     assert "0 applications submitted, 6 already submitted" in again.stderr
     assert "already submitted" in again.stdout
+
+
+def test_a_pledged_certificate_is_cancelled_from_the_command_line_once_the_pledgee_consents(
+    workflow_env: dict[str, str], tmp_path: Path
+) -> None:
+    from workflow_chain import _pledge
+
+    from ledger import certificates
+    from ledger.chain.clock import DAY, YEAR, chain_time
+    from ledger.numbers import registration_number
+
+    env = workflow_env
+    ledger = LedgerContext.load(env=env)
+    cid = certificates.apply(ledger, write_catalog(tmp_path, "pledged.json", name="pledged"), registrar="registrar",
+                             as_="merchant-a").certificate.certificate_id
+    certificates.accept(ledger, str(cid), as_="registrar")
+    certificates.publicize(ledger, str(cid), notice_seconds=DAY, as_="registrar")
+    advance_time(ledger.w3, ledger.profile, DAY + 1)
+    certificates.issue(ledger, str(cid), registration_number=registration_number("SZDEX", f"2026{cid:08d}"),
+                       number=f"SZDEX-PLEDGED-{cid}", expiry=chain_time(ledger.w3) + 5 * YEAR, as_="registrar")
+    _pledge(ledger, cid, 4_000, maturity=chain_time(ledger.w3) + YEAR)
+    cert = str(cid)
+    [pledge] = _dal(env, "pledge", "list", cert, "--status", "active")
+    act = _dal(env, "asset", "cancel", cert, "--reason", "court order", "--act-hash")
+    assert (act["certificate"], act["act"]) == (cid, "cancellation")
+
+    refused = runner.invoke(app, ["--as", "registrar", "asset", "cancel", cert, "--reason", "court order"], env=env)
+    assert refused.exit_code == 1
+    assert "Traceback" not in refused.output
+    assert refused.stderr.strip().count("\n") == 0
+    assert f"dal pledge consent-act {pledge['pledge']} {act['act_hash']}" in refused.stderr
+    assert _dal(env, "asset", "show", cert)["status"] == "issued"
+
+    _dal(env, "--as", "bank", "pledge", "consent-act", str(pledge["pledge"]), act["act_hash"])
+    cancelled = _dal(env, "--as", "registrar", "asset", "cancel", cert, "--reason", "court order")
+    assert cancelled["status"] == "cancelled"
+    assert _dal(env, "pledge", "show", str(pledge["pledge"]))["status"] == "released"

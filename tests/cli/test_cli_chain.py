@@ -45,7 +45,9 @@ def test_the_local_chain_keeps_its_state_and_contracts_across_restarts(
     assert isinstance(first["pid"], int)
     contracts = first["contracts"]
     assert isinstance(contracts, dict)
-    assert sorted(contracts) == ["Anchors", "Certificates", "Compliance", "Consortium", "Pledges", "Rights", "Timelock"]
+    assert sorted(contracts) == [
+        "Anchors", "Certificates", "Compliance", "Consortium", "Pledges", "Registrations", "Rights", "Timelock"
+    ]
     assert first["contracts_live"] is True
     recorded = json.loads((home / "deployments.json").read_text())
     assert recorded == {"31337": {**contracts, "block": first["deployment_block"]}}

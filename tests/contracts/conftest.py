@@ -19,7 +19,7 @@ from ledger.chain.deploy import TIMELOCK, deploy_suite
 
 @pytest.fixture(scope="session")
 def ledger_suite(w3: Web3) -> Ledger:
-    """The five contracts deployed by ``admin`` and its members admitted, once per session."""
+    """The suite's contracts deployed by ``admin`` and its members admitted, once per session."""
     keys = {name: signer_key(index) for name, (index, _) in SIGNERS.items()}
     accounts = {name: Web3.to_checksum_address(key.address) for name, key in keys.items()}
     for name, (index, _) in SIGNERS.items():

@@ -111,7 +111,7 @@ class Ledger:
     accounts: dict[str, ChecksumAddress]
     keys: dict[str, LocalAccount]
     errors: dict[bytes, ErrorSpec]
-    #: The governance timelock (kept apart from the five contracts of the suite).
+    #: The governance timelock (kept apart from the contracts of the suite).
     timelock: Contract | None = None
     _numbers: Iterator[int] = field(default_factory=lambda: iter(range(1, 1_000_000)))
 
@@ -136,6 +136,10 @@ class Ledger:
     @property
     def anchors(self) -> Contract:
         return self.contracts["Anchors"]
+
+    @property
+    def registrations(self) -> Contract:
+        return self.contracts["Registrations"]
 
     def address(self, who: str) -> ChecksumAddress:
         """The address of signer ``who`` (or ``who`` itself when it is an address)."""

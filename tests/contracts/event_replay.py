@@ -268,12 +268,13 @@ class EventReplay:
             {1: bytes(args["catalogHash"])},
             expiry=args["expiry"],
             number=args["number"],
+            registration_number=args["registrationNumber"],
             submitted_at=args["submittedAt"],
             issued_at=args["issuedAt"],
             imported=True,
             rights_claimed=7,
             rights_granted=7,
-            numbers=[args["number"]],
+            numbers=[args["registrationNumber"], args["number"]] if args["registrationNumber"] else [args["number"]],
         )
 
     def _on_CertificateReturned(self, args: dict[str, Any], log: Any) -> None:
@@ -582,7 +583,7 @@ def compare_with_contracts(
                 (account,),
                 [member.status, member.roles, member.identity_hash],
             )
-            for name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance"):
+            for name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations"):
                 check(
                     f"{name} copy of member {account}",
                     name,
@@ -672,6 +673,12 @@ def compare_with_contracts(
     for pledge_id, act in sorted(state.act_consents):
         check(f"consent {pledge_id} {act.hex()}", "Pledges", "actConsented", (pledge_id, act), True)
     check("pledge count", "Pledges", "pledgeCount", (), len(state.pledges))
+    for certificate_id in sorted(state.certificates):
+        active = sum(
+            1 for pledge in state.pledges.values()
+            if pledge.certificate_id == certificate_id and pledge.status == PLEDGE_ACTIVE
+        )
+        check(f"active pledges of {certificate_id}", "Pledges", "activePledgeCount", (certificate_id,), active)
     for licence_id, licence in state.licences.items():
         check(
             f"licence {licence_id}",
@@ -698,6 +705,12 @@ def compare_with_contracts(
 
     if "Compliance" in replay.contracts:
         check("compliance modules", "Compliance", "modules", (), [list(entry) for entry in state.compliance_modules])
+        in_force = 0
+        for _, conditions in state.compliance_modules:
+            in_force |= conditions
+        check("conditions in force", "Compliance", "conditionsInForce", (), in_force)
+        # The Rights contract's copy, made at deployment and whenever the modules change.
+        check("the Rights contract's copy of the conditions", "Rights", "complianceConditions", (), in_force)
         for account, code in state.jurisdictions.items():
             check(f"jurisdiction of {account}", "Compliance", "jurisdictionOf", (account,), code)
         for (account, qualification), held in state.qualifications.items():

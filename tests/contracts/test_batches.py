@@ -11,6 +11,8 @@ from eth_utils.crypto import keccak
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
+from ledger.numbers import registration_number
+
 SUBMITTED, ACCEPTED, UNDER_NOTICE, ISSUED = 1, 3, 4, 7
 
 
@@ -134,6 +136,7 @@ def legacy(ledger: Ledger, holder: str = "merchant_b", number: str = "LEGACY-202
         "holder": ledger.address(holder),
         "catalogHash": keccak(text=number),
         "number": number,
+        "registrationNumber": "",
         "submittedAt": ledger.now() - 3 * YEAR,
         "issuedAt": ledger.now() - 2 * YEAR,
         "expiry": ledger.now() + YEAR,
@@ -149,12 +152,13 @@ def test_a_registrar_imports_certificates_a_legacy_registry_issued(ledger: Ledge
     first = imported[0]["certificateId"]
     assert imported == [
         {"certificateId": first + index, "registrar": ledger.address("registrar"), "holder": item[0],
-         "catalogHash": item[1], "number": item[2], "submittedAt": item[3], "issuedAt": item[4], "expiry": item[5]}
+         "catalogHash": item[1], "number": item[2], "registrationNumber": item[3], "submittedAt": item[4],
+         "issuedAt": item[5], "expiry": item[6]}
         for index, item in enumerate(items)
     ]
     record = ledger.struct(c.certificate(first))
     assert (record["status"], record["imported"], record["number"], record["submittedAt"], record["issuedAt"]) == (
-        ISSUED, True, "LEGACY-2020-000001", items[0][3], items[0][4]
+        ISSUED, True, "LEGACY-2020-000001", items[0][4], items[0][5]
     )
     assert record["registrar"] == ledger.address("registrar")
     assert c.isInForce(first).call()
@@ -163,6 +167,25 @@ def test_a_registrar_imports_certificates_a_legacy_registry_issued(ledger: Ledge
     assert [ledger.shares(first + 1, right, "merchant_c") for right in range(3)] == [10_000] * 3
     # Imported certificates live like any other: shares move.
     ledger.send(ledger.rights.functions.transferShares(first, 0, ledger.address("merchant_a"), 100), "merchant_b")
+
+
+def test_an_imported_certificate_keeps_the_registration_number_the_legacy_registry_gave(ledger: Ledger) -> None:
+    c = ledger.certificates.functions
+    registration = registration_number("GZDEX", "202100000042")
+    receipt = ledger.send(
+        c.importIssued([legacy(ledger, number="LEGACY-R-1", registrationNumber=registration)]), "registrar"
+    )
+    (imported,) = ledger.events(receipt, "Certificates", "CertificateImported")
+    assert imported["registrationNumber"] == registration
+    certificate_id = imported["certificateId"]
+    assert ledger.struct(c.certificate(certificate_id))["registrationNumber"] == registration
+    # The registration number is reserved across the consortium like any other number.
+    assert c.certificateByNumber(registration).call() == certificate_id
+    ledger.reverts(c.importIssued([legacy(ledger, number="LEGACY-R-2", registrationNumber=registration)]),
+                   "registrar", "CertificatesNumberTaken", registration, certificate_id)
+    wrong_check = registration[:-1] + ("0" if registration[-1] != "0" else "1")
+    ledger.reverts(c.importIssued([legacy(ledger, number="LEGACY-R-3", registrationNumber=wrong_check)]),
+                   "registrar", "CertificatesInvalidRegistrationNumber", wrong_check)
 
 
 def test_an_import_refuses_bad_dates_taken_numbers_and_holders_who_may_not_hold(ledger: Ledger) -> None:

@@ -73,7 +73,7 @@ def in_status(ledger: Ledger, status: int) -> int:
     if status == SUSPENDED:
         ledger.send(c.suspend(certificate_id, REASON), "registrar")
     elif status == CANCELLED:
-        ledger.send(c.cancel(certificate_id, REASON), "registrar")
+        ledger.send(c.cancel(certificate_id, REASON, []), "registrar")
     return certificate_id
 
 
@@ -169,7 +169,7 @@ def test_full_lifecycle_from_application_to_cancellation(ledger: Ledger) -> None
     # Change: version 2, version 1 kept.
     ledger.send(c.requestChange(certificate_id, catalog("v2"), []), "merchant_a")
     assert record(ledger, certificate_id)["pendingRequest"] == CHANGE
-    receipt = ledger.send(c.approveRequest(certificate_id, "SZDEX-2025-0001-2"), "registrar")
+    receipt = ledger.send(c.approveRequest(certificate_id, "SZDEX-2025-0001-2", []), "registrar")
     assert ledger.events(receipt, "Certificates", "CertificateChanged") == [
         {"certificateId": certificate_id, "version": 2, "catalogHash": catalog("v2"), "number": "SZDEX-2025-0001-2"}
     ]
@@ -183,7 +183,7 @@ def test_full_lifecycle_from_application_to_cancellation(ledger: Ledger) -> None
     # Renewal.
     renewed = expiry + YEAR
     ledger.send(c.requestRenewal(certificate_id, renewed, []), "merchant_a")
-    receipt = ledger.send(c.approveRequest(certificate_id, "SZDEX-2025-0001-3"), "registrar")
+    receipt = ledger.send(c.approveRequest(certificate_id, "SZDEX-2025-0001-3", []), "registrar")
     assert ledger.events(receipt, "Certificates", "CertificateRenewed") == [
         {"certificateId": certificate_id, "expiry": renewed, "number": "SZDEX-2025-0001-3"}
     ]
@@ -198,7 +198,7 @@ def test_full_lifecycle_from_application_to_cancellation(ledger: Ledger) -> None
     # Cancellation at the holder's request, with the holder's reason.
     holder_reason = keccak(text="holder wants out")
     ledger.send(c.requestCancellation(certificate_id, holder_reason, []), "merchant_a")
-    receipt = ledger.send(c.approveRequest(certificate_id, ""), "registrar")
+    receipt = ledger.send(c.approveRequest(certificate_id, "", []), "registrar")
     assert ledger.events(receipt, "Certificates", "CertificateCancelled") == [
         {"certificateId": certificate_id, "reasonHash": holder_reason}
     ]
@@ -325,12 +325,12 @@ TRANSITIONS: list[Transition] = [
     (
         "approveRequest",
         "registrar",
-        lambda l, i: l.certificates.functions.approveRequest(i, ""),
+        lambda l, i: l.certificates.functions.approveRequest(i, "", []),
         ISSUED,
     ),
     ("suspend", "registrar", lambda l, i: l.certificates.functions.suspend(i, REASON), ISSUED),
     ("reinstate", "registrar", lambda l, i: l.certificates.functions.reinstate(i), SUSPENDED),
-    ("cancel", "registrar", lambda l, i: l.certificates.functions.cancel(i, REASON), ISSUED),
+    ("cancel", "registrar", lambda l, i: l.certificates.functions.cancel(i, REASON, []), ISSUED),
 ]
 
 
@@ -592,7 +592,7 @@ def test_expiry_must_lie_ahead_at_issue_and_grow_at_renewal(ledger: Ledger) -> N
     expiring = ledger.issue(expiry_in=DAY // 2)
     ledger.send(c.requestRenewal(expiring, soon, []), "merchant_a")
     ledger.advance(2 * DAY)
-    ledger.reverts(c.approveRequest(expiring, "R-1"), "registrar", "CertificatesInvalidExpiry", soon)
+    ledger.reverts(c.approveRequest(expiring, "R-1", []), "registrar", "CertificatesInvalidExpiry", soon)
 
 
 def test_an_expired_certificate_is_out_of_force_until_renewed(ledger: Ledger) -> None:
@@ -617,7 +617,7 @@ def test_an_expired_certificate_is_out_of_force_until_renewed(ledger: Ledger) ->
         expiry,
     )
     ledger.send(c.requestRenewal(certificate_id, ledger.now() + YEAR, []), "merchant_a")
-    ledger.send(c.approveRequest(certificate_id, "RENEWED-1"), "registrar")
+    ledger.send(c.approveRequest(certificate_id, "RENEWED-1", []), "registrar")
     assert c.isInForce(certificate_id).call()
 
 
@@ -628,7 +628,7 @@ def test_one_request_at_a_time_and_the_registrar_declines_or_approves_it(ledger:
     c = ledger.certificates.functions
     certificate_id = in_status(ledger, ISSUED)
     ledger.reverts(
-        c.approveRequest(certificate_id, ""),
+        c.approveRequest(certificate_id, "", []),
         "registrar",
         "CertificatesNoPendingRequest",
         certificate_id,
@@ -668,7 +668,7 @@ def test_one_request_at_a_time_and_the_registrar_declines_or_approves_it(ledger:
     # Suspension keeps the request but blocks its approval.
     ledger.send(c.suspend(certificate_id, REASON), "registrar")
     ledger.reverts(
-        c.approveRequest(certificate_id, "C-2"),
+        c.approveRequest(certificate_id, "C-2", []),
         "registrar",
         "CertificatesInvalidStatus",
         certificate_id,
@@ -682,13 +682,13 @@ def test_the_registrar_cancels_on_its_own_authority_from_issued_or_suspended(
 ) -> None:
     c = ledger.certificates.functions
     suspended = in_status(ledger, SUSPENDED)
-    receipt = ledger.send(c.cancel(suspended, REASON), "registrar")
+    receipt = ledger.send(c.cancel(suspended, REASON, []), "registrar")
     assert ledger.events(receipt, "Certificates", "CertificateCancelled") == [
         {"certificateId": suspended, "reasonHash": REASON}
     ]
     issued = in_status(ledger, ISSUED)
     ledger.send(c.requestChange(issued, catalog("pending"), []), "merchant_a")
-    ledger.send(c.cancel(issued, REASON), "registrar")
+    ledger.send(c.cancel(issued, REASON, []), "registrar")
     assert record(ledger, issued)["pendingRequest"] == NO_REQUEST
     assert record(ledger, issued)["requestedHash"] == b"\x00" * 32
     # Shares of a cancelled certificate stay where they were, frozen.

@@ -331,10 +331,13 @@ def test_a_module_added_to_a_live_suite_judges_the_next_transfer(ledger: Ledger)
     ledger.record_pledge("merchant_a", "bank", issued, right=HOLDING, shares=2_000)
     c.checkTransfer(issued, HOLDING, ledger.address("merchant_a"), ledger.address("bank_b"), 1, 0, 7_999).call()
     implementations = {name: implementation_of(ledger.w3, contract.address) for name, contract in ledger.contracts.items()}
+    # With no module in force nobody counted the three holders.
+    assert c.holderCount(issued, HOLDING).call() == 1
 
-    # Governance deploys a holder cap of three and puts it in force after the timelock's delay.
+    # Governance deploys a holder cap of three and, in one operation, puts it in force and re-syncs the count of
+    # the right it caps; both take effect after the timelock's delay.
     cap = holder_cap(ledger, holding=3)
-    operation = ledger.schedule([c.addModule(cap.address)], b"\x15" * 32, DAY)
+    operation = ledger.schedule([c.addModule(cap.address), c.setHolderCount(issued, HOLDING, 3)], b"\x15" * 32, DAY)
     c.checkTransfer(issued, HOLDING, ledger.address("merchant_a"), ledger.address("bank_b"), 1, 0, 7_999).call()
     ledger.advance(DAY)
     ledger.execute(operation)
@@ -347,6 +350,91 @@ def test_a_module_added_to_a_live_suite_judges_the_next_transfer(ledger: Ledger)
         implementations
     )
     assert r.sharesOf(issued, HOLDING, ledger.address("merchant_b")).call() == 1_000
+
+
+def called_contracts(ledger: Ledger, tx_hash: bytes) -> set[str]:
+    """Every account a transaction called, at any depth (the node's call tracer)."""
+    frames = [rpc(ledger.w3, "debug_traceTransaction", ["0x" + bytes(tx_hash).hex(), {"tracer": "callTracer"}])]
+    called: set[str] = set()
+    while frames:
+        frame = frames.pop()
+        called.add(ledger.w3.to_checksum_address(frame["to"]))
+        frames.extend(frame.get("calls", []))
+    return called
+
+
+def test_the_rights_contract_copies_the_conditions_in_force_whenever_the_modules_change(ledger: Ledger) -> None:
+    c, r = compliance(ledger).functions, ledger.rights.functions
+    # Deployed with no module in force, and copied at deployment.
+    assert c.conditionsInForce().call() == 0
+    assert r.complianceConditions().call() == 0
+    cap, place = holder_cap(ledger, holding=5), jurisdiction(ledger)
+    put_in_force(ledger, cap)
+    assert (c.conditionsInForce().call(), r.complianceConditions().call()) == (HOLDER_CHANGE, HOLDER_CHANGE)
+    put_in_force(ledger, place, salt=b"\x18" * 32)
+    both = HOLDER_CHANGE | CROSS_BORDER
+    assert (c.conditionsInForce().call(), r.complianceConditions().call()) == (both, both)
+    ledger.govern([c.removeModule(cap.address)], salt=b"\x19" * 32)
+    assert (c.conditionsInForce().call(), r.complianceConditions().call()) == (CROSS_BORDER, CROSS_BORDER)
+    # Anyone may copy again: it only copies.
+    ledger.send(r.syncComplianceConditions(), "stranger")
+    assert r.complianceConditions().call() == CROSS_BORDER
+
+
+def pledge_calls(ledger: Ledger, certificate_id: int) -> set[str]:
+    """The accounts called by the recording of a pledge of 100 operation shares, merchant_a to the bank."""
+    ledger.record_pledge("merchant_a", "bank", certificate_id, right=OPERATION, shares=100)
+    return called_contracts(ledger, ledger.w3.eth.get_block("latest")["transactions"][-1])
+
+
+def test_an_act_calls_the_compliance_contract_only_when_a_module_may_judge_or_count_it(ledger: Ledger) -> None:
+    c, r = compliance(ledger).functions, ledger.rights.functions
+    issued = ledger.issue()
+    address = compliance(ledger).address
+    # No module in force: neither a new holder, a licence nor a pledge calls it, and nothing is counted.
+    receipt = ledger.send(r.transferShares(issued, HOLDING, ledger.address("merchant_b"), 1_000), "merchant_a")
+    assert address not in called_contracts(ledger, receipt["transactionHash"])
+    terms = (ledger.address("merchant_b"), keccak(text="t"), 0, ledger.now() + YEAR, False, False)
+    receipt = ledger.send(r.grantLicence(issued, DEVELOPMENT, terms), "merchant_a")
+    assert address not in called_contracts(ledger, receipt["transactionHash"])
+    assert address not in pledge_calls(ledger, issued)
+    assert c.holderCount(issued, HOLDING).call() == 1
+
+    # A holder cap (re-synced as it comes into force): only a change in the number of holders calls it.
+    ledger.govern([c.addModule(holder_cap(ledger, holding=5).address), c.setHolderCount(issued, HOLDING, 2)])
+    receipt = ledger.send(r.transferShares(issued, HOLDING, ledger.address("merchant_b"), 1_000), "merchant_a")
+    assert address not in called_contracts(ledger, receipt["transactionHash"])
+    receipt = ledger.send(r.transferShares(issued, HOLDING, ledger.address("merchant_c"), 1_000), "merchant_a")
+    assert address in called_contracts(ledger, receipt["transactionHash"])
+    assert c.holderCount(issued, HOLDING).call() == 3
+    receipt = ledger.send(r.grantLicence(issued, DEVELOPMENT, terms), "merchant_a")
+    assert address not in called_contracts(ledger, receipt["transactionHash"])
+    assert address not in pledge_calls(ledger, issued)
+
+    # A module judging by a certificate's flags: every transfer, licence and pledge asks, flagged or not.
+    put_in_force(ledger, jurisdiction(ledger), salt=b"\x1a" * 32)
+    receipt = ledger.send(r.transferShares(issued, HOLDING, ledger.address("merchant_b"), 1_000), "merchant_a")
+    assert address in called_contracts(ledger, receipt["transactionHash"])
+    receipt = ledger.send(r.grantLicence(issued, DEVELOPMENT, terms), "merchant_a")
+    assert address in called_contracts(ledger, receipt["transactionHash"])
+    assert address in pledge_calls(ledger, issued)
+
+
+def test_holder_counts_stand_still_while_no_module_counts_them(ledger: Ledger) -> None:
+    c = compliance(ledger).functions
+    cap = holder_cap(ledger, holding=5)
+    put_in_force(ledger, cap)
+    issued = ledger.issue()
+    report(ledger, issued, HOLDING, "merchant_a", "merchant_b", 1_000)
+    assert c.holderCount(issued, HOLDING).call() == 2
+    # Taken out of force, the cap no longer counts: a third holder is not counted ...
+    ledger.govern([c.removeModule(cap.address)], salt=b"\x1b" * 32)
+    report(ledger, issued, HOLDING, "merchant_a", "merchant_c", 1_000)
+    assert c.holderCount(issued, HOLDING).call() == 2
+    # ... until governance re-syncs the count as it puts a cap back in force.
+    ledger.govern([c.addModule(cap.address), c.setHolderCount(issued, HOLDING, 3)], salt=b"\x1c" * 32)
+    report(ledger, issued, HOLDING, "merchant_a", "bank", 1_000)
+    assert c.holderCount(issued, HOLDING).call() == 4
 
 
 def test_the_events_rebuild_every_compliance_record(ledger: Ledger) -> None:
@@ -436,7 +524,8 @@ def test_the_ledgers_own_transfers_licences_and_pledges_are_judged_by_the_module
     ledger.reverts(r.grantLicence(issued, DEVELOPMENT, terms), "merchant_a", *refused)
     ledger.send(r.transferShares(issued, HOLDING, b, 100), "merchant_a")
     assert ledger.shares(issued, HOLDING, "merchant_b") == 100
-    assert c.holderCount(issued, HOLDING).call() == 2
+    # No module in force counts holders: the count stands still.
+    assert c.holderCount(issued, HOLDING).call() == 1
     ledger.send(c.setJurisdiction(ledger.address("bank"), b"US"), "admin")
     bank = ("ComplianceJurisdictionNotAllowed", module.address, issued, ledger.address("bank"), b"US")
     pledge_terms = ledger.pledge_terms("merchant_a", issued, right=HOLDING, shares=1_000)

@@ -28,7 +28,7 @@ def member(ledger: Ledger, account: str) -> tuple[int, int, bytes]:
 def assert_replicas_agree(ledger: Ledger, account: str) -> None:
     """Every ledger contract holds the Consortium's status and roles of ``account``."""
     status, roles, _ = member(ledger, account)
-    for name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance"):
+    for name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations"):
         assert ledger.contracts[name].functions.replicatedMember(
             ledger.address(account)
         ).call() == [status, roles]
@@ -203,7 +203,7 @@ def test_roles_of_a_suspended_member_can_change_and_it_stays_suspended(ledger: L
 
 
 def test_only_the_consortium_writes_the_copies(ledger: Ledger) -> None:
-    for name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance"):
+    for name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations"):
         call = ledger.contracts[name].functions.replicateMember(
             ledger.address("stranger"), ACTIVE, ALL_ROLES
         )

@@ -37,7 +37,7 @@ def test_the_suite_sits_behind_proxies_wired_through_the_directory(ledger: Ledge
     c = ledger.consortium.functions
     assert c.admin().call() == ledger.address("admin")
     assert c.timelock().call() == ledger.timelock.address
-    names = ["Certificates", "Rights", "Pledges", "Anchors", "Compliance"]
+    names = ["Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations"]
     assert c.contractNames().call() == [directory_name(name) for name in names]
     for name in names:
         assert c.contractOf(directory_name(name)).call() == addresses[name]

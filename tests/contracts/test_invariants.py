@@ -45,6 +45,7 @@ from ledger.chain.deploy import implementation_of
 HALF_DAY = DAY // 2
 ISSUED, SUSPENDED, CANCELLED = 7, 8, 9
 ACTIVE, RELEASED, REALISED = 1, 2, 3
+CHANGE, CANCELLATION = 1, 3  # CertificateRequest
 TOTAL = 10_000
 
 SHARE_OWNERS = ["merchant_a", "merchant_b", "merchant_c", "bank", "bank_b"]
@@ -90,6 +91,8 @@ class Model:
     pledges: dict[int, PledgeModel] = field(default_factory=dict)
     licences: dict[int, LicenceModel] = field(default_factory=dict)
     disputed: dict[int, bool] = field(default_factory=dict)
+    #: (pledge, act hash) pairs whose pledgee consented to the act.
+    act_consents: set[tuple[int, bytes]] = field(default_factory=set)
 
     def role_error(self, name: str, mask: int) -> str | None:
         roles = SIGNERS[name][1]
@@ -149,6 +152,7 @@ def model_from_events(replay: EventReplay, ledger: Ledger) -> Model:
             pledge.senior_pledge_id,
             pledge.status,
         )
+    model.act_consents = set(state.act_consents)
     for licence_id, licence in state.licences.items():
         model.licences[licence_id] = LicenceModel(
             licence.certificate_id,
@@ -429,8 +433,28 @@ class LedgerMachine(RuleBasedStateMachine):
     def advance(self, days: int) -> None:
         self.ledger.advance(days * DAY)
 
-    @rule(index=st.integers(0, 1), action=st.sampled_from(["suspend", "reinstate", "cancel"]))
-    def certificate_step(self, index: int, action: str) -> None:
+    def _certificate_act(self, data: st.DataObject, cid: int, act: int, requested: bytes) -> tuple[list[int], str | None]:
+        """The pledges a change or cancellation of ``cid`` names (mostly all the active ones, sometimes one
+        short), each pledgee consenting first or not; and the refusal the pledges bring, if any."""
+        m = self.model
+        active = sorted(pid for pid, pledge in m.pledges.items() if pledge.certificate == cid and pledge.status == ACTIVE)
+        named = active if not active or data.draw(st.integers(0, 4)) > 0 else active[:-1]
+        if named and data.draw(st.integers(0, 3)) > 0:
+            act_hash = bytes(self.ledger.certificates.functions.certificateActHash(cid, act, requested).call())
+            for pledge_id in named:
+                pledgee = m.pledges[pledge_id].pledgee
+                consent = self.ledger.pledges.functions.consentToAct(pledge_id, act_hash)
+                if self.attempt(consent, pledgee, m.role_error(pledgee, BANK)):
+                    m.act_consents.add((pledge_id, act_hash))
+        if len(named) != len(active):
+            return named, "PledgesActivePledgesMismatch"
+        act_hash = bytes(self.ledger.certificates.functions.certificateActHash(cid, act, requested).call())
+        if any((pledge_id, act_hash) not in m.act_consents for pledge_id in named):
+            return named, "PledgesActNotConsented"
+        return named, None
+
+    @rule(data=st.data(), index=st.integers(0, 1), action=st.sampled_from(["suspend", "reinstate", "cancel"]))
+    def certificate_step(self, data: st.DataObject, index: int, action: str) -> None:
         cid = self.ctx.certificates[index]
         if action == "cancel" and index == 0:
             action = "suspend"  # the first certificate stays alive, so that shares keep moving
@@ -449,19 +473,24 @@ class LedgerMachine(RuleBasedStateMachine):
                 ISSUED,
             )
         else:
-            allowed = status in (ISSUED, SUSPENDED)
-            error, call, after = (
-                (None if allowed else "CertificatesInvalidStatus"),
-                c.cancel(cid, b"\x02" * 32),
-                CANCELLED,
-            )
+            # The pledgee of every active pledge consents to the cancellation, which releases the pledges.
+            named: list[int] = []
+            error = None if status in (ISSUED, SUSPENDED) else "CertificatesInvalidStatus"
+            if error is None:
+                named, error = self._certificate_act(data, cid, CANCELLATION, b"\x02" * 32)
+            call, after = c.cancel(cid, b"\x02" * 32, named), CANCELLED
         if self.attempt(call, "registrar", error):
             self.model.status[cid] = after
+            for pledge_id in named if action == "cancel" else []:
+                pledge = self.model.pledges[pledge_id]
+                pledge.status = RELEASED
+                self.model.pledged[(pledge.certificate, pledge.right, pledge.pledgor)] -= pledge.shares
 
-    @rule(index=st.integers(0, 1), who=st.sampled_from(SHARE_OWNERS), label=st.integers(0, 1_000))
-    def change(self, index: int, who: str, label: int) -> None:
+    @rule(data=st.data(), index=st.integers(0, 1), who=st.sampled_from(SHARE_OWNERS), label=st.integers(0, 1_000))
+    def change(self, data: st.DataObject, index: int, who: str, label: int) -> None:
         """The certificate follows its holders: only a holder of more than half of the holding right
-        (asking alone here) applies for a change; the registrar approves it under a new number."""
+        (asking alone here) applies for a change; the registrar approves it under a new number once the
+        pledgee of every active pledge consented, else declines it."""
         m = self.model
         cid = self.ctx.certificates[index]
         held = m.balances[(cid, HOLDING, who)]
@@ -475,9 +504,12 @@ class LedgerMachine(RuleBasedStateMachine):
         elif error is None and held * 2 <= TOTAL_SHARES:
             error = "CertificatesNoMajority"
         c = self.ledger.certificates.functions
-        if self.attempt(c.requestChange(cid, keccak(text=f"catalog {cid} {label}"), []), who, error):
+        catalog = keccak(text=f"catalog {cid} {label}")
+        if self.attempt(c.requestChange(cid, catalog, []), who, error):
             self.changes += 1
-            self.attempt(c.approveRequest(cid, f"CHANGE-{cid}-{self.changes}"), "registrar", None)
+            named, refused = self._certificate_act(data, cid, CHANGE, catalog)
+            if not self.attempt(c.approveRequest(cid, f"CHANGE-{cid}-{self.changes}", named), "registrar", refused):
+                self.attempt(c.declineRequest(cid, keccak(text="no consent")), "registrar", None)
 
     @rule(index=st.integers(0, 1))
     def dispute(self, index: int) -> None:

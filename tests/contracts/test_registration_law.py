@@ -272,18 +272,18 @@ def test_the_registration_number_carries_its_check_character_and_stays_across_re
 
     # A re-issue (approved change or renewal) takes a new certificate number; the registration number stays.
     ledger.send(c.requestChange(certificate_id, keccak(text="v2"), []), "merchant_a")
-    ledger.reverts(c.approveRequest(certificate_id, ""), "registrar", "CertificatesInvalidNumber", "")
-    ledger.reverts(c.approveRequest(certificate_id, "CERT-1"), "registrar", "CertificatesNumberTaken", "CERT-1",
+    ledger.reverts(c.approveRequest(certificate_id, "", []), "registrar", "CertificatesInvalidNumber", "")
+    ledger.reverts(c.approveRequest(certificate_id, "CERT-1", []), "registrar", "CertificatesNumberTaken", "CERT-1",
                    certificate_id)
-    ledger.send(c.approveRequest(certificate_id, "CERT-1-B"), "registrar")
+    ledger.send(c.approveRequest(certificate_id, "CERT-1-B", []), "registrar")
     assert (record(ledger, certificate_id)["registrationNumber"], record(ledger, certificate_id)["number"]) == (
         good, "CERT-1-B")
     assert c.certificateByNumber("CERT-1").call() == certificate_id
     # A cancellation issues no document: it takes no number.
     ledger.send(c.requestCancellation(certificate_id, REASON, []), "merchant_a")
-    ledger.reverts(c.approveRequest(certificate_id, "CERT-1-C"), "registrar", "CertificatesInvalidNumber",
+    ledger.reverts(c.approveRequest(certificate_id, "CERT-1-C", []), "registrar", "CertificatesInvalidNumber",
                    "CERT-1-C")
-    ledger.send(c.approveRequest(certificate_id, ""), "registrar")
+    ledger.send(c.approveRequest(certificate_id, "", []), "registrar")
     assert record(ledger, certificate_id)["status"] == CANCELLED
 
 
@@ -291,7 +291,7 @@ def test_the_registration_number_carries_its_check_character_and_stays_across_re
 
 
 def test_the_registrar_registers_a_transfer_with_its_voucher_once(ledger: Ledger) -> None:
-    c = ledger.certificates.functions
+    c = ledger.registrations.functions
     certificate_id = ledger.issue(rights=0b011)
     a, b = ledger.address("merchant_a"), ledger.address("merchant_b")
     receipt = ledger.send(ledger.rights.functions.transferShares(certificate_id, HOLDING, b, 2_500), "merchant_a")
@@ -299,15 +299,15 @@ def test_the_registrar_registers_a_transfer_with_its_voucher_once(ledger: Ledger
     transfer = (a, b, HOLDING, 2_500, movement)
     for bad in ((a, b, HOLDING, 0, movement), (a, b, HOLDING, 10_001, movement), (a, a, HOLDING, 1, movement),
                 (a, b, HOLDING, 1, ZERO)):
-        ledger.reverts(c.registerTransfer(certificate_id, bad, "ZY-1"), "registrar", "CertificatesInvalidRegistration",
+        ledger.reverts(c.registerTransfer(certificate_id, bad, "ZY-1"), "registrar", "RegistrationsInvalidRegistration",
                        certificate_id)
     ledger.reverts(c.registerTransfer(certificate_id, (a, b, OPERATION, 1, movement), "ZY-1"), "registrar",
-                   "CertificatesRightNotGranted", certificate_id, OPERATION)
-    ledger.reverts(c.registerTransfer(certificate_id, transfer, ""), "registrar", "CertificatesInvalidNumber", "")
+                   "RegistrationsRightNotGranted", certificate_id, OPERATION)
+    ledger.reverts(c.registerTransfer(certificate_id, transfer, ""), "registrar", "RegistrationsInvalidVoucher", "")
     ledger.reverts(c.registerTransfer(certificate_id, transfer, "ZY-1"), "registrar_b",
-                   "CertificatesUnauthorizedRegistrar", certificate_id, "registrar_b")
+                   "RegistrationsUnauthorizedRegistrar", certificate_id, "registrar_b")
     receipt = ledger.send(c.registerTransfer(certificate_id, transfer, "ZY-1"), "registrar")
-    (event,) = ledger.events(receipt, "Certificates", "TransferRegistered")
+    (event,) = ledger.events(receipt, "Registrations", "TransferRegistered")
     assert event == {"certificateId": certificate_id, "registrationId": 1, "voucher": "ZY-1", "from": a, "to": b,
                      "right": HOLDING, "shares": 2_500, "movement": movement}
     registered = ledger.struct(c.registration(1))
@@ -315,38 +315,41 @@ def test_the_registrar_registers_a_transfer_with_its_voucher_once(ledger: Ledger
             registered["to"], registered["shares"], registered["movement"]) == (
         1, certificate_id, "ZY-1", a, b, 2_500, movement)
     assert c.registrationCount().call() == 1
-    ledger.reverts(c.registerTransfer(certificate_id, transfer, "ZY-2"), "registrar", "CertificatesAlreadyRegistered",
+    ledger.reverts(c.registerTransfer(certificate_id, transfer, "ZY-2"), "registrar", "RegistrationsAlreadyRegistered",
                    1)
     other = ledger.issue()
-    ledger.reverts(c.registerTransfer(other, transfer, "ZY-1"), "registrar", "CertificatesVoucherTaken", "ZY-1", 1)
-    ledger.reverts(c.registration(2), "stranger", "CertificatesUnknownRegistration", 2)
+    ledger.reverts(c.registerTransfer(other, transfer, "ZY-1"), "registrar", "RegistrationsVoucherTaken", "ZY-1", 1)
+    ledger.reverts(c.registration(2), "stranger", "RegistrationsUnknownRegistration", 2)
     submitted = ledger.submit()
-    ledger.reverts(c.registerTransfer(submitted, transfer, "ZY-3"), "registrar", "CertificatesInvalidStatus",
-                   submitted, SUBMITTED, ISSUED)
+    ledger.reverts(c.registerTransfer(submitted, transfer, "ZY-3"), "registrar", "RegistrationsInvalidStatus",
+                   submitted, SUBMITTED)
+    ledger.reverts(c.registerTransfer(999, transfer, "ZY-3"), "registrar", "CertificatesUnknownCertificate", 999)
+    ledger.reverts(c.registerTransfer(certificate_id, transfer, "ZY-3"), "merchant_a", "ConsortiumMissingRole",
+                   "merchant_a", REGISTRAR)
 
 
 def test_the_registrar_registers_a_licence_with_its_licence_voucher_once(ledger: Ledger) -> None:
-    c = ledger.certificates.functions
+    c = ledger.registrations.functions
     r = ledger.rights.functions
     certificate_id = ledger.issue()
     now = ledger.now()
     terms = (ledger.address("merchant_b"), keccak(text="terms"), 0, now + YEAR, False, False)
     receipt = ledger.send(r.grantLicence(certificate_id, DEVELOPMENT, terms), "merchant_a")
     licence_id = ledger.events(receipt, "Rights", "LicenceGranted")[0]["licenceId"]
-    ledger.reverts(c.registerLicence(licence_id, "XK-1"), "registrar_b", "CertificatesUnauthorizedRegistrar",
+    ledger.reverts(c.registerLicence(licence_id, "XK-1"), "registrar_b", "RegistrationsUnauthorizedRegistrar",
                    certificate_id, "registrar_b")
     receipt = ledger.send(c.registerLicence(licence_id, "XK-1"), "registrar")
-    assert ledger.events(receipt, "Certificates", "LicenceRegistered") == [
+    assert ledger.events(receipt, "Registrations", "LicenceRegistered") == [
         {"certificateId": certificate_id, "registrationId": 1, "licenceId": licence_id, "voucher": "XK-1"}
     ]
     assert c.licenceRegistration(licence_id).call() == 1
     assert ledger.struct(c.registration(1))["licenceId"] == licence_id
-    ledger.reverts(c.registerLicence(licence_id, "XK-2"), "registrar", "CertificatesAlreadyRegistered", 1)
+    ledger.reverts(c.registerLicence(licence_id, "XK-2"), "registrar", "RegistrationsAlreadyRegistered", 1)
     receipt = ledger.send(r.grantLicence(certificate_id, OPERATION, terms), "merchant_a")
     revoked = ledger.events(receipt, "Rights", "LicenceGranted")[0]["licenceId"]
-    ledger.reverts(c.registerLicence(revoked, "XK-1"), "registrar", "CertificatesVoucherTaken", "XK-1", 1)
+    ledger.reverts(c.registerLicence(revoked, "XK-1"), "registrar", "RegistrationsVoucherTaken", "XK-1", 1)
     ledger.send(r.revokeLicence(revoked, REASON), "merchant_a")
-    ledger.reverts(c.registerLicence(revoked, "XK-3"), "registrar", "CertificatesInvalidRegistration", certificate_id)
+    ledger.reverts(c.registerLicence(revoked, "XK-3"), "registrar", "RegistrationsInvalidRegistration", certificate_id)
 
 
 # -- 6. the certificate follows its holders ----------------------------------------------------------
@@ -370,7 +373,7 @@ def test_a_holder_of_more_than_half_acts_alone_and_a_former_holder_not_at_all(le
     # The new owner of the whole right renews alone.
     receipt = ledger.send(c.requestRenewal(certificate_id, ledger.now() + 9 * YEAR, []), "merchant_b")
     assert ledger.events(receipt, "Certificates", "CertificateRenewalRequested")[0]["requester"] == b
-    ledger.send(c.approveRequest(certificate_id, "RENEWED-B"), "registrar")
+    ledger.send(c.approveRequest(certificate_id, "RENEWED-B", []), "registrar")
     # 5,000 exactly is not more than half.
     ledger.send(r.transferShares(certificate_id, HOLDING, ledger.address("bank"), 5_000), "merchant_b")
     ledger.reverts(c.requestChange(certificate_id, keccak(text="v3"), []), "merchant_b", "CertificatesNoMajority",

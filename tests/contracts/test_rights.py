@@ -291,7 +291,7 @@ def test_nothing_moves_while_the_certificate_is_not_in_force(ledger: Ledger, sta
         if state == "suspended":
             ledger.send(c.suspend(certificate_id, REASON), "registrar")
         elif state == "cancelled":
-            ledger.send(c.cancel(certificate_id, REASON), "registrar")
+            ledger.send(c.cancel(certificate_id, REASON, []), "registrar")
         else:
             ledger.advance(DAY + 1)
     to_b = ledger.address("merchant_b")

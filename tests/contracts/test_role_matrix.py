@@ -197,7 +197,7 @@ CASES: list[Case] = [
         "Certificates",
         "importIssued",
         lambda l, x, c: l.certificates.functions.importIssued(
-            [(l.address("merchant_a"), keccak(text="legacy"), "LEGACY-1", l.now() - YEAR,
+            [(l.address("merchant_a"), keccak(text="legacy"), "LEGACY-1", "", l.now() - YEAR,
               l.now() - DAY, l.now() + YEAR)]
         ),
         member(REGISTRAR),
@@ -286,7 +286,7 @@ CASES: list[Case] = [
     Case(
         "Certificates",
         "approveRequest",
-        lambda l, x, c: l.certificates.functions.approveRequest(x["requested"], "MATRIX-2"),
+        lambda l, x, c: l.certificates.functions.approveRequest(x["requested"], "MATRIX-2", []),
         member(REGISTRAR),
         REGISTRAR_ONLY,
     ),
@@ -314,7 +314,7 @@ CASES: list[Case] = [
     Case(
         "Certificates",
         "cancel",
-        lambda l, x, c: l.certificates.functions.cancel(x["issued"], REASON),
+        lambda l, x, c: l.certificates.functions.cancel(x["suspended"], REASON, []),
         member(REGISTRAR),
         REGISTRAR_ONLY,
     ),
@@ -453,6 +453,12 @@ CASES: list[Case] = [
         member(BANK),
         frozenset({"bank"}),
     ),
+    Case(
+        "Pledges",
+        "releaseOnCancellation",
+        lambda l, x, c: l.pledges.functions.releaseOnCancellation(x["issued"], [x["pledge"]], REASON),
+        "certificates-contract",
+    ),
     # Certificates: the registration law and separation of duties.
     Case(
         "Certificates",
@@ -484,10 +490,11 @@ CASES: list[Case] = [
         member(REGISTRAR),
         REGISTRAR_ONLY,
     ),
+    # Registrations: transfer and licence registrations after issue.
     Case(
-        "Certificates",
+        "Registrations",
         "registerTransfer",
-        lambda l, x, c: l.certificates.functions.registerTransfer(
+        lambda l, x, c: l.registrations.functions.registerTransfer(
             x["issued"],
             (l.address("merchant_a"), l.address("bank"), HOLDING, 2_000, x["movement"]),
             "TRANSFER-VOUCHER-1",
@@ -496,9 +503,9 @@ CASES: list[Case] = [
         REGISTRAR_ONLY,
     ),
     Case(
-        "Certificates",
+        "Registrations",
         "registerLicence",
-        lambda l, x, c: l.certificates.functions.registerLicence(
+        lambda l, x, c: l.registrations.functions.registerLicence(
             x["merchant_licence"], "LICENCE-VOUCHER-1"
         ),
         member(REGISTRAR),
@@ -523,7 +530,8 @@ CASES: list[Case] = [
     ),
 ]
 # Governance: the directory and the timelock are the timelock's alone; seeding a replica copies
-# only what the Consortium holds, so anyone may.
+# only what the Consortium holds, and refreshing the Rights contract's copy of the compliance
+# conditions only what the Compliance contract holds, so anyone may.
 CASES += [
     Case(
         "Consortium",
@@ -549,6 +557,14 @@ CASES += [
         "Consortium",
         "seedReplica",
         lambda l, x, c: l.consortium.functions.seedReplica(l.anchors.address, 0, 3),
+        "anyone",
+        frozenset(CALLERS),
+    ),
+    # The Rights contract's copy of the compliance conditions in force: it only copies, so anyone may.
+    Case(
+        "Rights",
+        "syncComplianceConditions",
+        lambda l, x, c: l.rights.functions.syncComplianceConditions(),
         "anyone",
         frozenset(CALLERS),
     ),
@@ -627,7 +643,7 @@ CASES += [
         "compliance-reporter",
     ),
 ]
-for _name in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Compliance"):
+for _name in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations"):
     CASES.append(
         Case(
             _name,
@@ -652,7 +668,7 @@ for _name in ("Consortium", "Certificates", "Rights", "Pledges", "Anchors", "Com
             "initialized",
         )
     )
-for _name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance"):
+for _name in ("Certificates", "Rights", "Pledges", "Anchors", "Compliance", "Registrations"):
     CASES.append(
         Case(
             _name,
@@ -681,6 +697,8 @@ def expected_error(
         return ("RightsUnauthorizedCaller", (address,))
     if case.gate == "consortium":
         return ("SuiteUnauthorizedCaller", (address,))
+    if case.gate == "certificates-contract":
+        return ("PledgesUnauthorizedCaller", (address,))
     if case.gate == "compliance-timelock":
         return ("ComplianceUnauthorizedTimelock", (address,))
     if case.gate == "compliance-governance":

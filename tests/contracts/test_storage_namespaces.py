@@ -33,5 +33,8 @@ def test_every_namespace_constant_is_the_slot_its_name_derives() -> None:
             namespaces[namespace] = path.name
     assert sorted(namespaces) == [
         f"dataassetledger.storage.{name}"
-        for name in ("Anchors", "Certificates", "Compliance", "Consortium", "Pledges", "Rights", "SuiteContract")
+        for name in (
+            "Anchors", "Certificates", "Compliance", "Consortium", "Pledges", "Registrations", "Rights",
+            "SuiteContract",
+        )
     ]

@@ -24,7 +24,6 @@ from ledger.chain.node import LocalNode
 from ledger.config import Profile, load_profile
 from ledger.context import LedgerContext
 from ledger.numbers import registration_number
-from ledger.types import Right
 
 DAY = 24 * 3600
 YEAR = 365 * DAY
@@ -164,15 +163,3 @@ def issued_certificate(ctx: LedgerContext) -> int:
 
 def block_number(ctx: LedgerContext) -> int:
     return int(ctx.w3.eth.block_number)
-
-
-def lag_holder_count(ledger: LedgerContext, certificate_id: int, right: Right, holders: int) -> None:
-    """Set one holder count through the timelock, as governance could (by mistake, or before a sync)."""
-    from eth_utils.crypto import keccak
-
-    from ledger.governance import TimelockOperation, through_timelock
-
-    compliance = ledger.contract("Compliance")
-    payload = bytes.fromhex(compliance.encode_abi("setHolderCount", args=[certificate_id, int(right), holders])[2:])
-    operation = TimelockOperation(targets=(compliance.address,), payloads=(payload,), salt=keccak(text="lag"))
-    through_timelock(ledger, operation, label="setHolderCount", as_="admin")

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from workflow_chain import (  # noqa: F401 - fixtures
     CATALOG,
     WorkflowChain,
+    _pledge,
     build_history,
     chain_snapshot_fixture,
     ledger_fixture,
@@ -282,6 +283,59 @@ def test_the_holder_applies_for_cancellation_and_the_registrar_cancels(
     assert _revert(refused) == (
         "CertificatesUnauthorizedHolder", {"certificateId": second, "account": resolve_party(ledger, "bank")}
     )
+
+
+def test_a_pledged_certificate_is_cancelled_once_its_pledgee_consents_and_the_pledge_ends_with_it(
+    ledger: LedgerContext, tmp_path: Path
+) -> None:
+    from ledger.pledges import active_pledge_ids, consent_to_act, show_pledge
+
+    certificate_id = _issued(ledger, tmp_path, number="P-1", name="pledged")
+    ref = str(certificate_id)
+    _pledge(ledger, certificate_id, 4_000, maturity=chain_time(ledger.w3) + YEAR)
+    [pledge_id] = active_pledge_ids(ledger, certificate_id)
+    # The registrar's cancellation names the active pledge by itself; the contract refuses it without consent.
+    with pytest.raises(ContractRevertError) as refused:
+        certificates.cancel(ledger, ref, reason="court order", as_="registrar")
+    act = certificates.certificate_act_hash(ledger, ref, certificates.CertificateRequest.CANCELLATION,
+                                            reason="court order")
+    assert _revert(refused) == (
+        "PledgesActNotConsented",
+        {"pledgeId": pledge_id, "pledgee": resolve_party(ledger, "bank"), "actHash": act},
+    )
+    assert f"pledge #{pledge_id} is active over this collateral" in str(refused.value)
+    assert f"dal pledge consent-act {pledge_id} {act}" in str(refused.value)
+    assert certificates.show(ledger, ref).status == "issued"
+
+    consent_to_act(ledger, pledge_id, act, as_="bank")
+    cancelled = certificates.cancel(ledger, ref, reason="court order", as_="registrar")
+    assert (cancelled.action, cancelled.certificate.status) == ("cancelled", "cancelled")
+    assert show_pledge(ledger, pledge_id).status == "released"
+    assert active_pledge_ids(ledger, certificate_id) == []
+
+
+def test_a_pledged_certificate_is_changed_once_its_pledgee_consents(ledger: LedgerContext, tmp_path: Path) -> None:
+    from ledger.pledges import active_pledge_ids, consent_to_act, show_pledge
+
+    certificate_id = _issued(ledger, tmp_path, number="P-2", name="pledged")
+    ref = str(certificate_id)
+    _pledge(ledger, certificate_id, 4_000, maturity=chain_time(ledger.w3) + YEAR)
+    [pledge_id] = active_pledge_ids(ledger, certificate_id)
+    changed_entry = write_catalog(tmp_path, "changed.json", name="pledged", scale="3 billion records")
+    certificates.request_change(ledger, ref, changed_entry, as_="merchant-a")
+    act = certificates.certificate_act_hash(ledger, ref, certificates.CertificateRequest.CHANGE, catalog=changed_entry)
+    with pytest.raises(ContractRevertError) as refused:
+        certificates.approve(ledger, ref, number="P-2-B", as_="registrar")
+    assert _revert(refused) == (
+        "PledgesActNotConsented",
+        {"pledgeId": pledge_id, "pledgee": resolve_party(ledger, "bank"), "actHash": act},
+    )
+    consent_to_act(ledger, pledge_id, act, as_="bank")
+    approved = certificates.approve(ledger, ref, number="P-2-B", as_="registrar")
+    assert (approved.action, approved.certificate.version) == ("changed", 2)
+    assert show_pledge(ledger, pledge_id).status == "active"
+    with pytest.raises(ValidationError, match="a renewal needs none"):
+        certificates.certificate_act_hash(ledger, ref, certificates.CertificateRequest.RENEWAL)
 
 
 def test_a_number_is_issued_once_across_the_consortium(ledger: LedgerContext, tmp_path: Path) -> None:

@@ -28,7 +28,6 @@ from tests.finance.support import (  # noqa: F401 - fixtures
     chain_fixture,
     finance_chain_fixture,
     issued_certificate,
-    lag_holder_count,
     ledger_fixture,
 )
 
@@ -153,17 +152,36 @@ def test_only_governance_and_registrars_act_and_bad_input_is_refused_first(ledge
 
 def test_holder_counts_are_brought_in_step_with_the_shares_on_chain(ledger: LedgerContext) -> None:
     certificate_id = issued_certificate(ledger)
-    # The Rights contract reports every transfer: the counts follow the shares.
+    # No module counts holders: the transfers pay nothing for counting, and the counts stand still.
     transfer_shares(ledger, certificate_id, "operation", "merchant-b", 100, as_="merchant-a")
     transfer_shares(ledger, certificate_id, "operation", "merchant-c", 100, as_="merchant-a")
-    assert certificate_compliance(ledger, certificate_id).holders["operation"] == 3
-    assert sync_holder_counts(ledger, [certificate_id], as_="admin").changes == []
-    # A count set wrong (as a Compliance contract that joined a live suite starts: one holder per right) lags.
-    lag_holder_count(ledger, certificate_id, Right.OPERATION, 1)
-    assert certificate_compliance(ledger, certificate_id).holders["operation"] == 1
+    shown = certificate_compliance(ledger, certificate_id)
+    assert (shown.holders["operation"], shown.holders_counted) == (1, False)
     synced = sync_holder_counts(ledger, as_="admin")
     assert synced.changes == [{"certificate": certificate_id, "right": "operation", "counted": 1, "holders": 3}]
     assert synced.timelock is not None and synced.timelock.state == "executed"
     assert certificate_compliance(ledger, certificate_id).holders == {"holding": 1, "development": 1, "operation": 3}
     assert sync_holder_counts(ledger, [certificate_id], as_="admin") == type(synced)([], None)
+
+
+def test_the_first_module_that_counts_holders_comes_into_force_with_the_counts_re_synced(
+    ledger: LedgerContext,
+) -> None:
+    certificate_id = issued_certificate(ledger)
+    transfer_shares(ledger, certificate_id, "holding", "merchant-b", 100, as_="merchant-a")
+    jurisdiction = add_module(ledger, "jurisdiction", as_="admin")
+    assert jurisdiction.holder_counts == []  # it does not count holders
+    added = add_module(ledger, "holder-cap", {"holding": 2}, as_="admin")
+    assert added.holder_counts == [{"certificate": certificate_id, "right": "holding", "counted": 1, "holders": 2}]
+    assert added.timelock.state == "executed"
+    shown = certificate_compliance(ledger, certificate_id)
+    assert (shown.holders["holding"], shown.holders_counted) == (2, True)
+    # Counted from then on: a third holder is refused, and the count follows the shares.
+    with pytest.raises(ContractRevertError) as refused:
+        check_transfer(ledger, certificate_id, "holding", "merchant-a", "merchant-c", 100)
+    assert refused.value.name == "ComplianceHolderCapExceeded"
+    transfer_shares(ledger, certificate_id, "operation", "merchant-c", 100, as_="merchant-a")
+    assert certificate_compliance(ledger, certificate_id).holders["operation"] == 2
+    # A second module that counts finds the counts kept: nothing to re-sync.
+    assert add_module(ledger, "holder-cap", {"development": 5}, as_="admin").holder_counts == []
 

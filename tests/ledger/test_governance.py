@@ -117,8 +117,9 @@ def test_dal_chain_upgrade_and_governance_answer_in_json(workflow_env: dict[str,
     result = runner.invoke(app, ["--json", "chain", "governance"], env=workflow_env)
     assert result.exit_code == 0, result.stderr
     view = json.loads(result.stdout)
-    assert sorted(view["implementations"]) == ["Anchors", "Certificates", "Compliance", "Consortium", "Pledges", "Rights"]
-    assert sorted(view["directory"]) == ["Anchors", "Certificates", "Compliance", "Pledges", "Rights"]
+    assert sorted(view["implementations"]) == ["Anchors", "Certificates", "Compliance", "Consortium", "Pledges", "Registrations",
+                                               "Rights"]
+    assert sorted(view["directory"]) == ["Anchors", "Certificates", "Compliance", "Pledges", "Registrations", "Rights"]
     assert view["delay"] == "0 s"
     result = runner.invoke(app, ["--as", "admin", "chain", "upgrade", "--execute", "0x" + "ab" * 32], env=workflow_env)
     assert result.exit_code == 1

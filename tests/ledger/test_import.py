@@ -26,7 +26,13 @@ from ledger.context import LedgerContext
 from ledger.errors import BatchError, ContractRevertError, ValidationError
 from ledger.hashing import record_hash, to_hex
 from ledger.inputs import resolve_party
-from ledger.registration import MANIFEST_COLUMNS, import_catalogs, import_issued
+from ledger.numbers import registration_number
+from ledger.registration import (
+    MANIFEST_COLUMNS,
+    MANIFEST_OPTIONAL_COLUMNS,
+    import_catalogs,
+    import_issued,
+)
 from ledger.store.catalog import CatalogRecord, CatalogVersion
 
 
@@ -203,7 +209,8 @@ def _manifest(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
     for index, row in enumerate(rows):
         if row.get("catalog", "").startswith("legacy-"):
             write_catalog(folder, row["catalog"], name=f"Legacy asset {index}")
-    lines = [",".join(MANIFEST_COLUMNS)] + [",".join(row.get(column, "") for column in MANIFEST_COLUMNS) for row in rows]
+    columns = MANIFEST_COLUMNS + tuple(column for column in MANIFEST_OPTIONAL_COLUMNS if any(column in r for r in rows))
+    lines = [",".join(columns)] + [",".join(row.get(column, "") for column in columns) for row in rows]
     path = folder / "manifest.csv"
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -235,12 +242,29 @@ def test_a_registrar_migrates_certificates_a_legacy_registry_issued(ledger: Ledg
     assert ledger.w3.eth.block_number == block
 
 
+def test_a_migration_carries_the_registration_numbers_the_manifest_gives(ledger: LedgerContext, tmp_path: Path) -> None:
+    given = registration_number("GZDEX", "202100000007")
+    manifest = _manifest(tmp_path, [_legacy_row(1, registration_number=given), _legacy_row(2)])
+    report = import_issued(ledger, manifest, as_="registrar")
+    first, second = (ledger.certificate(item.certificate_id) for item in report.items)
+    assert (first.registration_number, second.registration_number) == (given, "")
+    assert int(ledger.call("Certificates", "certificateByNumber", given)) == report.items[0].certificate_id
+    # A rerun skips both; a new row naming a registration number already held is refused before anything is sent.
+    block = ledger.w3.eth.block_number
+    with pytest.raises(ValidationError, match=rf"line 2: registration number {given} belongs to certificate "
+                                              rf"{report.items[0].certificate_id}"):
+        import_issued(ledger, _manifest(tmp_path, [_legacy_row(9, registration_number=given)]), as_="registrar")
+    assert ledger.w3.eth.block_number == block
+
+
 def test_a_manifest_with_bad_rows_is_refused_whole_with_each_line(ledger: LedgerContext, tmp_path: Path) -> None:
     manifest = _manifest(tmp_path, [
         _legacy_row(1),
         _legacy_row(2, holder="nobody-at-all"),
         _legacy_row(3, issued="last spring"),
         _legacy_row(4, number="GZ-2021-0001"),
+        _legacy_row(5, registration_number="GZDEX2021000000071"),
+        _legacy_row(6, registration_number="GZ-2021-0006"),
         {"catalog": "missing.json", "holder": "merchant-b", "number": "X-1", "submitted": "2021-01-01",
          "issued": "2021-02-01", "expiry": "1y"},
     ])
@@ -251,7 +275,9 @@ def test_a_manifest_with_bad_rows_is_refused_whole_with_each_line(ledger: Ledger
     assert "manifest.csv line 3: " in message and "nobody-at-all" in message
     assert "manifest.csv line 4: issued 'last spring' is not a time" in message
     assert "manifest.csv line 5: number GZ-2021-0001 is on line 2 too" in message
-    assert "manifest.csv line 6: " in message and "missing.json does not exist" in message
+    assert "manifest.csv line 6: registration number 'GZDEX2021000000071' has check character 1" in message
+    assert "manifest.csv line 7: number GZ-2021-0006 is on line 7 too" in message
+    assert "manifest.csv line 8: " in message and "missing.json does not exist" in message
     assert message.endswith("nothing was sent, fix the manifest and migrate again")
     assert ledger.w3.eth.block_number == block
     assert _stored(ledger) == {}

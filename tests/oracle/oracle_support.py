@@ -93,7 +93,7 @@ def indexed_state(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 @dataclass(frozen=True)
 class Suite:
-    """The ledger's five contracts on the test chain, and an oracle member that may anchor."""
+    """The ledger's contracts on the test chain, and an oracle member that may anchor."""
 
     w3: Web3
     addresses: dict[str, str]

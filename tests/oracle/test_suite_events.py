@@ -97,14 +97,14 @@ class Story:
         self.send(certificates.functions.issue(cid, terms), self.registrar)
         moved = self.send(rights.functions.transferShares(cid, OPERATION, self.merchant_b, 2_500), self.merchant_a)
         movement = (self.merchant_a, self.merchant_b, OPERATION, 2_500, bytes(moved["transactionHash"]))
-        self.send(certificates.functions.registerTransfer(cid, movement, f"ZY-{serial}"), self.registrar)
+        self.send(self.c["Registrations"].functions.registerTransfer(cid, movement, f"ZY-{serial}"), self.registrar)
         self.send(certificates.functions.lodgeObjection(cid, self.merchant_b, keccak(text="objection")),
                   self.registrar)
         self.registration_number = terms[0]
         terms = (self.merchant_b, keccak(text="terms"), 0, self.now() + 10**6, False, True)
         self.send(rights.functions.grantLicence(cid, DEVELOPMENT, terms), self.merchant_a)
         self.send(certificates.functions.requestChange(cid, keccak(text="v2"), []), self.merchant_a)
-        self.send(certificates.functions.approveRequest(cid, f"DEX-{cid}-{serial}-2"), self.registrar)
+        self.send(certificates.functions.approveRequest(cid, f"DEX-{cid}-{serial}-2", []), self.registrar)
         self.send(consortium.functions.suspendMember(self.merchant_b, keccak(text="audit")), self.admin)
         self.send(consortium.functions.reinstateMember(self.merchant_b), self.admin)
         self._pledge(cid, pledges)
@@ -256,7 +256,7 @@ def test_reconcile_reports_a_catalog_entry_that_differs_from_its_certificate(sui
     assert catalog_drift() == [f"certificate {cid}"]  # the chain still carries keccak("v2")
     certificates = contracts["Certificates"]
     story.send(certificates.functions.requestChange(cid, record_hash(first), []), story.merchant_a)
-    story.send(certificates.functions.approveRequest(cid, f"DEX-{cid}-restored"), story.registrar)
+    story.send(certificates.functions.approveRequest(cid, f"DEX-{cid}-restored", []), story.registrar)
     assert catalog_drift() == []
     with Session(store) as session:
         add_catalog_version(session, parse_catalog_entry(dict(entry, name="edited off chain")), entry_id=entry_id)
@@ -270,7 +270,8 @@ def test_an_imported_certificate_enters_the_read_model_issued_like_any_other(sui
     for account, roles in ((story.registrar, REGISTRAR), (story.merchant_a, MERCHANT)):
         story.send(consortium.functions.addMember(account, keccak(text=account), "member", roles), story.admin)
     now, number = story.now(), f"LEGACY-{uuid.uuid4().hex[:8]}"
-    item = (story.merchant_a, keccak(text=number), number, now - 2 * 10**7, now - 10**7, now + 10**8)
+    registration = registration_number("GZDEX", f"{int(uuid.uuid4().hex[:8], 16):012d}")
+    item = (story.merchant_a, keccak(text=number), number, registration, now - 2 * 10**7, now - 10**7, now + 10**8)
     receipt = story.send(certificates.functions.importIssued([item]), story.registrar)
     (event,) = certificates.events.CertificateImported().process_receipt(receipt)
     cid = int(event["args"]["certificateId"])
@@ -279,6 +280,7 @@ def test_an_imported_certificate_enters_the_read_model_issued_like_any_other(sui
     (row,) = _rows(store, Certificate, certificate_id=cid)
     assert (row["status"], row["number"], row["holder"], row["registrar"], row["expiry"], row["version"]) == (
         "issued", number, story.merchant_a, story.registrar, now + 10**8, 1)
+    assert row["registration_number"] == registration
     assert [(v["version"], v["catalog_hash"]) for v in _rows(store, CertificateVersion, certificate_id=cid)] == [
         (1, "0x" + keccak(text=number).hex())]
     holdings = {(h["right"], h["owner"]): h["shares"] for h in _rows(store, ShareHolding, certificate_id=cid)}
