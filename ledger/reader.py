@@ -129,10 +129,9 @@ class ChainReader:
             self.ctx.rpc.request("eth_getBalance", [ZERO_ADDRESS, hex(self.block_number)])
         except RpcError as exc:
             latest = int(self.ctx.rpc.request("eth_blockNumber", []), 16)
-            message = exc.error.get("message", exc.error) if isinstance(exc.error, dict) else exc.error
             raise ValidationError(
                 f"the node no longer holds the state of block {self.block_number} (it answers: "
-                f"{' '.join(str(message).split())}); a node that is not an archive node, or a local "
+                f"{exc.message}); a node that is not an archive node, or a local "
                 "chain restarted with `dal chain up`, keeps its blocks but not every block's state; ask about a "
                 f"later block (the chain is at {latest}), or trace the history from events with `dal audit trace`"
             ) from None

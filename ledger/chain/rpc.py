@@ -45,8 +45,9 @@ class RpcError(ChainError):
     def __init__(self, method: str, error: Any) -> None:
         self.method = method
         self.error = error
-        message = error.get("message", error) if isinstance(error, Mapping) else error
-        super().__init__(f"the node refused {method}: {message}")
+        #: What the node said, in one line.
+        self.message = " ".join(str(error.get("message", error) if isinstance(error, Mapping) else error).split())
+        super().__init__(f"the node refused {method}: {self.message}")
 
 
 def unreachable(profile: Profile, reason: str) -> NodeUnavailableError:

@@ -142,5 +142,5 @@ def view_call(
     except RpcError as exc:
         data = revert_data_of(exc.error)
         if data is None:
-            raise TransactionError(f"the node refused the call {label}: {exc}") from None
+            raise TransactionError(f"the node refused the call {label}: {exc.message}") from None
         raise decoder.decode(data) from None
