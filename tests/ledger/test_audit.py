@@ -10,6 +10,7 @@ from workflow_chain import (  # noqa: F401 - fixtures
     WorkflowChain,
     build_history,
     chain_snapshot_fixture,
+    issue_catalogued,
     ledger_fixture,
     workflow_chain_fixture,
     write_catalog,
@@ -23,7 +24,6 @@ from ledger.errors import ValidationError
 from ledger.history import certificate_events, transfer_items
 from ledger.inputs import resolve_party
 from ledger.members import event_log
-from ledger.numbers import registration_number
 
 HOLDING, DEVELOPMENT, OPERATION = 0, 1, 2
 
@@ -150,7 +150,6 @@ def test_the_last_block_of_a_day_is_the_latest_block_while_that_day_lasts(ledger
     import datetime as dt
 
     from ledger.books.chain_check import block_at_end_of
-    from ledger.chain.clock import DAY, advance_time, chain_time
 
     before = int(ledger.w3.eth.block_number)
     advance_time(ledger.w3, ledger.profile, 2 * DAY)
@@ -175,13 +174,7 @@ def test_a_history_from_the_logs_asks_only_the_blocks_that_moved_its_shares(
     ledger: LedgerContext, tmp_path: Path
 ) -> None:
     cid = build_history(ledger, tmp_path)["certificate"]
-    other = certificates.apply(ledger, write_catalog(tmp_path, "other.json", name="Other data"), registrar="registrar",
-                               as_="merchant-a").certificate.certificate_id
-    certificates.accept(ledger, str(other), as_="registrar")
-    certificates.publicize(ledger, str(other), notice_seconds=DAY, as_="registrar")
-    advance_time(ledger.w3, ledger.profile, DAY + 1)
-    certificates.issue(ledger, str(other), registration_number=registration_number("SZDEX", f"2025{other:08d}"),
-                       number="SZDEX-AUDIT-2", expiry=chain_time(ledger.w3) + YEAR, as_="registrar")
+    other = issue_catalogued(ledger, tmp_path, "other.json", "SZDEX-AUDIT-2", name="Other data", expiry_in=YEAR)
     for _ in range(3):
         ledger.send("Rights", "transferShares", other, OPERATION, resolve_party(ledger, "merchant-c"), 1,
                     as_="merchant-a")
