@@ -25,7 +25,7 @@ import typer
 
 from cli.output import write_new_file
 from cli.state import current
-from ledger import certificates, registration
+from ledger import certificates
 from ledger.catalog import CATALOG_FORMAT, CATALOG_TEMPLATE
 from ledger.certificates import CertificateView, StepResult
 from ledger.chain.clock import DAY
@@ -566,6 +566,9 @@ def import_(
     state = current()
     ledger = state.ledger()
     until = parse_chain_moment(ledger, authorised_until, what="--authorised-until") if authorised_until else None
+    # The batch sender: only for the commands that register in batches.
+    from ledger import registration
+
     with state.out.progress("applying", None) as update:
         report = registration.import_catalogs(
             ledger, path, registrar=registrar, rights=_rights(rights), authorised_until=until,
@@ -611,6 +614,9 @@ def migrate(
     becomes issued here, marked imported, its three rights minted to its holder and its catalog entry
     stored. A rerun skips the numbers already imported.
     """
+    # The batch sender: only for the commands that register in batches.
+    from ledger import registration
+
     state = current()
     ledger = state.ledger()
     with state.out.progress("importing", None) as update:

@@ -7,14 +7,11 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.oracle import DRIFT_EXIT_CODE
 from cli.output import table_time, to_jsonable
 from cli.state import current
 from ledger import audit
 from ledger.audit import Acquisition, HistoryAt
 from ledger.inputs import parse_chain_moment, parse_since, resolve_party
-from oracle.books_audit import audit_books
-from oracle.service import Oracle
 
 __all__ = ["app"]
 
@@ -179,6 +176,11 @@ def books(
     """Reconcile a member's books with the chain: linked cards rest on certificates in force and rights held,
     anchored entries are unchanged, pledged assets are flagged and unlinked cards listed. Exits with code 3
     when anything drifted."""
+    # The oracle (its indexer and the books' checks) loads only for this command, not for a trace.
+    from cli.oracle import DRIFT_EXIT_CODE
+    from oracle.books_audit import audit_books
+    from oracle.service import Oracle
+
     state = current()
     ledger = state.ledger()
     when = parse_chain_moment(ledger, at, what="--at") if at is not None else None

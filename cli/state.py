@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 import typer
 
 from cli.output import Output
-from ledger.config import Profile, load_profile
 
-if TYPE_CHECKING:  # the ledger (web3, keystores) is imported only by commands that use it
+if TYPE_CHECKING:  # the ledger (its profiles, chain, keystores) is imported only by commands that use it
+    from ledger.config import Profile
     from ledger.context import LedgerContext
 
 __all__ = ["GLOBAL_FLAGS", "GLOBAL_OPTIONS", "CliState", "begin", "current", "global_options_first", "prompt_password"]
@@ -82,6 +82,8 @@ class CliState:
         """The chosen profile (``--profile``, ``DAL_PROFILE``, the config's default, ``local``)."""
         if self._ledger is not None:
             return self._ledger.profile
+        from ledger.config import load_profile
+
         return load_profile(self.profile_name)
 
     def ledger(self) -> LedgerContext:

@@ -469,14 +469,16 @@ contract Rights is IRights, ERC165, SuiteContract {
         }
     }
 
-    /// @dev The one write path of a share movement between two owners (transfers and realisation); the caller
-    /// emits `TransferSingle` or `TransferBatch`. Minting at issue writes a fresh position in {mintIssued}.
+    /// @dev The one write path of a share movement between two owners (transfers and realisation); it emits
+    /// {SharesMoved}, the caller `TransferSingle` or `TransferBatch`. Minting at issue writes a fresh position in
+    /// {mintIssued}.
     function _update(address from, address to, uint256 certificateId, Right right, uint256 shares) private {
         mapping(address owner => Position) storage positions = _store().positions[certificateId];
         Position source = positions[from];
         positions[from] = source.withShares(right, source.shares(right) - shares);
         Position target = positions[to];
         positions[to] = target.withShares(right, target.shares(right) + shares);
+        emit SharesMoved(certificateId, right);
     }
 
     /// @dev The modules judged the pledgee when the pledge was recorded, and a court's order prevails over them: a
@@ -533,8 +535,8 @@ contract Rights is IRights, ERC165, SuiteContract {
     }
 
     /// @dev The one write path of a recovered position: the whole word (shares, pledged shares, the pledge chain's
-    /// head) moves to the new address, which never was a member and so holds nothing; a `TransferSingle` per right
-    /// held, then {PositionRecovered}. An empty position is skipped.
+    /// head) moves to the new address, which never was a member and so holds nothing; a {SharesMoved} and a
+    /// `TransferSingle` per right held, then {PositionRecovered}. An empty position is skipped.
     function _recoverPosition(uint256 certificateId, address from, address to) private {
         RightsStorage storage $ = _store();
         Position position = $.positions[certificateId][from];
@@ -546,6 +548,7 @@ contract Rights is IRights, ERC165, SuiteContract {
             uint256 shares = position.shares(right);
             if (shares == 0) continue;
             uint256 id = RightsTokenId.encode(certificateId, right);
+            emit SharesMoved(certificateId, right);
             emit TransferSingle(msg.sender, from, to, id, shares);
             ERC1155Utils.checkOnERC1155Received(msg.sender, from, to, id, shares, "");
         }
@@ -686,6 +689,7 @@ contract Rights is IRights, ERC165, SuiteContract {
             if (rights & (uint8(1) << r) == 0) continue;
             Right right = Right(uint8(r));
             position = position.withShares(right, TOTAL_SHARES);
+            emit SharesMoved(certificateId, right);
             ids[index] = RightsTokenId.encode(certificateId, right);
             values[index] = TOTAL_SHARES;
             ++index;

@@ -25,13 +25,14 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eth_account import Account
-from eth_account.signers.local import LocalAccount
 from eth_utils.address import to_checksum_address
 
 from ledger.errors import AccountError, NotFoundError, ValidationError
+
+if TYPE_CHECKING:  # eth-account loads its keystore and BLS code: imported where a key is made or opened
+    from eth_account.signers.local import LocalAccount
 
 __all__ = [
     "DEVELOPMENT_ACCOUNTS",
@@ -218,6 +219,8 @@ class Keystore:
             raise ValidationError("the password must not be empty")
         if self.exists(name):
             raise AccountError(f"an account named {name!r} already exists ({self.path(name)}); choose another name")
+        from eth_account import Account
+
         encrypted = Account.encrypt(key, password, kdf="scrypt", iterations=scrypt_n)
         document = {**extra, **encrypted, _INTEGRITY: _crypto_digest(encrypted["crypto"])}
         return self._write(name, document)
@@ -228,6 +231,8 @@ class Keystore:
         ``scrypt_n`` is the scrypt cost; leave it ``None`` for eth-account's
         default (2**18), which is what a real key deserves.
         """
+        from eth_account import Account
+
         account = Account.create()
         return self._store_key(name, bytes(account.key), password, scrypt_n=scrypt_n, extra={"name": name})
 
@@ -240,6 +245,8 @@ class Keystore:
 
     def unlock(self, name: str, password: str) -> LocalAccount:
         """Decrypt ``name`` with ``password``; a wrong password is one clear AccountError."""
+        from eth_account import Account
+
         document = self._load(name)
         try:
             key = Account.decrypt(document, password)
@@ -298,12 +305,14 @@ class Keystore:
                 "development accounts exist only on the local profile (their keys are public); "
                 "create real accounts with `dal account new NAME`"
             )
-        Account.enable_unaudited_hdwallet_features()
         created: list[AccountInfo] = []
         for index, name in enumerate(DEVELOPMENT_ACCOUNTS):
             if self.exists(name):
                 created.append(self.info(name))
                 continue
+            from eth_account import Account
+
+            Account.enable_unaudited_hdwallet_features()
             account = Account.from_mnemonic(DEVELOPMENT_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
             extra = {"name": name, "development": True, "comment": _DEVELOPMENT_WARNING}
             created.append(

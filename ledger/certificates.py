@@ -49,18 +49,13 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from eth_abi.abi import decode as abi_decode
 from eth_utils.abi import collapse_if_tuple
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col, select
-from web3.types import TxReceipt
 
-from ledger.catalog import CatalogEntry, load_catalog_entry
 from ledger.chain.artifacts import load_artifact
 from ledger.chain.clock import DAY, as_datetime, chain_time
 from ledger.chain.logs import address_topic
@@ -72,13 +67,6 @@ from ledger.inputs import resolve_party
 from ledger.members import event_log
 from ledger.numbers import require_registration_number
 from ledger.reasons import reason_hash
-from ledger.store.catalog import (
-    CatalogRecord,
-    CatalogVersion,
-    CatalogVersionBase,
-    add_catalog_version,
-)
-from ledger.store.session import open_store
 from ledger.transactions import transact_named
 from ledger.types import (
     ALL_RIGHTS,
@@ -90,6 +78,14 @@ from ledger.types import (
     rights_mask,
     rights_of,
 )
+
+if TYPE_CHECKING:  # web3 loads only for the commands that send, the store for those that read or write it
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+    from web3.types import TxReceipt
+
+    from ledger.catalog import CatalogEntry
+    from ledger.store.catalog import CatalogRecord
 
 __all__ = [
     "CertificateRequest",
@@ -168,13 +164,15 @@ class StepResult:
     block: int
 
 
-# --- the off-chain store ------------------------------------------------------------------------
+# --- the off-chain store (sqlmodel and the store's tables are imported by the functions that use them) ------
 
 _ENGINES: weakref.WeakKeyDictionary[LedgerContext, Engine] = weakref.WeakKeyDictionary()
 
 
 def catalog_store(ledger: LedgerContext) -> Engine:
     """The profile's off-chain database, at the current schema (an empty one is created)."""
+    from ledger.store.session import open_store
+
     engine = _ENGINES.get(ledger)
     if engine is None:
         engine = open_store(ledger.profile.database_url, create_if_empty=True)
@@ -183,11 +181,24 @@ def catalog_store(ledger: LedgerContext) -> Engine:
 
 
 def _record_of(session: Session, certificate_id: int) -> CatalogRecord | None:
+    from sqlmodel import select
+
+    from ledger.store.catalog import CatalogRecord
+
     return session.exec(select(CatalogRecord).where(CatalogRecord.certificate_id == certificate_id)).first()
 
 
 def _put_version(session: Session, certificate_id: int, version: int, entry: CatalogEntry) -> None:
     """Store ``entry`` as ``version`` of the certificate's catalog record, replacing a row of that number."""
+    from sqlmodel import select
+
+    from ledger.store.catalog import (
+        CatalogRecord,
+        CatalogVersion,
+        CatalogVersionBase,
+        add_catalog_version,
+    )
+
     record = _record_of(session, certificate_id)
     if record is None:
         if version == 1:
@@ -214,6 +225,9 @@ def _put_version(session: Session, certificate_id: int, version: int, entry: Cat
 
 def _write(ledger: LedgerContext, what: str, work: Iterable[tuple[int, int, CatalogEntry]]) -> None:
     """Write catalog versions in one database transaction; a failure says what the chain already has."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
+
     items = list(work)
     try:
         with Session(catalog_store(ledger)) as session:
@@ -235,6 +249,11 @@ def save_submitted_entries(ledger: LedgerContext, submitted: Sequence[tuple[int,
     """
     if not submitted:
         return 0
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session, col, select
+
+    from ledger.store.catalog import CatalogRecord, CatalogVersion, CatalogVersionBase
+
     try:
         with Session(catalog_store(ledger)) as session:
             wanted = [cid for cid, _ in submitted]
@@ -267,6 +286,10 @@ def _stored_names(ledger: LedgerContext, hashes: dict[int, str]) -> dict[int, st
     """The stored catalog name of each certificate whose stored version matches the chain's hash."""
     if not hashes:
         return {}
+    from sqlmodel import Session, col, select
+
+    from ledger.store.catalog import CatalogRecord, CatalogVersion
+
     with Session(catalog_store(ledger)) as session:
         rows = session.exec(
             select(CatalogRecord.certificate_id, CatalogVersion.record_hash, CatalogVersion.name)
@@ -329,16 +352,11 @@ def _certificate_types() -> list[str]:
 def _read_states(ledger: LedgerContext, certificate_ids: Sequence[int]) -> tuple[dict[int, Any], dict[int, bool]]:
     """Each certificate's stored record and whether it is in force.
 
-    One certificate is read with two calls; many are read with raw
-    ``eth_call`` batches (encoded and decoded here: web3's own batching
-    formats every answer through its middleware, which costs more than the
-    node's work).
+    They are read with raw ``eth_call`` batches at the latest block, encoded and decoded here (no web3: it
+    formats every answer through its middleware, which costs more than the node's work, and importing it
+    costs more than a short command's whole answer).
     """
-    if len(certificate_ids) == 1:
-        (cid,) = certificate_ids
-        return ({cid: ledger.call("Certificates", "certificate", cid)},
-                {cid: bool(ledger.call("Certificates", "isInForce", cid))})
-    address = ledger.contract("Certificates").address
+    address = ledger.contract_abi("Certificates").address
     types = _certificate_types()
     record = keccak(text="certificate(uint256)")[:4]
     in_force_of = keccak(text="isInForce(uint256)")[:4]
@@ -351,10 +369,9 @@ def _read_states(ledger: LedgerContext, certificate_ids: Sequence[int]) -> tuple
             argument = cid.to_bytes(32, "big").hex()
             calls.append(("eth_call", [{"to": address, "data": "0x" + record.hex() + argument}, "latest"]))
             calls.append(("eth_call", [{"to": address, "data": "0x" + in_force_of.hex() + argument}, "latest"]))
-        answers = ledger.w3.provider.make_batch_request(calls)  # type: ignore[attr-defined]
-        if not isinstance(answers, list) or len(answers) != len(calls) or any("result" not in a for a in answers):
+        by_id = ledger.rpc.batch(calls)
+        if any("result" not in answer for answer in by_id):
             raise TransactionError("the node did not answer a batch of certificate reads; try again")
-        by_id = sorted(answers, key=lambda answer: int(answer["id"]))
         for index, cid in enumerate(chunk):
             (states[cid],) = abi_decode(types, bytes.fromhex(by_id[2 * index]["result"][2:]))
             in_force[cid] = int(by_id[2 * index + 1]["result"], 16) == 1
@@ -504,6 +521,9 @@ def _ready(ledger: LedgerContext, as_: str | None) -> None:
 
 
 def _load(catalog: Path | CatalogEntry) -> CatalogEntry:
+    # The catalog's schema (pydantic models, YAML) loads only for the commands that take a catalog entry.
+    from ledger.catalog import CatalogEntry, load_catalog_entry
+
     return catalog if isinstance(catalog, CatalogEntry) else load_catalog_entry(Path(catalog))
 
 

@@ -123,6 +123,14 @@ class Profile:
         """True when transactions are sent as legacy transactions at price 0."""
         return self.gas_price == 0
 
+    def database_exists(self) -> bool:
+        """False for a SQLite file that does not exist yet (opening it would create it); True otherwise (a server
+        database is asked when opened). A question that reads the store skips it, and never loads it, when False."""
+        if not self.database_url.startswith("sqlite"):
+            return True
+        path = self.database_url.split("///", 1)[-1]
+        return path in ("", ":memory:") or Path(path).exists()
+
     def public_database_url(self) -> str:
         """The database URL with any password replaced by ``***`` (for display)."""
         parts = urlsplit(self.database_url)

@@ -26,11 +26,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-from eth_account import Account
-from eth_account.messages import SignableMessage, encode_typed_data
-from eth_account.signers.local import LocalAccount
 from eth_utils.address import is_hex_address, to_checksum_address
 from eth_utils.crypto import keccak
 
@@ -38,6 +35,10 @@ from ledger.chain.clock import format_time
 from ledger.errors import ValidationError
 from ledger.inputs import format_amount, parse_currency
 from ledger.types import Right
+
+if TYPE_CHECKING:  # eth-account (keystore and BLS code) loads only where a consent is signed or checked
+    from eth_account.messages import SignableMessage
+    from eth_account.signers.local import LocalAccount
 
 __all__ = [
     "CONSENT_KIND",
@@ -224,6 +225,8 @@ class _SignedConsent:
         raise NotImplementedError
 
     def signable(self) -> SignableMessage:
+        from eth_account.messages import encode_typed_data
+
         return encode_typed_data(
             domain_data=self.domain.as_dict(), message_types={self.PRIMARY: self.TYPES}, message_data=self.message()
         )
@@ -241,6 +244,8 @@ class _SignedConsent:
 
     def recovered_signer(self) -> str | None:
         """Who signed these typed data (``None`` when the signature is unreadable)."""
+        from eth_account import Account
+
         try:
             return to_checksum_address(Account.recover_message(self.signable(), signature=self.signature))
         except Exception:  # noqa: BLE001 - any unreadable signature is simply "not the pledgor's"

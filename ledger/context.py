@@ -1,9 +1,13 @@
 """The ledger as workflows see it: one profile's chain, contracts, accounts and sender.
 
-A :class:`LedgerContext` ties together the resolved profile, the web3
-client, the deployed suite's contracts, the keystores and the transaction
-sender, and makes each of them only when first needed: listing accounts
-touches no chain, and reading a certificate unlocks no key.
+A :class:`LedgerContext` ties together the resolved profile, the node's
+JSON-RPC connection (:attr:`LedgerContext.rpc`, for reading), the web3 client
+(:attr:`LedgerContext.w3`, for signing and sending), the deployed suite's
+contracts, the keystores and the transaction sender, and makes each of them
+only when first needed: listing accounts touches no chain, reading a
+certificate unlocks no key, and a question that only reads imports neither
+web3 nor eth-account (the modules of the write path are imported by the
+members that need them).
 
 On the ``local`` profile it also looks after the development setup: the
 node is started when something needs the chain, the development
@@ -18,30 +22,28 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eth_account.signers.local import LocalAccount
-from web3 import Web3
-from web3.contract import Contract
-from web3.exceptions import ContractLogicError, Web3RPCError
-from web3.types import BlockIdentifier, TxReceipt
+from eth_utils.address import to_checksum_address
 
-from ledger.accounts import Keystore, PasswordPrompt
-from ledger.chain.artifacts import load_artifact
-from ledger.chain.connect import connect
-from ledger.chain.deployments import (
-    DeployFunction,
-    Deployment,
-    DeploymentsFile,
-    deploy_and_record,
-    is_live,
-)
+from ledger.chain.artifacts import ContractAbi, load_artifact
+from ledger.chain.deployments import DeployFunction, Deployment, DeploymentsFile, is_live
 from ledger.chain.node import LocalNode, node_for, rpc_ready
-from ledger.chain.revert import RevertDecoder, revert_data_of
-from ledger.chain.sender import BatchResult, Sender, TxRequest
+from ledger.chain.revert import RevertDecoder
+from ledger.chain.rpc import JsonRpc
+from ledger.chain.views import as_web3_returns, decode_output, encode_call, view_call
 from ledger.config import Profile, load_profile
-from ledger.errors import AccountError, ConfigError, NodeUnavailableError, TransactionError
+from ledger.errors import AccountError, ConfigError, NodeUnavailableError
 from ledger.types import CertificateRecord, MemberRecord
+
+if TYPE_CHECKING:  # the write path: web3, keystores, the sender (imported by the members that use them)
+    from eth_account.signers.local import LocalAccount
+    from web3 import Web3
+    from web3.contract import Contract
+    from web3.types import TxReceipt
+
+    from ledger.accounts import Keystore, PasswordPrompt
+    from ledger.chain.sender import BatchResult, Sender, TxRequest
 
 __all__ = ["LOCAL_DEPLOYER", "ChainStatus", "LedgerContext"]
 
@@ -111,6 +113,8 @@ class LedgerContext:
     @cached_property
     def keystore(self) -> Keystore:
         """The data home's keystores; on the local profile, with the development consortium."""
+        from ledger.accounts import Keystore
+
         keystore = Keystore(self.profile.keystore_dir)
         if self.profile.managed_node:
             keystore.create_development_accounts(local_profile=True)
@@ -146,8 +150,19 @@ class LedgerContext:
         return rpc_ready(self.profile.rpc_url, timeout=min(self.profile.timeout, 2.0))
 
     @cached_property
+    def rpc(self) -> JsonRpc:
+        """The profile's node over plain JSON-RPC, for reading; the local node is started if it is not running."""
+        node = self.node
+        if node is not None:
+            node.ensure_running()
+        return JsonRpc(self.profile)
+
+    @cached_property
     def w3(self) -> Web3:
-        """A client of the profile's node; the local node is started if it is not running."""
+        """A web3 client of the profile's node, for signing and sending; the local node is started if it is not
+        running."""
+        from ledger.chain.connect import connect
+
         node = self.node
         if node is not None:
             node.ensure_running()
@@ -169,9 +184,9 @@ class LedgerContext:
             state = "stopped"
         else:
             try:
-                w3 = connect(self.profile)
-                block = int(w3.eth.block_number)
-                live = is_live(w3, recorded) if recorded is not None else None
+                rpc = JsonRpc(self.profile)
+                block = int(rpc.request("eth_blockNumber", []), 16)
+                live = is_live(rpc, recorded) if recorded is not None else None
                 state = "running" if node is not None else "reachable"
             except NodeUnavailableError as exc:
                 state, problem = "unreachable", str(exc)
@@ -201,10 +216,10 @@ class LedgerContext:
     @cached_property
     def deployment(self) -> Deployment:
         """The suite on this chain; on the local profile it is deployed if missing."""
-        self.w3  # noqa: B018 - reach the node before taking the lock
+        self.rpc  # noqa: B018 - reach the node before taking the lock
         with self.deployments.exclusive():
             recorded = self.deployments.get(self.profile.chain_id)
-            if recorded is not None and is_live(self.w3, recorded):
+            if recorded is not None and is_live(self.rpc, recorded):
                 return recorded
             if not self.profile.managed_node:
                 state = "no code at the recorded addresses" if recorded else "no deployment recorded"
@@ -224,17 +239,23 @@ class LedgerContext:
         return deployment
 
     def _deploy_now(self, deployer: LocalAccount, admin: str | None) -> Deployment:
+        from ledger.chain.deployments import deploy_and_record
+
         deploy = self._deploy or _default_deploy_function()
         return deploy_and_record(self.sender, self.deployments, deploy, deployer, admin or deployer.address)
 
+    def contract_abi(self, name: str) -> ContractAbi:
+        """The deployed contract ``name``'s address and shipped ABI (what reading needs; no web3)."""
+        return ContractAbi(str(to_checksum_address(self.deployment.address(name))), load_artifact(name).abi)
+
     def contract(self, name: str) -> Contract:
-        """The deployed contract ``name`` (for example ``Certificates``), with its shipped ABI."""
-        address = Web3.to_checksum_address(self.deployment.address(name))
+        """The deployed contract ``name`` (for example ``Certificates``) as a web3 contract, for sending."""
+        deployed = self.contract_abi(name)
         # Building a web3 contract from its ABI takes tens of milliseconds: keep one per address.
-        cached = self._contracts.get((name, address))
+        cached = self._contracts.get((name, deployed.address))
         if cached is None:
-            cached = self.w3.eth.contract(address=address, abi=load_artifact(name).abi)
-            self._contracts[(name, address)] = cached
+            cached = self.w3.eth.contract(address=to_checksum_address(deployed.address), abi=deployed.abi)
+            self._contracts[(name, deployed.address)] = cached
         return cached
 
     # --- reading and sending ----------------------------------------------------------------
@@ -245,30 +266,32 @@ class LedgerContext:
 
     @cached_property
     def sender(self) -> Sender:
+        from ledger.chain.sender import Sender
+
         node = self.node
         return Sender(self.w3, self.profile, self.decoder, on_stall=node.mine_pending if node else None)
 
-    def call(self, contract: str, function: str, *args: Any, block: BlockIdentifier = "latest") -> Any:
-        """A view call; a refusal is the decoded :class:`~ledger.errors.ContractRevertError`."""
-        bound = self.contract(contract).functions[function](*args)
-        try:
-            return bound.call(block_identifier=block)
-        except (ContractLogicError, Web3RPCError) as exc:
-            data = revert_data_of(exc)
-            if data is None:
-                raise TransactionError(f"the node refused the call {contract}.{function}: {exc}") from None
-            raise self.decoder.decode(data) from None
+    def call(self, contract: str, function: str, *args: Any, block: int | str = "latest") -> Any:
+        """A view call at ``block`` (a number or a tag), its outputs as a web3 contract call returns them (structs
+        as tuples, arrays as lists); a refusal is the decoded :class:`~ledger.errors.ContractRevertError`.
+        Plain JSON-RPC (:mod:`ledger.chain.views`): reading imports no web3."""
+        deployed = self.contract_abi(contract)
+        calldata, entry = encode_call(deployed, function, args)
+        output = view_call(self.rpc, self.decoder, deployed.address, calldata, block, f"{contract}.{function}")
+        return as_web3_returns(entry, decode_output(entry, output))
 
-    def certificate(self, certificate_id: int, *, block: BlockIdentifier = "latest") -> CertificateRecord:
+    def certificate(self, certificate_id: int, *, block: int | str = "latest") -> CertificateRecord:
         """The stored certificate, typed (a refusal is the decoded error, as for :meth:`call`)."""
         return CertificateRecord.from_abi(self.call("Certificates", "certificate", certificate_id, block=block))
 
-    def member(self, account: str, *, block: BlockIdentifier = "latest") -> MemberRecord:
+    def member(self, account: str, *, block: int | str = "latest") -> MemberRecord:
         """The Consortium's record of ``account``, typed (status NONE for a stranger)."""
         return MemberRecord.from_abi(self.call("Consortium", "member", account, block=block))
 
     def request(self, contract: str, function: str, *args: Any, value: int = 0, label: str = "") -> TxRequest:
         """A transaction request calling ``contract.function(*args)``."""
+        from ledger.chain.sender import TxRequest
+
         return TxRequest.call(self.contract(contract), function, *args, value=value, label=label)
 
     def transact(self, request: TxRequest, *, as_: str | None = None) -> TxReceipt:

@@ -43,10 +43,8 @@ from typing import Any
 
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from web3 import Web3
-from web3.contract import Contract
 
-from ledger.chain.artifacts import load_artifact
+from ledger.chain.artifacts import ContractAbi, load_artifact
 from ledger.chain.logs import ChainLog
 from ledger.errors import LedgerError, ValidationError
 from ledger.history import History
@@ -211,16 +209,14 @@ class _ProvenReader(ChainReader):
         self._start_reading()
         self._answers = answers
         self._addresses = addresses
-        self._bound: dict[str, Contract] = {}
+        self._bound: dict[str, ContractAbi] = {}
         self._history = History(events=events, block_times={}, source=source)
 
-    def contract(self, name: str) -> Contract:
+    def contract(self, name: str) -> ContractAbi:
         if name not in self._addresses:
             raise EvidenceError(f"the answer reads contract {name}, which the evidence does not prove")
         if name not in self._bound:
-            self._bound[name] = Web3().eth.contract(
-                address=Web3.to_checksum_address(self._addresses[name]), abi=load_artifact(name).abi
-            )
+            self._bound[name] = ContractAbi(to_checksum_address(self._addresses[name]), load_artifact(name).abi)
         return self._bound[name]
 
     def history(self, certificate_id: int) -> History:

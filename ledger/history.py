@@ -25,18 +25,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol
-
-from sqlalchemy import Engine
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ledger.chain.logs import ChainLog, EventLog, uint_topic
 from ledger.context import LedgerContext
 from ledger.errors import StoreError
 from ledger.members import event_log
-from ledger.store import history as indexed
-from ledger.store.session import shared_store
 from ledger.types import RecoveryScope
+
+if TYPE_CHECKING:  # the store loads only when there is a read model to read
+    from sqlalchemy import Engine
+
+    from ledger.store.history import IndexedHistory
 
 __all__ = [
     "CERTIFICATE_EVENTS", "REGISTRATION_EVENTS", "History", "Logged", "certificate_events", "certificates_moved", "named_events",
@@ -56,6 +57,8 @@ CERTIFICATE_EVENTS = (
 REGISTRATION_EVENTS = ("TransferRegistered", "LicenceRegistered")
 _PLEDGE_ENDS = ("PledgeReleased", "PledgeExtended", "PledgeRealised", "PledgeActConsented", "PledgeRecovered")
 _SHARE_MOVES = (("Rights", "TransferSingle"), ("Rights", "TransferBatch"))
+#: The events whose transaction mints a certificate's shares.
+_ISSUANCES = ("CertificateIssued", "CertificateImported")
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def certificate_events(
     the head), oldest first."""
     log = log or event_log(ctx)
     end = log.head() if to_block is None else to_block
-    stored, why = _from_store(ctx, log, lambda engine: indexed.certificate_history(engine, certificate_id, end))
+    stored, why = _from_store(ctx, log, lambda engine: _indexed().certificate_history(engine, certificate_id, end))
     if stored is None:
         return History(_logged_certificate_events(log, certificate_id, None, end, []), {}, f"chain logs ({why})")
     tail = _logged_certificate_events(log, certificate_id, stored.complete_to + 1, end, stored.events)
@@ -117,7 +120,7 @@ def named_events(
     pairs = list(dict.fromkeys(selection))
     log = log or event_log(ctx)
     end = log.head() if to_block is None else to_block
-    stored, why = _from_store(ctx, log, lambda engine: indexed.events_named(engine, pairs, end))
+    stored, why = _from_store(ctx, log, lambda engine: _indexed().events_named(engine, pairs, end))
     if stored is None:
         return History(log.fetch(pairs, to_block=end), {}, f"chain logs ({why})")
     tail = log.fetch(pairs, from_block=stored.complete_to + 1, to_block=end) if stored.complete_to < end else []
@@ -127,21 +130,21 @@ def named_events(
 # --- the two sources --------------------------------------------------------------------------------
 
 
-def _store_exists(ctx: LedgerContext) -> bool:
-    """False for a SQLite file that does not exist yet (opening it would create it)."""
-    url = ctx.profile.database_url
-    if not url.startswith("sqlite"):
-        return True
-    path = url.split("///", 1)[-1]
-    return path in ("", ":memory:") or Path(path).exists()
+def _indexed() -> ModuleType:
+    """The read model's queries (:mod:`ledger.store.history`), imported when there is a read model to read."""
+    from ledger.store import history
+
+    return history
 
 
 def _from_store(
-    ctx: LedgerContext, log: EventLog, read: Callable[[Engine], indexed.IndexedHistory]
-) -> tuple[indexed.IndexedHistory | None, str]:
+    ctx: LedgerContext, log: EventLog, read: Callable[[Engine], IndexedHistory]
+) -> tuple[IndexedHistory | None, str]:
     """The read model's part of an answer, or ``None`` and why it cannot be used."""
-    if not _store_exists(ctx):
+    if not ctx.profile.database_exists():
         return None, "no read model"
+    from ledger.store.session import shared_store
+
     try:
         stored = read(shared_store(ctx.profile.database_url))
     except StoreError:
@@ -153,7 +156,7 @@ def _from_store(
     return stored, ""
 
 
-def _source(log: EventLog, stored: indexed.IndexedHistory, end: int, to_block: int | None) -> str:
+def _source(log: EventLog, stored: IndexedHistory, end: int, to_block: int | None) -> str:
     cursor = stored.cursor if stored.cursor is not None else -1
     if stored.complete_to < end:
         return f"read model to block {cursor}, chain logs for the {_blocks(end - cursor)} after it"
@@ -179,7 +182,19 @@ def _logged_certificate_events(
 
     events = fetch([("Certificates", name) for name in CERTIFICATE_EVENTS], [cert])
     events += fetch([("Registrations", name) for name in REGISTRATION_EVENTS], [cert])
-    events += [event for event in fetch(_SHARE_MOVES) if transfer_items(event, certificate_id)]
+    # The ERC-1155 events index no token id: the certificate's SharesMoved name the transactions that moved its
+    # shares, and only their blocks are asked for the movements themselves.
+    announced = fetch([("Rights", "SharesMoved")], [cert])
+    moving = {event.tx_hash for event in announced}
+    issued = {event.tx_hash for event in events if event.event in _ISSUANCES}
+    if issued - moving:
+        # Issued by a Rights contract that did not announce movements yet (a suite upgraded since): every movement
+        # of the range is read, and the certificate's kept.
+        moves = fetch(_SHARE_MOVES)
+    else:
+        moves = [event for event in log.fetch_blocks(_SHARE_MOVES, {event.block_number for event in announced})
+                 if event.tx_hash in moving]
+    events += [event for event in moves if transfer_items(event, certificate_id)]
     granted = fetch([("Rights", "LicenceGranted")], [None, cert])
     recorded = fetch([("Pledges", "PledgeRecorded")], [None, cert])
     events += granted + recorded

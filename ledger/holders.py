@@ -21,16 +21,16 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from eth_account import Account
-from eth_account.messages import encode_typed_data
-from eth_account.signers.local import LocalAccount
 from eth_utils.address import is_hex_address, to_checksum_address
 
 from ledger.chain.clock import format_time
 from ledger.errors import ValidationError
 from ledger.types import TOTAL_SHARES, CertificateRequest
+
+if TYPE_CHECKING:  # eth-account (keystore and BLS code) loads only where a consent is signed or checked
+    from eth_account.signers.local import LocalAccount
 
 __all__ = [
     "REQUEST_CONSENT_KIND",
@@ -111,6 +111,9 @@ class RequestConsent:
         return RequestConsent(**{**self.__dict__, "signature": bytes(signed.signature)})
 
     def recovered_signer(self) -> str | None:
+        from eth_account import Account
+        from eth_account.messages import encode_typed_data
+
         signable = encode_typed_data(self.domain(), {"CertificateRequestConsent": REQUEST_CONSENT_TYPES},
                                      self.message())
         try:

@@ -73,8 +73,8 @@ _ALL_ROLES = int(Role.any())
 def event_log(ledger: LedgerContext, *contracts: str) -> EventLog:
     """The events of ``contracts`` (default: the whole suite) on the ledger's chain, from the deployment on."""
     return EventLog(
-        ledger.w3,
-        {name: ledger.contract(name) for name in contracts or SUITE_CONTRACTS},
+        ledger.rpc,
+        {name: ledger.contract_abi(name) for name in contracts or SUITE_CONTRACTS},
         start_block=ledger.deployment.block,
         log_range=ledger.profile.log_range,
     )

@@ -10,26 +10,16 @@ hold shares) read through it, so they describe the same block as the answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import requests
-from eth_abi.abi import decode as abi_decode
-from eth_abi.abi import encode as abi_encode
-from eth_abi.exceptions import EncodingError
-from eth_typing import HexStr
-from eth_utils.abi import collapse_if_tuple, function_abi_to_4byte_selector
-from eth_utils.address import to_checksum_address
 from hexbytes import HexBytes
-from web3.contract import Contract
-from web3.exceptions import BlockNotFound, Web3RPCError
-from web3.types import BlockIdentifier
 
+from ledger.chain.artifacts import ContractAbi
 from ledger.chain.clock import format_time
-from ledger.chain.connect import batch_request, unreachable
-from ledger.chain.logs import checksum
-from ledger.chain.sender import TxRequest
+from ledger.chain.rpc import RpcError
+from ledger.chain.views import ZERO_ADDRESS, as_plain, decode_output, encode_call, view_call
 from ledger.context import LedgerContext
 from ledger.errors import NotFoundError, ValidationError
 from ledger.parties import party_label
@@ -46,8 +36,6 @@ from ledger.types import (
 
 if TYPE_CHECKING:
     from ledger.history import History
-
-_ZERO_ADDRESS = to_checksum_address("0x" + "00" * 20)
 
 __all__ = [
     "ChainReader",
@@ -75,21 +63,6 @@ class RecordedCall:
 Read = tuple[str, str, tuple[Any, ...]]
 
 
-def _plain(abi_type: str, components: Sequence[Mapping[str, Any]] | None, value: Any) -> Any:
-    """A decoded ABI value in plain Python: structs as dicts, addresses checksummed, bytes kept."""
-    if abi_type.endswith("]"):
-        inner = abi_type[: abi_type.rindex("[")]
-        return [_plain(inner, components, item) for item in value]
-    if abi_type == "tuple" and components is not None:
-        return {
-            str(part["name"]): _plain(str(part["type"]), part.get("components"), item)
-            for part, item in zip(components, value, strict=True)
-        }
-    if abi_type == "address":
-        return checksum(value)
-    return value
-
-
 class ChainReader:
     """View calls of the ledger's contracts, all at one block, each one recorded.
 
@@ -107,7 +80,7 @@ class ChainReader:
         self.state_root = "0x" + bytes(header["stateRoot"]).hex()
         if block is not None:
             self._require_state()
-        self._contracts: dict[str, Contract] = {}
+        self._contracts: dict[str, ContractAbi] = {}
         self._histories: dict[int, History] = {}
         self._start_reading()
 
@@ -118,52 +91,55 @@ class ChainReader:
         self._prefetched: dict[tuple[str, bytes], bytes] = {}
         # (contract, function, arguments) -> (address, calldata, ABI entry): encoding costs more than a lookup
         self._encodings: dict[Read, tuple[str, bytes, Mapping[str, Any]]] = {}
-        # (contract, function) -> (selector, input types, ABI entry), or None for an overloaded function
-        self._functions: dict[tuple[str, str], tuple[bytes, list[str], Mapping[str, Any]] | None] = {}
 
-    def _header(self, block: int | str | None) -> Any:
+    def _header(self, block: int | str | None) -> dict[str, Any]:
         """The header of ``block``: a number, a ``0x`` block hash (which must be on the node's chain), or the
-        latest block."""
-        w3 = self.ctx.w3
+        latest block; its quantities as ints, its hashes as bytes."""
+        rpc = self.ctx.rpc
         if isinstance(block, str) and not re.fullmatch(r"0x[0-9a-fA-F]{64}", block):
             raise ValidationError(f"block {block!r} is neither a block number nor a 0x block hash of 64 hex digits")
-        wanted: BlockIdentifier = "latest" if block is None else (HexStr(block) if isinstance(block, str) else block)
-        try:
-            header = w3.eth.get_block(wanted)
-        except BlockNotFound:
-            latest = int(w3.eth.block_number)
+        if isinstance(block, str):
+            found = rpc.request("eth_getBlockByHash", [block, False])
+        else:
+            found = rpc.request("eth_getBlockByNumber", ["latest" if block is None else hex(block), False])
+        if not isinstance(found, dict):
+            latest = int(rpc.request("eth_blockNumber", []), 16)
             if isinstance(block, str):
                 raise ValidationError(
                     f"the node does not know block {block}; it may follow another chain, or not have it yet "
                     f"(it is at block {latest})"
-                ) from None
-            raise ValidationError(f"block {block} does not exist yet (the chain is at block {latest})") from None
+                )
+            raise ValidationError(f"block {block} does not exist yet (the chain is at block {latest})")
+        header: dict[str, Any] = {
+            "number": int(found["number"], 16), "timestamp": int(found["timestamp"], 16),
+            "hash": bytes(HexBytes(found["hash"])), "stateRoot": bytes(HexBytes(found["stateRoot"])),
+        }
         if isinstance(block, str):
-            canonical = w3.eth.get_block(int(header["number"]))
-            if bytes(canonical["hash"]) != bytes(header["hash"]):
+            canonical = rpc.request("eth_getBlockByNumber", [hex(header["number"]), False])
+            if not isinstance(canonical, dict) or bytes(HexBytes(canonical["hash"])) != header["hash"]:
                 raise ValidationError(
                     f"block {block} is not on the node's chain: its block {header['number']} is "
-                    f"0x{bytes(canonical['hash']).hex()}"
+                    f"{canonical['hash'] if isinstance(canonical, dict) else 'unknown'}"
                 )
         return header
 
     def _require_state(self) -> None:
         """Refuse, in one sentence, a block whose state the node no longer holds (instead of its raw error)."""
         try:
-            self.ctx.w3.eth.get_balance(_ZERO_ADDRESS, self.block_number)
-        except Web3RPCError as exc:
-            latest = int(self.ctx.w3.eth.block_number)
+            self.ctx.rpc.request("eth_getBalance", [ZERO_ADDRESS, hex(self.block_number)])
+        except RpcError as exc:
+            latest = int(self.ctx.rpc.request("eth_blockNumber", []), 16)
             raise ValidationError(
                 f"the node no longer holds the state of block {self.block_number} (it answers: "
-                f"{' '.join(str(exc.message or exc).split())}); a node that is not an archive node, or a local "
+                f"{exc.message}); a node that is not an archive node, or a local "
                 "chain restarted with `dal chain up`, keeps its blocks but not every block's state; ask about a "
                 f"later block (the chain is at {latest}), or trace the history from events with `dal audit trace`"
             ) from None
 
-    def contract(self, name: str) -> Contract:
-        """The deployed contract ``name`` (made once per reader)."""
+    def contract(self, name: str) -> ContractAbi:
+        """The deployed contract ``name``'s address and ABI (found once per reader)."""
         if name not in self._contracts:
-            self._contracts[name] = self.ctx.contract(name)
+            self._contracts[name] = self.ctx.contract_abi(name)
         return self._contracts[name]
 
     def history(self, certificate_id: int) -> History:
@@ -215,13 +191,10 @@ class ChainReader:
             return
         block = hex(self.block_number)
         calls = [
-            ("eth_call", [{"from": _ZERO_ADDRESS, "to": address, "value": "0x0", "data": "0x" + calldata.hex()}, block])
+            ("eth_call", [{"from": ZERO_ADDRESS, "to": address, "value": "0x0", "data": "0x" + calldata.hex()}, block])
             for address, calldata in wanted
         ]
-        try:
-            answers = batch_request(self.ctx.w3, calls)
-        except requests.RequestException as exc:
-            raise unreachable(self.ctx.profile, type(exc).__name__) from None
+        answers = self.ctx.rpc.batch(calls)
         for key, answer in zip(wanted, answers, strict=True):
             result = answer.get("result")
             if "error" not in answer and isinstance(result, str) and result.startswith("0x"):
@@ -232,23 +205,7 @@ class ChainReader:
         prefetched = self._prefetched.get((address, calldata))
         if prefetched is not None:
             return prefetched
-        return self.ctx.sender.call(TxRequest(to=address, data=calldata, label=label), block=self.block_number)
-
-    def _function(self, contract: str, function: str) -> tuple[bytes, list[str], Mapping[str, Any]] | None:
-        """The selector, input types and ABI entry of ``contract.function`` (``None`` when it is overloaded)."""
-        key = (contract, function)
-        if key not in self._functions:
-            entries: list[Mapping[str, Any]] = [
-                entry for entry in self.contract(contract).abi
-                if entry.get("type") == "function" and entry.get("name") == function
-            ]
-            inputs: list[Mapping[str, Any]] = list(entries[0].get("inputs", [])) if entries else []
-            self._functions[key] = None if len(entries) != 1 else (
-                bytes(function_abi_to_4byte_selector(entries[0])),  # type: ignore[arg-type]
-                [collapse_if_tuple(dict(item)) for item in inputs],
-                entries[0],
-            )
-        return self._functions[key]
+        return view_call(self.ctx.rpc, self.ctx.decoder, address, calldata, self.block_number, label)
 
     def _encoded(self, contract: str, function: str, args: tuple[Any, ...]) -> tuple[str, bytes, Mapping[str, Any]]:
         """The address and calldata of ``contract.function(*args)``, and the function's ABI entry."""
@@ -260,35 +217,19 @@ class ChainReader:
         except TypeError:  # an unhashable argument (a list): encoded each time
             key = None
         bound = self.contract(contract)
-        known = self._function(contract, function)
-        encoded = None
-        if known is not None:
-            selector, types, entry = known
-            try:
-                # eth-abi directly: web3's encoding of the same call costs about a millisecond.
-                encoded = (bound.address, selector + abi_encode(types, args), entry)
-            except (EncodingError, TypeError, ValueError):
-                encoded = None  # arguments web3 would first convert (hex strings for bytes, ...)
-        if encoded is None:
-            fn = bound.functions[function](*args)
-            encoded = (bound.address, bytes(HexBytes(fn._encode_transaction_data())), fn.abi)
+        calldata, entry = encode_call(bound, function, args)
+        encoded = (bound.address, calldata, entry)
         if key is not None:
             self._encodings[key] = encoded
         return encoded
 
     def call(self, contract: str, function: str, *args: Any) -> Any:
-        """``contract.function(*args)`` at the pinned block; a refusal is the decoded error."""
+        """``contract.function(*args)`` at the pinned block, in plain Python (structs as dicts by field name);
+        a refusal is the decoded error."""
         address, calldata, entry = self._encoded(contract, function, args)
         output = self._fetch(address, calldata, f"{contract}.{function}")
         self.calls.append(RecordedCall(contract, address, function, calldata, output))
-        outputs = list(entry.get("outputs", []))
-        types = [collapse_if_tuple(dict(item)) for item in outputs]
-        values = abi_decode(types, output)
-        plain = [
-            _plain(str(item["type"]), item.get("components"), value)
-            for item, value in zip(outputs, values, strict=True)
-        ]
-        return plain[0] if len(plain) == 1 else tuple(plain)
+        return as_plain(entry, decode_output(entry, output))
 
 
 # --- checks shared by the finance workflows ------------------------------------------------------

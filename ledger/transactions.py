@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_utils.address import is_hex_address
-from web3.logs import DISCARD
-from web3.types import TxReceipt
 
 from ledger.chain.revert import render_message
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError
 from ledger.parties import party_label, party_names
+
+if TYPE_CHECKING:  # web3 loads only for the commands that send
+    from web3.types import TxReceipt
 
 __all__ = ["Written", "events_in", "named_error", "transact_named"]
 
@@ -66,5 +67,7 @@ def transact_named(
 
 def events_in(ctx: LedgerContext, receipt: TxReceipt, contract: str, event: str) -> list[dict[str, Any]]:
     """The decoded ``event`` logs of ``contract`` in ``receipt`` (arguments only)."""
+    from web3.logs import DISCARD
+
     processed = ctx.contract(contract).events[event]().process_receipt(receipt, errors=DISCARD)
     return [dict(log["args"]) for log in processed]

@@ -70,7 +70,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import requests
 import rlp
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
@@ -78,7 +77,6 @@ from trie.exceptions import BadTrieProof
 from trie.hexary import HexaryTrie
 
 from ledger.chain.clock import format_time
-from ledger.chain.connect import batch_request, unreachable
 from ledger.chain.logs import ChainLog
 from ledger.context import LedgerContext
 from ledger.errors import LedgerError, StoreError, ValidationError
@@ -134,23 +132,17 @@ class CatalogCheck:
     stored_version: int | None = None
 
 
-def _sqlite_file(url: str) -> Path | None:
-    prefix = "sqlite:///"
-    return Path(url[len(prefix):]) if url.startswith(prefix) else None
-
-
 def check_catalog(ctx: LedgerContext, certificate_id: int, onchain_hash: str) -> CatalogCheck:
     """Compare ``onchain_hash`` with the stored catalog entry of ``certificate_id``; reads only."""
-    # Imported here: the store's models are only needed when a certificate is verified.
+    if not ctx.profile.database_exists():
+        return CatalogCheck("not stored", "this profile has no off-chain database yet")
+    # Imported here: the store's models are only needed when there is a store to read.
     from sqlmodel import Session, select
 
     from ledger.store import CatalogRecord, CatalogVersion
     from ledger.store.session import shared_store
 
     url = ctx.profile.database_url
-    sqlite_file = _sqlite_file(url)
-    if sqlite_file is not None and not sqlite_file.exists():
-        return CatalogCheck("not stored", "this profile has no off-chain database yet")
     try:
         engine = shared_store(url)
     except StoreError as exc:
@@ -367,10 +359,7 @@ class _Prover:
 
     def batch(self, calls: Sequence[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
         """The node's answers to ``calls``, asked in one JSON-RPC batch."""
-        try:
-            return batch_request(self.ctx.w3, calls)
-        except requests.RequestException as exc:
-            raise unreachable(self.ctx.profile, type(exc).__name__) from None
+        return self.ctx.rpc.batch(calls)
 
     @staticmethod
     def result(method: str, answer: Mapping[str, Any]) -> Any:
@@ -518,10 +507,7 @@ def prove_reads(ctx: LedgerContext, reader: ChainReader) -> ProofReport:
     # The header and the node's access lists of every read, in one batch.
     block_tag = hex(reader.block_number)
     access_lists = [_access_list_request(call, block_tag) for call in reader.calls]
-    try:
-        answers = batch_request(ctx.w3, [("eth_getBlockByNumber", [block_tag, False]), *access_lists])
-    except requests.RequestException as exc:
-        raise unreachable(ctx.profile, type(exc).__name__) from None
+    answers = ctx.rpc.batch([("eth_getBlockByNumber", [block_tag, False]), *access_lists])
     header: dict[str, Any] = dict(answers[0].get("result") or {})
     names = {str(to_checksum_address(address)): name for name, address in ctx.deployment.addresses.items()}
 

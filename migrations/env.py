@@ -15,13 +15,14 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-import ledger.store  # noqa: F401 - registers every table on SQLModel.metadata
+from ledger.store import register_tables
 from ledger.store.session import make_engine
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("connection") is None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
+register_tables()
 target_metadata = SQLModel.metadata
 
 

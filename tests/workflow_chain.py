@@ -42,6 +42,7 @@ __all__ = [
     "WorkflowChain",
     "build_history",
     "chain_snapshot_fixture",
+    "issue_catalogued",
     "ledger_fixture",
     "workflow_chain_fixture",
     "workflow_env_fixture",
@@ -184,17 +185,27 @@ def _pledge(ledger: LedgerContext, certificate_id: int, shares: int, maturity: i
     ledger.send("Pledges", "recordPledge", terms, senior, deadline, bytes(signature), as_="bank")
 
 
+def issue_catalogued(
+    ledger: LedgerContext, tmp_path: Path, filename: str, number: str, *, name: str | None = None,
+    expiry_in: int = 5 * YEAR, year: int = 2025,
+) -> int:
+    """A certificate merchant-a applied for with a catalog file, issued by registrar after a day's notice under
+    ``number``; its id."""
+    catalog = write_catalog(tmp_path, filename, **({"name": name} if name else {}))
+    cid = certificates.apply(ledger, catalog, registrar="registrar", as_="merchant-a").certificate.certificate_id
+    certificates.accept(ledger, str(cid), as_="registrar")
+    certificates.publicize(ledger, str(cid), notice_seconds=DAY, as_="registrar")
+    advance_time(ledger.w3, ledger.profile, DAY + 1)
+    certificates.issue(ledger, str(cid), registration_number=registration_number("SZDEX", f"{year}{cid:08d}"),
+                       number=number, expiry=chain_time(ledger.w3) + expiry_in, as_="registrar")
+    return cid
+
+
 def build_history(ledger: LedgerContext, tmp_path: Path) -> dict[str, Any]:
     """A certificate with a transfer, a licence and a pledge realised at auction; the times between the steps."""
     times: dict[str, Any] = {"before": chain_time(ledger.w3)}
     advance_time(ledger.w3, ledger.profile, HOUR)
-    cid = certificates.apply(ledger, write_catalog(tmp_path), registrar="registrar", as_="merchant-a") \
-        .certificate.certificate_id
-    certificates.accept(ledger, str(cid), as_="registrar")
-    certificates.publicize(ledger, str(cid), notice_seconds=DAY, as_="registrar")
-    advance_time(ledger.w3, ledger.profile, DAY + 1)
-    certificates.issue(ledger, str(cid), registration_number=registration_number("SZDEX", f"2025{cid:08d}"),
-                       number="SZDEX-AUDIT-1", expiry=chain_time(ledger.w3) + 5 * YEAR, as_="registrar")
+    cid = issue_catalogued(ledger, tmp_path, "catalog.json", "SZDEX-AUDIT-1")
     times["issued"] = chain_time(ledger.w3)
     advance_time(ledger.w3, ledger.profile, HOUR)
     ledger.send("Rights", "transferShares", cid, _OPERATION, resolve_party(ledger, "merchant-c"), 4_000,

@@ -23,6 +23,7 @@ __all__ = [
     "DEPLOYED_CONTRACTS",
     "GOVERNANCE_CONTRACTS",
     "Artifact",
+    "ContractAbi",
     "iter_artifacts",
     "load_artifact",
 ]
@@ -62,6 +63,14 @@ class Artifact:
         for start, length in self.immutable_ranges:
             actual[start : start + length] = expected[start : start + length]
         return expected == actual
+
+
+@dataclass(frozen=True)
+class ContractAbi:
+    """A deployed contract as reading needs it: its (checksummed) address and its shipped ABI."""
+
+    address: str
+    abi: list[dict[str, Any]]
 
 
 def _read(path: Path) -> Artifact:

@@ -15,15 +15,16 @@ ledger does not manage, since no production chain can or should do that.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
-from web3 import Web3
-from web3.exceptions import Web3RPCError
 
-from ledger.chain.connect import unreachable
+from ledger.chain.rpc import unreachable
 from ledger.config import Profile
 from ledger.errors import ConfigError, TransactionError, ValidationError
+
+if TYPE_CHECKING:  # web3 only for the commands that move the clock or read it through web3
+    from web3 import Web3
 
 __all__ = [
     "DAY",
@@ -56,6 +57,8 @@ def block_time_at(w3: Web3, block: int) -> int:
 
 
 def _rpc(w3: Web3, profile: Profile, method: str, params: list[Any]) -> Any:
+    from web3.exceptions import Web3RPCError
+
     try:
         return w3.manager.request_blocking(method, params)  # type: ignore[arg-type]
     except Web3RPCError as exc:

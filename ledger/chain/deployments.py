@@ -21,17 +21,19 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from eth_account.signers.local import LocalAccount
 from eth_utils.address import is_address, to_checksum_address
-from hexbytes import HexBytes
-from web3 import Web3
-from web3.types import TxParams, TxReceipt
 
-from ledger.chain.connect import batch_request
-from ledger.chain.sender import Sender, TxRequest
+from ledger.chain.rpc import JsonRpc, RpcError
 from ledger.errors import ConfigError
+
+if TYPE_CHECKING:  # web3, keys and the sender load only for a deployment
+    from eth_account.signers.local import LocalAccount
+    from web3 import Web3
+    from web3.types import TxParams, TxReceipt
+
+    from ledger.chain.sender import Sender
 
 __all__ = [
     "DeployFunction",
@@ -138,16 +140,16 @@ class DeploymentsFile:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def is_live(w3: Web3, deployment: Deployment) -> bool:
+def is_live(rpc: JsonRpc, deployment: Deployment) -> bool:
     """True when code exists at every recorded address (the chain was not reset); asked in one batch."""
     if not deployment.addresses:
         return False
     addresses = [to_checksum_address(address) for address in deployment.addresses.values()]
-    answers = batch_request(w3, [("eth_getCode", [address, "latest"]) for address in addresses])
-    for address, answer in zip(addresses, answers, strict=True):
+    answers = rpc.batch([("eth_getCode", [address, "latest"]) for address in addresses])
+    for answer in answers:
         code = answer.get("result")
         if "error" in answer or not isinstance(code, str):
-            code = HexBytes(w3.eth.get_code(address)).hex()  # asked alone: a refusal is raised as web3 words it
+            raise RpcError("eth_getCode", answer.get("error", "no code in the answer"))
         if not code.removeprefix("0x"):
             return False
     return True
@@ -166,6 +168,10 @@ def deploy_and_record(
     here with the deployer's key, fees as the profile says, a refusal
     decoded. No node account is ever used.
     """
+
+    from hexbytes import HexBytes
+
+    from ledger.chain.sender import TxRequest
 
     def send(w3: Web3, transaction: TxParams) -> TxReceipt:
         to = transaction.get("to")

@@ -21,17 +21,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import requests
 from eth_abi.abi import decode as abi_decode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from hexbytes import HexBytes
-from web3 import Web3
-from web3.contract import Contract
-from web3.exceptions import Web3RPCError
 
-from ledger.chain.connect import batch_request
-from ledger.errors import ChainError, NodeUnavailableError
+from ledger.chain.artifacts import ContractAbi
+from ledger.chain.rpc import JsonRpc
+from ledger.errors import ChainError
 
 __all__ = ["ChainLog", "EventLog", "address_topic", "checksum", "plain_value", "tuple_components", "uint_topic"]
 
@@ -158,6 +155,16 @@ class _EventSpec:
         return args
 
 
+def _logs_of(answer: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The logs of an ``eth_getLogs`` answer, or the node's refusal as a :class:`ChainError`."""
+    if "error" in answer:
+        message = answer["error"].get("message", answer["error"]) if isinstance(answer["error"], dict) \
+            else answer["error"]
+        raise ChainError(f"the node refused to return logs: {message}; lower log_range if it caps the range")
+    logs: list[Mapping[str, Any]] = answer["result"]
+    return logs
+
+
 @dataclass(frozen=True)
 class ChainLog:
     """One decoded event and where it is in the chain.
@@ -188,9 +195,9 @@ class EventLog:
     """The events of the deployed suite, fetched on demand from ``start_block`` on."""
 
     def __init__(
-        self, w3: Web3, contracts: Mapping[str, Contract], *, start_block: int, log_range: int
+        self, rpc: JsonRpc, contracts: Mapping[str, ContractAbi], *, start_block: int, log_range: int
     ) -> None:
-        self.w3 = w3
+        self.rpc = rpc
         self.contracts = dict(contracts)
         self.start_block = start_block
         self.log_range = max(1, log_range)
@@ -215,15 +222,7 @@ class EventLog:
 
     def head(self) -> int:
         """The latest block number."""
-        return int(self._rpc(lambda: self.w3.eth.block_number))
-
-    def _rpc(self, call: Any) -> Any:
-        try:
-            return call()
-        except requests.RequestException as exc:
-            raise NodeUnavailableError(f"cannot reach the node to read its logs ({type(exc).__name__})") from None
-        except Web3RPCError as exc:
-            raise ChainError(f"the node refused to return logs: {exc}") from None
+        return _quantity(self.rpc.request("eth_blockNumber", []))
 
     def fetch(
         self,
@@ -242,37 +241,61 @@ class EventLog:
         pairs = list(dict.fromkeys(selection))
         if not pairs:
             return []
-        addresses = sorted({self.contracts[contract].address for contract, _ in pairs})
-        topic0 = sorted({self._topic0(contract, event) for contract, event in pairs})
-        wanted = {(self.contracts[contract].address.lower(), event) for contract, event in pairs}
+        addresses, topic0 = self._filter(pairs)
         start = self.start_block if from_block is None else max(from_block, self.start_block)
         end = self.head() if to_block is None else to_block
         found: list[ChainLog] = []
         while start <= end:
             window_end = min(end, start + self.log_range - 1)
             # Raw eth_getLogs: web3's result formatters cost more than the node's work on thousands of logs.
-            raw = self._rpc(lambda s=start, e=window_end: self._raw_logs({
-                "fromBlock": hex(s),
-                "toBlock": hex(e),
+            raw = _logs_of(self.rpc.answer("eth_getLogs", [{
+                "fromBlock": hex(start),
+                "toBlock": hex(window_end),
                 "address": addresses,
                 "topics": [topic0, *topics],
-            }))
-            for log in raw:
-                decoded = self._decode(log)
-                if decoded is not None and (decoded[0].lower(), decoded[1].event) in wanted:
-                    found.append(decoded[1])
+            }]))
+            found += self._selected(raw, pairs)
             start = window_end + 1
         found.sort(key=lambda item: item.order)
         return found
 
-    def _raw_logs(self, query: dict[str, Any]) -> list[Mapping[str, Any]]:
-        answer = self.w3.provider.make_request("eth_getLogs", [query])  # type: ignore[arg-type]
-        if "error" in answer:
-            message = answer["error"].get("message", answer["error"]) if isinstance(answer["error"], dict) \
-                else answer["error"]
-            raise ChainError(f"the node refused to return logs: {message}; lower log_range if it caps the range")
-        logs: list[Mapping[str, Any]] = answer["result"]
-        return logs
+    def _filter(self, pairs: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:
+        """The addresses and event topics an ``eth_getLogs`` filter for ``pairs`` names."""
+        addresses = sorted({str(self.contracts[contract].address) for contract, _ in pairs})
+        return addresses, sorted({self._topic0(contract, event) for contract, event in pairs})
+
+    def _selected(self, raw: Iterable[Mapping[str, Any]], pairs: Sequence[tuple[str, str]]) -> list[ChainLog]:
+        """The logs of ``raw`` that are events of ``pairs``, decoded."""
+        wanted = {(self.contracts[contract].address.lower(), event) for contract, event in pairs}
+        found = []
+        for log in raw:
+            decoded = self._decode(log)
+            if decoded is not None and (decoded[0].lower(), decoded[1].event) in wanted:
+                found.append(decoded[1])
+        return found
+
+    def fetch_blocks(self, selection: Iterable[tuple[str, str]], blocks: Iterable[int]) -> list[ChainLog]:
+        """The events named by ``selection`` in ``blocks`` only, oldest first: each run of consecutive blocks
+        (at most ``log_range`` long) is one ``eth_getLogs``, and all of them go in one JSON-RPC batch."""
+        pairs = list(dict.fromkeys(selection))
+        ranges: list[list[int]] = []
+        for block in sorted(set(blocks)):
+            if ranges and block == ranges[-1][1] + 1 and block - ranges[-1][0] < self.log_range:
+                ranges[-1][1] = block
+            else:
+                ranges.append([block, block])
+        if not pairs or not ranges:
+            return []
+        addresses, topic0 = self._filter(pairs)
+        calls = [
+            ("eth_getLogs", [{"fromBlock": hex(start), "toBlock": hex(end), "address": addresses, "topics": [topic0]}])
+            for start, end in ranges
+        ]
+        found: list[ChainLog] = []
+        for answer in self.rpc.batch(calls):
+            found += self._selected(_logs_of(answer), pairs)
+        found.sort(key=lambda item: item.order)
+        return found
 
     def _decode(self, log: Mapping[str, Any]) -> tuple[str, ChainLog] | None:
         address = str(log["address"]).lower()
@@ -306,8 +329,8 @@ class EventLog:
 
     def block_time(self, block: int) -> int:
         """The timestamp of ``block`` (cached: blocks do not change their time)."""
-        if block not in self._block_times:
-            self._block_times[block] = int(self._rpc(lambda: self.w3.eth.get_block(block))["timestamp"])
+        if block not in self._block_times and self.block_hash(block) is None:
+            raise ChainError(f"the node did not return block {block}: no such block")
         return self._block_times[block]
 
     def block_hash(self, block: int) -> str | None:
@@ -320,7 +343,7 @@ class EventLog:
         return self._block_hashes[block]
 
     def _ask_block_hash(self, block: int) -> str | None:
-        answer = self._rpc(lambda: self.w3.provider.make_request("eth_getBlockByNumber", [hex(block), False]))  # type: ignore[arg-type]
+        answer = self.rpc.answer("eth_getBlockByNumber", [hex(block), False])
         header = answer.get("result")
         if "error" in answer:
             raise ChainError(f"the node did not return block {block}: {answer['error']}")
@@ -335,7 +358,7 @@ class EventLog:
         missing = [block for block in wanted if block not in self._block_times]
         if missing:
             calls = [("eth_getBlockByNumber", [hex(block), False]) for block in missing]
-            answers = self._rpc(lambda: batch_request(self.w3, calls))
+            answers = self.rpc.batch(calls)
             for block, answer in zip(missing, answers, strict=True):
                 header = answer.get("result")
                 if not isinstance(header, Mapping):

@@ -40,8 +40,8 @@ from web3.contract import Contract
 from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
 from web3.types import TxReceipt
 
-from ledger.chain.connect import unreachable
 from ledger.chain.revert import RevertDecoder, revert_data_of
+from ledger.chain.rpc import unreachable
 from ledger.config import Profile
 from ledger.errors import LedgerError, TransactionError
 

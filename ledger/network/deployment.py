@@ -33,7 +33,7 @@ def deploy_to_network(ledger: LedgerContext, *, admin: str) -> Deployment:
     checksummed = to_checksum_address(admin)
     admin = str(checksummed)
     recorded = ledger.recorded_deployment()
-    if recorded is not None and is_live(ledger.w3, recorded):
+    if recorded is not None and is_live(ledger.rpc, recorded):
         raise ConfigError(
             f"the suite is already deployed on chain {profile.chain_id} (Consortium at "
             f"{recorded.addresses.get('Consortium', '?')}, recorded in {ledger.deployments.path}); "

@@ -197,7 +197,7 @@ def open_store(url: str, *, create_if_empty: bool = False) -> Engine:
     :class:`StoreError` that says to run :data:`MIGRATE_COMMAND`.
     """
     engine = make_engine(url)
-    revision = current_revision(engine)
+    revision = _stored_revision(engine)
     head = head_revision()
     if revision == head:
         return engine

@@ -74,6 +74,11 @@ def _connection_failure(exc: BaseException) -> str | None:
     return None
 
 
+def _node_down(rpc_url: str, failure: str) -> ApiError:
+    return ApiError(503, "Unavailable", f"the node at {rpc_url} does not answer ({failure}); "
+                                       "the server answers again as soon as it does")
+
+
 def from_exception(exc: BaseException, *, rpc_url: str, database: str) -> ApiError:
     """The API's answer to an exception raised while answering a request."""
     if isinstance(exc, ApiError):
@@ -84,8 +89,11 @@ def from_exception(exc: BaseException, *, rpc_url: str, database: str) -> ApiErr
         return ApiError(422, "ValidationError", str(exc))
     if isinstance(exc, ContractRevertError):
         return ApiError(422, exc.name, str(exc))
+    failure = _connection_failure(exc)
     if isinstance(exc, NodeUnavailableError):
-        return ApiError(503, "Unavailable", str(exc))
+        # The library's reading connection could not reach the node (its one-line error keeps what failed as its
+        # context): said as the server says it of any connection failure.
+        return _node_down(rpc_url, failure) if failure is not None else ApiError(503, "Unavailable", str(exc))
     if isinstance(exc, ChainError):
         return ApiError(503, "Unavailable", f"the node is unavailable: {exc}")
     if isinstance(exc, StoreError):
@@ -97,9 +105,7 @@ def from_exception(exc: BaseException, *, rpc_url: str, database: str) -> ApiErr
         return ApiError(503, "Unavailable", f"the server's configuration is unusable: {exc}")
     if isinstance(exc, LedgerError):
         return ApiError(422, type(exc).__name__, str(exc))
-    failure = _connection_failure(exc)
     if failure is not None:
-        return ApiError(503, "Unavailable", f"the node at {rpc_url} does not answer ({failure}); "
-                                           "the server answers again as soon as it does")
+        return _node_down(rpc_url, failure)
     log.error("unexpected error while answering a request", exc_info=exc)
     return ApiError(500, "UnexpectedError", f"unexpected {type(exc).__name__}; the server's log has the details")

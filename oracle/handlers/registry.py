@@ -51,6 +51,9 @@ LOG_ONLY: Final = frozenset(
     {
         ("Rights", "ApprovalForAll"),
         ("Rights", "URI"),
+        # A marker to filter a certificate's share movements by; the read model links the TransferSingle and
+        # TransferBatch events to their certificates itself.
+        ("Rights", "SharesMoved"),
         ("Consortium", "OwnershipTransferStarted"),
         ("Consortium", "OwnershipTransferred"),
         ("Consortium", "ContractRegistered"),

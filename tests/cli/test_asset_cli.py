@@ -136,21 +136,13 @@ def test_an_import_is_one_json_document_and_a_rerun_skips_everything(
 def test_a_pledged_certificate_is_cancelled_from_the_command_line_once_the_pledgee_consents(
     workflow_env: dict[str, str], tmp_path: Path
 ) -> None:
-    from workflow_chain import _pledge
+    from workflow_chain import _pledge, issue_catalogued
 
-    from ledger import certificates
-    from ledger.chain.clock import DAY, YEAR, chain_time
-    from ledger.numbers import registration_number
+    from ledger.chain.clock import YEAR, chain_time
 
     env = workflow_env
     ledger = LedgerContext.load(env=env)
-    cid = certificates.apply(ledger, write_catalog(tmp_path, "pledged.json", name="pledged"), registrar="registrar",
-                             as_="merchant-a").certificate.certificate_id
-    certificates.accept(ledger, str(cid), as_="registrar")
-    certificates.publicize(ledger, str(cid), notice_seconds=DAY, as_="registrar")
-    advance_time(ledger.w3, ledger.profile, DAY + 1)
-    certificates.issue(ledger, str(cid), registration_number=registration_number("SZDEX", f"2026{cid:08d}"),
-                       number=f"SZDEX-PLEDGED-{cid}", expiry=chain_time(ledger.w3) + 5 * YEAR, as_="registrar")
+    cid = issue_catalogued(ledger, tmp_path, "pledged.json", "SZDEX-PLEDGED", name="pledged", year=2026)
     _pledge(ledger, cid, 4_000, maturity=chain_time(ledger.w3) + YEAR)
     cert = str(cid)
     [pledge] = _dal(env, "pledge", "list", cert, "--status", "active")

@@ -38,44 +38,49 @@ _NOT_FOR_HELP = (
     "oracle", "ledger.context", "ledger.accounts", "ledger.chain", "ledger.store", "ledger.certificates",
     "ledger.verify",
 )
-# Reading a certificate signs nothing, deploys nothing and runs no indexer. (The chain client, web3,
-# brings eth-account's keystore code with it whatever the command; the ledger's own stays out.)
-_NOT_FOR_VERIFY = (
-    "ledger.chain.signing", "ledger.chain.deploy", "ledger.chain.compiler", "solcx", "ledger.registration",
-    "cli.demo_scenario", "oracle", "ledger.evidence", "pyrevm", "alembic",
+# The write path: the chain client web3 (it loads eth-account with its keystore code and BLS curves, aiohttp,
+# websockets and ENS whatever the command), keystores' cryptography, signing and sending.
+_WRITE_PATH = (
+    "web3", "ens", "eth_account", "eth_keyfile", "eth_keys", "eth_rlp", "py_ecc", "ckzg", "aiohttp", "websockets",
+    "ledger.chain.sender", "ledger.chain.signing", "ledger.chain.connect",
+)
+# Reading a certificate signs nothing, deploys nothing, runs no indexer, and migrates nothing: a question that only
+# reads talks plain JSON-RPC (ledger.chain.rpc) and reads the store without Alembic.
+_NOT_FOR_VERIFY = _WRITE_PATH + (
+    "ledger.chain.deploy", "ledger.chain.compiler", "solcx", "ledger.registration", "cli.demo_scenario", "oracle",
+    "ledger.evidence", "pyrevm", "alembic", "mako", "ledger.store.books", "ledger.store.anchors",
+    "ledger.store.api_access", "ledger.store.documents",
 )
 # Everything of the project's own that a verify answer may load. A module not listed here shows up as a failure:
 # import it inside the code that needs it, or list it here if an answer needs it.
 _VERIFY_OWN = frozenset({
     "cli", "cli.errors", "cli.help", "cli.main", "cli.output", "cli.state", "cli.verify",
     "ledger", "ledger.accounts", "ledger.catalog", "ledger.certificates", "ledger.chain", "ledger.chain.artifacts",
-    "ledger.chain.clock", "ledger.chain.connect", "ledger.chain.deployments", "ledger.chain.logs",
-    "ledger.chain.node", "ledger.chain.revert", "ledger.chain.sender", "ledger.config", "ledger.consent",
-    "ledger.context", "ledger.errors", "ledger.hashing", "ledger.history", "ledger.inputs", "ledger.licences",
-    "ledger.members", "ledger.network", "ledger.network.extra_data", "ledger.parties", "ledger.pledges",
-    "ledger.reader", "ledger.reasons", "ledger.rights", "ledger.store", "ledger.store.anchors", "ledger.store.books",
-    "ledger.store.catalog", "ledger.store.cursor", "ledger.store.documents", "ledger.store.events",
-    "ledger.store.history", "ledger.store.read_model", "ledger.store.session", "ledger.store.types",
-    "ledger.transactions", "ledger.types", "ledger.verify", "ledger.holders", "ledger.jsonable", "ledger.numbers",
-    "ledger.registrar_rules", "ledger.store.api_access",
+    "ledger.chain.clock", "ledger.chain.deployments", "ledger.chain.logs", "ledger.chain.node", "ledger.chain.revert",
+    "ledger.chain.rpc", "ledger.chain.views", "ledger.config", "ledger.consent", "ledger.context", "ledger.errors",
+    "ledger.hashing", "ledger.history", "ledger.holders", "ledger.inputs", "ledger.jsonable", "ledger.licences",
+    "ledger.members", "ledger.network", "ledger.network.extra_data", "ledger.numbers", "ledger.parties",
+    "ledger.pledges", "ledger.reader", "ledger.reasons", "ledger.registrar_rules", "ledger.rights", "ledger.store",
+    "ledger.store.catalog", "ledger.store.cursor", "ledger.store.events", "ledger.store.history",
+    "ledger.store.read_model", "ledger.store.session", "ledger.store.types", "ledger.transactions", "ledger.types",
+    "ledger.verify",
 })
 # The libraries a verify answer may load (top-level packages beyond the standard library), by what needs them.
 _VERIFY_LIBRARIES = frozenset({
-    # the chain client: web3 loads eth-account (with its keystore code and BLS curves), aiohttp and ENS
-    # whatever the command, so they are here although an answer signs nothing
-    "web3", "ens", "eth_abi", "eth_account", "eth_hash", "eth_keyfile", "eth_keys", "eth_rlp", "eth_typing",
-    "eth_utils", "hexbytes", "Crypto", "py_ecc", "ckzg", "bitarray", "parsimonious", "regex", "pydantic",
-    "pydantic_core", "annotated_types", "typing_inspection", "typing_extensions", "toolz", "cytoolz",
-    "aiohttp", "aiohappyeyeballs", "aiosignal", "frozenlist", "multidict", "propcache", "yarl", "attr",
-    "websockets", "requests", "urllib3", "certifi", "charset_normalizer", "idna", "socks", "sha3",
+    # contract calls and events: eth-abi encodes and decodes, requests carries the JSON-RPC
+    "eth_abi", "eth_hash", "eth_typing", "eth_utils", "hexbytes", "Crypto", "sha3", "parsimonious", "regex", "toolz",
+    "cytoolz", "pydantic", "pydantic_core", "annotated_types", "typing_inspection", "typing_extensions",
+    "requests", "urllib3", "certifi", "charset_normalizer", "idna", "socks",
     # the store: the read model behind the events, the catalog check (not Alembic: the schema's revision
     # is read without it, and it brings Mako and Pygments' lexers)
     "sqlalchemy", "sqlmodel",
-    # proofs' encodings, catalog hashing and files
+    # proofs' encodings (imported with the verification, used with --proof), catalog hashing and files
     "rlp", "trie", "rfc8785", "yaml",
     # the CLI
     "typer", "rich", "shellingham", "annotated_doc",
 })
+# With --proof a verify answer also re-executes every read in a local EVM.
+_PROOF_LIBRARIES = _VERIFY_LIBRARIES | {"pyrevm"}
 
 
 def _modules(tmp_path: Path, env: dict[str, str], *args: str) -> list[str]:
@@ -117,17 +122,47 @@ def test_a_verify_answer_imports_no_signing_deployment_or_indexing_code(chain: F
     assert _loaded(modules, _NOT_FOR_VERIFY) == []
 
 
+def _libraries(modules: list[str]) -> set[str]:
+    standard = set(sys.stdlib_module_names) | set(sys.builtin_module_names)
+    return {
+        name.split(".")[0] for name in modules
+        if not name.startswith("_") and name.split(".")[0] not in standard | {"ledger", "cli", "cython_runtime"}
+    }
+
+
 def test_a_verify_answer_loads_only_what_an_answer_needs(chain: FinanceChain, tmp_path: Path) -> None:
     certificate_id = issued_certificate(chain.context())
     modules = _modules(tmp_path, chain.env, "--json", "verify", str(certificate_id))
     own = sorted(name for name in modules if name.split(".")[0] in ("ledger", "cli", "oracle"))
     assert [name for name in own if name not in _VERIFY_OWN] == []
-    standard = set(sys.stdlib_module_names) | set(sys.builtin_module_names)
-    libraries = {
-        name.split(".")[0] for name in modules
-        if not name.startswith("_") and name.split(".")[0] not in standard | {"ledger", "cli", "cython_runtime"}
-    }
-    assert sorted(libraries - _VERIFY_LIBRARIES) == []
+    assert sorted(_libraries(modules) - _VERIFY_LIBRARIES) == []
+
+
+def test_a_verify_answer_on_a_profile_without_a_database_loads_no_store(chain: FinanceChain, tmp_path: Path) -> None:
+    certificate_id = issued_certificate(chain.context())
+    env = chain.env | {"DAL_DATABASE_URL": f"sqlite:///{tmp_path / 'absent' / 'ledger.db'}"}
+    modules = _modules(tmp_path, env, "--json", "verify", str(certificate_id))
+    assert "ledger.verify" in modules
+    assert _loaded(modules, ("sqlalchemy", "sqlmodel", "alembic", "ledger.store")) == []
+    assert not (tmp_path / "absent").exists()
+
+
+def test_a_proven_verify_answer_adds_only_the_local_evm(chain: FinanceChain, tmp_path: Path) -> None:
+    certificate_id = issued_certificate(chain.context())
+    modules = _modules(tmp_path, chain.env, "--json", "verify", str(certificate_id), "--proof")
+    assert "pyrevm" in modules
+    assert _loaded(modules, _WRITE_PATH) == []
+    assert sorted(_libraries(modules) - _PROOF_LIBRARIES) == []
+
+
+def test_showing_and_tracing_a_certificate_load_neither_the_write_path_nor_the_oracle(
+    chain: FinanceChain, tmp_path: Path
+) -> None:
+    certificate_id = str(issued_certificate(chain.context()))
+    for command in (("asset", "show", certificate_id), ("audit", "trace", certificate_id)):
+        modules = _modules(tmp_path, chain.env, "--json", *command)
+        assert f"cli.{command[0]}" in modules
+        assert _loaded(modules, _WRITE_PATH + ("oracle",)) == [], command
 
 
 def test_dal_serve_help_imports_neither_the_web_stack_nor_the_chain(tmp_path: Path) -> None:

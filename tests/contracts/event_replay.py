@@ -177,11 +177,14 @@ class EventReplay:
         self.state = LedgerState()
         self.next_block = 0
         self._block_times: dict[int, int] = {}
+        #: (transaction, certificate, right) of SharesMoved events whose movement is still to come
+        self._announced: list[tuple[bytes, int, int]] = []
 
     def fork(self) -> EventReplay:
         """An independent copy, to restart from the same point."""
         clone = copy.copy(self)
         clone.state = copy.deepcopy(self.state)
+        clone._announced = list(self._announced)
         # Blocks from here on are mined again after a revert, with other times: forget them.
         clone._block_times = {number: time for number, time in self._block_times.items() if number < self.next_block}
         return clone
@@ -200,6 +203,7 @@ class EventReplay:
         )
         for log in sorted(logs, key=lambda entry: (entry["blockNumber"], entry["logIndex"])):
             self.apply(log)
+        assert not self._announced, f"SharesMoved without a movement: {self._announced}"
         self.next_block = latest + 1
         return len(logs)
 
@@ -394,18 +398,26 @@ class EventReplay:
 
     # -- Rights ------------------------------------------------------------------------------------
 
-    def _move(self, source: str, target: str, token_id: int, value: int) -> None:
+    def _on_SharesMoved(self, args: dict[str, Any], log: Any) -> None:
+        self._announced.append((bytes(log["transactionHash"]), args["certificateId"], args["right"]))
+
+    def _move(self, source: str, target: str, token_id: int, value: int, log: Any) -> None:
         certificate_id, right = token_id >> 2, token_id & 3
+        # Every movement is announced by a SharesMoved of its certificate and right earlier in its transaction,
+        # so a reader that asks for a certificate's SharesMoved finds every transaction moving its shares.
+        announced = (bytes(log["transactionHash"]), certificate_id, right)
+        assert announced in self._announced, f"a movement of {certificate_id}/{right} without SharesMoved"
+        self._announced.remove(announced)
         if source != ZERO_ADDRESS:
             self.state.balances[(certificate_id, right, source)] -= value
         self.state.balances[(certificate_id, right, target)] += value
 
     def _on_TransferSingle(self, args: dict[str, Any], log: Any) -> None:
-        self._move(args["from"], args["to"], args["id"], args["value"])
+        self._move(args["from"], args["to"], args["id"], args["value"], log)
 
     def _on_TransferBatch(self, args: dict[str, Any], log: Any) -> None:
         for token_id, value in zip(args["ids"], args["values"], strict=True):
-            self._move(args["from"], args["to"], token_id, value)
+            self._move(args["from"], args["to"], token_id, value, log)
 
     def _on_LicenceGranted(self, args: dict[str, Any], log: Any) -> None:
         self.state.licences[args["licenceId"]] = Licence(

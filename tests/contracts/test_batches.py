@@ -72,8 +72,10 @@ def test_a_batch_walks_many_applications_through_review_with_the_single_calls_ev
     ledger.send(c.publicize(single_id, ledger.now() + 60), "registrar")
     ledger.advance(61)
     single = ledger.send(c.issue(single_id, ledger.issue_terms(expiry, number="SINGLE-1")), "registrar")
-    per_certificate = len(suite_events(ledger, single))
-    assert per_certificate == 2  # CertificateIssued, then the minting TransferBatch
+    # CertificateIssued, then the minting: one SharesMoved per right granted and the TransferBatch
+    assert [name for name, _ in suite_events(ledger, single)] == [
+        "CertificateIssued", "SharesMoved", "SharesMoved", "SharesMoved", "TransferBatch"
+    ]
     events = suite_events(ledger, batch)
     assert [name for name, _ in events] == [name for name, _ in suite_events(ledger, single)] * 3
     issued = [args for name, args in events if name == "CertificateIssued"]

@@ -532,6 +532,7 @@ def test_realisation_after_maturity_sells_the_shares_at_a_price_and_records_the_
         "operator": ledger.pledges.address, "from": ledger.address("merchant_a"),
         "to": ledger.address("merchant_b"), "id": certificate_id * 4 + DEVELOPMENT, "value": 4_000,
     }]
+    assert ledger.events(receipt, "Rights", "SharesMoved") == [{"certificateId": certificate_id, "right": DEVELOPMENT}]
     assert ledger.struct(ledger.pledges.functions.realisation(pledge_id)) == {
         "method": AUCTION, "buyer": ledger.address("merchant_b"), "realisedAt": ledger.now(), "shares": 4_000,
         "price": 6_000_000_00, "surplus": 1_000_000_00, "shortfall": 0, "documentHash": DOCUMENT,

@@ -20,6 +20,7 @@ from contract_harness import (
 )
 from eth_utils.crypto import keccak
 from web3.contract import Contract
+from web3.logs import DISCARD
 
 MINUTE = 60
 REASON = keccak(text="reason")
@@ -155,6 +156,57 @@ def test_safe_transfers_follow_the_same_rules(ledger: Ledger) -> None:
         7_000,
         9_000,
     )
+
+
+def share_logs(ledger: Ledger, receipt: Any) -> list[tuple[Any, ...]]:
+    """The Rights contract's share events in ``receipt``, in log order: ``("SharesMoved", certificate, right)``
+    and ``("TransferSingle" | "TransferBatch", token ids)``."""
+    events = ledger.rights.events
+    found: list[tuple[int, tuple[Any, ...]]] = []
+    for log in events.SharesMoved().process_receipt(receipt, errors=DISCARD):
+        found.append((log["logIndex"], ("SharesMoved", log["args"]["certificateId"], log["args"]["right"])))
+    for log in events.TransferSingle().process_receipt(receipt, errors=DISCARD):
+        found.append((log["logIndex"], ("TransferSingle", (log["args"]["id"],))))
+    for log in events.TransferBatch().process_receipt(receipt, errors=DISCARD):
+        found.append((log["logIndex"], ("TransferBatch", tuple(log["args"]["ids"]))))
+    return [item for _, item in sorted(found)]
+
+
+def test_every_share_movement_is_announced_by_its_certificate_and_right(ledger: Ledger) -> None:
+    r = ledger.rights.functions
+    a, b = ledger.address("merchant_a"), ledger.address("merchant_b")
+    # The mint at issue: one SharesMoved per right granted, then the TransferBatch.
+    certificate_id = ledger.under_notice("merchant_a", "registrar", notice=60)
+    ledger.advance(61)
+    terms = ledger.issue_terms(ledger.now() + YEAR, (1 << HOLDING) | (1 << OPERATION))
+    receipt = ledger.send(ledger.certificates.functions.issue(certificate_id, terms), "registrar")
+    assert share_logs(ledger, receipt) == [
+        ("SharesMoved", certificate_id, HOLDING), ("SharesMoved", certificate_id, OPERATION),
+        ("TransferBatch", (token(certificate_id, HOLDING), token(certificate_id, OPERATION))),
+    ]
+    receipt = ledger.send(r.transferShares(certificate_id, OPERATION, b, 10), "merchant_a")
+    assert share_logs(ledger, receipt) == [
+        ("SharesMoved", certificate_id, OPERATION), ("TransferSingle", (token(certificate_id, OPERATION),)),
+    ]
+    receipt = ledger.send(r.safeTransferFrom(a, b, token(certificate_id, HOLDING), 5, b""), "merchant_a")
+    assert share_logs(ledger, receipt) == [
+        ("SharesMoved", certificate_id, HOLDING), ("TransferSingle", (token(certificate_id, HOLDING),)),
+    ]
+    # A batch over two certificates announces each item's certificate, so either one's reader finds it.
+    other = ledger.issue()
+    ids = [token(certificate_id, HOLDING), token(other, DEVELOPMENT)]
+    receipt = ledger.send(r.safeBatchTransferFrom(a, b, ids, [1, 2], b""), "merchant_a")
+    assert share_logs(ledger, receipt) == [
+        ("SharesMoved", certificate_id, HOLDING), ("SharesMoved", other, DEVELOPMENT), ("TransferBatch", tuple(ids)),
+    ]
+    # A reader filtering by the certificate's topic gets its movements only.
+    topic = "0x" + certificate_id.to_bytes(32, "big").hex()
+    announced = ledger.w3.eth.get_logs({  # type: ignore[typeddict-item]
+        "address": ledger.rights.address, "fromBlock": 0, "toBlock": "latest",
+        "topics": [ledger.rights.events.SharesMoved().topic, topic],
+    })
+    assert [int.from_bytes(log["topics"][2], "big") for log in announced] == [HOLDING, OPERATION, OPERATION, HOLDING,
+                                                                          HOLDING]
 
 
 def test_transfer_refusals(ledger: Ledger) -> None:

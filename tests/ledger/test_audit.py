@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -9,15 +10,20 @@ from workflow_chain import (  # noqa: F401 - fixtures
     WorkflowChain,
     build_history,
     chain_snapshot_fixture,
+    issue_catalogued,
     ledger_fixture,
     workflow_chain_fixture,
     write_catalog,
 )
 
 from ledger import audit, certificates
+from ledger.chain.clock import DAY, YEAR, advance_time, chain_time
+from ledger.chain.logs import ChainLog, EventLog
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
+from ledger.history import certificate_events, transfer_items
 from ledger.inputs import resolve_party
+from ledger.members import event_log
 
 HOLDING, DEVELOPMENT, OPERATION = 0, 1, 2
 
@@ -144,7 +150,6 @@ def test_the_last_block_of_a_day_is_the_latest_block_while_that_day_lasts(ledger
     import datetime as dt
 
     from ledger.books.chain_check import block_at_end_of
-    from ledger.chain.clock import DAY, advance_time, chain_time
 
     before = int(ledger.w3.eth.block_number)
     advance_time(ledger.w3, ledger.profile, 2 * DAY)
@@ -152,3 +157,37 @@ def test_the_last_block_of_a_day_is_the_latest_block_while_that_day_lasts(ledger
     assert block_at_end_of(ledger, today) is None
     yesterday = block_at_end_of(ledger, today - dt.timedelta(days=1))
     assert yesterday is not None and before <= yesterday < int(ledger.w3.eth.block_number)
+
+
+class _BlocksAsked(EventLog):
+    """The suite's event log, noting the blocks asked for share movements."""
+
+    asked: set[int]
+
+    def fetch_blocks(self, selection: Iterable[tuple[str, str]], blocks: Iterable[int]) -> list[ChainLog]:
+        wanted = set(blocks)
+        self.asked |= wanted
+        return super().fetch_blocks(selection, wanted)
+
+
+def test_a_history_from_the_logs_asks_only_the_blocks_that_moved_its_shares(
+    ledger: LedgerContext, tmp_path: Path
+) -> None:
+    cid = build_history(ledger, tmp_path)["certificate"]
+    other = issue_catalogued(ledger, tmp_path, "other.json", "SZDEX-AUDIT-2", name="Other data", expiry_in=YEAR)
+    for _ in range(3):
+        ledger.send("Rights", "transferShares", other, OPERATION, resolve_party(ledger, "merchant-c"), 1,
+                    as_="merchant-a")
+    moves = [("Rights", "TransferSingle"), ("Rights", "TransferBatch")]
+    full = event_log(ledger)
+    every_move = full.fetch(moves)
+    own = [event for event in every_move if transfer_items(event, cid)]
+    others = {event.block_number for event in every_move if not transfer_items(event, cid)}
+    assert len(own) == 3 and len(others) == 4  # the mint, a transfer and the realisation; the other's mint and 3
+
+    log = _BlocksAsked(full.rpc, full.contracts, start_block=full.start_block, log_range=full.log_range)
+    log.asked = set()
+    history = certificate_events(ledger, cid, log=log)
+    assert [event for event in history.events if event.event in ("TransferSingle", "TransferBatch")] == own
+    assert log.asked == {event.block_number for event in own}
+    assert not log.asked & others

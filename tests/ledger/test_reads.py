@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from ledger.audit import trace
+from ledger.chain.rpc import JsonRpc
 from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError
 from ledger.pledges import record_pledge, sign_consent
@@ -44,19 +45,23 @@ class Requests:
         return sum(request.count(method) for request in self.sent)
 
 
+def _record(rpc: JsonRpc, monkeypatch: pytest.MonkeyPatch, seen: Requests) -> None:
+    """Note every HTTP request ``rpc`` sends from now on (the JSON-RPC methods it carries)."""
+    post = rpc.session.post
+
+    def recording(url: Any, **kwargs: Any) -> Any:
+        payload = kwargs["json"]
+        seen.sent.append([item["method"] for item in payload] if isinstance(payload, list) else [payload["method"]])
+        return post(url, **kwargs)
+
+    monkeypatch.setattr(rpc.session, "post", recording)
+
+
 @pytest.fixture
 def watched(ledger: LedgerContext, monkeypatch: pytest.MonkeyPatch) -> Iterator[Requests]:
-    """Every HTTP request the ledger's connection sends from now on, single calls and batches alike."""
-    manager = ledger.w3.provider._request_session_manager  # type: ignore[attr-defined]
-    post = manager.make_post_request
+    """Every HTTP request the ledger's reading connection sends from now on, single calls and batches alike."""
     seen = Requests()
-
-    def recording(endpoint: Any, data: Any, **kwargs: Any) -> Any:
-        payload = json.loads(data)
-        seen.sent.append([item["method"] for item in payload] if isinstance(payload, list) else [payload["method"]])
-        return post(endpoint, data, **kwargs)
-
-    monkeypatch.setattr(manager, "make_post_request", recording)
+    _record(ledger.rpc, monkeypatch, seen)
     yield seen
 
 
@@ -103,25 +108,24 @@ def test_a_read_refused_in_the_batch_is_asked_again_and_its_error_decoded(ledger
     assert refused.value.args_by_name == {"certificateId": 999_999}
 
 
-def test_a_new_connection_asks_the_chain_id_once(chain: FinanceChain) -> None:
+def test_a_new_connection_asks_the_chain_id_once(chain: FinanceChain, monkeypatch: pytest.MonkeyPatch) -> None:
     ledger = chain.context()
-    ledger.w3  # noqa: B018 - connects, asking the chain id to check the profile
-    provider = ledger.w3.provider
-    manager = provider._request_session_manager  # type: ignore[attr-defined]
-    post = manager.make_post_request
-    methods: list[str] = []
-
-    def recording(endpoint: Any, data: Any, **kwargs: Any) -> Any:
-        payload = json.loads(data)
-        methods.extend(item["method"] for item in (payload if isinstance(payload, list) else [payload]))
-        return post(endpoint, data, **kwargs)
-
-    manager.make_post_request = recording
+    ledger.rpc  # noqa: B018 - connects, asking the chain id to check the profile
+    seen = Requests()
+    _record(ledger.rpc, monkeypatch, seen)
     for _ in range(3):
         ledger.call("Certificates", "certificateCount")
         verify_certificate(ledger, issued_certificate(ledger))
-    assert methods.count("eth_call") >= 3
-    assert "eth_chainId" not in methods
+    assert seen.count("eth_call") >= 3
+    assert seen.count("eth_chainId") == 0
+
+
+def test_a_question_that_only_reads_makes_no_web3_client(chain: FinanceChain) -> None:
+    ledger = chain.context()
+    answer = verify_certificate(ledger, issued_certificate(ledger), bank="bank")
+    assert answer.reader is not None and answer.reader.calls
+    trace(ledger, str(answer.certificate_id))
+    assert "w3" not in ledger.__dict__ and "sender" not in ledger.__dict__
 
 
 def test_a_proof_asks_its_access_lists_and_each_round_of_proofs_in_one_request(
@@ -179,7 +183,8 @@ def test_a_node_that_refuses_batches_gets_the_same_calls_one_by_one(
     block = int(ledger.w3.eth.block_number)
     batched = verify_certificate(ledger, certificate_id, bank="bank", block=block, proof=True)
     refusal = {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "batch requests are disabled"}}
-    monkeypatch.setattr(ledger.w3.provider, "make_batch_request", lambda calls: refusal)
+    post = ledger.rpc._post
+    monkeypatch.setattr(ledger.rpc, "_post", lambda payload: refusal if isinstance(payload, list) else post(payload))
     one_by_one = verify_certificate(ledger, certificate_id, bank="bank", block=block, proof=True)
     assert one_by_one.proof is not None and one_by_one.proof.verified, one_by_one.proof and one_by_one.proof.failure
     assert json.dumps(batched.summary()) == json.dumps(one_by_one.summary())

@@ -106,6 +106,19 @@ class Suite:
 
         return self.w3.eth.contract(address=self.addresses[name], abi=load_artifact(name).abi)
 
+    def event_log(self, log_range: int = 5000) -> Any:
+        """The suite's events read over plain JSON-RPC, as the library reads them (:class:`EventLog`)."""
+        from ledger.chain.artifacts import DEPLOYED_CONTRACTS, ContractAbi, load_artifact
+        from ledger.chain.logs import EventLog
+        from ledger.chain.rpc import JsonRpc
+        from ledger.config import Profile
+
+        url = str(getattr(self.w3.provider, "endpoint_uri", ""))
+        profile = Profile(name="local", home=Path("."), rpc_url=url, chain_id=self.w3.eth.chain_id,
+                          database_url="sqlite://")
+        contracts = {name: ContractAbi(self.addresses[name], load_artifact(name).abi) for name in DEPLOYED_CONTRACTS}
+        return EventLog(JsonRpc(profile), contracts, start_block=self.block, log_range=log_range)
+
 
 def deploy_ledger_suite(w3: Web3, home: Path) -> Suite:
     """Deploy the suite with a node account as admin, and make a fresh key an ORACLE member."""

@@ -206,13 +206,11 @@ def test_small_windows_give_the_same_read_model(suite: Suite, new_database_url: 
 
 
 def test_a_certificate_history_from_the_read_model_equals_the_chain_logs(suite: Suite, store: Engine) -> None:
-    from ledger.chain.logs import EventLog
     from ledger.history import _logged_certificate_events
     from ledger.store.history import certificate_history, read_model_position
 
     story = Story(suite)
     cid = story.run()
-    contracts = {name: suite.contract(name) for name in DEPLOYED_CONTRACTS}
     head = suite.w3.eth.block_number
     assert not read_model_position(store, suite.w3.eth.chain_id, head).in_step
     Indexer(suite.w3, store, suite_decoder(suite), chain_id=suite.w3.eth.chain_id,
@@ -220,8 +218,7 @@ def test_a_certificate_history_from_the_read_model_equals_the_chain_logs(suite: 
     position = read_model_position(store, suite.w3.eth.chain_id, head)
     assert position.in_step and position.behind == 0
 
-    from_chain = _logged_certificate_events(
-        EventLog(suite.w3, contracts, start_block=suite.block, log_range=5000), cid, None, head, [])
+    from_chain = _logged_certificate_events(suite.event_log(), cid, None, head, [])
     indexed = certificate_history(store, cid)
     assert indexed.complete_to == head
     assert [(e.contract, e.event, e.order, e.tx_hash) for e in indexed.events] == [
