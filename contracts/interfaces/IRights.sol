@@ -78,8 +78,8 @@ interface IRights is IERC1155 {
     }
 
     /// @notice Shares of `right` of certificate `certificateId` moved in this transaction: emitted once per right
-    /// moved by each mint at issue, transfer, batch item, realisation, forced transfer and key recovery, just before that movement's
-    /// `TransferSingle` or `TransferBatch` (which says who moved how many). ERC-1155 events index no token id,
+    /// moved by each mint at issue, transfer, batch item, realisation, forced transfer and key recovery, just
+    /// before that movement's `TransferSingle` or `TransferBatch` (which says who moved how many). ERC-1155 events index no token id,
     /// so a reader asks for this event by certificate to find the transactions that moved its shares, instead of
     /// reading every transfer of the chain.
     event SharesMoved(uint256 indexed certificateId, Right indexed right);
