@@ -554,8 +554,9 @@ def render_markdown(gas: dict[str, int]) -> str:
         "  strings). The Rights side, the mint, is about 42,000: the call through the Rights",
         "  proxy (7,300 with the code check), the holder's new position (22,100), the",
         "  `TransferBatch` event (4,500), ERC-1155's check of the holder's code (2,600) and",
-        "  building the event's lists. `transfer`, by about 600 of computation beyond the costs",
-        "  listed above.",
+        "  building the event's lists, and `SharesMoved` per right. `transfer`, by about 2,100:",
+        "  the 1,535 of `SharesMoved` and about 600 of computation beyond the costs listed above.",
+        "  `pledge_release`, by about 3,000: the update of the certificate's active pledge count.",
         "- `transfer_three_modules` and `transfer_three_modules_new_holder` run on a suite of",
         "  their own with the holder cap, the jurisdiction rule and the qualification rule in",
         "  force and a certificate flagged both ways, so that every module must judge. The",
@@ -573,8 +574,7 @@ def render_markdown(gas: dict[str, int]) -> str:
         "- Every share movement emits `SharesMoved(certificateId, right)` (two indexed topics, no",
         "  data), so that a certificate's movements can be read from the logs by its id: about",
         "  1,535 gas a movement (`transfer`, `safe_transfer`, `pledge_realise`), three times at",
-        "  `issue` (one per right minted, about 4,650), included in the figures above: it takes",
-        "  `transfer` from 525 to about 2,070 over its target.",
+        "  `issue` (one per right minted, about 4,650), included in the figures above.",
         "",
     ]
     return "\n".join(lines)
