@@ -141,8 +141,14 @@ contract Consortium is IConsortium, Ownable2StepUpgradeable, UUPSUpgradeable {
         _update(to, status, roles);
         _update(from, MemberStatus.Retired, roles);
         emit MemberRecovered(from, to, identityHash, roles);
-        _replicate(to, status, roles);
-        _replicate(from, MemberStatus.Retired, roles);
+        // Both records are written before any replica is called; each replica copies both.
+        EnumerableSet.AddressSet storage replicaSet = $.replicas;
+        uint256 length = replicaSet.length();
+        for (uint256 i = 0; i < length; ++i) {
+            ISuiteContract replica = ISuiteContract(replicaSet.at(i));
+            replica.replicateMember(to, status, roles);
+            replica.replicateMember(from, MemberStatus.Retired, roles);
+        }
     }
 
     /// @notice Refused: governance is handed over with `transferOwnership` and `acceptOwnership`, never dropped.

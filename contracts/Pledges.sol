@@ -269,12 +269,16 @@ contract Pledges is IPledges, EIP712Upgradeable, NoncesUpgradeable, SuiteContrac
     function releaseOnCancellation(uint256 certificateId, uint256[] calldata pledgeIds, bytes32 actHash) external {
         if (msg.sender != address(_certificates)) revert PledgesUnauthorizedCaller(msg.sender);
         _requireCertificateActConsent(certificateId, pledgeIds, actHash);
+        // Every pledge is ended before the Rights contract is called.
+        PledgeRecord[] memory ended = new PledgeRecord[](pledgeIds.length);
         for (uint256 i = 0; i < pledgeIds.length; ++i) {
-            uint256 pledgeId = pledgeIds[i];
-            PledgeRecord storage record = _store().pledges[pledgeId];
+            PledgeRecord storage record = _store().pledges[pledgeIds[i]];
             _setStatus(record, PledgeStatus.Released);
-            emit PledgeReleased(pledgeId);
-            _rights.unlockShares(certificateId, record.right, record.pledgor, record.shares);
+            ended[i] = record;
+            emit PledgeReleased(pledgeIds[i]);
+        }
+        for (uint256 i = 0; i < ended.length; ++i) {
+            _rights.unlockShares(certificateId, ended[i].right, ended[i].pledgor, ended[i].shares);
         }
     }
 
