@@ -70,6 +70,7 @@ _STATUS_AFTER: dict[str, CertificateStatus] = {
     "CertificateObjectionResolved": CertificateStatus.UNDER_NOTICE,
     "CertificateRejected": CertificateStatus.REJECTED,
     "CertificateIssued": CertificateStatus.ISSUED,
+    "CertificateImported": CertificateStatus.ISSUED,
     "CertificateSuspended": CertificateStatus.SUSPENDED,
     "CertificateReinstated": CertificateStatus.ISSUED,
     "CertificateCancelled": CertificateStatus.CANCELLED,
@@ -271,6 +272,13 @@ def _summary(
             return (f"issued by {n(a['registrar'])} under registration number {a['registrationNumber']} as "
                     f"certificate {a['number']}, in force until {_date(a['expiry'])}; "
                     f"{_rights_words(int(a['rights']))} registered, going to {n(a['holder'])}")
+        case "CertificateImported":
+            registration = (f" under registration number {a['registrationNumber']}"
+                            if a.get("registrationNumber") else "")
+            return (f"imported by {n(a['registrar'])} from a legacy registry, which issued it{registration} as "
+                    f"certificate {a['number']} on {_date(a['issuedAt'])} (applied for {_date(a['submittedAt'])}), "
+                    f"with catalog entry {_short(a['catalogHash'])}, in force until {_date(a['expiry'])}; "
+                    f"{_rights_words(ALL_RIGHTS)} registered, going to {n(a['holder'])}")
         case "CertificateChangeRequested":
             return f"{_askers(a, n)} applied to change the catalog entry to {_short(a['catalogHash'])}"
         case "CertificateRenewalRequested":
@@ -370,7 +378,7 @@ def _askers(args: Mapping[str, Any], n: Any) -> str:
 
 def _number(events: Iterable[ChainLog]) -> str | None:
     for event in events:
-        if event.event == "CertificateIssued":
+        if event.event in ("CertificateIssued", "CertificateImported"):
             return str(event.args["number"])
     return None
 
@@ -504,7 +512,7 @@ def holdings_at(ledger: LedgerContext, ref: str, when: int) -> HistoryAt:
     expiry = 0
     for event in events:
         status = _STATUS_AFTER.get(event.event, status)
-        if event.event in ("CertificateIssued", "CertificateRenewed"):
+        if event.event in ("CertificateIssued", "CertificateImported", "CertificateRenewed"):
             expiry = int(event.args["expiry"])
     balances, paths = _paths(events, certificate_id, log, names)
     rights = [
@@ -560,6 +568,7 @@ class MemberTrace:
 #: The events that can make a member a party to a certificate, and where each names the certificate.
 _PARTY_EVENTS = (
     ("Certificates", "CertificateSubmitted"), ("Certificates", "CertificateIssued"),
+    ("Certificates", "CertificateImported"),
     ("Certificates", "CertificateObjected"), ("Rights", "TransferSingle"), ("Rights", "TransferBatch"),
     ("Rights", "LicenceGranted"), ("Pledges", "PledgeRecorded"), ("Pledges", "PledgeRealised"),
 )
@@ -577,7 +586,7 @@ def _role(
     match event.event:
         case "CertificateSubmitted":
             return "applied" if is_member("applicant") else ("registrar" if is_member("registrar") else None)
-        case "CertificateIssued":
+        case "CertificateIssued" | "CertificateImported":
             return "holder of record at issue" if is_member("holder") else None
         case "CertificateObjected":
             return "objected" if is_member("objector") else None

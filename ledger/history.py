@@ -48,7 +48,7 @@ __all__ = [
 CERTIFICATE_EVENTS = (
     "CertificateSubmitted", "CertificateReturned", "CertificateResubmitted", "CertificateAccepted",
     "CertificatePublicized", "CertificateObjected", "CertificateObjectionResolved", "CertificateRejected",
-    "CertificateIssued", "CertificateChangeRequested", "CertificateRenewalRequested",
+    "CertificateIssued", "CertificateImported", "CertificateChangeRequested", "CertificateRenewalRequested",
     "CertificateCancellationRequested", "CertificateRequestDeclined", "CertificateChanged", "CertificateRenewed",
     "CertificateSuspended", "CertificateReinstated", "CertificateCancelled", "CertificateRefused",
     "CertificateDisputed", "CertificateDisputeResolved", "CertificateReassigned",

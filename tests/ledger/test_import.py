@@ -20,6 +20,7 @@ from workflow_chain import (  # noqa: F401 - fixtures
     write_catalog,
 )
 
+from ledger import audit
 from ledger.catalog import load_catalog_entry
 from ledger.certificates import catalog_store
 from ledger.context import LedgerContext
@@ -255,6 +256,25 @@ def test_a_migration_carries_the_registration_numbers_the_manifest_gives(ledger:
                                               rf"{report.items[0].certificate_id}"):
         import_issued(ledger, _manifest(tmp_path, [_legacy_row(9, registration_number=given)]), as_="registrar")
     assert ledger.w3.eth.block_number == block
+
+
+def test_the_trace_of_an_imported_certificate_says_where_it_came_from(ledger: LedgerContext, tmp_path: Path) -> None:
+    from oracle.service import Oracle
+
+    given = registration_number("GZDEX", "202100000015")
+    report = import_issued(ledger, _manifest(tmp_path, [_legacy_row(15, registration_number=given)]), as_="registrar")
+    certificate_id = report.items[0].certificate_id
+    from_chain = audit.trace(ledger, str(certificate_id))
+    assert from_chain.number == "GZ-2021-0015"
+    assert [event.event for event in from_chain.events] == ["CertificateImported", "TransferBatch"]
+    summary = from_chain.events[0].summary
+    assert summary.startswith("imported by registrar from a legacy registry, which issued it under registration "
+                              f"number {given} as certificate GZ-2021-0015 on 2021-04-01")
+    assert "all three rights registered, going to merchant-b" in summary
+    Oracle(ledger).sync()
+    from_model = audit.trace(ledger, str(certificate_id))
+    assert from_model.source.startswith("read model")
+    assert from_model.events == from_chain.events
 
 
 def test_a_manifest_with_bad_rows_is_refused_whole_with_each_line(ledger: LedgerContext, tmp_path: Path) -> None:
