@@ -220,10 +220,11 @@ def realise(
 def consent_act(
     pledge_id: PledgeArgument,
     act_hash: Annotated[
-        str, typer.Argument(metavar="ACT_HASH", help="The act's hash, e.g. from `dal rights license --act-hash`.")
+        str, typer.Argument(metavar="ACT_HASH", help="The act's hash, from `dal rights license --act-hash`, `dal asset change --act-hash` or `dal asset cancel --act-hash`.")
     ],
 ) -> None:
-    """Consent, as the pledgee, to an act over the pledged shares (a licence over them)."""
+    """Consent, as the pledgee, to an act over the pledged shares: a licence over them, or a change or
+    cancellation of their certificate."""
     state = current()
     written = pledges.consent_to_act(state.ledger(), pledge_id, act_hash, as_=state.as_name)
     state.out.record(
