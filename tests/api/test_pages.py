@@ -18,11 +18,17 @@ from served import Served, served_fixture  # noqa: F401 - a fixture
 
 def _sign_in(browser: Any, served: Served, member: str) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
 
     browser.get(served.url + "/signin")
     browser.find_element(By.ID, "key").send_keys(served.keys[member])
     browser.find_element(By.ID, "signin-button").click()
-    assert member in browser.find_element(By.CSS_SELECTOR, "header .who").text
+    # The click navigates: wait for the signed-in page's header rather than read the sign-in page's, which goes
+    # stale as the next page loads.
+    WebDriverWait(browser, 10).until(
+        expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "header .who"), member)
+    )
 
 
 def _console_errors(browser: Any) -> list[Any]:
