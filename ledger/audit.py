@@ -332,12 +332,12 @@ def _summary(
         case "PledgeRealised":
             return _realised(a, n, currencies.get(int(a["pledgeId"]), ""))
         case "ForcedTransferProposed":
-            return (f"registrar {n(a['proposer'])} proposed proposal {a['proposalId']}: by court order "
+            return (f"due-process proposal {a['proposalId']} by {n(a['proposer'])}: by court order "
                     f"{_short(a['documentHash'])}, move {_percent(int(a['shares']))} of the "
                     f"{Right(int(a['right'])).label} right from {n(a['from'])} to {n(a['to'])}; governance may "
                     f"execute it from {_date(a['executableAt'])}")
         case "RecoveryProposed":
-            return (f"registrar {n(a['proposer'])} proposed proposal {a['proposalId']}: recover the lost key of "
+            return (f"due-process proposal {a['proposalId']} by {n(a['proposer'])}: recover the lost key of "
                     f"{n(a['lostAccount'])} to the new address {n(a['newAccount'])} (document "
                     f"{_short(a['documentHash'])}); governance may execute it from {_date(a['executableAt'])}")
         case "DueProcessExecuted":

@@ -284,13 +284,13 @@ def test_the_oracle_indexes_due_process_and_the_trace_says_it_in_words_from_eith
 
     summaries = [event.summary for event in from_model.events]
     a = "merchant-a"
-    assert (f"registrar registrar proposed proposal {forced.proposal_id}: by court order 0xc0c0c0c0…c0c0, move 25% "
+    assert (f"due-process proposal {forced.proposal_id} by registrar: by court order 0xc0c0c0c0…c0c0, move 25% "
             f"of the holding right from {a} to merchant-c; governance may execute it from ") in "\n".join(summaries)
     assert f"registrar cancelled due-process proposal {cancelled.proposal_id} (reason 0x" in "\n".join(summaries)
     assert f"governance (admin) executed due-process proposal {forced.proposal_id}" in summaries
     assert (f"{a} transferred 25% of the holding right to merchant-c by court order (due-process proposal "
             f"{forced.proposal_id})") in summaries
-    assert (f"registrar registrar proposed proposal {recovery.proposal_id}: recover the lost key of {a} to the new "
+    assert (f"due-process proposal {recovery.proposal_id} by registrar: recover the lost key of {a} to the new "
             f"address Pearl River Logistics Data Co. (development) (document 0xe1e1e1e1…e1e1); governance may "
             f"execute it from ") in "\n".join(summaries)
     assert (f"{a} transferred 75% of the holding right to Pearl River Logistics Data Co. (development) by key "
