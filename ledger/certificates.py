@@ -51,12 +51,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from eth_abi.abi import decode as abi_decode
-from eth_utils.abi import collapse_if_tuple
 from eth_utils.address import to_checksum_address
-from eth_utils.crypto import keccak
 
-from ledger.chain.artifacts import load_artifact
 from ledger.chain.clock import DAY, as_datetime, chain_time
 from ledger.chain.logs import address_topic
 from ledger.context import LedgerContext
@@ -340,15 +336,6 @@ def resolve(ledger: LedgerContext, ref: str) -> int:
 _BATCH = 250
 
 
-def _certificate_types() -> list[str]:
-    """The ABI type of ``Certificates.certificate``'s answer, read from the shipped ABI."""
-    (function,) = [
-        item for item in load_artifact("Certificates").abi
-        if item.get("type") == "function" and item.get("name") == "certificate"
-    ]
-    return [collapse_if_tuple(dict(output)) for output in function["outputs"]]
-
-
 def _read_states(ledger: LedgerContext, certificate_ids: Sequence[int]) -> tuple[dict[int, Any], dict[int, bool]]:
     """Each certificate's stored record and whether it is in force.
 
@@ -356,25 +343,26 @@ def _read_states(ledger: LedgerContext, certificate_ids: Sequence[int]) -> tuple
     formats every answer through its middleware, which costs more than the node's work, and importing it
     costs more than a short command's whole answer).
     """
-    address = ledger.contract_abi("Certificates").address
-    types = _certificate_types()
-    record = keccak(text="certificate(uint256)")[:4]
-    in_force_of = keccak(text="isInForce(uint256)")[:4]
+    from ledger.chain.views import decode_output, encode_call
+
+    contract = ledger.contract_abi("Certificates")
     states: dict[int, Any] = {}
     in_force: dict[int, bool] = {}
     for start in range(0, len(certificate_ids), _BATCH):
         chunk = list(certificate_ids[start:start + _BATCH])
         calls: list[tuple[str, list[Any]]] = []
+        entries: list[Any] = []
         for cid in chunk:
-            argument = cid.to_bytes(32, "big").hex()
-            calls.append(("eth_call", [{"to": address, "data": "0x" + record.hex() + argument}, "latest"]))
-            calls.append(("eth_call", [{"to": address, "data": "0x" + in_force_of.hex() + argument}, "latest"]))
+            for function in ("certificate", "isInForce"):
+                calldata, entry = encode_call(contract, function, [cid])
+                calls.append(("eth_call", [{"to": contract.address, "data": "0x" + calldata.hex()}, "latest"]))
+                entries.append(entry)
         by_id = ledger.rpc.batch(calls)
         if any("result" not in answer for answer in by_id):
             raise TransactionError("the node did not answer a batch of certificate reads; try again")
         for index, cid in enumerate(chunk):
-            (states[cid],) = abi_decode(types, bytes.fromhex(by_id[2 * index]["result"][2:]))
-            in_force[cid] = int(by_id[2 * index + 1]["result"], 16) == 1
+            (states[cid],) = decode_output(entries[2 * index], bytes.fromhex(by_id[2 * index]["result"][2:]))
+            (in_force[cid],) = decode_output(entries[2 * index + 1], bytes.fromhex(by_id[2 * index + 1]["result"][2:]))
     return states, in_force
 
 

@@ -85,49 +85,42 @@ def decode_output(entry: Mapping[str, Any], output: bytes) -> tuple[Any, ...]:
     return tuple(abi_decode(_output_types(entry), output))
 
 
-def _plain(abi_type: str, components: Sequence[Mapping[str, Any]] | None, value: Any) -> Any:
+def _shaped(abi_type: str, components: Sequence[Mapping[str, Any]] | None, value: Any, as_dicts: bool) -> Any:
+    """``value`` of ``abi_type`` with arrays as lists, addresses checksummed, and structs as dicts by field name
+    (``as_dicts``) or as tuples (as web3 returns them)."""
     if abi_type.endswith("]"):
         inner = abi_type[: abi_type.rindex("[")]
-        return [_plain(inner, components, item) for item in value]
+        return [_shaped(inner, components, item, as_dicts) for item in value]
     if abi_type == "tuple" and components is not None:
-        return {
-            str(part["name"]): _plain(str(part["type"]), part.get("components"), item)
+        fields = [
+            (str(part["name"]), _shaped(str(part["type"]), part.get("components"), item, as_dicts))
             for part, item in zip(components, value, strict=True)
-        }
+        ]
+        return dict(fields) if as_dicts else tuple(field for _, field in fields)
     if abi_type == "address":
         return checksum(value)
     return value
+
+
+def _outputs(entry: Mapping[str, Any], values: Sequence[Any], as_dicts: bool) -> list[Any]:
+    outputs = list(entry.get("outputs", []))
+    return [
+        _shaped(str(item["type"]), item.get("components"), value, as_dicts)
+        for item, value in zip(outputs, values, strict=True)
+    ]
 
 
 def as_plain(entry: Mapping[str, Any], values: Sequence[Any]) -> Any:
     """Decoded outputs in plain Python: structs as dicts by field name, arrays as lists, addresses checksummed;
     one value alone, several as a tuple."""
-    outputs = list(entry.get("outputs", []))
-    plain = [_plain(str(item["type"]), item.get("components"), value) for item, value in zip(outputs, values, strict=True)]
+    plain = _outputs(entry, values, as_dicts=True)
     return plain[0] if len(plain) == 1 else tuple(plain)
-
-
-def _as_web3(abi_type: str, components: Sequence[Mapping[str, Any]] | None, value: Any) -> Any:
-    if abi_type.endswith("]"):
-        inner = abi_type[: abi_type.rindex("[")]
-        return [_as_web3(inner, components, item) for item in value]
-    if abi_type == "tuple" and components is not None:
-        return tuple(
-            _as_web3(str(part["type"]), part.get("components"), item)
-            for part, item in zip(components, value, strict=True)
-        )
-    if abi_type == "address":
-        return checksum(value)
-    return value
 
 
 def as_web3_returns(entry: Mapping[str, Any], values: Sequence[Any]) -> Any:
     """Decoded outputs as a web3 contract call returns them: structs as tuples, arrays as lists, addresses
     checksummed; one value alone, several as a list."""
-    outputs = list(entry.get("outputs", []))
-    shaped = [
-        _as_web3(str(item["type"]), item.get("components"), value) for item, value in zip(outputs, values, strict=True)
-    ]
+    shaped = _outputs(entry, values, as_dicts=False)
     return shaped[0] if len(shaped) == 1 else shaped
 
 
