@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -75,7 +76,9 @@ __all__ = [
     "Valuation",
     "ValuationMethod",
     "authorisation_expiry",
+    "catalog_columns",
     "claimed_rights",
+    "entry_from_columns",
     "load_catalog_entry",
     "parse_catalog_entry",
 ]
@@ -617,6 +620,173 @@ third_party_review:
   date: "2026-06-15"
   conclusion: passed
 """
+
+
+# --- the entry as the store's columns ---------------------------------------------------------
+
+
+def catalog_columns(entry: CatalogEntry) -> dict[str, Any]:
+    """The column values of ``entry`` (the ``/2`` columns empty for a ``/1`` entry)."""
+    quality = entry.quality_report
+    valuation = entry.valuation
+    return {
+        **_application_columns(entry),
+        "name": entry.name,
+        "description": entry.description,
+        "source": entry.source,
+        "scale": entry.scale,
+        "update_frequency": entry.update_frequency.value,
+        "format": entry.format,
+        "coverage": entry.coverage,
+        "classification_level": entry.classification_level.value,
+        "contains_personal_data": entry.contains_personal_data,
+        "compliance_report_hash": entry.compliance_report.hash,
+        "compliance_report_reference": entry.compliance_report.reference,
+        "quality_report_hash": quality.hash if quality else None,
+        "quality_report_reference": quality.reference if quality else None,
+        "valuation_amount_minor": valuation.amount_minor if valuation else None,
+        "valuation_currency": valuation.currency if valuation else None,
+        "valuation_method": valuation.method.value if valuation else None,
+        "valuation_date": valuation.date if valuation else None,
+    }
+
+
+def _application_columns(entry: CatalogEntry) -> dict[str, Any]:
+    if not isinstance(entry, CatalogEntryV2):
+        return {"entry_schema": CATALOG_ENTRY_SCHEMA}
+    valuation, authorisation, review = entry.valuation, entry.authorisation, entry.third_party_review
+    return {
+        "entry_schema": CATALOG_ENTRY_SCHEMA_V2,
+        "valuation_appraiser": valuation.appraiser if valuation else None,
+        "valuation_report_hash": valuation.report_hash if valuation else None,
+        "object_type": entry.object_type.value,
+        "product_form": entry.product_form.value if entry.product_form else None,
+        "rights_claimed": [right.value for right in entry.rights_claimed],
+        "acquisition_method": entry.acquisition_method.value,
+        "authorisation_hash": authorisation.hash if authorisation else None,
+        "authorisation_expiry": authorisation.expiry if authorisation else None,
+        "application_scenarios": list(entry.application_scenarios),
+        "scope_of_use": entry.scope_of_use,
+        "restricted_regions": list(entry.restrictions.regions),
+        "restricted_fields": list(entry.restrictions.fields),
+        "cross_border_restricted": entry.restrictions.cross_border_restricted,
+        "sample_kind": entry.sample.kind.value,
+        "sample_hash": entry.sample.hash,
+        "storage_location": entry.storage_location,
+        "registrant_credit_code": entry.registrant_credit_code,
+        "personal_information_basis": (
+            entry.personal_information_basis.value if entry.personal_information_basis else None
+        ),
+        "review_reviewer": review.reviewer if review else None,
+        "review_reviewer_credit_code": review.reviewer_credit_code if review else None,
+        "review_date": review.date if review else None,
+        "review_conclusion": review.conclusion.value if review else None,
+    }
+
+
+def entry_from_columns(columns: Mapping[str, Any]) -> CatalogEntry:
+    """The catalog entry these columns hold, in the shape it was written in (validated again, so bad
+    rows are caught). The values may be as SQLAlchemy reads them or as SQLite's driver does (a boolean
+    0 or 1, a date ISO text, a list JSON text: :mod:`ledger.store.direct`)."""
+    quality = None
+    if columns["quality_report_hash"] is not None and columns["quality_report_reference"] is not None:
+        quality = DocumentRef(hash=columns["quality_report_hash"], reference=columns["quality_report_reference"])
+    if columns["entry_schema"] == CATALOG_ENTRY_SCHEMA_V2:
+        return _entry_v2(columns, quality)
+    valuation = None
+    if columns["valuation_amount_minor"] is not None:
+        valuation = Valuation(
+            amount_minor=columns["valuation_amount_minor"],
+            currency=columns["valuation_currency"] or "",
+            method=ValuationMethod(columns["valuation_method"] or ""),
+            date=_day(columns["valuation_date"]) or dt.date.min,
+        )
+    return CatalogEntry(
+        name=columns["name"],
+        description=columns["description"],
+        source=columns["source"],
+        scale=columns["scale"],
+        update_frequency=UpdateFrequency(columns["update_frequency"]),
+        format=columns["format"],
+        coverage=columns["coverage"],
+        classification_level=ClassificationLevel(columns["classification_level"]),
+        contains_personal_data=bool(columns["contains_personal_data"]),
+        compliance_report=DocumentRef(
+            hash=columns["compliance_report_hash"], reference=columns["compliance_report_reference"]
+        ),
+        quality_report=quality,
+        valuation=valuation,
+    )
+
+
+def _entry_v2(columns: Mapping[str, Any], quality: DocumentRef | None) -> CatalogEntryV2:
+    valuation = None
+    if columns["valuation_amount_minor"] is not None:
+        valuation = AppraisedValuation(
+            amount_minor=columns["valuation_amount_minor"],
+            currency=columns["valuation_currency"] or "",
+            method=ValuationMethod(columns["valuation_method"] or ""),
+            date=_day(columns["valuation_date"]) or dt.date.min,
+            appraiser=columns["valuation_appraiser"] or "",
+            report_hash=columns["valuation_report_hash"] or "",
+        )
+    authorisation = None
+    if columns["authorisation_hash"] is not None:
+        authorisation = Authorisation(hash=columns["authorisation_hash"], expiry=_day(columns["authorisation_expiry"]))
+    review = None
+    if columns["review_reviewer"] is not None:
+        review = ThirdPartyReview(
+            reviewer=columns["review_reviewer"],
+            reviewer_credit_code=columns["review_reviewer_credit_code"] or "",
+            date=_day(columns["review_date"]) or dt.date.min,
+            conclusion=ReviewConclusion(columns["review_conclusion"] or ""),
+        )
+    return CatalogEntryV2(
+        name=columns["name"],
+        description=columns["description"],
+        source=columns["source"],
+        scale=columns["scale"],
+        update_frequency=UpdateFrequency(columns["update_frequency"]),
+        format=columns["format"],
+        coverage=columns["coverage"],
+        classification_level=ClassificationLevel(columns["classification_level"]),
+        contains_personal_data=bool(columns["contains_personal_data"]),
+        compliance_report=DocumentRef(
+            hash=columns["compliance_report_hash"], reference=columns["compliance_report_reference"]
+        ),
+        quality_report=quality,
+        valuation=valuation,
+        object_type=ObjectType(columns["object_type"] or ""),
+        product_form=ProductForm(columns["product_form"]) if columns["product_form"] is not None else None,
+        rights_claimed=[ClaimedRight(right) for right in _texts(columns["rights_claimed"])],
+        acquisition_method=AcquisitionMethod(columns["acquisition_method"] or ""),
+        authorisation=authorisation,
+        application_scenarios=_texts(columns["application_scenarios"]),
+        scope_of_use=columns["scope_of_use"] or "",
+        restrictions=Restrictions(
+            regions=_texts(columns["restricted_regions"]),
+            fields=_texts(columns["restricted_fields"]),
+            cross_border_restricted=bool(columns["cross_border_restricted"]),
+        ),
+        sample=Sample(kind=SampleKind(columns["sample_kind"] or ""), hash=columns["sample_hash"] or ""),
+        storage_location=columns["storage_location"] or "",
+        registrant_credit_code=columns["registrant_credit_code"] or "",
+        personal_information_basis=(
+            PersonalInformationBasis(columns["personal_information_basis"])
+            if columns["personal_information_basis"] is not None else None
+        ),
+        third_party_review=review,
+    )
+
+
+def _day(value: Any) -> dt.date | None:
+    """A stored date: a date, or the ISO text SQLite's driver returns."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _texts(value: Any) -> list[str]:
+    """A stored list of texts: a list, or the JSON text SQLite's driver returns; ``[]`` for none."""
+    return list((json.loads(value) if isinstance(value, str) else value) or [])
 
 
 def _describe(error: Any) -> str:

@@ -51,6 +51,7 @@ __all__ = [
     "data_home",
     "load_profile",
     "profile_names",
+    "sqlite_path",
     "with_overrides",
 ]
 
@@ -126,10 +127,8 @@ class Profile:
     def database_exists(self) -> bool:
         """False for a SQLite file that does not exist yet (opening it would create it); True otherwise (a server
         database is asked when opened). A question that reads the store skips it, and never loads it, when False."""
-        if not self.database_url.startswith("sqlite"):
-            return True
-        path = self.database_url.split("///", 1)[-1]
-        return path in ("", ":memory:") or Path(path).exists()
+        path = sqlite_path(self.database_url)
+        return path is None or path in ("", ":memory:") or Path(path).exists()
 
     def public_database_url(self) -> str:
         """The database URL with any password replaced by ``***`` (for display)."""
@@ -138,6 +137,16 @@ class Profile:
             return self.database_url
         netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
         return urlunsplit(parts._replace(netloc=netloc))
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file a ``sqlite:///<file>`` URL names (``sqlite:////abs`` is absolute, ``sqlite:///rel`` relative to the
+    working directory, as SQLAlchemy reads them); ``""`` or ``":memory:"`` for an in-memory database; ``None``
+    for a URL of another database."""
+    scheme, _, rest = url.partition("://")
+    if scheme.split("+", 1)[0] != "sqlite":
+        return None
+    return rest.removeprefix("/").split("?", 1)[0]
 
 
 # --- where things are -------------------------------------------------------------------------

@@ -35,8 +35,7 @@ from ledger.members import event_log
 from ledger.types import RecoveryScope
 
 if TYPE_CHECKING:  # the store loads only when there is a read model to read
-    from sqlalchemy import Engine
-
+    from ledger.store.direct import DirectStore
     from ledger.store.history import IndexedHistory
 
 __all__ = [
@@ -102,7 +101,7 @@ def certificate_events(
     the head), oldest first."""
     log = log or event_log(ctx)
     end = log.head() if to_block is None else to_block
-    stored, why = _from_store(ctx, log, lambda engine: _indexed().certificate_history(engine, certificate_id, end))
+    stored, why = _from_store(ctx, log, lambda store: _indexed().certificate_history(store, certificate_id, end))
     if stored is None:
         return History(_logged_certificate_events(log, certificate_id, None, end, []), {}, f"chain logs ({why})")
     tail = _logged_certificate_events(log, certificate_id, stored.complete_to + 1, end, stored.events)
@@ -120,7 +119,7 @@ def named_events(
     pairs = list(dict.fromkeys(selection))
     log = log or event_log(ctx)
     end = log.head() if to_block is None else to_block
-    stored, why = _from_store(ctx, log, lambda engine: _indexed().events_named(engine, pairs, end))
+    stored, why = _from_store(ctx, log, lambda store: _indexed().events_named(store, pairs, end))
     if stored is None:
         return History(log.fetch(pairs, to_block=end), {}, f"chain logs ({why})")
     tail = log.fetch(pairs, from_block=stored.complete_to + 1, to_block=end) if stored.complete_to < end else []
@@ -138,15 +137,15 @@ def _indexed() -> ModuleType:
 
 
 def _from_store(
-    ctx: LedgerContext, log: EventLog, read: Callable[[Engine], IndexedHistory]
+    ctx: LedgerContext, log: EventLog, read: Callable[[DirectStore], IndexedHistory]
 ) -> tuple[IndexedHistory | None, str]:
     """The read model's part of an answer, or ``None`` and why it cannot be used."""
     if not ctx.profile.database_exists():
         return None, "no read model"
-    from ledger.store.session import shared_store
+    from ledger.store.direct import direct_store
 
     try:
-        stored = read(shared_store(ctx.profile.database_url))
+        stored = read(direct_store(ctx.profile.database_url))
     except StoreError:
         return None, "read model not readable"
     if stored.cursor is None or stored.cursor < ctx.deployment.block:

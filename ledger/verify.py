@@ -76,6 +76,7 @@ from eth_utils.crypto import keccak
 from trie.exceptions import BadTrieProof
 from trie.hexary import HexaryTrie
 
+from ledger.catalog import entry_from_columns
 from ledger.chain.clock import format_time
 from ledger.chain.logs import ChainLog
 from ledger.context import LedgerContext
@@ -136,52 +137,38 @@ def check_catalog(ctx: LedgerContext, certificate_id: int, onchain_hash: str) ->
     """Compare ``onchain_hash`` with the stored catalog entry of ``certificate_id``; reads only."""
     if not ctx.profile.database_exists():
         return CatalogCheck("not stored", "this profile has no off-chain database yet")
-    # Imported here: the store's models are only needed when there is a store to read.
-    from sqlmodel import Session, select
+    from ledger.store.direct import direct_store  # the store loads only when there is one to read
 
-    from ledger.store import CatalogRecord, CatalogVersion
-    from ledger.store.session import shared_store
-
-    url = ctx.profile.database_url
     try:
-        engine = shared_store(url)
+        store = direct_store(ctx.profile.database_url)
+        entries = store.rows("SELECT id FROM catalog_entries WHERE certificate_id = ?", (store.uint256(certificate_id),))
+        if not entries:
+            return CatalogCheck("not stored", "the off-chain store has no catalog entry for this certificate")
+        versions = store.rows("SELECT * FROM catalog_versions WHERE entry_id = ? ORDER BY version",
+                              (entries[0]["id"],))
     except StoreError as exc:
         return CatalogCheck("not checked", f"the off-chain store cannot be read: {exc}")
     try:
-        with Session(engine) as session:
-            record = session.exec(
-                select(CatalogRecord).where(CatalogRecord.certificate_id == certificate_id)
-            ).first()
-            if record is None:
-                return CatalogCheck("not stored", "the off-chain store has no catalog entry for this certificate")
-            versions = session.exec(
-                select(CatalogVersion)
-                .where(CatalogVersion.entry_id == record.id)
-                .order_by(CatalogVersion.version)  # type: ignore[arg-type]
-            ).all()
-            matching = [version for version in versions if version.record_hash == onchain_hash]
-            if not matching:
-                latest = versions[-1] if versions else None
-                what = (
-                    f"its latest stored version {latest.version} hashes to {latest.record_hash}"
-                    if latest is not None
-                    else "it has no stored version"
-                )
-                return CatalogCheck(
-                    "differs", f"the on-chain catalog hash is {onchain_hash}, but {what}", None
-                )
-            version = matching[-1]
-            recomputed = "0x" + record_hash(version.to_entry()).hex()
-            if recomputed != version.record_hash:
-                return CatalogCheck(
-                    "differs",
-                    f"stored version {version.version} was edited after it was written: its fields hash to "
-                    f"{recomputed}, not to the recorded {version.record_hash}",
-                    version.version,
-                )
-            return CatalogCheck(
-                "matches", f"stored version {version.version} hashes to the on-chain catalog hash", version.version
+        matching = [version for version in versions if version["record_hash"] == onchain_hash]
+        if not matching:
+            what = (
+                f"its latest stored version {versions[-1]['version']} hashes to {versions[-1]['record_hash']}"
+                if versions
+                else "it has no stored version"
             )
+            return CatalogCheck("differs", f"the on-chain catalog hash is {onchain_hash}, but {what}", None)
+        version = matching[-1]
+        recomputed = "0x" + record_hash(entry_from_columns(version)).hex()
+        if recomputed != version["record_hash"]:
+            return CatalogCheck(
+                "differs",
+                f"stored version {version['version']} was edited after it was written: its fields hash to "
+                f"{recomputed}, not to the recorded {version['record_hash']}",
+                version["version"],
+            )
+        return CatalogCheck(
+            "matches", f"stored version {version['version']} hashes to the on-chain catalog hash", version["version"]
+        )
     except LedgerError as exc:
         return CatalogCheck("not checked", f"the stored catalog entry cannot be read: {exc}")
     except Exception as exc:  # noqa: BLE001 - a broken store must not hide the chain's answer

@@ -20,6 +20,7 @@ from web3.contract import Contract
 from ledger.chain.artifacts import load_artifact
 from ledger.context import LedgerContext
 from ledger.errors import ChainError, LedgerError, StoreError
+from ledger.store.direct import direct_store
 from ledger.store.history import ReadModelPosition, read_model_position
 from ledger.store.session import open_store, upgrade_to_head
 from oracle.anchoring import AnchorOutcome, ContractAnchorChain, anchor_pending
@@ -81,7 +82,7 @@ class Oracle:
 
     def status(self) -> ReadModelPosition:
         """Where the read model is against the chain's head."""
-        return read_model_position(self.engine, self.ledger.profile.chain_id, self.indexer.head(),
+        return read_model_position(direct_store(self.ledger.profile.database_url), self.ledger.profile.chain_id, self.indexer.head(),
                                    self.confirmations)
 
     def sync(self, *, target: int | None = None, stop: Callable[[], bool] = lambda: False,

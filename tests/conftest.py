@@ -32,12 +32,12 @@ def w3(local_node: LocalNode) -> Web3:
 
 
 @pytest.fixture(autouse=True)
-def _close_shared_stores() -> Iterator[None]:
-    """Each test's databases are its own: the engines the library shared during a test are closed after it."""
+def _close_direct_stores() -> Iterator[None]:
+    """Each test's databases are its own: the connections the library kept during a test are closed after it."""
     yield
-    from ledger.store.session import close_shared_stores
+    from ledger.store.direct import close_direct_stores
 
-    close_shared_stores()
+    close_direct_stores()
 
 
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

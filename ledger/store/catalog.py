@@ -18,29 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Integer, UniqueConstraint, func
 from sqlmodel import Field, Session, SQLModel, select
 
-from ledger.catalog import (
-    CATALOG_ENTRY_SCHEMA,
-    CATALOG_ENTRY_SCHEMA_V2,
-    AcquisitionMethod,
-    AppraisedValuation,
-    Authorisation,
-    CatalogEntry,
-    CatalogEntryV2,
-    ClaimedRight,
-    ClassificationLevel,
-    DocumentRef,
-    ObjectType,
-    PersonalInformationBasis,
-    ProductForm,
-    Restrictions,
-    ReviewConclusion,
-    Sample,
-    SampleKind,
-    ThirdPartyReview,
-    UpdateFrequency,
-    Valuation,
-    ValuationMethod,
-)
+from ledger.catalog import CATALOG_ENTRY_SCHEMA, CatalogEntry, catalog_columns, entry_from_columns
 from ledger.errors import NotFoundError
 from ledger.hashing import record_hash
 from ledger.store.types import Bytes32, Uint256, utc_now
@@ -115,153 +93,12 @@ class CatalogVersionBase(SQLModel):
     @classmethod
     def fields_of(cls, entry: CatalogEntry) -> dict[str, Any]:
         """The column values of ``entry`` (the ``/2`` columns empty for a ``/1`` entry)."""
-        quality = entry.quality_report
-        valuation = entry.valuation
-        return {
-            **cls._application_fields_of(entry),
-            "name": entry.name,
-            "description": entry.description,
-            "source": entry.source,
-            "scale": entry.scale,
-            "update_frequency": entry.update_frequency.value,
-            "format": entry.format,
-            "coverage": entry.coverage,
-            "classification_level": entry.classification_level.value,
-            "contains_personal_data": entry.contains_personal_data,
-            "compliance_report_hash": entry.compliance_report.hash,
-            "compliance_report_reference": entry.compliance_report.reference,
-            "quality_report_hash": quality.hash if quality else None,
-            "quality_report_reference": quality.reference if quality else None,
-            "valuation_amount_minor": valuation.amount_minor if valuation else None,
-            "valuation_currency": valuation.currency if valuation else None,
-            "valuation_method": valuation.method.value if valuation else None,
-            "valuation_date": valuation.date if valuation else None,
-        }
-
-    @staticmethod
-    def _application_fields_of(entry: CatalogEntry) -> dict[str, Any]:
-        if not isinstance(entry, CatalogEntryV2):
-            return {"entry_schema": CATALOG_ENTRY_SCHEMA}
-        valuation, authorisation, review = entry.valuation, entry.authorisation, entry.third_party_review
-        return {
-            "entry_schema": CATALOG_ENTRY_SCHEMA_V2,
-            "valuation_appraiser": valuation.appraiser if valuation else None,
-            "valuation_report_hash": valuation.report_hash if valuation else None,
-            "object_type": entry.object_type.value,
-            "product_form": entry.product_form.value if entry.product_form else None,
-            "rights_claimed": [right.value for right in entry.rights_claimed],
-            "acquisition_method": entry.acquisition_method.value,
-            "authorisation_hash": authorisation.hash if authorisation else None,
-            "authorisation_expiry": authorisation.expiry if authorisation else None,
-            "application_scenarios": list(entry.application_scenarios),
-            "scope_of_use": entry.scope_of_use,
-            "restricted_regions": list(entry.restrictions.regions),
-            "restricted_fields": list(entry.restrictions.fields),
-            "cross_border_restricted": entry.restrictions.cross_border_restricted,
-            "sample_kind": entry.sample.kind.value,
-            "sample_hash": entry.sample.hash,
-            "storage_location": entry.storage_location,
-            "registrant_credit_code": entry.registrant_credit_code,
-            "personal_information_basis": (
-                entry.personal_information_basis.value if entry.personal_information_basis else None
-            ),
-            "review_reviewer": review.reviewer if review else None,
-            "review_reviewer_credit_code": review.reviewer_credit_code if review else None,
-            "review_date": review.date if review else None,
-            "review_conclusion": review.conclusion.value if review else None,
-        }
+        return catalog_columns(entry)
 
     def to_entry(self) -> CatalogEntry:
         """The catalog entry these columns hold, in the shape it was written in (validated again, so bad
         rows are caught)."""
-        quality = None
-        if self.quality_report_hash is not None and self.quality_report_reference is not None:
-            quality = DocumentRef(hash=self.quality_report_hash, reference=self.quality_report_reference)
-        if self.entry_schema == CATALOG_ENTRY_SCHEMA_V2:
-            return self._to_entry_v2(quality)
-        valuation = None
-        if self.valuation_amount_minor is not None:
-            valuation = Valuation(
-                amount_minor=self.valuation_amount_minor,
-                currency=self.valuation_currency or "",
-                method=ValuationMethod(self.valuation_method or ""),
-                date=self.valuation_date or dt.date.min,
-            )
-        return CatalogEntry(
-            name=self.name,
-            description=self.description,
-            source=self.source,
-            scale=self.scale,
-            update_frequency=UpdateFrequency(self.update_frequency),
-            format=self.format,
-            coverage=self.coverage,
-            classification_level=ClassificationLevel(self.classification_level),
-            contains_personal_data=self.contains_personal_data,
-            compliance_report=DocumentRef(
-                hash=self.compliance_report_hash, reference=self.compliance_report_reference
-            ),
-            quality_report=quality,
-            valuation=valuation,
-        )
-
-    def _to_entry_v2(self, quality: DocumentRef | None) -> CatalogEntryV2:
-        valuation = None
-        if self.valuation_amount_minor is not None:
-            valuation = AppraisedValuation(
-                amount_minor=self.valuation_amount_minor,
-                currency=self.valuation_currency or "",
-                method=ValuationMethod(self.valuation_method or ""),
-                date=self.valuation_date or dt.date.min,
-                appraiser=self.valuation_appraiser or "",
-                report_hash=self.valuation_report_hash or "",
-            )
-        authorisation = None
-        if self.authorisation_hash is not None:
-            authorisation = Authorisation(hash=self.authorisation_hash, expiry=self.authorisation_expiry)
-        review = None
-        if self.review_reviewer is not None:
-            review = ThirdPartyReview(
-                reviewer=self.review_reviewer,
-                reviewer_credit_code=self.review_reviewer_credit_code or "",
-                date=self.review_date or dt.date.min,
-                conclusion=ReviewConclusion(self.review_conclusion or ""),
-            )
-        return CatalogEntryV2(
-            name=self.name,
-            description=self.description,
-            source=self.source,
-            scale=self.scale,
-            update_frequency=UpdateFrequency(self.update_frequency),
-            format=self.format,
-            coverage=self.coverage,
-            classification_level=ClassificationLevel(self.classification_level),
-            contains_personal_data=self.contains_personal_data,
-            compliance_report=DocumentRef(
-                hash=self.compliance_report_hash, reference=self.compliance_report_reference
-            ),
-            quality_report=quality,
-            valuation=valuation,
-            object_type=ObjectType(self.object_type or ""),
-            product_form=ProductForm(self.product_form) if self.product_form is not None else None,
-            rights_claimed=[ClaimedRight(right) for right in self.rights_claimed or []],
-            acquisition_method=AcquisitionMethod(self.acquisition_method or ""),
-            authorisation=authorisation,
-            application_scenarios=list(self.application_scenarios or []),
-            scope_of_use=self.scope_of_use or "",
-            restrictions=Restrictions(
-                regions=list(self.restricted_regions or []),
-                fields=list(self.restricted_fields or []),
-                cross_border_restricted=bool(self.cross_border_restricted),
-            ),
-            sample=Sample(kind=SampleKind(self.sample_kind or ""), hash=self.sample_hash or ""),
-            storage_location=self.storage_location or "",
-            registrant_credit_code=self.registrant_credit_code or "",
-            personal_information_basis=(
-                PersonalInformationBasis(self.personal_information_basis)
-                if self.personal_information_basis is not None else None
-            ),
-            third_party_review=review,
-        )
+        return entry_from_columns({name: getattr(self, name) for name in CatalogVersionBase.model_fields})
 
 
 class CatalogVersion(CatalogVersionBase, table=True):

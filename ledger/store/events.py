@@ -13,20 +13,13 @@ Arguments are stored as JSON with integers as decimal strings and bytes as
 
 from __future__ import annotations
 
-from typing import Final
-
 from sqlalchemy import BigInteger, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
+from ledger.store.history import NOT_SHARE_MOVEMENT
 from ledger.store.types import Bytes32
 
-__all__ = ["NOT_SHARE_MOVEMENT", "SHARE_MOVEMENTS", "ChainEvent"]
-
-#: The share movements (ERC-1155 transfers): nearly every event, and left out of the index by name.
-SHARE_MOVEMENTS: Final = ("TransferSingle", "TransferBatch")
-#: The rows ``ix_chain_events_event`` covers, as SQL: a query on ``chain_events`` alone that adds this
-#: condition word for word may use the index on SQLite (whose planner matches it as written) and PostgreSQL.
-NOT_SHARE_MOVEMENT: Final = "event NOT IN ({})".format(", ".join(f"'{name}'" for name in SHARE_MOVEMENTS))
+__all__ = ["ChainEvent"]
 
 
 class ChainEvent(SQLModel, table=True):

@@ -3,7 +3,9 @@
 The oracle keeps the read model (``oracle/``); the library only reads it here,
 so a workflow (an auditor's trace, a bank's check) can answer from SQL when the
 read model is in step with the chain, say how far behind it is, and fall back
-to the chain's logs otherwise. Events come back as
+to the chain's logs otherwise. The queries go through the database's driver
+(:mod:`ledger.store.direct`): a short command's question does not load SQLAlchemy.
+Events come back as
 :class:`ledger.chain.logs.ChainLog`, with arguments decoded as web3 decodes
 them (integers, ``bytes`` for ``bytesN``, checksummed addresses), so callers
 treat both sources alike.
@@ -12,27 +14,33 @@ treat both sources alike.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
-from sqlalchemy import Engine, Select, and_, false, or_, select, text
-from sqlalchemy.exc import SQLAlchemyError
+from typing import Any, Final
 
 from ledger.chain.artifacts import load_artifact
 from ledger.chain.logs import ChainLog, tuple_components
 from ledger.errors import StoreError
-from ledger.store.cursor import CHAIN_CURSOR, OracleCursor
-from ledger.store.events import NOT_SHARE_MOVEMENT, SHARE_MOVEMENTS, ChainEvent
-from ledger.store.read_model import CertificateEvent
-from ledger.store.types import COUNTER_ID_MAX
+from ledger.store.direct import DirectStore
+from ledger.store.values import COUNTER_ID_MAX
 
-__all__ = ["IndexedHistory", "ReadModelPosition", "certificate_history", "events_named", "read_model_position"]
+__all__ = [
+    "NOT_SHARE_MOVEMENT",
+    "SHARE_MOVEMENTS",
+    "IndexedHistory", "ReadModelPosition", "certificate_history", "events_named",
+    "read_model_position",
+]
 
-_cursor = OracleCursor.__table__  # type: ignore[attr-defined]
-_events = ChainEvent.__table__  # type: ignore[attr-defined]
-_links = CertificateEvent.__table__  # type: ignore[attr-defined]
+# The tables read here (their models: ledger.store.cursor, .events and .read_model, whose names these are).
+# The indexer's cursor is the row named "chain" (ledger.store.cursor.CHAIN_CURSOR).
+_CURSOR: Final = "SELECT block_number, chain_id, block_hash FROM oracle_cursor WHERE name = 'chain'"
+#: Chain order: log indexes are block-wide, so (block, log index) orders as (block, transaction, log) does.
+_ORDER: Final = " ORDER BY e.block_number, e.log_index"
+_EVENTS: Final = (
+    "SELECT e.block_number, e.log_index, e.tx_hash, e.block_timestamp, e.tx_index, e.contract, e.event, e.args"
+    " FROM chain_events e"
+)
 
 
 @dataclass(frozen=True)
@@ -55,20 +63,16 @@ class ReadModelPosition:
         return self.cursor is not None and 0 <= self.behind <= self.confirmations
 
 
-def read_model_position(engine: Engine, chain_id: int, head: int, confirmations: int = 0) -> ReadModelPosition:
+def read_model_position(store: DirectStore, chain_id: int, head: int, confirmations: int = 0) -> ReadModelPosition:
     """The read model's position for ``chain_id`` (``cursor`` is ``None`` when it indexes nothing of it)."""
     try:
-        with engine.connect() as connection:
-            row = connection.execute(
-                select(_cursor.c.block_number, _cursor.c.chain_id, _cursor.c.block_hash)
-                .where(_cursor.c.name == CHAIN_CURSOR)
-            ).first()
-    except SQLAlchemyError as exc:
+        rows = store.rows(_CURSOR)
+    except StoreError as exc:
         raise StoreError(f"cannot read the read model's position: {exc}") from None
-    if row is None or int(row.chain_id) != chain_id:
+    if not rows or int(rows[0]["chain_id"]) != chain_id:
         return ReadModelPosition(cursor=None, head=head, confirmations=confirmations)
-    return ReadModelPosition(cursor=int(row.block_number), head=head, confirmations=confirmations,
-                             cursor_hash=_hex(row.block_hash))
+    return ReadModelPosition(cursor=int(rows[0]["block_number"]), head=head, confirmations=confirmations,
+                             cursor_hash=_hex(rows[0]["block_hash"]))
 
 
 def _hex(block_hash: Any) -> str:
@@ -122,67 +126,65 @@ class IndexedHistory:
     cursor_hash: str | None = None
 
 
-#: Chain order: log indexes are block-wide, so (block, log index) orders as (block, transaction, log) does.
-_ORDER = (_events.c.block_number, _events.c.log_index)
-
-
-def _indexed(engine: Engine, to_block: int | None, narrow: Callable[[Select[Any]], Select[Any]]) -> IndexedHistory:
-    """The events ``narrow`` selects, up to the cursor (and ``to_block``), in chain order."""
+def _indexed(store: DirectStore, to_block: int | None, where: str = "", params: Sequence[Any] = ()) -> IndexedHistory:
+    """The events ``where`` selects from ``chain_events e`` (with its ``params``), up to the cursor (and
+    ``to_block``), in chain order."""
     try:
-        with engine.connect() as connection:
-            cursor = connection.execute(
-                select(_cursor.c.block_number, _cursor.c.block_hash).where(_cursor.c.name == CHAIN_CURSOR)
-            ).first()
-            if cursor is None:
-                return IndexedHistory(events=[], block_times={}, complete_to=-1)
-            complete = int(cursor.block_number) if to_block is None else min(int(cursor.block_number), to_block)
-            query = narrow(select(_events)).where(_events.c.block_number <= complete).order_by(*_ORDER)
-            rows = connection.execute(query).all()
-    except SQLAlchemyError as exc:
+        cursor = store.rows(_CURSOR)
+        if not cursor:
+            return IndexedHistory(events=[], block_times={}, complete_to=-1)
+        at = int(cursor[0]["block_number"])
+        complete = at if to_block is None else min(at, to_block)
+        rows = store.rows(f"{_EVENTS} {where} {'AND' if 'WHERE' in where else 'WHERE'} e.block_number <= ?{_ORDER}",
+                          (*params, complete))
+    except StoreError as exc:
         raise StoreError(f"cannot read the read model: {exc}") from None
     events, times = [], {}
     for row in rows:
-        kinds = _input_types(row.contract, row.event)
-        stored = json.loads(row.args)
+        kinds = _input_types(row["contract"], row["event"])
+        stored = json.loads(row["args"])
+        number = int(row["block_number"])
         events.append(ChainLog(
-            contract=row.contract, event=row.event,
+            contract=row["contract"], event=row["event"],
             args={name: _web3_form(value, kinds.get(name, "string")) for name, value in stored.items()},
-            block_number=int(row.block_number), tx_index=int(row.tx_index), log_index=int(row.log_index),
-            tx_hash=str(row.tx_hash),
+            block_number=number, tx_index=int(row["tx_index"]), log_index=int(row["log_index"]),
+            tx_hash=str(row["tx_hash"]),
         ))
-        times[int(row.block_number)] = int(row.block_timestamp)
+        times[number] = int(row["block_timestamp"])
     return IndexedHistory(events=events, block_times=times, complete_to=complete,
-                          cursor=int(cursor.block_number), cursor_hash=_hex(cursor.block_hash))
+                          cursor=at, cursor_hash=_hex(cursor[0]["block_hash"]))
 
 
-def certificate_history(engine: Engine, certificate_id: int, to_block: int | None = None) -> IndexedHistory:
+def certificate_history(store: DirectStore, certificate_id: int, to_block: int | None = None) -> IndexedHistory:
     """Every event of the certificate, its shares, licences and pledges, in chain order, from SQL."""
+    if not 0 <= certificate_id <= COUNTER_ID_MAX:
+        # No certificate has that id, and the links could not hold it: only the read model's position is read.
+        return _indexed(store, to_block, "WHERE 1 = 0")
+    return _indexed(store, to_block, "JOIN rm_certificate_events l ON l.block_number = e.block_number "
+                                     "AND l.log_index = e.log_index WHERE l.certificate_id = ?", (certificate_id,))
 
-    def concerning(query: Select[Any]) -> Select[Any]:
-        query = query.join(_links, and_(_links.c.block_number == _events.c.block_number,
-                                        _links.c.log_index == _events.c.log_index))
-        if not 0 <= certificate_id <= COUNTER_ID_MAX:
-            return query.where(false())  # no certificate has that id, and the links could not hold it
-        return query.where(_links.c.certificate_id == certificate_id)
 
-    return _indexed(engine, to_block, concerning)
+#: The share movements (ERC-1155 transfers): nearly every event, and left out of the index by name.
+SHARE_MOVEMENTS: Final = ("TransferSingle", "TransferBatch")
+#: The rows the index by name (``ix_chain_events_event``, :mod:`ledger.store.events`) covers, as SQL: a query on
+#: ``chain_events`` alone that adds this condition word for word may use the index on SQLite (whose planner
+#: matches it as written) and PostgreSQL.
+NOT_SHARE_MOVEMENT: Final = "event NOT IN ({})".format(", ".join(f"'{name}'" for name in SHARE_MOVEMENTS))
 
 
 def events_named(
-    engine: Engine, selection: Iterable[tuple[str, str]], to_block: int | None = None
+    store: DirectStore, selection: Iterable[tuple[str, str]], to_block: int | None = None
 ) -> IndexedHistory:
     """Every event named by ``selection`` ((contract, event) pairs), in chain order, from SQL."""
     pairs = list(dict.fromkeys(selection))
-    names = sorted({event for _, event in pairs})
-    # The index by name leaves the share movements out: a selection of rare events says so, word for
-    # word, and names its events in one list, so that SQLite's planner (and PostgreSQL's) can use it.
-    rare = not any(event in SHARE_MOVEMENTS for event in names)
-
-    def named(query: Select[Any]) -> Select[Any]:
-        query = query.where(or_(*(and_(_events.c.contract == contract, _events.c.event == event)
-                                  for contract, event in pairs)))
-        return query.where(_events.c.event.in_(names), text(NOT_SHARE_MOVEMENT)) if rare else query
-
     if not pairs:
         return IndexedHistory(events=[], block_times={}, complete_to=-1)
-    return _indexed(engine, to_block, named)
+    names = sorted({event for _, event in pairs})
+    where = "WHERE (" + " OR ".join("(e.contract = ? AND e.event = ?)" for _ in pairs) + ")"
+    params: list[Any] = [value for pair in pairs for value in pair]
+    if not any(event in SHARE_MOVEMENTS for event in names):
+        # The index by name leaves the share movements out: a selection of rare events says so, word for
+        # word, and names its events in one list, so that SQLite's planner (and PostgreSQL's) can use it.
+        where += f" AND e.event IN ({', '.join('?' for _ in names)}) AND {NOT_SHARE_MOVEMENT}"
+        params += names
+    return _indexed(store, to_block, where, params)

@@ -11,17 +11,15 @@ code never runs against a schema it does not know.
 
 from __future__ import annotations
 
-import functools
-import re
-import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.errors import StoreError
+from ledger.store.schema import MIGRATE_COMMAND, head_revision, migrations_dir, not_at_head
 
 if TYPE_CHECKING:
     # Alembic is imported where it is used: it loads Mako and Pygments' lexers (about 0.3 s), which a
@@ -31,35 +29,15 @@ if TYPE_CHECKING:
 __all__ = [
     "MIGRATE_COMMAND",
     "alembic_config",
-    "close_shared_stores",
     "current_revision",
     "downgrade_to",
     "head_revision",
     "make_engine",
     "migrations_dir",
     "open_store",
-    "shared_store",
     "upgrade_to",
     "upgrade_to_head",
 ]
-
-#: What a user runs to bring the database to the current schema.
-MIGRATE_COMMAND: Final = "dal oracle migrate"
-
-# Where the Alembic environment is: ``ledger/migrations`` in an installed package, ``migrations/`` at the top
-# of a source tree (pyproject.toml ships the one as the other).
-_MIGRATIONS: Final = (
-    Path(__file__).resolve().parents[1] / "migrations",
-    Path(__file__).resolve().parents[2] / "migrations",
-)
-
-
-def migrations_dir() -> Path:
-    """The Alembic environment shipped with the ledger."""
-    for path in _MIGRATIONS:
-        if (path / "env.py").exists():
-            return path
-    raise StoreError(f"the database migrations are missing (expected {_MIGRATIONS[0]} or {_MIGRATIONS[1]}); reinstall the ledger")
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -102,45 +80,6 @@ def alembic_config(url: str | None = None) -> Config:
     if url is not None:
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
-
-
-@functools.cache
-def head_revision() -> str:
-    """The newest revision of the schema (read once: the migrations ship with the code).
-
-    Read from the revision files' ``revision`` and ``down_revision`` lines when they form one line of
-    revisions, as they do here; Alembic reads any other layout (branches, merges).
-    """
-    head = _single_head(migrations_dir() / "versions")
-    if head is not None:
-        return head
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:
-        raise StoreError("the database migrations have no revision; reinstall the ledger")
-    return head
-
-
-_REVISION = re.compile(r"^revision\s*(?::[^=\n]*)?=\s*['\"]([^'\"]+)['\"]\s*$", re.MULTILINE)
-_DOWN_REVISION = re.compile(r"^down_revision\s*(?::[^=\n]*)?=\s*(?:None|['\"]([^'\"]+)['\"])\s*$", re.MULTILINE)
-
-
-def _single_head(versions: Path) -> str | None:
-    """The one head of the revision files in ``versions``, if each names its revision and at most one parent
-    plainly and they form one line; else ``None``."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in versions.glob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        revision, down = _REVISION.findall(source), _DOWN_REVISION.findall(source)
-        if len(revision) != 1 or len(down) != 1:
-            return None
-        revisions.add(revision[0])
-        if down[0]:
-            parents.add(down[0])
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 and parents <= revisions else None
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -206,46 +145,12 @@ def open_store(url: str, *, create_if_empty: bool = False) -> Engine:
         upgrade_to_head(url)
         return make_engine(url)
     engine.dispose()
-    raise _not_at_head(revision, head)
-
-
-def _not_at_head(revision: str | None, head: str) -> StoreError:
-    where = f"at revision {revision}" if revision else "not initialised"
-    return StoreError(f"the database is {where}, this ledger needs revision {head}: run `{MIGRATE_COMMAND}`")
+    raise not_at_head(revision, head)
 
 
 def _has_tables(engine: Engine) -> bool:
     with engine.connect() as connection:
         return bool(inspect(connection).get_table_names())
-
-
-
-# The engines of shared_store, one per database URL, and the lock that makes them one.
-_SHARED: dict[str, Engine] = {}
-_SHARED_LOCK = threading.Lock()
-
-
-def shared_store(url: str) -> Engine:
-    """The process's one engine on the database at ``url``, which must be at the newest revision.
-
-    A question that reads the store (a verification's catalog check, the read model behind a history)
-    takes this engine rather than making its own: an engine and its first connection cost more than the
-    query. Its schema is checked at every call (one query on a pooled connection), so a database migrated
-    or emptied meanwhile is refused as by :func:`open_store`. Callers do not dispose it;
-    :func:`close_shared_stores` does (a long-running process before it forks, tests between tests).
-    An in-memory SQLite URL gets a new engine each time, since each is its own database.
-    """
-    if make_url(url).database in (None, "", ":memory:") and url.startswith("sqlite"):
-        return open_store(url)
-    with _SHARED_LOCK:
-        engine = _SHARED.get(url)
-        if engine is None:
-            engine = _SHARED[url] = make_engine(url)
-    revision = _stored_revision(engine)
-    head = head_revision()
-    if revision != head:
-        raise _not_at_head(revision, head)
-    return engine
 
 
 def _stored_revision(engine: Engine) -> str | None:
@@ -256,12 +161,3 @@ def _stored_revision(engine: Engine) -> str | None:
     except SQLAlchemyError:
         return current_revision(engine)  # no version table yet, or a failure Alembic's check words better
     return str(rows[0][0]) if len(rows) == 1 else current_revision(engine)
-
-
-def close_shared_stores() -> None:
-    """Dispose of every engine :func:`shared_store` made (their connections close)."""
-    with _SHARED_LOCK:
-        engines = list(_SHARED.values())
-        _SHARED.clear()
-    for engine in engines:
-        engine.dispose()

@@ -38,6 +38,7 @@ from ledger.context import LedgerContext
 from ledger.errors import ChainError, NodeUnavailableError, StoreError
 from ledger.parties import party_names
 from ledger.store.api_access import AccessLogEntry, ApiKey, find_key, key_digest
+from ledger.store.direct import direct_store
 from ledger.store.history import read_model_position
 from ledger.types import MemberStatus, Role
 from oracle.service import Oracle
@@ -295,7 +296,7 @@ class Backend:
             head = int(self.ledger.w3.eth.block_number)
         except Exception as exc:  # noqa: BLE001 - reported as the node's state
             raise ChainError(f"the node at {self.rpc_url} does not answer ({type(exc).__name__})") from None
-        position = read_model_position(self.engine, self.ledger.profile.chain_id, head,
+        position = read_model_position(direct_store(self.ledger.profile.database_url), self.ledger.profile.chain_id, head,
                                        self.oracle.confirmations)
         return {"head": head, "indexed": position.cursor, "behind": position.behind,
                 "in_step": position.in_step}

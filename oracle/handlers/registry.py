@@ -12,7 +12,8 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel
 
-from ledger.store.types import CounterId, Uint256, counter_id
+from ledger.store.types import CounterId, Uint256
+from ledger.store.values import counter_id
 from ledger.types import Right
 from oracle.decoding import LoggedEvent
 

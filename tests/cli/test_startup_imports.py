@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from oracle.service import Oracle
 from tests.finance.support import (  # noqa: F401 - fixtures
     FinanceChain,
     chain_fixture,
@@ -45,11 +46,14 @@ _WRITE_PATH = (
     "ledger.chain.sender", "ledger.chain.signing", "ledger.chain.connect",
 )
 # Reading a certificate signs nothing, deploys nothing, runs no indexer, and migrates nothing: a question that only
-# reads talks plain JSON-RPC (ledger.chain.rpc) and reads the store without Alembic.
+# reads talks plain JSON-RPC (ledger.chain.rpc) and reads the store through its driver (ledger.store.direct), with
+# neither SQLAlchemy, SQLModel and the tables' models nor Alembic.
 _NOT_FOR_VERIFY = _WRITE_PATH + (
     "ledger.chain.deploy", "ledger.chain.compiler", "solcx", "ledger.registration", "cli.demo_scenario", "oracle",
-    "ledger.evidence", "pyrevm", "alembic", "mako", "ledger.store.books", "ledger.store.anchors",
-    "ledger.store.api_access", "ledger.store.documents",
+    "ledger.evidence", "pyrevm", "alembic", "mako", "sqlalchemy", "sqlmodel", "ledger.store.session",
+    "ledger.store.types", "ledger.store.books", "ledger.store.anchors", "ledger.store.api_access",
+    "ledger.store.documents", "ledger.store.catalog", "ledger.store.cursor", "ledger.store.events",
+    "ledger.store.read_model",
 )
 # Everything of the project's own that a verify answer may load. A module not listed here shows up as a failure:
 # import it inside the code that needs it, or list it here if an answer needs it.
@@ -61,9 +65,8 @@ _VERIFY_OWN = frozenset({
     "ledger.hashing", "ledger.history", "ledger.holders", "ledger.inputs", "ledger.jsonable", "ledger.licences",
     "ledger.members", "ledger.network", "ledger.network.extra_data", "ledger.numbers", "ledger.parties",
     "ledger.pledges", "ledger.reader", "ledger.reasons", "ledger.registrar_rules", "ledger.rights", "ledger.store",
-    "ledger.store.catalog", "ledger.store.cursor", "ledger.store.events", "ledger.store.history",
-    "ledger.store.read_model", "ledger.store.session", "ledger.store.types", "ledger.transactions", "ledger.types",
-    "ledger.verify",
+    "ledger.store.direct", "ledger.store.history", "ledger.store.schema", "ledger.store.values",
+    "ledger.transactions", "ledger.types", "ledger.verify",
 })
 # The libraries a verify answer may load (top-level packages beyond the standard library), by what needs them.
 _VERIFY_LIBRARIES = frozenset({
@@ -71,9 +74,6 @@ _VERIFY_LIBRARIES = frozenset({
     "eth_abi", "eth_hash", "eth_typing", "eth_utils", "hexbytes", "Crypto", "sha3", "parsimonious", "regex", "toolz",
     "cytoolz", "pydantic", "pydantic_core", "annotated_types", "typing_inspection", "typing_extensions",
     "requests", "urllib3", "certifi", "charset_normalizer", "idna", "socks",
-    # the store: the read model behind the events, the catalog check (not Alembic: the schema's revision
-    # is read without it, and it brings Mako and Pygments' lexers)
-    "sqlalchemy", "sqlmodel",
     # proofs' encodings (imported with the verification, used with --proof), catalog hashing and files
     "rlp", "trie", "rfc8785", "yaml",
     # the CLI
@@ -115,10 +115,15 @@ def test_dal_verify_help_imports_neither_the_chain_nor_keystores_nor_the_store(t
     assert _loaded(modules, _NOT_FOR_HELP) == []
 
 
-def test_a_verify_answer_imports_no_signing_deployment_or_indexing_code(chain: FinanceChain, tmp_path: Path) -> None:
-    certificate_id = issued_certificate(chain.context())
+def test_a_verify_answer_imports_no_signing_deployment_indexing_or_orm_code(
+    chain: FinanceChain, tmp_path: Path
+) -> None:
+    ctx = chain.context()
+    certificate_id = issued_certificate(ctx)
+    Oracle(ctx).sync()
     modules = _modules(tmp_path, chain.env, "--json", "verify", str(certificate_id))
     assert "ledger.verify" in modules
+    assert "ledger.store.direct" in modules  # the answer read the read model and the catalog
     assert _loaded(modules, _NOT_FOR_VERIFY) == []
 
 

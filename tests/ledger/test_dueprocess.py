@@ -26,7 +26,7 @@ from ledger.context import LedgerContext
 from ledger.errors import ContractRevertError
 from ledger.inputs import parse_qualification
 from ledger.store.read_model import DueProcessProposal, Licence, Member, Pledge
-from ledger.store.session import shared_store
+from ledger.store.session import open_store
 from ledger.types import MemberStatus, RecoveryScope, Right
 from oracle.service import Oracle
 from tests.finance.support import issue_certificate
@@ -228,8 +228,12 @@ def test_the_delay_is_set_by_governance_only_and_read_by_anyone(ledger: LedgerCo
 
 
 def _rows(ledger: LedgerContext, model: Any, *where: Any) -> list[Any]:
-    with shared_store(ledger.profile.database_url).connect() as connection:
-        return list(connection.execute(select(model.__table__).where(*where)).mappings())
+    engine = open_store(ledger.profile.database_url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(select(model.__table__).where(*where)).mappings())
+    finally:
+        engine.dispose()
 
 
 def test_the_oracle_indexes_due_process_and_the_trace_says_it_in_words_from_either_source(

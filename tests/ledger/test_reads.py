@@ -5,6 +5,7 @@ database engine per process. Each test watches the HTTP requests the ledger real
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,8 @@ from ledger.errors import ContractRevertError
 from ledger.pledges import record_pledge, sign_consent
 from ledger.reader import ChainReader
 from ledger.rights import transfer_shares
-from ledger.store import session as store_session
+from ledger.store import direct
+from ledger.store.direct import close_direct_stores
 from ledger.verify import verify_certificate
 from oracle.service import Oracle
 from tests.finance.support import (  # noqa: F401 - fixtures
@@ -152,28 +154,23 @@ def test_a_trace_from_the_logs_fetches_block_times_in_one_request_at_most(
     assert len(watched.carrying("eth_getBlockByNumber")) <= 1
 
 
-def test_questions_share_one_database_engine_per_process(
-    ledger: LedgerContext, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_questions_share_one_database_connection_per_thread(ledger: LedgerContext) -> None:
     certificate_id = _busy_certificate(ledger)
     Oracle(ledger).sync()
-    store_session.close_shared_stores()
-    made: list[str] = []
-    make_engine = store_session.make_engine
-
-    def counting(url: str) -> Any:
-        made.append(url)
-        return make_engine(url)
-
-    monkeypatch.setattr(store_session, "make_engine", counting)
+    close_direct_stores()
     for _ in range(2):
         answer = verify_certificate(ledger, certificate_id, bank="bank")
         assert answer.events_source.startswith("read model")
+        assert answer.catalog.detail == "the off-chain store has no catalog entry for this certificate"
         assert trace(ledger, str(certificate_id)).source.startswith("read model")
-    assert made == [ledger.profile.database_url]
-    store_session.close_shared_stores()
+    assert len(direct._OPEN) == 1
+    close_direct_stores()
     verify_certificate(ledger, certificate_id)
-    assert len(made) == 2  # closed engines are made again on demand
+    assert len(direct._OPEN) == 1  # closed connections are made again on demand
+    worker = threading.Thread(target=lambda: verify_certificate(ledger, certificate_id))
+    worker.start()
+    worker.join()
+    assert len(direct._OPEN) == 2  # another thread, a connection of its own
 
 
 def test_a_node_that_refuses_batches_gets_the_same_calls_one_by_one(

@@ -109,7 +109,7 @@ def test_a_batch_handler_takes_the_window_s_events_of_its_kind_in_chain_order(st
 
 def test_a_certificate_id_past_the_link_column_is_refused_and_the_window_writes_nothing(store: Engine) -> None:
     from ledger.errors import StoreError
-    from ledger.store.types import COUNTER_ID_MAX
+    from ledger.store.values import COUNTER_ID_MAX
 
     registry = HandlerRegistry()
     registry.register("Test", "Noted", lambda connection, event: link_certificate(connection, event, event.args["id"]))

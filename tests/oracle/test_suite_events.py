@@ -205,21 +205,25 @@ def test_small_windows_give_the_same_read_model(suite: Suite, new_database_url: 
     assert indexed_state(whole) == indexed_state(windows)
 
 
-def test_a_certificate_history_from_the_read_model_equals_the_chain_logs(suite: Suite, store: Engine) -> None:
+def test_a_certificate_history_from_the_read_model_equals_the_chain_logs(
+    suite: Suite, store: Engine, empty_database_url: str
+) -> None:
     from ledger.history import _logged_certificate_events
+    from ledger.store.direct import direct_store
     from ledger.store.history import certificate_history, read_model_position
 
     story = Story(suite)
     cid = story.run()
     head = suite.w3.eth.block_number
-    assert not read_model_position(store, suite.w3.eth.chain_id, head).in_step
+    reads = direct_store(empty_database_url)
+    assert not read_model_position(reads, suite.w3.eth.chain_id, head).in_step
     Indexer(suite.w3, store, suite_decoder(suite), chain_id=suite.w3.eth.chain_id,
             start_block=suite.block).sync(target=head)
-    position = read_model_position(store, suite.w3.eth.chain_id, head)
+    position = read_model_position(reads, suite.w3.eth.chain_id, head)
     assert position.in_step and position.behind == 0
 
     from_chain = _logged_certificate_events(suite.event_log(), cid, None, head, [])
-    indexed = certificate_history(store, cid)
+    indexed = certificate_history(reads, cid)
     assert indexed.complete_to == head
     assert [(e.contract, e.event, e.order, e.tx_hash) for e in indexed.events] == [
         (e.contract, e.event, e.order, e.tx_hash) for e in from_chain]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
-from ledger.catalog import parse_catalog_entry
+from ledger.catalog import entry_from_columns, parse_catalog_entry
 from ledger.errors import NotFoundError
 from ledger.hashing import record_hash
 from ledger.store import (
@@ -26,6 +26,7 @@ from ledger.store import (
     open_store,
 )
 from ledger.store.catalog import CatalogVersionBase, entry_of_certificate, latest_version
+from ledger.store.direct import direct_store
 from ledger.store.session import make_engine, upgrade_to, upgrade_to_head
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "canonical-form.md").read_text(encoding="utf-8")
@@ -215,3 +216,8 @@ def test_any_second_shape_entry_reads_back_from_the_store_with_its_hash(
         assert read is not None
         assert read.to_entry() == entry
         assert "0x" + record_hash(read.to_entry()).hex() == read.record_hash
+    # The same row through the database's driver alone, as a verification reads it (SQLite gives its booleans,
+    # dates and lists as 0/1, ISO text and JSON text).
+    (row,) = direct_store(engine.url.render_as_string(hide_password=False)).rows(
+        "SELECT * FROM catalog_versions WHERE id = ?", (stored,))
+    assert entry_from_columns(row) == entry
