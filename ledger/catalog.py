@@ -691,8 +691,23 @@ def entry_from_columns(columns: Mapping[str, Any]) -> CatalogEntry:
     quality = None
     if columns["quality_report_hash"] is not None and columns["quality_report_reference"] is not None:
         quality = DocumentRef(hash=columns["quality_report_hash"], reference=columns["quality_report_reference"])
+    common: dict[str, Any] = {
+        "name": columns["name"],
+        "description": columns["description"],
+        "source": columns["source"],
+        "scale": columns["scale"],
+        "update_frequency": UpdateFrequency(columns["update_frequency"]),
+        "format": columns["format"],
+        "coverage": columns["coverage"],
+        "classification_level": ClassificationLevel(columns["classification_level"]),
+        "contains_personal_data": bool(columns["contains_personal_data"]),
+        "compliance_report": DocumentRef(
+            hash=columns["compliance_report_hash"], reference=columns["compliance_report_reference"]
+        ),
+        "quality_report": quality,
+    }
     if columns["entry_schema"] == CATALOG_ENTRY_SCHEMA_V2:
-        return _entry_v2(columns, quality)
+        return _entry_v2(columns, common)
     valuation = None
     if columns["valuation_amount_minor"] is not None:
         valuation = Valuation(
@@ -701,25 +716,10 @@ def entry_from_columns(columns: Mapping[str, Any]) -> CatalogEntry:
             method=ValuationMethod(columns["valuation_method"] or ""),
             date=_day(columns["valuation_date"]) or dt.date.min,
         )
-    return CatalogEntry(
-        name=columns["name"],
-        description=columns["description"],
-        source=columns["source"],
-        scale=columns["scale"],
-        update_frequency=UpdateFrequency(columns["update_frequency"]),
-        format=columns["format"],
-        coverage=columns["coverage"],
-        classification_level=ClassificationLevel(columns["classification_level"]),
-        contains_personal_data=bool(columns["contains_personal_data"]),
-        compliance_report=DocumentRef(
-            hash=columns["compliance_report_hash"], reference=columns["compliance_report_reference"]
-        ),
-        quality_report=quality,
-        valuation=valuation,
-    )
+    return CatalogEntry(**common, valuation=valuation)
 
 
-def _entry_v2(columns: Mapping[str, Any], quality: DocumentRef | None) -> CatalogEntryV2:
+def _entry_v2(columns: Mapping[str, Any], common: dict[str, Any]) -> CatalogEntryV2:
     valuation = None
     if columns["valuation_amount_minor"] is not None:
         valuation = AppraisedValuation(
@@ -742,19 +742,7 @@ def _entry_v2(columns: Mapping[str, Any], quality: DocumentRef | None) -> Catalo
             conclusion=ReviewConclusion(columns["review_conclusion"] or ""),
         )
     return CatalogEntryV2(
-        name=columns["name"],
-        description=columns["description"],
-        source=columns["source"],
-        scale=columns["scale"],
-        update_frequency=UpdateFrequency(columns["update_frequency"]),
-        format=columns["format"],
-        coverage=columns["coverage"],
-        classification_level=ClassificationLevel(columns["classification_level"]),
-        contains_personal_data=bool(columns["contains_personal_data"]),
-        compliance_report=DocumentRef(
-            hash=columns["compliance_report_hash"], reference=columns["compliance_report_reference"]
-        ),
-        quality_report=quality,
+        **common,
         valuation=valuation,
         object_type=ObjectType(columns["object_type"] or ""),
         product_form=ProductForm(columns["product_form"]) if columns["product_form"] is not None else None,

@@ -22,6 +22,8 @@ from ledger.reader import ChainReader, RecordedCall
 from ledger.rights import transfer_shares
 from ledger.store import CatalogVersion, add_catalog_version, make_engine, upgrade_to_head
 from ledger.store.events import ChainEvent
+from ledger.store.schema import head_revision
+from ledger.store.session import downgrade_to
 from ledger.verify import (
     ProofError,
     header_hash,
@@ -168,6 +170,23 @@ def test_the_stored_catalog_entry_must_hash_to_the_on_chain_hash(ledger: LedgerC
         answer = verify_certificate(ledger, certificate_id)
         assert answer.catalog.status == "differs" and not answer.genuine
         assert "was edited after it was written" in answer.catalog.detail
+    finally:
+        (ledger.profile.home / "ledger.db").unlink()
+
+
+def test_a_store_behind_the_schema_is_not_read_and_the_chain_still_answers(ledger: LedgerContext) -> None:
+    entry = parse_catalog_entry(CATALOG)
+    certificate_id = issue_certificate(ledger, catalog_hash=record_hash(entry))
+    _store(ledger, certificate_id)
+    downgrade_to(ledger.profile.database_url, "0009_api_access")
+    try:
+        answer = verify_certificate(ledger, certificate_id)
+        assert answer.catalog.status == "not checked"
+        assert answer.catalog.detail == (
+            "the off-chain store cannot be read: the database is at revision 0009_api_access, this ledger needs "
+            f"revision {head_revision()}: run `dal oracle migrate`"
+        )
+        assert answer.genuine and answer.events_source.startswith("chain logs")
     finally:
         (ledger.profile.home / "ledger.db").unlink()
 
