@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -82,6 +83,15 @@ class DirectStore:
                     continue
                 raise StoreError(_reason(exc)) from None
         raise AssertionError("unreachable")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """The queries inside read one state of the database (a read transaction), whatever commits meanwhile."""
+        self.rows("BEGIN")
+        try:
+            yield
+        finally:
+            self.rows("COMMIT")
 
     def uint256(self, value: int) -> Any:
         """``value`` as a parameter compared with a uint256 column."""

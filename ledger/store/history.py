@@ -126,17 +126,20 @@ class IndexedHistory:
     cursor_hash: str | None = None
 
 
-def _indexed(store: DirectStore, to_block: int | None, where: str = "", params: Sequence[Any] = ()) -> IndexedHistory:
-    """The events ``where`` selects from ``chain_events e`` (with its ``params``), up to the cursor (and
-    ``to_block``), in chain order."""
+def _indexed(store: DirectStore, to_block: int | None, where: str, params: Sequence[Any] = ()) -> IndexedHistory:
+    """The events ``where`` (joins and a ``WHERE`` clause on ``chain_events e``, with its ``params``) selects,
+    up to the cursor (and ``to_block``), in chain order."""
     try:
-        cursor = store.rows(_CURSOR)
-        if not cursor:
-            return IndexedHistory(events=[], block_times={}, complete_to=-1)
-        at = int(cursor[0]["block_number"])
-        complete = at if to_block is None else min(at, to_block)
-        rows = store.rows(f"{_EVENTS} {where} {'AND' if 'WHERE' in where else 'WHERE'} e.block_number <= ?{_ORDER}",
-                          (*params, complete))
+        with store.snapshot():  # the cursor and the events as one commit of the indexer left them
+            cursor = store.rows(_CURSOR)
+            if not cursor:
+                return IndexedHistory(events=[], block_times={}, complete_to=-1)
+            at = int(cursor[0]["block_number"])
+            complete = at if to_block is None else min(at, to_block)
+            rows = store.rows(
+                f"{_EVENTS} {where} AND e.block_number <= ?{_ORDER}",
+                (*params, complete),
+            )
     except StoreError as exc:
         raise StoreError(f"cannot read the read model: {exc}") from None
     events, times = [], {}
