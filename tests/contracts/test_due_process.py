@@ -18,6 +18,7 @@ from contract_harness import (
     RIGHTS,
     YEAR,
     Ledger,
+    as_me,
     identity_of,
 )
 from eth_utils.crypto import keccak
@@ -272,13 +273,6 @@ def member_views(ledger: Ledger, who: str, certificates: list[int], licences: li
     r, p = ledger.rights.functions, ledger.pledges.functions
     compliance = ledger.contracts["Compliance"].functions
 
-    def mine(value: Any) -> Any:
-        if isinstance(value, str) and value == address:
-            return "ME"
-        if isinstance(value, list | tuple):
-            return [mine(item) for item in value]
-        return value
-
     member = ledger.consortium.functions.member(address).call()
     answers: list[Any] = [member[1], member[2], compliance.jurisdictionOf(address).call(),
                           compliance.hasQualification(address, PI).call()]
@@ -291,8 +285,8 @@ def member_views(ledger: Ledger, who: str, certificates: list[int], licences: li
                 r.lastPledgeOf(certificate_id, right, address).call(),
                 r.balanceOf(address, certificate_id * 4 + right).call(),
             ]
-    answers += [mine(r.licence(licence_id).call()) for licence_id in licences]
-    answers += [mine(p.pledge(pledge_id).call()) for pledge_id in pledges]
+    answers += [as_me(r.licence(licence_id).call(), address) for licence_id in licences]
+    answers += [as_me(p.pledge(pledge_id).call(), address) for pledge_id in pledges]
     return answers
 
 

@@ -29,6 +29,7 @@ from ledger.store.read_model import DueProcessProposal, Licence, Member, Pledge
 from ledger.store.session import open_store
 from ledger.types import MemberStatus, RecoveryScope, Right
 from oracle.service import Oracle
+from tests.contracts.contract_harness import as_me
 from tests.finance.support import issue_certificate
 
 ORDER = "0x" + "c0" * 32
@@ -75,13 +76,6 @@ def _records(ledger: LedgerContext) -> dict[str, Any]:
 def _views(ledger: LedgerContext, address: str, records: dict[str, Any]) -> list[Any]:
     """Everything the suite's views answer about ``address``'s records, the address itself written as "ME"."""
 
-    def mine(value: Any) -> Any:
-        if isinstance(value, str) and value == address:
-            return "ME"
-        if isinstance(value, list | tuple):
-            return [mine(item) for item in value]
-        return value
-
     member = ledger.call("Consortium", "member", address)
     answers: list[Any] = [int(member[0]), int(member[1]), bytes(member[2]),
                           ledger.call("Compliance", "jurisdictionOf", address),
@@ -91,8 +85,8 @@ def _views(ledger: LedgerContext, address: str, records: dict[str, Any]) -> list
             answers += [ledger.call("Rights", view, certificate_id, int(right), address)
                         for view in ("sharesOf", "pledgedSharesOf", "transferableSharesOf", "lastPledgeOf")]
             answers.append(ledger.call("Rights", "balanceOf", address, certificate_id * 4 + int(right)))
-    answers += [mine(ledger.call("Rights", "licence", licence_id)) for licence_id in records["licences"]]
-    answers += [mine(ledger.call("Pledges", "pledge", pledge_id)) for pledge_id in records["pledges"]]
+    answers += [as_me(ledger.call("Rights", "licence", licence_id), address) for licence_id in records["licences"]]
+    answers += [as_me(ledger.call("Pledges", "pledge", pledge_id), address) for pledge_id in records["pledges"]]
     return answers
 
 
