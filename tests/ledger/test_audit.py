@@ -296,3 +296,20 @@ def test_the_logs_give_the_whole_history_of_a_certificate_whose_shares_moved_bef
         assert certificate_events(logs_only, cid, log=log).events == certificate_events(ledger, cid).events
         assert log.asked == blocks
 
+
+def test_a_read_model_behind_movements_made_before_shares_moved_existed_is_completed_from_the_logs(
+    ledger: LedgerContext, workflow_chain: WorkflowChain, tmp_path: Path
+) -> None:
+    from oracle.service import Oracle
+
+    _run_rights_before_shares_moved(ledger)
+    old = issue_catalogued(ledger, tmp_path, "old.json", "SZDEX-OLD-1", name="Issued before the event")
+    cursor = Oracle(ledger).sync().cursor
+    unannounced = _transfer(ledger, old, OPERATION, "merchant-c", 4_000)
+    assert upgrade_suite(ledger, ["Rights"], as_="admin").state == "executed"
+    announced = _transfer(ledger, old, HOLDING, "merchant-c", 1_000)
+
+    behind = audit.trace(ledger, "SZDEX-OLD-1")
+    assert behind.source.startswith(f"read model to block {cursor}, chain logs for the ")
+    assert [tx for _, tx in _moves(behind.events)][-2:] == [unannounced, announced]
+    assert behind.events == audit.trace(workflow_chain.context(f"sqlite:///{tmp_path / 'none.db'}"), "SZDEX-OLD-1").events
