@@ -185,7 +185,11 @@ def _logged_certificate_events(
     # shares, and only their blocks are asked for the movements themselves.
     announced = fetch([("Rights", "SharesMoved")], [cert])
     moving = {event.tx_hash for event in announced}
-    issued = {event.tx_hash for event in events if event.event in _ISSUANCES}
+    issued = {event.tx_hash for event in [*earlier, *events] if event.event in _ISSUANCES}
+    # Issued before the range: if its issuance announced no movement, the range may hold unannounced ones too.
+    issued_before = {event.block_number for event in earlier if event.event in _ISSUANCES}
+    if issued_before:
+        moving |= {event.tx_hash for event in log.fetch_blocks([("Rights", "SharesMoved")], issued_before)}
     if issued - moving:
         # Issued by a Rights contract that did not announce movements yet (a suite upgraded since): every movement
         # of the range is read, and the certificate's kept.

@@ -76,6 +76,7 @@ TESTING_CONTRACTS: dict[str, str] = {
     "RegistrationsV2": "SuiteV2.sol",
     "DueProcessV2": "SuiteV2.sol",
     "ComplianceGasProbe": "ComplianceGasProbe.sol",
+    "RightsBeforeSharesMoved": "RightsBeforeSharesMoved.sol",
 }
 
 _OUTPUTS = [

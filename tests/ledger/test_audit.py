@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,13 +18,18 @@ from workflow_chain import (  # noqa: F401 - fixtures
 )
 
 from ledger import audit, certificates
+from ledger.chain.artifacts import load_artifact
 from ledger.chain.clock import DAY, YEAR, advance_time, chain_time
+from ledger.chain.compiler import TESTING_ARTIFACTS_DIR
 from ledger.chain.logs import ChainLog, EventLog
+from ledger.chain.sender import TxRequest
 from ledger.context import LedgerContext
 from ledger.errors import ValidationError
+from ledger.governance import TimelockOperation, through_timelock, upgrade_suite
 from ledger.history import certificate_events, transfer_items
 from ledger.inputs import resolve_party
 from ledger.members import event_log
+from ledger.verify import verify_certificate
 
 HOLDING, DEVELOPMENT, OPERATION = 0, 1, 2
 
@@ -191,3 +197,119 @@ def test_a_history_from_the_logs_asks_only_the_blocks_that_moved_its_shares(
     assert [event for event in history.events if event.event in ("TransferSingle", "TransferBatch")] == own
     assert log.asked == {event.block_number for event in own}
     assert not log.asked & others
+
+
+_MOVES = ("TransferSingle", "TransferBatch")
+
+
+def _run_rights_before_shares_moved(ledger: LedgerContext) -> None:
+    """Governance points the Rights proxy, through the timelock, at the edition from before ``SharesMoved``."""
+    artifact = load_artifact("RightsBeforeSharesMoved", TESTING_ARTIFACTS_DIR)
+    factory = ledger.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+    creation = factory.constructor(ledger.deployment.address("Consortium")).data_in_transaction
+    created = ledger.transact(TxRequest(to=None, data=bytes.fromhex(creation[2:])), as_="admin")["contractAddress"]
+    rights = ledger.contract("Rights")
+    payload = rights.encode_abi("upgradeToAndCall", args=[created, b""])
+    operation = TimelockOperation(targets=(rights.address,), payloads=(bytes.fromhex(payload[2:]),), salt=b"\x08" * 32)
+    assert through_timelock(ledger, operation, label="upgrade", as_="admin").state == "executed"
+
+
+def _transfer(ledger: LedgerContext, cid: int, right: int, to: str, shares: int) -> str:
+    """merchant-a transfers shares of ``cid`` to the party ``to``; the transaction's hash."""
+    receipt = ledger.send("Rights", "transferShares", cid, right, resolve_party(ledger, to), shares, as_="merchant-a")
+    return "0x" + bytes(receipt["transactionHash"]).hex()
+
+
+def _moves(events: Iterable[audit.TraceEvent]) -> list[tuple[str, str]]:
+    return [(event.event, event.tx_hash) for event in events if event.event in _MOVES]
+
+
+def test_the_logs_give_the_whole_history_of_a_certificate_whose_shares_moved_before_shares_moved_existed(
+    ledger: LedgerContext, workflow_chain: WorkflowChain, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from oracle.service import Oracle
+
+    # A suite whose Rights contract announced no movement for a while: two certificates issued and moved then, one
+    # batch moving both.
+    _run_rights_before_shares_moved(ledger)
+    start = int(ledger.w3.eth.block_number)
+    old = issue_catalogued(ledger, tmp_path, "old.json", "SZDEX-OLD-1", name="Issued before the event")
+    other = issue_catalogued(ledger, tmp_path, "other.json", "SZDEX-OLD-2", name="Another one")
+    own = [_transfer(ledger, old, OPERATION, "merchant-c", 4_000)]
+    elsewhere = [_transfer(ledger, other, OPERATION, "merchant-c", 1_000)]
+    ids = [int(ledger.call("Rights", "tokenId", cid, HOLDING)) for cid in (old, other)]
+    batch = ledger.send("Rights", "safeBatchTransferFrom", resolve_party(ledger, "merchant-a"),
+                        resolve_party(ledger, "merchant-b"), ids, [100, 200], b"", as_="merchant-a")
+    own.append("0x" + bytes(batch["transactionHash"]).hex())
+    assert event_log(ledger).fetch([("Rights", "SharesMoved")], from_block=start) == []
+
+    # Upgraded to the edition this release ships, which announces every movement from then on.
+    upgraded = upgrade_suite(ledger, ["Rights"], as_="admin")
+    assert (upgraded.state, list(upgraded.upgrades)) == ("executed", ["Rights"])
+    own.append(_transfer(ledger, old, HOLDING, "merchant-c", 1_000))
+    elsewhere.append(_transfer(ledger, other, HOLDING, "merchant-c", 500))
+    new = issue_catalogued(ledger, tmp_path, "new.json", "SZDEX-NEW-1", name="Issued after the upgrade")
+    _transfer(ledger, new, DEVELOPMENT, "merchant-b", 2_500)
+
+    no_store = f"sqlite:///{tmp_path / 'none.db'}"
+    logs_only = workflow_chain.context(no_store)
+    from_logs = audit.trace(logs_only, "SZDEX-OLD-1")
+    assert from_logs.source == "chain logs (no read model)"
+    Oracle(ledger).sync()
+    from_model = audit.trace(ledger, "SZDEX-OLD-1")
+    assert from_model.source == "read model (0 blocks behind the head)"
+    assert from_logs.events == from_model.events
+    mint = next(event.tx_hash for event in from_model.events if event.event == "CertificateIssued")
+    assert _moves(from_logs.events) == [
+        ("TransferBatch", mint), ("TransferSingle", own[0]), ("TransferBatch", own[1]), ("TransferSingle", own[2])
+    ]
+    assert not {tx for _, tx in _moves(from_logs.events)} & set(elsewhere)
+    assert from_logs.events[-1].summary == "merchant-a transferred 10% of the holding right to merchant-c"
+
+    # The same through `dal audit trace` and in the bank's answer.
+    runner = CliRunner()
+    traced = [runner.invoke(app, ["--json", "audit", "trace", "SZDEX-OLD-1"], env=workflow_chain.env(url))
+              for url in (no_store, ledger.profile.database_url)]
+    assert [result.exit_code for result in traced] == [0, 0]
+    documents = [json.loads(result.stdout) for result in traced]
+    assert [document.pop("source") for document in documents] == [from_logs.source, from_model.source]
+    assert documents[0] == documents[1]
+    assert len(documents[0]["events"]) == len(from_logs.events)
+    answers = [verify_certificate(context, old) for context in (logs_only, ledger)]
+    assert [answer.events_source for answer in answers] == [from_logs.source, from_model.source]
+    transfers = [answer.summary()["transfers"] for answer in answers]
+    assert transfers[0] == transfers[1]
+    assert [(item["transaction"], item["shares"]) for item in transfers[0]] == [
+        (own[0], 4_000), (own[1], 100), (own[2], 1_000)
+    ]
+
+    # Only the certificate issued before the upgrade has every movement of the chain read, no block asked by number;
+    # the one issued after it asks for the blocks its SharesMoved name, and gets the read model's history too.
+    full = event_log(logs_only)
+    moved_new = {event.block for event in audit.trace(ledger, "SZDEX-NEW-1").events if event.event in _MOVES}
+    for cid, blocks in ((old, set()), (new, moved_new)):
+        log = _BlocksAsked(full.rpc, full.contracts, start_block=full.start_block, log_range=full.log_range)
+        log.asked = set()
+        assert certificate_events(logs_only, cid, log=log).events == certificate_events(ledger, cid).events
+        assert log.asked == blocks
+
+
+def test_a_read_model_behind_movements_made_before_shares_moved_existed_is_completed_from_the_logs(
+    ledger: LedgerContext, workflow_chain: WorkflowChain, tmp_path: Path
+) -> None:
+    from oracle.service import Oracle
+
+    _run_rights_before_shares_moved(ledger)
+    old = issue_catalogued(ledger, tmp_path, "old.json", "SZDEX-OLD-1", name="Issued before the event")
+    cursor = Oracle(ledger).sync().cursor
+    unannounced = _transfer(ledger, old, OPERATION, "merchant-c", 4_000)
+    assert upgrade_suite(ledger, ["Rights"], as_="admin").state == "executed"
+    announced = _transfer(ledger, old, HOLDING, "merchant-c", 1_000)
+
+    behind = audit.trace(ledger, "SZDEX-OLD-1")
+    assert behind.source.startswith(f"read model to block {cursor}, chain logs for the ")
+    assert [tx for _, tx in _moves(behind.events)][-2:] == [unannounced, announced]
+    assert behind.events == audit.trace(workflow_chain.context(f"sqlite:///{tmp_path / 'none.db'}"), "SZDEX-OLD-1").events
