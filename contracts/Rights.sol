@@ -678,9 +678,9 @@ contract Rights is IRights, ERC165, SuiteContract {
         if (record.grantor == address(0)) revert RightsUnknownLicence(licenceId);
     }
 
-    /// @dev The one write path of minting: 10,000 shares of each right to the holder at issue, one TransferBatch.
-    /// @dev Mints all the shares of each right of the `rights` mask (bit `uint8(right)`) to `holder`, in one
-    /// `TransferBatch` listing those rights in order; the other rights exist for nobody.
+    /// @dev The one write path of minting, at issue: all the shares of each right of the `rights` mask (bit
+    /// `uint8(right)`) to `holder`, in one `TransferBatch` listing those rights in order; the other rights exist
+    /// for nobody.
     function _mint(uint256 certificateId, address holder, uint8 rights) private {
         RightsStorage storage $ = _store();
         Position position = $.positions[certificateId][holder];
