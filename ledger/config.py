@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -184,6 +183,8 @@ def _read_config(path: Path, explicit: bool) -> dict[str, Any]:
         if explicit:
             raise ConfigError(f"config file {path} does not exist: create it or unset DAL_CONFIG")
         return {}
+    import tomllib  # here: it compiles its regular expressions at import (about 20 ms), and a profile may have no file
+
     try:
         with path.open("rb") as handle:
             document = tomllib.load(handle)
