@@ -13,12 +13,11 @@ import datetime as dt
 from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
+from ledger.store.history import CHAIN_CURSOR
 from ledger.store.types import Bytes32, utc_now
 
 __all__ = ["CHAIN_CURSOR", "IndexedBlock", "OracleCursor"]
 
-#: The name of the cursor of the event indexer.
-CHAIN_CURSOR = "chain"
 
 
 class OracleCursor(SQLModel, table=True):

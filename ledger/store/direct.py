@@ -90,8 +90,10 @@ class DirectStore:
         self.rows("BEGIN")
         try:
             yield
-        finally:
-            self.rows("COMMIT")
+        except BaseException:
+            self.rows("ROLLBACK")
+            raise
+        self.rows("COMMIT")
 
     def uint256(self, value: int) -> Any:
         """``value`` as a parameter compared with a uint256 column."""

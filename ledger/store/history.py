@@ -26,15 +26,21 @@ from ledger.store.direct import DirectStore
 from ledger.store.values import COUNTER_ID_MAX
 
 __all__ = [
+    "CHAIN_CURSOR",
     "NOT_SHARE_MOVEMENT",
     "SHARE_MOVEMENTS",
-    "IndexedHistory", "ReadModelPosition", "certificate_history", "events_named",
+    "IndexedHistory",
+    "ReadModelPosition",
+    "certificate_history",
+    "events_named",
     "read_model_position",
 ]
 
-# The tables read here (their models: ledger.store.cursor, .events and .read_model, whose names these are).
-# The indexer's cursor is the row named "chain" (ledger.store.cursor.CHAIN_CURSOR).
-_CURSOR: Final = "SELECT block_number, chain_id, block_hash FROM oracle_cursor WHERE name = 'chain'"
+#: The name of the event indexer's cursor (a row of ``oracle_cursor``, :mod:`ledger.store.cursor`).
+CHAIN_CURSOR: Final = "chain"
+
+# The tables read here are those of ledger.store.cursor, .events and .read_model, by the names they give them.
+_CURSOR: Final = "SELECT block_number, chain_id, block_hash FROM oracle_cursor WHERE name = ?"
 #: Chain order: log indexes are block-wide, so (block, log index) orders as (block, transaction, log) does.
 _ORDER: Final = " ORDER BY e.block_number, e.log_index"
 _EVENTS: Final = (
@@ -66,7 +72,7 @@ class ReadModelPosition:
 def read_model_position(store: DirectStore, chain_id: int, head: int, confirmations: int = 0) -> ReadModelPosition:
     """The read model's position for ``chain_id`` (``cursor`` is ``None`` when it indexes nothing of it)."""
     try:
-        rows = store.rows(_CURSOR)
+        rows = store.rows(_CURSOR, (CHAIN_CURSOR,))
     except StoreError as exc:
         raise StoreError(f"cannot read the read model's position: {exc}") from None
     if not rows or int(rows[0]["chain_id"]) != chain_id:
@@ -131,7 +137,7 @@ def _indexed(store: DirectStore, to_block: int | None, where: str, params: Seque
     up to the cursor (and ``to_block``), in chain order."""
     try:
         with store.snapshot():  # the cursor and the events as one commit of the indexer left them
-            cursor = store.rows(_CURSOR)
+            cursor = store.rows(_CURSOR, (CHAIN_CURSOR,))
             if not cursor:
                 return IndexedHistory(events=[], block_times={}, complete_to=-1)
             at = int(cursor[0]["block_number"])
