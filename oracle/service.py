@@ -82,7 +82,8 @@ class Oracle:
 
     def status(self) -> ReadModelPosition:
         """Where the read model is against the chain's head."""
-        return read_model_position(direct_store(self.ledger.profile.database_url), self.ledger.profile.chain_id, self.indexer.head(),
+        head = self.indexer.head()  # the indexer's engine first: it creates an empty database at the newest schema
+        return read_model_position(direct_store(self.ledger.profile.database_url), self.ledger.profile.chain_id, head,
                                    self.confirmations)
 
     def sync(self, *, target: int | None = None, stop: Callable[[], bool] = lambda: False,

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from ledger.config import sqlite_path
 from ledger.errors import StoreError
@@ -116,13 +117,15 @@ class DirectStore:
             return self._connection
         with _LOCK:
             try:
-                if self.path is not None:
-                    connection: Any = sqlite3.connect(self.path or ":memory:", check_same_thread=False)
-                    connection.execute("PRAGMA busy_timeout=30000")
-                else:
+                if self.path is None:
                     import psycopg
 
-                    connection = psycopg.connect(self.url.replace("+psycopg", "", 1), autocommit=True)
+                    connection: Any = psycopg.connect(self.url.replace("+psycopg", "", 1), autocommit=True)
+                else:
+                    # mode=rw: a read never creates the database file it was pointed at.
+                    target = f"file:{quote(self.path)}?mode=rw" if self.path not in ("", ":memory:") else ":memory:"
+                    connection = sqlite3.connect(target, uri=True, check_same_thread=False)
+                    connection.execute("PRAGMA busy_timeout=30000")
             except Exception as exc:  # noqa: BLE001 - sqlite3's or psycopg's refusal, worded alike
                 raise StoreError(f"cannot reach the database: {_reason(exc)}") from None
             _OPEN.append(connection)

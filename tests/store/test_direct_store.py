@@ -61,7 +61,10 @@ def test_a_database_behind_the_newest_revision_is_refused_with_the_command_to_ru
         direct_store(empty_database_url)
 
 
-def test_a_database_that_cannot_be_reached_says_so(tmp_path: Path) -> None:
+def test_a_database_that_cannot_be_reached_says_so_and_a_read_creates_no_file(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="^cannot reach the database: "):
+        direct_store(f"sqlite:///{tmp_path}/ledger.db")
+    assert not (tmp_path / "ledger.db").exists()
     with pytest.raises(StoreError, match="^cannot reach the database: "):
         direct_store(f"sqlite:///{tmp_path}/no/such/directory/ledger.db")
     with pytest.raises(StoreError, match="^cannot reach the database: "):
