@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,7 @@ from ledger.store.read_model import (
 from ledger.store.session import open_store
 from oracle.handlers.registry import table
 from oracle.indexer import Indexer, next_range
+from oracle.service import keep_startup_objects
 
 
 def _indexer(w3: Web3, engine: Engine, source: Contract, **options: Any) -> Indexer:
@@ -208,3 +210,15 @@ def test_a_reorganisation_rolls_back_to_the_common_ancestor(
     _indexer(w3, clean, source, log_range=1, start_block=start).sync()
     assert indexed_state(clean) == indexed_state(store)
     clean.dispose()
+
+
+def test_an_indexing_process_freezes_its_startup_objects_and_collects_young_objects_less_often() -> None:
+    threshold = gc.get_threshold()
+    try:
+        keep_startup_objects()
+        young, middle, old = gc.get_threshold()
+        assert young > threshold[0] and (middle, old) == threshold[1:]
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
