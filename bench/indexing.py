@@ -20,8 +20,9 @@ each step's figure is the median of its runs.
 
 Each timed step starts as ``dal oracle sync`` starts indexing: after
 :func:`oracle.service.keep_startup_objects` (a full collection, then the
-objects alive are frozen), so that no step pays for the garbage the set-up or
-the step before left behind, nor walks the libraries' objects. Under the table,
+objects alive are frozen, and the youngest generation is collected less
+often), so that no step pays for the garbage the set-up or the step before left
+behind, nor walks the libraries' objects. Under the table,
 the indexing steps' time per event is broken down into fetching (the logs and
 the block headers around them), decoding, and writing (the window
 transactions, commit included); fetching and decoding overlap writing, so the

@@ -211,14 +211,19 @@ class EventSpec:
 
     def decode_stored(self, topics: Sequence[str], data: str) -> tuple[dict[str, Any], str]:
         """The arguments of a log and their JSON text as the raw event log stores it."""
-        if self._template is None:
+        template = self._template
+        if template is None:
             args = self._decode_general(topics, data)
             return args, ARGS_JSON.encode(args)
-        values = self._static_values(topics, data)
+        if len(data) < self._data_length:
+            raise ChainError(f"{self.contract}.{self.name} log data is too short")
+        shape = self._values
+        values = shape(topics, data) if shape is not None else [read(topics, data) for read in self._readers]  # type: ignore[misc]
         args = dict(zip(self.names, values))
-        for index in self._bools:
-            values[index] = "true" if values[index] else "false"
-        return args, self._template % tuple(values)
+        if self._bools:
+            for index in self._bools:
+                values[index] = "true" if values[index] else "false"
+        return args, template % tuple(values)
 
     def _static_values(self, topics: Sequence[str], data: str) -> list[Any]:
         if len(data) < self._data_length:
@@ -306,16 +311,16 @@ class LogDecoder:
         The per-log path of indexing, so everything that can be is done once: the
         spec is found by (address, topic0) as the node spells them, a block's
         number, hash and time are read once per block (``block_time`` gives the
-        time of a block whose logs do not carry it), and the arguments' stored
-        JSON is made along with them. Nodes return logs in chain order; they are
+        time of a block whose logs do not carry it), a transaction's hash and index
+        once per transaction, and the arguments' stored JSON is made along with them. Nodes return logs in chain order; they are
         sorted only if they are not, and a log given twice is kept once.
         """
         events: list[LoggedEvent] = []
         append = events.append
         by_text = self._by_text
-        block_text = None
-        number = timestamp = last_number = last_index = -1
-        block_hash = ""
+        block_text = tx_text = None
+        number = timestamp = last_number = last_index = tx_index = -1
+        block_hash = tx_hash = ""
         ordered = True
         for log in logs:
             topics = log["topics"]
@@ -340,10 +345,13 @@ class LogDecoder:
             if number < last_number or (number == last_number and log_index < last_index):
                 ordered = False
             last_number, last_index = number, log_index
+            if log["transactionHash"] != tx_text:  # a transaction's logs come together: its fields are read once
+                tx_text = log["transactionHash"]
+                tx_hash, tx_index = tx_text.lower(), int(log["transactionIndex"], 16)
             args, args_json = spec.decode_stored(topics, log["data"])
             append(LoggedEvent(
-                spec.contract, spec.name, args, checksummed, number, block_hash, timestamp,
-                log["transactionHash"].lower(), int(log["transactionIndex"], 16), log_index, args_json,
+                spec.contract, spec.name, args, checksummed, number, block_hash, timestamp, tx_hash, tx_index,
+                log_index, args_json,
             ))
         if not ordered:
             events.sort(key=_chain_order)

@@ -425,20 +425,25 @@ class _ChainMoved(Exception):
 #: A pipelined window's requests grow toward this many logs each (Besu and most providers
 #: answer a few thousand logs at once without trouble).
 _LOGS_PER_REQUEST: Final = 1500
-#: How much bigger, at most, each request's block range is than the one before.
-_GROWTH: Final = 4
+#: How much bigger, at most, each request's block range is than the one before: after blocks
+#: without a log, and after blocks that held some.
+_GROWTH_EMPTY: Final = 4
+_GROWTH: Final = 2
 
 
 def next_range(blocks: int, logs: int) -> int:
     """The block range of a window's next ``eth_getLogs``, after one of ``blocks`` blocks gave ``logs`` logs.
 
-    Sized by the density just seen to about :data:`_LOGS_PER_REQUEST` logs, and
-    growing at most :data:`_GROWTH`-fold a step, so that dense blocks are fetched
-    in pieces that keep the writer busy and a sparse window of thousands of
-    blocks takes a handful of requests.
+    Sized by the density just seen to about :data:`_LOGS_PER_REQUEST` logs, so
+    that dense blocks are fetched in pieces that keep the writer busy. A range
+    grows at most :data:`_GROWTH_EMPTY`-fold after blocks without a log, so a
+    sparse window of thousands of blocks takes a handful of requests, and at
+    most :data:`_GROWTH`-fold after blocks with a few: dense blocks may follow a
+    sparse stretch (a busy spell after quiet ones), and the first request that
+    reaches them, which the writer waits for whole, should stay small.
     """
     if logs == 0:
-        return blocks * _GROWTH
+        return blocks * _GROWTH_EMPTY
     return max(1, min(blocks * _GROWTH, blocks * _LOGS_PER_REQUEST // logs))
 
 

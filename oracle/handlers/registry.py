@@ -86,9 +86,16 @@ LOG_ONLY: Final = frozenset(
     }
 )
 
+#: The read model's names of the ``Right`` enum values, by value (read once per share movement).
+_RIGHT_NAMES: Final = {right.value: right.key for right in Right}
+
+
 def right_name(value: str | int) -> str:
     """The read model's name of a ``Right`` enum value."""
-    return Right(int(value)).key
+    name = _RIGHT_NAMES.get(int(value))
+    if name is None:
+        raise ValueError(f"{value} is not a valid Right")
+    return name
 
 
 class HandlerRegistry:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,7 @@ from ledger.store.read_model import (
 from ledger.store.session import open_store
 from oracle.handlers.registry import table
 from oracle.indexer import Indexer, next_range
+from oracle.service import keep_startup_objects
 
 
 def _indexer(w3: Web3, engine: Engine, source: Contract, **options: Any) -> Indexer:
@@ -124,14 +126,14 @@ def test_a_pipelined_window_grows_its_requests_and_stays_one_transaction(
     with pytest.raises(ChainError, match="went away"):
         indexer.sync()
     # The first block's event was written before the failure, in the window's transaction: gone with it.
-    assert ranges == [(start, start), (start + 1, start + 4)]
+    assert ranges == [(start, start), (start + 1, start + 2)]
     assert _rows(store, ChainEvent) == [] and indexer.cursor() is None
 
     ranges.clear()
     indexer.fail = False
     report = indexer.sync()
     assert report.windows == 1 and report.cursor == head and report.events == 1 + 1 + 6 * 3
-    assert ranges == [(start, start), (start + 1, start + 4), (start + 5, head)]
+    assert ranges == [(start, start), (start + 1, start + 2), (start + 3, start + 6), (start + 7, head)]
     assert len(_rows(store, ChainEvent)) == report.events
 
 
@@ -143,11 +145,16 @@ def test_request_ranges_grow_toward_the_log_target_and_a_sparse_window_takes_few
         position += size
         blocks = next_range(size, 0)
     assert requests == 7
-    # 150 logs a block: 1 block, then 4, then about 1500 logs a request; never below one block.
-    assert next_range(1, 150) == 4
-    assert next_range(4, 600) == 10
+    # 150 logs a block: 1 block, then 2, 4 and 8, then about 1500 logs a request; never below one block.
+    assert next_range(1, 150) == 2
+    assert next_range(2, 300) == 4
+    assert next_range(4, 600) == 8
+    assert next_range(8, 1200) == 10
     assert next_range(10, 1500) == 10
     assert next_range(10, 15_000) == 1
+    # Once blocks held logs, a range at most doubles: dense blocks after a sparse stretch come in a request
+    # of twice the stretch's blocks, not four times.
+    assert next_range(16, 38) == 32
 
 
 def test_a_second_sync_and_a_replayed_window_change_nothing(w3: Web3, source: Contract, store: Engine) -> None:
@@ -203,3 +210,17 @@ def test_a_reorganisation_rolls_back_to_the_common_ancestor(
     _indexer(w3, clean, source, log_range=1, start_block=start).sync()
     assert indexed_state(clean) == indexed_state(store)
     clean.dispose()
+
+
+def test_an_indexing_process_freezes_its_startup_objects_and_collects_young_objects_less_often() -> None:
+    threshold = gc.get_threshold()
+    gc.unfreeze()  # as a fresh process starts (a test before may have run an in-process sync)
+    gc.set_threshold(700, 10, 10)
+    try:
+        keep_startup_objects()
+        young, middle, old = gc.get_threshold()
+        assert young > 700 and (middle, old) == (10, 10)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
