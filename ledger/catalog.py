@@ -706,27 +706,25 @@ def entry_from_columns(columns: Mapping[str, Any]) -> CatalogEntry:
         ),
         "quality_report": quality,
     }
+    valued = columns["valuation_amount_minor"] is not None
+    valuation = {
+        "amount_minor": columns["valuation_amount_minor"],
+        "currency": columns["valuation_currency"] or "",
+        "method": ValuationMethod(columns["valuation_method"] or ""),
+        "date": _day(columns["valuation_date"]) or dt.date.min,
+    } if valued else None
     if columns["entry_schema"] == CATALOG_ENTRY_SCHEMA_V2:
-        return _entry_v2(columns, common)
-    valuation = None
-    if columns["valuation_amount_minor"] is not None:
-        valuation = Valuation(
-            amount_minor=columns["valuation_amount_minor"],
-            currency=columns["valuation_currency"] or "",
-            method=ValuationMethod(columns["valuation_method"] or ""),
-            date=_day(columns["valuation_date"]) or dt.date.min,
-        )
-    return CatalogEntry(**common, valuation=valuation)
+        return _entry_v2(columns, common, valuation)
+    return CatalogEntry(**common, valuation=Valuation(**valuation) if valuation else None)
 
 
-def _entry_v2(columns: Mapping[str, Any], common: dict[str, Any]) -> CatalogEntryV2:
-    valuation = None
-    if columns["valuation_amount_minor"] is not None:
-        valuation = AppraisedValuation(
-            amount_minor=columns["valuation_amount_minor"],
-            currency=columns["valuation_currency"] or "",
-            method=ValuationMethod(columns["valuation_method"] or ""),
-            date=_day(columns["valuation_date"]) or dt.date.min,
+def _entry_v2(
+    columns: Mapping[str, Any], common: dict[str, Any], valuation: dict[str, Any] | None
+) -> CatalogEntryV2:
+    appraised = None
+    if valuation is not None:
+        appraised = AppraisedValuation(
+            **valuation,
             appraiser=columns["valuation_appraiser"] or "",
             report_hash=columns["valuation_report_hash"] or "",
         )
@@ -743,7 +741,7 @@ def _entry_v2(columns: Mapping[str, Any], common: dict[str, Any]) -> CatalogEntr
         )
     return CatalogEntryV2(
         **common,
-        valuation=valuation,
+        valuation=appraised,
         object_type=ObjectType(columns["object_type"] or ""),
         product_form=ProductForm(columns["product_form"]) if columns["product_form"] is not None else None,
         rights_claimed=[ClaimedRight(right) for right in _texts(columns["rights_claimed"])],
