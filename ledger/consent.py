@@ -53,6 +53,10 @@ __all__ = [
     "ExtensionConsent",
     "PledgeConsent",
     "RealisationConsent",
+    "field_address",
+    "field_bytes",
+    "field_integer",
+    "field_mapping",
     "read_consent_file",
     "reference_bytes",
     "reference_text",
@@ -163,8 +167,8 @@ class Domain:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Domain:
         return cls(
-            chain_id=_int(data.get("chainId"), "domain.chainId"),
-            verifying_contract=_address(data.get("verifyingContract"), "domain.verifyingContract"),
+            chain_id=field_integer(data.get("chainId"), "domain.chainId"),
+            verifying_contract=field_address(data.get("verifyingContract"), "domain.verifyingContract"),
             name=str(data.get("name")),
             version=str(data.get("version")),
         )
@@ -174,7 +178,8 @@ def _digest(signable: SignableMessage) -> bytes:
     return bytes(keccak(b"\x19" + signable.version + signable.header + signable.body))
 
 
-def _int(value: Any, where: str) -> int:
+def field_integer(value: Any, where: str) -> int:
+    """A consent file's field ``where`` as a non-negative integer (JSON number or decimal or 0x text)."""
     if isinstance(value, bool):
         raise ValidationError(f"the consent file is malformed: {where} must be an integer")
     try:
@@ -186,13 +191,15 @@ def _int(value: Any, where: str) -> int:
     return number
 
 
-def _address(value: Any, where: str) -> str:
+def field_address(value: Any, where: str) -> str:
+    """A consent file's field ``where`` as a checksummed address."""
     if not isinstance(value, str) or not is_hex_address(value):
         raise ValidationError(f"the consent file is malformed: {where} must be an address")
     return to_checksum_address(value)
 
 
-def _bytes(value: Any, size: int, where: str) -> bytes:
+def field_bytes(value: Any, size: int, where: str) -> bytes:
+    """A consent file's field ``where`` as ``size`` bytes written in 0x hex."""
     if isinstance(value, str) and value.startswith("0x"):
         try:
             raw = bytes.fromhex(value[2:])
@@ -277,11 +284,11 @@ class _SignedConsent:
                 f"this is not a {what} file (type {document.get('type')!r}, expected {cls.KIND!r})"
             )
         common = {
-            "domain": Domain.from_dict(_mapping(document.get("domain"), "domain")),
-            "pledgor": _address(document.get("signer"), "signer"),
-            "signature": _bytes(document.get("signature"), 65, "signature"),
+            "domain": Domain.from_dict(field_mapping(document.get("domain"), "domain")),
+            "pledgor": field_address(document.get("signer"), "signer"),
+            "signature": field_bytes(document.get("signature"), 65, "signature"),
         }
-        return _mapping(document.get("message"), "message"), common
+        return field_mapping(document.get("message"), "message"), common
 
     def _checked(self, document: Mapping[str, Any]) -> Self:
         _check_untampered(document, self.summary(), self.recovered_signer(), self.pledgor)
@@ -369,28 +376,28 @@ class PledgeConsent(_SignedConsent):
     def from_document(cls, document: Mapping[str, Any]) -> PledgeConsent:
         """A consent read back from its file, refused if malformed, edited, or not signed by the pledgor."""
         message, common = cls._opened(document, "pledge consent")
-        currency_raw = _bytes(message.get("currency"), 3, "message.currency")
+        currency_raw = field_bytes(message.get("currency"), 3, "message.currency")
         try:
             currency = parse_currency(currency_raw.decode("ascii"))
         except UnicodeDecodeError:
             raise ValidationError("the consent file is malformed: message.currency is not an ISO 4217 code") from None
-        right_value = _int(message.get("right"), "message.right")
+        right_value = field_integer(message.get("right"), "message.right")
         if right_value > 2:
             raise ValidationError("the consent file is malformed: message.right must be 0, 1 or 2")
         return cls(
             **common,
-            pledgee=_address(message.get("pledgee"), "message.pledgee"),
-            certificate_id=_int(message.get("certificateId"), "message.certificateId"),
+            pledgee=field_address(message.get("pledgee"), "message.pledgee"),
+            certificate_id=field_integer(message.get("certificateId"), "message.certificateId"),
             right=Right(right_value),
-            shares=_int(message.get("shares"), "message.shares"),
-            amount=_int(message.get("amount"), "message.amount"),
+            shares=field_integer(message.get("shares"), "message.shares"),
+            amount=field_integer(message.get("amount"), "message.amount"),
             currency=currency,
-            maturity=_int(message.get("maturity"), "message.maturity"),
-            external_ref=_bytes(message.get("externalRef"), 32, "message.externalRef"),
-            registered_at=_int(message.get("registeredAt"), "message.registeredAt"),
-            registration_expiry=_int(message.get("registrationExpiry"), "message.registrationExpiry"),
-            senior_pledge_id=_int(message.get("seniorPledgeId"), "message.seniorPledgeId"),
-            deadline=_int(message.get("deadline"), "message.deadline"),
+            maturity=field_integer(message.get("maturity"), "message.maturity"),
+            external_ref=field_bytes(message.get("externalRef"), 32, "message.externalRef"),
+            registered_at=field_integer(message.get("registeredAt"), "message.registeredAt"),
+            registration_expiry=field_integer(message.get("registrationExpiry"), "message.registrationExpiry"),
+            senior_pledge_id=field_integer(message.get("seniorPledgeId"), "message.seniorPledgeId"),
+            deadline=field_integer(message.get("deadline"), "message.deadline"),
         )._checked(document)
 
 
@@ -432,10 +439,10 @@ class ExtensionConsent(_SignedConsent):
         message, common = cls._opened(document, "pledge extension")
         return cls(
             **common,
-            pledge_id=_int(message.get("pledgeId"), "message.pledgeId"),
-            new_maturity=_int(message.get("newMaturity"), "message.newMaturity"),
-            nonce=_int(message.get("nonce"), "message.nonce"),
-            deadline=_int(message.get("deadline"), "message.deadline"),
+            pledge_id=field_integer(message.get("pledgeId"), "message.pledgeId"),
+            new_maturity=field_integer(message.get("newMaturity"), "message.newMaturity"),
+            nonce=field_integer(message.get("nonce"), "message.nonce"),
+            deadline=field_integer(message.get("deadline"), "message.deadline"),
         )._checked(document)
 
 
@@ -484,16 +491,17 @@ class RealisationConsent(_SignedConsent):
         message, common = cls._opened(document, "pledge realisation")
         return cls(
             **common,
-            pledge_id=_int(message.get("pledgeId"), "message.pledgeId"),
-            buyer=_address(message.get("buyer"), "message.buyer"),
-            price=_int(message.get("price"), "message.price"),
-            document_hash=_bytes(message.get("documentHash"), 32, "message.documentHash"),
-            nonce=_int(message.get("nonce"), "message.nonce"),
-            deadline=_int(message.get("deadline"), "message.deadline"),
+            pledge_id=field_integer(message.get("pledgeId"), "message.pledgeId"),
+            buyer=field_address(message.get("buyer"), "message.buyer"),
+            price=field_integer(message.get("price"), "message.price"),
+            document_hash=field_bytes(message.get("documentHash"), 32, "message.documentHash"),
+            nonce=field_integer(message.get("nonce"), "message.nonce"),
+            deadline=field_integer(message.get("deadline"), "message.deadline"),
         )._checked(document)
 
 
-def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+def field_mapping(value: Any, where: str) -> Mapping[str, Any]:
+    """A consent file's field ``where`` as a JSON object."""
     if not isinstance(value, Mapping):
         raise ValidationError(f"the consent file is malformed: {where} must be an object")
     return value

@@ -17,15 +17,21 @@ signs consents locally and carries them as JSON files
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from eth_utils.address import is_hex_address, to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from ledger.chain.clock import format_time
+from ledger.consent import (
+    field_address,
+    field_bytes,
+    field_integer,
+    field_mapping,
+    read_consent_file,
+)
 from ledger.errors import ValidationError
 from ledger.types import TOTAL_SHARES, CertificateRequest
 
@@ -151,70 +157,31 @@ class RequestConsent:
         }
 
 
-def _field(data: Mapping[str, Any], key: str, where: str) -> Any:
-    if key not in data:
-        raise ValidationError(f"the consent file is malformed: {where}.{key} is missing")
-    return data[key]
-
-
-def _integer(value: Any, where: str) -> int:
-    try:
-        number = int(str(value), 0)
-    except (TypeError, ValueError):
-        raise ValidationError(f"the consent file is malformed: {where} must be an integer") from None
-    if number < 0:
-        raise ValidationError(f"the consent file is malformed: {where} must not be negative")
-    return number
-
-
-def _address(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not is_hex_address(value):
-        raise ValidationError(f"the consent file is malformed: {where} must be an address")
-    return str(to_checksum_address(value))
-
-
-def _hex(value: Any, where: str, size: int | None = None) -> bytes:
-    try:
-        raw = bytes.fromhex(str(value)[2:]) if str(value).startswith("0x") else None
-    except ValueError:
-        raw = None
-    if raw is None or (size is not None and len(raw) != size):
-        raise ValidationError(f"the consent file is malformed: {where} must be 0x hex")
-    return raw
-
-
 def read_request_consent(path: Path) -> RequestConsent:
     """A holder's consent read back from its file; refused if malformed, edited, or not signed by the holder."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValidationError(f"consent file {path} does not exist") from None
-    except (OSError, ValueError) as exc:
-        raise ValidationError(f"consent file {path} cannot be read as JSON ({exc})") from None
-    if not isinstance(document, dict) or document.get("type") != REQUEST_CONSENT_KIND:
+    document = read_consent_file(path)
+    if document.get("type") != REQUEST_CONSENT_KIND:
         raise ValidationError(f"{path} is not a holder's consent file (type {REQUEST_CONSENT_KIND!r})")
-    domain = _field(document, "domain", "file")
-    message = _field(document, "message", "file")
-    if not isinstance(domain, Mapping) or not isinstance(message, Mapping):
-        raise ValidationError("the consent file is malformed: domain and message must be objects")
+    domain = field_mapping(document.get("domain"), "domain")
+    message = field_mapping(document.get("message"), "message")
     if domain.get("name") != REQUEST_DOMAIN_NAME or str(domain.get("version")) != REQUEST_DOMAIN_VERSION:
         raise ValidationError(f"{path} is not a consent to the Certificates contract")
     try:
-        request = CertificateRequest(_integer(_field(message, "request", "message"), "message.request"))
+        request = CertificateRequest(field_integer(message.get("request"), "message.request"))
     except ValueError:
         raise ValidationError("the consent file is malformed: message.request is not a request") from None
     consent = RequestConsent(
-        chain_id=_integer(_field(domain, "chainId", "domain"), "domain.chainId"),
-        certificates=_address(_field(domain, "verifyingContract", "domain"), "domain.verifyingContract"),
-        holder=_address(_field(message, "holder", "message"), "message.holder"),
-        requester=_address(_field(message, "requester", "message"), "message.requester"),
-        certificate_id=_integer(_field(message, "certificateId", "message"), "message.certificateId"),
+        chain_id=field_integer(domain.get("chainId"), "domain.chainId"),
+        certificates=field_address(domain.get("verifyingContract"), "domain.verifyingContract"),
+        holder=field_address(message.get("holder"), "message.holder"),
+        requester=field_address(message.get("requester"), "message.requester"),
+        certificate_id=field_integer(message.get("certificateId"), "message.certificateId"),
         request=request,
-        requested_hash=_hex(_field(message, "requestedHash", "message"), "message.requestedHash", 32),
-        requested_expiry=_integer(_field(message, "requestedExpiry", "message"), "message.requestedExpiry"),
-        nonce=_integer(_field(message, "nonce", "message"), "message.nonce"),
-        deadline=_integer(_field(message, "deadline", "message"), "message.deadline"),
-        signature=_hex(_field(document, "signature", "file"), "signature"),
+        requested_hash=field_bytes(message.get("requestedHash"), 32, "message.requestedHash"),
+        requested_expiry=field_integer(message.get("requestedExpiry"), "message.requestedExpiry"),
+        nonce=field_integer(message.get("nonce"), "message.nonce"),
+        deadline=field_integer(message.get("deadline"), "message.deadline"),
+        signature=field_bytes(document.get("signature"), 65, "signature"),
     )
     if consent.recovered_signer() != consent.holder:
         raise ValidationError(
