@@ -1,8 +1,9 @@
 """The off-chain store: sqlmodel tables, lossless chain types, and the database session.
 
-Each module holds one concern's tables; a question imports only the modules it
-reads (a verification: the cursor, the event log, the read model and the
-catalog), since every table module costs its share of a short command's start.
+Each module holds one concern's tables; a program imports only the modules it
+uses, since every table module costs its share of a short command's start. A
+question that only reads (a verification, a trace) imports none of them: it
+reads through the database's driver (:mod:`ledger.store.direct`).
 The names below are loaded from their module on first use, so
 ``from ledger.store import CatalogRecord`` works as before.
 :func:`register_tables` imports every table module, registering each table on

@@ -1,6 +1,6 @@
 """A question's reads in few round trips: contract reads in one JSON-RPC batch at the answer's block, proofs
 and access lists in batches, block times in one batch, the chain id asked once per connection, and one
-database engine per process. Each test watches the HTTP requests the ledger really sends to the local node."""
+database connection per thread. Each test watches the HTTP requests the ledger really sends to the local node."""
 
 from __future__ import annotations
 
