@@ -215,14 +215,10 @@ class EventSpec:
         if template is None:
             args = self._decode_general(topics, data)
             return args, ARGS_JSON.encode(args)
-        if len(data) < self._data_length:
-            raise ChainError(f"{self.contract}.{self.name} log data is too short")
-        shape = self._values
-        values = shape(topics, data) if shape is not None else [read(topics, data) for read in self._readers]  # type: ignore[misc]
+        values = self._static_values(topics, data)
         args = dict(zip(self.names, values))
-        if self._bools:
-            for index in self._bools:
-                values[index] = "true" if values[index] else "false"
+        for index in self._bools:
+            values[index] = "true" if values[index] else "false"
         return args, template % tuple(values)
 
     def _static_values(self, topics: Sequence[str], data: str) -> list[Any]:
@@ -312,8 +308,9 @@ class LogDecoder:
         spec is found by (address, topic0) as the node spells them, a block's
         number, hash and time are read once per block (``block_time`` gives the
         time of a block whose logs do not carry it), a transaction's hash and index
-        once per transaction, and the arguments' stored JSON is made along with them. Nodes return logs in chain order; they are
-        sorted only if they are not, and a log given twice is kept once.
+        once per transaction, and the arguments' stored JSON is made along with
+        them. Nodes return logs in chain order; they are sorted only if they are
+        not, and a log given twice is kept once.
         """
         events: list[LoggedEvent] = []
         append = events.append

@@ -96,8 +96,8 @@ class Oracle:
     def status(self) -> ReadModelPosition:
         """Where the read model is against the chain's head."""
         head = self.indexer.head()  # the indexer's engine first: it creates an empty database at the newest schema
-        return read_model_position(direct_store(self.ledger.profile.database_url), self.ledger.profile.chain_id, head,
-                                   self.confirmations)
+        store = direct_store(self.ledger.profile.database_url)
+        return read_model_position(store, self.ledger.profile.chain_id, head, self.confirmations)
 
     def sync(self, *, target: int | None = None, stop: Callable[[], bool] = lambda: False,
              progress: Callable[[SyncReport], None] | None = None) -> SyncReport:

@@ -19,7 +19,6 @@ from ledger.store.types import Bytes32, utc_now
 __all__ = ["CHAIN_CURSOR", "IndexedBlock", "OracleCursor"]
 
 
-
 class OracleCursor(SQLModel, table=True):
     """The last block applied to the read model, per indexer."""
 

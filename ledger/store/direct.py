@@ -23,14 +23,13 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
 from ledger.config import sqlite_path
 from ledger.errors import StoreError
-from ledger.store.schema import head_revision, not_at_head
-from ledger.store.values import uint256_text
+from ledger.store.schema import head_revision, not_at_head, unsupported_database
+from ledger.store.values import uint256_param
 
 __all__ = ["DirectStore", "close_direct_stores", "direct_store"]
 
@@ -49,10 +48,7 @@ class DirectStore:
         self.url = url
         self.path = sqlite_path(url)
         if self.path is None and not url.partition("://")[0].startswith("postgresql"):
-            raise StoreError(
-                f"database {url.partition('://')[0]!r} is not supported; use sqlite:///<file> or "
-                "postgresql+psycopg://<user>@<host>/<db>"
-            )
+            raise unsupported_database(url.partition("://")[0])
         self.dialect = "sqlite" if self.path is not None else "postgresql"
         self._connection: Any = None
         self._generation = -1
@@ -98,7 +94,7 @@ class DirectStore:
 
     def uint256(self, value: int) -> Any:
         """``value`` as a parameter compared with a uint256 column."""
-        return uint256_text(value) if self.dialect == "sqlite" else Decimal(value)
+        return uint256_param(value, self.dialect)
 
     def check_revision(self) -> None:
         """Refuse a database that is not at the newest revision (with the command that migrates it)."""

@@ -13,7 +13,7 @@ from typing import Final
 
 from ledger.errors import StoreError
 
-__all__ = ["MIGRATE_COMMAND", "head_revision", "migrations_dir", "not_at_head"]
+__all__ = ["MIGRATE_COMMAND", "head_revision", "migrations_dir", "not_at_head", "unsupported_database"]
 
 #: What a user runs to bring the database to the current schema.
 MIGRATE_COMMAND: Final = "dal oracle migrate"
@@ -73,6 +73,13 @@ def _single_head(versions: Path) -> str | None:
             parents.add(down[0])
     heads = revisions - parents
     return heads.pop() if len(heads) == 1 and parents <= revisions else None
+
+
+def unsupported_database(backend: str) -> StoreError:
+    """The refusal of a database the schema is not written for (``backend``: the URL's database name)."""
+    return StoreError(
+        f"database {backend!r} is not supported; use sqlite:///<file> or postgresql+psycopg://<user>@<host>/<db>"
+    )
 
 
 def not_at_head(revision: str | None, head: str) -> StoreError:

@@ -19,7 +19,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.errors import StoreError
-from ledger.store.schema import MIGRATE_COMMAND, head_revision, migrations_dir, not_at_head
+from ledger.store.schema import (
+    MIGRATE_COMMAND,
+    head_revision,
+    migrations_dir,
+    not_at_head,
+    unsupported_database,
+)
 
 if TYPE_CHECKING:
     # Alembic is imported where it is used: it loads Mako and Pygments' lexers (about 0.3 s), which a
@@ -65,10 +71,7 @@ def make_engine(url: str) -> Engine:
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         return create_engine(parsed, pool_pre_ping=True)
-    raise StoreError(
-        f"database {parsed.get_backend_name()!r} is not supported; use sqlite:///<file> or "
-        "postgresql+psycopg://<user>@<host>/<db>"
-    )
+    raise unsupported_database(parsed.get_backend_name())
 
 
 def alembic_config(url: str | None = None) -> Config:

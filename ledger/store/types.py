@@ -7,13 +7,12 @@ a 32-byte value is ``0x`` hex text. Python always sees an ``int`` or the hex tex
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, Dialect, Numeric, String
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from ledger.store.values import UINT256_DIGITS, UINT256_MAX, bytes32_hex, counter_id, uint256_text
+from ledger.store.values import UINT256_DIGITS, UINT256_MAX, bytes32_hex, counter_id, uint256_param
 
 __all__ = ["Bytes32", "CounterId", "Uint256", "utc_now"]
 
@@ -35,9 +34,7 @@ class Uint256(TypeDecorator[int]):
         number = int(value)
         if not 0 <= number <= UINT256_MAX:
             raise ValueError(f"{number} is not a uint256")
-        if dialect.name == "postgresql":
-            return Decimal(number)
-        return uint256_text(number)
+        return uint256_param(number, dialect.name)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> int | None:
         if value is None:

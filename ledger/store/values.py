@@ -21,11 +21,12 @@ write their parameters in the same forms.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Final
 
 from ledger.errors import StoreError
 
-__all__ = ["COUNTER_ID_MAX", "UINT256_DIGITS", "UINT256_MAX", "bytes32_hex", "counter_id", "uint256_text"]
+__all__ = ["COUNTER_ID_MAX", "UINT256_DIGITS", "UINT256_MAX", "bytes32_hex", "counter_id", "uint256_param", "uint256_text"]
 
 #: The digits of a uint256 stored as SQLite text (2**256 - 1 has 78).
 UINT256_DIGITS: Final = 78
@@ -37,6 +38,11 @@ COUNTER_ID_MAX: Final = 2**63 - 1
 def uint256_text(value: int) -> str:
     """A uint256 as SQLite stores it: 78 decimal digits, zero-padded, so that text order is numeric order."""
     return f"{value:0{UINT256_DIGITS}d}"
+
+
+def uint256_param(value: int, dialect: str) -> str | Decimal:
+    """A uint256 as a parameter for a ``dialect`` (``sqlite`` or ``postgresql``) uint256 column."""
+    return Decimal(value) if dialect == "postgresql" else uint256_text(value)
 
 
 def counter_id(value: int) -> int:

@@ -296,8 +296,8 @@ class Backend:
             head = int(self.ledger.w3.eth.block_number)
         except Exception as exc:  # noqa: BLE001 - reported as the node's state
             raise ChainError(f"the node at {self.rpc_url} does not answer ({type(exc).__name__})") from None
-        position = read_model_position(direct_store(self.ledger.profile.database_url), self.ledger.profile.chain_id, head,
-                                       self.oracle.confirmations)
+        store = direct_store(self.ledger.profile.database_url)
+        position = read_model_position(store, self.ledger.profile.chain_id, head, self.oracle.confirmations)
         return {"head": head, "indexed": position.cursor, "behind": position.behind,
                 "in_step": position.in_step}
 
